@@ -1,0 +1,21 @@
+"""Production: PostgreSQL, Redis, Celery workers, HTTPS. SECRET_KEY has no default here."""
+
+from .base import *  # noqa: F403
+from .base import env_bool, env_int, env_str
+
+DEBUG = False
+SECRET_KEY = env_str("SECRET_KEY")  # raises MissingSetting when absent: never defaulted in production
+if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50:
+    raise RuntimeError("SECRET_KEY must be a random string of at least 50 characters in production.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,20 @@
+"""Mounts each app's URLs and the versioned API. No views live here."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from microcred.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("microcred.api.v1.urls")),
+    path("accounts/", include("microcred.accounts.urls")),
+    path("audit/", include("microcred.audit.urls")),
+    path("reference/", include("microcred.reference.urls")),
+    path("", include("microcred.core.urls")),
+]
+if settings.OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

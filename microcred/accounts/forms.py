@@ -1,0 +1,79 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or the password is wrong. Both are case-sensitive for the password."),
+        "inactive": _("This account is not active."),
+        "unverified": _("Please confirm your e-mail address first: follow the link we sent you, or ask for a new one."),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.email_verified_at is None:
+            raise ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 10 characters; not a common password, not only digits, not like your name or e-mail."
+        ),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES, initial="en")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this e-mail address already exists. Log in or reset your password."),
+                code="email_taken",
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        password, again = data.get("password"), data.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", _("The two passwords are not the same."))
+        if password and data.get("email"):
+            candidate = get_user_model()(email=data["email"], full_name=data.get("full_name", ""))
+            try:
+                validate_password(password, user=candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        fields = ["full_name", "preferred_language", "did"]
+        widgets = {"preferred_language": forms.Select(choices=settings.LANGUAGES)}
+
+    def clean_did(self):
+        did = self.cleaned_data["did"].strip()
+        if did and not did.startswith("did:"):
+            raise ValidationError(_("A decentralised identifier starts with “did:”, for example did:key:z6Mk…"))
+        return did

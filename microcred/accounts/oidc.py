@@ -1,0 +1,45 @@
+"""Single sign-on with a university's OpenID Connect provider (off unless OIDC_ENABLED).
+
+Users are matched by verified e-mail; a first login creates the account with the e-mail already
+verified (the identity provider vouches for it). Roles are never taken from the provider: the
+alliance admin grants them.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from microcred.accounts.models import RoleAssignment
+from microcred.accounts.roles import Role
+from microcred.audit.services import record_audit_event
+
+
+class UniversityOIDCBackend(OIDCAuthenticationBackend):
+    def filter_users_by_claims(self, claims):
+        email = (claims.get("email") or "").strip().lower()
+        if not email:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(email__iexact=email)
+
+    def verify_claims(self, claims):
+        if not super().verify_claims(claims):
+            return False
+        # Refuse addresses the provider has not verified (when it says so).
+        return claims.get("email_verified", True) is not False
+
+    @transaction.atomic
+    def create_user(self, claims):
+        email = claims["email"].strip().lower()
+        name = claims.get("name") or " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")]))
+        user = self.UserModel.objects.create_user(
+            email, None, full_name=name or email, email_verified_at=timezone.now()
+        )
+        RoleAssignment.objects.create(user=user, role=Role.LEARNER)
+        record_audit_event(actor=None, action="account.registered", target=user, summary="Single sign-on (OIDC)")
+        return user
+
+    def update_user(self, user, claims):
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            user.save(update_fields=["email_verified_at"])
+        return user

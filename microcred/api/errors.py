@@ -1,0 +1,38 @@
+"""One error body for the whole API: {"error": {"code": ..., "message": ..., "details": ...}}."""
+
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from microcred.core.exceptions import DomainError
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    body = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    return body
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.details or None), status=exc.status)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body("invalid", "The request is not valid.", response.data)
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        body = error_body(exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code, detail)
+    else:  # pragma: no cover - DRF only maps APIException and Http404/PermissionDenied
+        body = error_body("error", str(exc))
+    response.data = body
+    return response
+
+
+def json_not_found(request, exception=None):
+    return JsonResponse(
+        error_body("not_found", f"There is no API endpoint at {request.path}."), status=status.HTTP_404_NOT_FOUND
+    )

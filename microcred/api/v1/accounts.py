@@ -1,0 +1,60 @@
+"""/api/v1/me and /api/v1/audit-events."""
+
+from rest_framework import generics, serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from microcred.accounts import permissions
+from microcred.audit.models import AuditEvent
+
+
+class MeOut(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.DictField())
+
+
+class MeApi(APIView):
+    """The signed-in user and the roles they hold."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MeOut
+
+    def get(self, request):
+        roles = [
+            {"role": a.role, "institution": a.institution.slug if a.institution_id else None}
+            for a in request.user.role_assignments.select_related("institution")
+        ]
+        return Response(MeOut({"email": request.user.email, "full_name": request.user.full_name, "roles": roles}).data)
+
+
+class CanViewAuditLog(BasePermission):
+    message = "Only the alliance admin may read the audit log."
+
+    def has_permission(self, request, view):
+        return permissions.can_view_audit_log(request.user)
+
+
+class AuditEventOut(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor", "action", "object_type", "object_id", "object_repr", "summary", "changes"]
+
+    def get_actor(self, obj) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+
+class AuditEventListApi(generics.ListAPIView):
+    """The audit log, newest first (alliance admin only)."""
+
+    permission_classes = [IsAuthenticated, CanViewAuditLog]
+    serializer_class = AuditEventOut
+
+    def get_queryset(self):
+        qs = AuditEvent.objects.select_related("actor")
+        if action := self.request.query_params.get("action"):
+            qs = qs.filter(action=action)
+        return qs

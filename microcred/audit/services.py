@@ -1,0 +1,27 @@
+"""Writing to the audit log. Every service whose write matters calls `record_audit_event`."""
+
+from django.db import models
+
+from microcred.audit.models import AuditEvent
+
+
+def record_audit_event(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    summary: str = "",
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Append one event. `actor` is a user or None for the system; `target` the object acted on."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:300] if target is not None else "",
+        summary=summary,
+        changes=changes or {},
+    )

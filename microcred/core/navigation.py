@@ -1,0 +1,33 @@
+"""What each role sees in the navigation. Each entry names the permission that shows it.
+
+Later apps add entries here; the page frame and the dashboard both read `navigation_for`.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from microcred.accounts import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    description: str = ""
+
+
+def navigation_for(user) -> list[NavItem]:
+    items: list[NavItem] = []
+    if not user.is_authenticated:
+        return items
+    items.append(NavItem(_("My account"), reverse("accounts:profile"), _("Your details, language and roles.")))
+    if permissions.can_use_admin_site(user):
+        items.append(
+            NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles."))
+        )
+    if permissions.can_view_audit_log(user):
+        items.append(NavItem(_("Audit log"), reverse("audit:list"), _("Every decision, issuance and revocation.")))
+    items.append(NavItem(_("Skills look-up"), reverse("reference:skills"), _("Search ESCO skills and occupations.")))
+    return items
