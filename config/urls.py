@@ -1,6 +1,5 @@
 """Mounts each app's URLs and the versioned API. No views live here."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,7 +13,6 @@ urlpatterns = [
     path("accounts/", include("microcred.accounts.urls")),
     path("audit/", include("microcred.audit.urls")),
     path("reference/", include("microcred.reference.urls")),
+    path("oidc/", include("microcred.accounts.oidc_urls")),
     path("", include("microcred.core.urls")),
 ]
-if settings.OIDC_ENABLED:
-    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

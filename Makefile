@@ -1,0 +1,61 @@
+# The two commands: `make run` (install, load data, serve) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test install install-dev translations data serve lint test-sqlite test-postgres test-browser browser-deps bench clean
+
+$(VENV)/.installed-base: requirements/base.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt $(VENV)/.installed-base
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed-base translations
+
+install-dev: $(VENV)/.installed-dev translations
+
+translations: $(VENV)/.installed-base
+	$(PY) -m microcred.core.compile_translations
+
+data: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py load_demo_data
+
+## run: install everything, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)/
+run: data
+	@echo "Serving on http://$(HOST):$(PORT)/ (demo log-ins are listed in README.md)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: lint, migrations check, the suite on SQLite and on PostgreSQL, and the browser tests
+test: install-dev browser-deps lint test-sqlite test-postgres
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+
+test-sqlite: $(VENV)/.installed-dev
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PY) -m pytest
+
+test-postgres: $(VENV)/.installed-dev
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## bench: the benchmarks in bench/, each printing a table
+bench: $(VENV)/.installed-dev
+	$(PY) bench/bench_reference.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,63 @@
+"""Demo people for every role at several member universities (journeys in shared design docs).
+
+All demo accounts share one password, listed in the README. Idempotent: re-running changes nothing.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from microcred.accounts.roles import Role
+from microcred.accounts.services import assign_role
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - public demo data, documented in the README
+
+# (e-mail, full name, [(role, institution short name or None)])
+DEMO_PEOPLE: list[tuple[str, str, list[tuple[Role, str | None]]]] = [
+    ("admin@demo.microcred.eu", "Alex Admin", [(Role.ALLIANCE_ADMIN, None)]),
+    ("proposer.ub@demo.microcred.eu", "Laia Puig", [(Role.PROPOSER, "UB"), (Role.ASSESSOR, "UB")]),
+    ("manager.ub@demo.microcred.eu", "Jordi Serra", [(Role.INSTITUTIONAL_MANAGER, "UB")]),
+    ("proposer.um@demo.microcred.eu", "Camille Martin", [(Role.PROPOSER, "UM")]),
+    ("manager.um@demo.microcred.eu", "Hugo Bernard", [(Role.INSTITUTIONAL_MANAGER, "UM")]),
+    ("proposer.elte@demo.microcred.eu", "Zsófia Nagy", [(Role.PROPOSER, "ELTE")]),
+    ("manager.elte@demo.microcred.eu", "Bence Kovács", [(Role.INSTITUTIONAL_MANAGER, "ELTE")]),
+    ("proposer.uu@demo.microcred.eu", "Daan de Vries", [(Role.PROPOSER, "UU")]),
+    ("manager.uu@demo.microcred.eu", "Sanne Jansen", [(Role.INSTITUTIONAL_MANAGER, "UU")]),
+    ("proposer.jmu@demo.microcred.eu", "Lena Schmidt", [(Role.PROPOSER, "JMU")]),
+    ("manager.jmu@demo.microcred.eu", "Felix Wagner", [(Role.INSTITUTIONAL_MANAGER, "JMU")]),
+    ("proposer.aau@demo.microcred.eu", "Emma Lindqvist", [(Role.PROPOSER, "ÅAU")]),
+    ("secretary@demo.microcred.eu", "Bríd Ní Bhriain", [(Role.BOARD_SECRETARY, None)]),
+    ("chair@demo.microcred.eu", "Pieter Bakker", [(Role.COUNCIL_CHAIR, None), (Role.COUNCIL_MEMBER, None)]),
+    ("council@demo.microcred.eu", "Márta Szabó", [(Role.COUNCIL_MEMBER, None)]),
+    ("council2@demo.microcred.eu", "Ingrid Hansen", [(Role.COUNCIL_MEMBER, None)]),
+    ("board@demo.microcred.eu", "Conor Walsh", [(Role.EXECUTIVE_BOARD_MEMBER, None)]),
+    ("assessor.tcd@demo.microcred.eu", "Aoife Murphy", [(Role.ASSESSOR, "TCD")]),
+    ("officer.ub@demo.microcred.eu", "Marta Vidal", [(Role.CREDENTIAL_OFFICER, "UB")]),
+    ("officer.alliance@demo.microcred.eu", "Nora Berg", [(Role.CREDENTIAL_OFFICER, None)]),
+    ("quality@demo.microcred.eu", "Olivier Petit", [(Role.QUALITY_OFFICE, None)]),
+    ("communication@demo.microcred.eu", "Eva Tóth", [(Role.COMMUNICATION_OFFICE, None)]),
+    ("learner@demo.microcred.eu", "Katrin Weber", [(Role.LEARNER, None)]),
+    ("learner2@demo.microcred.eu", "Tomás García", [(Role.LEARNER, None)]),
+]
+
+
+@transaction.atomic
+def load_demo_people(institutions_by_short_name: dict) -> int:
+    User = get_user_model()
+    created = 0
+    for email, name, roles in DEMO_PEOPLE:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name, email_verified_at=timezone.now())
+            created += 1
+        for role, short in roles:
+            institution = None
+            if short is not None:
+                institution = institutions_by_short_name.get(short)
+                if institution is None:
+                    raise LookupError(f"Demo data names the institution {short!r}, which reference data lacks.")
+            assign_role(user=user, role=role, institution=institution)
+        if any(role == Role.ALLIANCE_ADMIN for role, _ in roles) and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    return created

@@ -1,0 +1,24 @@
+"""OpenID Connect log-in routes, answering 404 unless OIDC_ENABLED is set."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import path
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+
+def _only_when_enabled(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.OIDC_ENABLED:
+            raise Http404("Single sign-on is not enabled.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+urlpatterns = [
+    path("callback/", _only_when_enabled(OIDCAuthenticationCallbackView.as_view()), name="oidc_authentication_callback"),
+    path("authenticate/", _only_when_enabled(OIDCAuthenticationRequestView.as_view()), name="oidc_authentication_init"),
+]

@@ -1,0 +1,126 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from microcred.accounts.roles import Role
+from microcred.audit.models import AuditEvent
+
+GOOD = {
+    "full_name": "Katrin Weber",
+    "email": "Katrin@Example.org",
+    "password": "circular-economy-42",
+    "password_again": "circular-economy-42",
+    "language": "en",
+}
+
+
+def _link_from_last_mail() -> str:
+    match = re.search(r"http://\S+/accounts/verify/\S+/", mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return match.group(0).split("127.0.0.1:8000", 1)[1]
+
+
+@pytest.mark.django_db
+def test_register_verify_then_log_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:register"), GOOD)
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="katrin@example.org")
+    assert user.role_assignments.filter(role=Role.LEARNER).exists()
+    assert user.email_verified_at is None
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["katrin@example.org"]
+
+    # Not verified yet: logging in is refused with a specific message.
+    response = client.post(reverse("accounts:login"), {"username": GOOD["email"], "password": GOOD["password"]})
+    assert response.status_code == 200
+    assert "confirm your e-mail address first" in response.content.decode()
+
+    response = client.get(_link_from_last_mail())
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
+
+    response = client.post(reverse("accounts:login"), {"username": "katrin@example.org", "password": GOOD["password"]})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="account.email_verified", object_id=str(user.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_used_email_is_refused_and_nothing_changes(client, make_user):
+    make_user(email="katrin@example.org")
+    response = client.post(reverse("accounts:register"), GOOD)
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert get_user_model().objects.filter(email__iexact="katrin@example.org").count() == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("password", ["short1", "password123", "12345678901234", "katrin@example.org"])
+def test_weak_password_is_refused_with_message_next_to_field(client, password):
+    data = {**GOOD, "password": password, "password_again": password}
+    response = client.post(reverse("accounts:register"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"]
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_mismatched_passwords(client):
+    response = client.post(reverse("accounts:register"), {**GOOD, "password_again": "something-else-42"})
+    assert "not the same" in str(response.context["form"].errors["password_again"])
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_expired_verification_link_says_expired_and_offers_a_new_one(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register"), GOOD)
+    link = _link_from_last_mail()
+    with override_settings(EMAIL_VERIFICATION_MAX_AGE=-1):
+        response = client.get(link)
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert get_user_model().objects.get().email_verified_at is None
+
+
+@pytest.mark.django_db
+def test_tampered_verification_link_is_refused(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register"), GOOD)
+    link = _link_from_last_mail()
+    response = client.get(link[:-6] + "xxxxx/")
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_resend_does_not_reveal_whether_an_address_exists(client, make_user):
+    make_user(email="known@example.org", verified=False)
+    r1 = client.post(reverse("accounts:resend-verification"), {"email": "known@example.org"}, follow=True)
+    r2 = client.post(reverse("accounts:resend-verification"), {"email": "unknown@example.org"}, follow=True)
+    assert [str(m) for m in r1.context["messages"]] == [str(m) for m in r2.context["messages"]]
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_password_reset_flow(client, make_user):
+    make_user(email="staff@example.org", password="old-password-long-1")
+    client.post(reverse("accounts:password-reset"), {"email": "staff@example.org"})
+    assert len(mail.outbox) == 1
+    path = re.search(r"http://[^/\s]+(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    response = client.get(path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "brand-new-password-7", "new_password2": "brand-new-password-7"})
+    assert response.status_code == 302
+    assert client.login(username="staff@example.org", password="brand-new-password-7")
+
+
+@pytest.mark.django_db
+def test_login_is_case_insensitive_on_email(client, make_user):
+    make_user(email="mixed@example.org", password="a-long-test-password")
+    assert client.login(username="MIXED@example.org", password="a-long-test-password")

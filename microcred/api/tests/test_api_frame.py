@@ -1,0 +1,57 @@
+import pytest
+from rest_framework.authtoken.models import Token
+
+from microcred.accounts.roles import Role
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_openapi_document_is_served_as_json(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["openapi"].startswith("3.")
+    assert "/api/v1/me" in doc["paths"]
+
+
+@pytest.mark.django_db
+def test_anonymous_request_gets_401_json_error(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db
+def test_token_authentication(client, make_user, institution):
+    user = make_user((Role.PROPOSER, institution))
+    token = Token.objects.create(user=user)
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["roles"] == [{"role": "proposer", "institution": "ub"}]
+
+
+@pytest.mark.django_db
+def test_audit_log_api_is_forbidden_without_permission(client, make_user):
+    client.force_login(make_user(Role.LEARNER))
+    response = client.get("/api/v1/audit-events")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["error"]["code"] == "permission_denied"
+    assert "alliance admin" in body["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_audit_log_api_lists_events_for_alliance_admin(client, make_user):
+    admin = make_user(Role.ALLIANCE_ADMIN)
+    client.force_login(admin)
+    response = client.get("/api/v1/audit-events?action=role.granted")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results and all(e["action"] == "role.granted" for e in results)
