@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
-PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PG_URL ?= postgres://postgres@127.0.0.1:5432/microcred
 
 .PHONY: run test install install-dev translations data serve lint test-sqlite test-postgres test-browser browser-deps bench clean
 

@@ -59,7 +59,9 @@ class UserAdmin(AllianceAdminOnly, BaseUserAdmin):
             if obj.pk:
                 old = RoleAssignment.objects.get(pk=obj.pk)
                 services.revoke_role(assignment=old, revoked_by=request.user)
-            services.assign_role(user=form.instance, role=obj.role, institution=obj.institution, granted_by=request.user)
+            services.assign_role(
+                user=form.instance, role=obj.role, institution=obj.institution, granted_by=request.user
+            )
         formset.save_m2m()
 
 

@@ -24,15 +24,15 @@ class LoginForm(AuthenticationForm):
 
 
 class RegistrationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "At least 10 characters; not a common password, not only digits, not like your name or e-mail."
-        ),
+        help_text=_("At least 10 characters; not a common password, not only digits, not like your name or e-mail."),
     )
     password_again = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

@@ -88,9 +88,7 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "institution"], name="role_assignment_unique_scoped"
-            ),
+            models.UniqueConstraint(fields=["user", "role", "institution"], name="role_assignment_unique_scoped"),
             models.UniqueConstraint(
                 fields=["user", "role"],
                 condition=models.Q(institution__isnull=True),

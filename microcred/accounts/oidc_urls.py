@@ -19,6 +19,8 @@ def _only_when_enabled(view):
 
 
 urlpatterns = [
-    path("callback/", _only_when_enabled(OIDCAuthenticationCallbackView.as_view()), name="oidc_authentication_callback"),
+    path(
+        "callback/", _only_when_enabled(OIDCAuthenticationCallbackView.as_view()), name="oidc_authentication_callback"
+    ),
     path("authenticate/", _only_when_enabled(OIDCAuthenticationRequestView.as_view()), name="oidc_authentication_init"),
 ]

@@ -24,9 +24,7 @@ def navigation_for(user) -> list[NavItem]:
         return items
     items.append(NavItem(_("My account"), reverse("accounts:profile"), _("Your details, language and roles.")))
     if permissions.can_use_admin_site(user):
-        items.append(
-            NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles."))
-        )
+        items.append(NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles.")))
     if permissions.can_view_audit_log(user):
         items.append(NavItem(_("Audit log"), reverse("audit:list"), _("Every decision, issuance and revocation.")))
     items.append(NavItem(_("Skills look-up"), reverse("reference:skills"), _("Search ESCO skills and occupations.")))

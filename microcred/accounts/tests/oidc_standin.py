@@ -55,8 +55,14 @@ class StandInProvider:
                     self.end_headers()
                 elif url.path == "/jwks":
                     pub = provider.key.public_key().public_numbers()
-                    jwk = {"kty": "RSA", "kid": provider.kid, "use": "sig", "alg": "RS256",
-                           "n": _b64(pub.n), "e": _b64(pub.e)}
+                    jwk = {
+                        "kty": "RSA",
+                        "kid": provider.kid,
+                        "use": "sig",
+                        "alg": "RS256",
+                        "n": _b64(pub.n),
+                        "e": _b64(pub.e),
+                    }
                     self._json(200, {"keys": [jwk]})
                 elif url.path == "/userinfo":
                     auth = self.headers.get("Authorization", "")
@@ -77,13 +83,21 @@ class StandInProvider:
                 if grant is None or form.get("client_secret") != provider.client_secret:
                     return self._json(400, {"error": "invalid_grant"})
                 now = int(time.time())
-                claims = {"iss": provider.url, "aud": provider.client_id, "iat": now, "exp": now + 300,
-                          "sub": provider.person["sub"], "email": provider.person["email"], "nonce": grant["nonce"]}
+                claims = {
+                    "iss": provider.url,
+                    "aud": provider.client_id,
+                    "iat": now,
+                    "exp": now + 300,
+                    "sub": provider.person["sub"],
+                    "email": provider.person["email"],
+                    "nonce": grant["nonce"],
+                }
                 id_token = jwt.encode(claims, provider.key, algorithm="RS256", headers={"kid": provider.kid})
                 access = secrets.token_urlsafe(16)
                 provider.tokens[access] = claims
-                return self._json(200, {"access_token": access, "token_type": "Bearer", "id_token": id_token,
-                                        "expires_in": 300})
+                return self._json(
+                    200, {"access_token": access, "token_type": "Bearer", "id_token": id_token, "expires_in": 300}
+                )
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

@@ -1,0 +1,191 @@
+"""Baking Open Badges 3.0 credentials into PNG and SVG images (OB 3.0 §5.3 "Baked badges").
+
+PNG: exactly one uncompressed ``iTXt`` chunk with keyword ``openbadgecredential`` holding the credential
+JSON (or a compact JWS), placed right after ``IHDR``. Baking replaces an existing credential chunk;
+extraction refuses an image that holds more than one.
+
+SVG: ``xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"`` on the root ``<svg>`` element and one
+``<openbadges:credential>`` element directly after the ``<svg>`` start tag, with the JSON in a CDATA
+section (or, for a JWS, in a ``verify`` attribute).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+
+from .exceptions import BakingError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_KEYWORD = b"openbadgecredential"
+SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+MAX_IMAGE_BYTES = 32 * 1024 * 1024
+MAX_CHUNKS = 10_000
+
+
+def _payload(credential) -> str:
+    if isinstance(credential, dict):
+        return json.dumps(credential, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(credential, str) and credential.strip():
+        return credential
+    raise BakingError("A credential to bake must be a JSON object or a compact JWS string.")
+
+
+def _parse_payload(text: str):
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            return json.loads(stripped)
+        except ValueError as exc:
+            raise BakingError("The baked credential is not valid JSON.") from exc
+    return stripped  # compact JWS (VC-JWT)
+
+
+# --- PNG ---------------------------------------------------------------------------------------------
+
+
+def _chunks(png: bytes):
+    if not isinstance(png, (bytes, bytearray)) or len(png) > MAX_IMAGE_BYTES:
+        raise BakingError("The image is not a PNG of acceptable size.")
+    if png[:8] != PNG_SIGNATURE:
+        raise BakingError("The file is not a PNG image (bad signature).")
+    pos = 8
+    count = 0
+    while pos < len(png):
+        if pos + 12 > len(png):
+            raise BakingError("The PNG image is truncated.")
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        ctype = bytes(png[pos + 4 : pos + 8])
+        end = pos + 12 + length
+        if end > len(png):
+            raise BakingError("The PNG image is truncated.")
+        data = bytes(png[pos + 8 : pos + 8 + length])
+        (crc,) = struct.unpack(">I", png[pos + 8 + length : end])
+        if zlib.crc32(ctype + data) & 0xFFFFFFFF != crc:
+            raise BakingError(f"PNG chunk {ctype!r} has a bad CRC.")
+        yield ctype, data, png[pos:end]
+        count += 1
+        if count > MAX_CHUNKS:
+            raise BakingError("The PNG image has too many chunks.")
+        pos = end
+        if ctype == b"IEND":
+            return
+    raise BakingError("The PNG image has no IEND chunk.")
+
+
+def _make_chunk(ctype: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
+
+
+def _is_credential_chunk(ctype: bytes, data: bytes) -> bool:
+    return ctype == b"iTXt" and data.split(b"\0", 1)[0] == PNG_KEYWORD
+
+
+def bake_png(png: bytes, credential) -> bytes:
+    """Return ``png`` with ``credential`` (dict or JWS string) in one ``openbadgecredential`` iTXt chunk."""
+    text = _payload(credential).encode("utf-8")
+    # keyword, null, compression flag 0, compression method 0, empty language tag, null,
+    # empty translated keyword, null, text
+    itxt = _make_chunk(b"iTXt", PNG_KEYWORD + b"\0" + b"\0\0" + b"\0" + b"\0" + text)
+    out = [PNG_SIGNATURE]
+    seen_ihdr = False
+    for ctype, data, raw in _chunks(png):
+        if _is_credential_chunk(ctype, data):
+            continue  # re-baking replaces the previous credential
+        out.append(raw)
+        if ctype == b"IHDR":
+            if seen_ihdr:
+                raise BakingError("The PNG image has more than one IHDR chunk.")
+            seen_ihdr = True
+            out.append(itxt)
+    if not seen_ihdr:
+        raise BakingError("The PNG image has no IHDR chunk.")
+    return b"".join(out)
+
+
+def unbake_png(png: bytes):
+    """The credential baked into ``png`` (dict for JSON, str for a JWS), or ``None`` if there is none."""
+    found = []
+    for ctype, data, _raw in _chunks(png):
+        if _is_credential_chunk(ctype, data):
+            found.append(data)
+    if not found:
+        return None
+    if len(found) > 1:
+        raise BakingError("The PNG image holds more than one openbadgecredential chunk; refusing to choose.")
+    data = found[0]
+    parts = data.split(b"\0", 3)
+    if len(parts) != 4 or len(parts[1]) < 2:
+        raise BakingError("The openbadgecredential iTXt chunk is malformed.")
+    flag, method = parts[1][0], parts[1][1]
+    language = parts[1][2:]
+    translated_and_text = parts[3]
+    if flag != 0:
+        raise BakingError("The openbadgecredential iTXt chunk is compressed; OB 3.0 forbids compression.")
+    del method, language
+    try:
+        text = translated_and_text.split(b"\0", 1)[1].decode("utf-8")
+    except (IndexError, UnicodeDecodeError) as exc:
+        raise BakingError("The openbadgecredential iTXt chunk is malformed.") from exc
+    return _parse_payload(text)
+
+
+# --- SVG ---------------------------------------------------------------------------------------------
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.IGNORECASE)
+_CRED_ELEMENT = re.compile(
+    r"<openbadges:credential\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</openbadges:credential\s*>)", re.DOTALL
+)
+_CDATA = re.compile(r"^\s*<!\[CDATA\[(?P<data>.*)\]\]>\s*$", re.DOTALL)
+_VERIFY_ATTR = re.compile(r"""\bverify\s*=\s*(["'])(?P<v>[^"']*)\1""")
+
+
+def bake_svg(svg: str, credential) -> str:
+    """Return ``svg`` with the namespace declared and one ``<openbadges:credential>`` after ``<svg>``."""
+    if not isinstance(svg, str):
+        raise BakingError("An SVG image must be given as text.")
+    svg = _CRED_ELEMENT.sub("", svg)
+    m = _SVG_OPEN.search(svg)
+    if not m:
+        raise BakingError("The file is not an SVG image (no <svg> element).")
+    tag = m.group(0)
+    if "xmlns:openbadges" not in tag:
+        closing = "/>" if tag.endswith("/>") else ">"
+        tag = tag[: -len(closing)].rstrip() + f' xmlns:openbadges="{SVG_NAMESPACE}"' + closing
+    if tag.endswith("/>"):
+        raise BakingError("The SVG root element is empty.")
+    if isinstance(credential, str):
+        element = f'<openbadges:credential verify="{_escape_attr(_payload(credential))}"/>'
+    else:
+        payload = _payload(credential)
+        if "]]>" in payload:
+            payload = payload.replace("]]>", "]]\\u003e")  # keep the CDATA section well-formed
+        element = f"<openbadges:credential><![CDATA[{payload}]]></openbadges:credential>"
+    return svg[: m.start()] + tag + element + svg[m.end() :]
+
+
+def _escape_attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def unbake_svg(svg: str):
+    """The credential baked into ``svg`` (dict or JWS string), or ``None``."""
+    if not isinstance(svg, str) or len(svg) > MAX_IMAGE_BYTES:
+        raise BakingError("The SVG image is not text of acceptable size.")
+    matches = list(_CRED_ELEMENT.finditer(svg))
+    if not matches:
+        return None
+    if len(matches) > 1:
+        raise BakingError("The SVG image holds more than one openbadges:credential element; refusing to choose.")
+    m = matches[0]
+    body = m.group("body")
+    if body and body.strip():
+        cdata = _CDATA.match(body)
+        text = cdata.group("data") if cdata else body
+        return _parse_payload(text)
+    attr = _VERIFY_ATTR.search(m.group("attrs") or "")
+    if attr:
+        return attr.group("v").replace("&quot;", '"').replace("&lt;", "<").replace("&amp;", "&")
+    raise BakingError("The openbadges:credential element is empty.")

@@ -1,0 +1,93 @@
+"""Browser tests: Playwright driving Debian's Chromium, with axe-core checking every page visited."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js").read_text()
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; `make test` installs it with apt-get.")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class AccessibilityError(AssertionError):
+    pass
+
+
+def check_accessibility(page) -> list[dict]:
+    """Run axe-core on the page; fail on serious or critical violations (WCAG 2.1 A/AA rules)."""
+    page.evaluate(AXE_JS)
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    blocking = [v for v in result["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    if blocking:
+        summary = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in blocking
+        ]
+        raise AccessibilityError(f"{page.url}: " + json.dumps(summary, indent=1))
+    return result["violations"]
+
+
+class CheckedPage:
+    """A Playwright page that runs the accessibility check after every navigation it is asked for."""
+
+    def __init__(self, page, base_url):
+        self.page, self.base_url, self.checked_urls = page, base_url, []
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        self.check()
+        return response
+
+    def check(self):
+        self.page.wait_for_load_state("load")
+        check_accessibility(self.page)
+        self.checked_urls.append(self.page.url)
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="en-GB")
+    pw_page = context.new_page()
+    pw_page.set_default_timeout(10_000)
+    yield CheckedPage(pw_page, live_server.url)
+    context.close()
