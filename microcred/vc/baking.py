@@ -76,7 +76,9 @@ def _chunks(png: bytes):
 
 
 def _make_chunk(ctype: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
+    )
 
 
 def _is_credential_chunk(ctype: bytes, data: bytes) -> bool:
@@ -116,19 +118,20 @@ def unbake_png(png: bytes):
     if len(found) > 1:
         raise BakingError("The PNG image holds more than one openbadgecredential chunk; refusing to choose.")
     data = found[0]
-    parts = data.split(b"\0", 3)
-    if len(parts) != 4 or len(parts[1]) < 2:
+    # keyword \0 | compression flag (1) | compression method (1) | language \0 | translated keyword \0 | text
+    start = len(PNG_KEYWORD) + 1
+    if len(data) < start + 2:
         raise BakingError("The openbadgecredential iTXt chunk is malformed.")
-    flag, method = parts[1][0], parts[1][1]
-    language = parts[1][2:]
-    translated_and_text = parts[3]
-    if flag != 0:
+    if data[start] != 0:
         raise BakingError("The openbadgecredential iTXt chunk is compressed; OB 3.0 forbids compression.")
-    del method, language
+    lang_end = data.find(b"\0", start + 2)
+    translated_end = data.find(b"\0", lang_end + 1) if lang_end >= 0 else -1
+    if translated_end < 0:
+        raise BakingError("The openbadgecredential iTXt chunk is malformed.")
     try:
-        text = translated_and_text.split(b"\0", 1)[1].decode("utf-8")
-    except (IndexError, UnicodeDecodeError) as exc:
-        raise BakingError("The openbadgecredential iTXt chunk is malformed.") from exc
+        text = data[translated_end + 1 :].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BakingError("The baked credential is not UTF-8 text.") from exc
     return _parse_payload(text)
 
 
@@ -178,7 +181,9 @@ def unbake_svg(svg: str):
     if not matches:
         return None
     if len(matches) > 1:
-        raise BakingError("The SVG image holds more than one openbadges:credential element; refusing to choose.")
+        raise BakingError(
+            "The SVG image holds more than one openbadges:credential element; refusing to choose."
+        )
     m = matches[0]
     body = m.group("body")
     if body and body.strip():

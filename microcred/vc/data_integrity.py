@@ -98,7 +98,9 @@ def sign(
     contexts (undefined terms, relative IRIs, unsafe text or numbers, dataset poisoning).
     """
     if cryptosuite not in SUITES:
-        raise UnsupportedCryptosuite(f"Cannot sign with cryptosuite {cryptosuite!r}; supported: {sorted(SUITES)}.")
+        raise UnsupportedCryptosuite(
+            f"Cannot sign with cryptosuite {cryptosuite!r}; supported: {sorted(SUITES)}."
+        )
     if not isinstance(document, dict) or "@context" not in document:
         raise MalformedProof("Only JSON-LD objects with an @context can be signed.")
     if not isinstance(verification_method, str) or ":" not in verification_method:
@@ -184,7 +186,9 @@ def _verify_one(
     except VCError as exc:
         if isinstance(exc, KeyResolutionError):
             raise
-        raise KeyResolutionError(f"The verification method {vm!r} could not be resolved: {exc.message}") from exc
+        raise KeyResolutionError(
+            f"The verification method {vm!r} could not be resolved: {exc.message}"
+        ) from exc
     except Exception as exc:  # resolver failures of any kind
         raise KeyResolutionError(f"The verification method {vm!r} could not be resolved: {exc}") from exc
     data = suite.hash_data(unsecured(document), proof, registry)
@@ -220,5 +224,7 @@ def verify(
         except VCError as exc:
             errors.append(exc)
             continue
-        return VerificationResult(True, proof=proof, verification_method=proof["verificationMethod"], errors=errors)
+        return VerificationResult(
+            True, proof=proof, verification_method=proof["verificationMethod"], errors=errors
+        )
     return VerificationResult(False, error=errors[0], errors=errors)

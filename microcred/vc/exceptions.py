@@ -90,7 +90,6 @@ class InvalidKey(VCError):
     default_message = "The key is malformed or not an Ed25519 key."
 
 
-
 class ProofError(VCError):
     """Base class for problems with a Data Integrity proof."""
 

@@ -125,19 +125,40 @@ def check_input(document) -> None:
 
 # --- expansion ----------------------------------------------------------------------------------------
 
-_pyld_caches: dict[int, tuple[int, LRUCache]] = {}
+_pyld_caches: dict[int, tuple[ContextRegistry, int, LRUCache, LRUCache]] = {}
 _pyld_lock = threading.Lock()
 
 
-def _pyld_cache_for(registry: ContextRegistry) -> LRUCache:
+def _pyld_cache_for(registry: ContextRegistry) -> tuple[LRUCache, LRUCache]:
     # One resolved-context cache per registry and registry generation: PyLD's own module-level cache
     # is shared by every loader in the process (pitfall #8), so it is never used here.
     with _pyld_lock:
         entry = _pyld_caches.get(id(registry))
-        if entry is None or entry[0] != registry.generation:
-            entry = (registry.generation, LRUCache(maxsize=256))
+        if entry is None or entry[0] is not registry or entry[1] != registry.generation:
+            entry = (registry, registry.generation, LRUCache(maxsize=256), LRUCache(maxsize=1024))
             _pyld_caches[id(registry)] = entry
-        return entry[1]
+        return entry[2], entry[3]
+
+
+class _IdentityMemoResolver(ContextResolver):
+    """PyLD's resolver keys inline (e.g. type-scoped) contexts by their JCS serialization, computed on
+    every use; scoped contexts of cached remote contexts are the same objects every time, so they are
+    memoized by identity first (the memo holds a strong reference, so ids cannot be reused)."""
+
+    def __init__(self, shared_cache, identity_memo, document_loader):
+        super().__init__(shared_cache, document_loader)
+        self.identity_memo = identity_memo
+
+    def resolve(self, active_ctx, context, base, cycles=None):
+        if type(context) is dict and "@context" not in context:
+            hit = self.identity_memo.get(id(context))
+            if hit is not None and hit[0] is context:
+                return [hit[1]]
+            resolved = super().resolve(active_ctx, context, base, cycles)
+            if len(resolved) == 1:
+                self.identity_memo[id(context)] = (context, resolved[0])
+            return resolved
+        return super().resolve(active_ctx, context, base, cycles)
 
 
 def _find_cause(exc: BaseException):
@@ -164,10 +185,11 @@ def expand_with_pyld(document: dict, registry: ContextRegistry = DEFAULT_REGISTR
         return registry.document_loader(url, options)
 
     processor = pyld_jsonld.JsonLdProcessor(on_property_dropped=dropped)
+    shared, memo = _pyld_cache_for(registry)
     options = {
         "documentLoader": loader,
         "base": None,
-        "contextResolver": ContextResolver(_pyld_cache_for(registry), loader),
+        "contextResolver": _IdentityMemoResolver(shared, memo, loader),
         "processingMode": "json-ld-1.1",
     }
     try:
@@ -244,7 +266,7 @@ def canonical_json(value) -> str:
 
 
 class _ToRdf:
-    __slots__ = ("quads", "labels", "counter")
+    __slots__ = ("counter", "labels", "quads")
 
     def __init__(self):
         self.quads: list[rdf.Quad] = []
@@ -342,7 +364,9 @@ class _ToRdf:
         value = item["@value"]
         datatype = item.get("@type")
         if "@direction" in item:
-            raise UnsupportedJsonLd("Values with @direction are not supported (they cannot be signed faithfully).")
+            raise UnsupportedJsonLd(
+                "Values with @direction are not supported (they cannot be signed faithfully)."
+            )
         if datatype is not None and datatype != "@json":
             _check_iri(datatype, "datatype")
         if datatype == "@json":
@@ -350,7 +374,7 @@ class _ToRdf:
         if isinstance(value, bool):
             return rdf.literal("true" if value else "false", datatype or XSD_BOOLEAN)
         if isinstance(value, (int, float)):
-            if isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e21) or (
+            if (isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e21)) or (
                 datatype == XSD_DOUBLE
             ):
                 return rdf.literal(_canonical_double(float(value)), datatype or XSD_DOUBLE)

@@ -178,7 +178,7 @@ def public_key_from_did_key(did_or_vm: str) -> Ed25519PublicKey:
     if not isinstance(did_or_vm, str) or not did_or_vm.startswith("did:key:"):
         raise InvalidKey("Not a did:key identifier.")
     did, _, fragment = did_or_vm.partition("#")
-    mb = did[len("did:key:"):]
+    mb = did[len("did:key:") :]
     if fragment and fragment != mb:
         raise InvalidKey("The did:key fragment does not match the key.")
     return public_key_from_multibase(mb)
@@ -211,14 +211,16 @@ def did_web_document_url(did: str) -> str:
     """The HTTPS URL where a ``did:web`` document is published."""
     if not did.startswith("did:web:"):
         raise ValueError("Not a did:web identifier.")
-    parts = did[len("did:web:"):].split(":")
+    parts = did[len("did:web:") :].split(":")
     authority = parts[0].replace("%3A", ":").replace("%3a", ":")
     if len(parts) == 1:
         return f"https://{authority}/.well-known/did.json"
     return f"https://{authority}/{'/'.join(parts[1:])}/did.json"
 
 
-def did_web_document(did: str, keys: list[tuple[str, object]], assertion_keys: list[str] | None = None) -> dict:
+def did_web_document(
+    did: str, keys: list[tuple[str, object]], assertion_keys: list[str] | None = None
+) -> dict:
     """DID document with several Ed25519 verification methods (old keys kept for rotation).
 
     ``keys`` is a list of ``(fragment, public_key)``; every verification method's ``controller`` is

@@ -25,9 +25,18 @@ Quad = tuple[str, str, str, str]
 # Canonical N-Quads (RDFC-1.0 / RDF 1.2 N-Quads canonical form): inside a literal, `"` and `\` are
 # escaped, \b \t \n \f \r use their ECHAR form, every other character in U+0000..U+001F and U+007F is
 # written as \uXXXX with upper-case hex digits, and everything else (including non-ASCII) is literal.
-_LITERAL_ESCAPES = {i: "\\u%04X" % i for i in range(0x20)}
+_LITERAL_ESCAPES = {i: f"\\u{i:04X}" for i in range(0x20)}
 _LITERAL_ESCAPES.update(
-    {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\", 0x7F: "\\u007F"}
+    {
+        0x08: "\\b",
+        0x09: "\\t",
+        0x0A: "\\n",
+        0x0C: "\\f",
+        0x0D: "\\r",
+        0x22: '\\"',
+        0x5C: "\\\\",
+        0x7F: "\\u007F",
+    }
 )
 _NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')
 
@@ -74,8 +83,10 @@ _UCHAR_OR_ECHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", r
 _WS = " \t"
 _IRI_FORBIDDEN = set('<>"{}|^`\\') | {chr(i) for i in range(0x21)}
 _LANGTAG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
-_BNODE_LABEL = re.compile(r"_:([A-Za-z0-9_\u00b7\u00c0-\U000effff](?:[A-Za-z0-9_.\-\u00b7\u00c0-\U000effff]*"
-                          r"[A-Za-z0-9_\-\u00b7\u00c0-\U000effff])?)")
+_BNODE_LABEL = re.compile(
+    r"_:([A-Za-z0-9_\u00b7\u00c0-\U000effff](?:[A-Za-z0-9_.\-\u00b7\u00c0-\U000effff]*"
+    r"[A-Za-z0-9_\-\u00b7\u00c0-\U000effff])?)"
+)
 
 
 def _unescape(text: str, line_no: int, allow_echar: bool) -> str:
@@ -96,7 +107,7 @@ def _unescape(text: str, line_no: int, allow_echar: bool) -> str:
 
 
 class _LineParser:
-    __slots__ = ("line", "pos", "no")
+    __slots__ = ("line", "no", "pos")
 
     def __init__(self, line: str, no: int):
         self.line, self.pos, self.no = line, 0, no

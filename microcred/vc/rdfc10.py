@@ -27,7 +27,7 @@ MAX_PERMUTATIONS = 100_000
 class IdentifierIssuer:
     """Issues ``prefix + counter`` identifiers, remembering the order of issue (spec §4.5)."""
 
-    __slots__ = ("prefix", "counter", "issued")
+    __slots__ = ("counter", "issued", "prefix")
 
     def __init__(self, prefix: str, counter: int = 0, issued: dict[str, str] | None = None):
         self.prefix = prefix
@@ -47,7 +47,7 @@ class IdentifierIssuer:
 
 
 class _State:
-    __slots__ = ("bnode_quads", "canonical", "hash", "first_degree", "budget", "calls", "permutations")
+    __slots__ = ("bnode_quads", "budget", "calls", "canonical", "first_degree", "hash", "permutations")
 
     def __init__(self, hash_fn, budget: int):
         self.bnode_quads: dict[str, list[Quad]] = {}
@@ -69,10 +69,7 @@ def _hash_first_degree(state: _State, ref: str) -> str:
         return cached
     lines = []
     for quad in state.bnode_quads[ref]:
-        terms = [
-            ("_:a" if t == ref else "_:z") if t[:2] == "_:" else t
-            for t in quad
-        ]
+        terms = [("_:a" if t == ref else "_:z") if t[:2] == "_:" else t for t in quad]
         s, p, o, g = terms
         lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
     lines.sort()
@@ -82,19 +79,10 @@ def _hash_first_degree(state: _State, ref: str) -> str:
 
 
 def _hash_related(state: _State, related: str, quad: Quad, issuer: IdentifierIssuer, position: str) -> str:
-    ident = state.canonical.issued.get(related)
-    if ident is None:
-        ident = issuer.issued.get(related)
-        if ident is None:
-            ident = _hash_first_degree(state, related)
-        else:
-            ident = "_:" + ident
-    else:
-        ident = "_:" + ident
-    if position == "g":
-        data = "g" + ident
-    else:
-        data = position + quad[1] + ident
+    ident = state.canonical.issued.get(related) or issuer.issued.get(related)
+    ident = _hash_first_degree(state, related) if ident is None else "_:" + ident
+    # position s/o: position + <predicate> + identifier; position g: no predicate
+    data = "g" + ident if position == "g" else position + quad[1] + ident
     return _hex(state, data)
 
 
@@ -174,7 +162,9 @@ def canonical_labels(
     try:
         hash_fn = HASH_ALGORITHMS[hash_algorithm.upper().replace("-", "")]
     except KeyError:
-        raise CanonicalizationError(f"Unsupported canonicalization hash algorithm {hash_algorithm!r}.") from None
+        raise CanonicalizationError(
+            f"Unsupported canonicalization hash algorithm {hash_algorithm!r}."
+        ) from None
 
     bnode_quads: dict[str, list[Quad]] = {}
     for quad in quads:

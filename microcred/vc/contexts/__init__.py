@@ -105,7 +105,8 @@ class ContextRegistry:
 
     def document_loader(self, url: str, options: dict | None = None) -> dict:
         """A PyLD-compatible document loader restricted to this registry (never fetches)."""
-        return {"contextUrl": None, "documentUrl": url, "document": self.get(url)}
+        # "tag": "static" lets PyLD keep the processed context in the (per-registry) shared cache.
+        return {"contextUrl": None, "documentUrl": url, "document": self.get(url), "tag": "static"}
 
 
 DEFAULT_REGISTRY = ContextRegistry()

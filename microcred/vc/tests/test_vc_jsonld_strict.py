@@ -1,0 +1,209 @@
+"""Strict JSON-LD: documents that would be signed wrongly (or not interoperably) are refused."""
+
+import copy
+import time
+
+import pytest
+from vc_testdata import ob_keypair, ob_unsigned
+
+from microcred import vc
+from microcred.vc import jsonld
+from microcred.vc.canonicalization import canonicalize_document
+from microcred.vc.contexts import OB_V3P0_EXTENSIONS, ContextRegistry
+from microcred.vc.exceptions import (
+    CanonicalizationTooComplex,
+    ContextNotAllowed,
+    RelativeIRI,
+    UndefinedTerm,
+    UnsafeInput,
+)
+
+
+def _sign(doc, registry=None):
+    kp = ob_keypair()
+    key = vc.private_key_from_seed(bytes.fromhex(kp["privateKeyHex"]))
+    kwargs = {"registry": registry} if registry else {}
+    return vc.sign(doc, key, kp["verificationMethod"], created="2024-01-01T00:00:00Z", **kwargs)
+
+
+def test_unknown_context_refused_without_network():
+    doc = ob_unsigned()
+    doc["@context"].append("https://example.org/not-pinned.jsonld")
+    with pytest.raises(ContextNotAllowed, match="not-pinned"):
+        _sign(doc)
+
+
+def test_document_without_context_refused():
+    doc = ob_unsigned()
+    del doc["@context"]
+    with pytest.raises(VCErrorTypes):
+        _sign(doc)
+
+
+VCErrorTypes = (vc.VCError,)
+
+
+def test_undefined_top_level_term_refused():
+    doc = ob_unsigned()
+    doc["favouriteColour"] = "blue"
+    with pytest.raises(UndefinedTerm, match="favouriteColour"):
+        _sign(doc)
+
+
+def test_undefined_nested_term_refused():
+    doc = ob_unsigned()
+    doc["credentialSubject"]["achievement"]["criteria"]["score"] = 3
+    with pytest.raises(UndefinedTerm, match="score"):
+        _sign(doc)
+
+
+def test_relative_type_refused():
+    doc = ob_unsigned()
+    doc["type"].append("NotAType")
+    with pytest.raises(RelativeIRI, match="NotAType"):
+        _sign(doc)
+
+
+def test_relative_id_refused():
+    doc = ob_unsigned()
+    doc["credentialSubject"]["achievement"]["id"] = "achievements/1"
+    with pytest.raises(RelativeIRI):
+        _sign(doc)
+
+
+def test_1edtech_schema_type_needs_extensions_context():
+    doc = ob_unsigned()
+    doc["credentialSchema"] = [
+        {
+            "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+            "type": "1EdTechJsonSchemaValidator2019",
+        }
+    ]
+    with pytest.raises(RelativeIRI, match="1EdTechJsonSchemaValidator2019"):
+        _sign(doc)
+    doc["@context"].append(OB_V3P0_EXTENSIONS)
+    signed = _sign(doc)
+    assert vc.verify(signed, lambda vm: ob_keypair()["publicKeyMultibase"]).verified
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"])
+def test_control_characters_refused(char):
+    doc = ob_unsigned()
+    doc["name"] = f"Team{char}work"
+    with pytest.raises(UnsafeInput, match="control character"):
+        _sign(doc)
+
+
+def test_tab_newline_carriage_return_and_del_are_fine():
+    doc = ob_unsigned()
+    doc["name"] = "Team\twork\r\nbadge\x7f"
+    canonical = canonicalize_document(doc)
+    assert '"Team\\twork\\r\\nbadge\\u007F"' in canonical
+
+
+def test_lone_surrogate_refused():
+    doc = ob_unsigned()
+    doc["name"] = "bad \ud800 text"
+    with pytest.raises(UnsafeInput, match="surrogate"):
+        _sign(doc)
+
+
+@pytest.mark.parametrize("value", [2**53, -(2**53), 1e-7, 1e21, float("nan"), float("inf")])
+def test_unsafe_numbers_refused(value):
+    doc = ob_unsigned()
+    doc["credentialSubject"]["creditsEarned"] = value
+    with pytest.raises(UnsafeInput):
+        _sign(doc)
+
+
+def test_safe_numbers_are_serialized_like_jsonld_js():
+    # JSON-LD: a number without fractional part is written as an integer even when it came as 3.0,
+    # a fractional one in canonical xsd:double form (as jsonld.js does); OB types creditsEarned xsd:float.
+    float_type = "^^<https://www.w3.org/2001/XMLSchema#float>"
+    for value, lexical in ((3.0, '"3"'), (3, '"3"'), (3.5, '"3.5E0"'), (0.000125, '"1.25E-4"')):
+        doc = ob_unsigned()
+        doc["credentialSubject"]["creditsEarned"] = value
+        assert f"#creditsEarned> {lexical}{float_type} ." in canonicalize_document(doc)
+
+
+def test_repeated_allowed_value_refused():
+    doc = ob_unsigned()
+    doc["credentialSubject"]["achievement"]["resultDescription"] = [
+        {
+            "id": "urn:uuid:6a1b0ee2-7a6b-4b86-a2b5-7f9dbb1a8f3e",
+            "type": ["ResultDescription"],
+            "name": "Grade",
+            "resultType": "LetterGrade",
+            "allowedValue": ["A", "A", "B"],
+        }
+    ]
+    with pytest.raises(UnsafeInput, match="repeats"):
+        _sign(doc)
+    doc["credentialSubject"]["achievement"]["resultDescription"][0]["allowedValue"] = ["A", "B", "C"]
+    assert _sign(doc)["proof"]
+
+
+def test_astral_multivalued_text_that_sorts_differently_in_utf16_refused():
+    doc = ob_unsigned()
+    ach = doc["credentialSubject"]["achievement"]
+    ach["tag"] = ["x\U0001f393", "x\uff21"]  # astral vs U+FF21: code point and UTF-16 order differ
+    with pytest.raises(UnsafeInput, match="UTF-16"):
+        _sign(doc)
+    ach["tag"] = ["x\U0001f393", "y"]  # same order either way
+    assert _sign(doc)["proof"]
+
+
+def test_astral_single_value_is_fine():
+    doc = ob_unsigned()
+    doc["name"] = "Teamwork \U0001f91d"
+    assert _sign(doc)["proof"]
+
+
+def test_check_input_walks_keys_too():
+    with pytest.raises(UnsafeInput):
+        jsonld.check_input({"a\x01": 1})
+
+
+def test_poisoned_json_ld_document_refused_quickly():
+    # A 10-node clique of blank nodes, expressed in JSON-LD with an inline context.
+    nodes = [{"@id": f"_:n{i}"} for i in range(10)]
+    for i, node in enumerate(nodes):
+        node["p"] = [{"@id": f"_:n{j}"} for j in range(10) if j != i]
+    doc = {"@context": {"p": {"@id": "http://example.com/p", "@type": "@id"}}, "@graph": nodes}
+    start = time.monotonic()
+    with pytest.raises(CanonicalizationTooComplex):
+        canonicalize_document(doc)
+    assert time.monotonic() - start < 2.0
+
+
+def test_context_cache_is_per_registry():
+    # Two registries pin different documents under the same URL; each must see its own (pitfall #8).
+    url = "https://example.org/ctx/v1"
+    a, b = ContextRegistry(), ContextRegistry()
+    a.register(url, {"@context": {"thing": "https://a.example/thing"}})
+    b.register(url, {"@context": {"thing": "https://b.example/thing"}})
+    doc = {"@context": [url], "@id": "urn:x:1", "thing": "v"}
+    assert "<https://a.example/thing>" in canonicalize_document(copy.deepcopy(doc), a)
+    assert "<https://b.example/thing>" in canonicalize_document(copy.deepcopy(doc), b)
+    assert "<https://a.example/thing>" in canonicalize_document(copy.deepcopy(doc), a)
+    with pytest.raises(ContextNotAllowed):
+        canonicalize_document(copy.deepcopy(doc))
+
+
+def test_register_context_refuses_changes_to_a_pinned_url():
+    registry = ContextRegistry()
+    with pytest.raises(vc.VCError):
+        registry.register("https://www.w3.org/ns/credentials/v2", {"@context": {"x": "https://x.example/"}})
+    with pytest.raises(vc.VCError):
+        registry.register("not a url", {"@context": {}})
+    # identical re-registration is allowed
+    registry.register("https://example.org/c", {"@context": {"x": "https://x.example/x"}})
+    registry.register("https://example.org/c", {"@context": {"x": "https://x.example/x"}})
+
+
+def test_pyld_process_wide_context_cache_is_never_used():
+    from pyld import jsonld as pyld_jsonld
+
+    pyld_jsonld._resolved_context_cache.clear()
+    canonicalize_document(ob_unsigned())
+    assert len(pyld_jsonld._resolved_context_cache) == 0
