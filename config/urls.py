@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("microcred.accounts.urls")),
     path("audit/", include("microcred.audit.urls")),
     path("reference/", include("microcred.reference.urls")),
+    path("proposals/", include("microcred.proposals.urls")),
     path("oidc/", include("microcred.accounts.oidc_urls")),
     path("", include("microcred.core.urls")),
 ]

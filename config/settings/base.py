@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "microcred.accounts",
     "microcred.audit",
     "microcred.reference",
+    "microcred.proposals",
+    "microcred.catalogue",
     "microcred.api",
 ]
 

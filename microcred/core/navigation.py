@@ -23,6 +23,22 @@ def navigation_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return items
     items.append(NavItem(_("My account"), reverse("accounts:profile"), _("Your details, language and roles.")))
+    from microcred.proposals import permissions as proposal_permissions
+
+    if proposal_permissions.can_create_proposal(user) or permissions.is_staff_member(user):
+        items.append(
+            NavItem(_("Proposals"), reverse("proposals:list"), _("Propose micro-credentials; what is waiting for you."))
+        )
+    if proposal_permissions.can_view_meetings(user):
+        items.append(
+            NavItem(
+                _("Meetings"),
+                reverse("proposals:meetings"),
+                _("Academic Council and Executive Board agendas, decisions and minutes."),
+            )
+        )
+    if proposal_permissions.can_create_proposal(user) or proposal_permissions.can_manage_calls(user):
+        items.append(NavItem(_("Calls"), reverse("proposals:calls"), _("Alliance calls for proposals.")))
     if permissions.can_use_admin_site(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles.")))
     if permissions.can_view_audit_log(user):

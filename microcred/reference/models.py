@@ -425,6 +425,9 @@ class AbstractSearchTerm(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class EscoSkillSearchTerm(AbstractSearchTerm):
     label = models.ForeignKey(EscoSkillLabel, on_delete=models.CASCADE, related_name="terms")

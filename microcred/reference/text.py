@@ -12,11 +12,10 @@ _FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", 
 _NON_WORD = re.compile(r"[\W_]+")
 
 # Words a search never starts at (the start of the whole label is always indexed).
-STOP_WORDS = frozenset(
-    """a an and as at by for from in into of on or the to with
-    au aux avec d de des du en et l la le les ou par pour sur un une
-    al con del e el las lo los o para por un una y""".split()
-)
+_STOP_EN = ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"]
+_STOP_FR = ["au", "aux", "avec", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour", "sur"]
+_STOP_ES = ["al", "con", "del", "e", "el", "las", "lo", "los", "o", "para", "por", "un", "una", "y"]
+STOP_WORDS = frozenset([*_STOP_EN, *_STOP_FR, *_STOP_ES, "une"])
 
 # Prefix upper bound: every key starting with q sorts below q + MAX_CHAR (keys are folded to plain letters).
 MAX_CHAR = "\uffff"
@@ -34,9 +33,7 @@ def search_key(text: str) -> str:
 def word_start_keys(key: str) -> list[str]:
     """The suffixes of a normalised label that start at its second, third… word (stop words skipped)."""
     words = key.split(" ")
-    return [
-        " ".join(words[i:]) for i in range(1, len(words)) if len(words[i]) > 1 and words[i] not in STOP_WORDS
-    ]
+    return [" ".join(words[i:]) for i in range(1, len(words)) if len(words[i]) > 1 and words[i] not in STOP_WORDS]
 
 
 def prefix_range(query: str) -> tuple[str, str] | None:

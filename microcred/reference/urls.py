@@ -6,5 +6,7 @@ app_name = "reference"
 
 urlpatterns = [
     path("skills/", views.skills_page, name="skills"),
+    path("occupations/<str:reference>/", views.occupation_page, name="occupation"),
+    path("frameworks/", views.frameworks_page, name="frameworks"),
     path("sources/", views.sources_page, name="sources"),
 ]

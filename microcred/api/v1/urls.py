@@ -5,7 +5,8 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from microcred.api.v1 import accounts
+from microcred.api.v1 import accounts, proposals
+from microcred.api.v1 import reference as reference_api
 
 app_name = "api-v1"
 
@@ -18,5 +19,12 @@ class OpenApiJsonView(SpectacularAPIView):
 urlpatterns = [
     path("openapi.json", OpenApiJsonView.as_view(), name="openapi"),
     path("me", accounts.MeApi.as_view(), name="me"),
+    path("proposals", proposals.ProposalListApi.as_view(), name="proposals"),
+    path("proposals/<int:pk>", proposals.ProposalDetailApi.as_view(), name="proposal"),
+    path("proposals/<int:pk>/actions", proposals.ProposalActionApi.as_view(), name="proposal-action"),
+    path("agenda-items/<int:item_id>/decision", proposals.DecisionApi.as_view(), name="decision"),
     path("audit-events", accounts.AuditEventListApi.as_view(), name="audit-events"),
+    path("skills", reference_api.SkillSearchApi.as_view(), name="skills"),
+    path("occupations", reference_api.OccupationSearchApi.as_view(), name="occupations"),
+    path("occupations/<str:reference>/skills", reference_api.OccupationSkillsApi.as_view(), name="occupation-skills"),
 ]

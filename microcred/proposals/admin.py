@@ -1,0 +1,51 @@
+"""Read-only views of proposals for the alliance admin: every change goes through the services."""
+
+from django.contrib import admin
+
+from microcred.accounts.permissions import is_alliance_admin
+from microcred.proposals.models import Call, Meeting, Proposal, ProposalEvent
+
+
+class ReadOnlyForAllianceAdmin(admin.ModelAdmin):
+    def has_view_permission(self, request, obj=None):
+        return is_alliance_admin(request.user)
+
+    def has_module_permission(self, request):
+        return is_alliance_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = ProposalEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "version_number", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyForAllianceAdmin):
+    list_display = ["reference", "institution", "status", "proposer", "updated_at"]
+    list_filter = ["status", "institution"]
+    search_fields = ["reference", "versions__title"]
+    inlines = [EventInline]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyForAllianceAdmin):
+    list_display = ["date", "body", "location"]
+
+
+@admin.register(Call)
+class CallAdmin(ReadOnlyForAllianceAdmin):
+    list_display = ["title", "opens_on", "deadline", "panel_review"]

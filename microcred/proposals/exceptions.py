@@ -1,0 +1,71 @@
+from django.utils.translation import gettext_lazy as _
+
+from microcred.core.exceptions import DomainError, NotFound, PermissionDenied
+
+
+class ProposalNotFound(NotFound):
+    code = "proposal_not_found"
+
+    def __init__(self):
+        super().__init__(str(_("There is no such proposal, or you may not see it.")))
+
+
+class NotAllowed(PermissionDenied):
+    code = "not_allowed"
+
+
+class OwnProposal(PermissionDenied):
+    code = "own_proposal"
+
+    def __init__(self):
+        super().__init__(str(_("Nobody may approve, review or decide on their own proposal.")))
+
+
+class ChecklistIncomplete(DomainError):
+    code = "checklist_incomplete"
+    status = 400
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(
+            str(_("The proposal cannot be submitted yet: %(n)d element(s) are missing.") % {"n": len(problems)}),
+            problems=[{"field": p.field, "message": p.message} for p in problems],
+        )
+
+
+class StaleProposal(DomainError):
+    code = "stale"
+    status = 409
+
+    def __init__(self):
+        super().__init__(
+            str(
+                _(
+                    "Someone else changed this proposal after you opened it. Your changes were not saved: reload the page "
+                    "to see the current version, then make your changes again."
+                )
+            )
+        )
+
+
+class AlreadyDecided(DomainError):
+    code = "already_decided"
+    status = 409
+
+    def __init__(self, decision=None):
+        message = _("This item was already decided")
+        if decision is not None:
+            message = _("This item was already decided (%(outcome)s) by %(who)s.") % {
+                "outcome": decision.get_outcome_display(),
+                "who": decision.decided_by,
+            }
+        super().__init__(str(message))
+
+
+class NotOnAgenda(DomainError):
+    code = "not_on_agenda"
+    status = 409
+
+
+class InvalidDocument(DomainError):
+    code = "invalid_document"

@@ -1,0 +1,335 @@
+"""The proposal form in sections, the learning-outcome formset, and the small action forms.
+
+Every field may be left empty in a draft; what a submission needs is decided by the checklist, whose
+messages are shown next to these fields.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
+from microcred.proposals.documents import MAX_DOCUMENT_BYTES
+from microcred.proposals.models import Decision, Meeting, ProposalVersion, Review, SupportingDocument
+from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, Institution
+from microcred.reference.widgets import EscoSkillField
+
+YES_NO = [("", _("Not answered yet")), ("yes", _("Yes")), ("no", _("No"))]
+
+# (section id, heading, policy help, field names)
+SECTIONS = [
+    (
+        "kind",
+        _("Kind of learning and credential"),
+        _(
+            "Formal programmes are accredited by a member university (policy 5.6); non-formal or informal activities are "
+            "approved by the Academic Council and may lead to a participation badge (5.7, 7.20)."
+        ),
+        ["kind", "credential_type"],
+    ),
+    (
+        "about",
+        _("Title and description"),
+        _("Appendix 2: title, relevance to the alliance, criteria, description."),
+        ["title", "relevance", "criteria", "description"],
+    ),
+    (
+        "universities",
+        _("Universities"),
+        _(
+            "A formal programme has one accrediting university; joint ones add co-leads (5.6.2). A non-formal activity "
+            "is developed by at least two member universities (5.7.1.1)."
+        ),
+        ["accrediting_institution", "co_leads", "accredited_before_submission"],
+    ),
+    (
+        "principles",
+        _("Educational principles"),
+        _("Formal: at least four principles; non-formal: at least three (5.6.1.2, 5.7.1.2). Say how each is met."),
+        [],
+    ),
+    (
+        "outcomes",
+        _("Learning outcomes and ESCO skills"),
+        _("Each learning outcome is aligned to ESCO skills (7.16): type a few letters and choose from the list."),
+        [],
+    ),
+    (
+        "workload",
+        _("Workload and level"),
+        _(
+            "Formal programmes give ECTS credits (1 ECTS = 25–30 hours) and an EQF level (7.18). Non-formal activities "
+            "have neither (5.7.2)."
+        ),
+        ["hours", "hours_calculation", "ects", "eqf_level"],
+    ),
+    (
+        "delivery",
+        _("Delivery and assessment"),
+        _(
+            "Appendix 2: language, form of participation (at least one), type of assessment (at least one), supervision "
+            "and identity verification."
+        ),
+        [
+            "languages",
+            "forms_of_participation",
+            "delivery_modalities",
+            "assessment_types",
+            "supervised_assessment",
+            "identity_verified",
+        ],
+    ),
+    (
+        "quality",
+        _("Quality assurance"),
+        _(
+            "Is it accredited by a member university, supported by an internal department, or approved by the Academic "
+            "Council? (Appendix 2, 7.22–7.24)"
+        ),
+        ["quality_assurance"],
+    ),
+    (
+        "learners",
+        _("Learners, content and completion"),
+        _(
+            "Target groups and the skill needs answered (7.12), content areas, prerequisites, stackability (5.12) and, "
+            "for non-formal activities, completion criteria (7.20.2)."
+        ),
+        ["target_groups", "skill_needs", "content_areas", "prerequisites", "stackability", "completion_criteria"],
+    ),
+    (
+        "financial",
+        _("Financial or resource implications"),
+        _("If there are any, the Executive Board reviews the proposal after the Academic Council (7.7)."),
+        ["has_financial_implications", "financial_implications"],
+    ),
+]
+
+
+def _tristate(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+class ProposalForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    forms_of_participation = forms.MultipleChoiceField(
+        label=_("Forms of participation"),
+        choices=FormOfParticipation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    assessment_types = forms.MultipleChoiceField(
+        label=_("Types of assessment"),
+        choices=AssessmentType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    supervised_assessment = forms.TypedChoiceField(
+        label=_("Is the assessment supervised?"), choices=YES_NO, required=False, coerce=_tristate, empty_value=None
+    )
+    identity_verified = forms.TypedChoiceField(
+        label=_("Is the learner's identity verified?"),
+        choices=YES_NO,
+        required=False,
+        coerce=_tristate,
+        empty_value=None,
+    )
+    accrediting_institution = forms.ModelChoiceField(
+        label=_("Accrediting (or leading) university"),
+        queryset=Institution.objects.filter(is_alliance=False),
+        required=False,
+    )
+    co_leads = forms.ModelMultipleChoiceField(
+        label=_("Co-lead universities"),
+        queryset=Institution.objects.filter(is_alliance=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    content_areas = forms.ModelMultipleChoiceField(
+        label=_("Content areas"),
+        queryset=ContentArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    eqf_level = forms.ModelChoiceField(label=_("EQF level"), queryset=EqfLevel.objects.all(), required=False)
+
+    class Meta:
+        model = ProposalVersion
+        fields = [
+            "kind",
+            "credential_type",
+            "title",
+            "relevance",
+            "criteria",
+            "description",
+            "accrediting_institution",
+            "co_leads",
+            "accredited_before_submission",
+            "hours",
+            "hours_calculation",
+            "ects",
+            "eqf_level",
+            "languages",
+            "forms_of_participation",
+            "delivery_modalities",
+            "assessment_types",
+            "supervised_assessment",
+            "identity_verified",
+            "quality_assurance",
+            "target_groups",
+            "skill_needs",
+            "content_areas",
+            "prerequisites",
+            "stackability",
+            "completion_criteria",
+            "has_financial_implications",
+            "financial_implications",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect(choices=Kind.choices),
+            "credential_type": forms.RadioSelect(choices=CredentialType.choices),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [
+                    "relevance",
+                    "criteria",
+                    "description",
+                    "hours_calculation",
+                    "delivery_modalities",
+                    "quality_assurance",
+                    "target_groups",
+                    "skill_needs",
+                    "prerequisites",
+                    "stackability",
+                    "completion_criteria",
+                    "financial_implications",
+                ]
+            },
+        }
+        help_texts = {
+            "hours": _("All learning: contact hours, self-study and assessment."),
+            "ects": _("For formal programmes. Between hours ÷ 30 and hours ÷ 25."),
+            "accredited_before_submission": _("Formal programmes only: required before the council (5.6.1.5)."),
+            "credential_type": _("A participation badge recognises engagement in a non-formal activity (7.20)."),
+        }
+
+    def __init__(self, *args, revision: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = revision
+        self.fields["kind"].choices = Kind.choices
+        self.fields["credential_type"].choices = CredentialType.choices
+        inst = kwargs.get("instance")
+        if inst is not None and not self.is_bound:
+            for name in ("supervised_assessment", "identity_verified"):
+                value = getattr(inst, name)
+                self.initial[name] = "" if value is None else ("yes" if value else "no")
+        for name in ("title",):
+            self.fields[name].required = False
+
+    def sections(self):
+        for key, heading, help_text, names in SECTIONS:
+            yield {"id": key, "heading": heading, "help": help_text, "fields": [self[n] for n in names]}
+
+
+class PrincipleForm(forms.Form):
+    """One checkbox and one 'how it is met' text per educational principle."""
+
+    def __init__(self, *args, chosen: dict[int, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = chosen or {}
+        self.principles = list(EducationalPrinciple.objects.all())
+        for p in self.principles:
+            self.fields[f"principle_{p.pk}"] = forms.BooleanField(
+                label=p.name,
+                required=False,
+                initial=p.pk in chosen,
+                help_text=_("To be confirmed by the alliance") if p.status == "to_confirm" else "",
+            )
+            self.fields[f"how_{p.pk}"] = forms.CharField(
+                label=_("How “%(name)s” is met") % {"name": p.name},
+                required=False,
+                initial=chosen.get(p.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        for p in self.principles:
+            yield p, self[f"principle_{p.pk}"], self[f"how_{p.pk}"]
+
+    def chosen(self) -> list[tuple[EducationalPrinciple, str]]:
+        return [
+            (p, self.cleaned_data.get(f"how_{p.pk}", "").strip())
+            for p in self.principles
+            if self.cleaned_data.get(f"principle_{p.pk}")
+        ]
+
+
+class OutcomeForm(forms.Form):
+    text = forms.CharField(label=_("Learning outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    skill_1 = EscoSkillField(label=_("ESCO skill"), required=False)
+    skill_2 = EscoSkillField(label=_("Another ESCO skill"), required=False)
+    skill_3 = EscoSkillField(label=_("Another ESCO skill"), required=False)
+
+    def skills(self):
+        return [s for s in (self.cleaned_data.get(f"skill_{i}") for i in (1, 2, 3)) if s is not None]
+
+
+OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=2, max_num=20, validate_max=True)
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document (PDF, DOCX or ODT, up to 10 MB)"))
+    purpose = forms.ChoiceField(label=_("What it is"), choices=SupportingDocument.Purpose.choices)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size).1f MB; the limit is 10 MB.") % {"size": f.size / 1024 / 1024}
+            )
+        return f
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["comment", "recommendation", "panel_score"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["outcome", "rationale", "conditions"]
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["body", "date", "location"]
+        widgets = {"date": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class CallForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 4}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    panel_review = forms.BooleanField(label=_("Panel review before the council"), required=False)

@@ -1,0 +1,333 @@
+"""Proposals for micro-credentials, their versions, history, meetings and calls (policy 5–8, Appendix 2).
+
+A Proposal is the case file; its content lives in ProposalVersion rows. Version 1 is the first
+submission; a council's "request revisions" opens version 2, and so on. Only the current version is
+editable, and only while the proposer holds the pen (draft, returned, revisions requested).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from microcred.proposals.choices import CredentialType, Kind
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_MANAGER = "awaiting_manager", _("Awaiting institutional approval")
+    RETURNED = "returned", _("Returned to the proposer")
+    SUBMITTED = "submitted", _("Submitted: completeness check")
+    PANEL_REVIEW = "panel_review", _("Call panel review")
+    READY_FOR_AGENDA = "ready_for_agenda", _("Complete: waiting for a council meeting")
+    SCHEDULED = "scheduled", _("On the Academic Council agenda")
+    REVISIONS_REQUESTED = "revisions_requested", _("Revisions requested")
+    EXECUTIVE_REVIEW = "executive_review", _("Waiting for the Executive Board")
+    EXECUTIVE_SCHEDULED = "executive_scheduled", _("On the Executive Board agenda")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The proposer may edit the current version only in these states.
+EDITABLE_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.RETURNED, ProposalStatus.REVISIONS_REQUESTED})
+CLOSED_STATUSES = frozenset({ProposalStatus.APPROVED, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN})
+
+
+class Call(models.Model):
+    """An alliance-level call for proposals (policy 7.3), with a deadline and an optional panel review."""
+
+    title = models.CharField(_("title"), max_length=200)
+    scope = models.TextField(_("scope"))
+    opens_on = models.DateField(_("opens on"))
+    deadline = models.DateTimeField(_("deadline"))
+    panel_review = models.BooleanField(_("panel review before the council"), default=False)
+    panel_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="call_panels", verbose_name=_("panel members")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deadline"]
+        verbose_name = _("call for proposals")
+        verbose_name_plural = _("calls for proposals")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proposal(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("proposer")
+    )
+    institution = models.ForeignKey(
+        "reference.Institution",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("proposing university"),
+        help_text=_("The proposer's university; its institutional manager approves the proposal (policy 7.4)."),
+    )
+    status = models.CharField(_("status"), max_length=30, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals", verbose_name=_("call")
+    )
+    changes_micro_credential = models.ForeignKey(
+        "catalogue.MicroCredential",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="change_proposals",
+        verbose_name=_("changes the micro-credential"),
+        help_text=_("Set for a change proposal to a published micro-credential."),
+    )
+    conditions = models.TextField(_("conditions of approval"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Incremented by every write; forms carry it so a stale submission is refused, not merged.
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
+            models.UniqueConstraint(
+                fields=["changes_micro_credential"],
+                condition=Q(changes_micro_credential__isnull=False) & ~Q(status__in=[s.value for s in CLOSED_STATUSES]),
+                name="one_open_change_proposal_per_micro_credential",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        version = self.current_version
+        return f"{self.reference} {version.title if version else ''}".strip()
+
+    @property
+    def current_version(self):
+        cached = getattr(self, "_current_version", None)
+        if cached is None:
+            cached = self.versions.order_by("-number").first()
+            self._current_version = cached
+        return cached
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class ProposalVersion(models.Model):
+    """The content of a proposal at one version: every field of Appendix 2 plus BRIEF §4."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    # Kind and type (5.5–5.7, 7.20)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FORMAL)
+    credential_type = models.CharField(
+        _("credential type"), max_length=30, choices=CredentialType.choices, default=CredentialType.MICRO_CREDENTIAL
+    )
+    # Appendix 2
+    title = models.CharField(_("micro-credential title"), max_length=200, blank=True)
+    relevance = models.TextField(_("relevance to the alliance"), blank=True)
+    criteria = models.TextField(_("criteria"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    hours = models.PositiveIntegerField(_("total hours of learning"), null=True, blank=True)
+    hours_calculation = models.TextField(_("calculation of hours"), blank=True)
+    ects = models.DecimalField(_("ECTS credits"), max_digits=4, decimal_places=1, null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    forms_of_participation = models.JSONField(_("forms of participation"), default=list, blank=True)
+    assessment_types = models.JSONField(_("types of assessment"), default=list, blank=True)
+    quality_assurance = models.TextField(_("quality assurance"), blank=True)
+    eqf_level = models.ForeignKey(
+        "reference.EqfLevel", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("EQF level")
+    )
+    supervised_assessment = models.BooleanField(_("supervision of assessment"), null=True, blank=True)
+    identity_verified = models.BooleanField(_("identity verification"), null=True, blank=True)
+    # What the policy requires elsewhere (BRIEF §4)
+    accrediting_institution = models.ForeignKey(
+        "reference.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accrediting (or leading) university"),
+    )
+    co_leads = models.ManyToManyField(
+        "reference.Institution", blank=True, related_name="+", verbose_name=_("co-lead universities")
+    )
+    accredited_before_submission = models.BooleanField(
+        _("accredited and quality assured by the accrediting university"), default=False
+    )
+    content_areas = models.ManyToManyField("reference.ContentArea", blank=True, verbose_name=_("content areas"))
+    target_groups = models.TextField(_("target groups"), blank=True)
+    skill_needs = models.TextField(_("skill needs answered"), blank=True)
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    delivery_modalities = models.TextField(_("delivery modalities"), blank=True)
+    stackability = models.TextField(_("stackability"), blank=True)
+    completion_criteria = models.TextField(_("completion criteria"), blank=True)
+    has_financial_implications = models.BooleanField(_("financial or resource implications"), default=False)
+    financial_implications = models.TextField(_("financial or resource implications, described"), blank=True)
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="proposal_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.reference} v{self.number}"
+
+
+class PrincipleAlignment(models.Model):
+    version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="principle_alignments")
+    principle = models.ForeignKey("reference.EducationalPrinciple", on_delete=models.PROTECT, related_name="+")
+    how_met = models.TextField(_("how the principle is met"), blank=True)
+
+    class Meta:
+        ordering = ["principle__order", "principle__name"]
+        constraints = [models.UniqueConstraint(fields=["version", "principle"], name="principle_alignment_unique")]
+
+
+class LearningOutcome(models.Model):
+    version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="learning_outcomes")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("learning outcome"))
+    skills = models.ManyToManyField("reference.EscoSkill", blank=True, related_name="+", verbose_name=_("ESCO skills"))
+
+    class Meta:
+        ordering = ["order", "id"]
+
+
+class SupportingDocument(models.Model):
+    class Purpose(models.TextChoices):
+        SUPPORT = "support", _("Supporting documentation from a manager or institutional contact")
+        ACCREDITATION = "accreditation", _("Evidence of accreditation or quality assurance")
+        MANAGER_APPROVAL = "manager_approval", _("Institutional manager's approval")
+        OTHER = "other", _("Other")
+
+    version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="documents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices, default=Purpose.SUPPORT)
+    file = models.FileField(_("file"), upload_to="proposals/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+
+class ProposalEvent(models.Model):
+    """One step of a proposal's history: who did what, when, from which state to which, and why."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    version_number = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=30, choices=ProposalStatus.choices)
+    to_status = models.CharField(max_length=30, choices=ProposalStatus.choices)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Review(models.Model):
+    """A council member's (or panel member's) reading of a version before the meeting."""
+
+    class Recommendation(models.TextChoices):
+        NONE = "", _("No recommendation, a comment only")
+        APPROVE = "approve", _("Approve")
+        APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+        REQUEST_REVISIONS = "request_revisions", _("Request revisions")
+        REJECT = "reject", _("Reject")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
+    version_number = models.PositiveSmallIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("comment"))
+    recommendation = models.CharField(
+        _("recommendation"), max_length=30, choices=Recommendation.choices, blank=True, default=""
+    )
+    panel_score = models.PositiveSmallIntegerField(
+        _("panel score (1–5)"), null=True, blank=True, help_text=_("Only for a call's panel review.")
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(panel_score__isnull=True) | Q(panel_score__gte=1, panel_score__lte=5),
+                name="review_panel_score_range",
+            )
+        ]
+
+
+class Meeting(models.Model):
+    class Body(models.TextChoices):
+        ACADEMIC_COUNCIL = "academic_council", _("Academic Council")
+        EXECUTIVE_BOARD = "executive_board", _("Executive Board")
+
+    body = models.CharField(_("body"), max_length=30, choices=Body.choices)
+    date = models.DateTimeField(_("date and time"))
+    location = models.CharField(_("place or link"), max_length=200, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended", verbose_name=_("present")
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()} {self.date:%Y-%m-%d}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="agenda_items")
+    version_number = models.PositiveSmallIntegerField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting__date", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "proposal", "version_number"], name="agenda_item_unique_per_meeting"
+            )
+        ]
+
+
+class Decision(models.Model):
+    """The decision on one agenda item. One-to-one: the database lets exactly one decision stand."""
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+        REQUEST_REVISIONS = "request_revisions", _("Request revisions")
+        REJECT = "reject", _("Reject")
+
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("decision"), max_length=30, choices=Outcome.choices)
+    rationale = models.TextField(_("rationale"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="approve_with_conditions") | ~Q(conditions=""),
+                name="decision_conditions_given",
+            )
+        ]

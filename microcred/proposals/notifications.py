@@ -1,0 +1,62 @@
+"""E-mails to the people concerned by each workflow step, sent after the transaction commits."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from microcred.accounts.roles import Role
+
+
+def _people(role, institution_id=None):
+    User = get_user_model()
+    qs = User.objects.filter(is_active=True, role_assignments__role=role)
+    if institution_id is not None:
+        qs = qs.filter(role_assignments__institution_id=institution_id)
+    return list(qs.distinct())
+
+
+def recipients_for(proposal, new_status) -> list:
+    from microcred.proposals.models import ProposalStatus as S
+
+    people = {proposal.proposer}
+    if new_status == S.AWAITING_MANAGER:
+        people.update(_people(Role.INSTITUTIONAL_MANAGER, proposal.institution_id))
+    elif new_status in (S.SUBMITTED, S.READY_FOR_AGENDA, S.EXECUTIVE_REVIEW):
+        people.update(_people(Role.BOARD_SECRETARY))
+    elif new_status == S.SCHEDULED:
+        people.update(_people(Role.COUNCIL_MEMBER) + _people(Role.COUNCIL_CHAIR))
+    elif new_status == S.EXECUTIVE_SCHEDULED:
+        people.update(_people(Role.EXECUTIVE_BOARD_MEMBER))
+    elif new_status == S.PANEL_REVIEW and proposal.call_id:
+        people.update(proposal.call.panel_members.all())
+    return [p for p in people if p.email and p.erased_at is None]
+
+
+def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
+    from microcred.proposals.models import Proposal, ProposalStatus
+
+    proposal = Proposal.objects.select_related("proposer", "institution", "call").get(pk=proposal_id)
+    url = settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk])
+    messages = []
+    for person in recipients_for(proposal, new_status):
+        with translation.override(person.preferred_language or "en"):
+            subject = _("[%(ref)s] %(title)s: %(status)s") % {
+                "ref": proposal.reference,
+                "title": proposal.current_version.title or _("(untitled)"),
+                "status": ProposalStatus(new_status).label,
+            }
+            body = _(
+                "Hello %(name)s,\n\nThe proposal “%(title)s” (%(ref)s) is now: %(status)s.\n\nOpen it: %(url)s\n"
+            ) % {
+                "name": person.full_name,
+                "title": proposal.current_version.title,
+                "ref": proposal.reference,
+                "status": ProposalStatus(new_status).label,
+                "url": url,
+            }
+        messages.append((str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email]))
+    if messages:
+        send_mass_mail(messages, fail_silently=False)

@@ -1,0 +1,94 @@
+"""Reads about proposals: action lists ("waiting for me"), lists per role, meetings."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
+from microcred.accounts.roles import Role
+from microcred.proposals import permissions
+from microcred.proposals.models import AgendaItem, Meeting, Proposal
+from microcred.proposals.models import ProposalStatus as S
+
+
+def _base() -> QuerySet[Proposal]:
+    return Proposal.objects.select_related("institution", "proposer", "call").prefetch_related("versions")
+
+
+def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
+    """The action list: for each of the user's roles, the proposals waiting for them to act."""
+    lists = []
+    mine = _base().filter(proposer=user)
+    lists.append(("proposer", mine.filter(status__in=[S.DRAFT, S.RETURNED, S.REVISIONS_REQUESTED])))
+    managed = institutions_where(user, Role.INSTITUTIONAL_MANAGER)
+    if managed:
+        lists.append(
+            (
+                "manager",
+                _base().filter(status=S.AWAITING_MANAGER, institution_id__in=managed).exclude(proposer=user),
+            )
+        )
+    if permissions.is_board_secretary(user):
+        lists.append(
+            (
+                "secretary",
+                _base()
+                .filter(status__in=[S.SUBMITTED, S.READY_FOR_AGENDA, S.EXECUTIVE_REVIEW, S.PANEL_REVIEW])
+                .exclude(proposer=user),
+            )
+        )
+    if permissions.is_council(user):
+        lists.append(("council", _base().filter(status=S.SCHEDULED).exclude(proposer=user)))
+    if permissions.is_executive(user):
+        lists.append(("executive", _base().filter(status=S.EXECUTIVE_SCHEDULED).exclude(proposer=user)))
+    panel = _base().filter(status=S.PANEL_REVIEW, call__panel_members=user).exclude(proposer=user)
+    if panel.exists():
+        lists.append(("panel", panel))
+    return [(role, qs) for role, qs in lists if qs.exists() or role == "proposer"]
+
+
+def visible_proposals(user) -> QuerySet[Proposal]:
+    """Every proposal the user may see (the same rule as permissions.can_view_proposal)."""
+    if (
+        permissions.is_board_secretary(user)
+        or permissions.is_council(user)
+        or permissions.is_executive(user)
+        or is_alliance_admin(user)
+    ):
+        return _base()
+    managed = institutions_where(user, Role.INSTITUTIONAL_MANAGER)
+    return _base().filter(Q(proposer=user) | Q(institution_id__in=managed) | Q(call__panel_members=user)).distinct()
+
+
+def upcoming_meetings(body: str | None = None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(date__gte=timezone.now() - timezone.timedelta(hours=12))
+    if body:
+        qs = qs.filter(body=body)
+    return qs.order_by("date")
+
+
+def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.items.select_related("proposal", "proposal__institution", "decision", "decision__decided_by")
+
+
+def open_agenda_item(proposal: Proposal) -> AgendaItem | None:
+    """The agenda item waiting for a decision on the proposal's current version, if any."""
+    return (
+        AgendaItem.objects.filter(
+            proposal=proposal, version_number=proposal.current_version.number, decision__isnull=True
+        )
+        .select_related("meeting")
+        .order_by("-meeting__date")
+        .first()
+    )
+
+
+def user_institutions_for_proposing(user):
+    from microcred.reference.models import Institution
+
+    return Institution.objects.filter(pk__in=institutions_where(user, Role.PROPOSER))
+
+
+def can_propose(user) -> bool:
+    return has_role(user, Role.PROPOSER, anywhere=True)

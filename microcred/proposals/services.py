@@ -1,0 +1,423 @@
+"""Every write about proposals: drafting, uploading, the workflow, reviews, meetings, decisions, calls.
+
+`_apply_transition` is the only code that changes Proposal.status. Each public service checks who
+may act (permissions.py), writes in one transaction, appends to the proposal's history and to the
+audit log, and sends its e-mails after the commit.
+"""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.audit.services import record_audit_event
+from microcred.core.exceptions import ValidationFailed
+from microcred.proposals import checklist, notifications, workflow
+from microcred.proposals.documents import check_document, sha256_of
+from microcred.proposals.exceptions import (
+    AlreadyDecided,
+    ChecklistIncomplete,
+    NotAllowed,
+    NotOnAgenda,
+    StaleProposal,
+)
+from microcred.proposals.models import (
+    AgendaItem,
+    Call,
+    Decision,
+    LearningOutcome,
+    Meeting,
+    PrincipleAlignment,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+    ProposalVersion,
+    Review,
+    SupportingDocument,
+)
+from microcred.proposals.permissions import (
+    access_proposal,
+    can_create_proposal,
+    can_edit_proposal,
+    can_manage_calls,
+    can_manage_meetings,
+    can_review,
+    check_action,
+)
+from microcred.proposals.versions import copy_version
+from microcred.proposals.workflow import Action
+
+S = ProposalStatus
+
+
+def _next_reference() -> str:
+    year = timezone.now().year
+    count = Proposal.objects.filter(reference__startswith=f"MC-{year}-").count()
+    return f"MC-{year}-{count + 1:04d}"
+
+
+def _bump(proposal: Proposal) -> None:
+    Proposal.objects.filter(pk=proposal.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+    proposal.refresh_from_db(fields=["revision", "updated_at"])
+
+
+def _check_fresh(proposal: Proposal, expected_revision: int | None) -> None:
+    if expected_revision is not None and int(expected_revision) != proposal.revision:
+        raise StaleProposal()
+
+
+@transaction.atomic
+def create_proposal(*, user, institution, call: Call | None = None, kind: str = "formal") -> Proposal:
+    """Open a new draft for a proposer at `institution` (one of their universities)."""
+    from microcred.accounts.permissions import has_role
+    from microcred.accounts.roles import Role
+
+    if not can_create_proposal(user) or not has_role(user, Role.PROPOSER, institution_id=institution.pk):
+        raise NotAllowed(_("Only a proposer of %(inst)s may open a proposal for it.") % {"inst": institution})
+    if call is not None and call.deadline < timezone.now():
+        raise ValidationFailed(
+            _("The call “%(call)s” closed on %(date)s.")
+            % {"call": call.title, "date": call.deadline.date().isoformat()}
+        )
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    reference=_next_reference(), proposer=user, institution=institution, call=call
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    ProposalVersion.objects.create(proposal=proposal, number=1, kind=kind, accrediting_institution=institution)
+    record_audit_event(actor=user, action="proposal.created", target=proposal)
+    return proposal
+
+
+@transaction.atomic
+def save_draft(*, user, proposal_id: int, data: dict, expected_revision: int | None = None) -> Proposal:
+    """Save the form's fields into the current version. Partial data is fine: a draft may be incomplete.
+
+    `data` holds model-ready values: scalar fields, plus optional `co_leads`, `content_areas`,
+    `principles` ([(principle, how_met)]) and `outcomes` ([(text, [skills])]).
+    """
+    proposal = access_proposal(user, proposal_id, lock=True)
+    if not can_edit_proposal(user, proposal):
+        raise NotAllowed(
+            _("This proposal cannot be edited now (it is “%(status)s”).") % {"status": proposal.get_status_display()}
+        )
+    _check_fresh(proposal, expected_revision)
+    version = proposal.current_version
+    m2m = {key: data.pop(key) for key in ("co_leads", "content_areas", "principles", "outcomes") if key in data}
+    for name, value in data.items():
+        setattr(version, name, value)
+    version.save()
+    if "co_leads" in m2m:
+        version.co_leads.set(m2m["co_leads"])
+    if "content_areas" in m2m:
+        version.content_areas.set(m2m["content_areas"])
+    if "principles" in m2m:
+        version.principle_alignments.all().delete()
+        PrincipleAlignment.objects.bulk_create(
+            [PrincipleAlignment(version=version, principle=p, how_met=how) for p, how in m2m["principles"]]
+        )
+    if "outcomes" in m2m:
+        version.learning_outcomes.all().delete()
+        for order, (text, skills) in enumerate(m2m["outcomes"]):
+            outcome = LearningOutcome.objects.create(version=version, order=order, text=text)
+            outcome.skills.set(skills)
+    _bump(proposal)
+    return proposal
+
+
+@transaction.atomic
+def add_document(*, user, proposal_id: int, name: str, data: bytes, purpose: str) -> SupportingDocument:
+    proposal = access_proposal(user, proposal_id, lock=True)
+    if not can_edit_proposal(user, proposal):
+        raise NotAllowed(_("Documents can only be added while you are editing the proposal."))
+    extension, content_type = check_document(name, data)
+    version = proposal.current_version
+    document = SupportingDocument(
+        version=version,
+        purpose=purpose,
+        original_name=name[:255],
+        content_type=content_type,
+        size=len(data),
+        sha256=sha256_of(data),
+        uploaded_by=user,
+    )
+    document.file.save(
+        f"{proposal.reference}-v{version.number}-{sha256_of(data)[:12]}{extension}", ContentFile(data), save=False
+    )
+    document.save()
+    _bump(proposal)
+    record_audit_event(actor=user, action="proposal.document_added", target=proposal, summary=name[:200])
+    return document
+
+
+@transaction.atomic
+def remove_document(*, user, proposal_id: int, document_id: int) -> None:
+    proposal = access_proposal(user, proposal_id, lock=True)
+    if not can_edit_proposal(user, proposal):
+        raise NotAllowed(_("Documents can only be removed while you are editing the proposal."))
+    proposal.current_version.documents.filter(pk=document_id).delete()
+    _bump(proposal)
+
+
+def checklist_for(proposal: Proposal, version: ProposalVersion | None = None) -> list[checklist.RuleResult]:
+    version = version or proposal.current_version
+    approved = proposal.events.filter(action=Action.MANAGER_APPROVE).exists()
+    return checklist.evaluate(checklist.facts_from_version(version, manager_approved=approved))
+
+
+def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str = "") -> Proposal:
+    """The only code path that changes Proposal.status. Call inside a transaction with the row locked."""
+    version = proposal.current_version
+    new_status = workflow.target_status(
+        action, proposal.status, has_financial_implications=version.has_financial_implications
+    )
+    old_status = proposal.status
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        version_number=version.number,
+        action=action,
+        actor=actor,
+        from_status=old_status,
+        to_status=new_status,
+        comment=comment,
+    )
+    proposal.status = new_status
+    proposal.save(update_fields=["status", "updated_at"])
+    _bump(proposal)
+    record_audit_event(
+        actor=actor,
+        action=f"proposal.{action}",
+        target=proposal,
+        summary=comment[:500],
+        changes={"status": [old_status, new_status], "version": version.number},
+    )
+    transaction.on_commit(lambda: notifications.notify_transition(proposal.pk, str(action), new_status))
+    return proposal
+
+
+@transaction.atomic
+def take_action(
+    *, user, proposal_id: int, action: Action | str, comment: str = "", expected_revision: int | None = None
+) -> Proposal:
+    """A workflow step other than scheduling and decisions (those have their own services)."""
+    action = Action(action)
+    if action in (Action.SCHEDULE, Action.SCHEDULE_EXECUTIVE) or action in _DECISION_ACTIONS:
+        raise NotAllowed(_("Use the meeting's agenda to schedule or decide."))
+    proposal = access_proposal(user, proposal_id, lock=True)
+    check_action(user, proposal, action)
+    _check_fresh(proposal, expected_revision)
+    workflow.target_status(action, proposal.status)  # refuse early, before the checks below
+    if action in (Action.SEND_TO_MANAGER, Action.RESUBMIT, Action.ACCEPT_AS_COMPLETE):
+        problems = checklist.blocking_problems(checklist_for(proposal))
+        if problems:
+            raise ChecklistIncomplete(problems)
+    if action in (Action.MANAGER_RETURN, Action.SECRETARY_RETURN) and not comment.strip():
+        raise ValidationFailed(_("Say what needs to change: a comment is required when returning a proposal."))
+    if action == Action.SEND_TO_PANEL and not (proposal.call_id and proposal.call.panel_review):
+        raise ValidationFailed(_("Only proposals from a call with a panel review go to a panel."))
+    if action == Action.ACCEPT_AS_COMPLETE and proposal.call_id and proposal.call.panel_review:
+        raise ValidationFailed(_("This call has a panel review: send the proposal to the panel first."))
+    if action in (Action.SEND_TO_MANAGER, Action.RESUBMIT):
+        version = proposal.current_version
+        version.submitted_at = timezone.now()
+        version.save(update_fields=["submitted_at"])
+    return _apply_transition(proposal, action, actor=user, comment=comment)
+
+
+_DECISION_ACTIONS = frozenset(workflow.COUNCIL_DECISIONS.values()) | frozenset(workflow.EXECUTIVE_DECISIONS.values())
+
+
+@transaction.atomic
+def add_review(
+    *, user, proposal_id: int, comment: str, recommendation: str = "", panel_score: int | None = None
+) -> Review:
+    proposal = access_proposal(user, proposal_id)
+    if not can_review(user, proposal):
+        raise NotAllowed(_("Only council, board or panel members may review a proposal, and never their own."))
+    if not comment.strip():
+        raise ValidationFailed(_("Write a comment."))
+    if panel_score is not None:
+        if proposal.status != S.PANEL_REVIEW or not proposal.call.panel_members.filter(pk=user.pk).exists():
+            raise NotAllowed(_("Only the call's panel scores a proposal, during the panel review."))
+        if not 1 <= int(panel_score) <= 5:
+            raise ValidationFailed(_("The panel score is from 1 to 5."))
+    review = Review.objects.create(
+        proposal=proposal,
+        version_number=proposal.current_version.number,
+        author=user,
+        comment=comment.strip(),
+        recommendation=recommendation,
+        panel_score=panel_score,
+    )
+    record_audit_event(actor=user, action="proposal.reviewed", target=proposal, summary=recommendation)
+    return review
+
+
+# Meetings ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_meeting(*, user, body: str, date, location: str = "") -> Meeting:
+    if not can_manage_meetings(user):
+        raise NotAllowed(_("Only the board secretary creates meetings."))
+    meeting = Meeting.objects.create(body=body, date=date, location=location, created_by=user)
+    record_audit_event(actor=user, action="meeting.created", target=meeting)
+    return meeting
+
+
+def next_meeting(body: str) -> Meeting | None:
+    """The next meeting of `body` from now: proposed automatically when scheduling."""
+    return Meeting.objects.filter(body=body, date__gte=timezone.now()).order_by("date").first()
+
+
+@transaction.atomic
+def schedule_proposal(*, user, proposal_id: int, meeting_id: int | None = None) -> AgendaItem:
+    """Put a proposal on a meeting's agenda (the next meeting of the right body when none is named)."""
+    proposal = access_proposal(user, proposal_id, lock=True)
+    executive = proposal.status == S.EXECUTIVE_REVIEW
+    action = Action.SCHEDULE_EXECUTIVE if executive else Action.SCHEDULE
+    check_action(user, proposal, action)
+    body = Meeting.Body.EXECUTIVE_BOARD if executive else Meeting.Body.ACADEMIC_COUNCIL
+    meeting = Meeting.objects.filter(pk=meeting_id).first() if meeting_id else next_meeting(body)
+    if meeting is None:
+        raise ValidationFailed(
+            _("There is no upcoming %(body)s meeting: create one first.") % {"body": Meeting.Body(body).label}
+        )
+    if meeting.body != body:
+        raise ValidationFailed(
+            _("This proposal goes to the %(body)s, not to the %(other)s.")
+            % {"body": Meeting.Body(body).label, "other": meeting.get_body_display()}
+        )
+    if meeting.date < timezone.now():
+        raise ValidationFailed(_("That meeting has already taken place."))
+    order = (meeting.items.aggregate(m=Max("order"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(
+        meeting=meeting, proposal=proposal, version_number=proposal.current_version.number, order=order
+    )
+    _apply_transition(proposal, action, actor=user, comment=str(meeting))
+    return item
+
+
+@transaction.atomic
+def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, conditions: str = "") -> Decision:
+    """Record the decision on one agenda item. Exactly one decision stands (a one-to-one row)."""
+    item = (
+        AgendaItem.objects.select_related("meeting", "proposal")
+        .select_for_update(of=("self",))
+        .filter(pk=agenda_item_id)
+        .first()
+    )
+    if item is None:
+        raise NotOnAgenda(_("There is no such agenda item."))
+    proposal = access_proposal(user, item.proposal_id, lock=True)
+    if Decision.objects.filter(agenda_item=item).exists():
+        raise AlreadyDecided(Decision.objects.select_related("decided_by").get(agenda_item=item))
+    if outcome not in Decision.Outcome.values:
+        raise ValidationFailed(_("Choose a decision."))
+    executive = item.meeting.body == Meeting.Body.EXECUTIVE_BOARD
+    action = (workflow.EXECUTIVE_DECISIONS if executive else workflow.COUNCIL_DECISIONS)[outcome]
+    check_action(user, proposal, action)
+    expected = S.EXECUTIVE_SCHEDULED if executive else S.SCHEDULED
+    if proposal.status != expected or item.version_number != proposal.current_version.number:
+        raise NotOnAgenda(_("This proposal is not waiting for a decision at this meeting."))
+    if not rationale.strip():
+        raise ValidationFailed(_("Give the rationale for the decision."))
+    if outcome == Decision.Outcome.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationFailed(_("State the conditions of approval."))
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                agenda_item=item,
+                outcome=outcome,
+                rationale=rationale.strip(),
+                conditions=conditions.strip(),
+                decided_by=user,
+            )
+    except IntegrityError:
+        raise AlreadyDecided() from None
+    comment = rationale.strip() + (f"\n{_('Conditions')}: {conditions.strip()}" if conditions.strip() else "")
+    if conditions.strip():
+        proposal.conditions = "\n".join(filter(None, [proposal.conditions, conditions.strip()]))
+        proposal.save(update_fields=["conditions"])
+    _apply_transition(proposal, action, actor=user, comment=comment)
+    if proposal.status == S.REVISIONS_REQUESTED:
+        copy_version(proposal.current_version, proposal=proposal, number=proposal.current_version.number + 1)
+        proposal._current_version = None
+    elif proposal.status == S.APPROVED:
+        from microcred.catalogue.services import publish_approved_proposal
+
+        publish_approved_proposal(proposal=proposal, actor=user)
+    return decision
+
+
+@transaction.atomic
+def record_attendance(*, user, meeting_id: int, present_user_ids: list[int]) -> Meeting:
+    if not can_manage_meetings(user):
+        raise NotAllowed(_("Only the board secretary records attendance."))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    meeting.attendees.set(present_user_ids)
+    record_audit_event(
+        actor=user, action="meeting.attendance", target=meeting, changes={"present": sorted(present_user_ids)}
+    )
+    return meeting
+
+
+@transaction.atomic
+def record_minutes(*, user, meeting_id: int, minutes: str) -> Meeting:
+    if not can_manage_meetings(user):
+        raise NotAllowed(_("Only the board secretary records minutes."))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    meeting.minutes = minutes
+    meeting.save(update_fields=["minutes"])
+    record_audit_event(actor=user, action="meeting.minutes", target=meeting)
+    return meeting
+
+
+# Calls and change proposals -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_call(
+    *, user, title: str, scope: str, opens_on, deadline, panel_review: bool = False, panel_members=()
+) -> Call:
+    if not can_manage_calls(user):
+        raise NotAllowed(_("Only the board secretary or the alliance admin opens a call."))
+    if deadline.date() < opens_on:
+        raise ValidationFailed(_("The deadline is before the call opens."))
+    call = Call.objects.create(
+        title=title, scope=scope, opens_on=opens_on, deadline=deadline, panel_review=panel_review, created_by=user
+    )
+    call.panel_members.set(panel_members)
+    record_audit_event(actor=user, action="call.created", target=call)
+    return call
+
+
+@transaction.atomic
+def start_change_proposal(*, user, micro_credential_id: int, institution) -> Proposal:
+    """A change to a published micro-credential: a new proposal starting from its current version."""
+    from microcred.catalogue.models import MicroCredential
+
+    micro_credential = MicroCredential.objects.select_for_update().get(pk=micro_credential_id)
+    if micro_credential.status != MicroCredential.Status.PUBLISHED:
+        raise ValidationFailed(_("A retired micro-credential cannot be changed."))
+    current = micro_credential.current_version
+    proposal = create_proposal(user=user, institution=institution)
+    proposal.changes_micro_credential = micro_credential
+    try:
+        with transaction.atomic():
+            proposal.save(update_fields=["changes_micro_credential"])
+    except IntegrityError:
+        raise ValidationFailed(_("A change proposal for this micro-credential is already open.")) from None
+    proposal.versions.all().delete()
+    copy_version(current.proposal_version, proposal=proposal, number=1)
+    proposal._current_version = None
+    record_audit_event(actor=user, action="proposal.change_started", target=proposal, summary=str(micro_credential))
+    return proposal

@@ -1,0 +1,178 @@
+"""The proposal pages as people use them (server side; the browser journeys are in tests/browser)."""
+
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from microcred.proposals import services
+from microcred.proposals.models import Meeting, SupportingDocument
+from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.tests.conftest import complete_formal_data
+from microcred.proposals.workflow import Action
+
+pytestmark = pytest.mark.django_db
+
+
+def form_post(proposal, version, refdata, **fields):
+    data = {
+        "p-revision": proposal.revision,
+        "lo-TOTAL_FORMS": "2",
+        "lo-INITIAL_FORMS": "0",
+        "lo-MIN_NUM_FORMS": "0",
+        "lo-MAX_NUM_FORMS": "20",
+        "p-kind": "formal",
+        "p-credential_type": "micro_credential",
+    }
+    data.update(fields)
+    return data
+
+
+def test_draft_saves_partially_and_resumes(client, people, refdata, institution):
+    client.force_login(people["proposer"])
+    response = client.post(reverse("proposals:create"), {"institution": institution.pk, "kind": "formal"})
+    proposal = people["proposer"].proposals.get()
+    assert response["Location"] == reverse("proposals:edit", args=[proposal.pk])
+    data = form_post(
+        proposal,
+        proposal.current_version,
+        refdata,
+        **{
+            "p-title": "Life-cycle thinking",
+            f"pr-principle_{refdata['principles'][0].pk}": "on",
+            f"pr-how_{refdata['principles'][0].pk}": "Students work on real products.",
+            "lo-0-text": "Apply life-cycle assessment.",
+            "lo-0-skill_1": refdata["skills"][0].uri,
+            "lo-0-skill_1_text": refdata["skills"][0].preferred_label,
+        },
+    )
+    response = client.post(reverse("proposals:edit", args=[proposal.pk]), data)
+    assert response.status_code == 302
+    page = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    assert 'value="Life-cycle thinking"' in page
+    assert "Students work on real products." in page
+    version = proposal.versions.get()
+    assert list(version.learning_outcomes.get().skills.all()) == [refdata["skills"][0]]
+
+
+def test_send_with_missing_field_shows_message_next_to_it(client, people, refdata, institution, other_institution):
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    services.save_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=complete_formal_data(refdata, institution, other_institution, quality_assurance=""),
+    )
+    proposal.refresh_from_db()
+    client.force_login(people["proposer"])
+    response = client.get(reverse("proposals:edit", args=[proposal.pk]) + "?check=1")
+    html = response.content.decode()
+    assert 'id="id_p-quality_assurance-problem"' in html
+    assert "Describe the quality assurance." in html
+    proposal.refresh_from_db()
+    assert proposal.status == S.DRAFT
+
+
+def test_stale_form_is_refused_with_a_clear_message(client, people, refdata, institution):
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    client.force_login(people["proposer"])
+    stale = form_post(proposal, proposal.current_version, refdata, **{"p-title": "From tab A"})
+    services.save_draft(user=people["proposer"], proposal_id=proposal.pk, data={"title": "From tab B"})
+    response = client.post(reverse("proposals:edit", args=[proposal.pk]), stale, follow=True)
+    assert "Someone else changed this proposal" in response.content.decode()
+    assert proposal.versions.get().title == "From tab B"
+
+
+def _docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "ok"),
+    [
+        ("letter.pdf", b"%PDF-1.7\n...", True),
+        ("letter.docx", _docx_bytes(), True),
+        ("letter.pdf", b"MZ\x90\x00 not a pdf", False),
+        ("letter.docx", b"%PDF-1.7 a pdf named docx", False),
+        ("letter.exe", b"%PDF-1.7", False),
+        ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), False),
+    ],
+)
+def test_uploads_are_sniffed_and_limited(client, people, institution, name, data, ok):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    client.force_login(people["proposer"])
+    response = client.post(
+        reverse("proposals:document-upload", args=[proposal.pk]),
+        {"file": SimpleUploadedFile(name, data), "purpose": "support"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert SupportingDocument.objects.exists() == ok
+    if not ok:
+        assert "10 MB" in response.content.decode() or "not a" in response.content.decode()
+
+
+def test_action_list_shows_what_waits_for_each_actor(client, people, refdata, institution, other_institution):
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    services.save_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=complete_formal_data(refdata, institution, other_institution),
+    )
+    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    client.force_login(people["manager"])
+    html = client.get(reverse("proposals:list")).content.decode()
+    assert "To approve for my university" in html and proposal.reference in html
+    client.force_login(people["other_manager"])
+    assert proposal.reference not in client.get(reverse("proposals:list")).content.decode()
+    assert client.get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404
+
+
+def test_manager_approves_from_the_page_and_own_approval_is_refused(
+    client, people, refdata, institution, other_institution
+):
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    services.save_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=complete_formal_data(refdata, institution, other_institution),
+    )
+    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    client.force_login(people["proposer"])
+    response = client.post(
+        reverse("proposals:action", args=[proposal.pk]), {"action": "manager_approve", "comment": ""}, follow=True
+    )
+    assert "Nobody may approve" in response.content.decode()
+    client.force_login(people["manager"])
+    client.post(reverse("proposals:action", args=[proposal.pk]), {"action": "manager_approve", "comment": "OK"})
+    proposal.refresh_from_db()
+    assert proposal.status == S.SUBMITTED
+
+
+def test_meeting_pdfs_are_pdf(client, people):
+    meeting = services.create_meeting(
+        user=people["secretary"],
+        body=Meeting.Body.ACADEMIC_COUNCIL,
+        date=timezone.now() + timezone.timedelta(days=3),
+        location="Barcelona",
+    )
+    client.force_login(people["member"])
+    for kind in ("agenda", "minutes"):
+        response = client.get(reverse("proposals:meeting-pdf", args=[meeting.pk, kind]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    client.force_login(people["learner"])
+    assert client.get(reverse("proposals:meeting-pdf", args=[meeting.pk, "agenda"])).status_code == 404
+
+
+def test_learner_cannot_open_proposals_or_meetings(client, people, institution):
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    client.force_login(people["learner"])
+    assert client.get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404
+    assert client.get(reverse("proposals:meetings")).status_code == 403

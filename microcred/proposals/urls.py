@@ -1,0 +1,24 @@
+from django.urls import path
+
+from microcred.proposals import views
+
+app_name = "proposals"
+
+urlpatterns = [
+    path("", views.proposal_list, name="list"),
+    path("new/", views.proposal_create, name="create"),
+    path("<int:pk>/", views.proposal_detail, name="detail"),
+    path("<int:pk>/edit/", views.proposal_edit, name="edit"),
+    path("<int:pk>/action/", views.proposal_action, name="action"),
+    path("<int:pk>/schedule/", views.proposal_schedule, name="schedule"),
+    path("<int:pk>/compare/", views.proposal_compare, name="compare"),
+    path("<int:pk>/reviews/", views.review_add, name="review"),
+    path("<int:pk>/documents/", views.document_upload, name="document-upload"),
+    path("<int:pk>/documents/<int:document_id>/delete/", views.document_delete, name="document-delete"),
+    path("<int:pk>/documents/<int:document_id>/", views.document_download, name="document"),
+    path("agenda-items/<int:item_id>/decision/", views.agenda_item_decide, name="decide"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/<str:kind>.pdf", views.meeting_pdf, name="meeting-pdf"),
+    path("calls/", views.call_list, name="calls"),
+]

@@ -1,0 +1,481 @@
+"""Proposal, meeting and call pages. Thin: parse the request, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from microcred.core.exceptions import DomainError
+from microcred.proposals import pdf, permissions, selectors, services
+from microcred.proposals.checklist import RuleStatus, blocking_problems
+from microcred.proposals.exceptions import ChecklistIncomplete, ProposalNotFound
+from microcred.proposals.forms import (
+    ActionForm,
+    CallForm,
+    DecisionForm,
+    DocumentForm,
+    MeetingForm,
+    MinutesForm,
+    OutcomeFormSet,
+    PrincipleForm,
+    ProposalForm,
+    ReviewForm,
+)
+from microcred.proposals.models import Call, Meeting, Proposal, ProposalStatus
+from microcred.proposals.versions import compare, snapshot
+from microcred.proposals.workflow import Action, allowed_actions
+
+# Actions shown as buttons on the proposal page (scheduling and decisions have their own forms).
+BUTTON_ACTIONS = [
+    Action.SEND_TO_MANAGER,
+    Action.RESUBMIT,
+    Action.MANAGER_APPROVE,
+    Action.MANAGER_RETURN,
+    Action.ACCEPT_AS_COMPLETE,
+    Action.SECRETARY_RETURN,
+    Action.SEND_TO_PANEL,
+    Action.PANEL_DONE,
+    Action.UNSCHEDULE,
+    Action.WITHDRAW,
+]
+
+
+def _get(user, pk) -> Proposal:
+    try:
+        return permissions.access_proposal(user, pk)
+    except ProposalNotFound:
+        raise Http404(_("There is no such proposal, or you may not see it.")) from None
+
+
+@login_required
+def proposal_list(request):
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "action_lists": selectors.waiting_for(request.user),
+            "all_visible": selectors.visible_proposals(request.user)[:200],
+            "can_propose": selectors.can_propose(request.user),
+            "institutions": selectors.user_institutions_for_proposing(request.user),
+            "calls": Call.objects.order_by("-deadline")[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_create(request):
+    institutions = selectors.user_institutions_for_proposing(request.user)
+    institution = institutions.filter(pk=request.POST.get("institution")).first() or institutions.first()
+    call = Call.objects.filter(pk=request.POST.get("call")).first() if request.POST.get("call") else None
+    if institution is None:
+        raise PermissionDenied
+    try:
+        proposal = services.create_proposal(
+            user=request.user, institution=institution, call=call, kind=request.POST.get("kind", "formal")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("proposals:list")
+    messages.success(request, _("Your draft is saved; you can come back to it at any time."))
+    return redirect("proposals:edit", pk=proposal.pk)
+
+
+def _edit_forms(request, proposal, version):
+    chosen = {a.principle_id: a.how_met for a in version.principle_alignments.all()}
+    initial_outcomes = [
+        {"text": o.text, **{f"skill_{i}": s for i, s in enumerate(o.skills.all()[:3], start=1)}}
+        for o in version.learning_outcomes.all()
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = ProposalForm(data, instance=version, revision=proposal.revision, prefix="p")
+    principles = PrincipleForm(data, chosen=chosen, prefix="pr")
+    outcomes = OutcomeFormSet(data, initial=initial_outcomes, prefix="lo")
+    return form, principles, outcomes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, pk):
+    proposal = _get(request.user, pk)
+    if not permissions.can_edit_proposal(request.user, proposal):
+        messages.error(
+            request,
+            _("This proposal cannot be edited now (it is “%(status)s”).") % {"status": proposal.get_status_display()},
+        )
+        return redirect("proposals:detail", pk=pk)
+    version = proposal.current_version
+    form, principles, outcomes = _edit_forms(request, proposal, version)
+    if request.method == "POST" and form.is_valid() and principles.is_valid() and outcomes.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        data["principles"] = principles.chosen()
+        data["outcomes"] = [
+            (f.cleaned_data["text"].strip(), f.skills())
+            for f in outcomes.forms
+            if f.cleaned_data.get("text", "").strip()
+        ]
+        try:
+            services.save_draft(
+                user=request.user, proposal_id=proposal.pk, data=data, expected_revision=form.cleaned_data["revision"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if "send" in request.POST:
+                return _send(request, proposal)
+            messages.success(request, _("Draft saved."))
+            return redirect("proposals:edit", pk=pk)
+    elif request.method == "POST":
+        messages.error(request, _("Some fields are not valid; nothing was saved. See the messages next to them."))
+    results = services.checklist_for(proposal)
+    problems_by_field = {}
+    if request.GET.get("check") or request.method == "POST":
+        for problem in blocking_problems(results):
+            problems_by_field.setdefault(problem.field, []).append(problem.message)
+    return render(
+        request,
+        "proposals/edit.html",
+        {
+            "proposal": proposal,
+            "version": version,
+            "form": form,
+            "principles": principles,
+            "outcomes": outcomes,
+            "checklist": results,
+            "problems_by_field": problems_by_field,
+            "RuleStatus": RuleStatus,
+            "document_form": DocumentForm(),
+        },
+    )
+
+
+def _send(request, proposal):
+    action = Action.RESUBMIT if proposal.status == ProposalStatus.REVISIONS_REQUESTED else Action.SEND_TO_MANAGER
+    proposal.refresh_from_db()
+    try:
+        services.take_action(user=request.user, proposal_id=proposal.pk, action=action)
+    except ChecklistIncomplete as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{request.path}?check=1#checklist")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("proposals:edit", pk=proposal.pk)
+    messages.success(request, _("Sent. You will get an e-mail at each step."))
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = _get(request.user, pk)
+    version = proposal.current_version
+    user = request.user
+    actions = [
+        a
+        for a in allowed_actions(proposal.status)
+        if a in BUTTON_ACTIONS and permissions.may_take_action(user, proposal, a)
+    ]
+    agenda_item = selectors.open_agenda_item(proposal)
+    can_decide = agenda_item is not None and any(
+        permissions.may_take_action(user, proposal, a)
+        for a in allowed_actions(proposal.status)
+        if a.value.startswith(("council_", "executive_"))
+    )
+    can_schedule = proposal.status in (ProposalStatus.READY_FOR_AGENDA, ProposalStatus.EXECUTIVE_REVIEW) and (
+        permissions.may_take_action(user, proposal, Action.SCHEDULE)
+    )
+    body = (
+        Meeting.Body.EXECUTIVE_BOARD
+        if proposal.status == ProposalStatus.EXECUTIVE_REVIEW
+        else Meeting.Body.ACADEMIC_COUNCIL
+    )
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "version": version,
+            "rows": snapshot(version),
+            "checklist": services.checklist_for(proposal),
+            "RuleStatus": RuleStatus,
+            "events": proposal.events.select_related("actor"),
+            "reviews": proposal.reviews.select_related("author"),
+            "actions": actions,
+            "action_form": ActionForm(),
+            "can_edit": permissions.can_edit_proposal(user, proposal),
+            "can_review": permissions.can_review(user, proposal)
+            and proposal.status not in (ProposalStatus.APPROVED, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN),
+            "review_form": ReviewForm(),
+            "agenda_item": agenda_item,
+            "can_decide": can_decide,
+            "decision_form": DecisionForm(),
+            "can_schedule": can_schedule,
+            "meetings": selectors.upcoming_meetings(body) if can_schedule else [],
+            "next_meeting": services.next_meeting(body) if can_schedule else None,
+            "versions": proposal.versions.all(),
+            "documents": version.documents.all(),
+            "is_own": permissions.is_own(user, proposal),
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_action(request, pk):
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.take_action(
+            user=request.user,
+            proposal_id=pk,
+            action=form.cleaned_data["action"],
+            comment=form.cleaned_data["comment"],
+            expected_revision=form.cleaned_data["revision"],
+        )
+    except ChecklistIncomplete as exc:
+        messages.error(request, exc.message + " " + " ".join(p.message for p in exc.problems))
+    except ProposalNotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValueError:
+        raise Http404 from None
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": Action(form.cleaned_data["action"]).label})
+    return redirect("proposals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.add_document(
+                user=request.user,
+                proposal_id=pk,
+                name=upload.name,
+                data=upload.read(),
+                purpose=form.cleaned_data["purpose"],
+            )
+        except ProposalNotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Document added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("proposals:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def document_delete(request, pk, document_id):
+    try:
+        services.remove_document(user=request.user, proposal_id=pk, document_id=document_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("proposals:edit", pk=pk)
+
+
+@login_required
+def document_download(request, pk, document_id):
+    proposal = _get(request.user, pk)
+    from microcred.proposals.models import SupportingDocument
+
+    doc = get_object_or_404(SupportingDocument, pk=document_id, version__proposal=proposal)
+    response = HttpResponse(doc.file.open("rb").read(), content_type=doc.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{doc.original_name}"'
+    return response
+
+
+@login_required
+@require_POST
+def review_add(request, pk):
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_review(user=request.user, proposal_id=pk, **form.cleaned_data)
+        except ProposalNotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your comment is recorded."))
+    else:
+        messages.error(request, _("Write a comment."))
+    return redirect("proposals:detail", pk=pk)
+
+
+@login_required
+def proposal_compare(request, pk):
+    proposal = _get(request.user, pk)
+    versions = {v.number: v for v in proposal.versions.all()}
+    try:
+        new_n = int(request.GET.get("new", max(versions)))
+        old_n = int(request.GET.get("old", new_n - 1))
+        old, new = versions[old_n], versions[new_n]
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose two versions to compare."))
+        return redirect("proposals:detail", pk=pk)
+    return render(
+        request,
+        "proposals/compare.html",
+        {"proposal": proposal, "old": old, "new": new, "rows": compare(old, new), "versions": versions},
+    )
+
+
+@login_required
+@require_POST
+def proposal_schedule(request, pk):
+    meeting_id = request.POST.get("meeting") or None
+    try:
+        item = services.schedule_proposal(user=request.user, proposal_id=pk, meeting_id=meeting_id)
+    except ProposalNotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("On the agenda of %(meeting)s.") % {"meeting": item.meeting})
+    return redirect("proposals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def agenda_item_decide(request, item_id):
+    from microcred.proposals.models import AgendaItem
+
+    item = get_object_or_404(AgendaItem, pk=item_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give its rationale."))
+        return redirect("proposals:detail", pk=item.proposal_id)
+    try:
+        services.record_decision(user=request.user, agenda_item_id=item.pk, **form.cleaned_data)
+    except ProposalNotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("proposals:detail", pk=item.proposal_id)
+
+
+# Meetings --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_list(request):
+    if not permissions.can_view_meetings(request.user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Meeting created."))
+            return redirect("proposals:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "proposals/meetings.html",
+        {
+            "meetings": Meeting.objects.order_by("-date")[:100],
+            "form": form,
+            "can_manage": permissions.can_manage_meetings(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request, pk):
+    if not permissions.can_view_meetings(request.user):
+        raise PermissionDenied
+    meeting = get_object_or_404(Meeting, pk=pk)
+    minutes_form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    if request.method == "POST":
+        try:
+            if "attendance" in request.POST:
+                services.record_attendance(
+                    user=request.user, meeting_id=pk, present_user_ids=[int(x) for x in request.POST.getlist("present")]
+                )
+            elif minutes_form.is_valid():
+                services.record_minutes(user=request.user, meeting_id=pk, minutes=minutes_form.cleaned_data["minutes"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("proposals:meeting", pk=pk)
+    from django.contrib.auth import get_user_model
+
+    from microcred.accounts.roles import Role
+
+    roles = (
+        [Role.COUNCIL_MEMBER, Role.COUNCIL_CHAIR, Role.BOARD_SECRETARY]
+        if meeting.body == Meeting.Body.ACADEMIC_COUNCIL
+        else [Role.EXECUTIVE_BOARD_MEMBER, Role.BOARD_SECRETARY]
+    )
+    members = get_user_model().objects.filter(role_assignments__role__in=roles).distinct().order_by("full_name")
+    return render(
+        request,
+        "proposals/meeting.html",
+        {
+            "meeting": meeting,
+            "items": selectors.agenda(meeting),
+            "members": members,
+            "present": set(meeting.attendees.values_list("pk", flat=True)),
+            "minutes_form": minutes_form,
+            "can_manage": permissions.can_manage_meetings(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_pdf(request, pk, kind):
+    if not permissions.can_view_meetings(request.user) or kind not in ("agenda", "minutes"):
+        raise Http404
+    meeting = get_object_or_404(Meeting, pk=pk)
+    data = pdf.meeting_pdf(meeting, minutes=kind == "minutes")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{meeting.date:%Y-%m-%d}.pdf"'
+    return response
+
+
+# Calls -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_list(request):
+    form = CallForm(request.POST or None)
+    can_manage = permissions.can_manage_calls(request.user)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.create_call(user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Call opened."))
+                return redirect("proposals:calls")
+    return render(
+        request,
+        "proposals/calls.html",
+        {
+            "calls": Call.objects.order_by("-deadline"),
+            "form": form,
+            "can_manage": can_manage,
+            "can_propose": selectors.can_propose(request.user),
+            "institutions": selectors.user_institutions_for_proposing(request.user),
+        },
+    )

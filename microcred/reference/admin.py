@@ -1,0 +1,141 @@
+"""The alliance admin edits the alliance's own reference data here; ESCO and the EU vocabularies are read-only."""
+
+from django.contrib import admin
+
+from microcred.accounts.permissions import can_edit_reference_data
+from microcred.audit.services import record_audit_event
+from microcred.reference import models as m
+
+
+class EditableReference(admin.ModelAdmin):
+    """Editable by whoever may edit reference data; every change is written to the audit log."""
+
+    def has_module_permission(self, request):
+        return can_edit_reference_data(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_edit_reference_data(request.user)
+
+    def has_add_permission(self, request):
+        return can_edit_reference_data(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_edit_reference_data(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_edit_reference_data(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_audit_event(
+            actor=request.user,
+            action=f"reference.{obj._meta.model_name}.{'changed' if change else 'added'}",
+            target=obj,
+            changes={f: str(form.cleaned_data.get(f)) for f in form.changed_data},
+        )
+
+    def delete_model(self, request, obj):
+        record_audit_event(actor=request.user, action=f"reference.{obj._meta.model_name}.deleted", target=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_audit_event(actor=request.user, action=f"reference.{obj._meta.model_name}.deleted", target=obj)
+        super().delete_queryset(request, queryset)
+
+
+class ReadOnlyReference(admin.ModelAdmin):
+    """Published data loaded by `load_reference_data`: viewable, never edited by hand."""
+
+    def has_module_permission(self, request):
+        return can_edit_reference_data(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_edit_reference_data(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.Institution)
+class InstitutionAdmin(EditableReference):
+    list_display = ["name", "short_name", "country", "domain", "joined", "is_alliance", "is_active"]
+    list_filter = ["is_alliance", "is_active", "country"]
+    search_fields = ["name", "short_name", "local_name", "domain"]
+
+
+@admin.register(m.EducationalPrinciple)
+class EducationalPrincipleAdmin(EditableReference):
+    list_display = ["name", "status", "order"]
+    list_editable = ["status", "order"]
+    list_filter = ["status"]
+    search_fields = ["name", "text"]
+
+
+@admin.register(m.ContentArea)
+class ContentAreaAdmin(EditableReference):
+    list_display = ["name", "green_digital_focus", "order"]
+    list_editable = ["green_digital_focus", "order"]
+
+
+@admin.register(m.StrategicTarget)
+class StrategicTargetAdmin(EditableReference):
+    list_display = ["label", "min_value", "max_value", "unit", "period_start", "deadline"]
+
+
+@admin.register(m.EqfLevel)
+class EqfLevelAdmin(EditableReference):
+    list_display = ["level", "knowledge", "uri"]
+
+
+@admin.register(m.EctsRule)
+class EctsRuleAdmin(EditableReference):
+    list_display = ["name", "hours_per_credit_min", "hours_per_credit_max", "credits_per_year"]
+
+
+@admin.register(m.IscedField)
+class IscedFieldAdmin(ReadOnlyReference):
+    list_display = ["code", "label", "level"]
+    list_filter = ["level"]
+    search_fields = ["code", "label"]
+
+
+@admin.register(m.EuropassConcept)
+class EuropassConceptAdmin(ReadOnlyReference):
+    list_display = ["label", "scheme", "uri"]
+    list_filter = ["scheme"]
+    search_fields = ["label", "uri"]
+
+
+@admin.register(m.FrameworkCompetence)
+class FrameworkCompetenceAdmin(ReadOnlyReference):
+    list_display = ["framework", "code", "name", "area", "esco_uri"]
+    list_filter = ["framework"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(m.EscoSkill)
+class EscoSkillAdmin(ReadOnlyReference):
+    list_display = ["preferred_label", "skill_type", "reuse_level", "is_current"]
+    list_filter = ["skill_type", "reuse_level", "is_current", "in_transversal", "in_digital", "in_green", "in_digcomp"]
+    search_fields = ["preferred_label", "uri"]
+    show_full_result_count = False
+
+
+@admin.register(m.EscoSkillGroup)
+class EscoSkillGroupAdmin(ReadOnlyReference):
+    list_display = ["preferred_label", "code", "is_current"]
+    search_fields = ["preferred_label", "code", "uri"]
+
+
+@admin.register(m.EscoOccupation)
+class EscoOccupationAdmin(ReadOnlyReference):
+    list_display = ["preferred_label", "isco_group", "code", "is_current"]
+    search_fields = ["preferred_label", "code", "uri"]
+    show_full_result_count = False
