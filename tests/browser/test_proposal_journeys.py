@@ -1,0 +1,227 @@
+"""Proposals as people live them (shared design journeys 1, 2, 4 and 8), each page checked by axe-core."""
+
+import pytest
+from django.utils import timezone
+
+from microcred.accounts.roles import Role
+from microcred.catalogue.models import MicroCredential
+from microcred.proposals import services
+from microcred.proposals.models import Meeting, Proposal, ProposalStatus as S
+from tests.browser.helpers import load_small_reference_data, log_in, log_out
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def cast(make_user, tmp_path):
+    from microcred.reference.models import Institution
+
+    load_small_reference_data(tmp_path)
+    ub, tcd = Institution.objects.get(short_name="UB"), Institution.objects.get(short_name="TCD")
+    return {
+        "proposer": make_user((Role.PROPOSER, ub), email="laia@ub.example", full_name="Laia Puig"),
+        "manager": make_user((Role.INSTITUTIONAL_MANAGER, ub), email="jordi@ub.example", full_name="Jordi Serra"),
+        "secretary": make_user(Role.BOARD_SECRETARY, email="brid@alliance.example", full_name="Bríd Ní Bhriain"),
+        "chair": make_user(Role.COUNCIL_CHAIR, email="pieter@alliance.example", full_name="Pieter Bakker"),
+        "board": make_user(Role.EXECUTIVE_BOARD_MEMBER, email="conor@alliance.example", full_name="Conor Walsh"),
+        "ub": ub,
+        "tcd": tcd,
+    }
+
+
+def fill_formal_proposal(page, *, with_quality_assurance: bool):
+    page.get_by_label("Micro-credential title").fill("Life-cycle thinking for circular products")
+    page.get_by_label("Relevance to the alliance").fill("Circularity is central to the alliance's green focus.")
+    page.get_by_label("Criteria", exact=True).fill("Open to graduates in engineering or design.")
+    page.get_by_label("Description", exact=True).fill("Blended course on life-cycle assessment.")
+    page.get_by_label("Accrediting (or leading) university").select_option(label="Trinity College Dublin, the University of Dublin")
+    page.get_by_label("Accrediting (or leading) university").select_option(label="University of Barcelona")
+    page.locator("#field-co_leads").get_by_label("Trinity College Dublin, the University of Dublin").check()
+    page.get_by_label("Accredited and quality assured by the accrediting university").check()
+    for name in ("Sustainability", "Transversal skills", "Transdisciplinarity", "Student-centredness"):
+        page.locator("#field-principles").get_by_label(name, exact=True).check()
+        page.get_by_label(f"How “{name}” is met").fill(f"{name} runs through the weekly challenges.")
+    page.get_by_label("Learning outcome", exact=True).first.fill("Manage a life-cycle assessment project.")
+    picker = page.locator("#id_lo-0-skill_1")
+    picker.fill("manage pro")
+    page.get_by_role("option", name="manage projects").click()
+    page.get_by_label("Total hours of learning").fill("135")
+    page.get_by_label("Calculation of hours").fill("30 contact hours and 105 hours of self-study.")
+    page.get_by_label("ECTS credits").fill("5")
+    page.get_by_label("EQF level").select_option(label="EQF 7")
+    page.locator("#field-languages").get_by_label("English").check()
+    page.locator("#field-forms_of_participation").get_by_label("Blended").check()
+    page.locator("#field-assessment_types").get_by_label("Report / paper").check()
+    page.get_by_label("Is the assessment supervised?").select_option("yes")
+    page.get_by_label("Is the learner's identity verified?").select_option("yes")
+    page.get_by_label("Target groups").fill("Engineers and designers in industry.")
+    page.get_by_label("Skill needs answered").fill("Circular economy skills named in the Green Deal.")
+    page.locator("#field-content_areas").get_by_label("Sustainability and climate change").check()
+    if with_quality_assurance:
+        page.get_by_role("textbox", name="Quality assurance").fill("Accredited by the Faculty of Chemistry, UB.")
+
+
+def test_from_draft_to_approved_micro_credential(page, cast, live_server):
+    services.create_meeting(user=cast["secretary"], body=Meeting.Body.ACADEMIC_COUNCIL,
+                            date=timezone.now() + timezone.timedelta(days=10), location="Online")
+    # The proposer starts a draft, saves half of it, and finds it again later.
+    log_in(page, "laia@ub.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
+    page.check()
+    page.get_by_role("button", name="Start a draft").click()
+    page.check()
+    page.get_by_label("Micro-credential title").fill("Life-cycle thinking (half done)")
+    page.get_by_role("button", name="Save draft").click()
+    page.check()
+    proposal = Proposal.objects.get()
+    page.goto(f"/proposals/{proposal.pk}/edit/")
+    assert page.get_by_label("Micro-credential title").input_value() == "Life-cycle thinking (half done)"
+
+    # First attempt to send is blocked by the missing quality assurance, with a message next to the field.
+    fill_formal_proposal(page, with_quality_assurance=False)
+    page.get_by_role("button", name="Save and send to my institutional manager").click()
+    page.check()
+    problem = page.locator("#field-quality_assurance .problem")
+    assert "Describe the quality assurance." in problem.inner_text()
+    proposal.refresh_from_db()
+    assert proposal.status == S.DRAFT
+    page.get_by_role("textbox", name="Quality assurance").fill("Accredited by the Faculty of Chemistry, UB.")
+    page.get_by_role("button", name="Save and send to my institutional manager").click()
+    page.check()
+    assert "Awaiting institutional approval" in page.content()
+    log_out(page)
+
+    # The manager approves from the action list.
+    log_in(page, "jordi@ub.example")
+    page.goto("/proposals/")
+    page.check()
+    page.get_by_role("link", name=proposal.reference).first.click()
+    page.check()
+    page.get_by_role("button", name="Approve for submission").click()
+    page.check()
+    log_out(page)
+
+    # The secretary finds it complete and puts it on the next council agenda (proposed automatically).
+    log_in(page, "brid@alliance.example")
+    page.goto(f"/proposals/{proposal.pk}/")
+    page.get_by_role("button", name="Accept as complete").click()
+    page.check()
+    assert "next meeting" in page.get_by_label("Meeting").inner_text()
+    page.get_by_role("button", name="Put on this agenda").click()
+    page.check()
+    log_out(page)
+
+    # The council chair approves with a condition.
+    log_in(page, "pieter@alliance.example")
+    page.goto(f"/proposals/{proposal.pk}/")
+    page.check()
+    page.get_by_label("Approve with conditions").check()
+    page.get_by_role("textbox", name="Rationale").fill("Well aligned with the alliance's principles.")
+    page.get_by_role("textbox", name="Conditions").fill("State the prerequisites explicitly.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.check()
+    assert "Approved" in page.locator(".status").inner_text()
+    assert "State the prerequisites explicitly." in page.content()
+    mc = MicroCredential.objects.get()
+    assert mc.current_version.number == 1
+    assert mc.current_version.annex1["awarding_bodies"][1]["name"].startswith("Trinity College Dublin")
+
+
+def test_budget_goes_through_the_executive_board(page, cast, refdata_for_services):
+    proposal = refdata_for_services(financial=True)
+    log_in(page, "conor@alliance.example")
+    page.goto(f"/proposals/{proposal.pk}/")
+    page.check()
+    page.get_by_label("Approve", exact=True).check()
+    page.get_by_role("textbox", name="Rationale").fill("Budget available.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.check()
+    proposal.refresh_from_db()
+    assert proposal.status == S.APPROVED
+    assert MicroCredential.objects.get().current_version.issued_by_alliance is False
+
+
+def test_revisions_round_shows_what_changed_then_a_rejection(page, cast, refdata_for_services):
+    proposal = refdata_for_services(financial=False)
+    log_in(page, "pieter@alliance.example")
+    page.goto(f"/proposals/{proposal.pk}/")
+    page.get_by_label("Request revisions").check()
+    page.get_by_role("textbox", name="Rationale").fill("Learning outcomes are not assessable as written.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.check()
+    log_out(page)
+    log_in(page, "laia@ub.example")
+    page.goto(f"/proposals/{proposal.pk}/edit/")
+    page.check()
+    page.get_by_label("Learning outcome", exact=True).first.fill("Lead a team through a life-cycle assessment.")
+    page.get_by_role("button", name="Save and submit the revised version").click()
+    page.check()
+    page.get_by_role("link", name="Compare with the previous version").click()
+    page.check()
+    changed = page.locator("tr.changed th").all_inner_texts()
+    assert len(changed) == 1 and changed[0].startswith("Learning outcomes")
+    log_out(page)
+    # The secretary schedules version 2; the council rejects it this time.
+    secretary = cast["secretary"]
+    services.take_action(user=secretary, proposal_id=proposal.pk, action="accept_as_complete")
+    services.schedule_proposal(user=secretary, proposal_id=proposal.pk)
+    log_in(page, "pieter@alliance.example")
+    page.goto(f"/proposals/{proposal.pk}/")
+    page.get_by_label("Reject").check()
+    page.get_by_role("textbox", name="Rationale").fill("Out of scope for the alliance.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.check()
+    assert "Rejected" in page.locator(".status").inner_text()
+    assert not MicroCredential.objects.exists()
+
+
+def test_a_proposer_cannot_approve_their_own_proposal(page, cast, refdata_for_services):
+    from microcred.accounts.services import assign_role
+    from microcred.audit.models import AuditEvent
+
+    proposal = refdata_for_services(financial=False, stop_at_manager=True)
+    assign_role(user=cast["proposer"], role=Role.INSTITUTIONAL_MANAGER, institution=cast["ub"])
+    log_in(page, "laia@ub.example")
+    page.goto(f"/proposals/{proposal.pk}/")
+    page.check()
+    assert page.get_by_role("button", name="Approve for submission").count() == 0
+    proposal.refresh_from_db()
+    assert proposal.status == S.AWAITING_MANAGER
+    assert not AuditEvent.objects.filter(action="proposal.manager_approve").exists()
+
+
+@pytest.fixture
+def refdata_for_services(cast):
+    """A complete proposal taken through the services to the point a test needs."""
+    from microcred.proposals.workflow import Action
+    from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, EscoSkill
+
+    def make(*, financial: bool, stop_at_manager: bool = False):
+        p = cast["proposer"]
+        proposal = services.create_proposal(user=p, institution=cast["ub"])
+        services.save_draft(user=p, proposal_id=proposal.pk, data={
+            "title": "Circular design studio", "relevance": "r", "criteria": "c", "description": "d",
+            "hours": 135, "hours_calculation": "h", "ects": 5, "eqf_level": EqfLevel.objects.get(level=7),
+            "languages": ["en"], "forms_of_participation": ["blended"], "assessment_types": ["report"],
+            "quality_assurance": "qa", "supervised_assessment": True, "identity_verified": True,
+            "accredited_before_submission": True, "target_groups": "t", "skill_needs": "s",
+            "co_leads": [cast["tcd"]], "content_areas": list(ContentArea.objects.all()[:1]),
+            "has_financial_implications": financial, "financial_implications": "4,000 EUR" if financial else "",
+            "principles": [(pr, "how") for pr in EducationalPrinciple.objects.all()[:4]],
+            "outcomes": [("Manage a design project.", [EscoSkill.objects.get(preferred_label="manage projects")])],
+        })
+        services.take_action(user=p, proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+        if stop_at_manager:
+            return proposal
+        services.take_action(user=cast["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
+        services.take_action(user=cast["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
+        for body, days in ((Meeting.Body.ACADEMIC_COUNCIL, 5), (Meeting.Body.EXECUTIVE_BOARD, 9)):
+            services.create_meeting(user=cast["secretary"], body=body, date=timezone.now() + timezone.timedelta(days=days))
+        item = services.schedule_proposal(user=cast["secretary"], proposal_id=proposal.pk)
+        if financial:
+            services.record_decision(user=cast["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+            services.schedule_proposal(user=cast["secretary"], proposal_id=proposal.pk)
+        proposal.refresh_from_db()
+        return proposal
+
+    return make
