@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "microcred.reference",
     "microcred.proposals",
     "microcred.catalogue",
+    "microcred.learning",
     "microcred.api",
 ]
 
