@@ -105,6 +105,9 @@ SECTIONS = [
 ]
 
 
+NOT_ASKED_FOR_NON_FORMAL = ("ects", "eqf_level", "accredited_before_submission")
+
+
 def _tristate(value):
     return {"yes": True, "no": False}.get(value)
 
@@ -225,12 +228,18 @@ class ProposalForm(forms.ModelForm):
             for name in ("supervised_assessment", "identity_verified"):
                 value = getattr(inst, name)
                 self.initial[name] = "" if value is None else ("yes" if value else "no")
-        for name in ("title",):
-            self.fields[name].required = False
+        self.fields["title"].required = False
+        # Policy 5.7.2: a non-formal activity has no ECTS credits, EQF level or prior accreditation,
+        # so the form does not ask for them.
+        kind = self.data.get(self.add_prefix("kind")) if self.is_bound else getattr(inst, "kind", Kind.FORMAL)
+        if kind == Kind.NON_FORMAL:
+            for name in NOT_ASKED_FOR_NON_FORMAL:
+                del self.fields[name]
 
     def sections(self):
         for key, heading, help_text, names in SECTIONS:
-            yield {"id": key, "heading": heading, "help": help_text, "fields": [self[n] for n in names]}
+            fields = [self[n] for n in names if n in self.fields]
+            yield {"id": key, "heading": heading, "help": help_text, "fields": fields}
 
 
 class PrincipleForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
 from microcred.proposals import checklist, notifications, workflow
+from microcred.proposals.choices import Kind
 from microcred.proposals.documents import check_document, sha256_of
 from microcred.proposals.exceptions import (
     AlreadyDecided,
@@ -114,6 +115,8 @@ def save_draft(*, user, proposal_id: int, data: dict, expected_revision: int | N
     m2m = {key: data.pop(key) for key in ("co_leads", "content_areas", "principles", "outcomes") if key in data}
     for name, value in data.items():
         setattr(version, name, value)
+    if version.kind == Kind.NON_FORMAL:  # policy 5.7.2: no ECTS, EQF level or prior accreditation
+        version.ects, version.eqf_level, version.accredited_before_submission = None, None, False
     version.save()
     if "co_leads" in m2m:
         version.co_leads.set(m2m["co_leads"])

@@ -6,7 +6,8 @@ from django.utils import timezone
 from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.proposals import services
-from microcred.proposals.models import Meeting, Proposal, ProposalStatus as S
+from microcred.proposals.models import Meeting, Proposal
+from microcred.proposals.models import ProposalStatus as S
 from tests.browser.helpers import load_small_reference_data, log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)

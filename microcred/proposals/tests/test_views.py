@@ -176,3 +176,15 @@ def test_learner_cannot_open_proposals_or_meetings(client, people, institution):
     client.force_login(people["learner"])
     assert client.get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404
     assert client.get(reverse("proposals:meetings")).status_code == 403
+
+
+def test_non_formal_form_does_not_ask_for_ects_or_eqf(client, people, refdata, institution):
+    client.force_login(people["proposer"])
+    client.post(reverse("proposals:create"), {"institution": institution.pk, "kind": "non_formal"})
+    proposal = people["proposer"].proposals.get()
+    html = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    assert 'name="p-ects"' not in html and 'name="p-eqf_level"' not in html
+    assert 'name="p-completion_criteria"' in html
+    data = form_post(proposal, proposal.current_version, refdata, **{"p-kind": "non_formal", "p-ects": "5"})
+    client.post(reverse("proposals:edit", args=[proposal.pk]), data)
+    assert proposal.versions.get().ects is None
