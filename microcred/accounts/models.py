@@ -95,12 +95,12 @@ class RoleAssignment(models.Model):
                 name="role_assignment_unique_alliance",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role__in=[r.value for r in INSTITUTION_REQUIRED])
+                condition=~models.Q(role__in=sorted(r.value for r in INSTITUTION_REQUIRED))
                 | models.Q(institution__isnull=False),
                 name="role_assignment_institution_required",
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in INSTITUTION_REQUIRED | INSTITUTION_OPTIONAL])
+                condition=models.Q(role__in=sorted(r.value for r in INSTITUTION_REQUIRED | INSTITUTION_OPTIONAL))
                 | models.Q(institution__isnull=True),
                 name="role_assignment_alliance_roles_unscoped",
             ),

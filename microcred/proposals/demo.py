@@ -165,7 +165,7 @@ def load_demo_proposals() -> int:
         user=secretary, body=Meeting.Body.EXECUTIVE_BOARD, date=now + timezone.timedelta(minutes=6), location="Online"
     )
 
-    def make(title, proposer_email, options, call=None):
+    def make(title, proposer_email, options, call=None, with_document=True):
         proposer = _user(proposer_email)
         inst = _inst(options["inst"])
         options = {**options, "inst": inst}
@@ -173,7 +173,7 @@ def load_demo_proposals() -> int:
             user=proposer, institution=inst, call=call, kind=options.get("kind", "formal")
         )
         services.save_draft(user=proposer, proposal_id=proposal.pk, data=_content(title, **options))
-        if options.get("kind") == "non_formal":
+        if options.get("kind") == "non_formal" and with_document:
             services.add_document(
                 user=proposer,
                 proposal_id=proposal.pk,
@@ -298,6 +298,7 @@ def load_demo_proposals() -> int:
             completion="Attend the workshop.",
             outcomes=[("Adapt teaching to diverse learners.", ["promote inclusion"])],
         ),
+        with_document=False,  # journey 3: the supporting document is missing too
     )
     ethics, p = make(
         "Data ethics for researchers",

@@ -20,7 +20,8 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
     """The action list: for each of the user's roles, the proposals waiting for them to act."""
     lists = []
     mine = _base().filter(proposer=user)
-    lists.append(("proposer", mine.filter(status__in=[S.DRAFT, S.RETURNED, S.REVISIONS_REQUESTED])))
+    if has_role(user, Role.PROPOSER, anywhere=True) or mine.exists():
+        lists.append(("proposer", mine.filter(status__in=[S.DRAFT, S.RETURNED, S.REVISIONS_REQUESTED])))
     managed = institutions_where(user, Role.INSTITUTIONAL_MANAGER)
     if managed:
         lists.append(

@@ -77,6 +77,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['assessor', 'institutional_manager', 'credential_officer', 'proposer']), ('institution__isnull', True), _connector='OR'), name='role_assignment_alliance_roles_unscoped'),
+            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['assessor', 'credential_officer', 'institutional_manager', 'proposer']), ('institution__isnull', True), _connector='OR'), name='role_assignment_alliance_roles_unscoped'),
         ),
     ]
