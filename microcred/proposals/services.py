@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
-from microcred.proposals import checklist, notifications, workflow
+from microcred.proposals import checklist, workflow
 from microcred.proposals.choices import Kind
 from microcred.proposals.documents import check_document, sha256_of
 from microcred.proposals.exceptions import (
@@ -48,6 +48,7 @@ from microcred.proposals.permissions import (
     can_review,
     check_action,
 )
+from microcred.proposals.tasks import send_transition_emails
 from microcred.proposals.versions import copy_version
 from microcred.proposals.workflow import Action
 
@@ -202,7 +203,7 @@ def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str
         summary=comment[:500],
         changes={"status": [old_status, new_status], "version": version.number},
     )
-    transaction.on_commit(lambda: notifications.notify_transition(proposal.pk, str(action), new_status))
+    transaction.on_commit(lambda: send_transition_emails.delay(proposal.pk, str(action), str(new_status)))
     return proposal
 
 

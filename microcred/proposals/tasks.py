@@ -1,0 +1,10 @@
+"""Background work of the proposals app: thin, load by id and call one function."""
+
+from celery import shared_task
+
+from microcred.proposals import notifications
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_transition_emails(proposal_id: int, action: str, new_status: str) -> None:
+    notifications.notify_transition(proposal_id, action, new_status)
