@@ -15,5 +15,6 @@ urlpatterns = [
     path("reference/", include("microcred.reference.urls")),
     path("proposals/", include("microcred.proposals.urls")),
     path("oidc/", include("microcred.accounts.oidc_urls")),
+    path("", include("microcred.credentials.urls")),
     path("", include("microcred.core.urls")),
 ]

@@ -13,6 +13,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Key-encryption key of the issuers' signing keys: 32 random bytes, base64 (see microcred/credentials/README.md).
+CREDENTIAL_KEK = env_str("CREDENTIAL_KEK", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "microcred.proposals",
     "microcred.catalogue",
     "microcred.learning",
+    "microcred.credentials",
     "microcred.api",
 ]
 

@@ -1,0 +1,186 @@
+"""Signing benchmark: the signing core (microcred.vc) against Digital Bazaar's Node stack, and issuance on SQLite.
+
+    .venv/bin/python bench/bench_signing.py [--iterations 300] [--issue 200] [--target 10]
+
+1. Builds a realistic OpenBadgeCredential with the real composition code (a formal micro-credential with
+   grade, ESCO/EQF alignments, every Annex 1 element; about 4 KB) in a throw-away SQLite database.
+2. Signs and verifies it N times with the core alone, then the same credential with the same key in Node
+   (tests/interop/bench.mjs; `npm ci` in tests/interop first). Both single-threaded, after a warm-up.
+3. Issues M credentials through `issue_credential` (compose, sign, self-verify, allocate a random status
+   index, store, audit) on SQLite and reports credentials per second.
+
+The target (issue "Verifiable credentials", Speed): the core signs and verifies at least TARGET times
+(default 10×) faster than the Node implementation's single thread. PASS/FAIL is printed per row, with the
+measured ratio core/Node.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+INTEROP = ROOT / "tests" / "interop"
+
+
+def setup_django(tmp: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["VAR_DIR"] = str(tmp)
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ["CREDENTIAL_KEK"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    os.environ["PUBLIC_BASE_URL"] = "https://mc.example.eu"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_version():
+    from django.contrib.auth import get_user_model
+
+    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+    from microcred.catalogue.services import annex1_record
+    from microcred.credentials.services.issuers import create_issuer_keys
+    from microcred.proposals.models import LearningOutcome, Proposal, ProposalVersion
+    from microcred.reference.models import EqfLevel, EscoSkill, Institution
+
+    Institution.objects.create(slug="alliance", short_name="EXA", name="Example European University Alliance",
+                               country="Belgium", country_code="BE", is_alliance=True)
+    ub = Institution.objects.create(slug="ub", short_name="UB", name="University of Barcelona", country="Spain",
+                                    country_code="ES", domain="ub.edu")
+    uu = Institution.objects.create(slug="uu", short_name="UU", name="Utrecht University", country="Netherlands",
+                                    country_code="NL", domain="uu.nl")
+    create_issuer_keys()
+    eqf = EqfLevel.objects.create(level=6, uri="http://data.europa.eu/snb/eqf/6", knowledge="k", skills="s",
+                                  responsibility_autonomy="r")
+    user = get_user_model().objects.create_user("bench@example.org", "a-long-bench-password", full_name="Bench")
+    proposal = Proposal.objects.create(reference="BENCH-1", proposer=user, institution=ub, status="approved")
+    pv = ProposalVersion.objects.create(
+        proposal=proposal, number=1, kind="formal", credential_type="micro_credential",
+        title="Data analysis for sustainable energy systems", description="Learners analyse open energy data. " * 4,
+        hours=140, ects="5.0", languages=["en", "es"], forms_of_participation=["online", "blended"],
+        assessment_types=["written", "portfolio"], quality_assurance="Internal QA of the accrediting university.",
+        eqf_level=eqf, supervised_assessment=True, identity_verified=True, accrediting_institution=ub,
+        prerequisites="Basic statistics.", stackability="Stackable towards the data science pathway.",
+        completion_criteria="Submit the final project and pass the written exam.",
+    )
+    pv.co_leads.set([uu])
+    for n in range(4):
+        skill = EscoSkill.objects.create(uri=f"http://data.europa.eu/esco/skill/bench-{n:04d}",
+                                         preferred_label=f"skill number {n}")
+        outcome = LearningOutcome.objects.create(version=pv, order=n, text=f"Learning outcome {n}: analyse data.")
+        outcome.skills.set([skill])
+    mc = MicroCredential.objects.create(slug="bench")
+    version = MicroCredentialVersion.objects.create(
+        micro_credential=mc, number=1, proposal=proposal, proposal_version=pv, approved_at="2026-06-01T10:00Z",
+        title=pv.title, kind="formal", credential_type="micro_credential", ects="5.0", eqf_level=6,
+        awarding_institution=ub, issued_by_alliance=False, annex1=annex1_record(pv),
+    )
+    version.skills.set(EscoSkill.objects.all())
+    return version
+
+
+def rate(fn, iterations: int, warmup: int) -> float:
+    for _ in range(warmup):
+        fn()
+    start = time.perf_counter()
+    for _ in range(iterations):
+        fn()
+    return iterations / (time.perf_counter() - start)
+
+
+def node_rates(payload: dict, iterations: int, tmp: Path) -> dict | None:
+    node = shutil.which("node")
+    if node is None or not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
+        print("Node or tests/interop/node_modules missing (run `npm ci` in tests/interop): Node column skipped.")
+        return None
+    path = tmp / "node-bench.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    completed = subprocess.run([node, "bench.mjs", str(path), "--iterations", str(iterations)], cwd=INTEROP,
+                               capture_output=True, text=True, timeout=900, check=False)
+    if completed.returncode != 0:
+        print("Node benchmark failed:", completed.stderr.strip()[-2000:])
+        return None
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--iterations", type=int, default=300, help="signatures and verifications per side")
+    parser.add_argument("--issue", type=int, default=200, help="credentials issued through issue_credential")
+    parser.add_argument("--target", type=float, default=10.0, help="core must be at least this many times faster than Node")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-signing-") as tmp_name:
+        tmp = Path(tmp_name)
+        setup_django(tmp)
+        from microcred import vc
+        from microcred.credentials.services.issuance import issue_credential
+
+        version = make_version()
+        sample = issue_credential(completion_key="sample", micro_credential_version=version,
+                                  learner_name="Ana García", learner_email="ana@example.org", grade="8.5")
+        unsigned = {k: v for k, v in sample.document.items() if k != "proof"}
+        key = vc.generate_private_key()
+        did = vc.did_key(key)
+        vm = vc.did_key_verification_method_id(key)
+        unsigned["issuer"] = {**unsigned["issuer"], "id": did}
+        size = len(json.dumps(unsigned, ensure_ascii=False).encode())
+
+        signed = vc.sign(unsigned, key, vm)
+        public = key.public_key()
+        assert vc.verify(signed, lambda _vm: public).verified
+        core_sign = rate(lambda: vc.sign(unsigned, key, vm), args.iterations, 20)
+        core_verify = rate(lambda: vc.verify(signed, lambda _vm: public), args.iterations, 20)
+
+        docs = {url: vc.DEFAULT_REGISTRY.get(url) for url in vc.DEFAULT_REGISTRY.urls()}
+        docs[did] = vc.did_key_document(key)
+        node = node_rates({
+            "credential": unsigned, "secretKeyMultibase": vc.private_key_to_multibase(key),
+            "publicKeyMultibase": vc.public_key_to_multibase(key), "verificationMethod": vm, "controller": did,
+            "docs": docs,
+        }, args.iterations, tmp)
+
+        counter = iter(range(10**9))
+        issued = rate(lambda: issue_credential(
+            completion_key=f"bench-{next(counter)}", micro_credential_version=version,
+            learner_name="Ana García", learner_email="ana@example.org", grade="8.5",
+        ), args.issue, 5)
+
+    print(f"\nCredential: {size} bytes (OB 3.0, eddsa-rdfc-2022); {args.iterations} operations per row; one thread.")
+    if node:
+        print(f"Node {node['node']} with @digitalbazaar/vc + eddsa-rdfc-2022-cryptosuite.")
+    header = f"{'operation':<34}{'core /s':>10}{'Node /s':>10}{'core/Node':>11}   {'target':<18}{'result':>6}"
+    print(header)
+    print("-" * len(header))
+    failed = False
+    for label, core in (("sign", core_sign), ("verify", core_verify)):
+        if node:
+            other = node[f"{label}_per_s"]
+            ratio = core / other
+            ok = ratio >= args.target
+            failed |= not ok
+            print(f"{label:<34}{core:>10.0f}{other:>10.0f}{ratio:>10.2f}×   {'≥ ' + format(args.target, 'g') + '× Node':<18}"
+                  f"{'PASS' if ok else 'FAIL':>6}")
+        else:
+            print(f"{label:<34}{core:>10.0f}{'—':>10}{'—':>11}   {'(no Node)':<18}{'—':>6}")
+    print(f"{'issue_credential, signed + stored':<34}{issued:>10.0f}{'':>10}{'':>11}   {'(SQLite, info)':<18}{'':>6}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CredentialsConfig(AppConfig):
+    name = "microcred.credentials"
+    label = "credentials"
+    verbose_name = "Verifiable credentials"
+
+    def ready(self) -> None:
+        from microcred.credentials import checks  # noqa: F401  (registers the system checks)
+        from microcred.credentials.vocabulary import register_extension_context
+
+        register_extension_context()

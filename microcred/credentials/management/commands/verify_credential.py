@@ -1,0 +1,39 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from microcred.credentials.services.verification import verify_credential_document
+
+SYMBOLS = {True: "PASS", False: "FAIL", None: "----"}
+RESULTS = {"valid": "VALID", "invalid": "INVALID", "could_not_check": "COULD NOT BE CHECKED"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Verify a credential file (JSON, or a baked PNG or SVG badge) offline and print every check. "
+        "Exit code 0 valid, 1 invalid, 2 could not be checked."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="credential .json, baked .png or .svg ('-' reads standard input)")
+        parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    def handle(self, *args, file, **options):
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
+        report = verify_credential_document(data)
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            if report.title or report.issuer_name:
+                self.stdout.write(f"{report.title} — {report.issuer_name or report.issuer_id}")
+            for check in report.checks:
+                self.stdout.write(f"  [{SYMBOLS[check.passed]}] {check.check:<9} {check.message}")
+            self.stdout.write(f"Result: {RESULTS[report.result]}" + ("" if report.is_valid else f" — {report.reason}"))
+        sys.stdout.flush()
+        if report.exit_code:
+            sys.exit(report.exit_code)

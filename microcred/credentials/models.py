@@ -1,0 +1,173 @@
+"""Issuers, their keys, revocation status lists and issued credentials (BRIEF §7).
+
+* One Issuer per member institution plus one for the alliance (its `Institution.is_alliance` row).
+  The issuer's `did:web` identifier is fixed when the issuer is created (from PUBLIC_BASE_URL) and
+  never changes afterwards: credentials carry it.
+* IssuerKey: Ed25519, private half sealed with the KEK (keys.py); exactly one active key per issuer;
+  retired keys stay in the DID document so earlier credentials keep verifying.
+* StatusList: a Bitstring Status List (revocation), published as a signed credential.
+* IssuedCredential: one per completion (`completion_key` unique), with its random status index.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from microcred import vc
+
+
+class Issuer(models.Model):
+    institution = models.OneToOneField(
+        "reference.Institution", on_delete=models.PROTECT, related_name="issuer", verbose_name=_("institution")
+    )
+    slug = models.SlugField(_("address"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    did = models.CharField(_("DID"), max_length=300, unique=True, help_text=_("did:web identifier; never changes."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("issuer")
+        verbose_name_plural = _("issuers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_alliance(self) -> bool:
+        return self.institution.is_alliance
+
+    @property
+    def did_document_url(self) -> str:
+        return vc.did_web_document_url(self.did)
+
+
+class IssuerKey(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="keys")
+    number = models.PositiveIntegerField(_("key number"))
+    algorithm = models.CharField(max_length=20, default="Ed25519", editable=False)
+    public_key_multibase = models.CharField(_("public key (Multikey)"), max_length=100, unique=True)
+    # AES-256-GCM sealed 32-byte seed: "aesgcm1$<kek id>$<base64url>". Never the key in clear.
+    sealed_private_key = models.CharField(max_length=200, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issuer", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "number"], name="issuer_key_number_unique"),
+            models.UniqueConstraint(
+                fields=["issuer"], condition=Q(status="active"), name="one_active_key_per_issuer"
+            ),
+            models.CheckConstraint(condition=Q(status__in=["active", "retired"]), name="issuer_key_status_valid"),
+        ]
+        verbose_name = _("issuer key")
+        verbose_name_plural = _("issuer keys")
+
+    def __str__(self) -> str:
+        return f"{self.issuer.slug} key-{self.number} ({self.status})"
+
+    def __repr__(self) -> str:  # never show the sealed value either
+        return f"<IssuerKey {self.issuer_id}#key-{self.number} {self.status}>"
+
+    @property
+    def fragment(self) -> str:
+        return f"key-{self.number}"
+
+    @property
+    def verification_method_id(self) -> str:
+        return f"{self.issuer.did}#{self.fragment}"
+
+    @property
+    def associated_data(self) -> str:
+        """Binds the sealed key to its issuer and number (AES-GCM associated data)."""
+        return f"microcred:issuer-key:v1:{self.issuer.slug}:{self.number}"
+
+
+class StatusList(models.Model):
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", _("Revocation")
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
+    number = models.PositiveIntegerField(_("list number"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.REVOCATION)
+    length = models.PositiveIntegerField(_("entries"), default=vc.MIN_ENTRIES)
+    url = models.URLField(_("URL"), max_length=300, unique=True, help_text=_("Fixed at creation."))
+    encoded_list = models.TextField(_("encoded list"))
+    credential = models.JSONField(_("published (signed) status list credential"), default=dict)
+    etag = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["issuer", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "number", "purpose"], name="status_list_number_unique"),
+            models.CheckConstraint(condition=Q(length__gte=vc.MIN_ENTRIES), name="status_list_min_length"),
+        ]
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+
+    def __str__(self) -> str:
+        return f"{self.issuer.slug}/{self.number} ({self.purpose})"
+
+
+class IssuedCredential(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    completion_key = models.CharField(
+        _("completion key"), max_length=200, unique=True, help_text=_("One completion yields one credential.")
+    )
+    micro_credential_version = models.ForeignKey(
+        "catalogue.MicroCredentialVersion", on_delete=models.PROTECT, related_name="issued_credentials"
+    )
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="credentials")
+    issuer_key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
+    learner_name = models.CharField(_("learner name"), max_length=200)
+    learner_email = models.EmailField(_("learner e-mail"))
+    learner_did = models.CharField(_("learner DID"), max_length=500, blank=True)
+    grade = models.CharField(_("grade"), max_length=50, blank=True)
+    awarded_on = models.DateField(_("awarded on"))
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="entries")
+    status_index = models.PositiveIntegerField(_("status list index"))
+    document = models.JSONField(_("signed credential"))
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="status_index_unique_per_list"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""), name="revocation_has_reason"
+            ),
+        ]
+        verbose_name = _("issued credential")
+        verbose_name_plural = _("issued credentials")
+
+    def __str__(self) -> str:
+        return f"{self.credential_id} ({self.micro_credential_version.title})"
+
+    @property
+    def credential_id(self) -> str:
+        return f"urn:uuid:{self.uuid}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,22 @@
+"""Who may do what with issued credentials."""
+
+from __future__ import annotations
+
+from microcred.accounts.permissions import has_role
+from microcred.accounts.roles import Role
+
+
+def is_credential_officer_of(user, issuer) -> bool:
+    """A credential officer of the issuer's university; for the alliance's issuer, an alliance-scoped officer.
+
+    Alliance-scoped credential officers hold the role with no institution (accounts/roles.py); an assignment
+    at the alliance's own Institution row counts the same.
+    """
+    institution = issuer.institution
+    if has_role(user, Role.CREDENTIAL_OFFICER, institution_id=institution.pk):
+        return True
+    return institution.is_alliance and has_role(user, Role.CREDENTIAL_OFFICER, institution_id=None)
+
+
+def can_revoke(user, issued_credential) -> bool:
+    return is_credential_officer_of(user, issued_credential.issuer)

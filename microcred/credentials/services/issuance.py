@@ -1,0 +1,168 @@
+"""Issuing the credential of a completion: idempotent, signed, self-verified, indexed on a status list."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred import vc
+from microcred.audit.services import record_audit_event
+from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, IssuerNotReady
+from microcred.credentials.models import IssuedCredential, Issuer
+from microcred.credentials.services.composition import compose_open_badge_credential, normalise_email
+from microcred.credentials.services.issuers import active_key, private_key_of, resolve_verification_method
+from microcred.credentials.services.status import current_status_list, random_index
+from microcred.reference.models import Institution
+
+logger = logging.getLogger(__name__)
+
+MAX_INDEX_ATTEMPTS = 25
+_DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%\-]+$")
+# C0 controls other than TAB/LF/CR, DEL, and lone surrogates cannot be signed interoperably (INTEROP-PITFALLS 1, 7).
+_UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def issuer_for_version(version) -> Issuer:
+    """Policy 7.20.3: formal → the accrediting university; non-formal and participation badges → the alliance."""
+    if version.issued_by_alliance:
+        institution = Institution.objects.filter(is_alliance=True).first()
+        if institution is None:
+            raise IssuerNotReady(_("The alliance is not set up as an institution, so it cannot issue credentials."))
+    else:
+        institution = version.awarding_institution
+    issuer = Issuer.objects.select_related("institution").filter(institution=institution).first()
+    if issuer is None:
+        raise IssuerNotReady(
+            _("%(name)s has no issuer yet. Run `manage.py create_issuer_keys`.") % {"name": institution.name}
+        )
+    return issuer
+
+
+def _text(value, label: str, *, max_length: int, required: bool = True) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise InvalidCompletion(_("The %(field)s is required.") % {"field": label})
+    if len(text) > max_length:
+        raise InvalidCompletion(_("The %(field)s is longer than %(n)d characters.") % {"field": label, "n": max_length})
+    if _UNSAFE_TEXT.search(text):
+        raise InvalidCompletion(_("The %(field)s contains control characters.") % {"field": label})
+    return text
+
+
+def _existing(completion_key: str) -> IssuedCredential | None:
+    return IssuedCredential.objects.filter(completion_key=completion_key).first()
+
+
+def issue_credential(
+    *,
+    completion_key: str,
+    micro_credential_version,
+    learner_name: str,
+    learner_email: str,
+    learner_did: str | None = None,
+    grade: str | None = None,
+    awarded_on: date | None = None,
+    issued_by=None,
+) -> IssuedCredential:
+    """Issue (once) the OpenBadgeCredential of one completion and return it.
+
+    Idempotent per ``completion_key``: a retried or concurrent call returns the credential already issued
+    and never signs a second one. Nothing is stored unless the signed credential verifies.
+    """
+    key = _text(completion_key, _("completion key"), max_length=200)
+    existing = _existing(key)
+    if existing is not None:
+        return existing
+
+    name = _text(learner_name, _("learner's name"), max_length=200)
+    email = normalise_email(_text(learner_email, _("learner's e-mail address"), max_length=254))
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidCompletion(_("%(email)s is not a valid e-mail address.") % {"email": email}) from exc
+    did = _text(learner_did, _("learner's DID"), max_length=500, required=False)
+    if did and not _DID.match(did):
+        raise InvalidCompletion(_("%(did)s is not a valid DID (did:method:identifier).") % {"did": did})
+    grade_text = _text(grade, _("grade"), max_length=50, required=False)
+    if isinstance(awarded_on, datetime):
+        awarded_on = timezone.localdate(awarded_on) if timezone.is_aware(awarded_on) else awarded_on.date()
+    awarded_on = awarded_on or timezone.localdate()
+    if not isinstance(awarded_on, date):
+        raise InvalidCompletion(_("The award date must be a date."))
+    if awarded_on > timezone.localdate():
+        raise InvalidCompletion(_("The award date cannot be in the future."))
+
+    issuer = issuer_for_version(micro_credential_version)
+    issuer_key = active_key(issuer)
+    private_key = private_key_of(issuer_key)  # a missing or wrong KEK stops here: nothing is written
+
+    for _attempt in range(MAX_INDEX_ATTEMPTS):
+        with transaction.atomic():
+            status_list = current_status_list(issuer)
+            index = random_index(status_list.length)
+            credential_uuid = uuid.uuid4()
+            now = timezone.now()
+            try:
+                unsigned = compose_open_badge_credential(
+                    credential_id=f"urn:uuid:{credential_uuid}",
+                    issuer=issuer,
+                    micro_credential_version=micro_credential_version,
+                    learner_name=name,
+                    learner_email=email,
+                    learner_did=did or None,
+                    grade=grade_text or None,
+                    awarded_on=awarded_on,
+                    valid_from=now,
+                    status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
+                )
+                signed = vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
+            except vc.VCError as exc:
+                raise InvalidCompletion(_("This credential cannot be signed: %(why)s") % {"why": exc.message}) from exc
+            result = vc.verify(signed, resolve_verification_method)
+            if not result.verified:
+                raise IssuanceFailed(
+                    _("The signed credential did not verify (%(why)s); nothing was issued.")
+                    % {"why": result.error.message if result.error else "?"}
+                )
+            try:
+                with transaction.atomic():
+                    credential = IssuedCredential.objects.create(
+                        uuid=credential_uuid,
+                        completion_key=key,
+                        micro_credential_version=micro_credential_version,
+                        issuer=issuer,
+                        issuer_key=issuer_key,
+                        learner_name=name,
+                        learner_email=email,
+                        learner_did=did,
+                        grade=grade_text,
+                        awarded_on=awarded_on,
+                        status_list=status_list,
+                        status_index=index,
+                        document=signed,
+                        issued_at=now,
+                        issued_by=issued_by if getattr(issued_by, "is_authenticated", False) else None,
+                    )
+            except IntegrityError:
+                winner = _existing(key)
+                if winner is not None:  # a concurrent call issued this completion first
+                    return winner
+                logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
+                continue
+            record_audit_event(
+                actor=issued_by, action="credential.issued", target=credential,
+                summary=f"{micro_credential_version.title} → {issuer.name}",
+                changes={"credential": credential.credential_id, "completion": key,
+                         "verificationMethod": issuer_key.verification_method_id,
+                         "statusList": status_list.url, "statusListIndex": index},
+            )
+            return credential
+    raise IssuanceFailed(_("No free status list index was found; nothing was issued."))

@@ -1,0 +1,133 @@
+"""Bitstring Status Lists: creation, publication (a signed credential), revocation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred import vc
+from microcred.audit.services import record_audit_event
+from microcred.core.exceptions import ValidationFailed
+from microcred.credentials.exceptions import AlreadyRevoked, CredentialNotFound, NotAllowed
+from microcred.credentials.models import IssuedCredential, Issuer, StatusList
+from microcred.credentials.permissions import can_revoke
+from microcred.credentials.services.issuers import active_key, private_key_of, public_base_url
+from microcred.credentials.vocabulary import VC_V2_CONTEXT
+
+# A list takes new entries until this share of its indices is used; then a new list is opened. Keeping
+# lists half empty keeps random allocation cheap (few collisions) and every list a large crowd.
+FILL_LIMIT = 0.5
+STATUS_LIST_TTL_MS = 5 * 60 * 1000
+_random = secrets.SystemRandom()
+
+
+def status_list_url(issuer: Issuer, number: int) -> str:
+    return f"{public_base_url()}/status/{issuer.slug}/{number}"
+
+
+def random_index(length: int) -> int:
+    """A uniformly random index (BSL: indices SHOULD be assigned randomly). Patched in tests."""
+    return _random.randrange(length)
+
+
+def etag_for(document: dict) -> str:
+    payload = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+
+
+def _sign_status_list(status_list: StatusList, bits: vc.BitstringStatusList) -> None:
+    """(Re)publish: encode, sign with the issuer's active key, store with a new ETag."""
+    key = active_key(status_list.issuer)
+    private_key = private_key_of(key)
+    unsigned = vc.status_list_credential(
+        status_list.url,
+        status_list.issuer.did,
+        bits,
+        status_list.purpose,
+        valid_from=vc.format_datetime(timezone.now()),
+        ttl_ms=STATUS_LIST_TTL_MS,
+    )
+    assert unsigned["@context"][0] == VC_V2_CONTEXT
+    signed = vc.sign(unsigned, private_key, key.verification_method_id)
+    status_list.encoded_list = unsigned["credentialSubject"]["encodedList"]
+    status_list.credential = signed
+    status_list.etag = etag_for(signed)
+
+
+def current_status_list(issuer: Issuer) -> StatusList:
+    """The list new credentials of ``issuer`` go on (opened, signed and published when needed)."""
+    latest = issuer.status_lists.filter(purpose=StatusList.Purpose.REVOCATION).order_by("-number").first()
+    if latest is not None and latest.entries.count() < latest.length * FILL_LIMIT:
+        return latest
+    number = (issuer.status_lists.aggregate(n=Max("number"))["n"] or 0) + 1
+    status_list = StatusList(issuer=issuer, number=number, url=status_list_url(issuer, number))
+    _sign_status_list(status_list, vc.BitstringStatusList(status_list.length))
+    try:
+        with transaction.atomic():
+            status_list.save()
+    except IntegrityError:
+        # Another process opened the same list number first: use theirs.
+        return issuer.status_lists.get(number=number, purpose=StatusList.Purpose.REVOCATION)
+    return status_list
+
+
+def bits_of(status_list: StatusList) -> vc.BitstringStatusList:
+    return vc.BitstringStatusList.decode(status_list.encoded_list)
+
+
+def is_set(status_list: StatusList, index: int) -> bool:
+    return bool(bits_of(status_list).get(index))
+
+
+def find_credential(credential_id) -> IssuedCredential:
+    """An issued credential by primary key, UUID or ``urn:uuid:…`` id; CredentialNotFound otherwise."""
+    queryset = IssuedCredential.objects.select_related("issuer__institution", "status_list")
+    text = str(credential_id).strip().removeprefix("urn:uuid:")
+    try:
+        if isinstance(credential_id, int) or text.isdigit():
+            return queryset.get(pk=int(text))
+        return queryset.get(uuid=uuid.UUID(text))
+    except (IssuedCredential.DoesNotExist, ValueError) as exc:
+        raise CredentialNotFound(_("There is no issued credential %(id)s.") % {"id": credential_id}) from exc
+
+
+@transaction.atomic
+def revoke_credential(user, credential_id, reason: str) -> IssuedCredential:
+    """Revoke an issued credential: set its bit, re-sign and republish the list, record who and why."""
+    reason = (reason or "").strip()
+    credential = find_credential(credential_id)
+    if not can_revoke(user, credential):
+        raise NotAllowed(
+            _("Only a credential officer of %(issuer)s may revoke its credentials.") % {"issuer": credential.issuer}
+        )
+    if not reason:
+        raise ValidationFailed(_("Give the reason for revoking this credential."))
+    # Lock the list row so concurrent revocations on one list serialise (each re-signs the whole list).
+    status_list = StatusList.objects.select_for_update().get(pk=credential.status_list_id)
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is not None:
+        raise AlreadyRevoked(
+            _("This credential was already revoked on %(date)s; nothing was changed.")
+            % {"date": credential.revoked_at.date().isoformat()}
+        )
+    bits = bits_of(status_list)
+    bits.set(credential.status_index, 1)
+    _sign_status_list(status_list, bits)
+    status_list.save(update_fields=["encoded_list", "credential", "etag", "updated_at"])
+    credential.revoked_at = timezone.now()
+    credential.revocation_reason = reason
+    credential.revoked_by = user if getattr(user, "is_authenticated", False) else None
+    credential.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
+    record_audit_event(
+        actor=user, action="credential.revoked", target=credential, summary=reason[:500],
+        changes={"credential": credential.credential_id, "statusList": status_list.url,
+                 "statusListIndex": credential.status_index},
+    )
+    return credential

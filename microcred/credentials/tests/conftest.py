@@ -1,0 +1,124 @@
+"""Fixtures of the credentials tests: a KEK, the alliance and two members, approved micro-credential versions."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+TEST_KEK = base64.urlsafe_b64encode(bytes(range(32))).decode()
+OTHER_KEK = base64.urlsafe_b64encode(bytes(range(100, 132))).decode()
+SKILLS = [
+    ("http://data.europa.eu/esco/skill/0a1b2c3d-0000-4000-8000-000000000001", "analyse big data"),
+    ("http://data.europa.eu/esco/skill/0a1b2c3d-0000-4000-8000-000000000002", "communicate with stakeholders"),
+]
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def kek(settings):
+    settings.CREDENTIAL_KEK = TEST_KEK
+    settings.PUBLIC_BASE_URL = "https://mc.example.eu"
+    return TEST_KEK
+
+
+@pytest.fixture
+def alliance(db):
+    from microcred.reference.models import Institution
+
+    return Institution.objects.create(
+        slug="alliance", short_name="EXA", name="Example European University Alliance", country="Belgium",
+        country_code="BE", domain="alliance.example.eu", is_alliance=True,
+    )
+
+
+@pytest.fixture
+def issuers(db, alliance, institution, other_institution):
+    """Issuers (with one active key each) for the alliance, UB and UU."""
+    from microcred.credentials.services.issuers import create_issuer_keys
+
+    return {issuer.slug: issuer for issuer, _ in create_issuer_keys()}
+
+
+@pytest.fixture
+def eqf6(db):
+    from microcred.reference.models import EqfLevel
+
+    return EqfLevel.objects.create(
+        level=6, uri="http://data.europa.eu/snb/eqf/6", knowledge="Advanced knowledge", skills="Advanced skills",
+        responsibility_autonomy="Manage complex activities",
+    )
+
+
+@pytest.fixture
+def make_version(db, make_user, institution, other_institution, eqf6):
+    """An approved MicroCredentialVersion whose annex1 is built by the catalogue's own annex1_record."""
+    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+    from microcred.catalogue.services import annex1_record
+    from microcred.proposals.models import LearningOutcome, Proposal, ProposalVersion
+    from microcred.reference.models import EscoSkill
+
+    def make(*, kind="formal", credential_type="micro_credential", title="Data analysis for sustainability",
+             ects=Decimal("5.0"), hours=140, awarding=None, co_leads=None, supervised=True, identity=True):
+        n = next(_counter)
+        awarding = awarding or institution
+        proposer = make_user()
+        proposal = Proposal.objects.create(
+            reference=f"MC-T-{n:04d}", proposer=proposer, institution=awarding, status="approved"
+        )
+        formal = kind == "formal"
+        pv = ProposalVersion.objects.create(
+            proposal=proposal, number=1, kind=kind, credential_type=credential_type, title=title,
+            description="Learners analyse open data about energy use and present findings.",
+            criteria="Pass the final project.", hours=hours, ects=ects if formal else None,
+            languages=["en", "es"], forms_of_participation=["online", "blended"],
+            assessment_types=["written", "portfolio"],
+            quality_assurance="Internal quality assurance of the accrediting university (ESG part 1).",
+            eqf_level=eqf6 if formal else None, supervised_assessment=supervised, identity_verified=identity,
+            accrediting_institution=awarding, prerequisites="Basic statistics.",
+            stackability="Stackable towards the alliance's data science pathway.",
+            completion_criteria="Submit the final project and pass the written exam.",
+            target_groups="Master students and professionals.",
+        )
+        pv.co_leads.set(co_leads if co_leads is not None else [other_institution])
+        skills = [EscoSkill.objects.get_or_create(uri=uri, defaults={"preferred_label": label})[0]
+                  for uri, label in SKILLS]
+        outcome1 = LearningOutcome.objects.create(version=pv, order=1, text="Analyse open energy data sets.")
+        outcome1.skills.set(skills[:1])
+        outcome2 = LearningOutcome.objects.create(version=pv, order=2, text="Présenter des résultats — clearly.")
+        outcome2.skills.set(skills[1:])
+        mc = MicroCredential.objects.create(slug=f"mc-{n}")
+        mcv = MicroCredentialVersion.objects.create(
+            micro_credential=mc, number=1, proposal=proposal, proposal_version=pv, approved_at="2026-06-01T10:00Z",
+            title=title, kind=kind, credential_type=credential_type, ects=ects if formal else None,
+            eqf_level=6 if formal else None, awarding_institution=awarding,
+            issued_by_alliance=kind == "non_formal" or credential_type == "participation_badge",
+            annex1=annex1_record(pv),
+        )
+        mcv.skills.set(skills)
+        return mcv
+
+    return make
+
+
+@pytest.fixture
+def issue(issuers, make_version):
+    """issue(**overrides) → IssuedCredential, with sensible defaults for a formal micro-credential."""
+    from microcred.credentials.services.issuance import issue_credential
+
+    def run(version=None, **overrides):
+        n = next(_counter)
+        arguments = {
+            "completion_key": f"completion-{n}",
+            "micro_credential_version": version or make_version(),
+            "learner_name": "Ana García",
+            "learner_email": f"Learner{n}@Example.org",
+            "awarded_on": date(2026, 7, 1),
+        }
+        arguments.update(overrides)
+        return issue_credential(**arguments)
+
+    return run

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from microcred.credentials import views
+
+app_name = "credentials"
+
+urlpatterns = [
+    path("issuers/<slug:slug>/did.json", views.did_json, name="did_json"),
+    path("issuers/<slug:slug>", views.issuer_profile_json, name="issuer_profile"),
+    path("status/<slug:slug>/<int:number>", views.status_list, name="status_list"),
+    path("ns/microcredential/v1", views.extension_context, name="extension_context"),
+    path("ns/microcredential/v1/schema.json", views.extension_schema, name="extension_schema"),
+]
