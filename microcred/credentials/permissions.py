@@ -20,3 +20,13 @@ def is_credential_officer_of(user, issuer) -> bool:
 
 def can_revoke(user, issued_credential) -> bool:
     return is_credential_officer_of(user, issued_credential.issuer)
+
+
+def is_holder(user, issued_credential) -> bool:
+    """The learner the credential was issued to (matched by their account's e-mail address)."""
+    email = getattr(user, "email", "") or ""
+    return bool(email) and user.is_authenticated and email.lower() == issued_credential.learner_email.lower()
+
+
+def can_download(user, issued_credential) -> bool:
+    return is_holder(user, issued_credential) or is_credential_officer_of(user, issued_credential.issuer)

@@ -21,3 +21,25 @@ def status_list_by_number(slug: str, number: int) -> StatusList | None:
 
 def issued_credentials() -> QuerySet[IssuedCredential]:
     return IssuedCredential.objects.select_related("issuer", "micro_credential_version").order_by("issued_at", "id")
+
+
+def credentials_of(user) -> QuerySet[IssuedCredential]:
+    """The credentials issued to the signed-in learner (by e-mail), newest first."""
+    if not user.is_authenticated or not user.email:
+        return IssuedCredential.objects.none()
+    return (
+        IssuedCredential.objects.select_related("issuer", "issuer__institution", "micro_credential_version")
+        .filter(learner_email__iexact=user.email)
+        .order_by("-issued_at")
+    )
+
+
+def credential_by_uuid(value) -> IssuedCredential | None:
+    try:
+        return (
+            IssuedCredential.objects.select_related("issuer", "issuer__institution", "micro_credential_version")
+            .filter(uuid=value)
+            .first()
+        )
+    except (ValueError, TypeError):
+        return None
