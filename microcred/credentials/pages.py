@@ -8,8 +8,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from microcred.core.ratelimit import rate_limited
 from microcred.credentials import formats, permissions, selectors
-from microcred.credentials.services.verification import verify_credential_document
+from microcred.credentials.forms import VerifyForm
+from microcred.credentials.services.verification import (
+    UnreadableCredential,
+    describe_document,
+    load_credential,
+    verify_credential_document,
+)
 
 DOWNLOADS = {
     "json": ("application/vc+ld+json", "json"),
@@ -61,3 +68,35 @@ def download(request, uuid, fmt):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="credential-{credential.uuid}.{extension}"'
     return response
+
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+@rate_limited("verify-page", limit_setting="VERIFY_RATE_LIMIT", default=30)
+def verify_page(request):
+    """Anyone verifies a credential: paste JSON, or upload a JSON, PNG or SVG file."""
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
+    report = error = content = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else form.cleaned_data["credential"].encode("utf-8")
+        try:
+            if len(raw) > MAX_UPLOAD_BYTES:
+                raise UnreadableCredential(_("The file is larger than 2 MB; a credential is much smaller."))
+            document = load_credential(raw)
+            if document is None:
+                raise UnreadableCredential(_("This image does not carry a credential."))
+        except UnreadableCredential as exc:
+            error = str(exc)
+        else:
+            report = verify_credential_document(document)
+            content = describe_document(document) if isinstance(document, dict) else None
+    status = 400 if error or (posted and form.errors) else 200
+    return render(
+        request,
+        "credentials/verify.html",
+        {"form": form, "report": report, "error": error, "content": content},
+        status=status,
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("status/<slug:slug>/<int:number>", views.status_list, name="status_list"),
     path("ns/microcredential/v1", views.extension_context, name="extension_context"),
     path("ns/microcredential/v1/schema.json", views.extension_schema, name="extension_schema"),
+    path("verify/", pages.verify_page, name="verify"),
     path("credentials/", pages.my_credentials, name="mine"),
     path("credentials/<uuid:uuid>/", pages.public_credential, name="public"),
     path("credentials/<uuid:uuid>/credential.<str:fmt>", pages.download, name="download"),

@@ -5,7 +5,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from microcred.api.v1 import accounts, proposals
+from microcred.api.v1 import accounts, proposals, verification
 from microcred.api.v1 import reference as reference_api
 
 app_name = "api-v1"
@@ -19,6 +19,7 @@ class OpenApiJsonView(SpectacularAPIView):
 urlpatterns = [
     path("openapi.json", OpenApiJsonView.as_view(), name="openapi"),
     path("me", accounts.MeApi.as_view(), name="me"),
+    path("verify", verification.VerifyApi.as_view(), name="verify"),
     path("proposals", proposals.ProposalListApi.as_view(), name="proposals"),
     path("proposals/<int:pk>", proposals.ProposalDetailApi.as_view(), name="proposal"),
     path("proposals/<int:pk>/actions", proposals.ProposalActionApi.as_view(), name="proposal-action"),

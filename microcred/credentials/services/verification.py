@@ -115,7 +115,9 @@ def _issuer_id_and_name(doc: dict) -> tuple[str, str]:
 
 def _format_check(doc) -> Check:
     if isinstance(doc, str):
-        return Check("format", False, _("This is a VC-JWT (compact JWS); only Data Integrity credentials are supported."))
+        return Check(
+            "format", False, _("This is a VC-JWT (compact JWS); only Data Integrity credentials are supported.")
+        )
     if not isinstance(doc, dict):
         return Check("format", False, _("A credential must be a JSON object."))
     types = doc.get("type")
@@ -131,8 +133,11 @@ def _schema_check(doc: dict) -> Check:
     errors = ob_schema_errors(doc)
     if errors:
         more = _(" (and %(n)d more)") % {"n": len(errors) - 3} if len(errors) > 3 else ""
-        return Check("schema", False, _("Does not conform to the OB 3.0 JSON Schema: %(errors)s") % {
-            "errors": "; ".join(errors[:3]) + more})
+        return Check(
+            "schema",
+            False,
+            _("Does not conform to the OB 3.0 JSON Schema: %(errors)s") % {"errors": "; ".join(errors[:3]) + more},
+        )
     return Check("schema", True, _("Conforms to the Open Badges 3.0 JSON Schema."))
 
 
@@ -152,15 +157,26 @@ def _signature_check(doc: dict, issuer_id: str) -> Check:
         if isinstance(error, vc.MissingProof):
             return Check("signature", False, _("The credential is not signed (no proof)."))
         if isinstance(error, vc.InvalidProof):
-            return Check("signature", False, _("The signature does not match: the credential has been altered "
-                                                "or was not signed by this key."))
+            return Check(
+                "signature",
+                False,
+                _("The signature does not match: the credential has been altered or was not signed by this key."),
+            )
         return Check("signature", False, error.message if error else _("The signature is not valid."))
     controller = result.verification_method.partition("#")[0]
     if controller != issuer_id:
-        return Check("signature", False, _("The signing key belongs to %(who)s, not to the issuer %(issuer)s.") % {
-            "who": controller, "issuer": issuer_id or "?"})
-    return Check("signature", True, _("Signed by the issuer's key %(vm)s (%(suite)s).") % {
-        "vm": result.verification_method, "suite": result.proof.get("cryptosuite")})
+        return Check(
+            "signature",
+            False,
+            _("The signing key belongs to %(who)s, not to the issuer %(issuer)s.")
+            % {"who": controller, "issuer": issuer_id or "?"},
+        )
+    return Check(
+        "signature",
+        True,
+        _("Signed by the issuer's key %(vm)s (%(suite)s).")
+        % {"vm": result.verification_method, "suite": result.proof.get("cryptosuite")},
+    )
 
 
 def _issuer_check(issuer_id: str, issuer_name: str) -> Check:
@@ -170,10 +186,18 @@ def _issuer_check(issuer_id: str, issuer_name: str) -> Check:
             return Check("issuer", True, _("Issued by %(name)s, the alliance.") % {"name": issuer.name})
         return Check("issuer", True, _("Issued by %(name)s, a member of the alliance.") % {"name": issuer.name})
     if issuer_name and Institution.objects.filter(name__iexact=issuer_name.strip()).exists():
-        return Check("issuer", False, _("The issuer calls itself %(name)s, but %(id)s is not that member's "
-                                        "identifier.") % {"name": issuer_name, "id": issuer_id or "?"})
-    return Check("issuer", None, _("The issuer %(id)s is not a member of the alliance; who it is could not be "
-                                   "checked.") % {"id": issuer_id or "?"})
+        return Check(
+            "issuer",
+            False,
+            _("The issuer calls itself %(name)s, but %(id)s is not that member's identifier.")
+            % {"name": issuer_name, "id": issuer_id or "?"},
+        )
+    return Check(
+        "issuer",
+        None,
+        _("The issuer %(id)s is not a member of the alliance; who it is could not be checked.")
+        % {"id": issuer_id or "?"},
+    )
 
 
 def _status_check(doc: dict, issuer_id: str) -> Check:
@@ -185,8 +209,11 @@ def _status_check(doc: dict, issuer_id: str) -> Check:
     url = entry.get("statusListCredential")
     status_list = StatusList.objects.select_related("issuer").filter(url=url).first() if url else None
     if status_list is None:
-        return Check("status", None, _("The status list %(url)s is not one of ours and is not fetched (offline).")
-                     % {"url": url or "?"})
+        return Check(
+            "status",
+            None,
+            _("The status list %(url)s is not one of ours and is not fetched (offline).") % {"url": url or "?"},
+        )
     if status_list.issuer.did != issuer_id:
         return Check("status", False, _("The status list belongs to another issuer."))
     if entry.get("statusPurpose") != status_list.purpose:
@@ -200,8 +227,11 @@ def _status_check(doc: dict, issuer_id: str) -> Check:
         issued = IssuedCredential.objects.filter(status_list=status_list, status_index=index).first()
         when = issued.revoked_at if issued and issued.revoked_at else status_list.updated_at
         return Check("status", False, _("Revoked on %(date)s.") % {"date": when.date().isoformat()})
-    return Check("status", True, _("Not revoked (status list checked %(when)s).") % {
-        "when": vc.format_datetime(datetime.now(UTC))})
+    return Check(
+        "status",
+        True,
+        _("Not revoked (status list checked %(when)s).") % {"when": vc.format_datetime(datetime.now(UTC))},
+    )
 
 
 def _validity_check(doc: dict, now: datetime) -> Check:
@@ -216,8 +246,11 @@ def _validity_check(doc: dict, now: datetime) -> Check:
             return Check("validity", False, _("The validUntil date is not valid."))
         if valid_until < now:
             return Check("validity", False, _("Expired on %(date)s.") % {"date": doc["validUntil"]})
-        return Check("validity", True, _("Valid from %(start)s until %(end)s.") % {
-            "start": doc["validFrom"], "end": doc["validUntil"]})
+        return Check(
+            "validity",
+            True,
+            _("Valid from %(start)s until %(end)s.") % {"start": doc["validFrom"], "end": doc["validUntil"]},
+        )
     return Check("validity", True, _("Valid from %(start)s; it does not expire.") % {"start": doc["validFrom"]})
 
 
@@ -256,7 +289,53 @@ def verify_credential_document(doc, *, now: datetime | None = None) -> Verificat
         achievement = subject.get("achievement") if isinstance(subject, dict) else None
         title = str(achievement.get("name", "")) if isinstance(achievement, dict) else str(doc.get("name", ""))
     return VerificationReport(
-        result=result, reason=reason, checks=checks,
+        result=result,
+        reason=reason,
+        checks=checks,
         credential_id=str(doc.get("id", "")) if isinstance(doc, dict) else "",
-        issuer_id=issuer_id, issuer_name=issuer_name, title=title,
+        issuer_id=issuer_id,
+        issuer_name=issuer_name,
+        title=title,
     )
+
+
+def describe_document(doc: dict) -> dict:
+    """The content of any OB 3.0 credential in plain words, for the verification page (never trusted data:
+    the template escapes every value)."""
+
+    def text(value) -> str:
+        return value if isinstance(value, str) else ""
+
+    subject = doc.get("credentialSubject") if isinstance(doc.get("credentialSubject"), dict) else {}
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    identifiers = subject.get("identifier") if isinstance(subject.get("identifier"), list) else []
+    names = [
+        text(i.get("identityHash"))
+        for i in identifiers
+        if isinstance(i, dict) and i.get("identityType") == "name" and not i.get("hashed")
+    ]
+    alignments = achievement.get("alignment") if isinstance(achievement.get("alignment"), list) else []
+    results = subject.get("result") if isinstance(subject.get("result"), list) else []
+    criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else {}
+    return {
+        "title": text(achievement.get("name")) or text(doc.get("name")),
+        "description": text(achievement.get("description")),
+        "criteria": text(criteria.get("narrative")),
+        "learner": names[0] if names else text(subject.get("name")),
+        "issuer": _issuer_id_and_name(doc)[1],
+        "valid_from": text(doc.get("validFrom")),
+        "valid_until": text(doc.get("validUntil")),
+        "credits": achievement.get("creditsAvailable")
+        if isinstance(achievement.get("creditsAvailable"), int | float)
+        else None,
+        "alignments": [
+            {
+                "name": text(a.get("targetName")),
+                "url": text(a.get("targetUrl")),
+                "framework": text(a.get("targetFramework")),
+            }
+            for a in alignments
+            if isinstance(a, dict)
+        ],
+        "results": [text(r.get("value")) for r in results if isinstance(r, dict) and r.get("value")],
+    }

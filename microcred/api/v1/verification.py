@@ -1,0 +1,69 @@
+"""POST /api/v1/verify: the same checks as the verification page and the command."""
+
+import json
+
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from microcred.api.errors import error_body
+from microcred.core.ratelimit import rate_limited
+from microcred.credentials.services.verification import MAX_DOCUMENT_BYTES, verify_credential_document
+
+
+class RawJsonParser(BaseParser):
+    """Keep the body as bytes: the verifier parses it itself, with its own size and safety limits."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read(MAX_DOCUMENT_BYTES + 1)
+
+
+class CheckOut(serializers.Serializer):
+    check = serializers.CharField()
+    passed = serializers.BooleanField(allow_null=True)
+    message = serializers.CharField()
+
+
+class VerifyOut(serializers.Serializer):
+    verified = serializers.BooleanField()
+    result = serializers.ChoiceField(choices=["valid", "invalid", "could_not_check"])
+    reason = serializers.CharField()
+    checks = CheckOut(many=True)
+
+
+@method_decorator(rate_limited("verify-api", limit_setting="VERIFY_RATE_LIMIT", default=30, json=True), name="post")
+class VerifyApi(APIView):
+    """Verify a credential sent as the JSON body."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    parser_classes = [RawJsonParser]
+
+    @extend_schema(
+        request={"application/json": {"type": "object"}},
+        responses=VerifyOut,
+        examples=[OpenApiExample("A credential", value={"@context": ["…"], "type": ["…"]})],
+    )
+    def post(self, request):
+        raw = request.data
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            return JsonResponse(error_body("too_large", "The credential is larger than 1 MB."), status=413)
+        try:
+            document = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            return JsonResponse(error_body("invalid_json", f"The body is not valid JSON: {exc}"), status=400)
+        report = verify_credential_document(document)
+        return JsonResponse(
+            {
+                "verified": report.is_valid,
+                "result": report.result,
+                "reason": report.reason,
+                "checks": [{"check": c.check, "passed": c.passed, "message": c.message} for c in report.checks],
+            }
+        )
