@@ -16,5 +16,6 @@ urlpatterns = [
     path("proposals/", include("microcred.proposals.urls")),
     path("oidc/", include("microcred.accounts.oidc_urls")),
     path("", include("microcred.credentials.urls")),
+    path("", include("microcred.wallet.urls")),
     path("", include("microcred.core.urls")),
 ]

@@ -1,5 +1,6 @@
 """Writing to the audit log. Every service whose write matters calls `record_audit_event`."""
 
+from django.conf import settings
 from django.db import models
 
 from microcred.audit.models import AuditEvent
@@ -16,12 +17,17 @@ def record_audit_event(
     """Append one event. `actor` is a user or None for the system; `target` the object acted on."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if target is not None and target._meta.label_lower == settings.AUTH_USER_MODEL.lower():
+        # People are named by number only: the log outlives an erased account (GDPR), the name must not.
+        object_repr = f"user #{target.pk}"
+    else:
+        object_repr = str(target)[:300] if target is not None else ""
     return AuditEvent.objects.create(
         actor=actor,
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:300] if target is not None else "",
+        object_repr=object_repr,
         summary=summary,
         changes=changes or {},
     )

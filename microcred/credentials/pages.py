@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from microcred.core.ratelimit import rate_limited
@@ -29,7 +29,7 @@ DOWNLOADS = {
 def public_credential(request, uuid):
     """What a QR code or a link opens: the credential's live verification and its content, no log-in."""
     credential = selectors.credential_by_uuid(uuid)
-    if credential is None:
+    if credential is None or credential.document.get("erased"):
         raise Http404(_("There is no such credential."))
     report = verify_credential_document(credential.document)
     return render(
@@ -47,8 +47,7 @@ def public_credential(request, uuid):
 
 @login_required
 def my_credentials(request):
-    credentials = list(selectors.credentials_of(request.user))
-    return render(request, "credentials/mine.html", {"credentials": credentials})
+    return redirect("wallet:home")
 
 
 @login_required

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from microcred.wallet import views
+
+app_name = "wallet"
+
+urlpatterns = [
+    path("wallet/", views.wallet, name="home"),
+    path("wallet/my-data/", views.my_data, name="my-data"),
+    path("wallet/my-data/export/", views.export_data, name="export"),
+    path("wallet/my-data/erase/", views.erase_account, name="erase"),
+    path("wallet/<uuid:uuid>/", views.credential_detail, name="credential"),
+    path("wallet/<uuid:uuid>/share/", views.share, name="share"),
+    path("wallet/<uuid:uuid>/links/<int:link_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("s/<str:token>/", views.shared, name="shared"),
+    path("s/<str:token>/credential.json", views.shared_json, name="shared-json"),
+]

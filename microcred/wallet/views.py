@@ -1,0 +1,166 @@
+"""The learner's wallet, share links, and data rights. Thin: parse → service → render."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from microcred.core.exceptions import DomainError, NotFound
+from microcred.core.ratelimit import rate_limited
+from microcred.credentials import formats, permissions, selectors
+from microcred.credentials.services.verification import verify_credential_document
+from microcred.wallet import services
+from microcred.wallet.forms import EraseAccountForm, ShareLinkForm
+from microcred.wallet.models import ShareLink
+
+
+def _status(credential) -> str:
+    if credential.revoked_at:
+        return "revoked"
+    valid_until = credential.document.get("validUntil")
+    if valid_until and valid_until < timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"):
+        return "expired"
+    return "valid"
+
+
+@login_required
+def wallet(request):
+    credentials = [(c, _status(c)) for c in selectors.credentials_of(request.user)]
+    return render(request, "wallet/wallet.html", {"credentials": credentials})
+
+
+def _own(request, uuid):
+    credential = selectors.credential_by_uuid(uuid)
+    if credential is None or not permissions.is_holder(request.user, credential):
+        raise Http404(_("There is no such credential in your wallet."))
+    return credential
+
+
+@login_required
+def credential_detail(request, uuid):
+    credential = _own(request, uuid)
+    public_url = formats.verification_url(credential)
+    new_link = request.session.pop("new_share_link", None)
+    return render(
+        request,
+        "wallet/credential.html",
+        {
+            "credential": credential,
+            "status": _status(credential),
+            "rows": formats.annex1_rows(credential),
+            "outcomes": credential.micro_credential_version.annex1.get("learning_outcomes", []),
+            "links": ShareLink.objects.filter(credential=credential, created_by=request.user),
+            "form": ShareLinkForm(),
+            "new_link": new_link,
+            "now": timezone.now(),
+            "linkedin_url": services.linkedin_add_to_profile_url(credential, public_url),
+        },
+    )
+
+
+@login_required
+@require_POST
+def share(request, uuid):
+    form = ShareLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            _link, token = services.create_share_link(
+                user=request.user,
+                credential_uuid=uuid,
+                expires_in_days=form.cleaned_data["expires_in_days"],
+                label=form.cleaned_data["label"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            request.session["new_share_link"] = request.build_absolute_uri(reverse("wallet:shared", args=[token]))
+            messages.success(request, _("Your share link is ready. Copy it now: it is shown only once."))
+    else:
+        messages.error(request, _("Choose when the link stops working."))
+    return redirect("wallet:credential", uuid=uuid)
+
+
+@login_required
+@require_POST
+def withdraw(request, uuid, link_id):
+    try:
+        services.withdraw_share_link(user=request.user, link_id=link_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The link is withdrawn: it no longer shows your credential."))
+    return redirect("wallet:credential", uuid=uuid)
+
+
+@rate_limited("share-link", limit_setting="SHARE_LINK_RATE_LIMIT", default=60)
+def shared(request, token):
+    """What the person a learner shared with sees: the credential and its live verification."""
+    try:
+        link = services.open_share_link(token)
+    except NotFound:
+        return render(request, "wallet/link_gone.html", {"reason": "unknown"}, status=404)
+    except services.LinkGone as gone:
+        return render(request, "wallet/link_gone.html", {"reason": gone.reason}, status=410)
+    credential = link.credential
+    if credential.document.get("erased"):
+        return render(request, "wallet/link_gone.html", {"reason": "withdrawn"}, status=410)
+    report = verify_credential_document(credential.document)
+    response = render(
+        request,
+        "wallet/shared.html",
+        {
+            "credential": credential,
+            "report": report,
+            "rows": formats.annex1_rows(credential),
+            "outcomes": credential.micro_credential_version.annex1.get("learning_outcomes", []),
+            "json_url": reverse("wallet:shared-json", args=[token]),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@rate_limited("share-link", limit_setting="SHARE_LINK_RATE_LIMIT", default=60)
+def shared_json(request, token):
+    try:
+        link = services.open_share_link(token)
+    except (NotFound, services.LinkGone):
+        raise Http404 from None
+    response = HttpResponse(formats.credential_json(link.credential), content_type="application/vc+ld+json")
+    response["Content-Disposition"] = f'attachment; filename="credential-{link.credential.uuid}.json"'
+    return response
+
+
+@login_required
+def my_data(request):
+    return render(request, "wallet/my_data.html", {"erase_form": EraseAccountForm()})
+
+
+@login_required
+@require_POST
+def export_data(request):
+    archive = services.export_my_data(user=request.user)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.now():%Y%m%d}.zip"'
+    return response
+
+
+@login_required
+@require_POST
+def erase_account(request):
+    form = EraseAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            services.erase_my_account(user=request.user, password=form.cleaned_data["password"])
+        except DomainError as exc:
+            form.add_error("password", exc.message)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and personal data are erased. Goodbye."))
+            return redirect("core:home")
+    return render(request, "wallet/my_data.html", {"erase_form": form}, status=400)
