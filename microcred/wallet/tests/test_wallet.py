@@ -122,7 +122,7 @@ def test_export_contains_account_credentials_and_links(client, holder, credentia
 
 def test_erasing_the_account_removes_personal_data_but_credentials_still_verify(client, holder, credential):
     held_copy = json.loads(json.dumps(credential.document))
-    link, token = services.create_share_link(user=holder, credential_uuid=credential.uuid)
+    _link, token = services.create_share_link(user=holder, credential_uuid=credential.uuid)
     client.force_login(holder)
     response = client.post(reverse("wallet:erase"), {"password": "wrong", "confirm": "on"})
     assert response.status_code == 400 and get_user_model().objects.get(pk=holder.pk).email == "katrin@example.org"
