@@ -16,6 +16,7 @@ urlpatterns = [
     path("proposals/", include("microcred.proposals.urls")),
     path("oidc/", include("microcred.accounts.oidc_urls")),
     path("", include("microcred.credentials.urls")),
+    path("learning/", include("microcred.learning.urls")),
     path("", include("microcred.wallet.urls")),
     path("", include("microcred.core.urls")),
 ]

@@ -39,6 +39,17 @@ def navigation_for(user) -> list[NavItem]:
         )
     if proposal_permissions.can_create_proposal(user) or proposal_permissions.can_manage_calls(user):
         items.append(NavItem(_("Calls"), reverse("proposals:calls"), _("Alliance calls for proposals.")))
+    from microcred.learning import permissions as learning_permissions
+
+    if learning_permissions.shows_my_learning(user):
+        items.append(
+            NavItem(_("My learning"), reverse("learning:my-learning"), _("Your enrolments, waiting lists and results."))
+        )
+    if learning_permissions.delivers_offerings(user):
+        items.append(
+            NavItem(_("Offerings"), reverse("learning:offerings"), _("Offer micro-credentials, enrolments, results."))
+        )
+        )
     if permissions.can_use_admin_site(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles.")))
     if permissions.can_view_audit_log(user):

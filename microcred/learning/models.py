@@ -23,15 +23,22 @@ class Offering(models.Model):
         BLENDED = "blended", _("Blended")
 
     micro_credential = models.ForeignKey(
-        "catalogue.MicroCredential", on_delete=models.PROTECT, related_name="offerings",
+        "catalogue.MicroCredential",
+        on_delete=models.PROTECT,
+        related_name="offerings",
         verbose_name=_("micro-credential"),
     )
     version = models.ForeignKey(
-        "catalogue.MicroCredentialVersion", on_delete=models.PROTECT, related_name="offerings",
-        verbose_name=_("version"), help_text=_("The approved version this run delivers (credentials point to it)."),
+        "catalogue.MicroCredentialVersion",
+        on_delete=models.PROTECT,
+        related_name="offerings",
+        verbose_name=_("version"),
+        help_text=_("The approved version this run delivers (credentials point to it)."),
     )
     institution = models.ForeignKey(
-        "reference.Institution", on_delete=models.PROTECT, related_name="offerings",
+        "reference.Institution",
+        on_delete=models.PROTECT,
+        related_name="offerings",
         verbose_name=_("delivering university"),
     )
     format = models.CharField(_("format"), max_length=30, choices=Format.choices, default=Format.COURSE)
@@ -45,6 +52,20 @@ class Offering(models.Model):
     capacity = models.PositiveIntegerField(_("places"))
     fee = models.DecimalField(_("fee (EUR)"), max_digits=8, decimal_places=2, default=0)
     fee_waivers = models.TextField(_("fee waivers"), blank=True)
+    grade_scale = models.CharField(
+        _("grade scale"),
+        max_length=200,
+        default="0-10",
+        help_text=_("A range such as 0-10 or 0-100, or the grades as a list such as A,B,C,D,E,F."),
+    )
+    lms_code = models.CharField(_("course code in the learning management system"), max_length=100, blank=True)
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="OfferingAssessor",
+        through_fields=("offering", "user"),
+        related_name="+",
+        blank=True,
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -63,3 +84,132 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version.title} ({self.starts_on:%Y-%m-%d})"
+
+    @property
+    def is_participation_badge(self) -> bool:
+        return (self.version.annex1 or {}).get("credential_type", self.version.credential_type) == "participation_badge"
+
+    @property
+    def prerequisites(self) -> str:
+        return ((self.version.annex1 or {}).get("prerequisites") or "").strip()
+
+
+class OfferingAssessor(models.Model):
+    """An assessor assigned to one offering (by the offering's creator): records its results."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="assessor_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessed_offerings")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        constraints = [models.UniqueConstraint(fields=["offering", "user"], name="offering_assessor_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.offering_id}"
+
+
+class Enrolment(models.Model):
+    """A learner's place (or place in the queue) on an offering. Cancelled rows are kept for the record."""
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("Enrolled")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE = (Status.ENROLLED, Status.WAITLISTED)
+
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="enrolments")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    prerequisites_acknowledged = models.BooleanField(_("prerequisites acknowledged"), default=False)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    waitlisted_at = models.DateTimeField(_("wait-listed at"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("promoted from the waiting list at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "learner"],
+                condition=Q(status__in=["enrolled", "waitlisted"]),
+                name="enrolment_one_active_per_learner",
+            ),
+        ]
+        indexes = [models.Index(fields=["offering", "status", "waitlisted_at"], name="enrolment_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.offering_id} · {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def waitlist_position(self) -> int | None:
+        """1 for the first in line; None unless wait-listed."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        earlier = Enrolment.objects.filter(offering_id=self.offering_id, status=self.Status.WAITLISTED).filter(
+            Q(waitlisted_at__lt=self.waitlisted_at) | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
+        )
+        return earlier.count() + 1
+
+
+class Result(models.Model):
+    """The assessment result of one learner on one offering: one row per (offering, learner), updated in place."""
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", _("Passed")
+        FAIL = "fail", _("Did not pass")
+
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="results")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="results")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="results")
+    participated = models.BooleanField(_("participated"))
+    outcome = models.CharField(_("result"), max_length=10, choices=Outcome.choices, blank=True)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    assessed_on = models.DateField(_("assessed on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["offering", "learner__email"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "learner"], name="result_one_per_learner"),
+            models.CheckConstraint(condition=Q(outcome__in=["", "pass", "fail"]), name="result_outcome_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.offering_id} · {self.outcome or '-'}"
+
+
+class ResultImport(models.Model):
+    """An uploaded results file: its validated preview, kept server-side until it is committed (or not)."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64)
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    changed_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.sha256[:12]})"

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from microcred.api.v1 import accounts, proposals, verification
+from microcred.api.v1 import learning as learning_api
 from microcred.api.v1 import reference as reference_api
 
 app_name = "api-v1"
@@ -28,4 +29,8 @@ urlpatterns = [
     path("skills", reference_api.SkillSearchApi.as_view(), name="skills"),
     path("occupations", reference_api.OccupationSearchApi.as_view(), name="occupations"),
     path("occupations/<str:reference>/skills", reference_api.OccupationSkillsApi.as_view(), name="occupation-skills"),
+    path("me/enrolments", learning_api.MyEnrolmentsApi.as_view(), name="my-enrolments"),
+    path("offerings/<int:pk>/enrolment", learning_api.EnrolmentApi.as_view(), name="offering-enrolment"),
+    path("offerings/<int:pk>/enrolments", learning_api.OfferingEnrolmentsApi.as_view(), name="offering-enrolments"),
+    path("offerings/<int:pk>/results", learning_api.OfferingResultsApi.as_view(), name="offering-results"),
 ]

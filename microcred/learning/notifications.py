@@ -1,0 +1,40 @@
+"""E-mails to learners about their enrolment, sent after the transaction commits."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+
+def _send(enrolment, template: str) -> None:
+    learner = enrolment.learner
+    if not learner.email or learner.erased_at is not None:
+        return
+    context = {
+        "enrolment": enrolment,
+        "offering": enrolment.offering,
+        "learner": learner,
+        "site": settings.SITE_NAME,
+        "url": settings.PUBLIC_BASE_URL + reverse("learning:offering", args=[enrolment.offering_id]),
+        "my_learning": settings.PUBLIC_BASE_URL + reverse("learning:my-learning"),
+    }
+    with translation.override(learner.preferred_language or "en"):
+        subject = render_to_string(f"learning/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"learning/email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [learner.email])
+
+
+def _enrolment(pk):
+    from microcred.learning.models import Enrolment
+
+    return Enrolment.objects.select_related("learner", "offering__version", "offering__institution").get(pk=pk)
+
+
+def enrolment_confirmed(enrolment_pk: int) -> None:
+    enrolment = _enrolment(enrolment_pk)
+    _send(enrolment, "waitlisted" if enrolment.status == "waitlisted" else "enrolled")
+
+
+def promoted(enrolment_pk: int) -> None:
+    _send(_enrolment(enrolment_pk), "promoted")

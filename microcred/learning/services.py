@@ -1,0 +1,409 @@
+"""Every write about offerings, enrolments and results.
+
+Each public service checks who may act (permissions.py), writes in one transaction, records the change in
+the audit log, and sends its e-mails after the commit. Enrolment locks the offering row so that capacity holds
+under concurrency; a cancellation promotes the first wait-listed learner in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.audit.services import record_audit_event
+from microcred.catalogue.models import MicroCredential
+from microcred.learning import imports, notifications, permissions
+from microcred.learning.exceptions import (
+    EnrolmentRefused,
+    ImportHasErrors,
+    NotAllowed,
+    OfferingInvalid,
+    PreviewInvalid,
+    ResultInvalid,
+)
+from microcred.learning.models import Enrolment, Offering, OfferingAssessor, Result, ResultImport
+from microcred.learning.validation import offering_problems, result_problems
+
+E = Enrolment.Status
+OFFERING_FIELDS = [
+    "format",
+    "mode",
+    "location",
+    "language",
+    "starts_on",
+    "ends_on",
+    "enrolment_opens",
+    "enrolment_closes",
+    "capacity",
+    "fee",
+    "fee_waivers",
+    "grade_scale",
+    "lms_code",
+]
+RESULT_FIELDS = ["participated", "outcome", "grade", "evidence_url", "assessed_on"]
+PREVIEW_MAX_AGE = dt.timedelta(hours=6)
+
+
+# --- offerings --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_offering(*, user, micro_credential_id: int, institution, data: dict) -> Offering:
+    """A new offering of the published micro-credential's current version, delivered by `institution`."""
+    micro_credential = MicroCredential.objects.filter(pk=micro_credential_id).first()
+    if micro_credential is None:
+        raise OfferingInvalid({"micro_credential": [_("There is no such micro-credential.")]})
+    version = micro_credential.current_version
+    allowed = permissions.institutions_for_offering(user, version)
+    if not allowed:
+        raise NotAllowed(
+            _("Only proposers and assessors of the micro-credential's awarding or co-lead universities offer it.")
+        )
+    if institution is None or institution.pk not in allowed:
+        raise OfferingInvalid({"institution": [_("Choose one of your universities that awards or co-leads it.")]})
+    values = {k: data.get(k) for k in OFFERING_FIELDS if k in data}
+    problems = offering_problems(values, micro_credential)
+    if problems:
+        raise OfferingInvalid(problems)
+    offering = Offering.objects.create(
+        micro_credential=micro_credential, version=version, institution=institution, created_by=user, **values
+    )
+    record_audit_event(
+        actor=user,
+        action="offering.created",
+        target=offering,
+        summary=f"{offering.starts_on:%Y-%m-%d}–{offering.ends_on:%Y-%m-%d}, {offering.capacity} places",
+        changes={"micro_credential": micro_credential.slug, "version": version.number, "capacity": offering.capacity},
+    )
+    return offering
+
+
+@transaction.atomic
+def assign_assessor(*, user, offering_id: int, email: str) -> OfferingAssessor:
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    if not permissions.can_manage_assessors(user, offering):
+        raise NotAllowed(_("Only the person who created the offering assigns its assessors."))
+    person = get_user_model().objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if person is None:
+        raise ResultInvalid({"email": _("Nobody with this e-mail address has an account.")})
+    if not permissions.eligible_assessor(person, offering):
+        raise ResultInvalid(
+            {
+                "email": _("%(name)s is not an assessor at a university that awards or co-leads this micro-credential.")
+                % {"name": person.full_name or person.email}
+            }
+        )
+    link, created = OfferingAssessor.objects.get_or_create(
+        offering=offering, user=person, defaults={"assigned_by": user}
+    )
+    if created:
+        record_audit_event(actor=user, action="offering.assessor_assigned", target=offering, summary=person.email)
+    return link
+
+
+@transaction.atomic
+def remove_assessor(*, user, offering_id: int, assessor_id: int) -> None:
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    if not permissions.can_manage_assessors(user, offering):
+        raise NotAllowed(_("Only the person who created the offering assigns its assessors."))
+    deleted, _rows = offering.assessor_links.filter(user_id=assessor_id).delete()
+    if deleted:
+        record_audit_event(
+            actor=user, action="offering.assessor_removed", target=offering, changes={"user": assessor_id}
+        )
+
+
+# --- enrolment --------------------------------------------------------------------------------------------
+
+
+def _enrolled_count(offering) -> int:
+    return Enrolment.objects.filter(offering=offering, status=E.ENROLLED).count()
+
+
+@transaction.atomic
+def enrol(*, user, offering_id: int, prerequisites_acknowledged: bool = False) -> Enrolment:
+    """Enrol the learner, or put them on the waiting list when the offering is full."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Log in to enrol."))
+    if user.email_verified_at is None:
+        raise EnrolmentRefused(_("Confirm your e-mail address first: follow the link in the e-mail we sent you."))
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    if offering.micro_credential.status != MicroCredential.Status.PUBLISHED:
+        raise EnrolmentRefused(_("This micro-credential is retired: enrolment is closed."))
+    now = timezone.now()
+    if now < offering.enrolment_opens:
+        raise EnrolmentRefused(
+            _("Enrolment has not opened yet: it opens on %(date)s.")
+            % {"date": timezone.localtime(offering.enrolment_opens).strftime("%Y-%m-%d %H:%M")}
+        )
+    if now > offering.enrolment_closes:
+        raise EnrolmentRefused(
+            _("Enrolment closed on %(date)s.")
+            % {"date": timezone.localtime(offering.enrolment_closes).strftime("%Y-%m-%d %H:%M")}
+        )
+    existing = Enrolment.objects.filter(offering=offering, learner=user, status__in=Enrolment.ACTIVE).first()
+    if existing is not None:
+        if existing.status == E.WAITLISTED:
+            raise EnrolmentRefused(_("You are already on the waiting list of this offering."))
+        raise EnrolmentRefused(_("You are already enrolled in this offering."))
+    if offering.prerequisites and not prerequisites_acknowledged:
+        raise EnrolmentRefused(_("Confirm that you meet the prerequisites before you enrol."))
+    full = _enrolled_count(offering) >= offering.capacity
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                offering=offering,
+                learner=user,
+                status=E.WAITLISTED if full else E.ENROLLED,
+                prerequisites_acknowledged=bool(prerequisites_acknowledged),
+                waitlisted_at=now if full else None,
+                enrolled_at=None if full else now,
+            )
+    except IntegrityError:
+        raise EnrolmentRefused(_("You are already enrolled in this offering.")) from None
+    record_audit_event(
+        actor=user,
+        action="enrolment.waitlisted" if full else "enrolment.enrolled",
+        target=enrolment,
+        changes={"offering": offering.pk},
+    )
+    transaction.on_commit(lambda: notifications.enrolment_confirmed(enrolment.pk))
+    return enrolment
+
+
+def _promote_waiting(offering, *, actor) -> list[Enrolment]:
+    """Fill free places from the waiting list, first in line first. Call with the offering row locked."""
+    promoted = []
+    free = offering.capacity - _enrolled_count(offering)
+    if free <= 0:
+        return promoted
+    queue = Enrolment.objects.filter(offering=offering, status=E.WAITLISTED).order_by("waitlisted_at", "pk")[:free]
+    now = timezone.now()
+    for enrolment in queue:
+        enrolment.status = E.ENROLLED
+        enrolment.enrolled_at = enrolment.promoted_at = now
+        enrolment.save(update_fields=["status", "enrolled_at", "promoted_at"])
+        record_audit_event(
+            actor=actor, action="enrolment.promoted", target=enrolment, changes={"offering": offering.pk}
+        )
+        transaction.on_commit(lambda pk=enrolment.pk: notifications.promoted(pk))
+        promoted.append(enrolment)
+    return promoted
+
+
+@transaction.atomic
+def cancel_enrolment(*, user, offering_id: int) -> tuple[Enrolment, list[Enrolment]]:
+    """The learner cancels; the first wait-listed learner takes the freed place. Returns (cancelled, promoted)."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Log in to manage your enrolments."))
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    enrolment = Enrolment.objects.filter(offering=offering, learner=user, status__in=Enrolment.ACTIVE).first()
+    if enrolment is None:
+        raise EnrolmentRefused(_("You have no enrolment in this offering to cancel."))
+    if Result.objects.filter(offering=offering, learner=user).exists():
+        raise EnrolmentRefused(_("Your result is recorded: the enrolment can no longer be cancelled."))
+    if timezone.localdate() > offering.ends_on:
+        raise EnrolmentRefused(_("This offering has ended: the enrolment can no longer be cancelled."))
+    was = enrolment.status
+    enrolment.status = E.CANCELLED
+    enrolment.cancelled_at = timezone.now()
+    enrolment.save(update_fields=["status", "cancelled_at"])
+    record_audit_event(
+        actor=user, action="enrolment.cancelled", target=enrolment, changes={"status": [was, E.CANCELLED]}
+    )
+    promoted = _promote_waiting(offering, actor=None) if was == E.ENROLLED else []
+    return enrolment, promoted
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+
+def _upsert_result(*, actor, offering, enrolment, values: dict, source: str) -> bool:
+    """Create or update the (offering, learner) result. True when something changed (and was audit-logged)."""
+    result = Result.objects.select_for_update().filter(offering=offering, learner_id=enrolment.learner_id).first()
+    if result is None:
+        result = Result.objects.create(
+            offering=offering, learner_id=enrolment.learner_id, enrolment=enrolment, recorded_by=actor, **values
+        )
+        old = None
+    else:
+        old = {f: getattr(result, f) for f in RESULT_FIELDS}
+        if old == values and result.enrolment_id == enrolment.pk:
+            return False
+        for field, value in values.items():
+            setattr(result, field, value)
+        result.enrolment = enrolment
+        result.recorded_by = actor
+        result.save()
+    changes = {
+        f: [None if old is None else _plain(old[f]), _plain(values[f])]
+        for f in RESULT_FIELDS
+        if old is None or old[f] != values[f]
+    }
+    record_audit_event(
+        actor=actor,
+        action="result.recorded" if old is None else "result.changed",
+        target=result,
+        summary=f"{source}: {values['outcome'] or '-'} {values['grade']}".strip(),
+        changes={"offering": offering.pk, "learner": enrolment.learner_id, **changes},
+    )
+    return True
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _enrolled(offering, learner_id) -> Enrolment | None:
+    return Enrolment.objects.filter(offering=offering, learner_id=learner_id, status=E.ENROLLED).first()
+
+
+@transaction.atomic
+def record_result(*, user, offering_id: int, learner_id: int, data: dict) -> tuple[Result, bool]:
+    """Record one learner's result (columns as in the import). Returns (result, changed)."""
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    if not permissions.can_record_results(user, offering):
+        raise NotAllowed(_("Only the offering's assessors record results."))
+    enrolment = _enrolled(offering, learner_id)
+    if enrolment is None:
+        raise ResultInvalid({"email": _("This person is not a learner enrolled in this offering.")})
+    values, problems = result_problems(offering, data)
+    if problems:
+        raise ResultInvalid(problems)
+    changed = _upsert_result(actor=user, offering=offering, enrolment=enrolment, values=values, source="form")
+    return Result.objects.get(offering=offering, learner_id=learner_id), changed
+
+
+def _enrolled_by_email(offering) -> dict[str, tuple[int, int]]:
+    return {
+        email.lower(): (pk, learner_id)
+        for pk, learner_id, email in Enrolment.objects.filter(offering=offering, status=E.ENROLLED).values_list(
+            "pk", "learner_id", "learner__email"
+        )
+    }
+
+
+def _would_change(offering, rows: list[dict]) -> int:
+    current = {r.learner_id: r for r in Result.objects.filter(offering=offering)}
+    n = 0
+    for row in rows:
+        r = current.get(row["learner_id"])
+        if r is None or {f: _plain(getattr(r, f)) for f in RESULT_FIELDS} != {f: row[f] for f in RESULT_FIELDS}:
+            n += 1
+    return n
+
+
+@dataclass
+class Preview:
+    record: ResultImport
+    rows: list[dict]
+    errors: list[dict]
+    skipped: int
+    would_change: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@transaction.atomic
+def preview_import(*, user, offering_id: int, filename: str, data: bytes) -> Preview:
+    """Read and check every row of an uploaded results file; store the preview. Writes no result."""
+    offering = permissions.access_offering(user, offering_id)
+    if not permissions.can_record_results(user, offering):
+        raise NotAllowed(_("Only the offering's assessors import results."))
+    file_format, table = imports.read_table(data)
+    rows, errors, skipped = imports.validate_rows(offering, table, _enrolled_by_email(offering))
+    if not rows and not errors:
+        errors = [
+            {"row": 0, "column": "", "message": _("The file has no results: fill in at least one learner's row.")}
+        ]
+    ResultImport.objects.filter(committed_at__isnull=True, created_at__lt=timezone.now() - PREVIEW_MAX_AGE).delete()
+    record = ResultImport.objects.create(
+        offering=offering,
+        uploaded_by=user,
+        token=secrets.token_urlsafe(32),
+        sha256=imports.sha256_of(data),
+        filename=(filename or "results")[:255],
+        file_format=file_format,
+        rows=rows,
+        errors=errors,
+    )
+    would_change = _would_change(offering, rows) if not errors else 0
+    return Preview(record=record, rows=rows, errors=errors, skipped=skipped, would_change=would_change)
+
+
+@dataclass
+class ImportOutcome:
+    changed: int
+    unchanged: int
+    passed: int
+    failed: int
+
+
+@transaction.atomic
+def commit_import(*, user, offering_id: int, token: str, sha256: str) -> ImportOutcome:
+    """Apply exactly the previewed rows, all or nothing. Importing the same content again changes nothing."""
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    if not permissions.can_record_results(user, offering):
+        raise NotAllowed(_("Only the offering's assessors import results."))
+    record = (
+        ResultImport.objects.select_for_update().filter(token=token or "", offering=offering, uploaded_by=user).first()
+    )
+    if record is None or record.sha256 != sha256:
+        raise PreviewInvalid(_("This preview is not known (or belongs to another file): upload the file again."))
+    if record.committed_at is not None:
+        raise PreviewInvalid(_("This preview was already imported."))
+    if record.created_at < timezone.now() - PREVIEW_MAX_AGE:
+        raise PreviewInvalid(_("This preview has expired: upload the file again."))
+    if record.errors:
+        raise ImportHasErrors(record.errors)
+    enrolments = {
+        e.pk: e for e in Enrolment.objects.filter(pk__in=[r["enrolment_id"] for r in record.rows], status=E.ENROLLED)
+    }
+    gone = [
+        {
+            "row": r["row"],
+            "column": "email",
+            "message": _("%(email)s is no longer enrolled in this offering.") % {"email": r["email"]},
+        }
+        for r in record.rows
+        if r["enrolment_id"] not in enrolments
+    ]
+    if gone:
+        raise ImportHasErrors(gone)
+    changed = 0
+    for row in record.rows:
+        values = {f: row[f] for f in RESULT_FIELDS}
+        values["assessed_on"] = dt.date.fromisoformat(values["assessed_on"])
+        if _upsert_result(
+            actor=user,
+            offering=offering,
+            enrolment=enrolments[row["enrolment_id"]],
+            values=values,
+            source=f"import {record.filename}",
+        ):
+            changed += 1
+    record.committed_at = timezone.now()
+    record.changed_count = changed
+    record.save(update_fields=["committed_at", "changed_count"])
+    outcome = ImportOutcome(
+        changed=changed,
+        unchanged=len(record.rows) - changed,
+        passed=sum(1 for r in record.rows if r["outcome"] == "pass"),
+        failed=sum(1 for r in record.rows if r["outcome"] == "fail"),
+    )
+    record_audit_event(
+        actor=user,
+        action="result.import_committed",
+        target=offering,
+        summary=f"{record.filename}: {changed} changed of {len(record.rows)}",
+        changes={"sha256": record.sha256, "rows": len(record.rows), "changed": changed},
+    )
+    return outcome

@@ -1,0 +1,105 @@
+"""Small builders for learning tests: a published micro-credential and an offering of it."""
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+_counter = itertools.count(1)
+
+
+def make_micro_credential(
+    *,
+    institution,
+    proposer,
+    co_leads=(),
+    title=None,
+    credential_type="micro_credential",
+    prerequisites="",
+    kind="formal",
+):
+    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+    from microcred.proposals.models import Proposal, ProposalVersion
+
+    n = next(_counter)
+    title = title or f"Life-cycle thinking {n}"
+    proposal = Proposal.objects.create(reference=f"MC-T-{n:05d}", proposer=proposer, institution=institution)
+    version = ProposalVersion.objects.create(
+        proposal=proposal,
+        number=1,
+        kind=kind,
+        credential_type=credential_type,
+        accrediting_institution=institution,
+        title=title,
+        prerequisites=prerequisites,
+    )
+    version.co_leads.set(co_leads)
+    mc = MicroCredential.objects.create(slug=f"mc-{n}")
+    MicroCredentialVersion.objects.create(
+        micro_credential=mc,
+        number=1,
+        proposal=proposal,
+        proposal_version=version,
+        approved_at=timezone.now(),
+        title=title,
+        kind=kind,
+        credential_type=credential_type,
+        awarding_institution=institution,
+        issued_by_alliance=kind != "formal" or credential_type == "participation_badge",
+        annex1={
+            "title": title,
+            "kind": kind,
+            "credential_type": credential_type,
+            "prerequisites": prerequisites,
+            "completion_criteria": "Pass the assessment." if credential_type == "micro_credential" else "Attend.",
+        },
+    )
+    return mc
+
+
+def offering_values(**overrides):
+    """Valid form values: enrolment open now, the offering starting in 30 days."""
+    today = timezone.localdate()
+    values = {
+        "format": "course",
+        "mode": "online",
+        "location": "",
+        "language": "en",
+        "starts_on": today + dt.timedelta(days=30),
+        "ends_on": today + dt.timedelta(days=60),
+        "enrolment_opens": timezone.now() - dt.timedelta(days=1),
+        "enrolment_closes": timezone.now() + dt.timedelta(days=10),
+        "capacity": 20,
+        "fee": 0,
+        "fee_waivers": "",
+        "grade_scale": "0-10",
+        "lms_code": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def make_offering(*, micro_credential, creator, institution, assessors=(), **overrides):
+    from microcred.learning.models import Offering, OfferingAssessor
+
+    offering = Offering.objects.create(
+        micro_credential=micro_credential,
+        version=micro_credential.current_version,
+        institution=institution,
+        created_by=creator,
+        **offering_values(**overrides),
+    )
+    for person in assessors:
+        OfferingAssessor.objects.create(offering=offering, user=person, assigned_by=creator)
+    return offering
+
+
+def start_offering(offering, *, days_ago=10):
+    """Move an offering into the past (as if time had passed since enrolment)."""
+    today = timezone.localdate()
+    offering.enrolment_opens = timezone.now() - dt.timedelta(days=days_ago + 20)
+    offering.enrolment_closes = timezone.now() - dt.timedelta(days=days_ago + 1)
+    offering.starts_on = today - dt.timedelta(days=days_ago)
+    offering.ends_on = today - dt.timedelta(days=1)
+    offering.save()
+    return offering

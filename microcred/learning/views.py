@@ -1,0 +1,366 @@
+"""Offering, enrolment, results and import pages. Thin: parse the request, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from microcred.core.exceptions import DomainError
+from microcred.learning import exports, imports, permissions, selectors, services
+from microcred.learning.exceptions import ImportHasErrors, OfferingInvalid, OfferingNotFound, ResultInvalid
+from microcred.learning.forms import AssessorForm, EnrolForm, ImportForm, OfferingForm, ResultForm
+from microcred.learning.grading import parse_scale
+from microcred.learning.models import Enrolment
+from microcred.learning.uploads import SizeLimitedUploadHandler
+from microcred.reference.models import Institution
+
+
+def _offering(user, pk, *, staff=False):
+    try:
+        if staff:
+            return permissions.access_offering_as_staff(user, pk)
+        return permissions.access_offering(user, pk)
+    except OfferingNotFound:
+        raise Http404(_("There is no such offering, or you may not see it.")) from None
+
+
+@login_required
+def my_learning(request):
+    return render(request, "learning/my_learning.html", {"enrolments": selectors.my_enrolments(request.user)})
+
+
+def offering_list(request):
+    user = request.user
+    return render(
+        request,
+        "learning/offering_list.html",
+        {
+            "open_offerings": selectors.open_offerings()[:200],
+            "my_offerings": selectors.offerings_for_staff(user)[:200] if user.is_authenticated else [],
+            "offerable": selectors.offerable_micro_credentials(user) if user.is_authenticated else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offering_create(request, micro_credential_id):
+    offerable = dict(selectors.offerable_micro_credentials(request.user))
+    micro_credential = next((mc for mc in offerable if mc.pk == micro_credential_id), None)
+    if micro_credential is None:
+        raise Http404(_("You cannot offer this micro-credential."))
+    version = offerable[micro_credential]
+    institutions = Institution.objects.filter(pk__in=permissions.institutions_for_offering(request.user, version))
+    form = OfferingForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offering = services.create_offering(
+                user=request.user,
+                micro_credential_id=micro_credential.pk,
+                institution=form.cleaned_data["institution"],
+                data=form.values(),
+            )
+        except OfferingInvalid as exc:
+            for field, problems in exc.errors.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The offering is created. Assign its assessors below."))
+            return redirect("learning:enrolments", pk=offering.pk)
+    if request.method == "POST" and form.errors:
+        messages.error(request, _("Some fields are not valid; nothing was saved. See the messages next to them."))
+    return render(request, "learning/offering_form.html", {"form": form, "version": version})
+
+
+def offering_detail(request, pk):
+    offering = _offering(request.user, pk)
+    enrolment = selectors.active_enrolment(request.user, offering)
+    now = timezone.now()
+    return render(
+        request,
+        "learning/offering_detail.html",
+        {
+            "offering": offering,
+            "enrolment": enrolment,
+            "enrolled": selectors.enrolled_count(offering),
+            "window_open": offering.enrolment_opens <= now <= offering.enrolment_closes
+            and offering.micro_credential.status == "published",
+            "not_yet_open": now < offering.enrolment_opens,
+            "form": EnrolForm(),
+            "is_staff": permissions.can_view_enrolments(request.user, offering),
+        },
+    )
+
+
+@login_required
+@require_POST
+def offering_enrol(request, pk):
+    offering = _offering(request.user, pk)
+    try:
+        enrolment = services.enrol(
+            user=request.user,
+            offering_id=offering.pk,
+            prerequisites_acknowledged=request.POST.get("prerequisites_acknowledged") in ("on", "true", "1"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if enrolment.status == Enrolment.Status.WAITLISTED:
+            messages.success(
+                request,
+                _(
+                    "The offering is full: you are number %(n)d on the waiting list. We will e-mail you if a place frees up."
+                )
+                % {"n": enrolment.waitlist_position},
+            )
+        else:
+            messages.success(request, _("You are enrolled. A confirmation is on its way by e-mail."))
+    return redirect("learning:offering", pk=offering.pk)
+
+
+@login_required
+@require_POST
+def offering_cancel(request, pk):
+    offering = _offering(request.user, pk)
+    try:
+        services.cancel_enrolment(user=request.user, offering_id=offering.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your enrolment is cancelled."))
+    if request.POST.get("next") == "my-learning":
+        return redirect("learning:my-learning")
+    return redirect("learning:offering", pk=offering.pk)
+
+
+@login_required
+def offering_enrolments(request, pk):
+    offering = _offering(request.user, pk, staff=True)
+    enrolments = selectors.offering_enrolments(offering)
+    return render(
+        request,
+        "learning/enrolments.html",
+        {
+            "offering": offering,
+            "enrolments": enrolments,
+            "enrolled": sum(1 for e in enrolments if e.status == Enrolment.Status.ENROLLED),
+            "waiting": sum(1 for e in enrolments if e.status == Enrolment.Status.WAITLISTED),
+            "ready": len(selectors.ready_for_credential(offering=offering)),
+            "assessors": offering.assessor_links.select_related("user"),
+            "can_manage_assessors": permissions.can_manage_assessors(request.user, offering),
+            "can_record": permissions.can_record_results(request.user, offering),
+            "assessor_form": AssessorForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def offering_enrolments_csv(request, pk):
+    offering = _offering(request.user, pk, staff=True)
+    header = [
+        "email",
+        "full_name",
+        "status",
+        "waitlist_position",
+        "requested_at",
+        "enrolled_at",
+        "prerequisites_acknowledged",
+        "participated",
+        "result",
+        "grade",
+        "assessed_on",
+        "completed",
+    ]
+    rows = []
+    for e in selectors.offering_enrolments(offering):
+        r = e.result
+        rows.append(
+            [
+                e.learner.email,
+                e.learner.full_name,
+                e.status,
+                e.position or "",
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(e.enrolled_at).strftime("%Y-%m-%d %H:%M") if e.enrolled_at else "",
+                "yes" if e.prerequisites_acknowledged else "no",
+                ("yes" if r.participated else "no") if r else "",
+                r.outcome if r else "",
+                r.grade if r else "",
+                r.assessed_on.isoformat() if r else "",
+                "yes" if e.completed else "no",
+            ]
+        )
+    response = HttpResponse(exports.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="offering-{offering.pk}-enrolments.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def assessor_add(request, pk):
+    form = AssessorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid e-mail address."))
+    else:
+        try:
+            link = services.assign_assessor(user=request.user, offering_id=pk, email=form.cleaned_data["email"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(name)s is an assessor of this offering.") % {"name": link.user.full_name})
+    return redirect("learning:enrolments", pk=pk)
+
+
+@login_required
+@require_POST
+def assessor_remove(request, pk, user_id):
+    try:
+        services.remove_assessor(user=request.user, offering_id=pk, assessor_id=user_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The assessor was removed."))
+    return redirect("learning:enrolments", pk=pk)
+
+
+def _require_assessor(request, pk):
+    offering = _offering(request.user, pk, staff=True)
+    if not permissions.can_record_results(request.user, offering):
+        raise Http404(_("Only the offering's assessors record results."))
+    return offering
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def results(request, pk):
+    offering = _require_assessor(request, pk)
+    enrolments = [e for e in selectors.offering_enrolments(offering) if e.status == Enrolment.Status.ENROLLED]
+    scale = parse_scale(offering.grade_scale)
+    form = ResultForm(
+        request.POST or None,
+        learners=[e.learner for e in enrolments],
+        scale=scale.describe() if scale else "",
+        initial={"assessed_on": timezone.localdate().isoformat()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            _result, changed = services.record_result(
+                user=request.user, offering_id=offering.pk, learner_id=data.pop("learner"), data=data
+            )
+        except ResultInvalid as exc:
+            for column, message in exc.errors.items():
+                form.add_error(column if column in form.fields else "learner", message)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The result is saved.") if changed else _("Nothing changed."))
+            return redirect("learning:results", pk=offering.pk)
+    return render(request, "learning/results.html", {"offering": offering, "enrolments": enrolments, "form": form})
+
+
+@login_required
+@require_GET
+def import_template(request, pk, file_format):
+    offering = _require_assessor(request, pk)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404(_("The template is available as CSV or XLSX."))
+    if file_format == "xlsx":
+        body = imports.template_xlsx(offering)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = imports.template_csv(offering), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="offering-{offering.pk}-results-template.{file_format}"'
+    return response
+
+
+@csrf_exempt
+def import_upload(request, pk):
+    """Refuse an oversized upload before reading it; stop reading one that lies about its size."""
+    if request.method == "POST":
+        request.upload_too_large = False
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > imports.MAX_IMPORT_BYTES + 64 * 1024:
+            request.upload_too_large = True
+            request.upload_handlers = []
+        else:
+            request.upload_handlers.insert(0, SizeLimitedUploadHandler(request, limit=imports.MAX_IMPORT_BYTES))
+    return _import_upload(request, pk)
+
+
+@csrf_protect
+@login_required
+@require_http_methods(["GET", "POST"])
+def _import_upload(request, pk):
+    offering = _require_assessor(request, pk)
+    preview = None
+    if request.method == "POST" and not getattr(request, "upload_too_large", False):
+        request.FILES  # noqa: B018 - parse now: the size-limited handler flags an oversized file while reading
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        form = ImportForm(data={})
+        form.is_valid()
+        form.errors["file"] = form.error_class(
+            [_("The file is larger than 5 MB, the limit. Export only this offering's results.")]
+        )
+        return render(request, "learning/import.html", {"offering": offering, "form": form}, status=413)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = services.preview_import(
+                user=request.user, offering_id=offering.pk, filename=upload.name, data=upload.read()
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+    return render(
+        request,
+        "learning/import.html",
+        {
+            "offering": offering,
+            "form": form if preview is None else ImportForm(),
+            "preview": preview,
+            "columns": imports.COLUMNS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    offering = _require_assessor(request, pk)
+    try:
+        outcome = services.commit_import(
+            user=request.user,
+            offering_id=offering.pk,
+            token=request.POST.get("token", ""),
+            sha256=request.POST.get("sha256", ""),
+        )
+    except ImportHasErrors as exc:
+        messages.error(request, exc.message)
+        return redirect("learning:import", pk=offering.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("learning:import", pk=offering.pk)
+    messages.success(
+        request,
+        _("Imported: %(changed)d changed, %(unchanged)d unchanged (%(passed)d passed, %(failed)d did not pass).")
+        % vars(outcome),
+    )
+    return redirect("learning:enrolments", pk=offering.pk)
+
+
+@login_required
+def ready_queue(request):
+    if not permissions.can_view_ready_queue(request.user):
+        raise Http404(_("This page is for the credential officers who issue credentials."))
+    return render(
+        request, "learning/ready.html", {"completions": selectors.ready_for_credential_visible_to(request.user)}
+    )
