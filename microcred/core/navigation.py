@@ -49,7 +49,6 @@ def navigation_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("Offerings"), reverse("learning:offerings"), _("Offer micro-credentials, enrolments, results."))
         )
-        )
     if permissions.can_use_admin_site(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles.")))
     if permissions.can_view_audit_log(user):
