@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from microcred.core.ratelimit import rate_limited
 from microcred.credentials import formats, permissions, selectors
+from microcred.credentials.elm import elm_json_bytes
 from microcred.credentials.forms import VerifyForm
 from microcred.credentials.services.verification import (
     UnreadableCredential,
@@ -23,6 +24,7 @@ DOWNLOADS = {
     "png": ("image/png", "png"),
     "svg": ("image/svg+xml", "svg"),
     "pdf": ("application/pdf", "pdf"),
+    "elm": ("application/ld+json", "elm.jsonld"),
 }
 
 
@@ -62,6 +64,8 @@ def download(request, uuid, fmt):
         body = formats.badge_png(credential)
     elif fmt == "svg":
         body = formats.badge_svg(credential).encode("utf-8")
+    elif fmt == "elm":
+        body = elm_json_bytes(credential)
     else:
         body = formats.certificate_pdf(credential)
     response = HttpResponse(body, content_type=content_type)

@@ -61,7 +61,7 @@ def test_only_the_holder_or_an_officer_downloads(client, issue, make_user):
     client.force_login(make_user(email="HOLDER@example.org"))
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    for fmt, start in (("json", b"{"), ("png", b"\x89PNG"), ("svg", b"<svg")):
+    for fmt, start in (("json", b"{"), ("png", b"\x89PNG"), ("svg", b"<svg"), ("elm", b"{")):
         body = client.get(reverse("credentials:download", args=[credential.uuid, fmt])).content
         assert body.startswith(start), fmt
 
