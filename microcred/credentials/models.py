@@ -171,3 +171,43 @@ class IssuedCredential(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class IssuanceJob(models.Model):
+    """A background run issuing the credentials of one offering's completions (progress shown in the page).
+
+    Restartable: every completion is issued through the idempotent issue_credential, so a job that was
+    killed half-way and is run again ends with each credential issued exactly once.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Finished with errors")
+
+    offering = models.ForeignKey("learning.Offering", on_delete=models.PROTECT, related_name="issuance_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    issued = models.PositiveIntegerField(default=0)
+    already_issued = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    enrolment_ids = models.JSONField(default=list, help_text="The completions this job issues, fixed when queued.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"issuance job #{self.pk}"
+
+    @property
+    def processed(self) -> int:
+        return self.issued + self.already_issued + self.failed
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.processed / self.total)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from microcred.credentials import pages, views
+from microcred.credentials import pages, staff_pages, views
 
 app_name = "credentials"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("ns/microcredential/v1", views.extension_context, name="extension_context"),
     path("ns/microcredential/v1/schema.json", views.extension_schema, name="extension_schema"),
     path("verify/", pages.verify_page, name="verify"),
+    path("credentials/issue/", staff_pages.issue_queue, name="issue-queue"),
+    path("credentials/issue/offering/<int:offering_id>/", staff_pages.issue_offering, name="issue-offering"),
+    path("credentials/issue/enrolment/<int:enrolment_id>/", staff_pages.issue_single, name="issue-single"),
+    path("credentials/jobs/<int:pk>/", staff_pages.job_detail, name="job"),
+    path("credentials/jobs/<int:pk>/progress.json", staff_pages.job_progress, name="job-progress"),
+    path("credentials/issued/", staff_pages.issued_list, name="issued"),
+    path("credentials/issued/<int:pk>/revoke/", staff_pages.revoke, name="revoke"),
     path("credentials/", pages.my_credentials, name="mine"),
     path("credentials/<uuid:uuid>/", pages.public_credential, name="public"),
     path("credentials/<uuid:uuid>/credential.<str:fmt>", pages.download, name="download"),
