@@ -43,7 +43,7 @@ def finished(offering, cast, issuers):
 
 
 def test_offering_job_issues_each_completion_once_and_emails(finished, cast, django_capture_on_commit_callbacks):
-    offering, enrolments = finished
+    offering, _enrolments = finished
     with django_capture_on_commit_callbacks(execute=True):
         job = bulk.start_issuance_job(user=cast["officer"], offering_id=offering.pk)
     job.refresh_from_db()
@@ -80,7 +80,7 @@ def test_nothing_left_to_issue_is_a_clear_message(finished, cast, django_capture
 def test_only_the_issuers_officer_may_issue(finished, cast):
     from microcred.core.exceptions import PermissionDenied
 
-    offering, enrolments = finished
+    offering, _enrolments = finished
     for who in ("central_officer", "proposer", "learner"):
         with pytest.raises(PermissionDenied):
             bulk.start_issuance_job(user=cast[who], offering_id=offering.pk)
