@@ -14,9 +14,11 @@ urlpatterns = [
     path("audit/", include("microcred.audit.urls")),
     path("reference/", include("microcred.reference.urls")),
     path("proposals/", include("microcred.proposals.urls")),
+    path("catalogue/", include("microcred.catalogue.urls")),
     path("oidc/", include("microcred.accounts.oidc_urls")),
     path("", include("microcred.credentials.urls")),
     path("learning/", include("microcred.learning.urls")),
     path("", include("microcred.wallet.urls")),
+    path("", include("microcred.oid4vci.urls")),
     path("", include("microcred.core.urls")),
 ]

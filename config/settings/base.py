@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "microcred.catalogue",
     "microcred.learning",
     "microcred.credentials",
+    "microcred.oid4vci",
     "microcred.wallet",
     "microcred.api",
 ]

@@ -1,10 +1,14 @@
-"""Approved micro-credentials and their versions (the output of the approval workflow).
+"""Approved micro-credentials and their versions (the output of the approval workflow), and the public catalogue.
 
 A MicroCredential is the stable identity; each approval produces a MicroCredentialVersion holding
 every Annex 1 element as it was approved. Versions are never changed or deleted: issued credentials
-point to them.
+point to them. The catalogue adds, next to each version, derived data that it may rebuild at any
+time (search text, search document, facet rows), translations of the content fields, and the
+communication office's category overviews.
 """
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,10 +42,24 @@ class MicroCredential(models.Model):
 class MicroCredentialVersion(models.Model):
     micro_credential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="+")
-    proposal_version = models.OneToOneField(
-        "proposals.ProposalVersion", on_delete=models.PROTECT, related_name="micro_credential_version"
+
+    class Source(models.TextChoices):
+        WORKFLOW = "workflow", _("Approved through the platform's workflow")
+        IMPORTED = "imported", _("Approved outside the platform and imported")
+
+    # Empty only for records approved before the platform existed (source = imported).
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    proposal_version = models.OneToOneField(
+        "proposals.ProposalVersion",
+        on_delete=models.PROTECT,
+        related_name="micro_credential_version",
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.WORKFLOW)
+    approval_note = models.TextField(_("where and when it was approved"), blank=True)
     approved_at = models.DateTimeField(_("approved at"))
     # Denormalised for listing and search; the full record is `annex1`.
     title = models.CharField(_("title"), max_length=200)
@@ -58,6 +76,17 @@ class MicroCredentialVersion(models.Model):
     )
     skills = models.ManyToManyField("reference.EscoSkill", blank=True, related_name="+")
     annex1 = models.JSONField(_("Annex 1 elements and the rest of the approved record"))
+    # Relations copied from the approved record, for filtering.
+    co_lead_institutions = models.ManyToManyField(
+        "reference.Institution", blank=True, related_name="+", verbose_name=_("co-leading universities")
+    )
+    content_areas = models.ManyToManyField(
+        "reference.ContentArea", blank=True, related_name="+", verbose_name=_("content areas")
+    )
+    # Catalogue index (derived; rebuilt by microcred.catalogue.indexing, never edited by hand).
+    is_current = models.BooleanField(_("current version"), default=False, db_index=True)
+    search_text = models.TextField(_("search text"), blank=True, default="")
+    search_document = SearchVectorField(null=True, blank=True)
 
     class Meta:
         ordering = ["micro_credential", "number"]
@@ -68,3 +97,95 @@ class MicroCredentialVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
+
+
+class CatalogueFacet(models.Model):
+    """One (facet, value) of a version, e.g. ("lang", "en"): the rows facet counts are computed from."""
+
+    class Facet(models.TextChoices):
+        AREA = "area", _("Content area")
+        SKILL = "skill", _("ESCO skill")
+        EQF = "eqf", _("EQF level")
+        LANGUAGE = "lang", _("Language")
+        FORM = "form", _("Form of participation")
+        UNIVERSITY = "university", _("University")
+        KIND = "kind", _("Kind")
+
+    version = models.ForeignKey(MicroCredentialVersion, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=20, choices=Facet.choices)
+    value = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "facet", "value"], name="catalogue_facet_unique"),
+        ]
+        indexes = [models.Index(fields=["facet", "value", "version"], name="catalogue_facet_lookup")]
+
+
+class MicroCredentialTranslation(models.Model):
+    """The content fields of one version in another language (the approved record stays as it was)."""
+
+    version = models.ForeignKey(MicroCredentialVersion, on_delete=models.PROTECT, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    learning_outcomes = models.JSONField(_("learning outcomes"), default=list, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["version", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="micro_credential_translation_unique"),
+        ]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+
+    def __str__(self) -> str:
+        return f"{self.version} [{self.language}]"
+
+
+class CategoryOverview(models.Model):
+    """A page the communication office writes about one part of the offer (policy 7.21)."""
+
+    class Scope(models.TextChoices):
+        FORMAL = "formal", _("Formal micro-credentials")
+        NON_FORMAL = "non_formal", _("Non-formal micro-credentials")
+        PARTICIPATION = "participation_badge", _("Participation badges")
+        CONTENT_AREA = "content_area", _("A content area")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=120, unique=True)
+    body = models.TextField(_("text"), help_text=_("Sanitised HTML: headings, paragraphs, lists, links, emphasis."))
+    scope = models.CharField(_("scope"), max_length=30, choices=Scope.choices)
+    content_area = models.ForeignKey(
+        "reference.ContentArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("content area"),
+    )
+    featured = models.ManyToManyField(
+        MicroCredential, blank=True, related_name="featured_in", verbose_name=_("featured micro-credentials")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("category overview")
+        verbose_name_plural = _("category overviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="content_area", content_area__isnull=False) | ~Q(scope="content_area"),
+                name="category_overview_area_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

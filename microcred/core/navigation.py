@@ -49,6 +49,29 @@ def navigation_for(user) -> list[NavItem]:
         items.append(
             NavItem(_("Offerings"), reverse("learning:offerings"), _("Offer micro-credentials, enrolments, results."))
         )
+    from microcred.catalogue import permissions as catalogue_permissions
+
+    if catalogue_permissions.can_manage_category_overviews(user):
+        items.append(
+            NavItem(
+                _("Category overviews"),
+                reverse("catalogue:manage-overviews"),
+                _("Write and publish the catalogue's category overviews."),
+            )
+        )
+    from microcred.credentials import permissions as credential_permissions
+
+    items.append(
+        NavItem(_("My wallet"), reverse("wallet:home"), _("Your credentials: download, share, send to a wallet."))
+    )
+    if credential_permissions.is_any_credential_officer(user):
+        items.append(
+            NavItem(
+                _("Issue credentials"),
+                reverse("credentials:issue-queue"),
+                _("Learners ready for a credential; issued credentials and revocation."),
+            )
+        )
     if permissions.can_use_admin_site(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles.")))
     if permissions.can_view_audit_log(user):

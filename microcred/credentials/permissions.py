@@ -30,3 +30,7 @@ def is_holder(user, issued_credential) -> bool:
 
 def can_download(user, issued_credential) -> bool:
     return is_holder(user, issued_credential) or is_credential_officer_of(user, issued_credential.issuer)
+
+
+def is_any_credential_officer(user) -> bool:
+    return has_role(user, Role.CREDENTIAL_OFFICER, anywhere=True) or has_role(user, Role.CREDENTIAL_OFFICER)

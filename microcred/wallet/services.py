@@ -215,4 +215,12 @@ def erase_my_account(*, user, password: str) -> None:
     user.erased_at = now
     user.save()
     Token.objects.filter(user=user).delete()
+    _erase_wallet_deliveries(user)
     record_audit_event(actor=None, action="account.erased", target=user)
+
+
+def _erase_wallet_deliveries(user) -> None:
+    """OpenID4VCI offers and their deliveries hold the holder's wallet key or DID: remove them with the account."""
+    from microcred.oid4vci.models import CredentialOffer
+
+    CredentialOffer.objects.filter(created_by=user).delete()  # cascades to access tokens and deliveries

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from microcred.api.v1 import accounts, proposals, verification
+from microcred.api.v1 import catalogue as catalogue_api
 from microcred.api.v1 import learning as learning_api
 from microcred.api.v1 import reference as reference_api
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("skills", reference_api.SkillSearchApi.as_view(), name="skills"),
     path("occupations", reference_api.OccupationSearchApi.as_view(), name="occupations"),
     path("occupations/<str:reference>/skills", reference_api.OccupationSkillsApi.as_view(), name="occupation-skills"),
+    path("catalogue", catalogue_api.CatalogueListApi.as_view(), name="catalogue"),
+    path("catalogue/<str:reference>", catalogue_api.CatalogueDetailApi.as_view(), name="catalogue-detail"),
     path("me/enrolments", learning_api.MyEnrolmentsApi.as_view(), name="my-enrolments"),
     path("offerings/<int:pk>/enrolment", learning_api.EnrolmentApi.as_view(), name="offering-enrolment"),
     path("offerings/<int:pk>/enrolments", learning_api.OfferingEnrolmentsApi.as_view(), name="offering-enrolments"),

@@ -121,8 +121,12 @@ def test_export_contains_account_credentials_and_links(client, holder, credentia
 
 
 def test_erasing_the_account_removes_personal_data_but_credentials_still_verify(client, holder, credential):
+    from microcred.oid4vci.models import CredentialOffer
+    from microcred.oid4vci.services import create_offer
+
     held_copy = json.loads(json.dumps(credential.document))
     _link, token = services.create_share_link(user=holder, credential_uuid=credential.uuid)
+    create_offer(user=holder, credential=credential)
     client.force_login(holder)
     response = client.post(reverse("wallet:erase"), {"password": "wrong", "confirm": "on"})
     assert response.status_code == 400 and get_user_model().objects.get(pk=holder.pk).email == "katrin@example.org"
@@ -134,6 +138,7 @@ def test_erasing_the_account_removes_personal_data_but_credentials_still_verify(
     assert "Katrin" not in json.dumps(credential.document)
     assert client.get(reverse("wallet:shared", args=[token])).status_code == 410
     assert verify_credential_document(held_copy).is_valid  # the learner's own copy still verifies
+    assert not CredentialOffer.objects.exists()  # wallet offers (and any deliveries with wallet keys) are gone
     event = AuditEvent.objects.get(action="account.erased")
     assert "Katrin" not in event.object_repr + event.summary + json.dumps(event.changes)
     assert not any("katrin" in (e.object_repr + e.summary).lower() for e in AuditEvent.objects.all())

@@ -1,0 +1,208 @@
+"""/api/v1/catalogue and /api/v1/catalogue/{id-or-slug}: the public catalogue as JSON (no log-in)."""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from microcred.api.errors import error_body
+from microcred.catalogue import selectors
+from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+
+
+class SummaryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    url = serializers.CharField()
+    title = serializers.CharField()
+    version = serializers.IntegerField()
+    kind = serializers.CharField()
+    credential_type = serializers.CharField()
+    ects = serializers.CharField(allow_null=True)
+    eqf_level = serializers.IntegerField(allow_null=True)
+    awarding_institution = serializers.CharField()
+    next_start = serializers.DateField(allow_null=True)
+
+
+class ListOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = SummaryOut(many=True)
+    facets = serializers.DictField()
+
+
+class DetailOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    status = serializers.CharField()
+    url = serializers.CharField()
+    version = serializers.IntegerField()
+    current_version = serializers.IntegerField()
+    approved_at = serializers.DateTimeField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    learning_outcomes = serializers.ListField(child=serializers.CharField())
+    annex1 = serializers.JSONField()
+    skills = serializers.ListField(child=serializers.DictField())
+    content_areas = serializers.ListField(child=serializers.CharField())
+    co_leads = serializers.ListField(child=serializers.CharField())
+    versions = serializers.ListField(child=serializers.DictField())
+    offerings = serializers.ListField(child=serializers.DictField())
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "search", str, description="Words matched as prefixes in titles, descriptions, outcomes and skills."
+    ),
+    *(
+        OpenApiParameter(name, str, many=True, description=description)
+        for name, description in [
+            ("area", "Content area key."),
+            ("skill", "ESCO skill URI."),
+            ("eqf", "EQF level, 1 to 8."),
+            ("lang", "Language of instruction (ISO 639-1)."),
+            ("form", "Form of participation: blended, on_site, online, work_experience."),
+            ("university", "Awarding or co-leading university (short name key)."),
+            ("kind", "formal, non_formal or participation_badge."),
+        ]
+    ),
+    OpenApiParameter("ects_min", float),
+    OpenApiParameter("ects_max", float),
+    OpenApiParameter("starts_from", str, description="Has an offering starting on or after this date (YYYY-MM-DD)."),
+    OpenApiParameter("starts_to", str, description="…and on or before this date."),
+    OpenApiParameter("cost", str, enum=["free", "paid"]),
+    OpenApiParameter("max_fee", float, description="Highest fee of an upcoming offering, EUR."),
+    OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int, description=f"1 to {selectors.MAX_PAGE_SIZE} (default {selectors.PAGE_SIZE})."),
+]
+
+
+def _url(request, view_name, *args) -> str:
+    return settings.PUBLIC_BASE_URL + reverse(view_name, args=args)
+
+
+def _summary(request, v) -> dict:
+    return {
+        "id": v.micro_credential_id,
+        "slug": v.micro_credential.slug,
+        "url": _url(request, "catalogue:detail", v.micro_credential.slug),
+        "title": v.localised["title"],
+        "version": v.number,
+        "kind": v.kind,
+        "credential_type": v.credential_type,
+        "ects": str(v.ects) if v.ects is not None else None,
+        "eqf_level": v.eqf_level,
+        "awarding_institution": v.awarding_institution.slug,
+        "next_start": getattr(v, "next_start", None),
+    }
+
+
+class CatalogueListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(operation_id="catalogue_list", parameters=LIST_PARAMETERS, responses=ListOut)
+    def get(self, request):
+        try:
+            query = selectors.parse_query(request.query_params)
+        except selectors.QueryError as exc:
+            return Response(
+                error_body("invalid", "Some search parameters are not valid.", exc.errors),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        result = selectors.search(query, language=request.LANGUAGE_CODE)
+        return Response(
+            {
+                "count": result.total,
+                "page": result.page,
+                "pages": result.pages,
+                "results": [_summary(request, v) for v in result.versions],
+                "facets": {
+                    name: [{"value": o["value"], "label": str(o["label"]), "count": o["count"]} for o in options]
+                    for name, options in result.facets.items()
+                },
+            }
+        )
+
+
+class CatalogueDetailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        operation_id="catalogue_detail",
+        parameters=[OpenApiParameter("version", int, description="An earlier version number (default: current).")],
+        responses=DetailOut,
+    )
+    def get(self, request, reference: str):
+        lookup = {"pk": int(reference)} if reference.isdigit() else {"slug": reference}
+        mc = MicroCredential.objects.filter(**lookup).first()
+        version_number = request.query_params.get("version")
+        versions = list(mc.versions.order_by("number")) if mc else []
+        if not versions:
+            return Response(
+                error_body("not_found", "There is no micro-credential with this id or address."),
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        if version_number:
+            if not version_number.isdigit():
+                return Response(
+                    error_body("invalid", "'version' must be a whole number."), status=status.HTTP_400_BAD_REQUEST
+                )
+            version = next((v for v in versions if v.number == int(version_number)), None)
+            if version is None:
+                return Response(error_body("not_found", "There is no such version."), status=status.HTTP_404_NOT_FOUND)
+        else:
+            version = versions[-1]
+        version = (
+            MicroCredentialVersion.objects.select_related("awarding_institution")
+            .prefetch_related("skills", "co_lead_institutions", "content_areas")
+            .get(pk=version.pk)
+        )
+        localised = selectors.localise(version, selectors.translation_for(version, request.LANGUAGE_CODE))
+        offerings = selectors.upcoming_offerings(mc) if version.pk == versions[-1].pk else []
+        return Response(
+            {
+                "id": mc.pk,
+                "slug": mc.slug,
+                "status": mc.status,
+                "url": _url(request, "catalogue:version", mc.slug, version.number),
+                "version": version.number,
+                "current_version": versions[-1].number,
+                "approved_at": version.approved_at,
+                "title": localised["title"],
+                "description": localised["description"],
+                "learning_outcomes": [o["text"] for o in localised["learning_outcomes"]],
+                "annex1": version.annex1,
+                "skills": [{"uri": s.uri, "label": s.preferred_label} for s in version.skills.all()],
+                "content_areas": [a.slug for a in version.content_areas.all()],
+                "co_leads": [i.slug for i in version.co_lead_institutions.all()],
+                "versions": [
+                    {
+                        "number": v.number,
+                        "approved_at": v.approved_at,
+                        "url": _url(request, "catalogue:version", mc.slug, v.number),
+                    }
+                    for v in versions
+                ],
+                "offerings": [
+                    {
+                        "id": o.pk,
+                        "starts_on": o.starts_on,
+                        "ends_on": o.ends_on,
+                        "mode": o.mode,
+                        "location": o.location,
+                        "language": o.language,
+                        "fee": str(o.fee),
+                        "capacity": o.capacity,
+                        "institution": o.institution.slug,
+                    }
+                    for o in offerings
+                ],
+            }
+        )

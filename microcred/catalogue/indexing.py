@@ -1,0 +1,124 @@
+"""The catalogue's derived index of a version: search text, search document and facet rows.
+
+Everything here can be rebuilt from the approved record (`annex1`, skills, relations) and the
+translations, so `reindex_version` may run any number of times. Text is normalised the same way for
+documents and queries (lower case, accents folded, split on non-word characters): on PostgreSQL the
+normalised text feeds a `simple` tsvector queried with prefix terms (GIN-indexed); on SQLite the
+normalised tokens are stored space-separated and matched as token prefixes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import connection
+
+TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_QUERY_TOKENS = 8
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(TOKEN_RE.findall(folded))
+
+
+def query_tokens(text: str) -> list[str]:
+    """The distinct normalised words of a search string (at most MAX_QUERY_TOKENS), in order."""
+    seen: list[str] = []
+    for token in normalise(text).split():
+        if token not in seen:
+            seen.append(token)
+    return seen[:MAX_QUERY_TOKENS]
+
+
+def kind_value(kind: str, credential_type: str) -> str:
+    return "participation_badge" if credential_type == "participation_badge" else kind
+
+
+def document_parts(version, translations) -> dict[str, str]:
+    """Normalised text by weight: A titles, B descriptions, C outcomes and skill labels."""
+    annex1 = version.annex1 or {}
+    titles = [version.title] + [t.title for t in translations if t.title]
+    descriptions = [annex1.get("description") or ""] + [t.description for t in translations if t.description]
+    outcomes = [o.get("text", "") for o in annex1.get("learning_outcomes") or []]
+    for t in translations:
+        outcomes += [str(o) for o in t.learning_outcomes or []]
+    skills = [s.preferred_label for s in version.skills.all()]
+    for o in annex1.get("learning_outcomes") or []:
+        skills += [s.get("label", "") for s in o.get("esco_skills") or []]
+    return {
+        "A": normalise(" ".join(titles)),
+        "B": normalise(" ".join(descriptions)),
+        "C": normalise(" ".join(outcomes + skills)),
+    }
+
+
+def facet_rows(version) -> list[tuple[str, str]]:
+    annex1 = version.annex1 or {}
+    rows: set[tuple[str, str]] = {("kind", kind_value(version.kind, version.credential_type))}
+    if version.eqf_level:
+        rows.add(("eqf", str(version.eqf_level)))
+    rows |= {("lang", str(code)) for code in annex1.get("languages") or []}
+    rows |= {("form", str(code)) for code in annex1.get("forms_of_participation") or []}
+    rows |= {("area", a.slug) for a in version.content_areas.all()}
+    rows |= {("skill", s.uri) for s in version.skills.all()}
+    rows.add(("university", version.awarding_institution.slug))
+    rows |= {("university", i.slug) for i in version.co_lead_institutions.all()}
+    return sorted(rows)
+
+
+def reindex_version(version, *, models=None) -> None:
+    """Rebuild the search text, the search document (PostgreSQL) and the facet rows of one version.
+
+    `models` is (MicroCredentialVersion, CatalogueFacet) when a migration passes its historical models.
+    """
+    if models is None:
+        from microcred.catalogue.models import CatalogueFacet, MicroCredentialVersion
+    else:
+        MicroCredentialVersion, CatalogueFacet = models
+
+    translations = list(version.translations.all())
+    parts = document_parts(version, translations)
+    search_text = " " + " ".join(p for p in parts.values() if p) + " "
+    MicroCredentialVersion.objects.filter(pk=version.pk).update(search_text=search_text)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchVector
+        from django.db.models import Value
+
+        vector = (
+            SearchVector(Value(parts["A"]), config="simple", weight="A")
+            + SearchVector(Value(parts["B"]), config="simple", weight="B")
+            + SearchVector(Value(parts["C"]), config="simple", weight="C")
+        )
+        MicroCredentialVersion.objects.filter(pk=version.pk).update(search_document=vector)
+    CatalogueFacet.objects.filter(version=version).delete()
+    CatalogueFacet.objects.bulk_create(
+        [CatalogueFacet(version=version, facet=f, value=v[:300]) for f, v in facet_rows(version)]
+    )
+
+
+def mark_current(micro_credential) -> None:
+    """Only the highest-numbered version of a micro-credential is the current one."""
+    versions = micro_credential.versions.order_by("-number")
+    latest = versions.first()
+    if latest is None:
+        return
+    micro_credential.versions.exclude(pk=latest.pk).filter(is_current=True).update(is_current=False)
+    if not latest.is_current:
+        micro_credential.versions.filter(pk=latest.pk).update(is_current=True)
+
+
+def reindex_all() -> int:
+    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+
+    for mc in MicroCredential.objects.all():
+        mark_current(mc)
+    n = 0
+    for version in MicroCredentialVersion.objects.select_related("awarding_institution").prefetch_related(
+        "skills", "content_areas", "co_lead_institutions", "translations"
+    ):
+        reindex_version(version)
+        n += 1
+    return n

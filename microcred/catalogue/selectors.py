@@ -1,0 +1,412 @@
+"""Reading the public catalogue: parsing a search, finding, counting facets, and localising content.
+
+The page and the API share `parse_query` (so both reject the same bad parameters) and `search`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.catalogue.indexing import query_tokens
+from microcred.catalogue.models import CatalogueFacet, CategoryOverview, MicroCredential, MicroCredentialVersion
+from microcred.proposals.choices import FormOfParticipation, Kind, Language
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_SEARCH_LENGTH = 200
+SKILL_FACET_LIMIT = 15
+SORTS = ("relevance", "title", "ects", "start")
+KIND_VALUES = (Kind.FORMAL.value, Kind.NON_FORMAL.value, "participation_badge")
+FACETS = ("area", "skill", "eqf", "lang", "form", "university", "kind")
+
+
+@dataclass
+class CatalogueQuery:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> accepted values (OR within a facet)
+    ects_min: Decimal | None = None
+    ects_max: Decimal | None = None
+    starts_from: dt.date | None = None
+    starts_to: dt.date | None = None
+    cost: str = ""  # "", "free" or "paid"
+    max_fee: Decimal | None = None
+    sort: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def tokens(self) -> list[str]:
+        return query_tokens(self.text)
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort:
+            return self.sort
+        return "relevance" if self.tokens else "title"
+
+    @property
+    def has_offering_filter(self) -> bool:
+        return bool(self.starts_from or self.starts_to or self.cost or self.max_fee is not None)
+
+
+class QueryError(ValueError):
+    """Bad search parameters: `errors` maps a parameter to a message for people."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _decimal(raw: str) -> Decimal:
+    value = Decimal(raw)
+    if not value.is_finite() or value < 0 or value > 10000:
+        raise InvalidOperation
+    return value
+
+
+def parse_query(params) -> CatalogueQuery:
+    """Turn GET parameters (a QueryDict or a dict of lists) into a CatalogueQuery, or raise QueryError."""
+
+    def getlist(name):
+        if hasattr(params, "getlist"):
+            return [v for v in params.getlist(name) if v != ""]
+        value = params.get(name)
+        if value in (None, ""):
+            return []
+        return [v for v in (value if isinstance(value, list | tuple) else [value]) if v != ""]
+
+    def get(name):
+        values = getlist(name)
+        return values[-1].strip() if values else ""
+
+    errors: dict[str, str] = {}
+    q = CatalogueQuery(text=get("search")[:MAX_SEARCH_LENGTH])
+
+    from microcred.reference.models import ContentArea, EscoSkill, Institution
+
+    checks = {
+        "eqf": (lambda vals: set(vals) <= {str(n) for n in range(1, 9)}, _("The EQF level is a number from 1 to 8.")),
+        "lang": (lambda vals: set(vals) <= set(Language.values), _("Unknown language.")),
+        "form": (lambda vals: set(vals) <= set(FormOfParticipation.values), _("Unknown form of participation.")),
+        "kind": (lambda vals: set(vals) <= set(KIND_VALUES), _("Unknown kind.")),
+        "area": (
+            lambda vals: ContentArea.objects.filter(slug__in=vals).count() == len(set(vals)),
+            _("Unknown content area."),
+        ),
+        "university": (
+            lambda vals: Institution.objects.filter(slug__in=vals).count() == len(set(vals)),
+            _("Unknown university."),
+        ),
+        "skill": (
+            lambda vals: EscoSkill.objects.filter(uri__in=vals).count() == len(set(vals)),
+            _("Unknown ESCO skill."),
+        ),
+    }
+    for name, (ok, message) in checks.items():
+        values = [v.strip() for v in getlist(name)][:20]
+        if not values:
+            continue
+        if any(len(v) > 300 for v in values) or not ok(values):
+            errors[name] = message
+        else:
+            q.filters[name] = sorted(set(values))
+    for name, attr in (("ects_min", "ects_min"), ("ects_max", "ects_max"), ("max_fee", "max_fee")):
+        raw = get(name)
+        if raw:
+            try:
+                setattr(q, attr, _decimal(raw))
+            except (InvalidOperation, ValueError):
+                errors[name] = _("Give a number, such as 5 or 2.5.")
+    if q.ects_min is not None and q.ects_max is not None and q.ects_min > q.ects_max:
+        errors["ects_max"] = _("The largest ECTS value is smaller than the smallest.")
+    for name in ("starts_from", "starts_to"):
+        raw = get(name)
+        if raw:
+            try:
+                setattr(q, name, dt.date.fromisoformat(raw))
+            except ValueError:
+                errors[name] = _("Give a date as YYYY-MM-DD.")
+    if q.starts_from and q.starts_to and q.starts_from > q.starts_to:
+        errors["starts_to"] = _("The end of the period is before its start.")
+    cost = get("cost")
+    if cost:
+        if cost not in ("free", "paid"):
+            errors["cost"] = _("Cost is “free” or “paid”.")
+        else:
+            q.cost = cost
+    sort = get("sort")
+    if sort:
+        if sort not in SORTS:
+            errors["sort"] = _("Sort by relevance, title, ects or start.")
+        else:
+            q.sort = sort
+    for name, low, high in (("page", 1, 10000), ("page_size", 1, MAX_PAGE_SIZE)):
+        raw = get(name)
+        if raw:
+            if not raw.isdigit() or not low <= int(raw) <= high:
+                errors[name] = _("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
+            else:
+                setattr(q, name, int(raw))
+    if errors:
+        raise QueryError(errors)
+    return q
+
+
+def listed_versions() -> QuerySet:
+    """Current versions of published (not retired) micro-credentials: what search shows."""
+    return MicroCredentialVersion.objects.filter(
+        is_current=True, micro_credential__status=MicroCredential.Status.PUBLISHED
+    )
+
+
+def _offerings(q: CatalogueQuery):
+    from microcred.learning.models import Offering
+
+    offerings = Offering.objects.filter(micro_credential=OuterRef("micro_credential"))
+    offerings = offerings.filter(starts_on__gte=q.starts_from or timezone.localdate())
+    if q.starts_to:
+        offerings = offerings.filter(starts_on__lte=q.starts_to)
+    if q.cost == "free":
+        offerings = offerings.filter(fee=0)
+    elif q.cost == "paid":
+        offerings = offerings.filter(fee__gt=0)
+    if q.max_fee is not None:
+        offerings = offerings.filter(fee__lte=q.max_fee)
+    return offerings
+
+
+def _text_filter(qs: QuerySet, tokens: list[str]) -> QuerySet:
+    if not tokens:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        # Tokens are letters and digits only (see indexing.normalise), so the raw tsquery is well formed.
+        return qs.filter(
+            search_document=SearchQuery(" & ".join(f"{t}:*" for t in tokens), search_type="raw", config="simple")
+        )
+    for token in tokens:
+        qs = qs.filter(search_text__contains=" " + token)
+    return qs
+
+
+def filtered(q: CatalogueQuery, *, except_facet: str | None = None) -> QuerySet:
+    """Listed versions matching the text and every filter (except the facet `except_facet`)."""
+    qs = _text_filter(listed_versions(), q.tokens)
+    for facet, values in q.filters.items():
+        if facet == except_facet:
+            continue
+        qs = qs.filter(Exists(CatalogueFacet.objects.filter(version=OuterRef("pk"), facet=facet, value__in=values)))
+    if q.ects_min is not None:
+        qs = qs.filter(ects__gte=q.ects_min)
+    if q.ects_max is not None:
+        qs = qs.filter(ects__lte=q.ects_max)
+    if q.has_offering_filter:
+        qs = qs.filter(Exists(_offerings(q)))
+    return qs
+
+
+def _ordered(qs: QuerySet, q: CatalogueQuery) -> QuerySet:
+    from microcred.learning.models import Offering
+
+    upcoming = (
+        Offering.objects.filter(micro_credential=OuterRef("micro_credential"), starts_on__gte=timezone.localdate())
+        .order_by()
+        .values("micro_credential")
+        .annotate(first=Min("starts_on"))
+        .values("first")
+    )
+    qs = qs.annotate(next_start=Subquery(upcoming))
+    sort = q.effective_sort
+    if sort == "relevance" and q.tokens:
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank
+
+            query = SearchQuery(" | ".join(f"{t}:*" for t in q.tokens), search_type="raw", config="simple")
+            qs = qs.annotate(rank=SearchRank(F("search_document"), query))
+        else:
+            # Title matches first, then the rest.
+            qs = qs.annotate(
+                rank=sum(
+                    (
+                        Case(When(title__icontains=t, then=Value(2)), default=Value(0), output_field=IntegerField())
+                        for t in q.tokens
+                    ),
+                    Value(0),
+                )
+            )
+        return qs.order_by("-rank", "title", "pk")
+    if sort == "ects":
+        return qs.order_by(F("ects").asc(nulls_last=True), "title", "pk")
+    if sort == "start":
+        return qs.order_by(F("next_start").asc(nulls_last=True), "title", "pk")
+    return qs.order_by("title", "pk")
+
+
+def facet_counts(q: CatalogueQuery) -> dict[str, dict[str, int]]:
+    """For each facet, value -> number of results if that value were chosen (other facets' filters kept)."""
+    counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+    inactive = [f for f in FACETS if f not in q.filters]
+    groups: list[tuple[list[str], QuerySet]] = [(inactive, filtered(q))] if inactive else []
+    groups += [([f], filtered(q, except_facet=f)) for f in FACETS if f in q.filters]
+    for facets, base in groups:
+        rows = (
+            CatalogueFacet.objects.filter(facet__in=facets, version__in=base.values("pk"))
+            .order_by()
+            .values_list("facet", "value")
+            .annotate(n=Count("id"))
+        )
+        for facet, value, n in rows:
+            counts[facet][value] = n
+    return counts
+
+
+@dataclass
+class SearchResult:
+    query: CatalogueQuery
+    total: int
+    page: int
+    pages: int
+    versions: list
+    facets: dict[str, list[dict]]
+
+
+def search(q: CatalogueQuery, *, language: str = "en", with_facets: bool = True) -> SearchResult:
+    qs = filtered(q)
+    total = qs.count()
+    pages = max(1, -(-total // q.page_size))
+    page = min(q.page, pages)
+    start = (page - 1) * q.page_size
+    versions = list(
+        _ordered(qs, q).select_related("micro_credential", "awarding_institution")[start : start + q.page_size]
+    )
+    attach_translations(versions, language)
+    facets = facet_options(q, facet_counts(q)) if with_facets else {}
+    return SearchResult(query=q, total=total, page=page, pages=pages, versions=versions, facets=facets)
+
+
+def facet_options(q: CatalogueQuery, counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
+    """Each facet's values with labels, counts and whether chosen, in a stable, readable order."""
+    from microcred.reference.models import ContentArea, EscoSkill, Institution
+
+    def option(facet, value, label, order=0):
+        return {
+            "value": value,
+            "label": label,
+            "count": counts[facet].get(value, 0),
+            "selected": value in q.filters.get(facet, []),
+            "order": order,
+        }
+
+    options: dict[str, list[dict]] = {}
+    options["kind"] = [
+        option("kind", Kind.FORMAL.value, _("Formal micro-credential")),
+        option("kind", Kind.NON_FORMAL.value, _("Non-formal micro-credential")),
+        option("kind", "participation_badge", _("Participation badge")),
+    ]
+    options["area"] = [option("area", a.slug, a.name) for a in ContentArea.objects.order_by("order", "name")]
+    options["eqf"] = [option("eqf", str(n), _("EQF level %(n)d") % {"n": n}) for n in range(1, 9)]
+    options["eqf"] = [o for o in options["eqf"] if o["count"] or o["selected"]]
+    options["lang"] = [option("lang", code, str(label)) for code, label in Language.choices]
+    options["lang"] = [o for o in options["lang"] if o["count"] or o["selected"]]
+    options["form"] = [option("form", code, str(label)) for code, label in FormOfParticipation.choices]
+    options["university"] = [
+        option("university", i.slug, i.name) for i in Institution.objects.filter(is_alliance=False).order_by("name")
+    ]
+    options["university"] = [o for o in options["university"] if o["count"] or o["selected"]]
+    top = sorted(counts["skill"].items(), key=lambda kv: (-kv[1], kv[0]))[:SKILL_FACET_LIMIT]
+    wanted = {uri for uri, _n in top} | set(q.filters.get("skill", []))
+    labels = dict(EscoSkill.objects.filter(uri__in=wanted).values_list("uri", "preferred_label"))
+    options["skill"] = sorted(
+        (option("skill", uri, labels.get(uri, uri)) for uri in wanted), key=lambda o: (-o["count"], o["label"])
+    )
+    for values in options.values():
+        for o in values:
+            o.pop("order", None)
+    return options
+
+
+# Localised content -------------------------------------------------------------------------------
+
+
+def attach_translations(versions: list, language: str) -> None:
+    """Set `.localised` on each version: title, description and outcomes in `language`, else the original."""
+    from microcred.catalogue.models import MicroCredentialTranslation
+
+    translations = {
+        t.version_id: t
+        for t in MicroCredentialTranslation.objects.filter(version__in=[v.pk for v in versions], language=language)
+    }
+    for v in versions:
+        v.localised = localise(v, translations.get(v.pk))
+
+
+def localise(version, translation=None) -> dict:
+    annex1 = version.annex1 or {}
+    outcomes = [dict(o) for o in annex1.get("learning_outcomes") or []]
+    translated_outcomes = list(translation.learning_outcomes) if translation else []
+    if len(translated_outcomes) == len(outcomes):
+        for outcome, text in zip(outcomes, translated_outcomes, strict=True):
+            outcome["text"], outcome["lang"] = text, translation.language
+    return {
+        "title": (translation.title if translation and translation.title else version.title),
+        "title_lang": translation.language if translation and translation.title else "",
+        "description": (
+            translation.description if translation and translation.description else annex1.get("description", "")
+        ),
+        "description_lang": translation.language if translation and translation.description else "",
+        "learning_outcomes": outcomes,
+    }
+
+
+def translation_for(version, language: str):
+    from microcred.catalogue.models import MicroCredentialTranslation
+
+    return MicroCredentialTranslation.objects.filter(version=version, language=language).first()
+
+
+def upcoming_offerings(micro_credential) -> list:
+    from microcred.learning.models import Offering
+
+    return list(
+        Offering.objects.filter(micro_credential=micro_credential, starts_on__gte=timezone.localdate())
+        .select_related("institution")
+        .order_by("starts_on", "pk")[:20]
+    )
+
+
+def published_overviews() -> QuerySet:
+    return CategoryOverview.objects.filter(is_published=True).order_by("title")
+
+
+def overview_micro_credentials(overview: CategoryOverview, *, language: str, limit: int = 12) -> list:
+    """The overview's featured micro-credentials first, then others in its scope, all listed ones."""
+    qs = listed_versions().select_related("micro_credential", "awarding_institution")
+    featured_ids = list(overview.featured.values_list("pk", flat=True))
+    if overview.scope == CategoryOverview.Scope.CONTENT_AREA:
+        scope_q = Q(content_areas=overview.content_area_id)
+    elif overview.scope == CategoryOverview.Scope.PARTICIPATION:
+        scope_q = Q(credential_type="participation_badge")
+    else:
+        scope_q = Q(kind=overview.scope) & ~Q(credential_type="participation_badge")
+    featured = list(qs.filter(micro_credential_id__in=featured_ids).order_by("title"))
+    others = list(qs.filter(scope_q).exclude(micro_credential_id__in=featured_ids).order_by("title")[:limit])
+    for v in featured:
+        v.featured = True
+    attach_translations(featured + others, language)
+    return featured + others
+
+
+def overview_search_params(overview: CategoryOverview) -> str:
+    from urllib.parse import urlencode
+
+    if overview.scope == CategoryOverview.Scope.CONTENT_AREA and overview.content_area_id:
+        return urlencode({"area": overview.content_area.slug})
+    return urlencode({"kind": overview.scope})

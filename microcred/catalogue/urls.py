@@ -1,0 +1,19 @@
+"""The public catalogue (/catalogue/) and the communication office's pages under it."""
+
+from django.urls import path
+
+from microcred.catalogue import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("", views.catalogue_index, name="index"),
+    path("categories/<slug:slug>/", views.category_overview_page, name="overview"),
+    path("manage/categories/", views.manage_overviews, name="manage-overviews"),
+    path("manage/categories/new/", views.overview_edit, name="overview-create"),
+    path("manage/categories/<int:pk>/edit/", views.overview_edit, name="overview-edit"),
+    path("manage/categories/<int:pk>/publish/", views.overview_publish, name="overview-publish"),
+    path("manage/versions/<int:pk>/translations/", views.version_translations, name="translations"),
+    path("<slug:slug>/", views.micro_credential_page, name="detail"),
+    path("<slug:slug>/v<int:number>/", views.micro_credential_page, name="version"),
+]

@@ -1,0 +1,284 @@
+"""Public catalogue pages (no log-in) and the communication office's pages. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache as django_cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from microcred.catalogue import cache, permissions, selectors, services, structured_data
+from microcred.catalogue.forms import CategoryOverviewForm, TranslationForm
+from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroCredentialVersion
+from microcred.core.exceptions import DomainError
+from microcred.proposals.choices import AssessmentType, FormOfParticipation, Language
+
+FACET_TITLES = {
+    "kind": gettext_lazy("Kind"),
+    "area": gettext_lazy("Content area"),
+    "eqf": gettext_lazy("EQF level"),
+    "lang": gettext_lazy("Language"),
+    "form": gettext_lazy("Form of participation"),
+    "university": gettext_lazy("University"),
+    "skill": gettext_lazy("ESCO skill"),
+}
+FACET_ORDER = ("kind", "area", "eqf", "lang", "form", "university", "skill")
+
+
+def catalogue_index(request):
+    status = 200
+    errors: dict[str, str] = {}
+    try:
+        query = selectors.parse_query(request.GET)
+    except selectors.QueryError as exc:
+        errors, status = exc.errors, 400
+        query = selectors.CatalogueQuery(text=(request.GET.get("search") or "")[: selectors.MAX_SEARCH_LENGTH])
+    language = request.LANGUAGE_CODE
+    # Results and facets depend only on the query and the language: anonymous or not, the same HTML
+    # (no CSRF token in it), cached briefly and dropped when the catalogue changes (cache.py).
+    key = None if errors else cache.results_key(request.GET, language)
+    results_html = django_cache.get(key) if key else None
+    if results_html is None:
+        result = selectors.search(query, language=language)
+        facets = [
+            {"name": name, "title": str(FACET_TITLES[name]), "options": result.facets.get(name, [])}
+            for name in FACET_ORDER
+        ]
+        results_html = render_to_string(
+            "catalogue/_results.html",
+            {"query": query, "result": result, "facets": facets},
+            request=request,
+        )
+        if key:
+            django_cache.set(key, results_html, cache.RESULTS_SECONDS)
+    return render(
+        request,
+        "catalogue/index.html",
+        {
+            "query": query,
+            "results_html": mark_safe(results_html),  # rendered by our template with autoescaping
+            "errors": errors,
+            "overviews": selectors.published_overviews(),
+            "sorts": [
+                ("relevance", _("Relevance")),
+                ("title", _("Title")),
+                ("ects", _("ECTS credits")),
+                ("start", _("Next start date")),
+            ],
+        },
+        status=status,
+    )
+
+
+def _supervision_text(annex1: dict) -> str:
+    supervised, verified = annex1.get("supervised_assessment"), annex1.get("identity_verified")
+    if supervised is None and verified is None:
+        return ""
+    if supervised and verified:
+        return _("Supervised, with identity verification")
+    if supervised:
+        return _("Supervised, with no identity verification")
+    return _("Unsupervised, with no identity verification")
+
+
+def micro_credential_page(request, slug, number=None):
+    mc = get_object_or_404(MicroCredential, slug=slug)
+    versions = list(mc.versions.order_by("number"))
+    if not versions:
+        raise Http404
+    if number is None:
+        version = versions[-1]
+    else:
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise Http404(_("There is no such version."))
+    version = (
+        MicroCredentialVersion.objects.select_related("awarding_institution", "micro_credential")
+        .prefetch_related("skills", "co_lead_institutions", "content_areas")
+        .get(pk=version.pk)
+    )
+    localised = selectors.localise(version, selectors.translation_for(version, request.LANGUAGE_CODE))
+    annex1 = version.annex1 or {}
+    latest = versions[-1]
+    offerings = selectors.upcoming_offerings(mc) if version.pk == latest.pk else []
+    language_names = dict(Language.choices)
+    data = structured_data.course(version, localised, offerings)
+    return render(
+        request,
+        "catalogue/detail.html",
+        {
+            "mc": mc,
+            "version": version,
+            "versions": versions,
+            "latest": latest,
+            "is_latest": version.pk == latest.pk,
+            "annex1": annex1,
+            "localised": localised,
+            "awarding_bodies": annex1.get("awarding_bodies") or [],
+            "assessment_types": [
+                str(dict(AssessmentType.choices).get(a, a)) for a in annex1.get("assessment_types") or []
+            ],
+            "forms": [
+                str(dict(FormOfParticipation.choices).get(f, f)) for f in annex1.get("forms_of_participation") or []
+            ],
+            "instruction_languages": [
+                (code, str(language_names.get(code, code))) for code in annex1.get("languages") or []
+            ],
+            "supervision": _supervision_text(annex1),
+            "offerings": offerings,
+            "offering_language_names": language_names,
+            "json_ld": mark_safe(structured_data.to_script_json(data)),  # escaped for <script> by to_script_json
+            "can_translate": request.user.is_authenticated and permissions.can_translate(request.user, version),
+            "overviews": CategoryOverview.objects.filter(is_published=True, featured=mc),
+        },
+    )
+
+
+def category_overview_page(request, slug):
+    overview = get_object_or_404(CategoryOverview.objects.select_related("content_area"), slug=slug)
+    if not overview.is_published and not permissions.can_manage_category_overviews(request.user):
+        raise Http404
+    return render(
+        request,
+        "catalogue/overview.html",
+        {
+            "overview": overview,
+            "body": mark_safe(overview.body),  # sanitised with nh3 when saved (services.sanitise_html)
+            "versions": selectors.overview_micro_credentials(overview, language=request.LANGUAGE_CODE),
+            "search_params": selectors.overview_search_params(overview),
+        },
+    )
+
+
+# Communication office ---------------------------------------------------------------------------
+
+
+def _require_overviews(user):
+    if not permissions.can_manage_category_overviews(user):
+        raise PermissionDenied
+
+
+@login_required
+def manage_overviews(request):
+    _require_overviews(request.user)
+    return render(
+        request,
+        "catalogue/manage_overviews.html",
+        {"overviews": CategoryOverview.objects.select_related("content_area").order_by("title")},
+    )
+
+
+def _overview_kwargs(form) -> dict:
+    d = form.cleaned_data
+    return {
+        "title": d["title"],
+        "slug": d.get("slug") or "",
+        "body": d["body"],
+        "scope": d["scope"],
+        "content_area": d.get("content_area"),
+        "language": d["language"],
+        "featured": list(d.get("featured") or []),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overview_edit(request, pk=None):
+    _require_overviews(request.user)
+    overview = get_object_or_404(CategoryOverview, pk=pk) if pk else None
+    if request.method == "POST":
+        form = CategoryOverviewForm(request.POST)
+        if form.is_valid():
+            try:
+                if overview is None:
+                    overview = services.create_category_overview(user=request.user, **_overview_kwargs(form))
+                else:
+                    overview = services.update_category_overview(
+                        user=request.user, overview_id=overview.pk, **_overview_kwargs(form)
+                    )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The overview is saved."))
+                return redirect("catalogue:manage-overviews")
+    elif overview is not None:
+        form = CategoryOverviewForm(
+            initial={
+                "title": overview.title,
+                "slug": overview.slug,
+                "scope": overview.scope,
+                "content_area": overview.content_area_id,
+                "language": overview.language,
+                "body": overview.body,
+                "featured": list(overview.featured.values_list("pk", flat=True)),
+            }
+        )
+    else:
+        form = CategoryOverviewForm()
+    return render(request, "catalogue/overview_edit.html", {"form": form, "overview": overview})
+
+
+@login_required
+@require_POST
+def overview_publish(request, pk):
+    _require_overviews(request.user)
+    publish = request.POST.get("publish") == "1"
+    try:
+        services.set_category_overview_published(user=request.user, overview_id=pk, published=publish)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The overview is published.") if publish else _("The overview is withdrawn."))
+    return redirect("catalogue:manage-overviews")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_translations(request, pk):
+    version = get_object_or_404(MicroCredentialVersion.objects.select_related("micro_credential", "proposal"), pk=pk)
+    if not permissions.can_translate(request.user, version):
+        raise PermissionDenied
+    existing = {t.language: t for t in version.translations.all()}
+    from django.conf import settings
+
+    forms = []
+    saved_ok = True
+    for code, name in settings.LANGUAGES:
+        t = existing.get(code)
+        initial = (
+            {"title": t.title, "description": t.description, "learning_outcomes": "\n".join(t.learning_outcomes)}
+            if t
+            else {}
+        )
+        form = TranslationForm(request.POST if request.method == "POST" else None, prefix=code, initial=initial)
+        if request.method == "POST" and form.is_valid() and form.has_changed():
+            try:
+                services.save_translation(
+                    user=request.user,
+                    version_id=version.pk,
+                    language=code,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    learning_outcomes=form.outcomes(),
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                saved_ok = False
+        elif request.method == "POST" and not form.is_valid():
+            saved_ok = False
+        forms.append({"code": code, "name": name, "form": form})
+    if request.method == "POST" and saved_ok:
+        messages.success(request, _("The translations are saved."))
+        return redirect("catalogue:translations", pk=version.pk)
+    return render(
+        request,
+        "catalogue/translations.html",
+        {"version": version, "forms": forms, "annex1": version.annex1 or {}},
+    )

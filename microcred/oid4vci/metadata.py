@@ -1,0 +1,81 @@
+"""Credential Issuer metadata (OpenID4VCI §12.2) and OAuth Authorization Server metadata (RFC 8414).
+
+We are our own authorization server (no `authorization_servers`), with the pre-authorized code grant only.
+The credential issuer identifier is PUBLIC_BASE_URL, exactly as offers carry it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from microcred.credentials.vocabulary import CREDENTIAL_CONTEXTS
+from microcred.oid4vci.jose import SUPPORTED_ALGS
+
+PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc"
+CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
+PROOF_TYP = "openid4vci-proof+jwt"
+BINDING_METHODS = ["did:key", "jwk"]
+
+
+def credential_issuer() -> str:
+    """The Credential Issuer Identifier: PUBLIC_BASE_URL, compared byte for byte by wallets."""
+    return settings.PUBLIC_BASE_URL.rstrip("/")
+
+
+def endpoint_url(name: str) -> str:
+    return credential_issuer() + reverse(f"oid4vci:{name}")
+
+
+def _per_language(make) -> list[dict]:
+    entries = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            entries.append({**make(), "locale": code})
+    return entries
+
+
+def credential_configurations() -> dict:
+    return {
+        CONFIGURATION_ID: {
+            "format": "ldp_vc",
+            "credential_definition": {"@context": list(CREDENTIAL_CONTEXTS), "type": list(CREDENTIAL_TYPES)},
+            "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],
+            "cryptographic_binding_methods_supported": list(BINDING_METHODS),
+            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": list(SUPPORTED_ALGS)}},
+            "credential_metadata": {
+                "display": _per_language(
+                    lambda: {
+                        "name": _("Micro-credential (Open Badge 3.0)"),
+                        "description": _("A micro-credential of the alliance, signed by the awarding university."),
+                        "background_color": "#1d3557",
+                        "text_color": "#ffffff",
+                    }
+                ),
+            },
+        }
+    }
+
+
+def issuer_metadata() -> dict:
+    return {
+        "credential_issuer": credential_issuer(),
+        "credential_endpoint": endpoint_url("credential"),
+        "nonce_endpoint": endpoint_url("nonce"),
+        "display": _per_language(lambda: {"name": settings.SITE_NAME}),
+        "credential_configurations_supported": credential_configurations(),
+    }
+
+
+def authorization_server_metadata() -> dict:
+    return {
+        "issuer": credential_issuer(),
+        "token_endpoint": endpoint_url("token"),
+        "grant_types_supported": [PRE_AUTHORIZED_GRANT],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "pre-authorized_grant_anonymous_access_supported": True,
+        "authorization_details_types_supported": ["openid_credential"],
+    }

@@ -1,0 +1,45 @@
+"""The learner's page that sends one of their credentials to a wallet app (OpenID4VCI credential offer)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from microcred.core.ratelimit import rate_limited
+from microcred.credentials import selectors
+from microcred.credentials.permissions import is_holder
+from microcred.oid4vci import services
+from microcred.oid4vci.qr import qr_svg
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("oid4vci-offer", limit_setting="OID4VCI_OFFER_RATE_LIMIT", default=10)
+def wallet_offer(request, uuid):
+    credential = selectors.credential_by_uuid(uuid)
+    if credential is None or not is_holder(request.user, credential):
+        raise Http404(_("There is no such credential, or it is not yours."))
+    context = {
+        "credential": credential,
+        "offerable": services.offerable(credential),
+        "minutes": services.offer_ttl() // 60,
+    }
+    if request.method == "POST" and context["offerable"]:
+        created = services.create_offer(
+            user=request.user, credential=credential, with_tx_code=request.POST.get("tx_code") == "on"
+        )
+        context.update(
+            created=created,
+            qr=qr_svg(
+                created.link,
+                title=_("QR code of the wallet offer for %(title)s")
+                % {"title": credential.micro_credential_version.title},
+                element_id="wallet-offer-qr",
+            ),
+        )
+    response = render(request, "oid4vci/offer.html", context)
+    response["Cache-Control"] = "no-store"  # the page may hold a live pre-authorized code
+    return response
