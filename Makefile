@@ -56,6 +56,8 @@ browser-deps:
 ## bench: the benchmarks in bench/, each printing a table
 bench: $(VENV)/.installed-dev
 	$(PY) bench/bench_reference.py
+	cd tests/interop && npm ci --silent
+	$(PY) bench/bench_signing.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
