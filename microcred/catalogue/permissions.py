@@ -27,3 +27,21 @@ def can_translate_any(user) -> bool:
         or has_role(user, Role.PROPOSER, anywhere=True)
         or has_role(user, Role.INSTITUTIONAL_MANAGER, anywhere=True)
     )
+
+
+def can_retire(user) -> bool:
+    from microcred.accounts.permissions import has_role, is_alliance_admin
+    from microcred.accounts.roles import Role
+
+    return has_role(user, Role.BOARD_SECRETARY) or is_alliance_admin(user)
+
+
+def change_proposal_institutions(user, version):
+    """The user's universities from which they may propose a change to this version (awarding or co-lead)."""
+    from microcred.accounts.permissions import institutions_where
+    from microcred.accounts.roles import Role
+    from microcred.reference.models import Institution
+
+    mine = institutions_where(user, Role.PROPOSER)
+    universities = {version.awarding_institution_id, *version.co_lead_institutions.values_list("pk", flat=True)}
+    return Institution.objects.filter(pk__in=mine & universities)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/categories/<int:pk>/edit/", views.overview_edit, name="overview-edit"),
     path("manage/categories/<int:pk>/publish/", views.overview_publish, name="overview-publish"),
     path("manage/versions/<int:pk>/translations/", views.version_translations, name="translations"),
+    path("manage/<int:pk>/retire/", views.retire, name="retire"),
     path("<slug:slug>/", views.micro_credential_page, name="detail"),
     path("<slug:slug>/v<int:number>/", views.micro_credential_page, name="version"),
 ]

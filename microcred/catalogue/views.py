@@ -119,6 +119,17 @@ def micro_credential_page(request, slug, number=None):
             "versions": versions,
             "latest": latest,
             "is_latest": version.pk == latest.pk,
+            "change_institutions": (
+                permissions.change_proposal_institutions(request.user, version)
+                if request.user.is_authenticated
+                and mc.status == MicroCredential.Status.PUBLISHED
+                and version.pk == latest.pk
+                and version.proposal_version_id
+                else []
+            ),
+            "can_retire": request.user.is_authenticated
+            and permissions.can_retire(request.user)
+            and mc.status == MicroCredential.Status.PUBLISHED,
             "annex1": annex1,
             "localised": localised,
             "awarding_bodies": annex1.get("awarding_bodies") or [],
@@ -282,3 +293,18 @@ def version_translations(request, pk):
         "catalogue/translations.html",
         {"version": version, "forms": forms, "annex1": version.annex1 or {}},
     )
+
+
+@login_required
+@require_POST
+def retire(request, pk):
+    mc = get_object_or_404(MicroCredential, pk=pk)
+    try:
+        services.retire_micro_credential(
+            user=request.user, micro_credential_id=mc.pk, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Retired. Its page stays readable; it no longer appears in search."))
+    return redirect("catalogue:detail", slug=mc.slug)

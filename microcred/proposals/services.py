@@ -413,6 +413,11 @@ def start_change_proposal(*, user, micro_credential_id: int, institution) -> Pro
     if micro_credential.status != MicroCredential.Status.PUBLISHED:
         raise ValidationFailed(_("A retired micro-credential cannot be changed."))
     current = micro_credential.current_version
+    universities = {current.awarding_institution_id, *current.co_lead_institutions.values_list("pk", flat=True)}
+    if institution.pk not in universities:
+        raise NotAllowed(_("Only the awarding or co-lead universities propose changes to this micro-credential."))
+    if current.proposal_version is None:
+        raise ValidationFailed(_("This micro-credential was approved outside the platform; propose it anew instead."))
     proposal = create_proposal(user=user, institution=institution)
     proposal.changes_micro_credential = micro_credential
     try:

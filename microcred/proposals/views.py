@@ -479,3 +479,23 @@ def call_list(request):
             "institutions": selectors.user_institutions_for_proposing(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def change_proposal_create(request, mc_id):
+    """Start a change proposal for a published micro-credential (it produces a new version when approved)."""
+    from microcred.catalogue.models import MicroCredential
+
+    mc = get_object_or_404(MicroCredential, pk=mc_id)
+    institutions = selectors.user_institutions_for_proposing(request.user)
+    institution = institutions.filter(pk=request.POST.get("institution")).first() or institutions.first()
+    if institution is None:
+        raise PermissionDenied
+    try:
+        proposal = services.start_change_proposal(user=request.user, micro_credential_id=mc.pk, institution=institution)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalogue:detail", slug=mc.slug)
+    messages.success(request, _("Your change proposal starts from the published version. Edit what changes."))
+    return redirect("proposals:edit", pk=proposal.pk)

@@ -188,3 +188,37 @@ def test_non_formal_form_does_not_ask_for_ects_or_eqf(client, people, refdata, i
     data = form_post(proposal, proposal.current_version, refdata, **{"p-kind": "non_formal", "p-ects": "5"})
     client.post(reverse("proposals:edit", args=[proposal.pk]), data)
     assert proposal.versions.get().ects is None
+
+
+def test_change_proposal_and_retire_from_the_catalogue_page(client, people, refdata, institution, other_institution):
+    from microcred.catalogue.models import MicroCredential
+
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    services.save_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=complete_formal_data(refdata, institution, other_institution),
+    )
+    services.create_meeting(
+        user=people["secretary"], body=Meeting.Body.ACADEMIC_COUNCIL, date=timezone.now() + timezone.timedelta(days=3)
+    )
+    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
+    services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
+    item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    mc = MicroCredential.objects.get()
+    page = reverse("catalogue:detail", args=[mc.slug])
+    client.force_login(people["proposer"])
+    assert "Propose a change (new version)" in client.get(page).content.decode()
+    response = client.post(reverse("proposals:change", args=[mc.pk]))
+    change = mc.change_proposals.get()
+    assert response["Location"] == reverse("proposals:edit", args=[change.pk])
+    assert change.current_version.title == mc.current_version.title
+    client.force_login(people["learner"])
+    assert "Propose a change" not in client.get(page).content.decode()
+    client.force_login(people["secretary"])
+    client.post(reverse("catalogue:retire", args=[mc.pk]), {"reason": "Replaced by a new programme."})
+    mc.refresh_from_db()
+    assert mc.status == "retired"
+    assert client.get(page).status_code == 200
