@@ -84,7 +84,9 @@ def ensure_issuer(institution: Institution, *, actor=None) -> tuple[Issuer, bool
         try:
             with transaction.atomic():
                 issuer = Issuer.objects.create(
-                    institution=institution, slug=institution.slug, name=institution.name,
+                    institution=institution,
+                    slug=institution.slug,
+                    name=institution.name,
                     did=did_for_slug(institution.slug),
                 )
             created = True
@@ -94,7 +96,9 @@ def ensure_issuer(institution: Institution, *, actor=None) -> tuple[Issuer, bool
         number = (issuer.keys.aggregate(n=Max("number"))["n"] or 0) + 1
         key = _new_key(issuer, number, kek)
         record_audit_event(
-            actor=actor, action="issuer_key.created", target=issuer,
+            actor=actor,
+            action="issuer_key.created",
+            target=issuer,
             summary=f"{key.fragment} created for {issuer.name}",
             changes={"key": key.verification_method_id, "publicKeyMultibase": key.public_key_multibase},
         )
@@ -125,7 +129,9 @@ def rotate_issuer_key(issuer: Issuer | str, *, actor=None) -> IssuerKey:
     number = (issuer.keys.aggregate(n=Max("number"))["n"] or 0) + 1
     new = _new_key(issuer, number, kek)
     record_audit_event(
-        actor=actor, action="issuer_key.rotated", target=issuer,
+        actor=actor,
+        action="issuer_key.rotated",
+        target=issuer,
         summary=f"{old.fragment if old else 'no key'} → {new.fragment}",
         changes={
             "retired": old.verification_method_id if old else None,
@@ -175,7 +181,8 @@ def issuer_for_did(did: str) -> Issuer | None:
 
 
 def resolve_verification_method(vm_id: str) -> Ed25519PublicKey:
-    """Public key for a verification method of OUR issuers (from the DB) or a did:key; never the network."""
+    """Public key for a verification method: our issuers from the DB, did:key from the identifier itself, and
+    other did:web issuers only from the allowed hosts (services/did_web.py)."""
     if not isinstance(vm_id, str):
         raise vc.KeyResolutionError("The verification method is not a string.")
     if vm_id.startswith("did:key:"):
@@ -183,9 +190,12 @@ def resolve_verification_method(vm_id: str) -> Ed25519PublicKey:
     did, _, fragment = vm_id.partition("#")
     issuer = issuer_for_did(did) if did.startswith("did:web:") else None
     if issuer is None:
+        if did.startswith("did:web:"):
+            from microcred.credentials.services.did_web import fetch_did_document, public_key_from_document
+
+            return public_key_from_document(fetch_did_document(did), vm_id)
         raise vc.KeyResolutionError(
-            f"The issuer {did!r} could not be resolved: it is not one of this alliance's issuers "
-            "and other issuers are not looked up over the network."
+            f"The issuer {did!r} could not be resolved: only did:web and did:key are supported."
         )
     key = issuer.keys.filter(number=_key_number(fragment)).first() if fragment else None
     if key is None:
