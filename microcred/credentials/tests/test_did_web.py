@@ -85,14 +85,14 @@ def test_did_key_issuers_resolve_locally():
 
 
 def test_did_web_of_an_allowed_host_is_fetched_and_verifies(host):
-    signed, vm = _signed_by_web_issuer(host)
+    signed, _vm = _signed_by_web_issuer(host)
     assert vc.verify(signed, resolve_verification_method).verified
     assert vc.verify(signed, resolve_verification_method).verified
     assert host.hits == 1  # cached
 
 
 def test_did_web_of_another_host_is_never_fetched(settings, host):
-    signed, vm = _signed_by_web_issuer(host)
+    signed, _vm = _signed_by_web_issuer(host)
     settings.DID_WEB_ALLOWED_HOSTS = ["alliance.example.eu"]
     result = vc.verify(signed, resolve_verification_method)
     assert not result.verified and "trusted hosts" in result.error.message
@@ -115,7 +115,7 @@ def test_internal_or_malformed_addresses_are_refused_without_a_request(did):
 
 
 def test_oversized_redirected_or_foreign_documents_are_refused(host):
-    signed, vm = _signed_by_web_issuer(host)
+    signed, _vm = _signed_by_web_issuer(host)
     document = host.body
     host.body = b"{" + b" " * (70 * 1024) + b"}"
     assert "larger than" in vc.verify(signed, resolve_verification_method).error.message
