@@ -3,24 +3,12 @@
 from django.contrib import admin
 
 from microcred.accounts.permissions import is_alliance_admin
+from microcred.core.admin import ReadOnlyModelAdmin
 from microcred.proposals.models import Call, Meeting, Proposal, ProposalEvent
 
 
-class ReadOnlyForAllianceAdmin(admin.ModelAdmin):
-    def has_view_permission(self, request, obj=None):
-        return is_alliance_admin(request.user)
-
-    def has_module_permission(self, request):
-        return is_alliance_admin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyForAllianceAdmin(ReadOnlyModelAdmin):
+    view_permission = staticmethod(is_alliance_admin)
 
 
 class EventInline(admin.TabularInline):

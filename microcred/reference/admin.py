@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from microcred.accounts.permissions import can_edit_reference_data
 from microcred.audit.services import record_audit_event
+from microcred.core.admin import ReadOnlyModelAdmin
 from microcred.reference import models as m
 
 
@@ -44,23 +45,10 @@ class EditableReference(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-class ReadOnlyReference(admin.ModelAdmin):
+class ReadOnlyReference(ReadOnlyModelAdmin):
     """Published data loaded by `load_reference_data`: viewable, never edited by hand."""
 
-    def has_module_permission(self, request):
-        return can_edit_reference_data(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_edit_reference_data(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_permission = staticmethod(can_edit_reference_data)
 
 
 @admin.register(m.Institution)
