@@ -18,13 +18,13 @@ def _changelists():
 
 def test_the_alliance_admin_opens_every_admin_list(client, make_user):
     client.force_login(make_user(Role.ALLIANCE_ADMIN, is_staff=True))
-    for model, model_admin, url in _changelists():
+    for _model, _model_admin, url in _changelists():
         assert client.get(url).status_code == 200, url
 
 
 def test_other_staff_open_none(client, make_user, institution):
     client.force_login(make_user((Role.INSTITUTIONAL_MANAGER, institution), is_staff=True))
-    for model, model_admin, url in _changelists():
+    for _model, _model_admin, url in _changelists():
         assert client.get(url).status_code == 403, url
 
 
