@@ -62,6 +62,16 @@ def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server,
         assert path.read_bytes().startswith(starts[label]), label
     signed = json.loads((tmp_path / "credential.json").read_text())
 
+    # She makes an OpenID4VCI offer for her wallet app: a QR code, a link and a transaction code.
+    page.get_by_role("link", name="Send to a wallet app (OpenID4VCI QR code)").click()
+    page.check()
+    page.get_by_role("button", name="Make a wallet offer").click()
+    page.check()
+    assert page.locator("#wallet-offer-link").get_attribute("href").startswith("openid-credential-offer://")
+    page.go_back()
+    page.go_back()
+    page.check()
+
     # She shares it; an employer opens the link and sees "valid".
     page.get_by_label("Note for yourself (optional)").fill("Acme application")
     page.get_by_role("button", name="Create a share link").click()
