@@ -11,6 +11,8 @@ differ the document is refused, because a Node verifier would compute a differen
 
 from __future__ import annotations
 
+import re
+
 from .contexts import DEFAULT_REGISTRY, ContextRegistry
 from .exceptions import UnsafeInput
 from .jsonld import to_quads
@@ -26,8 +28,11 @@ __all__ = [
 ]
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _has_astral(text: str) -> bool:
-    return any(ord(c) > 0xFFFF for c in text)
+    return not text.isascii() and _ASTRAL.search(text) is not None
 
 
 def _check_utf16_order(canonical: str) -> None:

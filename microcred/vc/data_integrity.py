@@ -77,6 +77,18 @@ def _proofs_of(document: dict) -> list:
     return list(proof) if isinstance(proof, list) else [proof]
 
 
+def _copy_json(value):
+    """A deep copy of JSON data (dicts, lists, immutable scalars); anything else via ``copy.deepcopy``."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy_json(v) for v in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
+
+
 def unsecured(document: dict) -> dict:
     """A shallow copy of ``document`` without its ``proof``."""
     return {k: v for k, v in document.items() if k != "proof"}
@@ -124,8 +136,8 @@ def sign(
     data = suite.hash_data(unsecured(document), proof, registry)
     proof["proofValue"] = suite.create_proof_value(key, data)
 
-    signed = copy.deepcopy(document)
-    signed["proof"] = [*copy.deepcopy(_proofs_of(document)), proof]
+    signed = {k: _copy_json(v) for k, v in document.items() if k != "proof"}
+    signed["proof"] = [*_copy_json(_proofs_of(document)), proof]
     return signed
 
 

@@ -10,9 +10,11 @@
   refuses those), and ``@direction`` (not representable without an rdfDirection mode) raise
   :class:`UnsafeInput` / :class:`UnsupportedJsonLd`.
 
-Expansion: the fast built-in expander (:mod:`microcred.vc.expansion`) is used when it supports every
-feature of the document's contexts; PyLD (with a private context cache per registry, see pitfall #8) is
-the reference implementation and the fallback. RDF generation from the expanded form is our own.
+:func:`to_quads` first tries the fast path (:mod:`microcred.vc.expansion`: pinned contexts processed once,
+documents converted straight to quads, same checks); for anything it does not implement, and for every
+document it would refuse, the strict reference path runs: ``check_input``, PyLD expansion (with a private
+context cache per registry, see pitfall #8) and our own RDF generation from the expanded form. The
+differential tests (tests/test_vc_fast_path_differential.py) hold both paths to jsonld.js's output.
 """
 
 from __future__ import annotations
@@ -371,20 +373,26 @@ class _ToRdf:
             _check_iri(datatype, "datatype")
         if datatype == "@json":
             return rdf.literal(canonical_json(value), RDF_JSON)
-        if isinstance(value, bool):
-            return rdf.literal("true" if value else "false", datatype or XSD_BOOLEAN)
-        if isinstance(value, (int, float)):
-            if (isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e21)) or (
-                datatype == XSD_DOUBLE
-            ):
-                return rdf.literal(_canonical_double(float(value)), datatype or XSD_DOUBLE)
-            return rdf.literal(str(int(value)), datatype or XSD_INTEGER)
-        if not isinstance(value, str):
-            raise InvalidJsonLd("A @value must be a string, number or boolean.")
         language = item.get("@language")
-        if language is not None:
+        if language is not None and isinstance(value, str):
             return rdf.literal(value, language=language.lower())
+        return value_literal(value, datatype)
+
+
+def value_literal(value, datatype: str | None) -> str:
+    """The RDF literal of a JSON-LD native value (string, number, boolean) with an optional datatype IRI
+    (JSON-LD 1.1 Deserialize JSON-LD to RDF, "object to RDF"; numbers formatted as jsonld.js does)."""
+    if isinstance(value, str):
         return rdf.literal(value, datatype)
+    if isinstance(value, bool):
+        return rdf.literal("true" if value else "false", datatype or XSD_BOOLEAN)
+    if isinstance(value, (int, float)):
+        if (isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e21)) or (
+            datatype == XSD_DOUBLE
+        ):
+            return rdf.literal(_canonical_double(float(value)), datatype or XSD_DOUBLE)
+        return rdf.literal(str(int(value)), datatype or XSD_INTEGER)
+    raise InvalidJsonLd("A @value must be a string, number or boolean.")
 
 
 def expanded_to_quads(expanded: list) -> list[rdf.Quad]:
@@ -404,10 +412,30 @@ def expanded_to_quads(expanded: list) -> list[rdf.Quad]:
 
 
 def to_quads(document: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> list[rdf.Quad]:
-    """Check, strictly expand and convert a JSON-LD document to RDF quads."""
+    """Check, strictly expand and convert a JSON-LD document to RDF quads.
+
+    The fast path (:func:`microcred.vc.expansion.to_quads`) handles documents over pinned contexts; for
+    anything it does not implement, and for every document it would refuse, the strict reference path
+    (``check_input`` + PyLD + our RDF generation) runs instead, so results and errors are the strict path's.
+    """
+    if not isinstance(document, dict):
+        raise InvalidJsonLd("A credential must be a JSON object.")
+    if "@context" not in document:
+        raise ContextNotAllowed("The document has no @context; JSON-LD terms cannot be interpreted.")
+    from . import expansion  # local import: expansion imports helpers from this module
+
+    try:
+        return expansion.to_quads(document, registry)
+    except (expansion.NeedsReferenceProcessor, VCError):
+        pass
+    return reference_to_quads(document, registry)
+
+
+def reference_to_quads(document: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> list[rdf.Quad]:
+    """The strict reference path alone: ``check_input``, PyLD expansion, our RDF generation."""
     if not isinstance(document, dict):
         raise InvalidJsonLd("A credential must be a JSON object.")
     if "@context" not in document:
         raise ContextNotAllowed("The document has no @context; JSON-LD terms cannot be interpreted.")
     check_input(document)
-    return expanded_to_quads(expand(document, registry))
+    return expanded_to_quads(expand_with_pyld(document, registry))

@@ -68,12 +68,20 @@ def _hash_first_degree(state: _State, ref: str) -> str:
     if cached is not None:
         return cached
     lines = []
-    for quad in state.bnode_quads[ref]:
-        terms = [("_:a" if t == ref else "_:z") if t[:2] == "_:" else t for t in quad]
-        s, p, o, g = terms
-        lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
+    for s, p, o, g in state.bnode_quads[ref]:
+        # Terms are in canonical form: only blank nodes start with "_" (subject, object, graph).
+        if s[0] == "_":
+            s = "_:a" if s == ref else "_:z"
+        if o[0] == "_":
+            o = "_:a" if o == ref else "_:z"
+        if g:
+            if g[0] == "_":
+                g = "_:a" if g == ref else "_:z"
+            lines.append(f"{s} {p} {o} {g} .\n")
+        else:
+            lines.append(f"{s} {p} {o} .\n")
     lines.sort()
-    result = _hex(state, "".join(lines))
+    result = state.hash("".join(lines).encode("utf-8")).hexdigest()
     state.first_degree[ref] = result
     return result
 
@@ -169,11 +177,25 @@ def canonical_labels(
     bnode_quads: dict[str, list[Quad]] = {}
     for quad in quads:
         s, _p, o, g = quad
-        for term in (s, o, g):
-            if term[:2] == "_:":
-                lst = bnode_quads.setdefault(term, [])
-                if not lst or lst[-1] is not quad:
-                    lst.append(quad)
+        # Terms are in canonical form: only blank nodes start with "_".
+        if s[0] == "_":
+            lst = bnode_quads.get(s)
+            if lst is None:
+                bnode_quads[s] = [quad]
+            else:
+                lst.append(quad)
+        if o[0] == "_" and o != s:
+            lst = bnode_quads.get(o)
+            if lst is None:
+                bnode_quads[o] = [quad]
+            else:
+                lst.append(quad)
+        if g and g[0] == "_" and g != s and g != o:
+            lst = bnode_quads.get(g)
+            if lst is None:
+                bnode_quads[g] = [quad]
+            else:
+                lst.append(quad)
     if len(bnode_quads) > MAX_BLANK_NODES:
         raise CanonicalizationTooComplex(
             f"The document has {len(bnode_quads)} blank nodes; at most {MAX_BLANK_NODES} are accepted."
@@ -220,14 +242,18 @@ def canonicalize_quads(
     max_work_factor: int = DEFAULT_MAX_WORK_FACTOR,
 ) -> str:
     """Canonical N-Quads (sorted, deduplicated, blank nodes relabelled ``_:c14nN``) of a dataset."""
-    labels = canonical_labels(quads, hash_algorithm, max_work_factor)
+    labels = {"_:" + k: "_:" + v for k, v in canonical_labels(quads, hash_algorithm, max_work_factor).items()}
     lines = set()
+    add = lines.add
     for s, p, o, g in quads:
-        if s[:2] == "_:":
-            s = "_:" + labels[s[2:]]
-        if o[:2] == "_:":
-            o = "_:" + labels[o[2:]]
-        if g[:2] == "_:":
-            g = "_:" + labels[g[2:]]
-        lines.add(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
+        if s[0] == "_":
+            s = labels[s]
+        if o[0] == "_":
+            o = labels[o]
+        if g:
+            if g[0] == "_":
+                g = labels[g]
+            add(f"{s} {p} {o} {g} .\n")
+        else:
+            add(f"{s} {p} {o} .\n")
     return "".join(sorted(lines))
