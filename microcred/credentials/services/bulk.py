@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import PermissionDenied, ValidationFailed
 from microcred.credentials.models import IssuanceJob, IssuedCredential
+from microcred.credentials.notifications import email_credential_issued
 from microcred.credentials.permissions import is_credential_officer_of
 from microcred.credentials.services.issuance import issue_credential, issuer_for_version
 
@@ -50,30 +48,8 @@ def issue_for_enrolment(*, enrolment, issued_by) -> IssuedCredential:
     existed = IssuedCredential.objects.filter(completion_key=completion["completion_key"]).exists()
     credential = issue_credential(**completion, issued_by=issued_by)
     if not existed:
-        transaction.on_commit(lambda: email_learner(credential.pk))
+        transaction.on_commit(lambda: email_credential_issued(credential.pk))
     return credential
-
-
-def email_learner(credential_id: int) -> None:
-    credential = IssuedCredential.objects.select_related("micro_credential_version", "issuer").get(pk=credential_id)
-    from django.contrib.auth import get_user_model
-
-    learner = get_user_model().objects.filter(email__iexact=credential.learner_email).first()
-    language = learner.preferred_language if learner else settings.LANGUAGE_CODE
-    url = settings.PUBLIC_BASE_URL + reverse("wallet:credential", args=[credential.uuid])
-    with translation.override(language):
-        subject = _("Your credential: %(title)s") % {"title": credential.micro_credential_version.title}
-        body = _(
-            "Hello %(name)s,\n\n%(issuer)s has issued your credential for “%(title)s”.\n\n"
-            "Open it in your wallet to download it (PDF, badge image, JSON), share it or add it to LinkedIn:\n"
-            "%(url)s\n"
-        ) % {
-            "name": credential.learner_name,
-            "issuer": credential.issuer.name,
-            "title": credential.micro_credential_version.title,
-            "url": url,
-        }
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [credential.learner_email])
 
 
 def issue_one(*, user, enrolment_id: int) -> IssuedCredential:

@@ -130,4 +130,7 @@ def revoke_credential(user, credential_id, reason: str) -> IssuedCredential:
         changes={"credential": credential.credential_id, "statusList": status_list.url,
                  "statusListIndex": credential.status_index},
     )
+    from microcred.credentials.notifications import email_credential_revoked
+
+    transaction.on_commit(lambda: email_credential_revoked(credential.pk))
     return credential

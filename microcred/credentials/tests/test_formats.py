@@ -77,3 +77,17 @@ def test_public_page_shows_live_verification(client, issue, make_user):
     revoke_credential(officer, credential.pk, "Issued to the wrong person.")
     page = client.get(reverse("credentials:public", args=[credential.uuid])).content.decode()
     assert "Not valid" in page and "revoked" in page.lower()
+
+
+def test_the_learner_is_told_when_a_credential_is_revoked(issue, make_user, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from microcred.accounts.roles import Role
+    from microcred.credentials.services.status import revoke_credential
+
+    credential = issue(learner_email="katrin@example.org", learner_name="Katrin Weber")
+    officer = make_user((Role.CREDENTIAL_OFFICER, credential.issuer.institution))
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_credential(officer, credential.pk, "Issued to the wrong person.")
+    assert [m.to for m in mail.outbox] == [["katrin@example.org"]]
+    assert "revoked" in mail.outbox[0].subject and "Issued to the wrong person." in mail.outbox[0].body
