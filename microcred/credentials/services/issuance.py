@@ -19,6 +19,7 @@ from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, 
 from microcred.credentials.models import IssuedCredential, Issuer
 from microcred.credentials.services.composition import compose_open_badge_credential, normalise_email
 from microcred.credentials.services.issuers import active_key, private_key_of, resolve_verification_method
+from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
 from microcred.credentials.services.status import current_status_list, random_index
 from microcred.reference.models import Institution
 
@@ -131,6 +132,13 @@ def issue_credential(
                 raise IssuanceFailed(
                     _("The signed credential did not verify (%(why)s); nothing was issued.")
                     % {"why": result.error.message if result.error else "?"}
+                )
+            # Every issued credential conforms to the 1EdTech OB 3.0 schema and to our extension schema.
+            schema_errors = ob_schema_errors(signed) + extension_schema_errors(signed)
+            if schema_errors:
+                raise IssuanceFailed(
+                    _("The credential does not conform to its JSON Schema (%(why)s); nothing was issued.")
+                    % {"why": "; ".join(schema_errors[:3])}
                 )
             try:
                 with transaction.atomic():

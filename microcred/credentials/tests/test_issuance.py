@@ -127,3 +127,15 @@ def test_issuance_is_audited_without_personal_data(issue, make_user):
     assert "private.person" not in repr(event.changes) + event.summary
     assert credential.issued_by == officer
     assert credential.issued_at <= timezone.now()
+
+
+def test_a_credential_that_does_not_conform_to_its_schema_is_not_issued(issue):
+    from unittest import mock
+
+    from microcred.credentials.exceptions import IssuanceFailed
+    from microcred.credentials.models import IssuedCredential
+
+    with mock.patch("microcred.credentials.services.issuance.extension_schema_errors",
+                    return_value=["achievement: 'x' is not valid"]), pytest.raises(IssuanceFailed, match="JSON Schema"):
+        issue()
+    assert not IssuedCredential.objects.exists()
