@@ -371,6 +371,49 @@ def load_demo_proposals() -> int:
         "approve",
         "Approved by the council; the budget goes to the Executive Board.",
     )  # executive review
+    next_council = Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=now).first()
+    mobility, p = make(
+        "Virtual mobility in European cultural heritage",
+        "proposer.elte@demo.microcred.eu",
+        dict(
+            inst="ELTE",
+            co_leads=("UB", "UiB"),
+            ects=4,
+            hours=110,
+            eqf=6,
+            areas=("european-values-culture-language",),
+            financial="A shared online platform licence: 6,500 EUR a year.",
+            outcomes=[
+                (
+                    "Compare the heritage policies of two member states.",
+                    ["plan measures to safeguard cultural heritage"],
+                )
+            ],
+        ),
+    )
+    to_ready(mobility, p, "manager.elte@demo.microcred.eu")
+    decide(mobility, next_council, "approve", "Approved by the council; the licence goes to the Executive Board.")
+    services.schedule_proposal(user=secretary, proposal_id=mobility.pk)  # on the next Executive Board agenda
+    robotics, p = make(
+        "Responsible robotics for care",
+        "proposer.uu@demo.microcred.eu",
+        dict(
+            inst="UU",
+            co_leads=("TCD",),
+            ects=5,
+            hours=140,
+            eqf=7,
+            areas=("technology-stem", "transversal-skills"),
+            outcomes=[("Assess a care robot against ethical guidelines.", ["ethics"])],
+        ),
+    )
+    to_ready(robotics, p, "manager.uu@demo.microcred.eu")
+    decide(
+        robotics,
+        next_council,
+        "request_revisions",
+        "Say how the ethical assessment is graded, and add a second co-lead university.",
+    )  # revisions requested
     returned, p = make(
         "Entrepreneurship for scientists",
         "proposer.uu@demo.microcred.eu",
