@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred import vc
 from microcred.credentials.models import IssuedCredential, StatusList
@@ -34,11 +35,26 @@ CHECK_NAMES = ("format", "schema", "signature", "issuer", "status", "validity")
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 
 
+CHECK_LABELS = {
+    "format": gettext_lazy("Format"),
+    "schema": gettext_lazy("Schema"),
+    "signature": gettext_lazy("Signature"),
+    "issuer": gettext_lazy("Issuer"),
+    "status": gettext_lazy("Status"),
+    "validity": gettext_lazy("Validity"),
+}
+
+
 @dataclass
 class Check:
     check: str
     passed: bool | None
     message: str
+
+    @property
+    def label(self) -> str:
+        """The check's name for people, in their language (`check` is the stable machine name)."""
+        return str(CHECK_LABELS.get(self.check, self.check))
 
 
 @dataclass
