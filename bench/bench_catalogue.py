@@ -244,6 +244,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=32, help="load generator threads")
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--cache-seconds",
+        type=int,
+        default=30,
+        help="CATALOGUE_RESULTS_CACHE_SECONDS for the server (0 measures every request uncached)",
+    )
     args = parser.parse_args()
     args.seconds = min(args.seconds, 300.0)
     args.rate = min(args.rate, 2000.0)
@@ -257,6 +263,7 @@ def main() -> int:
         DEBUG="0",
         DB_CONN_MAX_AGE="60",
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        CATALOGUE_RESULTS_CACHE_SECONDS=str(args.cache_seconds),
     )
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "ALLOWED_HOSTS")})
     sys.path.insert(0, str(ROOT))
@@ -299,7 +306,7 @@ def main() -> int:
         load(port, rate=50, seconds=2, threads=8, seed=args.seed + 1)
         print(
             f"load: {args.rate:.0f} req/s offered for {args.seconds:.0f} s, {args.threads} threads, "
-            f"gunicorn {args.workers} workers on 127.0.0.1:{port}"
+            f"gunicorn {args.workers} workers on 127.0.0.1:{port}, results cache {args.cache_seconds} s"
         )
         latencies, errors, wall = load(port, args.rate, args.seconds, args.threads, args.seed)
         achieved = len(latencies) / wall if wall > 0 else 0.0

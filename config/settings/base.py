@@ -207,5 +207,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
 
+# Rendered catalogue search results are cached this many seconds (0: off); every catalogue change drops them.
+CATALOGUE_RESULTS_CACHE_SECONDS = env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 30)
+
 # Alliance identity (data, not code: the name shown in the page frame comes from reference data).
 SITE_NAME = env_str("SITE_NAME", "Alliance micro-credentials")
