@@ -9,7 +9,7 @@ if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50:
     raise RuntimeError("SECRET_KEY must be a random string of at least 50 characters in production.")
 
 # Keep database connections between requests and tasks (bench/bench_issuance.py: 2x for Celery workers).
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
