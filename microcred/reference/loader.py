@@ -237,8 +237,9 @@ def plan_institutions(data_dir: Path) -> Callable[[Report], None]:
     alliance = {
         "slug": slugify(short),
         "short_name": short.strip()[:20],
-        "name": (long_name or short).strip(),
-        "local_name": "",
+        # Known by its short name (on badges, certificates, issuer profiles); the expansion is kept too.
+        "name": short.strip(),
+        "local_name": (long_name or "").strip(),
         "country": coordinator["country"] if coordinator else "",
         "country_code": coordinator["country_code"] if coordinator else "",
         "domain": domain,
