@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from microcred.core.exceptions import DomainError, NotFound, PermissionDenied
 
@@ -28,7 +29,12 @@ class ChecklistIncomplete(DomainError):
     def __init__(self, problems):
         self.problems = problems
         super().__init__(
-            str(_("The proposal cannot be submitted yet: %(n)d element(s) are missing.") % {"n": len(problems)}),
+            ngettext(
+                "The proposal cannot be submitted yet: %(n)d element is missing.",
+                "The proposal cannot be submitted yet: %(n)d elements are missing.",
+                len(problems),
+            )
+            % {"n": len(problems)},
             problems=[{"field": p.field, "message": p.message} for p in problems],
         )
 
