@@ -375,11 +375,15 @@ def translation_for(version, language: str):
 def upcoming_offerings(micro_credential) -> list:
     from microcred.learning.models import Offering
 
-    return list(
+    offerings = list(
         Offering.objects.filter(micro_credential=micro_credential, starts_on__gte=timezone.localdate())
         .select_related("institution")
+        .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
         .order_by("starts_on", "pk")[:20]
     )
+    for offering in offerings:
+        offering.places_left = max(0, offering.capacity - offering.enrolled)
+    return offerings
 
 
 def published_overviews() -> QuerySet:

@@ -153,3 +153,23 @@ def test_cached_results_are_dropped_when_the_catalogue_changes(client, cat):
     assert "Data ethics for researchers" in client.get(url, {"search": "ethics"}).content.decode()
     services.retire_micro_credential(user=cat["admin"], micro_credential_id=cat["b"].micro_credential_id, reason="Old")
     assert "Data ethics for researchers" not in client.get(url, {"search": "ethics"}).content.decode()
+
+
+def test_upcoming_offerings_show_places_left(client, db, make_user, institution):
+    from django.utils import timezone
+
+    from microcred.learning.models import Enrolment
+    from microcred.learning.tests.factories import make_micro_credential, make_offering
+
+    proposer = make_user()
+    mc = make_micro_credential(institution=institution, proposer=proposer)
+    offering = make_offering(micro_credential=mc, creator=proposer, institution=institution, capacity=2)
+    Enrolment.objects.create(offering=offering, learner=make_user(), status="enrolled", enrolled_at=timezone.now())
+    Enrolment.objects.create(offering=offering, learner=make_user(), status="waitlisted")
+    html = client.get(f"/catalogue/{mc.slug}/").content.decode()
+    assert "1 of 2 left" in html
+    Enrolment.objects.create(offering=offering, learner=make_user(), status="enrolled", enrolled_at=timezone.now())
+    from django.core.cache import cache
+
+    cache.clear()
+    assert "Full (2): join the waiting list" in client.get(f"/catalogue/{mc.slug}/").content.decode()
