@@ -74,7 +74,7 @@ def test_page_shows_every_annex1_element(client, cat, offerings):
     # ESCO skills link to their URI.
     assert '<a href="http://data.europa.eu/esco/skill/5" rel="external">carbon accounting</a>' in html
     # The upcoming offering with its capacity, and the version history.
-    assert "Free" in html and "<td>25</td>" in html
+    assert "Free" in html and "25 of 25 left" in html
     assert "Version 1, approved on" in html
 
 
