@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 
 from microcred.api.v1 import accounts, proposals, verification
 from microcred.api.v1 import catalogue as catalogue_api
+from microcred.api.v1 import credentials as credentials_api
 from microcred.api.v1 import learning as learning_api
 from microcred.api.v1 import reference as reference_api
 
@@ -22,6 +23,10 @@ urlpatterns = [
     path("openapi.json", OpenApiJsonView.as_view(), name="openapi"),
     path("me", accounts.MeApi.as_view(), name="me"),
     path("verify", verification.VerifyApi.as_view(), name="verify"),
+    path("offerings/<int:pk>/credentials", credentials_api.OfferingIssuanceApi.as_view(), name="offering-issuance"),
+    path("issuance-jobs/<int:pk>", credentials_api.IssuanceJobApi.as_view(), name="issuance-job"),
+    path("credentials/<uuid:uuid>", credentials_api.CredentialApi.as_view(), name="credential"),
+    path("credentials/<uuid:uuid>/revocation", credentials_api.RevocationApi.as_view(), name="revocation"),
     path("proposals", proposals.ProposalListApi.as_view(), name="proposals"),
     path("proposals/<int:pk>", proposals.ProposalDetailApi.as_view(), name="proposal"),
     path("proposals/<int:pk>/actions", proposals.ProposalActionApi.as_view(), name="proposal-action"),
