@@ -1,0 +1,60 @@
+"""Every page of the platform, as each role sees it, passes the axe-core check (WCAG 2.1 A/AA rules)."""
+
+import pytest
+from django.test.utils import override_settings
+
+from tests.browser.helpers import load_small_reference_data, log_in, log_out
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "demo-password-2026"
+
+PAGES_BY_PERSON = {
+    None: ["/", "/catalogue/", "/verify/", "/reference/skills/?q=proj", "/reference/sources/",
+           "/reference/frameworks/", "/accounts/login/", "/accounts/register/", "/accounts/password-reset/",
+           "/learning/offerings/"],
+    "proposer.ub@demo.microcred.eu": ["/dashboard/", "/proposals/", "/proposals/calls/", "/learning/offerings/",
+                                      "/accounts/profile/"],
+    "secretary@demo.microcred.eu": ["/proposals/", "/proposals/meetings/", "/proposals/calls/"],
+    "communication@demo.microcred.eu": ["/catalogue/manage/categories/", "/catalogue/manage/categories/new/"],
+    "officer.ub@demo.microcred.eu": ["/credentials/issue/", "/credentials/issued/"],
+    "learner@demo.microcred.eu": ["/learning/", "/wallet/", "/wallet/my-data/"],
+    "admin@demo.microcred.eu": ["/audit/", "/dashboard/"],
+}
+
+
+@pytest.fixture
+def demo(tmp_path):
+    from microcred.accounts.demo import load_demo_people
+    from microcred.proposals.demo import load_demo_proposals
+    from microcred.reference.models import Institution
+
+    load_small_reference_data(tmp_path)
+    load_demo_people({i.short_name: i for i in Institution.objects.all()})
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        load_demo_proposals()
+
+
+def test_every_page_for_every_role(page, demo):
+    from microcred.proposals.models import Meeting, Proposal
+
+    proposal = Proposal.objects.filter(status="scheduled").first()
+    meeting = Meeting.objects.order_by("-date").first()
+    extra = {
+        "secretary@demo.microcred.eu": [f"/proposals/{proposal.pk}/", f"/proposals/meetings/{meeting.pk}/",
+                                        f"/proposals/{proposal.pk}/compare/"],
+        "proposer.ub@demo.microcred.eu": [
+            f"/proposals/{Proposal.objects.filter(proposer__email='proposer.ub@demo.microcred.eu').first().pk}/"],
+    }
+    for who, paths in PAGES_BY_PERSON.items():
+        if who:
+            log_in(page, who, PASSWORD)
+        for path in paths + extra.get(who, []):
+            response = page.goto(path)
+            assert response.status < 400, (who, path, response.status)
+        if who:
+            log_out(page)
+    from microcred.catalogue.models import MicroCredential
+
+    for mc in MicroCredential.objects.all()[:2]:
+        page.goto(f"/catalogue/{mc.slug}/")
