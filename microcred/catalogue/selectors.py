@@ -197,22 +197,6 @@ def _text_filter(qs: QuerySet, tokens: list[str]) -> QuerySet:
     return qs
 
 
-def filtered(q: CatalogueQuery, *, except_facet: str | None = None) -> QuerySet:
-    """Listed versions matching the text and every filter (except the facet `except_facet`)."""
-    qs = _text_filter(listed_versions(), q.tokens)
-    for facet, values in q.filters.items():
-        if facet == except_facet:
-            continue
-        qs = qs.filter(Exists(CatalogueFacet.objects.filter(version=OuterRef("pk"), facet=facet, value__in=values)))
-    if q.ects_min is not None:
-        qs = qs.filter(ects__gte=q.ects_min)
-    if q.ects_max is not None:
-        qs = qs.filter(ects__lte=q.ects_max)
-    if q.has_offering_filter:
-        qs = qs.filter(Exists(_offerings(q)))
-    return qs
-
-
 def _ordered(qs: QuerySet, q: CatalogueQuery) -> QuerySet:
     from microcred.learning.models import Offering
 
@@ -250,24 +234,6 @@ def _ordered(qs: QuerySet, q: CatalogueQuery) -> QuerySet:
     return qs.order_by("title", "pk")
 
 
-def facet_counts(q: CatalogueQuery) -> dict[str, dict[str, int]]:
-    """For each facet, value -> number of results if that value were chosen (other facets' filters kept)."""
-    counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-    inactive = [f for f in FACETS if f not in q.filters]
-    groups: list[tuple[list[str], QuerySet]] = [(inactive, filtered(q))] if inactive else []
-    groups += [([f], filtered(q, except_facet=f)) for f in FACETS if f in q.filters]
-    for facets, base in groups:
-        rows = (
-            CatalogueFacet.objects.filter(facet__in=facets, version__in=base.values("pk"))
-            .order_by()
-            .values_list("facet", "value")
-            .annotate(n=Count("id"))
-        )
-        for facet, value, n in rows:
-            counts[facet][value] = n
-    return counts
-
-
 @dataclass
 class SearchResult:
     query: CatalogueQuery
@@ -290,29 +256,56 @@ def _candidates(q: CatalogueQuery) -> QuerySet:
     return qs
 
 
-def search(q: CatalogueQuery, *, language: str = "en", with_facets: bool = True) -> SearchResult:
-    """One ranked query for the candidates and one for their facet values; the facet filters and their
-    counts are then worked out in memory (the same answers as `filtered` and `facet_counts`, in far
-    fewer and cheaper queries)."""
-    candidates = _candidates(q)
-    ordered_ids = list(_ordered(candidates, q).values_list("pk", flat=True))
-    values: dict[int, dict[str, set[str]]] = {pk: {} for pk in ordered_ids}
-    facet_rows = CatalogueFacet.objects.filter(version__in=candidates.values("pk")).values_list(
-        "version_id", "facet", "value"
-    )
-    for version_id, facet, value in facet_rows:
-        entry = values.get(version_id)
-        if entry is not None:
-            entry.setdefault(facet, set()).add(value)
-    chosen = {facet: set(vals) for facet, vals in q.filters.items()}
+class _Evaluation:
+    """A query evaluated once: the ranked candidates (text and non-facet filters, from the database) and
+    each candidate's facet values; the facet filters and their counts are then worked out in memory."""
 
-    def passes(pk: int, skip: str | None = None) -> bool:
-        own = values[pk]
-        return all(
-            own.get(facet, ()) and not own[facet].isdisjoint(vals) for facet, vals in chosen.items() if facet != skip
+    def __init__(self, q: CatalogueQuery):
+        candidates = _candidates(q)
+        self.ordered_ids = list(_ordered(candidates, q).values_list("pk", flat=True))
+        self.values: dict[int, dict[str, set[str]]] = {pk: {} for pk in self.ordered_ids}
+        rows = CatalogueFacet.objects.filter(version__in=candidates.values("pk")).values_list(
+            "version_id", "facet", "value"
         )
+        for version_id, facet, value in rows:
+            entry = self.values.get(version_id)
+            if entry is not None:
+                entry.setdefault(facet, set()).add(value)
+        self.chosen = {facet: set(vals) for facet, vals in q.filters.items()}
 
-    matching = [pk for pk in ordered_ids if passes(pk)]
+    def matching(self, *, except_facet: str | None = None) -> list[int]:
+        """Ranked ids passing every chosen facet (OR within a facet, AND across facets), but `except_facet`."""
+
+        def passes(pk: int) -> bool:
+            own = self.values[pk]
+            return all(
+                own.get(facet) and not own[facet].isdisjoint(vals)
+                for facet, vals in self.chosen.items()
+                if facet != except_facet
+            )
+
+        return [pk for pk in self.ordered_ids if passes(pk)]
+
+    def facet_counts(self, matching: list[int]) -> dict[str, dict[str, int]]:
+        """For each facet, value -> number of results if that value were chosen (other facets' filters kept)."""
+        counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+        for facet in FACETS:
+            base = self.matching(except_facet=facet) if facet in self.chosen else matching
+            tally = counts[facet]
+            for pk in base:
+                for value in self.values[pk].get(facet, ()):
+                    tally[value] = tally.get(value, 0) + 1
+        return counts
+
+
+def facet_counts(q: CatalogueQuery) -> dict[str, dict[str, int]]:
+    evaluation = _Evaluation(q)
+    return evaluation.facet_counts(evaluation.matching())
+
+
+def search(q: CatalogueQuery, *, language: str = "en", with_facets: bool = True) -> SearchResult:
+    evaluation = _Evaluation(q)
+    matching = evaluation.matching()
     total = len(matching)
     pages = max(1, -(-total // q.page_size))
     page = min(q.page, pages)
@@ -326,16 +319,7 @@ def search(q: CatalogueQuery, *, language: str = "en", with_facets: bool = True)
     }
     versions = [rows[pk] for pk in page_ids if pk in rows]
     attach_translations(versions, language)
-    facets = {}
-    if with_facets:
-        counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-        for facet in FACETS:
-            base = matching if facet not in chosen else [pk for pk in ordered_ids if passes(pk, skip=facet)]
-            tally = counts[facet]
-            for pk in base:
-                for value in values[pk].get(facet, ()):
-                    tally[value] = tally.get(value, 0) + 1
-        facets = facet_options(q, counts)
+    facets = facet_options(q, evaluation.facet_counts(matching)) if with_facets else {}
     return SearchResult(query=q, total=total, page=page, pages=pages, versions=versions, facets=facets)
 
 
