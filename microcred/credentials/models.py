@@ -66,9 +66,7 @@ class IssuerKey(models.Model):
         ordering = ["issuer", "number"]
         constraints = [
             models.UniqueConstraint(fields=["issuer", "number"], name="issuer_key_number_unique"),
-            models.UniqueConstraint(
-                fields=["issuer"], condition=Q(status="active"), name="one_active_key_per_issuer"
-            ),
+            models.UniqueConstraint(fields=["issuer"], condition=Q(status="active"), name="one_active_key_per_issuer"),
             models.CheckConstraint(condition=Q(status__in=["active", "retired"]), name="issuer_key_status_valid"),
         ]
         verbose_name = _("issuer key")
@@ -211,3 +209,18 @@ class IssuanceJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.processed / self.total)
+
+    def progress(self) -> dict:
+        """What the progress bar and the API show."""
+        return {
+            "id": self.pk,
+            "offering": self.offering_id,
+            "status": self.status,
+            "status_label": str(self.get_status_display()),
+            "total": self.total,
+            "issued": self.issued,
+            "already_issued": self.already_issued,
+            "failed": self.failed,
+            "percent": self.percent,
+            "errors": self.errors,
+        }

@@ -34,3 +34,10 @@ def can_download(user, issued_credential) -> bool:
 
 def is_any_credential_officer(user) -> bool:
     return has_role(user, Role.CREDENTIAL_OFFICER, anywhere=True) or has_role(user, Role.CREDENTIAL_OFFICER)
+
+
+def can_follow_job(user, job) -> bool:
+    """Who requested an issuance job, or any credential officer of the issuer it issues for."""
+    from microcred.credentials.services.issuance import issuer_for_version
+
+    return job.requested_by_id == user.pk or is_credential_officer_of(user, issuer_for_version(job.offering.version))

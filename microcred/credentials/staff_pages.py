@@ -15,7 +15,7 @@ from microcred.accounts.permissions import has_role
 from microcred.accounts.roles import Role
 from microcred.core.exceptions import DomainError
 from microcred.credentials.models import IssuanceJob, IssuedCredential, Issuer
-from microcred.credentials.permissions import is_credential_officer_of
+from microcred.credentials.permissions import can_follow_job, is_credential_officer_of
 from microcred.credentials.services import bulk
 from microcred.credentials.services.issuance import issuer_for_version
 from microcred.credentials.services.status import revoke_credential
@@ -88,10 +88,8 @@ def issue_single(request, enrolment_id):
 
 def _own_job(request, pk) -> IssuanceJob:
     job = get_object_or_404(IssuanceJob.objects.select_related("offering__version"), pk=pk)
-    if job.requested_by_id != request.user.pk:
-        issuer = issuer_for_version(job.offering.version)
-        if not is_credential_officer_of(request.user, issuer):
-            raise Http404
+    if not can_follow_job(request.user, job):
+        raise Http404
     return job
 
 
@@ -102,19 +100,7 @@ def job_detail(request, pk):
 
 @login_required
 def job_progress(request, pk):
-    job = _own_job(request, pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "total": job.total,
-            "issued": job.issued,
-            "already_issued": job.already_issued,
-            "failed": job.failed,
-            "percent": job.percent,
-            "errors": job.errors,
-        }
-    )
+    return JsonResponse(_own_job(request, pk).progress())
 
 
 @login_required

@@ -12,7 +12,6 @@ from microcred.credentials import permissions, selectors
 from microcred.credentials.exceptions import CredentialNotFound
 from microcred.credentials.models import IssuanceJob
 from microcred.credentials.services import bulk
-from microcred.credentials.services.issuance import issuer_for_version
 from microcred.credentials.services.status import revoke_credential
 
 
@@ -20,26 +19,13 @@ class JobOut(serializers.Serializer):
     id = serializers.IntegerField()
     offering = serializers.IntegerField()
     status = serializers.CharField()
+    status_label = serializers.CharField()
     total = serializers.IntegerField()
     issued = serializers.IntegerField()
     already_issued = serializers.IntegerField()
     failed = serializers.IntegerField()
     percent = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.DictField())
-
-
-def _job(job: IssuanceJob) -> dict:
-    return {
-        "id": job.pk,
-        "offering": job.offering_id,
-        "status": job.status,
-        "total": job.total,
-        "issued": job.issued,
-        "already_issued": job.already_issued,
-        "failed": job.failed,
-        "percent": job.percent,
-        "errors": job.errors,
-    }
 
 
 class OfferingIssuanceApi(APIView):
@@ -51,7 +37,7 @@ class OfferingIssuanceApi(APIView):
     def post(self, request, pk: int):
         job = bulk.start_issuance_job(user=request.user, offering_id=pk)
         job.refresh_from_db()
-        return Response(_job(job), status=status.HTTP_202_ACCEPTED)
+        return Response(job.progress(), status=status.HTTP_202_ACCEPTED)
 
 
 class IssuanceJobApi(APIView):
@@ -60,11 +46,9 @@ class IssuanceJobApi(APIView):
     @extend_schema(responses=JobOut)
     def get(self, request, pk: int):
         job = get_object_or_404(IssuanceJob.objects.select_related("offering__version"), pk=pk)
-        if job.requested_by_id != request.user.pk and not permissions.is_credential_officer_of(
-            request.user, issuer_for_version(job.offering.version)
-        ):
+        if not permissions.can_follow_job(request.user, job):
             raise CredentialNotFound("There is no such issuance job.")
-        return Response(_job(job))
+        return Response(job.progress())
 
 
 class CredentialApi(APIView):
