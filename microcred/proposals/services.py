@@ -77,6 +77,8 @@ def create_proposal(*, user, institution, call: Call | None = None, kind: str = 
     from microcred.accounts.permissions import has_role
     from microcred.accounts.roles import Role
 
+    if kind not in Kind.values:
+        raise ValidationFailed(_("Choose the kind: a formal programme or a non-formal or informal activity."))
     if not can_create_proposal(user) or not has_role(user, Role.PROPOSER, institution_id=institution.pk):
         raise NotAllowed(_("Only a proposer of %(inst)s may open a proposal for it.") % {"inst": institution})
     if call is not None and call.deadline < timezone.now():

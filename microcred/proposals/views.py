@@ -43,6 +43,12 @@ BUTTON_ACTIONS = [
 ]
 
 
+def _posted_id(request, name: str) -> int | None:
+    """An id from the form, or None when absent or not a number (so bad input never reaches a query)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _get(user, pk) -> Proposal:
     try:
         return permissions.access_proposal(user, pk)
@@ -69,8 +75,9 @@ def proposal_list(request):
 @require_POST
 def proposal_create(request):
     institutions = selectors.user_institutions_for_proposing(request.user)
-    institution = institutions.filter(pk=request.POST.get("institution")).first() or institutions.first()
-    call = Call.objects.filter(pk=request.POST.get("call")).first() if request.POST.get("call") else None
+    institution = institutions.filter(pk=_posted_id(request, "institution")).first() or institutions.first()
+    call_id = _posted_id(request, "call")
+    call = Call.objects.filter(pk=call_id).first() if call_id else None
     if institution is None:
         raise PermissionDenied
     try:
@@ -333,7 +340,7 @@ def proposal_compare(request, pk):
 @login_required
 @require_POST
 def proposal_schedule(request, pk):
-    meeting_id = request.POST.get("meeting") or None
+    meeting_id = _posted_id(request, "meeting")
     try:
         item = services.schedule_proposal(user=request.user, proposal_id=pk, meeting_id=meeting_id)
     except ProposalNotFound:
@@ -405,7 +412,9 @@ def meeting_detail(request, pk):
         try:
             if "attendance" in request.POST:
                 services.record_attendance(
-                    user=request.user, meeting_id=pk, present_user_ids=[int(x) for x in request.POST.getlist("present")]
+                    user=request.user,
+                    meeting_id=pk,
+                    present_user_ids=[int(x) for x in request.POST.getlist("present") if x.isdigit()],
                 )
             elif minutes_form.is_valid():
                 services.record_minutes(user=request.user, meeting_id=pk, minutes=minutes_form.cleaned_data["minutes"])
@@ -489,7 +498,7 @@ def change_proposal_create(request, mc_id):
 
     mc = get_object_or_404(MicroCredential, pk=mc_id)
     institutions = selectors.user_institutions_for_proposing(request.user)
-    institution = institutions.filter(pk=request.POST.get("institution")).first() or institutions.first()
+    institution = institutions.filter(pk=_posted_id(request, "institution")).first() or institutions.first()
     if institution is None:
         raise PermissionDenied
     try:

@@ -222,3 +222,26 @@ def test_change_proposal_and_retire_from_the_catalogue_page(client, people, refd
     mc.refresh_from_db()
     assert mc.status == "retired"
     assert client.get(page).status_code == 200
+
+
+def test_an_unknown_kind_is_refused_and_nothing_is_created(client, people, institution):
+    from microcred.proposals.models import Proposal
+
+    client.force_login(people["proposer"])
+    response = client.post(reverse("proposals:create"), {"institution": institution.pk, "kind": "nonsense"},
+                           follow=True)
+    assert "Choose the kind" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_ids_that_are_not_numbers_get_a_page_not_an_error(client, people, institution):
+    from microcred.proposals.models import Proposal
+
+    client.force_login(people["proposer"])
+    response = client.post(reverse("proposals:create"), {"institution": "abc", "call": "x'--", "kind": "formal"})
+    assert response.status_code == 302  # falls back to the proposer's own university, no call
+    proposal = Proposal.objects.get()
+    assert proposal.institution == institution and proposal.call is None
+    client.force_login(people["secretary"])
+    response = client.post(reverse("proposals:schedule", args=[proposal.pk]), {"meeting": "abc"}, follow=True)
+    assert response.status_code == 200
