@@ -4,6 +4,17 @@ import pytest
 from django.utils import timezone
 
 
+@pytest.fixture(autouse=True)
+def _forget_catalogue_memory():
+    """Catalogue search remembers facet values and labels per process; a test's rolled-back rows must not
+    reach the next test (on SQLite, ids are reused after a rollback)."""
+    from microcred.catalogue import facet_memory
+
+    facet_memory.clear()
+    yield
+    facet_memory.clear()
+
+
 @pytest.fixture
 def institution(db):
     from microcred.reference.models import Institution

@@ -1,18 +1,20 @@
 """Benchmark: the public catalogue search page under load, on PostgreSQL, through gunicorn.
 
     .venv/bin/python bench/bench_catalogue.py [--server postgres://postgres@127.0.0.1:5432] [--rate 120]
-                                              [--seconds 30] [--workers 3] [--keep]
+                                              [--seconds 30] [--workers 3] [--cache-seconds 0]
+                                              [--keep | --reuse bench_catalogue_NNN]
 
 1. Creates a fresh database `bench_catalogue_<pid>` on the server, migrates it, and fills it with
    2,000 published micro-credentials (through catalogue.services.publish_imported_micro_credential,
-   so search documents and facet rows are built as in real use) and 50,000 Offering rows (the
-   learning app has no Enrolment model yet, so offerings stand in for the enrolment-like rows).
-2. Starts gunicorn on 127.0.0.1 (a free port) with config.settings.local, DEBUG off, against it.
-3. Drives GET /catalogue/?search=<word>&lang=en&kind=formal (a text query and two filters, the words
-   varying) at a fixed open-loop rate for a bounded time from threads on this machine (http.client,
-   keep-alive), loopback only.
+   so search documents and facet rows are built as in real use), 6,000 offerings past and future,
+   12,000 learners and 50,000 enrolments. `--keep` keeps it; `--reuse NAME` runs on a kept one.
+2. Starts gunicorn on 127.0.0.1 (a free port) with config.settings.local, DEBUG off, against it. The
+   search results cache is off unless --cache-seconds says otherwise: every request is answered anew.
+3. Drives GET /catalogue/?search=<text>&<filter>&<filter> (a text query and two filters of different
+   facets, drawn at random from realistic words and every facet's values, so few requests repeat) at a
+   fixed open-loop rate for a bounded time from threads on this machine (http.client, keep-alive).
 4. Prints p50/p95/p99 latency and the achieved rate against the target (p95 < 100 ms at >= 100 req/s)
-   with PASS/FAIL, stops gunicorn and drops the database (unless --keep).
+   with PASS/FAIL, stops gunicorn and drops the database (unless --keep or --reuse).
 """
 
 from __future__ import annotations
@@ -36,8 +38,23 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATE = 100.0
 TARGET_P95_MS = 100.0
 MICRO_CREDENTIALS = 2000
-OFFERINGS = 50000
-WORDS = ["sustainab", "climate", "data", "energy", "circular", "digital", "design", "water", "learning", "team"]
+OFFERINGS = 6000
+LEARNERS = 12000
+ENROLMENTS = 50000
+WORDS = [
+    "sustainab", "sustainability reporting", "climate", "climate change", "data", "data analysis", "energy",
+    "renewable", "circular", "circular economy", "digital", "programming", "design", "product design", "water",
+    "drought", "learning", "language", "team", "leading teams", "business", "start", "statistics", "cities",
+    "efficiency", "real case", "principles", "european", "intercultural", "companies", "policies", "tools",
+]  # fmt: skip
+FILTERS = {
+    "kind": ["formal", "non_formal", "participation_badge"],
+    "lang": ["en", "es", "fr", "nl", "hu", "de"],
+    "area": [f"area-{n}" for n in range(5)],
+    "eqf": ["5", "6", "7", "8"],
+    "form": ["online", "blended", "on_site"],
+    "university": [f"u{n}" for n in range(9)],
+}
 TOPICS = [
     ("Sustainability reporting", "sustainability reporting for companies"),
     ("Climate adaptation", "climate change adaptation in cities"),
@@ -77,7 +94,7 @@ def build_data(seed: int) -> None:
     from microcred.accounts.services import assign_role
     from microcred.catalogue import services
     from microcred.catalogue.models import MicroCredentialVersion
-    from microcred.learning.models import Offering
+    from microcred.learning.models import Enrolment, Offering
     from microcred.reference.models import ContentArea, EqfLevel, EscoSkill, Institution
 
     rng = random.Random(seed)
@@ -153,8 +170,30 @@ def build_data(seed: int) -> None:
                 created_by=admin,
             )
         )
-    Offering.objects.bulk_create(rows, batch_size=5000)
+    offerings = Offering.objects.bulk_create(rows, batch_size=5000)
     print(f"  {OFFERINGS} offerings created in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    User = get_user_model()
+    learners = User.objects.bulk_create(
+        [User(email=f"learner{n}@bench.example.org", password="!") for n in range(LEARNERS)], batch_size=5000
+    )
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < ENROLMENTS:
+        pairs.add((rng.randrange(len(offerings)), rng.randrange(len(learners))))
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                offering=offerings[o],
+                learner=learners[u],
+                status=rng.choice(["enrolled"] * 8 + ["waitlisted", "cancelled"]),
+                prerequisites_acknowledged=True,
+                enrolled_at=now,
+            )
+            for o, u in sorted(pairs)
+        ],
+        batch_size=5000,
+    )
+    print(f"  {LEARNERS} learners and {ENROLMENTS} enrolments created in {time.perf_counter() - started:.1f} s")
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -175,13 +214,18 @@ def wait_for(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+def catalogue_path(rng: random.Random) -> str:
+    """A text query and two filters of different facets."""
+    facets = rng.sample(sorted(FILTERS), 2)
+    params = [("search", rng.choice(WORDS))] + [(f, rng.choice(FILTERS[f])) for f in facets]
+    return "/catalogue/?" + urlencode(params)
+
+
 def load(port: int, rate: float, seconds: float, threads: int, seed: int) -> tuple[list[float], int, float]:
     """Open-loop load: request i is due at start + i/rate; latency counts from when it was due."""
     total = int(rate * seconds)
     rng = random.Random(seed)
-    paths = [
-        "/catalogue/?" + urlencode({"search": rng.choice(WORDS), "lang": "en", "kind": "formal"}) for _ in range(total)
-    ]
+    paths = [catalogue_path(rng) for _ in range(total)]
     jobs: queue.Queue = queue.Queue()
     latencies: list[float] = []
     errors = [0]
@@ -244,17 +288,18 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=32, help="load generator threads")
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", metavar="NAME", help="run on a database kept by an earlier --keep run")
     parser.add_argument(
         "--cache-seconds",
         type=int,
-        default=30,
+        default=0,
         help="CATALOGUE_RESULTS_CACHE_SECONDS for the server (0 measures every request uncached)",
     )
     args = parser.parse_args()
     args.seconds = min(args.seconds, 300.0)
     args.rate = min(args.rate, 2000.0)
 
-    db_name = f"bench_catalogue_{os.getpid()}"
+    db_name = args.reuse or f"bench_catalogue_{os.getpid()}"
     database_url = f"{args.server.rstrip('/')}/{db_name}"
     env = dict(
         os.environ,
@@ -267,7 +312,8 @@ def main() -> int:
     )
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "ALLOWED_HOSTS")})
     sys.path.insert(0, str(ROOT))
-    admin_sql(args.server, f'CREATE DATABASE "{db_name}"')
+    if not args.reuse:
+        admin_sql(args.server, f'CREATE DATABASE "{db_name}"')
     server = None
     try:
         import django
@@ -276,11 +322,8 @@ def main() -> int:
         from django.db import connection
 
         print(f"database: {db_name} on {args.server.split('@')[-1]}")
-        build_data(args.seed)
-        from microcred.learning import models as learning_models
-
-        if hasattr(learning_models, "Enrolment"):
-            print("  note: an Enrolment model exists now; this run still uses 50,000 offerings as the large table")
+        if not args.reuse:
+            build_data(args.seed)
         connection.close()
 
         port = free_port()
@@ -331,7 +374,7 @@ def main() -> int:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             from django.db import connections
 
             connections.close_all()

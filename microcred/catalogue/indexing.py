@@ -97,6 +97,10 @@ def reindex_version(version, *, models=None) -> None:
     CatalogueFacet.objects.bulk_create(
         [CatalogueFacet(version=version, facet=f, value=v[:300]) for f, v in facet_rows(version)]
     )
+    # Facet values are remembered per process (facet_memory): a new generation makes them be read again.
+    from microcred.catalogue import cache
+
+    cache.bump()
 
 
 def mark_current(micro_credential) -> None:

@@ -6,16 +6,33 @@ The page and the API share `parse_query` (so both reject the same bad parameters
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.catalogue import facet_memory
 from microcred.catalogue.indexing import query_tokens
-from microcred.catalogue.models import CatalogueFacet, CategoryOverview, MicroCredential, MicroCredentialVersion
+from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroCredentialVersion
 from microcred.proposals.choices import FormOfParticipation, Kind, Language
 
 PAGE_SIZE = 20
@@ -89,25 +106,18 @@ def parse_query(params) -> CatalogueQuery:
     errors: dict[str, str] = {}
     q = CatalogueQuery(text=get("search")[:MAX_SEARCH_LENGTH])
 
-    from microcred.reference.models import ContentArea, EscoSkill, Institution
-
+    labels = facet_memory.labels
     checks = {
         "eqf": (lambda vals: set(vals) <= {str(n) for n in range(1, 9)}, _("The EQF level is a number from 1 to 8.")),
         "lang": (lambda vals: set(vals) <= set(Language.values), _("Unknown language.")),
         "form": (lambda vals: set(vals) <= set(FormOfParticipation.values), _("Unknown form of participation.")),
         "kind": (lambda vals: set(vals) <= set(KIND_VALUES), _("Unknown kind.")),
-        "area": (
-            lambda vals: ContentArea.objects.filter(slug__in=vals).count() == len(set(vals)),
-            _("Unknown content area."),
-        ),
+        "area": (lambda vals: set(vals) <= {slug for slug, _n in labels.areas()}, _("Unknown content area.")),
         "university": (
-            lambda vals: Institution.objects.filter(slug__in=vals).count() == len(set(vals)),
+            lambda vals: set(vals) <= {slug for slug, _n, _a in labels.universities()},
             _("Unknown university."),
         ),
-        "skill": (
-            lambda vals: EscoSkill.objects.filter(uri__in=vals).count() == len(set(vals)),
-            _("Unknown ESCO skill."),
-        ),
+        "skill": (lambda vals: len(labels.skills(set(vals))) == len(set(vals)), _("Unknown ESCO skill.")),
     }
     for name, (ok, message) in checks.items():
         values = [v.strip() for v in getlist(name)][:20]
@@ -197,7 +207,8 @@ def _text_filter(qs: QuerySet, tokens: list[str]) -> QuerySet:
     return qs
 
 
-def _ordered(qs: QuerySet, q: CatalogueQuery) -> QuerySet:
+def _with_next_start(qs: QuerySet) -> QuerySet:
+    """Annotate `next_start`: the date of the micro-credential's first upcoming offering (or None)."""
     from microcred.learning.models import Offering
 
     upcoming = (
@@ -207,8 +218,14 @@ def _ordered(qs: QuerySet, q: CatalogueQuery) -> QuerySet:
         .annotate(first=Min("starts_on"))
         .values("first")
     )
-    qs = qs.annotate(next_start=Subquery(upcoming))
+    return qs.annotate(next_start=Subquery(upcoming))
+
+
+def _ordered(qs: QuerySet, q: CatalogueQuery, *, for_display: bool = True) -> QuerySet:
+    """`qs` in the query's order; `for_display` adds `next_start`, which ranking needs only to sort by it."""
     sort = q.effective_sort
+    if for_display or sort == "start":
+        qs = _with_next_start(qs)
     if sort == "relevance" and q.tokens:
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -256,45 +273,43 @@ def _candidates(q: CatalogueQuery) -> QuerySet:
     return qs
 
 
+def _fetch_ids(qs: QuerySet) -> list[int]:
+    """The first column of `qs` in one fetch (a search can have thousands of candidates; the ORM's
+    row-by-row iteration would cost more than the query)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 class _Evaluation:
     """A query evaluated once: the ranked candidates (text and non-facet filters, from the database) and
-    each candidate's facet values; the facet filters and their counts are then worked out in memory."""
+    each candidate's facet values (from facet_memory); the facet filters and their counts are then worked
+    out in memory."""
 
     def __init__(self, q: CatalogueQuery):
-        candidates = _candidates(q)
-        self.ordered_ids = list(_ordered(candidates, q).values_list("pk", flat=True))
-        self.values: dict[int, dict[str, set[str]]] = {pk: {} for pk in self.ordered_ids}
-        rows = CatalogueFacet.objects.filter(version__in=candidates.values("pk")).values_list(
-            "version_id", "facet", "value"
-        )
-        for version_id, facet, value in rows:
-            entry = self.values.get(version_id)
-            if entry is not None:
-                entry.setdefault(facet, set()).add(value)
-        self.chosen = {facet: set(vals) for facet, vals in q.filters.items()}
+        self.ordered_ids = _fetch_ids(_ordered(_candidates(q), q, for_display=False).values_list("pk"))
+        self.facets = facet_memory.memory.snapshot(self.ordered_ids)
+        self.chosen = {facet: frozenset(vals) for facet, vals in q.filters.items()}
+        self._having = {facet: self.facets.ids_with(facet, vals) for facet, vals in self.chosen.items()}
 
     def matching(self, *, except_facet: str | None = None) -> list[int]:
         """Ranked ids passing every chosen facet (OR within a facet, AND across facets), but `except_facet`."""
-
-        def passes(pk: int) -> bool:
-            own = self.values[pk]
-            return all(
-                own.get(facet) and not own[facet].isdisjoint(vals)
-                for facet, vals in self.chosen.items()
-                if facet != except_facet
-            )
-
-        return [pk for pk in self.ordered_ids if passes(pk)]
+        sets = [ids for facet, ids in self._having.items() if facet != except_facet]
+        if not sets:
+            return list(self.ordered_ids)
+        allowed = set.intersection(*sets)
+        return [pk for pk in self.ordered_ids if pk in allowed]
 
     def facet_counts(self, matching: list[int]) -> dict[str, dict[str, int]]:
         """For each facet, value -> number of results if that value were chosen (other facets' filters kept)."""
+        values = self.facets.versions
         counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-        for facet in FACETS:
-            base = self.matching(except_facet=facet) if facet in self.chosen else matching
-            tally = counts[facet]
-            for pk in base:
-                for value in self.values[pk].get(facet, ()):
-                    tally[value] = tally.get(value, 0) + 1
+        for (facet, value), n in Counter(chain.from_iterable(values[pk].pairs for pk in matching)).items():
+            counts[facet][value] = n
+        for facet in self.chosen:
+            base = self.matching(except_facet=facet)
+            counts[facet] = dict(Counter(chain.from_iterable(values[pk].by_facet.get(facet, ()) for pk in base)))
         return counts
 
 
@@ -311,57 +326,120 @@ def search(q: CatalogueQuery, *, language: str = "en", with_facets: bool = True)
     page = min(q.page, pages)
     start = (page - 1) * q.page_size
     page_ids = matching[start : start + q.page_size]
-    rows = {
-        v.pk: v
-        for v in _ordered(listed_versions().filter(pk__in=page_ids), q).select_related(
-            "micro_credential", "awarding_institution"
-        )
-    }
-    versions = [rows[pk] for pk in page_ids if pk in rows]
-    attach_translations(versions, language)
+    versions = _page_versions(page_ids, language)
     facets = facet_options(q, evaluation.facet_counts(matching)) if with_facets else {}
     return SearchResult(query=q, total=total, page=page, pages=pages, versions=versions, facets=facets)
 
 
+@dataclass(frozen=True, slots=True)
+class ListedVersion:
+    """One search result: what lists show of a current version, its title and description localised."""
+
+    pk: int
+    micro_credential_id: int
+    slug: str
+    number: int
+    title: str
+    kind: str
+    credential_type: str
+    ects: Decimal | None
+    eqf_level: int | None
+    institution_name: str
+    institution_slug: str
+    next_start: dt.date | None
+    localised: dict
+
+
+def _page_versions(ids: list[int], language: str) -> list[ListedVersion]:
+    """The versions `ids`, in that order, as ListedVersion (one query, the translation joined)."""
+    from django.db.models.fields.json import KT
+
+    rows = (
+        _with_next_start(listed_versions().filter(pk__in=ids))
+        .annotate(
+            _translated=FilteredRelation("translations", condition=Q(translations__language=language)),
+            description=KT("annex1__description"),
+        )
+        .values(
+            "pk",
+            "micro_credential_id",
+            "micro_credential__slug",
+            "number",
+            "title",
+            "kind",
+            "credential_type",
+            "ects",
+            "eqf_level",
+            "awarding_institution__name",
+            "awarding_institution__slug",
+            "next_start",
+            "description",
+            "_translated__title",
+            "_translated__description",
+        )
+    )
+    by_id = {}
+    for row in rows:
+        title, description = row["_translated__title"], row["_translated__description"]
+        by_id[row["pk"]] = ListedVersion(
+            pk=row["pk"],
+            micro_credential_id=row["micro_credential_id"],
+            slug=row["micro_credential__slug"],
+            number=row["number"],
+            title=row["title"],
+            kind=row["kind"],
+            credential_type=row["credential_type"],
+            ects=row["ects"],
+            eqf_level=row["eqf_level"],
+            institution_name=row["awarding_institution__name"],
+            institution_slug=row["awarding_institution__slug"],
+            next_start=row["next_start"],
+            localised={
+                "title": title or row["title"],
+                "title_lang": language if title else "",
+                "description": description or row["description"] or "",
+                "description_lang": language if description else "",
+            },
+        )
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def facet_options(q: CatalogueQuery, counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
     """Each facet's values with labels, counts and whether chosen, in a stable, readable order."""
-    from microcred.reference.models import ContentArea, EscoSkill, Institution
+    labels = facet_memory.labels
+    chosen = {facet: set(values) for facet, values in q.filters.items()}
 
-    def option(facet, value, label, order=0):
+    def option(facet, value, label):
         return {
             "value": value,
             "label": label,
             "count": counts[facet].get(value, 0),
-            "selected": value in q.filters.get(facet, []),
-            "order": order,
+            "selected": value in chosen.get(facet, ()),
         }
 
-    options: dict[str, list[dict]] = {}
-    options["kind"] = [
-        option("kind", Kind.FORMAL.value, _("Formal micro-credential")),
-        option("kind", Kind.NON_FORMAL.value, _("Non-formal micro-credential")),
-        option("kind", "participation_badge", _("Participation badge")),
-    ]
-    options["area"] = [option("area", a.slug, a.name) for a in ContentArea.objects.order_by("order", "name")]
-    options["eqf"] = [option("eqf", str(n), _("EQF level %(n)d") % {"n": n}) for n in range(1, 9)]
-    options["eqf"] = [o for o in options["eqf"] if o["count"] or o["selected"]]
-    options["lang"] = [option("lang", code, str(label)) for code, label in Language.choices]
-    options["lang"] = [o for o in options["lang"] if o["count"] or o["selected"]]
-    options["form"] = [option("form", code, str(label)) for code, label in FormOfParticipation.choices]
-    options["university"] = [
-        option("university", i.slug, i.name) for i in Institution.objects.filter(is_alliance=False).order_by("name")
-    ]
-    options["university"] = [o for o in options["university"] if o["count"] or o["selected"]]
+    def shown(options):  # values with no result are left out, unless chosen
+        return [o for o in options if o["count"] or o["selected"]]
+
     top = sorted(counts["skill"].items(), key=lambda kv: (-kv[1], kv[0]))[:SKILL_FACET_LIMIT]
-    wanted = {uri for uri, _n in top} | set(q.filters.get("skill", []))
-    labels = dict(EscoSkill.objects.filter(uri__in=wanted).values_list("uri", "preferred_label"))
-    options["skill"] = sorted(
-        (option("skill", uri, labels.get(uri, uri)) for uri in wanted), key=lambda o: (-o["count"], o["label"])
-    )
-    for values in options.values():
-        for o in values:
-            o.pop("order", None)
-    return options
+    skill_labels = labels.skills({uri for uri, _n in top} | chosen.get("skill", set()))
+    return {
+        "kind": [
+            option("kind", Kind.FORMAL.value, _("Formal micro-credential")),
+            option("kind", Kind.NON_FORMAL.value, _("Non-formal micro-credential")),
+            option("kind", "participation_badge", _("Participation badge")),
+        ],
+        "area": [option("area", slug, name) for slug, name in labels.areas()],
+        "eqf": shown(option("eqf", str(n), _("EQF level %(n)d") % {"n": n}) for n in range(1, 9)),
+        "lang": shown(option("lang", code, str(label)) for code, label in Language.choices),
+        "form": [option("form", code, str(label)) for code, label in FormOfParticipation.choices],
+        "university": shown(
+            option("university", slug, name) for slug, name, is_alliance in labels.universities() if not is_alliance
+        ),
+        "skill": sorted(
+            (option("skill", uri, label) for uri, label in skill_labels.items()),
+            key=lambda o: (-o["count"], o["label"]),
+        ),
+    }
 
 
 # Localised content -------------------------------------------------------------------------------

@@ -8,7 +8,10 @@ from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,13 +50,9 @@ def catalogue_index(request):
     results_html = django_cache.get(key) if key else None
     if results_html is None:
         result = selectors.search(query, language=language)
-        facets = [
-            {"name": name, "title": str(FACET_TITLES[name]), "options": result.facets.get(name, [])}
-            for name in FACET_ORDER
-        ]
         results_html = render_to_string(
             "catalogue/_results.html",
-            {"query": query, "result": result, "facets": facets},
+            {"query": query, "result": result, "facets": _facet_panel(result), "cards": _result_cards(result)},
             request=request,
         )
         if key:
@@ -75,6 +74,42 @@ def catalogue_index(request):
         },
         status=status,
     )
+
+
+def _facet_panel(result) -> list[dict]:
+    """The filter panel's fieldsets: each facet with options (value, label, count, chosen, element id)."""
+    panel = []
+    for name in FACET_ORDER:
+        options = result.facets.get(name, [])
+        for n, option in enumerate(options, start=1):
+            option["id"] = f"f-{name}-{n}"
+        if options:
+            panel.append({"name": name, "title": FACET_TITLES[name], "options": options})
+    return panel
+
+
+def _result_cards(result) -> list[dict]:
+    """One card per result on the page: link, localised title and description, and a line of facts."""
+    detail_url = reverse("catalogue:detail", args=["SLUG"])
+    kinds = {
+        "participation_badge": _("Participation badge"),
+        "formal": _("Formal micro-credential"),
+        "non_formal": _("Non-formal micro-credential"),
+    }
+    cards = []
+    for v in result.versions:
+        facts = [
+            v.institution_name,
+            kinds["participation_badge" if v.credential_type == "participation_badge" else v.kind],
+        ]
+        if v.ects is not None:
+            facts.append(_("%(ects)s ECTS") % {"ects": floatformat(v.ects, -1)})
+        if v.eqf_level:
+            facts.append(_("EQF level %(level)s") % {"level": v.eqf_level})
+        if v.next_start:
+            facts.append(_("next start %(date)s") % {"date": date_format(v.next_start, "j F Y")})
+        cards.append({"url": detail_url.replace("SLUG", v.slug), "localised": v.localised, "facts": facts})
+    return cards
 
 
 def _supervision_text(annex1: dict) -> str:

@@ -26,10 +26,13 @@ def check_credential_kek(app_configs=None, **kwargs):
     if not issuer_keys:
         if not configured and not settings.DEBUG:
             # Info, not a warning: a deployment may legitimately not issue credentials (yet).
-            messages.append(Info(
-                "CREDENTIAL_KEK is not set: issuer keys cannot be created and no credential can be signed.",
-                hint=keys.GENERATE_HINT, id="credentials.I001",
-            ))
+            messages.append(
+                Info(
+                    "CREDENTIAL_KEK is not set: issuer keys cannot be created and no credential can be signed.",
+                    hint=keys.GENERATE_HINT,
+                    id="credentials.I001",
+                )
+            )
         return messages
     try:
         keys.get_kek()
@@ -39,25 +42,32 @@ def check_credential_kek(app_configs=None, **kwargs):
         try:
             private_key_of(issuer_key)
         except keys.KeyEncryptionKeyError as exc:
-            messages.append(Error(
-                f"{issuer_key.issuer.slug} {issuer_key.fragment}: {exc.message}",
-                hint="Set CREDENTIAL_KEK to the key-encryption key these issuer keys were created with.",
-                id="credentials.E002",
-            ))
+            messages.append(
+                Error(
+                    f"{issuer_key.issuer.slug} {issuer_key.fragment}: {exc.message}",
+                    hint="Set CREDENTIAL_KEK to the key-encryption key these issuer keys were created with.",
+                    id="credentials.E002",
+                )
+            )
     if keys.using_dev_kek():
-        messages.append(Warning(
-            f"Issuer keys are sealed with the DEVELOPMENT key-encryption key in {keys.dev_kek_path()}.",
-            hint="Only for a laptop. In production set CREDENTIAL_KEK.", id="credentials.W002",
-        ))
+        messages.append(
+            Warning(
+                f"Issuer keys are sealed with the DEVELOPMENT key-encryption key in {keys.dev_kek_path()}.",
+                hint="Only for a laptop. In production set CREDENTIAL_KEK.",
+                id="credentials.W002",
+            )
+        )
     for issuer in {k.issuer for k in issuer_keys}:
         try:
             expected = did_for_slug(issuer.slug)
         except ValueError:
             continue
         if expected != issuer.did:
-            messages.append(Warning(
-                f"The issuer {issuer.slug} has the DID {issuer.did}, but PUBLIC_BASE_URL now gives {expected}. "
-                "Its DID document is published under the old host; credentials keep the old DID.",
-                id="credentials.W003",
-            ))
+            messages.append(
+                Warning(
+                    f"The issuer {issuer.slug} has the DID {issuer.did}, but PUBLIC_BASE_URL now gives {expected}. "
+                    "Its DID document is published under the old host; credentials keep the old DID.",
+                    id="credentials.W003",
+                )
+            )
     return messages

@@ -36,8 +36,9 @@ def _officer_for(issuer):
     if not officer.has_usable_password():
         officer.set_password(DEMO_PASSWORD)
         officer.save(update_fields=["password"])
-    assign_role(user=officer, role=Role.CREDENTIAL_OFFICER,
-                institution=None if institution.is_alliance else institution)
+    assign_role(
+        user=officer, role=Role.CREDENTIAL_OFFICER, institution=None if institution.is_alliance else institution
+    )
     return officer
 
 
@@ -56,7 +57,9 @@ def load_demo_credentials() -> int:
             issued += 1
     # Journey 7: a credential issued to the wrong person is revoked with a reason.
     if not IssuedCredential.objects.filter(revoked_at__isnull=False).exists():
-        victim = IssuedCredential.objects.exclude(learner_email__iexact="learner@demo.microcred.eu").order_by("pk").first()
+        victim = (
+            IssuedCredential.objects.exclude(learner_email__iexact="learner@demo.microcred.eu").order_by("pk").first()
+        )
         if victim is not None:
             revoke_credential(_officer_for(victim.issuer), victim.pk, "Issued to the wrong person.")
     return issued

@@ -124,20 +124,74 @@ ASSESSMENT_LABELS = {  # the English labels of microcred.proposals.choices.Asses
 
 # ISO 3166-1 alpha-2 (Institution.country_code) → EU "country" authority table code (alpha-3).
 COUNTRIES = {
-    "AT": "AUT", "BE": "BEL", "BG": "BGR", "HR": "HRV", "CY": "CYP", "CZ": "CZE", "DK": "DNK", "EE": "EST",
-    "FI": "FIN", "FR": "FRA", "DE": "DEU", "GR": "GRC", "EL": "GRC", "HU": "HUN", "IE": "IRL", "IT": "ITA",
-    "LV": "LVA", "LT": "LTU", "LU": "LUX", "MT": "MLT", "NL": "NLD", "PL": "POL", "PT": "PRT", "RO": "ROU",
-    "SK": "SVK", "SI": "SVN", "ES": "ESP", "SE": "SWE", "IS": "ISL", "LI": "LIE", "NO": "NOR", "CH": "CHE",
-    "GB": "GBR", "UK": "GBR", "AL": "ALB", "BA": "BIH", "ME": "MNE", "MK": "MKD", "RS": "SRB", "TR": "TUR",
-    "UA": "UKR", "MD": "MDA", "GE": "GEO", "AD": "AND", "MC": "MCO", "SM": "SMR", "VA": "VAT",
+    "AT": "AUT",
+    "BE": "BEL",
+    "BG": "BGR",
+    "HR": "HRV",
+    "CY": "CYP",
+    "CZ": "CZE",
+    "DK": "DNK",
+    "EE": "EST",
+    "FI": "FIN",
+    "FR": "FRA",
+    "DE": "DEU",
+    "GR": "GRC",
+    "EL": "GRC",
+    "HU": "HUN",
+    "IE": "IRL",
+    "IT": "ITA",
+    "LV": "LVA",
+    "LT": "LTU",
+    "LU": "LUX",
+    "MT": "MLT",
+    "NL": "NLD",
+    "PL": "POL",
+    "PT": "PRT",
+    "RO": "ROU",
+    "SK": "SVK",
+    "SI": "SVN",
+    "ES": "ESP",
+    "SE": "SWE",
+    "IS": "ISL",
+    "LI": "LIE",
+    "NO": "NOR",
+    "CH": "CHE",
+    "GB": "GBR",
+    "UK": "GBR",
+    "AL": "ALB",
+    "BA": "BIH",
+    "ME": "MNE",
+    "MK": "MKD",
+    "RS": "SRB",
+    "TR": "TUR",
+    "UA": "UKR",
+    "MD": "MDA",
+    "GE": "GEO",
+    "AD": "AND",
+    "MC": "MCO",
+    "SM": "SMR",
+    "VA": "VAT",
 }
 # ISO 639-1 (annex1 "languages") → EU "language" authority table code, with its English label.
 LANGUAGES = {
-    "en": ("ENG", "English"), "es": ("SPA", "Spanish"), "ca": ("CAT", "Catalan"), "fr": ("FRA", "French"),
-    "nl": ("NLD", "Dutch"), "hu": ("HUN", "Hungarian"), "de": ("DEU", "German"), "sv": ("SWE", "Swedish"),
-    "fi": ("FIN", "Finnish"), "no": ("NOR", "Norwegian"), "nb": ("NOB", "Norwegian Bokmål"),
-    "nn": ("NNO", "Norwegian Nynorsk"), "ga": ("GLE", "Irish"), "it": ("ITA", "Italian"),
-    "pt": ("POR", "Portuguese"), "pl": ("POL", "Polish"), "da": ("DAN", "Danish"), "el": ("ELL", "Greek"),
+    "en": ("ENG", "English"),
+    "es": ("SPA", "Spanish"),
+    "ca": ("CAT", "Catalan"),
+    "fr": ("FRA", "French"),
+    "nl": ("NLD", "Dutch"),
+    "hu": ("HUN", "Hungarian"),
+    "de": ("DEU", "German"),
+    "sv": ("SWE", "Swedish"),
+    "fi": ("FIN", "Finnish"),
+    "no": ("NOR", "Norwegian"),
+    "nb": ("NOB", "Norwegian Bokmål"),
+    "nn": ("NNO", "Norwegian Nynorsk"),
+    "ga": ("GLE", "Irish"),
+    "it": ("ITA", "Italian"),
+    "pt": ("POR", "Portuguese"),
+    "pl": ("POL", "Polish"),
+    "da": ("DAN", "Danish"),
+    "el": ("ELL", "Greek"),
 }
 
 
@@ -218,13 +272,15 @@ def _stamp(value: date | datetime) -> str:
 
 
 def _concept(uri: str, scheme: str, label: str = "", notation: str = "") -> dict:
-    return _clean({
-        "id": uri,
-        "type": "Concept",
-        "inScheme": {"id": scheme, "type": "ConceptScheme"},
-        "notation": notation,
-        "prefLabel": _text(label),
-    })
+    return _clean(
+        {
+            "id": uri,
+            "type": "Concept",
+            "inScheme": {"id": scheme, "type": "ConceptScheme"},
+            "notation": notation,
+            "prefLabel": _text(label),
+        }
+    )
 
 
 def _scheme_concept(scheme_key: str, concept_id: str) -> dict:
@@ -308,8 +364,9 @@ def _organisation_id(institution, name: str) -> str:
     return _urn(uuid.NAMESPACE_URL, f"microcred:organisation:{name}")
 
 
-def _organisation(institution=None, *, name: str = "", country: str = "", country_code: str = "",
-                  legal_identifier: dict | None = None) -> dict:
+def _organisation(
+    institution=None, *, name: str = "", country: str = "", country_code: str = "", legal_identifier: dict | None = None
+) -> dict:
     """An ELM Organisation (legal name, country, home page); ids of its parts derive from its own id."""
     name = institution.name if institution is not None else name
     country = (institution.country if institution is not None else country) or ""
@@ -317,20 +374,27 @@ def _organisation(institution=None, *, name: str = "", country: str = "", countr
     org_id = _organisation_id(institution, name)
     ns = uuid.uuid5(uuid.NAMESPACE_URL, org_id)
     domain = institution.domain if institution is not None else ""
-    return _clean({
-        "id": org_id,
-        "type": "Organisation",
-        "legalName": _text(name),
-        "altLabel": _text(institution.short_name if institution is not None else ""),
-        "eIDASIdentifier": legal_identifier,
-        "location": {
-            "id": _urn(ns, "location"),
-            "type": "Location",
-            "address": {"id": _urn(ns, "address"), "type": "Address", "countryCode": _country(country_code, country)},
-        },
-        "homepage": {"id": _urn(ns, "homepage"), "type": "WebResource", "contentURL": f"https://{domain}"}
-        if domain else None,
-    })
+    return _clean(
+        {
+            "id": org_id,
+            "type": "Organisation",
+            "legalName": _text(name),
+            "altLabel": _text(institution.short_name if institution is not None else ""),
+            "eIDASIdentifier": legal_identifier,
+            "location": {
+                "id": _urn(ns, "location"),
+                "type": "Location",
+                "address": {
+                    "id": _urn(ns, "address"),
+                    "type": "Address",
+                    "countryCode": _country(country_code, country),
+                },
+            },
+            "homepage": {"id": _urn(ns, "homepage"), "type": "WebResource", "contentURL": f"https://{domain}"}
+            if domain
+            else None,
+        }
+    )
 
 
 def _legal_identifier(issuer) -> dict:
@@ -342,8 +406,10 @@ def _legal_identifier(issuer) -> dict:
     """
     institution = issuer.institution
     configured = (getattr(settings, "ELM_LEGAL_IDENTIFIERS", None) or {}).get(institution.slug)
-    notation, scheme = (configured, "National registration number") if configured else (
-        issuer.did, "Decentralized identifier (did:web) of the issuer; no national registration number on record"
+    notation, scheme = (
+        (configured, "National registration number")
+        if configured
+        else (issuer.did, "Decentralized identifier (did:web) of the issuer; no national registration number on record")
     )
     return {
         "id": _urn(uuid.uuid5(uuid.NAMESPACE_URL, issuer.did), "legal-identifier"),
@@ -364,9 +430,11 @@ def _awarding_bodies(version, annex1: dict) -> list[dict]:
         if not name or name == awarding.name:
             continue
         institution = Institution.objects.filter(name=name).select_related("issuer").first()
-        bodies.append(_organisation(
-            institution, name=name, country=body.get("country", ""), country_code=body.get("country_code", "")
-        ))
+        bodies.append(
+            _organisation(
+                institution, name=name, country=body.get("country", ""), country_code=body.get("country_code", "")
+            )
+        )
     unique: dict[str, dict] = {}
     for body in bodies:
         unique.setdefault(body["id"], body)
@@ -419,12 +487,14 @@ def _assessment_parts(codes: list[str], ns: uuid.UUID) -> list[dict]:
             concept = _local_concept(f"assessment-{code}")
         else:
             continue
-        parts.append({
-            "id": _urn(ns, f"assessment-specification:{code}"),
-            "type": "LearningAssessmentSpecification",
-            "title": _text(ASSESSMENT_LABELS.get(code, code)),
-            "dcType": concept,
-        })
+        parts.append(
+            {
+                "id": _urn(ns, f"assessment-specification:{code}"),
+                "type": "LearningAssessmentSpecification",
+                "title": _text(ASSESSMENT_LABELS.get(code, code)),
+                "dcType": concept,
+            }
+        )
     return parts
 
 
@@ -463,12 +533,16 @@ def _learning_outcomes(annex1: dict, ns: uuid.UUID) -> list[dict]:
             for skill in outcome.get("esco_skills") or []
             if skill.get("uri")
         ]
-        outcomes.append(_clean({
-            "id": _urn(ns, f"learning-outcome:{i}"),
-            "type": "LearningOutcome",
-            "title": _text(text),
-            "relatedESCOSkill": skills,
-        }))
+        outcomes.append(
+            _clean(
+                {
+                    "id": _urn(ns, f"learning-outcome:{i}"),
+                    "type": "LearningOutcome",
+                    "title": _text(text),
+                    "relatedESCOSkill": skills,
+                }
+            )
+        )
     return outcomes
 
 
@@ -499,34 +573,48 @@ def elm_credential(issued_credential) -> dict:
     awarding_bodies = _awarding_bodies(version, annex1)
     lead = awarding_bodies[0]
 
-    credit_point = {
-        "id": _urn(ns, "credit-point"),
-        "type": "CreditPoint",
-        "framework": _scheme_concept("education_credit", ECTS),
-        "point": ects,
-    } if ects else None
+    credit_point = (
+        {
+            "id": _urn(ns, "credit-point"),
+            "type": "CreditPoint",
+            "framework": _scheme_concept("education_credit", ECTS),
+            "point": ects,
+        }
+        if ects
+        else None
+    )
 
     assessment_codes = _unique(annex1.get("assessment_types") or [])
-    assessment_specification = _clean({
-        "id": _urn(ns, "assessment-specification"),
-        "type": "LearningAssessmentSpecification",
-        "title": _text(f"Assessment: {title}"),
-        "language": languages,
-        "gradingScheme": {
-            "id": _urn(ns, "grading-scheme"),
-            "type": "GradingScheme",
-            "title": _text("Completion criteria"),
-            "description": _text(annex1.get("completion_criteria")),
-        } if annex1.get("completion_criteria") else None,
-        "hasPart": _assessment_parts(assessment_codes, ns),
-    })
+    assessment_specification = _clean(
+        {
+            "id": _urn(ns, "assessment-specification"),
+            "type": "LearningAssessmentSpecification",
+            "title": _text(f"Assessment: {title}"),
+            "language": languages,
+            "gradingScheme": {
+                "id": _urn(ns, "grading-scheme"),
+                "type": "GradingScheme",
+                "title": _text("Completion criteria"),
+                "description": _text(annex1.get("completion_criteria")),
+            }
+            if annex1.get("completion_criteria")
+            else None,
+            "hasPart": _assessment_parts(assessment_codes, ns),
+        }
+    )
 
     notes = [
-        _note(_urn(ns, "note:quality-assurance"), annex1.get("quality_assurance"),
-              _local_concept("note-quality-assurance")),
+        _note(
+            _urn(ns, "note:quality-assurance"),
+            annex1.get("quality_assurance"),
+            _local_concept("note-quality-assurance"),
+        ),
         _note(_urn(ns, "note:stackability"), annex1.get("stackability"), _local_concept("note-stackability")),
-        _note(_urn(ns, "note:further-information"), annex1.get("further_information") or annex1.get("target_groups"),
-              _local_concept("note-further-information")),
+        _note(
+            _urn(ns, "note:further-information"),
+            annex1.get("further_information") or annex1.get("target_groups"),
+            _local_concept("note-further-information"),
+        ),
     ]
     specification = {
         "id": achievement_id(version),
@@ -543,13 +631,17 @@ def elm_credential(issued_credential) -> dict:
             if code in FORMS_OF_PARTICIPATION
         ],
         "learningSetting": _scheme_concept("learning_setting", LEARNING_SETTINGS[kind])
-        if kind in LEARNING_SETTINGS else None,
+        if kind in LEARNING_SETTINGS
+        else None,
         "thematicArea": _thematic_areas(annex1),
         "entryRequirement": _note(_urn(ns, "note:entry-requirement"), annex1.get("prerequisites")),
         "additionalNote": [n for n in notes if n],
         "provenBy": assessment_specification,
-        "homepage": {"id": _urn(ns, "specification-homepage"), "type": "WebResource",
-                     "contentURL": achievement_id(version)},
+        "homepage": {
+            "id": _urn(ns, "specification-homepage"),
+            "type": "WebResource",
+            "contentURL": achievement_id(version),
+        },
     }
     if eqf_level and not is_badge:  # EQF level is a property of a Qualification
         level = int(eqf_level)
@@ -592,11 +684,15 @@ def elm_credential(issued_credential) -> dict:
             "id": _urn(ns, "learner-contact"),
             "type": "ContactPoint",
             "emailAddress": {"id": f"mailto:{credential.learner_email}", "type": "Mailbox"},
-        } if credential.learner_email else None,
+        }
+        if credential.learner_email
+        else None,
         "hasClaim": achievement,
     }
     image = display_image_png(
-        title=title, learner=credential.learner_name, awarding=lead["legalName"][_lang()],
+        title=title,
+        learner=credential.learner_name,
+        awarding=lead["legalName"][_lang()],
         awarded_on=credential.awarded_on,
     )
     english = _language("en")
@@ -607,23 +703,27 @@ def elm_credential(issued_credential) -> dict:
         "description": _text(description),
         "language": [english],
         "primaryLanguage": english,
-        "individualDisplay": [{
-            "id": _urn(ns, "display:en"),
-            "type": "IndividualDisplay",
-            "language": english,
-            "displayDetail": [{
-                "id": _urn(ns, "display:en:1"),
-                "type": "DisplayDetail",
-                "page": 1,
-                "image": {
-                    "id": _urn(ns, "display:en:1:image"),
-                    "type": "MediaObject",
-                    "content": base64.b64encode(image).decode("ascii"),
-                    "contentEncoding": _concept(*ENCODING_BASE64),
-                    "contentType": _concept(f"{FILE_TYPE_SCHEME}/PNG", FILE_TYPE_SCHEME, "PNG"),
-                },
-            }],
-        }],
+        "individualDisplay": [
+            {
+                "id": _urn(ns, "display:en"),
+                "type": "IndividualDisplay",
+                "language": english,
+                "displayDetail": [
+                    {
+                        "id": _urn(ns, "display:en:1"),
+                        "type": "DisplayDetail",
+                        "page": 1,
+                        "image": {
+                            "id": _urn(ns, "display:en:1:image"),
+                            "type": "MediaObject",
+                            "content": base64.b64encode(image).decode("ascii"),
+                            "contentEncoding": _concept(*ENCODING_BASE64),
+                            "contentType": _concept(f"{FILE_TYPE_SCHEME}/PNG", FILE_TYPE_SCHEME, "PNG"),
+                        },
+                    }
+                ],
+            }
+        ],
     }
     issuer_node = _organisation(issuer.institution, legal_identifier=_legal_identifier(issuer))
     document = {

@@ -96,7 +96,8 @@ class Proposal(models.Model):
             models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
             models.UniqueConstraint(
                 fields=["changes_micro_credential"],
-                condition=Q(changes_micro_credential__isnull=False) & ~Q(status__in=sorted(s.value for s in CLOSED_STATUSES)),
+                condition=Q(changes_micro_credential__isnull=False)
+                & ~Q(status__in=sorted(s.value for s in CLOSED_STATUSES)),
                 name="one_open_change_proposal_per_micro_credential",
             ),
         ]

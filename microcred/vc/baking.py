@@ -76,9 +76,7 @@ def _chunks(png: bytes):
 
 
 def _make_chunk(ctype: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
-    )
+    return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
 
 
 def _is_credential_chunk(ctype: bytes, data: bytes) -> bool:
@@ -181,9 +179,7 @@ def unbake_svg(svg: str):
     if not matches:
         return None
     if len(matches) > 1:
-        raise BakingError(
-            "The SVG image holds more than one openbadges:credential element; refusing to choose."
-        )
+        raise BakingError("The SVG image holds more than one openbadges:credential element; refusing to choose.")
     m = matches[0]
     body = m.group("body")
     if body and body.strip():

@@ -93,8 +93,7 @@ class BitstringStatusList:
         length = len(raw) * 8 // status_size
         if length < min_entries:
             raise StatusListError(
-                f"The status list has {length} entries; at least {min_entries} are required "
-                "(STATUS_LIST_LENGTH_ERROR)."
+                f"The status list has {length} entries; at least {min_entries} are required (STATUS_LIST_LENGTH_ERROR)."
             )
         return cls(length, status_size, _bits=bytearray(raw[: (length * status_size + 7) // 8]))
 

@@ -110,9 +110,7 @@ def sign(
     contexts (undefined terms, relative IRIs, unsafe text or numbers, dataset poisoning).
     """
     if cryptosuite not in SUITES:
-        raise UnsupportedCryptosuite(
-            f"Cannot sign with cryptosuite {cryptosuite!r}; supported: {sorted(SUITES)}."
-        )
+        raise UnsupportedCryptosuite(f"Cannot sign with cryptosuite {cryptosuite!r}; supported: {sorted(SUITES)}.")
     if not isinstance(document, dict) or "@context" not in document:
         raise MalformedProof("Only JSON-LD objects with an @context can be signed.")
     if not isinstance(verification_method, str) or ":" not in verification_method:
@@ -173,9 +171,7 @@ def _check_proof_shape(proof, expected_purpose: str | None) -> None:
         if not isinstance(proof.get(name), str) or not proof[name]:
             raise MalformedProof(f"The proof has no valid {name}.")
     if expected_purpose is not None and proof["proofPurpose"] != expected_purpose:
-        raise MalformedProof(
-            f"The proof purpose is {proof['proofPurpose']!r}, expected {expected_purpose!r}."
-        )
+        raise MalformedProof(f"The proof purpose is {proof['proofPurpose']!r}, expected {expected_purpose!r}.")
     for name in ("created", "expires"):
         if name in proof and not is_datetime_stamp(proof[name]):
             raise MalformedProof(f"The proof's {name} is not an XML Schema dateTimeStamp.")
@@ -198,9 +194,7 @@ def _verify_one(
     except VCError as exc:
         if isinstance(exc, KeyResolutionError):
             raise
-        raise KeyResolutionError(
-            f"The verification method {vm!r} could not be resolved: {exc.message}"
-        ) from exc
+        raise KeyResolutionError(f"The verification method {vm!r} could not be resolved: {exc.message}") from exc
     except Exception as exc:  # resolver failures of any kind
         raise KeyResolutionError(f"The verification method {vm!r} could not be resolved: {exc}") from exc
     data = suite.hash_data(unsecured(document), proof, registry)
@@ -236,7 +230,5 @@ def verify(
         except VCError as exc:
             errors.append(exc)
             continue
-        return VerificationResult(
-            True, proof=proof, verification_method=proof["verificationMethod"], errors=errors
-        )
+        return VerificationResult(True, proof=proof, verification_method=proof["verificationMethod"], errors=errors)
     return VerificationResult(False, error=errors[0], errors=errors)

@@ -366,9 +366,7 @@ class _ToRdf:
         value = item["@value"]
         datatype = item.get("@type")
         if "@direction" in item:
-            raise UnsupportedJsonLd(
-                "Values with @direction are not supported (they cannot be signed faithfully)."
-            )
+            raise UnsupportedJsonLd("Values with @direction are not supported (they cannot be signed faithfully).")
         if datatype is not None and datatype != "@json":
             _check_iri(datatype, "datatype")
         if datatype == "@json":
@@ -387,9 +385,7 @@ def value_literal(value, datatype: str | None) -> str:
     if isinstance(value, bool):
         return rdf.literal("true" if value else "false", datatype or XSD_BOOLEAN)
     if isinstance(value, (int, float)):
-        if (isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e21)) or (
-            datatype == XSD_DOUBLE
-        ):
+        if (isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e21)) or (datatype == XSD_DOUBLE):
             return rdf.literal(_canonical_double(float(value)), datatype or XSD_DOUBLE)
         return rdf.literal(str(int(value)), datatype or XSD_INTEGER)
     raise InvalidJsonLd("A @value must be a string, number or boolean.")

@@ -84,9 +84,7 @@ def public_key_bytes(key: Ed25519PublicKey | Ed25519PrivateKey) -> bytes:
 def private_key_seed(key: Ed25519PrivateKey) -> bytes:
     if not isinstance(key, Ed25519PrivateKey):
         raise InvalidKey("Expected an Ed25519 private key.")
-    return key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
+    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
 
 
 def private_key_from_seed(seed: bytes) -> Ed25519PrivateKey:
@@ -218,9 +216,7 @@ def did_web_document_url(did: str) -> str:
     return f"https://{authority}/{'/'.join(parts[1:])}/did.json"
 
 
-def did_web_document(
-    did: str, keys: list[tuple[str, object]], assertion_keys: list[str] | None = None
-) -> dict:
+def did_web_document(did: str, keys: list[tuple[str, object]], assertion_keys: list[str] | None = None) -> dict:
     """DID document with several Ed25519 verification methods (old keys kept for rotation).
 
     ``keys`` is a list of ``(fragment, public_key)``; every verification method's ``controller`` is

@@ -170,9 +170,7 @@ def canonical_labels(
     try:
         hash_fn = HASH_ALGORITHMS[hash_algorithm.upper().replace("-", "")]
     except KeyError:
-        raise CanonicalizationError(
-            f"Unsupported canonicalization hash algorithm {hash_algorithm!r}."
-        ) from None
+        raise CanonicalizationError(f"Unsupported canonicalization hash algorithm {hash_algorithm!r}.") from None
 
     bnode_quads: dict[str, list[Quad]] = {}
     for quad in quads:

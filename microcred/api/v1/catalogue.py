@@ -89,16 +89,16 @@ def _url(request, view_name, *args) -> str:
 def _summary(request, v) -> dict:
     return {
         "id": v.micro_credential_id,
-        "slug": v.micro_credential.slug,
-        "url": _url(request, "catalogue:detail", v.micro_credential.slug),
+        "slug": v.slug,
+        "url": _url(request, "catalogue:detail", v.slug),
         "title": v.localised["title"],
         "version": v.number,
         "kind": v.kind,
         "credential_type": v.credential_type,
         "ects": str(v.ects) if v.ects is not None else None,
         "eqf_level": v.eqf_level,
-        "awarding_institution": v.awarding_institution.slug,
-        "next_start": getattr(v, "next_start", None),
+        "awarding_institution": v.institution_slug,
+        "next_start": v.next_start,
     }
 
 

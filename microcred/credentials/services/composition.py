@@ -188,10 +188,14 @@ def _achievement(version, annex1: dict, grade: str | None) -> dict:
         if body.get("role") != "co-lead":
             continue
         institution = Institution.objects.filter(name=body.get("name")).select_related("issuer").first()
-        co_leads.append(institution_profile(
-            institution, name=body.get("name", ""), country=body.get("country", ""),
-            country_code=body.get("country_code", ""),
-        ))
+        co_leads.append(
+            institution_profile(
+                institution,
+                name=body.get("name", ""),
+                country=body.get("country", ""),
+                country_code=body.get("country_code", ""),
+            )
+        )
     awarding = version.awarding_institution
 
     achievement_url = achievement_id(version)
@@ -228,12 +232,14 @@ def _achievement(version, annex1: dict, grade: str | None) -> dict:
         "furtherInformation": annex1.get("further_information") or annex1.get("target_groups"),
     }
     if grade:
-        achievement["resultDescription"] = [{
-            "id": f"{achievement_url}#grade",
-            "type": ["ResultDescription"],
-            "name": "Final grade",
-            "resultType": "Result",
-        }]
+        achievement["resultDescription"] = [
+            {
+                "id": f"{achievement_url}#grade",
+                "type": ["ResultDescription"],
+                "name": "Final grade",
+                "resultType": "Result",
+            }
+        ]
     return achievement
 
 
@@ -280,12 +286,14 @@ def compose_open_badge_credential(
         "creditsEarned": _number(ects),
     }
     if grade:
-        subject["result"] = [{
-            "type": ["Result"],
-            "resultDescription": f"{achievement_id(version)}#grade",
-            "value": str(grade).strip(),
-            "status": "Completed",
-        }]
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": f"{achievement_id(version)}#grade",
+                "value": str(grade).strip(),
+                "status": "Completed",
+            }
+        ]
     credential = {
         "@context": list(CREDENTIAL_CONTEXTS),
         "id": credential_id,

@@ -166,11 +166,17 @@ def issue_credential(
                 logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
                 continue
             record_audit_event(
-                actor=issued_by, action="credential.issued", target=credential,
+                actor=issued_by,
+                action="credential.issued",
+                target=credential,
                 summary=f"{micro_credential_version.title} → {issuer.name}",
-                changes={"credential": credential.credential_id, "completion": key,
-                         "verificationMethod": issuer_key.verification_method_id,
-                         "statusList": status_list.url, "statusListIndex": index},
+                changes={
+                    "credential": credential.credential_id,
+                    "completion": key,
+                    "verificationMethod": issuer_key.verification_method_id,
+                    "statusList": status_list.url,
+                    "statusListIndex": index,
+                },
             )
             return credential
     raise IssuanceFailed(_("No free status list index was found; nothing was issued."))

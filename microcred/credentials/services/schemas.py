@@ -32,8 +32,9 @@ def _validator(which: str) -> Draft201909Validator:
 
 def _errors(which: str, document) -> list[str]:
     errors = sorted(_validator(which).iter_errors(document), key=lambda e: list(e.absolute_path))
-    return [f"{'/' + '/'.join(str(p) for p in e.absolute_path) if e.absolute_path else '/'}: {e.message}"
-            for e in errors]
+    return [
+        f"{'/' + '/'.join(str(p) for p in e.absolute_path) if e.absolute_path else '/'}: {e.message}" for e in errors
+    ]
 
 
 def ob_schema_errors(document) -> list[str]:

@@ -126,9 +126,15 @@ def revoke_credential(user, credential_id, reason: str) -> IssuedCredential:
     credential.revoked_by = user if getattr(user, "is_authenticated", False) else None
     credential.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
     record_audit_event(
-        actor=user, action="credential.revoked", target=credential, summary=reason[:500],
-        changes={"credential": credential.credential_id, "statusList": status_list.url,
-                 "statusListIndex": credential.status_index},
+        actor=user,
+        action="credential.revoked",
+        target=credential,
+        summary=reason[:500],
+        changes={
+            "credential": credential.credential_id,
+            "statusList": status_list.url,
+            "statusListIndex": credential.status_index,
+        },
     )
     from microcred.credentials.notifications import email_credential_revoked
 

@@ -30,8 +30,13 @@ def alliance(db):
     from microcred.reference.models import Institution
 
     return Institution.objects.create(
-        slug="alliance", short_name="EXA", name="Example European University Alliance", country="Belgium",
-        country_code="BE", domain="alliance.example.eu", is_alliance=True,
+        slug="alliance",
+        short_name="EXA",
+        name="Example European University Alliance",
+        country="Belgium",
+        country_code="BE",
+        domain="alliance.example.eu",
+        is_alliance=True,
     )
 
 
@@ -48,7 +53,10 @@ def eqf6(db):
     from microcred.reference.models import EqfLevel
 
     return EqfLevel.objects.create(
-        level=6, uri="http://data.europa.eu/snb/eqf/6", knowledge="Advanced knowledge", skills="Advanced skills",
+        level=6,
+        uri="http://data.europa.eu/snb/eqf/6",
+        knowledge="Advanced knowledge",
+        skills="Advanced skills",
         responsibility_autonomy="Manage complex activities",
     )
 
@@ -61,8 +69,18 @@ def make_version(db, make_user, institution, other_institution, eqf6):
     from microcred.proposals.models import LearningOutcome, Proposal, ProposalVersion
     from microcred.reference.models import EscoSkill
 
-    def make(*, kind="formal", credential_type="micro_credential", title="Data analysis for sustainability",
-             ects=Decimal("5.0"), hours=140, awarding=None, co_leads=None, supervised=True, identity=True):
+    def make(
+        *,
+        kind="formal",
+        credential_type="micro_credential",
+        title="Data analysis for sustainability",
+        ects=Decimal("5.0"),
+        hours=140,
+        awarding=None,
+        co_leads=None,
+        supervised=True,
+        identity=True,
+    ):
         n = next(_counter)
         awarding = awarding or institution
         proposer = make_user()
@@ -71,30 +89,49 @@ def make_version(db, make_user, institution, other_institution, eqf6):
         )
         formal = kind == "formal"
         pv = ProposalVersion.objects.create(
-            proposal=proposal, number=1, kind=kind, credential_type=credential_type, title=title,
+            proposal=proposal,
+            number=1,
+            kind=kind,
+            credential_type=credential_type,
+            title=title,
             description="Learners analyse open data about energy use and present findings.",
-            criteria="Pass the final project.", hours=hours, ects=ects if formal else None,
-            languages=["en", "es"], forms_of_participation=["online", "blended"],
+            criteria="Pass the final project.",
+            hours=hours,
+            ects=ects if formal else None,
+            languages=["en", "es"],
+            forms_of_participation=["online", "blended"],
             assessment_types=["written", "portfolio"],
             quality_assurance="Internal quality assurance of the accrediting university (ESG part 1).",
-            eqf_level=eqf6 if formal else None, supervised_assessment=supervised, identity_verified=identity,
-            accrediting_institution=awarding, prerequisites="Basic statistics.",
+            eqf_level=eqf6 if formal else None,
+            supervised_assessment=supervised,
+            identity_verified=identity,
+            accrediting_institution=awarding,
+            prerequisites="Basic statistics.",
             stackability="Stackable towards the alliance's data science pathway.",
             completion_criteria="Submit the final project and pass the written exam.",
             target_groups="Master students and professionals.",
         )
         pv.co_leads.set(co_leads if co_leads is not None else [other_institution])
-        skills = [EscoSkill.objects.get_or_create(uri=uri, defaults={"preferred_label": label})[0]
-                  for uri, label in SKILLS]
+        skills = [
+            EscoSkill.objects.get_or_create(uri=uri, defaults={"preferred_label": label})[0] for uri, label in SKILLS
+        ]
         outcome1 = LearningOutcome.objects.create(version=pv, order=1, text="Analyse open energy data sets.")
         outcome1.skills.set(skills[:1])
         outcome2 = LearningOutcome.objects.create(version=pv, order=2, text="Présenter des résultats — clearly.")
         outcome2.skills.set(skills[1:])
         mc = MicroCredential.objects.create(slug=f"mc-{n}")
         mcv = MicroCredentialVersion.objects.create(
-            micro_credential=mc, number=1, proposal=proposal, proposal_version=pv, approved_at="2026-06-01T10:00Z",
-            title=title, kind=kind, credential_type=credential_type, ects=ects if formal else None,
-            eqf_level=6 if formal else None, awarding_institution=awarding,
+            micro_credential=mc,
+            number=1,
+            proposal=proposal,
+            proposal_version=pv,
+            approved_at="2026-06-01T10:00Z",
+            title=title,
+            kind=kind,
+            credential_type=credential_type,
+            ects=ects if formal else None,
+            eqf_level=6 if formal else None,
+            awarding_institution=awarding,
             issued_by_alliance=kind == "non_formal" or credential_type == "participation_badge",
             annex1=annex1_record(pv),
         )

@@ -36,15 +36,31 @@ def test_issue_follow_read_and_revoke_through_the_api(client, finished, cast, dj
     assert body["credential"] == credential.document
     r = client.get(f"/api/v1/credentials/{credential.uuid}", **auth(cast["learner2"]))
     assert r.status_code == 404
-    r = client.post(f"/api/v1/credentials/{credential.uuid}/revocation", {"reason": "Wrong person"},
-                    content_type="application/json", **auth(cast["learner"]))
+    r = client.post(
+        f"/api/v1/credentials/{credential.uuid}/revocation",
+        {"reason": "Wrong person"},
+        content_type="application/json",
+        **auth(cast["learner"]),
+    )
     assert r.status_code == 403
-    r = client.post(f"/api/v1/credentials/{credential.uuid}/revocation", {"reason": "Wrong person"},
-                    content_type="application/json", **auth(cast["officer"]))
+    r = client.post(
+        f"/api/v1/credentials/{credential.uuid}/revocation",
+        {"reason": "Wrong person"},
+        content_type="application/json",
+        **auth(cast["officer"]),
+    )
     assert r.status_code == 201 and r.json()["reason"] == "Wrong person"
-    r = client.post(f"/api/v1/credentials/{credential.uuid}/revocation", {"reason": "Again"},
-                    content_type="application/json", **auth(cast["officer"]))
+    r = client.post(
+        f"/api/v1/credentials/{credential.uuid}/revocation",
+        {"reason": "Again"},
+        content_type="application/json",
+        **auth(cast["officer"]),
+    )
     assert r.status_code in (400, 409) and "already revoked" in r.json()["error"]["message"]
-    r = client.post(f"/api/v1/credentials/{credential.uuid}/revocation", {}, content_type="application/json",
-                    **auth(cast["officer"]))
+    r = client.post(
+        f"/api/v1/credentials/{credential.uuid}/revocation",
+        {},
+        content_type="application/json",
+        **auth(cast["officer"]),
+    )
     assert r.status_code == 400

@@ -7,7 +7,10 @@ from microcred.credentials.services.schemas import extension_schema_errors, ob_s
 from microcred.credentials.vocabulary import EXTENSION_SCHEMA_URL, OB_SCHEMA_URL
 
 SHAPES = {
-    "formal_with_grade": ({}, {"grade": "8.5", "learner_did": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}),
+    "formal_with_grade": (
+        {},
+        {"grade": "8.5", "learner_did": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"},
+    ),
     "non_formal": ({"kind": "non_formal"}, {}),
     "participation_badge": ({"kind": "non_formal", "credential_type": "participation_badge", "ects": None}, {}),
     "unicode_names": (
@@ -113,8 +116,12 @@ def test_every_annex1_element_is_in_the_credential(issue, make_version):
 def test_isced_alignment_when_the_record_names_a_field(issue, make_version):
     from microcred.reference.models import IscedField
 
-    IscedField.objects.create(code="0688", uri="http://data.europa.eu/snb/isced-f/0688", level="detailed",
-                              label="Inter-disciplinary programmes involving ICTs")
+    IscedField.objects.create(
+        code="0688",
+        uri="http://data.europa.eu/snb/isced-f/0688",
+        level="detailed",
+        label="Inter-disciplinary programmes involving ICTs",
+    )
     version = make_version()
     version.annex1 = {**version.annex1, "isced_fields": ["0688"]}
     version.save()

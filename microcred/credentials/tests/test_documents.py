@@ -18,7 +18,9 @@ def test_the_extension_context_is_registered_with_the_signing_core():
 
 
 def test_every_extension_term_is_in_our_vocabulary_and_in_the_schema():
-    terms = {k: v for k, v in extension_context()["@context"].items() if not k.startswith("@") and k not in ("id", "type")}
+    terms = {
+        k: v for k, v in extension_context()["@context"].items() if not k.startswith("@") and k not in ("id", "type")
+    }
     schema_terms = set(extension_schema()["$defs"]["MicroCredentialAchievement"]["properties"])
     assert set(terms) == schema_terms
     assert all(definition["@id"] == EXTENSION_VOCAB + term for term, definition in terms.items())

@@ -109,8 +109,11 @@ def non_formal(issue, make_version):
 @pytest.fixture
 def badge(issue, make_version):
     version = make_version(
-        kind="non_formal", credential_type="participation_badge", title="Summer school on circular cities",
-        supervised=True, identity=False,
+        kind="non_formal",
+        credential_type="participation_badge",
+        title="Summer school on circular cities",
+        supervised=True,
+        identity=False,
     )
     return issue(version=version)
 
@@ -204,8 +207,10 @@ def test_a_broken_export_has_violations(formal, offline, breakage, path):
     elif breakage == "no issue date":
         del document["issued"]
     elif breakage == "two grades":
-        claim["provenBy"]["grade"] = [claim["provenBy"]["grade"], {"id": "urn:x:g2", "type": "Note",
-                                                                   "noteLiteral": {"en": "B"}}]
+        claim["provenBy"]["grade"] = [
+            claim["provenBy"]["grade"],
+            {"id": "urn:x:g2", "type": "Note", "noteLiteral": {"en": "B"}},
+        ]
     elif breakage == "country without address":
         del document["issuer"]["location"]["address"]
         for body in claim["awardedBy"]["awardingBody"]:
@@ -228,8 +233,9 @@ def test_the_export_parses_offline_with_the_pinned_contexts_only(formal, offline
     strict = rdflib.Graph().parse(data=elm.elm_nquads(document), format="nt")
     assert isomorphic(by_pyld, strict)
     # rdflib's own JSON-LD parser, with the same pinned contexts given inline, agrees too.
-    inline = dict(document, **{"@context": [elm.elm_document_loader(url)["document"]["@context"]
-                                            for url in document["@context"]]})
+    inline = dict(
+        document, **{"@context": [elm.elm_document_loader(url)["document"]["@context"] for url in document["@context"]]}
+    )
     by_rdflib = rdflib.Graph().parse(data=json.dumps(inline), format="json-ld")
     assert isomorphic(by_pyld, plain_strings(by_rdflib))
     assert len(by_pyld) > 150
@@ -290,9 +296,7 @@ def test_formal_credential_carries_every_annex1_element(formal, offline):
     }
     assert outcomes == {
         "Analyse open energy data sets.": {"http://data.europa.eu/esco/skill/0a1b2c3d-0000-4000-8000-000000000001"},
-        "Présenter des résultats — clearly.": {
-            "http://data.europa.eu/esco/skill/0a1b2c3d-0000-4000-8000-000000000002"
-        },
+        "Présenter des résultats — clearly.": {"http://data.europa.eu/esco/skill/0a1b2c3d-0000-4000-8000-000000000002"},
     }
     skill = URIRef("http://data.europa.eu/esco/skill/0a1b2c3d-0000-4000-8000-000000000001")
     assert one(g, skill, SKOS.inScheme) == URIRef("http://data.europa.eu/esco/concept-scheme/skills")
@@ -311,7 +315,8 @@ def test_formal_credential_carries_every_annex1_element(formal, offline):
     assert one(g, parts.assessment, ELM.specifiedBy) == parts.assessment_specification
     # (10) form of participation and learning setting
     assert set(g.objects(spec, ELM.mode)) == {
-        URIRef(SNB + "learning-assessment/920fbb3cbe"), URIRef(SNB + "learning-assessment/e92d221e4d"),
+        URIRef(SNB + "learning-assessment/920fbb3cbe"),
+        URIRef(SNB + "learning-assessment/e92d221e4d"),
     }
     assert one(g, spec, ELM.learningSetting) == URIRef(SNB + "learning-setting/6fd4685715")
     # (11) quality assurance

@@ -30,8 +30,9 @@ def node_verifier():
         npm = shutil.which("npm")
         if npm is None:
             pytest.skip("`npm` is not installed, so tests/interop/node_modules cannot be created.")
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=INTEROP, check=True, timeout=600,
-                       capture_output=True)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=INTEROP, check=True, timeout=600, capture_output=True
+        )
     return INTEROP / "verify.mjs"
 
 
@@ -51,20 +52,28 @@ def _node_verify(script, tmp_path, document_or_bytes, name="credential.json"):
         path.write_bytes(document_or_bytes if isinstance(document_or_bytes, bytes) else document_or_bytes.encode())
     else:
         path.write_text(json.dumps(document_or_bytes, ensure_ascii=False), encoding="utf-8")
-    completed = subprocess.run([NODE, str(script), str(path), "--docs", str(docs_path)], cwd=INTEROP,
-                               capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [NODE, str(script), str(path), "--docs", str(docs_path)],
+        cwd=INTEROP,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = json.loads(completed.stdout.strip().splitlines()[-1]) if completed.stdout.strip() else {}
     return completed.returncode, output, completed.stderr
 
 
 def test_node_accepts_every_shape_we_issue(node_verifier, issue, make_version, tmp_path):
     shapes = {
-        "formal_with_grade_and_did": issue(grade="8.5", learner_did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"),
+        "formal_with_grade_and_did": issue(
+            grade="8.5", learner_did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+        ),
         "non_formal": issue(version=make_version(kind="non_formal")),
         "participation_badge": issue(version=make_version(kind="non_formal", credential_type="participation_badge")),
         "unicode": issue(
             version=make_version(title="Ökologie & Ἀρχιμήδης: 数据分析 😀", ects="2.5"),
-            learner_name="Zoë Ødegård-Łukasiewicz 李小龍 🎓", grade="Très bien — 😀",
+            learner_name="Zoë Ødegård-Łukasiewicz 李小龍 🎓",
+            grade="Très bien — 😀",
         ),
     }
     for shape, credential in shapes.items():

@@ -112,7 +112,9 @@ def test_an_issuer_without_keys_cannot_issue(db, make_version):
 
 def test_nothing_is_stored_when_the_signed_credential_does_not_verify(issue, make_version, monkeypatch):
     version = make_version()
-    monkeypatch.setattr(issuance.vc, "verify", lambda doc, resolver: vc.VerificationResult(False, error=vc.InvalidProof()))
+    monkeypatch.setattr(
+        issuance.vc, "verify", lambda doc, resolver: vc.VerificationResult(False, error=vc.InvalidProof())
+    )
     with pytest.raises(IssuanceFailed, match="did not verify"):
         issue(version=version)
     assert IssuedCredential.objects.count() == 0
@@ -135,7 +137,12 @@ def test_a_credential_that_does_not_conform_to_its_schema_is_not_issued(issue):
     from microcred.credentials.exceptions import IssuanceFailed
     from microcred.credentials.models import IssuedCredential
 
-    with mock.patch("microcred.credentials.services.issuance.extension_schema_errors",
-                    return_value=["achievement: 'x' is not valid"]), pytest.raises(IssuanceFailed, match="JSON Schema"):
+    with (
+        mock.patch(
+            "microcred.credentials.services.issuance.extension_schema_errors",
+            return_value=["achievement: 'x' is not valid"],
+        ),
+        pytest.raises(IssuanceFailed, match="JSON Schema"),
+    ):
         issue()
     assert not IssuedCredential.objects.exists()

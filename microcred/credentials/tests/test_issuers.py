@@ -30,8 +30,14 @@ def test_create_issuer_keys_is_idempotent_and_audited(issuers):
 def test_create_issuer_keys_command_adds_only_missing_issuers(issuers, make_user, capsys):
     from microcred.reference.models import Institution
 
-    Institution.objects.create(slug="elte", short_name="ELTE", name="Eötvös Loránd University", country="Hungary",
-                               country_code="HU", domain="elte.hu")
+    Institution.objects.create(
+        slug="elte",
+        short_name="ELTE",
+        name="Eötvös Loránd University",
+        country="Hungary",
+        country_code="HU",
+        domain="elte.hu",
+    )
     call_command("create_issuer_keys")
     out = capsys.readouterr().out
     assert "elte" in out and "created" in out
@@ -51,7 +57,9 @@ def test_did_document_is_served(client, issuers):
     assert doc["@context"] == ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
     [method] = doc["verificationMethod"]
     assert method == {
-        "id": f"{ub.did}#key-1", "type": "Multikey", "controller": ub.did,
+        "id": f"{ub.did}#key-1",
+        "type": "Multikey",
+        "controller": ub.did,
         "publicKeyMultibase": ub.keys.get().public_key_multibase,
     }
     assert method["publicKeyMultibase"].startswith("z6Mk")

@@ -85,7 +85,9 @@ def test_a_reason_is_required(issue, ub_officer):
     assert credential.revoked_at is None
 
 
-def test_only_the_issuers_credential_officers_may_revoke(issue, make_version, make_user, institution, other_institution):
+def test_only_the_issuers_credential_officers_may_revoke(
+    issue, make_version, make_user, institution, other_institution
+):
     ub_credential = issue()
     alliance_credential = issue(version=make_version(kind="non_formal"))
     uu_officer = make_user((Role.CREDENTIAL_OFFICER, other_institution))

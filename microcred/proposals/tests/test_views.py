@@ -228,8 +228,9 @@ def test_an_unknown_kind_is_refused_and_nothing_is_created(client, people, insti
     from microcred.proposals.models import Proposal
 
     client.force_login(people["proposer"])
-    response = client.post(reverse("proposals:create"), {"institution": institution.pk, "kind": "nonsense"},
-                           follow=True)
+    response = client.post(
+        reverse("proposals:create"), {"institution": institution.pk, "kind": "nonsense"}, follow=True
+    )
     assert "Choose the kind" in response.content.decode()
     assert not Proposal.objects.exists()
 

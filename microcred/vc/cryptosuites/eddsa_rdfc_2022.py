@@ -35,9 +35,7 @@ class HashData:
         return self.proof_config_hash + self.document_hash
 
 
-def hash_data(
-    unsecured_document: dict, proof_config: dict, registry: ContextRegistry = DEFAULT_REGISTRY
-) -> HashData:
+def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> HashData:
     """Canonicalize and hash the document (without ``proof``) and the proof configuration."""
     config = {k: v for k, v in proof_config.items() if k != "proofValue"}
     config["@context"] = unsecured_document["@context"]

@@ -69,15 +69,11 @@ def test_w3c_vector_sign_reproduces_signed_document():
     )
     assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
     assert signed["proof"][0] == proof
-    assert {k: v for k, v in signed.items() if k != "proof"} == {
-        k: v for k, v in expected.items() if k != "proof"
-    }
+    assert {k: v for k, v in signed.items() if k != "proof"} == {k: v for k, v in expected.items() if k != "proof"}
 
 
 def test_w3c_signed_vector_verifies():
-    result = vc.verify(
-        read_json(W3C + "eddsa-rdfc-2022_signedDataInt.json"), _w3c_resolver, registry=w3c_registry()
-    )
+    result = vc.verify(read_json(W3C + "eddsa-rdfc-2022_signedDataInt.json"), _w3c_resolver, registry=w3c_registry())
     assert result.verified, result.error
     assert result.verification_method.startswith("did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#")
 
@@ -101,13 +97,9 @@ def test_ob_vector_intermediate_values_byte_for_byte():
 def test_ob_vector_sign_reproduces_signed_document():
     kp = ob_keypair()
     expected = read_json("1edtech-ob3/obv3p0-signed.json")
-    signed = vc.sign(
-        ob_unsigned(), _ob_key(), kp["verificationMethod"], created=kp["proofOptions"]["created"]
-    )
+    signed = vc.sign(ob_unsigned(), _ob_key(), kp["verificationMethod"], created=kp["proofOptions"]["created"])
     assert signed["proof"] == [expected["proof"]]
-    assert {k: v for k, v in signed.items() if k != "proof"} == {
-        k: v for k, v in expected.items() if k != "proof"
-    }
+    assert {k: v for k, v in signed.items() if k != "proof"} == {k: v for k, v in expected.items() if k != "proof"}
     assert vc.public_key_to_multibase(_ob_key()) == kp["publicKeyMultibase"]
 
 

@@ -85,8 +85,7 @@ def test_did_web_ids():
     assert vc.did_web("mc.example.edu") == "did:web:mc.example.edu"
     assert vc.did_web_document_url("did:web:mc.example.edu") == "https://mc.example.edu/.well-known/did.json"
     assert (
-        vc.did_web_document_url("did:web:localhost%3A8000:issuers:ub")
-        == "https://localhost:8000/issuers/ub/did.json"
+        vc.did_web_document_url("did:web:localhost%3A8000:issuers:ub") == "https://localhost:8000/issuers/ub/did.json"
     )
     with pytest.raises(ValueError):
         vc.did_web("bad host/")
@@ -178,9 +177,7 @@ def test_status_list_credential_signs_and_verifies():
     did = vc.did_key(key)
     lst = vc.BitstringStatusList()
     lst.set(94_567)
-    cred = vc.status_list_credential(
-        "https://mc.example.edu/status/1", did, lst, valid_from="2025-06-01T00:00:00Z"
-    )
+    cred = vc.status_list_credential("https://mc.example.edu/status/1", did, lst, valid_from="2025-06-01T00:00:00Z")
     assert cred["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert cred["credentialSubject"]["type"] == "BitstringStatusList"
     signed = vc.sign(cred, key, vc.did_key_verification_method_id(key))
@@ -259,10 +256,7 @@ def test_png_jws_round_trip():
     assert vc.unbake_png(vc.bake_png(_tiny_png(), jws)) == jws
 
 
-SVG = (
-    '<?xml version="1.0"?>\n'
-    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>'
-)
+SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>'
 
 
 def test_svg_bake_round_trip():
