@@ -369,7 +369,7 @@ def main() -> int:
         return 0 if ok else 1
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
+            server.terminate()  # the master stops its workers gracefully
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
