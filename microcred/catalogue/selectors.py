@@ -355,7 +355,7 @@ def _page_versions(ids: list[int], language: str) -> list[ListedVersion]:
     from django.db.models.fields.json import KT
 
     rows = (
-        _with_next_start(listed_versions().filter(pk__in=ids))
+        _with_next_start(listed_versions().filter(pk__in=ids).order_by())
         .annotate(
             _translated=FilteredRelation("translations", condition=Q(translations__language=language)),
             description=KT("annex1__description"),
