@@ -197,3 +197,15 @@ def test_concurrent_cancellations_promote_in_order(cast, offering, make_user):
         Enrolment.objects.filter(offering=offering, status=E.ENROLLED).values_list("learner__email", flat=True)
     )
     assert enrolled == {"waiting0@example.org", "waiting1@example.org"}
+
+
+def test_plain_text_emails_are_not_html_escaped(cast, institution, make_user, django_capture_on_commit_callbacks):
+    mc = make_micro_credential(institution=institution, proposer=cast["proposer"], title="Water & soil")
+    offering = make_offering(micro_credential=mc, creator=cast["proposer"], institution=institution)
+    learner = make_user(email="sean@example.org", full_name="Seán O'Brien")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol(user=learner, offering_id=offering.pk)
+    message = mail.outbox[-1]
+    assert message.subject == "You are enrolled: Water & soil"
+    assert "Dear Seán O'Brien," in message.body and "“Water & soil”" in message.body
+    assert "&amp;" not in message.body and "&#x27;" not in message.body
