@@ -25,6 +25,9 @@ install-dev: $(VENV)/.installed-dev translations
 translations: $(VENV)/.installed-base
 	$(PY) -m microcred.core.compile_translations
 
+# Links in e-mails, credentials and the API name the address the demo is served on (unless set).
+data run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+
 data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
