@@ -27,6 +27,13 @@ class OfferingInvalid(ValidationFailed):
         super().__init__(first, fields=errors)
 
 
+class OfferingEnded(DomainError):
+    """The offering has ended: what it was is part of the record and no longer changes."""
+
+    code = "offering_ended"
+    status = 409
+
+
 class EnrolmentRefused(DomainError):
     code = "enrolment_refused"
     status = 409

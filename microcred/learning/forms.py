@@ -54,9 +54,20 @@ class OfferingForm(forms.Form):
     )
     lms_code = forms.CharField(label=_("Course code in the LMS"), required=False, max_length=100)
 
-    def __init__(self, *args, institutions=None, **kwargs):
+    def __init__(self, *args, institutions=None, offering=None, **kwargs):
+        """A new offering for one of `institutions`, or (with `offering`) a change to an existing one, whose
+        delivering university stays."""
+        if offering is not None:
+            kwargs.setdefault(
+                "initial", {name: getattr(offering, name) for name in self.base_fields if name != "institution"}
+            )
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()
+        if offering is not None:
+            del self.fields["institution"]
+        else:
+            self.fields["institution"].queryset = (
+                institutions if institutions is not None else Institution.objects.none()
+            )
 
     def values(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "institution"}

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,6 +85,11 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version.title} ({self.starts_on:%Y-%m-%d})"
+
+    @property
+    def has_ended(self) -> bool:
+        """After its last day an offering is part of the record: it is no longer edited, nor its enrolments."""
+        return timezone.localdate() > self.ends_on
 
     @property
     def is_participation_badge(self) -> bool:

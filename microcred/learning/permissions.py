@@ -4,6 +4,9 @@
 - The offering's staff (proposers, assessors and institutional managers of the delivering university, the
   creator and the assigned assessors) see its enrolment list and results.
 - Only the offering's assigned assessors record results; only its creator assigns assessors.
+- An offering is edited by the people who may create offerings for its delivering university (its proposers and
+  assessors) and by its creator. Institutional managers and assessors assigned from other universities may not:
+  they do not create offerings either.
 - The queue of completions ready for a credential is for the issuing side: credential officers of the awarding
   university (or the alliance's central issuer for alliance-issued ones) and the alliance admin.
 """
@@ -86,6 +89,15 @@ def can_view_enrolments(user, offering: Offering) -> bool:
 
 def can_record_results(user, offering: Offering) -> bool:
     return is_assessor_of(user, offering)
+
+
+def can_edit_offering(user, offering: Offering) -> bool:
+    """The creator, and whoever may create offerings for the delivering university (DELIVERING_ROLES there)."""
+    if not _authenticated(user):
+        return False
+    if offering.created_by_id == user.pk:
+        return True
+    return any(has_role(user, role, institution_id=offering.institution_id) for role in DELIVERING_ROLES)
 
 
 def can_manage_assessors(user, offering: Offering) -> bool:

@@ -2,19 +2,22 @@
 
 Each public service checks who may act (permissions.py), writes in one transaction, records the change in
 the audit log, and sends its e-mails after the commit. Enrolment locks the offering row so that capacity holds
-under concurrency; a cancellation promotes the first wait-listed learner in the same transaction.
+under concurrency; a cancellation promotes the first wait-listed learner in the same
+transaction, and so does raising an offering's capacity.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from microcred.audit.services import record_audit_event
 from microcred.catalogue.models import MicroCredential
@@ -23,6 +26,7 @@ from microcred.learning.exceptions import (
     EnrolmentRefused,
     ImportHasErrors,
     NotAllowed,
+    OfferingEnded,
     OfferingInvalid,
     PreviewInvalid,
     ResultInvalid,
@@ -82,6 +86,74 @@ def create_offering(*, user, micro_credential_id: int, institution, data: dict) 
         changes={"micro_credential": micro_credential.slug, "version": version.number, "capacity": offering.capacity},
     )
     return offering
+
+
+@dataclass
+class OfferingUpdate:
+    offering: Offering
+    changes: dict[str, list] = field(default_factory=dict)  # field → [before, after], as written to the audit log
+    promoted: list[Enrolment] = field(default_factory=list)
+
+
+def _same(before, after) -> bool:
+    """Equal; date-times equal to the minute count as unchanged (the form edits them to the minute)."""
+    if isinstance(before, dt.datetime) and isinstance(after, dt.datetime):
+        return before.replace(second=0, microsecond=0) == after.replace(second=0, microsecond=0)
+    return before == after
+
+
+@transaction.atomic
+def update_offering(*, user, offering_id: int, data: dict) -> OfferingUpdate:
+    """Change an offering's dates, window, place, language, capacity, fee, format, codes (any of OFFERING_FIELDS).
+
+    The rules of creation apply to the result. An offering that has ended no longer changes. Capacity cannot go
+    below the learners enrolled; raising it gives the new places to the waiting list, first in line first. The
+    grade scale changes only while no result is recorded on it. Nothing changed: nothing is written.
+    """
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    if not permissions.can_edit_offering(user, offering):
+        raise NotAllowed(_("Only the offering's creator and the staff who create offerings at its university edit it."))
+    if offering.has_ended:
+        raise OfferingEnded(
+            _("This offering ended on %(date)s: it is part of the record and can no longer be edited.")
+            % {"date": offering.ends_on.isoformat()}
+        )
+    before = {k: getattr(offering, k) for k in OFFERING_FIELDS}
+    values = {**before, **{k: data.get(k) for k in OFFERING_FIELDS if k in data}}
+    problems = offering_problems(values)
+    enrolled = _enrolled_count(offering)
+    capacity = values.get("capacity")
+    lowered = capacity is not None and capacity < before["capacity"]
+    if "capacity" not in problems and lowered and capacity < enrolled:
+        problems["capacity"] = [
+            ngettext(
+                "%(n)d learner is enrolled, so the offering needs at least %(n)d place. "
+                "To offer fewer, cancel enrolments first.",
+                "%(n)d learners are enrolled, so the offering needs at least %(n)d places. "
+                "To offer fewer, cancel enrolments first.",
+                enrolled,
+            )
+            % {"n": enrolled}
+        ]
+    if not _same(before["grade_scale"], values["grade_scale"]) and Result.objects.filter(offering=offering).exists():
+        problems.setdefault("grade_scale", []).append(
+            _("Results are recorded on the scale %(scale)s: the grade scale can no longer change.")
+            % {"scale": before["grade_scale"]}
+        )
+    if problems:
+        raise OfferingInvalid(problems)
+    changed = [k for k in OFFERING_FIELDS if not _same(before[k], values[k])]
+    if not changed:
+        return OfferingUpdate(offering=offering)
+    for k in changed:
+        setattr(offering, k, values[k])
+    offering.save(update_fields=changed)
+    changes = {k: [_plain(before[k]), _plain(values[k])] for k in changed}
+    record_audit_event(
+        actor=user, action="offering.updated", target=offering, summary=", ".join(changed), changes=changes
+    )
+    promoted = _promote_waiting(offering, actor=user) if offering.capacity > before["capacity"] else []
+    return OfferingUpdate(offering=offering, changes=changes, promoted=promoted)
 
 
 @transaction.atomic
@@ -208,7 +280,7 @@ def cancel_enrolment(*, user, offering_id: int) -> tuple[Enrolment, list[Enrolme
         raise EnrolmentRefused(_("You have no enrolment in this offering to cancel."))
     if Result.objects.filter(offering=offering, learner=user).exists():
         raise EnrolmentRefused(_("Your result is recorded: the enrolment can no longer be cancelled."))
-    if timezone.localdate() > offering.ends_on:
+    if offering.has_ended:
         raise EnrolmentRefused(_("This offering has ended: the enrolment can no longer be cancelled."))
     was = enrolment.status
     enrolment.status = E.CANCELLED
@@ -257,7 +329,12 @@ def _upsert_result(*, actor, offering, enrolment, values: dict, source: str) -> 
 
 
 def _plain(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
+    """A value as JSON holds it (audit changes, previews): dates and date-times in ISO 8601, amounts as text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
 def _enrolled(offering, learner_id) -> Enrolment | None:

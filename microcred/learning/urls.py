@@ -10,6 +10,7 @@ urlpatterns = [
     path("offerings/", views.offering_list, name="offerings"),
     path("offerings/new/<int:micro_credential_id>/", views.offering_create, name="offering-create"),
     path("offerings/<int:pk>/", views.offering_detail, name="offering"),
+    path("offerings/<int:pk>/edit/", views.offering_edit, name="offering-edit"),
     path("offerings/<int:pk>/enrol/", views.offering_enrol, name="enrol"),
     path("offerings/<int:pk>/cancel/", views.offering_cancel, name="cancel"),
     path("offerings/<int:pk>/enrolments/", views.offering_enrolments, name="enrolments"),

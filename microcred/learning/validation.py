@@ -16,14 +16,18 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 
 
-def offering_problems(values: dict, micro_credential) -> dict[str, list[str]]:
-    """Every rule an offering breaks. `values` holds model-ready values (dates, datetimes, Decimal, int)."""
+def offering_problems(values: dict, micro_credential=None) -> dict[str, list[str]]:
+    """Every rule an offering breaks. `values` holds model-ready values (dates, datetimes, Decimal, int).
+
+    With `micro_credential`, also that it can be offered (a new offering); without, the rules of an existing
+    offering's own values (an edit: a retired micro-credential's running offerings still need correct dates).
+    """
     problems: dict[str, list[str]] = {}
 
     def add(field, message):
         problems.setdefault(field, []).append(message)
 
-    if micro_credential.status != "published":
+    if micro_credential is not None and micro_credential.status != "published":
         add("micro_credential", _("This micro-credential is retired: it cannot be offered any more."))
     starts, ends = values.get("starts_on"), values.get("ends_on")
     opens, closes = values.get("enrolment_opens"), values.get("enrolment_closes")

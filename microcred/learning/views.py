@@ -6,12 +6,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.core.exceptions import DomainError
 from microcred.learning import exports, imports, permissions, selectors, services
-from microcred.learning.exceptions import ImportHasErrors, OfferingInvalid, OfferingNotFound, ResultInvalid
+from microcred.learning.exceptions import (
+    ImportHasErrors,
+    OfferingInvalid,
+    OfferingNotFound,
+    ResultInvalid,
+)
 from microcred.learning.forms import AssessorForm, EnrolForm, ImportForm, OfferingForm, ResultForm
 from microcred.learning.grading import parse_scale
 from microcred.learning.models import Enrolment
@@ -65,9 +71,7 @@ def offering_create(request, micro_credential_id):
                 data=form.values(),
             )
         except OfferingInvalid as exc:
-            for field, problems in exc.errors.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            _add_offering_errors(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -76,6 +80,56 @@ def offering_create(request, micro_credential_id):
     if request.method == "POST" and form.errors:
         messages.error(request, _("Some fields are not valid; nothing was saved. See the messages next to them."))
     return render(request, "learning/offering_form.html", {"form": form, "version": version})
+
+
+def _add_offering_errors(form, exc: OfferingInvalid) -> None:
+    for field, problems in exc.errors.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _promoted_message(promoted) -> str:
+    return ngettext(
+        "%(n)d learner took a place from the waiting list and is told by e-mail: %(names)s.",
+        "%(n)d learners took places from the waiting list and are told by e-mail: %(names)s.",
+        len(promoted),
+    ) % {"n": len(promoted), "names": ", ".join(e.learner.full_name or e.learner.email for e in promoted)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offering_edit(request, pk):
+    offering = _offering(request.user, pk, staff=True)
+    if not permissions.can_edit_offering(request.user, offering):
+        raise Http404(_("Only the offering's creator and the staff who create offerings at its university edit it."))
+    if offering.has_ended:
+        messages.error(
+            request,
+            _("This offering ended on %(date)s: it is part of the record and can no longer be edited.")
+            % {"date": offering.ends_on.isoformat()},
+        )
+        return redirect("learning:enrolments", pk=offering.pk)
+    form = OfferingForm(request.POST or None, offering=offering)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.update_offering(user=request.user, offering_id=offering.pk, data=form.values())
+        except OfferingInvalid as exc:
+            _add_offering_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if update.changes:
+                messages.success(request, _("The offering is saved."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            if update.promoted:
+                messages.success(request, _promoted_message(update.promoted))
+            return redirect("learning:enrolments", pk=offering.pk)
+    if request.method == "POST" and form.errors:
+        messages.error(request, _("Some fields are not valid; nothing was saved. See the messages next to them."))
+    return render(
+        request, "learning/offering_form.html", {"form": form, "version": offering.version, "offering": offering}
+    )
 
 
 def offering_detail(request, pk):
@@ -94,6 +148,7 @@ def offering_detail(request, pk):
             "not_yet_open": now < offering.enrolment_opens,
             "form": EnrolForm(),
             "is_staff": permissions.can_view_enrolments(request.user, offering),
+            "can_edit": permissions.can_edit_offering(request.user, offering) and not offering.has_ended,
         },
     )
 
@@ -155,6 +210,7 @@ def offering_enrolments(request, pk):
             "assessors": offering.assessor_links.select_related("user"),
             "can_manage_assessors": permissions.can_manage_assessors(request.user, offering),
             "can_record": permissions.can_record_results(request.user, offering),
+            "can_edit": permissions.can_edit_offering(request.user, offering) and not offering.has_ended,
             "assessor_form": AssessorForm(),
         },
     )
