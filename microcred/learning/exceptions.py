@@ -39,6 +39,23 @@ class EnrolmentRefused(DomainError):
     status = 409
 
 
+class EnrolmentNotFound(NotFound):
+    code = "enrolment_not_found"
+
+    def __init__(self):
+        super().__init__(_("There is no such enrolment in this offering."))
+
+
+class CancellationInvalid(ValidationFailed):
+    """Field-level problems with a cancellation by staff; `details["fields"]` maps each field to its message."""
+
+    code = "cancellation_invalid"
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(" ".join(errors.values()), fields=errors)
+
+
 class ResultInvalid(ValidationFailed):
     """Field-level problems with a result; `details["fields"]` maps each column to its message."""
 

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import translation
 
 
-def _send(enrolment, template: str) -> None:
+def _send(enrolment, template: str, **extra) -> None:
     learner = enrolment.learner
     if not learner.email or learner.erased_at is not None:
         return
     context = {
+        **extra,
         "enrolment": enrolment,
         "offering": enrolment.offering,
         "learner": learner,
@@ -38,3 +39,8 @@ def enrolment_confirmed(enrolment_pk: int) -> None:
 
 def promoted(enrolment_pk: int) -> None:
     _send(_enrolment(enrolment_pk), "promoted")
+
+
+def cancelled_by_staff(enrolment_pk: int, reason: str) -> None:
+    """The learner's enrolment was cancelled by the offering's staff: say so, with the reason they gave."""
+    _send(_enrolment(enrolment_pk), "cancelled_by_staff", reason=reason)

@@ -7,6 +7,9 @@
 - An offering is edited by the people who may create offerings for its delivering university (its proposers and
   assessors) and by its creator. Institutional managers and assessors assigned from other universities may not:
   they do not create offerings either.
+- Enrolments are cancelled on a learner's behalf by the offering's creator and the delivering university's
+  proposers and institutional managers: the people who run the offering's administration. Assessors do not (they
+  record results, including "did not participate"); nor does the alliance admin, who only looks.
 - The queue of completions ready for a credential is for the issuing side: credential officers of the awarding
   university (or the alliance's central issuer for alliance-issued ones) and the alliance admin.
 """
@@ -22,6 +25,7 @@ from microcred.learning.models import Offering
 
 DELIVERING_ROLES = (Role.PROPOSER, Role.ASSESSOR)
 OFFERING_STAFF_ROLES = (Role.PROPOSER, Role.ASSESSOR, Role.INSTITUTIONAL_MANAGER)
+ENROLMENT_MANAGER_ROLES = (Role.PROPOSER, Role.INSTITUTIONAL_MANAGER)
 
 
 def _authenticated(user) -> bool:
@@ -98,6 +102,16 @@ def can_edit_offering(user, offering: Offering) -> bool:
     if offering.created_by_id == user.pk:
         return True
     return any(has_role(user, role, institution_id=offering.institution_id) for role in DELIVERING_ROLES)
+
+
+def can_manage_enrolments(user, offering: Offering) -> bool:
+    """Cancel a learner's enrolment on their behalf: the creator, the delivering university's proposers and
+    institutional managers (ENROLMENT_MANAGER_ROLES there)."""
+    if not _authenticated(user):
+        return False
+    if offering.created_by_id == user.pk:
+        return True
+    return any(has_role(user, role, institution_id=offering.institution_id) for role in ENROLMENT_MANAGER_ROLES)
 
 
 def can_manage_assessors(user, offering: Offering) -> bool:

@@ -2,7 +2,7 @@
 
 Each public service checks who may act (permissions.py), writes in one transaction, records the change in
 the audit log, and sends its e-mails after the commit. Enrolment locks the offering row so that capacity holds
-under concurrency; a cancellation promotes the first wait-listed learner in the same
+under concurrency; a cancellation (by the learner or by staff) promotes the first wait-listed learner in the same
 transaction, and so does raising an offering's capacity.
 """
 
@@ -23,6 +23,8 @@ from microcred.audit.services import record_audit_event
 from microcred.catalogue.models import MicroCredential
 from microcred.learning import imports, notifications, permissions
 from microcred.learning.exceptions import (
+    CancellationInvalid,
+    EnrolmentNotFound,
     EnrolmentRefused,
     ImportHasErrors,
     NotAllowed,
@@ -52,6 +54,7 @@ OFFERING_FIELDS = [
 ]
 RESULT_FIELDS = ["participated", "outcome", "grade", "evidence_url", "assessed_on"]
 PREVIEW_MAX_AGE = dt.timedelta(hours=6)
+CANCELLATION_REASON_MAX_LENGTH = 500
 
 
 # --- offerings --------------------------------------------------------------------------------------------
@@ -290,6 +293,70 @@ def cancel_enrolment(*, user, offering_id: int) -> tuple[Enrolment, list[Enrolme
         actor=user, action="enrolment.cancelled", target=enrolment, changes={"status": [was, E.CANCELLED]}
     )
     promoted = _promote_waiting(offering, actor=None) if was == E.ENROLLED else []
+    return enrolment, promoted
+
+
+@transaction.atomic
+def cancel_enrolment_by_staff(
+    *, user, offering_id: int, enrolment_id: int, reason: str
+) -> tuple[Enrolment, list[Enrolment]]:
+    """Staff cancel a learner's enrolment (or place on the waiting list), giving the reason, which the learner is
+    told by e-mail. The first wait-listed learner takes a freed place. Returns (cancelled, promoted).
+
+    Refused once a result is recorded or the offering has ended (a learner who did not take part gets the result
+    "did not participate" instead). Cancelling an enrolment that is already cancelled changes nothing.
+    """
+    offering = permissions.access_offering(user, offering_id, lock=True)
+    if not permissions.can_manage_enrolments(user, offering):
+        raise NotAllowed(
+            _(
+                "Only the offering's creator and its university's proposers and institutional managers "
+                "cancel enrolments."
+            )
+        )
+    try:
+        enrolment = Enrolment.objects.select_related("learner").filter(offering=offering, pk=enrolment_id).first()
+    except (ValueError, TypeError):
+        enrolment = None
+    if enrolment is None:
+        raise EnrolmentNotFound()
+    name = enrolment.learner.full_name or enrolment.learner.email
+    if enrolment.status == E.CANCELLED:
+        raise EnrolmentRefused(_("The enrolment of %(name)s is already cancelled; nothing changed.") % {"name": name})
+    if Result.objects.filter(offering=offering, learner_id=enrolment.learner_id).exists():
+        raise EnrolmentRefused(
+            _("A result is recorded for %(name)s: the enrolment can no longer be cancelled.") % {"name": name}
+        )
+    if offering.has_ended:
+        raise EnrolmentRefused(
+            _(
+                "This offering has ended: its enrolments can no longer be cancelled. For a learner who did not "
+                "take part, record the result “did not participate”."
+            )
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise CancellationInvalid({"reason": _("Give the reason for the cancellation: the learner is told it.")})
+    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
+        raise CancellationInvalid(
+            {
+                "reason": _("Write the reason in at most %(max)d characters (it has %(n)d).")
+                % {"max": CANCELLATION_REASON_MAX_LENGTH, "n": len(reason)}
+            }
+        )
+    was = enrolment.status
+    enrolment.status = E.CANCELLED
+    enrolment.cancelled_at = timezone.now()
+    enrolment.save(update_fields=["status", "cancelled_at"])
+    record_audit_event(
+        actor=user,
+        action="enrolment.cancelled_by_staff",
+        target=enrolment,
+        summary=reason,
+        changes={"status": [was, E.CANCELLED], "offering": offering.pk, "reason": reason},
+    )
+    transaction.on_commit(lambda: notifications.cancelled_by_staff(enrolment.pk, reason))
+    promoted = _promote_waiting(offering, actor=user) if was == E.ENROLLED else []
     return enrolment, promoted
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("offerings/<int:pk>/enrol/", views.offering_enrol, name="enrol"),
     path("offerings/<int:pk>/cancel/", views.offering_cancel, name="cancel"),
     path("offerings/<int:pk>/enrolments/", views.offering_enrolments, name="enrolments"),
+    path("offerings/<int:pk>/enrolments/<int:enrolment_id>/cancel/", views.enrolment_cancel, name="enrolment-cancel"),
     path("offerings/<int:pk>/enrolments.csv", views.offering_enrolments_csv, name="enrolments-csv"),
     path("offerings/<int:pk>/assessors/", views.assessor_add, name="assessor-add"),
     path("offerings/<int:pk>/assessors/<int:user_id>/remove/", views.assessor_remove, name="assessor-remove"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from microcred.core.exceptions import DomainError
 from microcred.learning import exports, imports, permissions, selectors, services
 from microcred.learning.exceptions import (
+    CancellationInvalid,
     ImportHasErrors,
     OfferingInvalid,
     OfferingNotFound,
@@ -196,7 +197,11 @@ def offering_cancel(request, pk):
 
 @login_required
 def offering_enrolments(request, pk):
-    offering = _offering(request.user, pk, staff=True)
+    return _enrolments_page(request, _offering(request.user, pk, staff=True))
+
+
+def _enrolments_page(request, offering, *, cancel_error=None):
+    user = request.user
     enrolments = selectors.offering_enrolments(offering)
     return render(
         request,
@@ -208,12 +213,40 @@ def offering_enrolments(request, pk):
             "waiting": sum(1 for e in enrolments if e.status == Enrolment.Status.WAITLISTED),
             "ready": len(selectors.ready_for_credential(offering=offering)),
             "assessors": offering.assessor_links.select_related("user"),
-            "can_manage_assessors": permissions.can_manage_assessors(request.user, offering),
-            "can_record": permissions.can_record_results(request.user, offering),
-            "can_edit": permissions.can_edit_offering(request.user, offering) and not offering.has_ended,
+            "can_manage_assessors": permissions.can_manage_assessors(user, offering),
+            "can_record": permissions.can_record_results(user, offering),
+            "can_edit": permissions.can_edit_offering(user, offering) and not offering.has_ended,
+            "can_cancel": permissions.can_manage_enrolments(user, offering) and not offering.has_ended,
+            "cancel_error": cancel_error,
             "assessor_form": AssessorForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def enrolment_cancel(request, pk, enrolment_id):
+    """Staff cancel one learner's enrolment, with a reason; a missing reason is shown next to that row."""
+    offering = _offering(request.user, pk, staff=True)
+    reason = request.POST.get("reason", "")
+    try:
+        enrolment, promoted = services.cancel_enrolment_by_staff(
+            user=request.user, offering_id=offering.pk, enrolment_id=enrolment_id, reason=reason
+        )
+    except CancellationInvalid as exc:
+        error = {"enrolment_id": enrolment_id, "message": exc.errors["reason"], "reason": reason}
+        return _enrolments_page(request, offering, cancel_error=error)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The enrolment of %(name)s is cancelled; they are told why by e-mail.")
+            % {"name": enrolment.learner.full_name or enrolment.learner.email},
+        )
+        if promoted:
+            messages.success(request, _promoted_message(promoted))
+    return redirect("learning:enrolments", pk=offering.pk)
 
 
 @login_required

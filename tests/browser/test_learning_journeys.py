@@ -121,3 +121,45 @@ def test_wait_listed_promoted_assessed(page, offering, live_server):
     row = page.get_by_role("row", name=re.compile("Life-cycle thinking"))
     assert "Passed" in row.inner_text() and "8" in row.inner_text()
     assert "a credential will be issued to you" in row.inner_text()
+
+
+def test_staff_cancel_an_enrolment_and_edit_the_offering(page, offering, make_user, live_server):
+    # Tomás holds the only place; Katrin waits. He never shows up: Laia, who created the offering, cancels his
+    # enrolment with a reason; Katrin gets the place. Then Laia adds places and moves the offering on-site.
+    katrin = make_user(Role.LEARNER, email="katrin@example.org", full_name="Katrin Weber")
+    services.enrol(user=katrin, offering_id=offering.pk, prerequisites_acknowledged=True)
+    mail.outbox.clear()
+    log_in(page, "laia@ub.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Offerings").click()
+    page.check()
+    page.get_by_role("link", name="Life-cycle thinking for circular products").first.click()
+    page.check()
+    page.get_by_text("Cancel the enrolment Tomás García").click()
+    page.get_by_role("button", name="Cancel this enrolment Tomás García").click()
+    page.check()
+    assert "Give the reason for the cancellation" in page.get_by_role("alert").inner_text()
+    assert Enrolment.objects.get(learner__email="tomas@example.org").status == "enrolled"
+    page.get_by_label("Reason (Tomás García)").fill("Did not come to the first two sessions and did not answer.")
+    page.get_by_role("button", name="Cancel this enrolment Tomás García").click()
+    page.check()
+    assert "The enrolment of Tomás García is cancelled; they are told why by e-mail." in page.content()
+    assert "took a place from the waiting list and is told by e-mail: Katrin Weber." in page.content()
+    assert Enrolment.objects.get(learner__email="katrin@example.org").status == "enrolled"
+    told = {m.to[0]: m for m in mail.outbox}
+    assert "Did not come to the first two sessions" in told["tomas@example.org"].body
+    assert "A place is yours" in told["katrin@example.org"].subject
+
+    page.get_by_role("link", name="Edit the offering").click()
+    page.check()
+    page.get_by_label("Places").fill("0")
+    page.get_by_role("button", name="Save the changes").click()
+    page.check()
+    assert "An offering needs at least one place." in page.get_by_role("alert").inner_text()
+    page.get_by_label("Places").fill("3")
+    page.get_by_label("Online, on-site or blended").select_option("on_site")
+    page.get_by_label("Place", exact=True).fill("Barcelona, Campus Diagonal")
+    page.get_by_role("button", name="Save the changes").click()
+    page.check()
+    assert "The offering is saved." in page.content()
+    offering.refresh_from_db()
+    assert (offering.capacity, offering.mode, offering.location) == (3, "on_site", "Barcelona, Campus Diagonal")
