@@ -10,6 +10,8 @@
 - Enrolments are cancelled on a learner's behalf by the offering's creator and the delivering university's
   proposers and institutional managers: the people who run the offering's administration. Assessors do not (they
   record results, including "did not participate"); nor does the alliance admin, who only looks.
+- Results, and the history of result imports, are seen by everyone who sees the enrolment list (it shows the
+  results): the offering's staff and the alliance admin.
 - The queue of completions ready for a credential is for the issuing side: credential officers of the awarding
   university (or the alliance's central issuer for alliance-issued ones) and the alliance admin.
 """
@@ -93,6 +95,11 @@ def can_view_enrolments(user, offering: Offering) -> bool:
 
 def can_record_results(user, offering: Offering) -> bool:
     return is_assessor_of(user, offering)
+
+
+def can_view_results(user, offering: Offering) -> bool:
+    """Results and the history of their imports: the same people as the enrolment list, which shows them."""
+    return can_view_enrolments(user, offering)
 
 
 def can_edit_offering(user, offering: Offering) -> bool:

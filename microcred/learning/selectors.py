@@ -1,14 +1,15 @@
-"""Reads: a learner's enrolments, an offering's lists, completions ready for a credential."""
+"""Reads: a learner's enrolments, an offering's lists and import history, completions ready for a credential."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
 
 from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import ValidationFailed
 from microcred.learning import permissions
-from microcred.learning.models import Enrolment, Offering, Result
+from microcred.learning.exceptions import NotAllowed
+from microcred.learning.models import Enrolment, Offering, Result, ResultImport
 
 ENROLLED = Enrolment.Status.ENROLLED
 WAITLISTED = Enrolment.Status.WAITLISTED
@@ -91,6 +92,40 @@ def offering_enrolments(offering, *, include_cancelled: bool = True) -> list[Enr
         else:
             e.position = None
     return enrolments
+
+
+class JSONArrayLength(Func):
+    """The length of a JSON array column, counted by the database (the rows themselves are not read)."""
+
+    function = "JSON_ARRAY_LENGTH"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra_context)
+
+
+def result_import_history(user, offering) -> list[ResultImport]:
+    """The offering's committed result imports, newest first, for the people who may see its results.
+
+    Each carries `.row_count` (rows applied), `changed_count` (results that changed), `uploaded_by`, and
+    `.repeat`: True when a file with the same content (SHA-256) had already been imported into this offering.
+    Previews that were never committed are not imports and are left out.
+    """
+    if not permissions.can_view_results(user, offering):
+        raise NotAllowed()
+    records = list(
+        ResultImport.objects.filter(offering=offering, committed_at__isnull=False)
+        .select_related("uploaded_by")
+        .defer("rows", "errors")
+        .annotate(row_count=JSONArrayLength("rows"))
+        .order_by("committed_at", "pk")
+    )
+    seen = set()
+    for record in records:
+        record.repeat = record.sha256 in seen
+        seen.add(record.sha256)
+    records.reverse()
+    return records
 
 
 def offerings_for_staff(user):

@@ -218,6 +218,9 @@ def _enrolments_page(request, offering, *, cancel_error=None):
             "can_edit": permissions.can_edit_offering(user, offering) and not offering.has_ended,
             "can_cancel": permissions.can_manage_enrolments(user, offering) and not offering.has_ended,
             "cancel_error": cancel_error,
+            "import_history": (
+                selectors.result_import_history(user, offering) if permissions.can_view_results(user, offering) else []
+            ),
             "assessor_form": AssessorForm(),
         },
     )
@@ -399,7 +402,13 @@ def _import_upload(request, pk):
         form.errors["file"] = form.error_class(
             [_("The file is larger than 5 MB, the limit. Export only this offering's results.")]
         )
-        return render(request, "learning/import.html", {"offering": offering, "form": form}, status=413)
+        history = selectors.result_import_history(request.user, offering)
+        return render(
+            request,
+            "learning/import.html",
+            {"offering": offering, "form": form, "import_history": history},
+            status=413,
+        )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -417,6 +426,7 @@ def _import_upload(request, pk):
             "form": form if preview is None else ImportForm(),
             "preview": preview,
             "columns": imports.COLUMNS,
+            "import_history": selectors.result_import_history(request.user, offering),
         },
     )
 
