@@ -124,3 +124,12 @@ def test_password_reset_flow(client, make_user):
 def test_login_is_case_insensitive_on_email(client, make_user):
     make_user(email="mixed@example.org", password="a-long-test-password")
     assert client.login(username="MIXED@example.org", password="a-long-test-password")
+
+
+@pytest.mark.django_db
+def test_the_verification_mail_is_plain_text_not_html_escaped(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register"), {**GOOD, "full_name": "Seán O'Brien & Co"})
+    body = mail.outbox[-1].body
+    assert "Seán O'Brien & Co" in body
+    assert "&#x27;" not in body and "&amp;" not in body
