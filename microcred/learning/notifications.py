@@ -44,3 +44,16 @@ def promoted(enrolment_pk: int) -> None:
 def cancelled_by_staff(enrolment_pk: int, reason: str) -> None:
     """The learner's enrolment was cancelled by the offering's staff: say so, with the reason they gave."""
     _send(_enrolment(enrolment_pk), "cancelled_by_staff", reason=reason)
+
+
+def offering_changed(enrolment_pk: int, fields: list[str]) -> None:
+    """The offering's dates, place, language or fee changed: tell an enrolled or wait-listed learner the new ones."""
+    enrolment = _enrolment(enrolment_pk)
+    if not enrolment.is_active:
+        return
+    from microcred.proposals.choices import Language
+
+    language = enrolment.offering.language
+    _send(
+        enrolment, "offering_changed", changed=set(fields), language_name=dict(Language.choices).get(language, language)
+    )

@@ -52,6 +52,8 @@ OFFERING_FIELDS = [
     "grade_scale",
     "lms_code",
 ]
+# Changes the enrolled and wait-listed learners are told of by e-mail.
+LEARNER_FACING_FIELDS = ["starts_on", "ends_on", "mode", "location", "language", "fee"]
 RESULT_FIELDS = ["participated", "outcome", "grade", "evidence_url", "assessed_on"]
 PREVIEW_MAX_AGE = dt.timedelta(hours=6)
 CANCELLATION_REASON_MAX_LENGTH = 500
@@ -156,7 +158,20 @@ def update_offering(*, user, offering_id: int, data: dict) -> OfferingUpdate:
         actor=user, action="offering.updated", target=offering, summary=", ".join(changed), changes=changes
     )
     promoted = _promote_waiting(offering, actor=user) if offering.capacity > before["capacity"] else []
+    _tell_learners_of_changes(offering, [k for k in LEARNER_FACING_FIELDS if k in changed], promoted)
     return OfferingUpdate(offering=offering, changes=changes, promoted=promoted)
+
+
+def _tell_learners_of_changes(offering, fields: list[str], promoted: list[Enrolment]) -> None:
+    """After commit, one e-mail task per enrolled or wait-listed learner (the promoted get their own e-mail)."""
+    if not fields:
+        return
+    from microcred.learning import tasks
+
+    skip = {e.pk for e in promoted}
+    for pk in Enrolment.objects.filter(offering=offering, status__in=Enrolment.ACTIVE).values_list("pk", flat=True):
+        if pk not in skip:
+            transaction.on_commit(lambda pk=pk: tasks.send_offering_changed_email.delay(pk, fields))
 
 
 @transaction.atomic

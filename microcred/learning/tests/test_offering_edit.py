@@ -376,3 +376,54 @@ def test_edit_links_are_shown_to_those_who_may_edit(client, cast, offering):
     client.force_login(cast["manager"])
     assert edit_url not in client.get(reverse("learning:enrolments", args=[offering.pk])).content.decode()
     assert edit_url not in client.get(reverse("learning:offering", args=[offering.pk])).content.decode()
+
+
+# --- learners are told ------------------------------------------------------------------------------------
+
+
+def test_learners_are_told_of_new_dates_place_and_fee(cast, offering, make_user, django_capture_on_commit_callbacks):
+    offering.capacity = 1
+    offering.save()
+    gone = make_user(Role.LEARNER, email="gone@example.org")
+    enrol(offering, cast["learner"], cast["learner2"], gone)
+    services.cancel_enrolment(user=gone, offering_id=offering.pk)
+    mail.outbox.clear()
+    new_start = offering.starts_on + dt.timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(
+            offering,
+            cast["proposer"],
+            starts_on=new_start,
+            ends_on=offering.ends_on + dt.timedelta(days=7),
+            mode="on_site",
+            location="Room 4, O'Neill building",
+            fee=Decimal("150"),
+        )
+    # The enrolled and the wait-listed learner, not the one who cancelled.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([cast["learner"].email, cast["learner2"].email])
+    body = mail.outbox[0].body
+    assert new_start.isoformat() in body
+    assert "Room 4, O'Neill building" in body  # plain text, not HTML-escaped
+    assert "150" in body and "EUR" in body
+    assert mail.outbox[0].subject.startswith("Changed:")
+
+
+def test_changes_learners_need_not_know_send_nothing(cast, offering, django_capture_on_commit_callbacks):
+    enrol(offering, cast["learner"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(offering, cast["proposer"], lms_code="MOODLE-42", capacity=offering.capacity + 5)
+    assert mail.outbox == []
+
+
+def test_a_promoted_learner_gets_one_e_mail_not_two(cast, offering, django_capture_on_commit_callbacks):
+    offering.capacity = 1
+    offering.save()
+    enrol(offering, cast["learner"], cast["learner2"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(offering, cast["proposer"], capacity=2, location="Aula Magna")
+    by_person = {m.to[0]: m.subject for m in mail.outbox}
+    assert len(mail.outbox) == 2
+    assert "A place is yours" in by_person[cast["learner2"].email]
+    assert by_person[cast["learner"].email].startswith("Changed:")
