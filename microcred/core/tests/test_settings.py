@@ -33,5 +33,19 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x7Gq2pV9zL4mN8bR1tY6wK3cF5hJ0dS2aQ9eU7iO4pZ1xC8vB6nM3",
         ALLOWED_HOSTS="microcred.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/9",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_of_a_per_process_cache():
+    result = _run(
+        "check",
+        "--deploy",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x7Gq2pV9zL4mN8bR1tY6wK3cF5hJ0dS2aQ9eU7iO4pZ1xC8vB6nM3",
+        ALLOWED_HOSTS="microcred.example.org",
+        REDIS_URL="",
+    )
+    assert "core.W001" in result.stdout + result.stderr
+    assert "Set REDIS_URL" in result.stdout + result.stderr
