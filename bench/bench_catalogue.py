@@ -87,6 +87,7 @@ def build_data(seed: int) -> None:
     from decimal import Decimal
 
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -174,8 +175,9 @@ def build_data(seed: int) -> None:
     print(f"  {OFFERINGS} offerings created in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     User = get_user_model()
+    no_password = make_password(None)  # unusable: these learners never log in
     learners = User.objects.bulk_create(
-        [User(email=f"learner{n}@bench.example.org", password="!") for n in range(LEARNERS)], batch_size=5000
+        [User(email=f"learner{n}@bench.example.org", password=no_password) for n in range(LEARNERS)], batch_size=5000
     )
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < ENROLMENTS:
