@@ -1,7 +1,7 @@
 """One error body for the whole API: {"error": {"code": ..., "message": ..., "details": ...}}."""
 
 from django.http import JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -13,6 +13,20 @@ def error_body(code: str, message: str, details=None) -> dict:
     if details:
         body["error"]["details"] = details
     return body
+
+
+class ErrorDetailOut(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable and machine-readable.")
+    message = serializers.CharField(help_text="For people.")
+    details = serializers.DictField(
+        required=False, help_text="More about the error; for invalid fields, `fields`: field → messages."
+    )
+
+
+class ErrorOut(serializers.Serializer):
+    """The body of every error answer (for the OpenAPI document)."""
+
+    error = ErrorDetailOut()
 
 
 def api_exception_handler(exc, context):

@@ -1,16 +1,22 @@
-"""/api/v1/me/enrolments and /api/v1/offerings/…: enrolment for learners, lists and results for staff.
+"""/api/v1/me/enrolments and /api/v1/offerings/…: enrolment for learners; offering details, editing, lists,
+cancellations, results and the import history for staff.
 
 The same services and permission rules as the pages; errors in the API's one JSON error body.
 """
 
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from microcred.api.errors import ErrorOut
 from microcred.learning import permissions, selectors, services
-from microcred.learning.exceptions import NotAllowed
+from microcred.learning.exceptions import NotAllowed, OfferingEnded, OfferingInvalid
+from microcred.learning.models import Offering
+from microcred.proposals.choices import Language
 
 
 class EnrolmentOut(serializers.Serializer):
@@ -148,3 +154,126 @@ class OfferingResultsApi(APIView):
             user=request.user, offering_id=offering.pk, learner_id=learner or 0, data=values
         )
         return Response({"email": email, **_result(result), "changed": changed})
+
+
+# --- one offering: read and edit ---------------------------------------------------------------------------
+
+STAFF_ONLY = "Shown to the offering's staff and the alliance admin; null for everyone else."
+
+
+class OfferingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    micro_credential = serializers.CharField(source="micro_credential.slug", help_text="The micro-credential's slug.")
+    version = serializers.IntegerField(source="version.number", help_text="The approved version it delivers.")
+    institution = serializers.CharField(source="institution.slug", help_text="The delivering university's slug.")
+    format = serializers.ChoiceField(choices=Offering.Format.choices)
+    mode = serializers.ChoiceField(choices=Offering.Mode.choices)
+    location = serializers.CharField()
+    language = serializers.CharField(help_text="Language of instruction (ISO 639-1).")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    enrolment_opens = serializers.DateTimeField()
+    enrolment_closes = serializers.DateTimeField()
+    capacity = serializers.IntegerField()
+    fee = serializers.DecimalField(max_digits=8, decimal_places=2, help_text="EUR.")
+    fee_waivers = serializers.CharField()
+    lms_code = serializers.CharField(allow_null=True, help_text=STAFF_ONLY)
+    grade_scale = serializers.CharField(allow_null=True, help_text=STAFF_ONLY)
+
+
+SHOWN = frozenset(OfferingOut().fields)
+
+
+def _offering(offering, user) -> dict:
+    """The offering as the API shows it. Like the offering page, the course code and grade scale are for its staff."""
+    data = OfferingOut(offering).data
+    if not permissions.can_view_enrolments(user, offering):
+        data["lms_code"] = data["grade_scale"] = None
+    return data
+
+
+# PostgreSQL's integer column; a larger number would be a server error rather than a field error.
+MAX_CAPACITY = 2**31 - 1
+
+
+class OfferingChangeIn(serializers.Serializer):
+    """Any of the fields an offering's editors change; those left out stay as they are. Other fields are refused."""
+
+    format = serializers.ChoiceField(choices=Offering.Format.choices, required=False)
+    mode = serializers.ChoiceField(choices=Offering.Mode.choices, required=False)
+    location = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False)
+    enrolment_opens = serializers.DateTimeField(required=False)
+    enrolment_closes = serializers.DateTimeField(required=False)
+    capacity = serializers.IntegerField(max_value=MAX_CAPACITY, required=False)
+    fee = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
+    fee_waivers = serializers.CharField(allow_blank=True, required=False)
+    grade_scale = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    lms_code = serializers.CharField(max_length=100, allow_blank=True, required=False)
+
+    def to_internal_value(self, data):
+        """Refuse fields that cannot change (or do not exist) rather than ignore them: a typo would otherwise look
+        like a successful change."""
+        errors = {}
+        if isinstance(data, Mapping):
+            for name in data:
+                if name not in self.fields:
+                    errors[name] = ["This field cannot be changed." if name in SHOWN else "There is no such field."]
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({**errors, **exc.detail}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+
+class OfferingUpdateOut(OfferingOut):
+    changes = serializers.DictField(
+        child=serializers.ListField(), help_text="Each changed field: [before, after]. Empty when nothing changed."
+    )
+    promoted = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Enrolments moved from the waiting list into the new places."
+    )
+
+
+class OfferingApi(APIView):
+    """GET: the offering (public, like its page). PATCH: change some of its fields (its editors)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(operation_id="offerings_retrieve", responses={200: OfferingOut, 404: ErrorOut})
+    def get(self, request, pk: int):
+        return Response(_offering(permissions.access_offering(request.user, pk), request.user))
+
+    @extend_schema(
+        operation_id="offerings_partial_update",
+        request=OfferingChangeIn,
+        responses={200: OfferingUpdateOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    )
+    def patch(self, request, pk: int):
+        # Who may, and whether it still can change, before the input: a refusal is the answer whatever was sent.
+        offering = permissions.access_offering(request.user, pk)
+        if not permissions.can_edit_offering(request.user, offering):
+            raise NotAllowed(
+                "Only the offering's creator and the staff who create offerings at its university edit it."
+            )
+        if offering.has_ended:
+            raise OfferingEnded(
+                f"This offering ended on {offering.ends_on.isoformat()}: it is part of the record and can no longer "
+                "be edited."
+            )
+        data = OfferingChangeIn(data=request.data)
+        if not data.is_valid():
+            # The same error as the service's rules give (details.fields: field → messages), whichever check failed.
+            raise OfferingInvalid({name: [str(m) for m in messages] for name, messages in data.errors.items()})
+        update = services.update_offering(user=request.user, offering_id=offering.pk, data=data.validated_data)
+        return Response(
+            {
+                **_offering(update.offering, request.user),
+                "changes": update.changes,
+                "promoted": [e.pk for e in update.promoted],
+            }
+        )

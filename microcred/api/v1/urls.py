@@ -41,4 +41,5 @@ urlpatterns = [
     path("offerings/<int:pk>/enrolment", learning_api.EnrolmentApi.as_view(), name="offering-enrolment"),
     path("offerings/<int:pk>/enrolments", learning_api.OfferingEnrolmentsApi.as_view(), name="offering-enrolments"),
     path("offerings/<int:pk>/results", learning_api.OfferingResultsApi.as_view(), name="offering-results"),
+    path("offerings/<int:pk>", learning_api.OfferingApi.as_view(), name="offering"),
 ]
