@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -14,7 +15,7 @@ from microcred.accounts.roles import Role
 from microcred.api.v1.learning import OfferingChangeIn
 from microcred.audit.models import AuditEvent
 from microcred.learning import services
-from microcred.learning.models import Enrolment, Offering
+from microcred.learning.models import Enrolment, Offering, Result
 from microcred.learning.tests.factories import start_offering
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +271,145 @@ def test_session_edits_need_the_csrf_token(cast, offering):
     response = client.patch(url(offering), {"capacity": 21}, format="json")
     assert response.status_code == 403 and "CSRF" in error(response)["message"]
     assert Offering.objects.get(pk=offering.pk).capacity == 20
+
+
+# --- POST /offerings/{id}/enrolments/{enrolment_id}/cancellation -----------------------------------------
+
+
+@pytest.fixture
+def full(cast, offering):
+    """One place: learner holds it, learner2 and learner3 wait (in that order)."""
+    offering.capacity = 1
+    offering.save()
+    return [services.enrol(user=cast[k], offering_id=offering.pk) for k in ("learner", "learner2", "learner3")]
+
+
+def cancellation(offering, enrolment):
+    return url(offering, f"/enrolments/{enrolment.pk}/cancellation")
+
+
+def statuses(enrolments) -> list[str]:
+    return [Enrolment.objects.get(pk=e.pk).status for e in enrolments]
+
+
+def test_staff_cancel_and_the_first_in_line_takes_the_place(cast, offering, full, django_capture_on_commit_callbacks):
+    holder, first, _second = full
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(cast["manager"]).post(cancellation(offering, holder), {"reason": REASON}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["status"], body["email"], body["full_name"]) == (
+        holder.pk,
+        "cancelled",
+        "learner@example.org",
+        "Katrin Weber",
+    )
+    assert body["promoted"] == [first.pk]
+    assert statuses(full) == [E.CANCELLED, E.ENROLLED, E.WAITLISTED]
+    event = AuditEvent.objects.get(action="enrolment.cancelled_by_staff")
+    assert event.actor == cast["manager"] and event.changes["reason"] == REASON
+    assert sorted(m.to[0] for m in mail.outbox) == ["learner2@example.org", "learner@example.org"]
+    assert REASON in next(m.body for m in mail.outbox if m.to == ["learner@example.org"])
+
+
+def test_a_retry_changes_nothing_a_second_time(cast, offering, full, django_capture_on_commit_callbacks):
+    holder = full[0]
+    client = api(cast["proposer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(cancellation(offering, holder), {"reason": REASON}, format="json").status_code == 200
+    mail.outbox.clear()
+    events = AuditEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(cancellation(offering, holder), {"reason": REASON}, format="json")
+    assert response.status_code == 409
+    assert error(response) == {
+        "code": "enrolment_refused",
+        "message": "The enrolment of Katrin Weber is already cancelled; nothing changed.",
+    }
+    assert statuses(full) == [E.CANCELLED, E.ENROLLED, E.WAITLISTED]  # the second in line is not promoted
+    assert AuditEvent.objects.count() == events and not callbacks and not mail.outbox
+
+
+def test_a_waitlisted_place_is_cancelled_without_promoting_anyone(cast, offering, full):
+    response = api(cast["manager"]).post(cancellation(offering, full[2]), {"reason": REASON}, format="json")
+    assert response.status_code == 200 and response.json()["promoted"] == []
+    assert statuses(full) == [E.ENROLLED, E.WAITLISTED, E.CANCELLED]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({}, "This field is required."),
+        ({"reason": ""}, "This field may not be blank."),
+        ({"reason": "   "}, "This field may not be blank."),
+        ({"reason": "x" * 501}, "Ensure this field has no more than 500 characters."),
+        ({"reason": None}, "This field may not be null."),
+    ],
+)
+def test_a_reason_is_required_and_nothing_changes_without_one(cast, offering, full, body, message):
+    response = api(cast["manager"]).post(cancellation(offering, full[0]), body, format="json")
+    assert response.status_code == 400
+    assert error(response) == {
+        "code": "cancellation_invalid",
+        "message": message,
+        "details": {"fields": {"reason": message}},
+    }
+    assert statuses(full) == [E.ENROLLED, E.WAITLISTED, E.WAITLISTED]
+    assert not AuditEvent.objects.filter(action="enrolment.cancelled_by_staff").exists()
+
+
+@pytest.mark.parametrize("who", ["assessor", "outsider", "learner2", "officer", "admin"])
+def test_others_may_not_cancel_and_nothing_changes(cast, offering, full, admin, who):
+    user = admin if who == "admin" else cast[who]
+    for body in ({"reason": REASON}, {}):  # refused whatever they send
+        response = api(user).post(cancellation(offering, full[0]), body, format="json")
+        assert response.status_code == 403 and error(response)["code"] == "not_allowed"
+    assert statuses(full) == [E.ENROLLED, E.WAITLISTED, E.WAITLISTED]
+    assert not AuditEvent.objects.filter(action="enrolment.cancelled_by_staff").exists()
+
+
+def test_anonymous_may_not_cancel(offering, full):
+    response = api().post(cancellation(offering, full[0]), {"reason": REASON}, format="json")
+    assert response.status_code == 401
+    assert statuses(full) == [E.ENROLLED, E.WAITLISTED, E.WAITLISTED]
+
+
+def test_unknown_offering_or_enrolment_is_404(cast, offering, full, micro_credential, institution):
+    from microcred.learning.tests.factories import make_offering
+
+    manager = api(cast["manager"])
+    response = manager.post(f"/api/v1/offerings/999999/enrolments/{full[0].pk}/cancellation", {"reason": REASON})
+    assert response.status_code == 404 and error(response)["code"] == "offering_not_found"
+    response = manager.post(url(offering, "/enrolments/999999/cancellation"), {"reason": REASON}, format="json")
+    assert response.status_code == 404 and error(response)["code"] == "enrolment_not_found"
+    other = make_offering(micro_credential=micro_credential, creator=cast["proposer"], institution=institution)
+    response = manager.post(cancellation(other, full[0]), {"reason": REASON}, format="json")  # not this offering's
+    assert response.status_code == 404 and error(response)["code"] == "enrolment_not_found"
+    assert statuses(full) == [E.ENROLLED, E.WAITLISTED, E.WAITLISTED]
+
+
+def test_no_cancellation_once_a_result_is_recorded_or_the_offering_has_ended(cast, offering, full):
+    holder = full[0]
+    start_offering(offering, days_ago=3)
+    offering.ends_on = timezone.localdate() + dt.timedelta(days=5)  # running, not ended
+    offering.save()
+    Result.objects.create(
+        offering=offering,
+        learner=cast["learner"],
+        enrolment=holder,
+        participated=True,
+        outcome="pass",
+        grade="8",
+        assessed_on=timezone.localdate(),
+        recorded_by=cast["assessor"],
+    )
+    response = api(cast["manager"]).post(cancellation(offering, holder), {"reason": REASON}, format="json")
+    assert response.status_code == 409
+    assert (
+        error(response)["message"] == "A result is recorded for Katrin Weber: the enrolment can no longer be cancelled."
+    )
+    start_offering(offering)
+    response = api(cast["manager"]).post(cancellation(offering, full[1]), {"reason": REASON}, format="json")
+    assert response.status_code == 409 and "has ended" in error(response)["message"]
+    assert statuses(full) == [E.ENROLLED, E.WAITLISTED, E.WAITLISTED]

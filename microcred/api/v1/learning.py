@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import ErrorOut
 from microcred.learning import permissions, selectors, services
-from microcred.learning.exceptions import NotAllowed, OfferingEnded, OfferingInvalid
+from microcred.learning.exceptions import CancellationInvalid, NotAllowed, OfferingEnded, OfferingInvalid
 from microcred.learning.models import Offering
 from microcred.proposals.choices import Language
 
@@ -275,5 +275,56 @@ class OfferingApi(APIView):
                 **_offering(update.offering, request.user),
                 "changes": update.changes,
                 "promoted": [e.pk for e in update.promoted],
+            }
+        )
+
+
+# --- staff cancel an enrolment -----------------------------------------------------------------------------
+
+
+class CancellationIn(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=services.CANCELLATION_REASON_MAX_LENGTH, help_text="Why; the learner is told it by e-mail."
+    )
+
+
+class CancellationOut(StaffEnrolmentOut):
+    promoted = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The enrolment that took the freed place, if any."
+    )
+
+
+class EnrolmentCancellationApi(APIView):
+    """Staff cancel a learner's enrolment, with a reason. Once cancelled, the same request is refused (409) and
+    changes nothing: a retry never cancels, promotes or e-mails twice."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="offerings_enrolments_cancellation_create",
+        request=CancellationIn,
+        responses={200: CancellationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    )
+    def post(self, request, pk: int, enrolment_id: int):
+        offering = permissions.access_offering(request.user, pk)
+        if not permissions.can_manage_enrolments(request.user, offering):
+            raise NotAllowed(
+                "Only the offering's creator and its university's proposers and institutional managers cancel "
+                "enrolments."
+            )
+        data = CancellationIn(data=request.data)
+        if not data.is_valid():
+            raise CancellationInvalid(
+                {name: " ".join(str(m) for m in messages) for name, messages in data.errors.items()}
+            )
+        enrolment, promoted = services.cancel_enrolment_by_staff(
+            user=request.user, offering_id=offering.pk, enrolment_id=enrolment_id, **data.validated_data
+        )
+        return Response(
+            {
+                **_enrolment(enrolment),
+                "email": enrolment.learner.email,
+                "full_name": enrolment.learner.full_name,
+                "promoted": [e.pk for e in promoted],
             }
         )

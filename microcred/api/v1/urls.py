@@ -42,4 +42,9 @@ urlpatterns = [
     path("offerings/<int:pk>/enrolments", learning_api.OfferingEnrolmentsApi.as_view(), name="offering-enrolments"),
     path("offerings/<int:pk>/results", learning_api.OfferingResultsApi.as_view(), name="offering-results"),
     path("offerings/<int:pk>", learning_api.OfferingApi.as_view(), name="offering"),
+    path(
+        "offerings/<int:pk>/enrolments/<int:enrolment_id>/cancellation",
+        learning_api.EnrolmentCancellationApi.as_view(),
+        name="enrolment-cancellation",
+    ),
 ]
