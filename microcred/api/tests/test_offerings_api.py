@@ -3,7 +3,9 @@
 Who may and who may not, bad input changing nothing, a retried cancellation changing nothing, the OpenAPI document.
 """
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -14,7 +16,7 @@ from rest_framework.test import APIClient
 from microcred.accounts.roles import Role
 from microcred.api.v1.learning import OfferingChangeIn
 from microcred.audit.models import AuditEvent
-from microcred.learning import services
+from microcred.learning import imports, services
 from microcred.learning.models import Enrolment, Offering, Result
 from microcred.learning.tests.factories import start_offering
 
@@ -413,3 +415,94 @@ def test_no_cancellation_once_a_result_is_recorded_or_the_offering_has_ended(cas
     response = api(cast["manager"]).post(cancellation(offering, full[1]), {"reason": REASON}, format="json")
     assert response.status_code == 409 and "has ended" in error(response)["message"]
     assert statuses(full) == [E.ENROLLED, E.WAITLISTED, E.WAITLISTED]
+
+
+# --- GET /offerings/{id}/imports --------------------------------------------------------------------------
+
+
+def results_file(learners, grade="8") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(imports.COLUMNS)
+    assessed = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    for learner in learners:
+        writer.writerow([learner.email, "pass", grade, "", assessed, "yes"])
+    return out.getvalue().encode()
+
+
+def import_results(cast, offering, data, filename):
+    p = services.preview_import(user=cast["assessor"], offering_id=offering.pk, filename=filename, data=data)
+    services.commit_import(user=cast["assessor"], offering_id=offering.pk, token=p.record.token, sha256=p.record.sha256)
+    return p.record
+
+
+@pytest.fixture
+def three_imports(cast, offering):
+    """A file, the same file again, a corrected file; and a preview that was never imported."""
+    learners = [cast["learner"], cast["learner2"]]
+    for learner in learners:
+        Enrolment.objects.create(offering=offering, learner=learner, status=E.ENROLLED, enrolled_at=timezone.now())
+    start_offering(offering)
+    first = import_results(cast, offering, results_file(learners), "lms-export.csv")
+    repeat = import_results(cast, offering, results_file(learners), "lms-export (1).csv")
+    corrected = import_results(cast, offering, results_file(learners, grade="9"), "corrected.csv")
+    services.preview_import(
+        user=cast["assessor"], offering_id=offering.pk, filename="draft.csv", data=results_file(learners, grade="7")
+    )
+    return first, repeat, corrected
+
+
+@pytest.mark.parametrize("who", ["assessor", "proposer", "manager", "admin"])
+def test_who_sees_results_sees_the_import_history(cast, offering, three_imports, admin, who):
+    first, repeat, corrected = three_imports
+    response = api(admin if who == "admin" else cast[who]).get(url(offering, "/imports"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 3
+    assert [(r["id"], r["filename"], r["rows"], r["changed"], r["repeat"]) for r in body["results"]] == [
+        (corrected.pk, "corrected.csv", 2, 2, False),
+        (repeat.pk, "lms-export (1).csv", 2, 0, True),
+        (first.pk, "lms-export.csv", 2, 2, False),
+    ]
+    row = body["results"][0]
+    assert row["uploaded_by"] == {"email": "assessor@uu.example", "full_name": "Daan Assessor"}
+    assert row["file_format"] == "csv" and row["sha256"] == corrected.sha256 and row["committed_at"]
+
+
+def test_no_imports_yet(cast, offering):
+    assert api(cast["manager"]).get(url(offering, "/imports")).json() == {"count": 0, "results": []}
+
+
+@pytest.mark.parametrize("who", ["outsider", "learner", "officer"])
+def test_others_may_not_see_the_import_history(cast, offering, three_imports, who):
+    response = api(cast[who]).get(url(offering, "/imports"))
+    assert response.status_code == 403
+    assert error(response) == {
+        "code": "not_allowed",
+        "message": "Only the offering's staff and the alliance admin see its result imports.",
+    }
+    assert api().get(url(offering, "/imports")).status_code == 401
+    assert api(cast["manager"]).get("/api/v1/offerings/999999/imports").status_code == 404
+
+
+# --- the OpenAPI document ---------------------------------------------------------------------------------
+
+
+def test_the_openapi_document_describes_the_new_operations(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    operations = {(path, method): op["operationId"] for path, ops in doc["paths"].items() for method, op in ops.items()}
+    assert operations[("/api/v1/offerings/{id}", "get")] == "offerings_retrieve"
+    assert operations[("/api/v1/offerings/{id}", "patch")] == "offerings_partial_update"
+    assert (
+        operations[("/api/v1/offerings/{id}/enrolments/{enrolment_id}/cancellation", "post")]
+        == "offerings_enrolments_cancellation_create"
+    )
+    assert operations[("/api/v1/offerings/{id}/imports", "get")] == "offerings_imports_list"
+    patch = doc["paths"]["/api/v1/offerings/{id}"]["patch"]
+    assert set(patch["responses"]) == {"200", "400", "403", "404", "409"}
+    schemas = doc["components"]["schemas"]
+    assert set(schemas["PatchedOfferingChangeIn"]["properties"]) == set(services.OFFERING_FIELDS)
+    assert {"changes", "promoted"} <= set(schemas["OfferingUpdateOut"]["properties"])
+    assert schemas["CancellationIn"]["required"] == ["reason"]
+    assert "promoted" in schemas["CancellationOut"]["properties"]
+    assert {"rows", "changed", "repeat", "uploaded_by"} <= set(schemas["ResultImportOut"]["properties"])

@@ -328,3 +328,44 @@ class EnrolmentCancellationApi(APIView):
                 "promoted": [e.pk for e in promoted],
             }
         )
+
+
+# --- the history of result imports -------------------------------------------------------------------------
+
+
+class PersonOut(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class ResultImportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    committed_at = serializers.DateTimeField(help_text="When the results were imported.")
+    uploaded_by = PersonOut()
+    filename = serializers.CharField()
+    file_format = serializers.CharField()
+    sha256 = serializers.CharField(help_text="SHA-256 of the file's content.")
+    rows = serializers.IntegerField(source="row_count", help_text="Rows applied.")
+    changed = serializers.IntegerField(source="changed_count", allow_null=True, help_text="Results that changed.")
+    repeat = serializers.BooleanField(help_text="A file with the same content had been imported before.")
+
+
+class ResultImportListOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = ResultImportOut(many=True)
+
+
+class OfferingImportsApi(APIView):
+    """The offering's committed result imports, newest first (whoever sees its results)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="offerings_imports_list", responses={200: ResultImportListOut, 403: ErrorOut, 404: ErrorOut}
+    )
+    def get(self, request, pk: int):
+        offering = permissions.access_offering(request.user, pk)
+        if not permissions.can_view_results(request.user, offering):
+            raise NotAllowed("Only the offering's staff and the alliance admin see its result imports.")
+        records = selectors.result_import_history(request.user, offering)
+        return Response({"count": len(records), "results": ResultImportOut(records, many=True).data})

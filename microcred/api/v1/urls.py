@@ -47,4 +47,5 @@ urlpatterns = [
         learning_api.EnrolmentCancellationApi.as_view(),
         name="enrolment-cancellation",
     ),
+    path("offerings/<int:pk>/imports", learning_api.OfferingImportsApi.as_view(), name="offering-imports"),
 ]
