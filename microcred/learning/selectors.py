@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import ValidationFailed
@@ -112,7 +113,7 @@ def result_import_history(user, offering) -> list[ResultImport]:
     Previews that were never committed are not imports and are left out.
     """
     if not permissions.can_view_results(user, offering):
-        raise NotAllowed()
+        raise NotAllowed(_("Only the offering's staff see its results and their imports."))
     records = list(
         ResultImport.objects.filter(offering=offering, committed_at__isnull=False)
         .select_related("uploaded_by")

@@ -8,12 +8,17 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from microcred.learning.grading import parse_scale
 
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
+
+
+MAX_CAPACITY = 100_000
+MAX_FEE = Decimal("999999.99")  # the column holds 8 digits, 2 after the point
 
 
 def offering_problems(values: dict, micro_credential=None) -> dict[str, list[str]]:
@@ -53,9 +58,13 @@ def offering_problems(values: dict, micro_credential=None) -> dict[str, list[str
     capacity = values.get("capacity")
     if capacity is None or capacity < 1:
         add("capacity", _("An offering needs at least one place."))
+    elif capacity > MAX_CAPACITY:
+        add("capacity", _("An offering has at most %(n)s places.") % {"n": number_format(MAX_CAPACITY, force_grouping=True)})
     fee = values.get("fee")
     if fee is not None and Decimal(fee) < 0:
         add("fee", _("The fee cannot be negative."))
+    elif fee is not None and Decimal(fee) > MAX_FEE:
+        add("fee", _("The fee is at most %(n)s EUR.") % {"n": number_format(MAX_FEE, 2, force_grouping=True)})
     if values.get("mode") in ("on_site", "blended") and not (values.get("location") or "").strip():
         add("location", _("Give the place of an on-site or blended offering."))
     if parse_scale(values.get("grade_scale") or "") is None:
