@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from microcred.audit.services import record_audit_event
+from microcred.catalogue import cache as catalogue_cache
 from microcred.catalogue.models import MicroCredential
 from microcred.learning import imports, notifications, permissions
 from microcred.learning.exceptions import (
@@ -90,6 +91,7 @@ def create_offering(*, user, micro_credential_id: int, institution, data: dict) 
         summary=f"{offering.starts_on:%Y-%m-%d}–{offering.ends_on:%Y-%m-%d}, {offering.capacity} places",
         changes={"micro_credential": micro_credential.slug, "version": version.number, "capacity": offering.capacity},
     )
+    transaction.on_commit(catalogue_cache.offerings_changed)
     return offering
 
 
@@ -159,6 +161,7 @@ def update_offering(*, user, offering_id: int, data: dict) -> OfferingUpdate:
     )
     promoted = _promote_waiting(offering, actor=user) if offering.capacity > before["capacity"] else []
     _tell_learners_of_changes(offering, [k for k in LEARNER_FACING_FIELDS if k in changed], promoted)
+    transaction.on_commit(catalogue_cache.offerings_changed)
     return OfferingUpdate(offering=offering, changes=changes, promoted=promoted)
 
 

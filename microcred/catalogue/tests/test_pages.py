@@ -1,5 +1,6 @@
 """Public pages: the catalogue, a micro-credential with every Annex 1 element, versions, JSON-LD."""
 
+import datetime as dt
 import json
 import re
 
@@ -173,3 +174,22 @@ def test_upcoming_offerings_show_places_left(client, db, make_user, institution)
 
     cache.clear()
     assert "Full (2): join the waiting list" in client.get(f"/catalogue/{mc.slug}/").content.decode()
+
+
+def test_cached_results_show_an_edited_offering_at_once(client, cat, offerings, django_capture_on_commit_callbacks):
+    from microcred.catalogue import cache
+    from microcred.learning import services as learning_services
+
+    assert cache.RESULTS_SECONDS > 0  # rendered results are cached: the edit must drop them
+    offering = offerings["a"]
+    url = reverse("catalogue:index")
+    assert offering.starts_on.strftime("%-d %B %Y") in client.get(url, {"search": "reporting"}).content.decode()
+    new_start = offering.starts_on + dt.timedelta(days=9)
+    with django_capture_on_commit_callbacks(execute=True):
+        learning_services.update_offering(
+            user=cat["admin"],
+            offering_id=offering.pk,
+            data={"starts_on": new_start, "ends_on": offering.ends_on + dt.timedelta(days=9)},
+        )
+    page = client.get(url, {"search": "reporting"}).content.decode()
+    assert new_start.strftime("%-d %B %Y") in page
