@@ -45,6 +45,46 @@ CHECK_LABELS = {
 }
 
 
+# What went wrong in the signing core, in the reader's language. The core's own messages are English and
+# may name the exact term or key; they follow in parentheses when they say more than the class does.
+VC_MESSAGES = {
+    vc.ContextNotAllowed: gettext_lazy("The credential uses a JSON-LD context that is not on our allow-list."),
+    vc.UndefinedTerm: gettext_lazy("The credential contains a term that none of its JSON-LD contexts defines."),
+    vc.RelativeIRI: gettext_lazy("The credential contains a relative identifier; identifiers must be absolute."),
+    vc.UnsafeInput: gettext_lazy("The credential contains values that cannot be checked safely."),
+    vc.UnsupportedJsonLd: gettext_lazy("The credential uses a JSON-LD feature that is not supported."),
+    vc.InvalidJsonLd: gettext_lazy("The credential is not valid JSON-LD."),
+    vc.CanonicalizationTooComplex: gettext_lazy(
+        "The credential's structure is too complex to check safely (possible dataset poisoning); it was refused."
+    ),
+    vc.CanonicalizationError: gettext_lazy("The credential could not be put in canonical form."),
+    vc.InvalidKey: gettext_lazy("The key is malformed or not an Ed25519 key."),
+    vc.MissingProof: gettext_lazy("The credential is not signed (no proof)."),
+    vc.MalformedProof: gettext_lazy("The proof is malformed."),
+    vc.UnsupportedCryptosuite: gettext_lazy("The proof uses a proof type or cryptosuite this verifier does not know."),
+    vc.KeyResolutionError: gettext_lazy("The signing key could not be found."),
+    vc.InvalidProof: gettext_lazy(
+        "The signature does not match: the credential has been altered or was not signed by this key."
+    ),
+    vc.ProofError: gettext_lazy("The proof is not valid."),
+    vc.StatusListError: gettext_lazy("The status list is malformed."),
+    vc.BakingError: gettext_lazy("No credential could be read from the image."),
+    vc.VCError: gettext_lazy("The credential could not be processed."),
+}
+
+
+def vc_message(error: vc.VCError) -> str:
+    """`error` for people, in the active language, with the core's detail when it adds something."""
+    for cls in type(error).__mro__:
+        if cls in VC_MESSAGES:
+            text = str(VC_MESSAGES[cls])
+            detail = error.message
+            if detail and detail != getattr(cls, "default_message", None) and detail != text:
+                text = f"{text} ({detail})"
+            return text
+    return error.message
+
+
 @dataclass
 class Check:
     check: str
@@ -103,7 +143,7 @@ def load_credential(data: bytes | str | dict):
         if head.startswith(b"<") and (b"<svg" in data[:4096].lower()):
             return vc.unbake_svg(data.decode("utf-8"))
     except vc.BakingError as exc:
-        raise UnreadableCredential(exc.message) from exc
+        raise UnreadableCredential(vc_message(exc)) from exc
     except UnicodeDecodeError as exc:
         raise UnreadableCredential(_("The SVG image is not UTF-8 text.")) from exc
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -161,15 +201,17 @@ def _signature_check(doc: dict, issuer_id: str) -> Check:
     try:
         result = vc.verify(doc, resolve_verification_method)
     except vc.VCError as exc:  # defensive: verify reports errors, but never let one escape
-        return Check("signature", False, exc.message)
+        return Check("signature", False, vc_message(exc))
     except (TypeError, ValueError, KeyError, RecursionError):
         return Check("signature", False, _("The credential could not be processed as JSON-LD."))
     if not result.verified:
         error = result.error
         if isinstance(error, vc.KeyResolutionError):
-            return Check("signature", None, _("The issuer could not be resolved: %(why)s") % {"why": error.message})
+            return Check("signature", None, vc_message(error))
         if isinstance(error, vc.ContextNotAllowed | vc.CanonicalizationTooComplex):
-            return Check("signature", None, _("The signature could not be checked: %(why)s") % {"why": error.message})
+            return Check(
+                "signature", None, _("The signature could not be checked: %(why)s") % {"why": vc_message(error)}
+            )
         if isinstance(error, vc.MissingProof):
             return Check("signature", False, _("The credential is not signed (no proof)."))
         if isinstance(error, vc.InvalidProof):
@@ -178,7 +220,7 @@ def _signature_check(doc: dict, issuer_id: str) -> Check:
                 False,
                 _("The signature does not match: the credential has been altered or was not signed by this key."),
             )
-        return Check("signature", False, error.message if error else _("The signature is not valid."))
+        return Check("signature", False, vc_message(error) if error else _("The signature is not valid."))
     controller = result.verification_method.partition("#")[0]
     if controller != issuer_id:
         return Check(

@@ -62,6 +62,19 @@ def test_an_added_undefined_property_is_invalid(issue):
     doc["credentialSubject"]["favouriteColour"] = "green"
     report = verify_credential_document(doc)
     assert report.result == "invalid" and report.check("signature").passed is False
+    message = report.check("signature").message
+    assert message.startswith("The credential contains a term that none of its JSON-LD contexts defines.")
+    assert "favouriteColour" in message  # the core's detail follows
+
+
+def test_the_signing_core_s_errors_are_reported_in_the_reader_s_language(issue):
+    from django.utils import translation
+
+    doc = copy.deepcopy(issue().document)
+    doc["credentialSubject"]["favouriteColour"] = "green"
+    with translation.override("es"):
+        message = verify_credential_document(doc).check("signature").message
+    assert message.startswith("La credencial contiene un término que ninguno de sus contextos JSON-LD define.")
 
 
 def test_a_revoked_credential_is_invalid_with_the_date(issue, make_user, institution):
@@ -108,7 +121,9 @@ def test_another_did_web_issuer_could_not_be_resolved_without_network(issue):
     unsigned, sign = _resigned(doc, key, "did:web:badges.elsewhere.example#key-1")
     report = verify_credential_document(sign(unsigned))
     assert report.check("signature").passed is None
-    assert "could not be resolved" in report.check("signature").message
+    assert report.check("signature").message.startswith(
+        "The signing key could not be found. (The issuer 'did:web:badges.elsewhere.example' could not be resolved"
+    )
     assert report.result == "could_not_check"
 
 
