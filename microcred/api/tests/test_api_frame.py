@@ -55,3 +55,12 @@ def test_audit_log_api_lists_events_for_alliance_admin(client, make_user):
     assert response.status_code == 200
     results = response.json()["results"]
     assert results and all(e["action"] == "role.granted" for e in results)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", ["application/json", ""])
+def test_verify_without_a_body_is_a_400_not_a_500(client, content_type):
+    """Found by fuzzing the API: an empty body reached the verifier as DRF's empty dict, not bytes."""
+    response = client.generic("POST", "/api/v1/verify", b"", content_type=content_type)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"

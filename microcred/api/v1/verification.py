@@ -52,6 +52,12 @@ class VerifyApi(APIView):
     )
     def post(self, request):
         raw = request.data
+        if not isinstance(raw, bytes):
+            # No body (or no Content-Type): DRF gives its empty data without calling the parser.
+            return JsonResponse(
+                error_body("invalid_json", "The body is empty: send the credential as JSON (application/json)."),
+                status=400,
+            )
         if len(raw) > MAX_DOCUMENT_BYTES:
             return JsonResponse(error_body("too_large", "The credential is larger than 1 MB."), status=413)
         try:
