@@ -1,6 +1,7 @@
 """One error body for the whole API: {"error": {"code": ..., "message": ..., "details": ...}}."""
 
 from django.http import JsonResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -27,6 +28,28 @@ class ErrorOut(serializers.Serializer):
     """The body of every error answer (for the OpenAPI document)."""
 
     error = ErrorDetailOut()
+
+
+def documented_error(description: str) -> OpenApiResponse:
+    """An error answer in the OpenAPI document: the one error body, and when this operation gives it (codes first)."""
+    return OpenApiResponse(ErrorOut, description=description)
+
+
+# What the common error answers mean, for the operations' documented errors.
+NOT_AUTHENTICATED = (
+    "`not_authenticated`: no credentials were sent. `authentication_failed`: the token sent is not valid."
+)
+REJECTED_CREDENTIALS = (
+    "`authentication_failed`: a token was sent and is not valid (without one, the operation is public)."
+)
+CSRF_FAILED = (
+    "`permission_denied`: with session (browser) authentication, the CSRF token is missing or wrong. "
+    "Token authentication needs no CSRF token."
+)
+INVALID_BODY = (
+    "`invalid`: the body is not valid, `details` maps each field to its messages. "
+    "`parse_error`: the body is not well-formed JSON."
+)
 
 
 def api_exception_handler(exc, context):

@@ -499,7 +499,7 @@ def test_the_openapi_document_describes_the_new_operations(client):
     )
     assert operations[("/api/v1/offerings/{id}/imports", "get")] == "offerings_imports_list"
     patch = doc["paths"]["/api/v1/offerings/{id}"]["patch"]
-    assert set(patch["responses"]) == {"200", "400", "403", "404", "409"}
+    assert set(patch["responses"]) == {"200", "400", "401", "403", "404", "409"}
     schemas = doc["components"]["schemas"]
     assert set(schemas["PatchedOfferingChangeIn"]["properties"]) == set(services.OFFERING_FIELDS)
     assert {"changes", "promoted"} <= set(schemas["OfferingUpdateOut"]["properties"])

@@ -1,18 +1,28 @@
 """/api/v1/me and /api/v1/audit-events."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from microcred.accounts import permissions
+from microcred.accounts.roles import Role
+from microcred.api.errors import NOT_AUTHENTICATED, documented_error
 from microcred.audit.models import AuditEvent
+
+
+class RoleOut(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    institution = serializers.CharField(
+        allow_null=True, help_text="The university's slug; null for a role held across the alliance."
+    )
 
 
 class MeOut(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
-    roles = serializers.ListField(child=serializers.DictField())
+    roles = RoleOut(many=True)
 
 
 class MeApi(APIView):
@@ -21,6 +31,7 @@ class MeApi(APIView):
     permission_classes = [IsAuthenticated]
     serializer_class = MeOut
 
+    @extend_schema(operation_id="me_retrieve", responses={200: MeOut, 401: documented_error(NOT_AUTHENTICATED)})
     def get(self, request):
         roles = [
             {"role": a.role, "institution": a.institution.slug if a.institution_id else None}
@@ -52,6 +63,18 @@ class AuditEventListApi(generics.ListAPIView):
 
     permission_classes = [IsAuthenticated, CanViewAuditLog]
     serializer_class = AuditEventOut
+
+    @extend_schema(
+        operation_id="audit_events_list",
+        parameters=[OpenApiParameter("action", str, description="Only events of this action, e.g. `role.granted`.")],
+        responses={
+            200: AuditEventOut(many=True),
+            401: documented_error(NOT_AUTHENTICATED),
+            403: documented_error(f"`permission_denied`: {CanViewAuditLog.message}"),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         qs = AuditEvent.objects.select_related("actor")

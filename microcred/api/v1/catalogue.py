@@ -2,15 +2,17 @@
 
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from microcred.api.errors import error_body
+from microcred.api.errors import documented_error, error_body
 from microcred.catalogue import selectors
 from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+from microcred.proposals.choices import FormOfParticipation, Language
 
 
 class SummaryOut(serializers.Serializer):
@@ -27,12 +29,53 @@ class SummaryOut(serializers.Serializer):
     next_start = serializers.DateField(allow_null=True)
 
 
+class FacetOptionOut(serializers.Serializer):
+    value = serializers.CharField(help_text="The value to give in the facet's parameter.")
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Results if this value were chosen (the other facets' kept).")
+
+
+class FacetsOut(serializers.Serializer):
+    """Each facet's values that have results (or are chosen)."""
+
+    area = FacetOptionOut(many=True)
+    skill = FacetOptionOut(many=True)
+    eqf = FacetOptionOut(many=True)
+    lang = FacetOptionOut(many=True)
+    form = FacetOptionOut(many=True)
+    university = FacetOptionOut(many=True)
+    kind = FacetOptionOut(many=True)
+
+
 class ListOut(serializers.Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = SummaryOut(many=True)
-    facets = serializers.DictField()
+    facets = FacetsOut()
+
+
+class SkillRefOut(serializers.Serializer):
+    uri = serializers.CharField(help_text="ESCO URI.")
+    label = serializers.CharField()
+
+
+class VersionRefOut(serializers.Serializer):
+    number = serializers.IntegerField()
+    approved_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
+class UpcomingOfferingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    mode = serializers.CharField()
+    location = serializers.CharField()
+    language = serializers.CharField()
+    fee = serializers.DecimalField(max_digits=8, decimal_places=2, help_text="EUR.")
+    capacity = serializers.IntegerField()
+    institution = serializers.CharField(help_text="The delivering university's slug.")
 
 
 class DetailOut(serializers.Serializer):
@@ -47,38 +90,40 @@ class DetailOut(serializers.Serializer):
     description = serializers.CharField()
     learning_outcomes = serializers.ListField(child=serializers.CharField())
     annex1 = serializers.JSONField()
-    skills = serializers.ListField(child=serializers.DictField())
+    skills = SkillRefOut(many=True)
     content_areas = serializers.ListField(child=serializers.CharField())
     co_leads = serializers.ListField(child=serializers.CharField())
-    versions = serializers.ListField(child=serializers.DictField())
-    offerings = serializers.ListField(child=serializers.DictField())
+    versions = VersionRefOut(many=True)
+    offerings = UpcomingOfferingOut(many=True, help_text="Upcoming offerings (of the current version only).")
 
 
 LIST_PARAMETERS = [
     OpenApiParameter(
         "search", str, description="Words matched as prefixes in titles, descriptions, outcomes and skills."
     ),
-    *(
-        OpenApiParameter(name, str, many=True, description=description)
-        for name, description in [
-            ("area", "Content area key."),
-            ("skill", "ESCO skill URI."),
-            ("eqf", "EQF level, 1 to 8."),
-            ("lang", "Language of instruction (ISO 639-1)."),
-            ("form", "Form of participation: blended, on_site, online, work_experience."),
-            ("university", "Awarding or co-leading university (short name key)."),
-            ("kind", "formal, non_formal or participation_badge."),
-        ]
+    OpenApiParameter("area", str, many=True, description="Content area key."),
+    OpenApiParameter("skill", str, many=True, description="ESCO skill URI."),
+    OpenApiParameter(
+        "eqf", {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 8}}, description="EQF level."
     ),
+    OpenApiParameter("lang", str, many=True, enum=Language.values, description="Language of instruction (ISO 639-1)."),
+    OpenApiParameter("form", str, many=True, enum=FormOfParticipation.values, description="Form of participation."),
+    OpenApiParameter("university", str, many=True, description="Awarding or co-leading university (short name key)."),
+    OpenApiParameter("kind", str, many=True, enum=list(selectors.KIND_VALUES)),
     OpenApiParameter("ects_min", float),
-    OpenApiParameter("ects_max", float),
-    OpenApiParameter("starts_from", str, description="Has an offering starting on or after this date (YYYY-MM-DD)."),
-    OpenApiParameter("starts_to", str, description="…and on or before this date."),
+    OpenApiParameter("ects_max", float, description="Not below `ects_min`."),
+    OpenApiParameter("starts_from", OpenApiTypes.DATE, description="Has an offering starting on or after this date."),
+    OpenApiParameter(
+        "starts_to", OpenApiTypes.DATE, description="…and on or before this date (not before `starts_from`)."
+    ),
     OpenApiParameter("cost", str, enum=["free", "paid"]),
     OpenApiParameter("max_fee", float, description="Highest fee of an upcoming offering, EUR."),
     OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int, description=f"1 to {selectors.MAX_PAGE_SIZE} (default {selectors.PAGE_SIZE})."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": selectors.MAX_PAGE_SIZE, "default": selectors.PAGE_SIZE},
+    ),
 ]
 
 
@@ -106,7 +151,14 @@ class CatalogueListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(operation_id="catalogue_list", parameters=LIST_PARAMETERS, responses=ListOut)
+    @extend_schema(
+        operation_id="catalogue_list",
+        parameters=LIST_PARAMETERS,
+        responses={
+            200: ListOut,
+            400: documented_error("`invalid`: some parameters are not valid; `details` maps each to its message."),
+        },
+    )
     def get(self, request):
         try:
             query = selectors.parse_query(request.query_params)
@@ -136,8 +188,15 @@ class CatalogueDetailApi(APIView):
 
     @extend_schema(
         operation_id="catalogue_detail",
-        parameters=[OpenApiParameter("version", int, description="An earlier version number (default: current).")],
-        responses=DetailOut,
+        parameters=[
+            OpenApiParameter("reference", str, OpenApiParameter.PATH, description="The micro-credential's id or slug."),
+            OpenApiParameter("version", int, description="An earlier version number (default: current)."),
+        ],
+        responses={
+            200: DetailOut,
+            400: documented_error("`invalid`: `version` is not a whole number."),
+            404: documented_error("`not_found`: no micro-credential has this id or slug, or it has no such version."),
+        },
     )
     def get(self, request, reference: str):
         lookup = {"pk": int(reference)} if reference.isdigit() else {"slug": reference}

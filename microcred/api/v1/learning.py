@@ -6,17 +6,32 @@ The same services and permission rules as the pages; errors in the API's one JSO
 
 from collections.abc import Mapping
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from microcred.api.errors import ErrorOut
+from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, REJECTED_CREDENTIALS, documented_error
+from microcred.api.schema import NamedChoiceField
 from microcred.learning import permissions, selectors, services
 from microcred.learning.exceptions import CancellationInvalid, NotAllowed, OfferingEnded, OfferingInvalid
-from microcred.learning.models import Offering
+from microcred.learning.models import Enrolment, Offering
 from microcred.proposals.choices import Language
+
+UNAUTHENTICATED = documented_error(NOT_AUTHENTICATED)
+NO_OFFERING = documented_error("`offering_not_found`: there is no such offering.")
+NOT_STAFF = documented_error(
+    "`offering_not_found`: there is no such offering, or you are not its staff (the two look the same)."
+)
+
+
+class ResultOut(serializers.Serializer):
+    participated = serializers.BooleanField()
+    result = NamedChoiceField("ResultOutcomeEnum", choices=["pass", "fail"], allow_null=True)
+    grade = serializers.CharField(allow_null=True)
+    evidence_url = serializers.CharField(allow_null=True)
+    assessed_on = serializers.DateField()
 
 
 class EnrolmentOut(serializers.Serializer):
@@ -25,10 +40,15 @@ class EnrolmentOut(serializers.Serializer):
     title = serializers.CharField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    status = serializers.CharField()
+    status = NamedChoiceField("EnrolmentStatusEnum", choices=Enrolment.Status.choices)
     waitlist_position = serializers.IntegerField(allow_null=True)
-    result = serializers.DictField(allow_null=True)
+    result = ResultOut(allow_null=True, help_text="The learner's result, once recorded (enrolled learners only).")
     completed = serializers.BooleanField()
+
+
+class EnrolmentListOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = EnrolmentOut(many=True)
 
 
 def _result(r) -> dict | None:
@@ -62,7 +82,7 @@ class MyEnrolmentsApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=EnrolmentOut(many=True))
+    @extend_schema(operation_id="me_enrolments_list", responses={200: EnrolmentListOut, 401: UNAUTHENTICATED})
     def get(self, request):
         enrolments = selectors.my_enrolments(request.user)
         return Response({"count": len(enrolments), "results": [_enrolment(e) for e in enrolments]})
@@ -77,14 +97,39 @@ class EnrolmentApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=EnrolIn, responses={201: EnrolmentOut})
+    @extend_schema(
+        operation_id="offerings_enrolment_create",
+        request=EnrolIn,
+        responses={
+            201: EnrolmentOut,
+            400: documented_error(INVALID_BODY),
+            401: UNAUTHENTICATED,
+            403: documented_error(CSRF_FAILED),
+            404: NO_OFFERING,
+            409: documented_error(
+                "`enrolment_refused`: already enrolled or on the waiting list, enrolment not open, the e-mail address "
+                "not confirmed, the prerequisites not acknowledged, or the micro-credential retired."
+            ),
+        },
+    )
     def post(self, request, pk: int):
         data = EnrolIn(data=request.data)
         data.is_valid(raise_exception=True)
         enrolment = services.enrol(user=request.user, offering_id=pk, **data.validated_data)
         return Response(_enrolment(enrolment), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=EnrolmentOut)
+    @extend_schema(
+        operation_id="offerings_enrolment_destroy",
+        responses={
+            200: OpenApiResponse(EnrolmentOut, description="The cancelled enrolment."),
+            401: UNAUTHENTICATED,
+            403: documented_error(CSRF_FAILED),
+            404: NO_OFFERING,
+            409: documented_error(
+                "`enrolment_refused`: no enrolment to cancel, a result is recorded, or the offering has ended."
+            ),
+        },
+    )
     def delete(self, request, pk: int):
         enrolment, _promoted = services.cancel_enrolment(user=request.user, offering_id=pk)
         return Response(_enrolment(enrolment))
@@ -95,12 +140,20 @@ class StaffEnrolmentOut(EnrolmentOut):
     full_name = serializers.CharField()
 
 
+class StaffEnrolmentListOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = StaffEnrolmentOut(many=True)
+
+
 class OfferingEnrolmentsApi(APIView):
     """The offering's enrolment list (its university's staff and its assessors)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=StaffEnrolmentOut(many=True))
+    @extend_schema(
+        operation_id="offerings_enrolments_list",
+        responses={200: StaffEnrolmentListOut, 401: UNAUTHENTICATED, 404: NOT_STAFF},
+    )
     def get(self, request, pk: int):
         offering = permissions.access_offering_as_staff(request.user, pk)
         rows = [
@@ -111,12 +164,35 @@ class OfferingEnrolmentsApi(APIView):
 
 
 class ResultIn(serializers.Serializer):
-    email = serializers.EmailField()
-    participated = serializers.CharField()
-    result = serializers.CharField(required=False, allow_blank=True, default="")
-    grade = serializers.CharField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(help_text="The enrolled learner's e-mail address.")
+    participated = serializers.CharField(help_text="`yes` or `no` (also `y`/`n`, `true`/`false`, `1`/`0`), as text.")
+    result = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="`pass` or `fail`; may be empty for a badge."
+    )
+    grade = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Within the offering's grade scale."
+    )
     evidence_url = serializers.CharField(required=False, allow_blank=True, default="")
-    assessed_on = serializers.CharField()
+    assessed_on = serializers.CharField(help_text="YYYY-MM-DD; not in the future, not before the offering starts.")
+
+
+class StaffResultOut(ResultOut):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    completed = serializers.BooleanField()
+    completion_key = serializers.CharField(
+        allow_null=True, help_text="Identifies the completion (one credential at most); null when not completed."
+    )
+
+
+class StaffResultListOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = StaffResultOut(many=True)
+
+
+class RecordedResultOut(ResultOut):
+    email = serializers.EmailField()
+    changed = serializers.BooleanField(help_text="False when the result was already exactly this.")
 
 
 class OfferingResultsApi(APIView):
@@ -124,7 +200,10 @@ class OfferingResultsApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=StaffEnrolmentOut(many=True))
+    @extend_schema(
+        operation_id="offerings_results_list",
+        responses={200: StaffResultListOut, 401: UNAUTHENTICATED, 404: NOT_STAFF},
+    )
     def get(self, request, pk: int):
         offering = permissions.access_offering_as_staff(request.user, pk)
         rows = [
@@ -140,7 +219,20 @@ class OfferingResultsApi(APIView):
         ]
         return Response({"count": len(rows), "results": rows})
 
-    @extend_schema(request=ResultIn, responses=StaffEnrolmentOut)
+    @extend_schema(
+        operation_id="offerings_results_create",
+        request=ResultIn,
+        responses={
+            200: RecordedResultOut,
+            400: documented_error(
+                f"{INVALID_BODY} `result_invalid`: the person is not an enrolled learner, or a value is not valid "
+                "for this offering; `details.fields` maps each field to its message."
+            ),
+            401: UNAUTHENTICATED,
+            403: documented_error(f"`not_allowed`: only the offering's assessors record results. {CSRF_FAILED}"),
+            404: NOT_STAFF,
+        },
+    )
     def post(self, request, pk: int):
         offering = permissions.access_offering_as_staff(request.user, pk)
         if not permissions.can_record_results(request.user, offering):
@@ -244,14 +336,30 @@ class OfferingApi(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(operation_id="offerings_retrieve", responses={200: OfferingOut, 404: ErrorOut})
+    @extend_schema(
+        operation_id="offerings_retrieve",
+        responses={200: OfferingOut, 401: documented_error(REJECTED_CREDENTIALS), 404: NO_OFFERING},
+    )
     def get(self, request, pk: int):
         return Response(_offering(permissions.access_offering(request.user, pk), request.user))
 
     @extend_schema(
         operation_id="offerings_partial_update",
         request=OfferingChangeIn,
-        responses={200: OfferingUpdateOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+        responses={
+            200: OfferingUpdateOut,
+            400: documented_error(
+                "`offering_invalid`: a field is not valid, cannot be changed or does not exist; `details.fields` maps "
+                "each field to its messages. `parse_error`: the body is not well-formed JSON."
+            ),
+            401: UNAUTHENTICATED,
+            403: documented_error(
+                "`not_allowed`: only the offering's creator and the staff who create offerings at its university "
+                f"edit it. {CSRF_FAILED}"
+            ),
+            404: NO_OFFERING,
+            409: documented_error("`offering_ended`: the offering has ended and can no longer be edited."),
+        },
     )
     def patch(self, request, pk: int):
         # Who may, and whether it still can change, before the input: a refusal is the answer whatever was sent.
@@ -303,7 +411,26 @@ class EnrolmentCancellationApi(APIView):
     @extend_schema(
         operation_id="offerings_enrolments_cancellation_create",
         request=CancellationIn,
-        responses={200: CancellationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+        responses={
+            200: CancellationOut,
+            400: documented_error(
+                "`cancellation_invalid`: the reason is missing or too long; `details.fields` maps it to its message. "
+                "`parse_error`: the body is not well-formed JSON."
+            ),
+            401: UNAUTHENTICATED,
+            403: documented_error(
+                "`not_allowed`: only the offering's creator and its university's proposers and institutional managers "
+                f"cancel enrolments. {CSRF_FAILED}"
+            ),
+            404: documented_error(
+                "`offering_not_found`: there is no such offering. `enrolment_not_found`: the offering has no such "
+                "enrolment."
+            ),
+            409: documented_error(
+                "`enrolment_refused`: the enrolment is already cancelled, a result is recorded, or the offering has "
+                "ended; nothing changed."
+            ),
+        },
     )
     def post(self, request, pk: int, enrolment_id: int):
         offering = permissions.access_offering(request.user, pk)
@@ -361,7 +488,13 @@ class OfferingImportsApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        operation_id="offerings_imports_list", responses={200: ResultImportListOut, 403: ErrorOut, 404: ErrorOut}
+        operation_id="offerings_imports_list",
+        responses={
+            200: ResultImportListOut,
+            401: UNAUTHENTICATED,
+            403: documented_error("`not_allowed`: only the offering's staff and the alliance admin see its imports."),
+            404: NO_OFFERING,
+        },
     )
     def get(self, request, pk: int):
         offering = permissions.access_offering(request.user, pk)

@@ -1,22 +1,30 @@
 """/api/v1/proposals: staff list, read and act on proposals with the same rules as the pages."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error
+from microcred.api.schema import NamedChoiceField
 from microcred.proposals import permissions, selectors, services
-from microcred.proposals.models import Proposal
+from microcred.proposals.checklist import RuleStatus
+from microcred.proposals.models import Proposal, ProposalStatus
 from microcred.proposals.versions import snapshot
 from microcred.proposals.workflow import Action, allowed_actions
+
+UNAUTHENTICATED = documented_error(NOT_AUTHENTICATED)
+NO_PROPOSAL = documented_error(
+    "`proposal_not_found`: there is no such proposal, or you may not see it (the two look the same)."
+)
 
 
 class ProposalSummaryOut(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     title = serializers.CharField()
-    status = serializers.CharField()
+    status = NamedChoiceField("ProposalStatusEnum", choices=ProposalStatus.choices)
     institution = serializers.CharField()
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
@@ -35,10 +43,28 @@ def _summary(p: Proposal) -> dict:
     }
 
 
+class ProposalListOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="All the matching proposals (`results` holds the first 500).")
+    results = ProposalSummaryOut(many=True)
+
+
 class ProposalListApi(APIView):
+    """The proposals you may see, most recently changed first (at most 500)."""
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=ProposalSummaryOut(many=True))
+    @extend_schema(
+        operation_id="proposals_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=ProposalStatus.values, description="Only proposals in this status."),
+            OpenApiParameter(
+                "waiting_for_me",
+                str,
+                description="Any non-empty value: only the proposals waiting for an action of yours.",
+            ),
+        ],
+        responses={200: ProposalListOut, 401: UNAUTHENTICATED},
+    )
     def get(self, request):
         qs = selectors.visible_proposals(request.user)
         if status_filter := request.query_params.get("status"):
@@ -49,18 +75,50 @@ class ProposalListApi(APIView):
         return Response({"count": qs.count(), "results": [_summary(p) for p in qs[:500]]})
 
 
+class ProblemOut(serializers.Serializer):
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ChecklistRuleOut(serializers.Serializer):
+    rule = serializers.CharField()
+    label = serializers.CharField()
+    policy = serializers.CharField()
+    status = NamedChoiceField("ChecklistRuleStatusEnum", choices=[s.value for s in RuleStatus])
+    problems = ProblemOut(many=True)
+
+
 class ProposalDetailOut(ProposalSummaryOut):
-    revision = serializers.IntegerField()
-    fields = serializers.DictField(child=serializers.CharField())
-    checklist = serializers.ListField(child=serializers.DictField())
-    history = serializers.ListField(child=serializers.DictField())
-    actions_available = serializers.ListField(child=serializers.CharField())
+    revision = serializers.IntegerField(help_text="Send it back as `revision` in an action to refuse stale changes.")
+    fields = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), help_text="Each field of the current version as people read it."
+    )
+    checklist = ChecklistRuleOut(many=True)
+    history = inline_serializer(
+        "ProposalEventOut",
+        fields={
+            "at": serializers.DateTimeField(),
+            "actor": serializers.CharField(),
+            "action": serializers.CharField(),
+            "from": NamedChoiceField("ProposalStatusEnum", choices=ProposalStatus.choices),
+            "to": NamedChoiceField("ProposalStatusEnum", choices=ProposalStatus.choices),
+            "comment": serializers.CharField(allow_blank=True),
+            "version": serializers.IntegerField(),
+        },
+        many=True,
+    )
+    actions_available = serializers.ListField(
+        child=NamedChoiceField("ActionEnum", choices=[a.value for a in Action]),
+        help_text="The actions you may take now.",
+    )
 
 
 class ProposalDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=ProposalDetailOut)
+    @extend_schema(
+        operation_id="proposals_retrieve", responses={200: ProposalDetailOut, 401: UNAUTHENTICATED, 404: NO_PROPOSAL}
+    )
     def get(self, request, pk: int):
         proposal = permissions.access_proposal(request.user, pk)
         version = proposal.current_version
@@ -101,7 +159,7 @@ class ProposalDetailApi(APIView):
 
 
 class ActionIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[a.value for a in Action])
+    action = NamedChoiceField("ActionEnum", choices=[a.value for a in Action])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     revision = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -109,7 +167,28 @@ class ActionIn(serializers.Serializer):
 class ProposalActionApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ActionIn, responses=ProposalSummaryOut)
+    @extend_schema(
+        operation_id="proposals_actions_create",
+        request=ActionIn,
+        responses={
+            200: ProposalSummaryOut,
+            400: documented_error(
+                f"{INVALID_BODY} `checklist_incomplete`: the proposal cannot be submitted yet, `details.problems` "
+                "lists what is missing. `invalid`: a required comment is missing, or the action does not fit the "
+                "proposal's call."
+            ),
+            401: UNAUTHENTICATED,
+            403: documented_error(
+                "`not_allowed`: you may not take this action (scheduling and decisions go through the agenda). "
+                f"`own_proposal`: nobody approves, reviews or decides on their own proposal. {CSRF_FAILED}"
+            ),
+            404: NO_PROPOSAL,
+            409: documented_error(
+                "`invalid_transition`: the action is not possible in the proposal's status. `stale`: `revision` is "
+                "not the proposal's current revision; nothing changed."
+            ),
+        },
+    )
     def post(self, request, pk: int):
         data = ActionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -123,15 +202,18 @@ class ProposalActionApi(APIView):
         return Response(_summary(proposal))
 
 
+DECISION_OUTCOMES = ["approve", "approve_with_conditions", "request_revisions", "reject"]
+
+
 class DecisionIn(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["approve", "approve_with_conditions", "request_revisions", "reject"])
+    outcome = serializers.ChoiceField(choices=DECISION_OUTCOMES)
     rationale = serializers.CharField()
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DecisionOut(serializers.Serializer):
     agenda_item = serializers.IntegerField()
-    outcome = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=DECISION_OUTCOMES)
     decided_by = serializers.CharField()
     decided_at = serializers.DateTimeField()
 
@@ -139,7 +221,27 @@ class DecisionOut(serializers.Serializer):
 class DecisionApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=DecisionIn, responses={201: DecisionOut})
+    @extend_schema(
+        operation_id="agenda_items_decision_create",
+        request=DecisionIn,
+        responses={
+            201: OpenApiResponse(DecisionOut, description="The decision, recorded; the proposal moved on."),
+            400: documented_error(
+                f"{INVALID_BODY} `invalid` also when the rationale, or the conditions of an approval with "
+                "conditions, are only spaces."
+            ),
+            401: UNAUTHENTICATED,
+            403: documented_error(
+                "`not_allowed`: you may not decide on this item. `own_proposal`: nobody decides on their own "
+                f"proposal. {CSRF_FAILED}"
+            ),
+            404: NO_PROPOSAL,
+            409: documented_error(
+                "`already_decided`: the item has its decision. `not_on_agenda`: there is no such agenda item, or the "
+                "proposal is not waiting for a decision at this meeting."
+            ),
+        },
+    )
     def post(self, request, item_id: int):
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,12 +1,12 @@
 """/api/v1/skills, /api/v1/occupations and /api/v1/occupations/{id}/skills: public ESCO look-ups."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from microcred.api.errors import error_body
+from microcred.api.errors import documented_error, error_body
 from microcred.reference import selectors
 from microcred.reference.models import LabelLanguage
 
@@ -56,10 +56,25 @@ class OccupationSkillsOut(serializers.Serializer):
 
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("search", str, required=True, description=f"At least {MIN_SEARCH_LENGTH} characters."),
-    OpenApiParameter("limit", int, description=f"1 to {selectors.MAX_LIMIT} (default 20)."),
+    OpenApiParameter(
+        "search",
+        {"type": "string", "minLength": MIN_SEARCH_LENGTH},
+        required=True,
+        description=f"At least {MIN_SEARCH_LENGTH} characters (not counting spaces around them).",
+    ),
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": selectors.MAX_LIMIT, "default": 20},
+        description=f"1 to {selectors.MAX_LIMIT}.",
+    ),
     OpenApiParameter("lang", str, enum=LabelLanguage.values, description="Search only labels in this language."),
 ]
+
+
+SEARCH_INVALID = documented_error(
+    f"`invalid`: `search` has fewer than {MIN_SEARCH_LENGTH} characters, `limit` is not a whole number from 1 to "
+    f"{selectors.MAX_LIMIT}, or `lang` is not a label language."
+)
 
 
 def _bad_request(message: str) -> Response:
@@ -96,6 +111,7 @@ class _SearchApi(APIView):
         return Response({"count": len(results), "results": results})
 
 
+@extend_schema_view(get=extend_schema(operation_id="skills_retrieve", responses={200: SearchOut, 400: SEARCH_INVALID}))
 class SkillSearchApi(_SearchApi):
     """ESCO skills and knowledge whose labels start with, or have a word starting with, `search`.
 
@@ -106,6 +122,9 @@ class SkillSearchApi(_SearchApi):
     search = staticmethod(selectors.search_skills)
 
 
+@extend_schema_view(
+    get=extend_schema(operation_id="occupations_retrieve", responses={200: OccupationSearchOut, 400: SEARCH_INVALID})
+)
 class OccupationSearchApi(_SearchApi):
     """ESCO occupations whose labels start with, or have a word starting with, `search` (with ISCO-08 group)."""
 
@@ -123,13 +142,25 @@ def _skill_dict(skill) -> dict:
 
 
 class OccupationSkillsApi(APIView):
-    """The essential and optional skills of an occupation, given by id, URI UUID or URI."""
+    """The essential and optional skills of an occupation, given by its id or the UUID that ends its ESCO URI."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = []
     serializer_class = OccupationSkillsOut
 
+    @extend_schema(
+        operation_id="occupations_skills_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "reference",
+                str,
+                OpenApiParameter.PATH,
+                description="The occupation's id, or the UUID at the end of its ESCO URI.",
+            )
+        ],
+        responses={200: OccupationSkillsOut, 404: documented_error("`not_found`: there is no such ESCO occupation.")},
+    )
     def get(self, request, reference: str):
         found = selectors.skills_for_occupation(reference)
         if found is None:

@@ -4,13 +4,13 @@ import json
 
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from microcred.api.errors import error_body
+from microcred.api.errors import documented_error, error_body
 from microcred.core.ratelimit import rate_limited
 from microcred.credentials.services.verification import MAX_DOCUMENT_BYTES, verify_credential_document
 
@@ -46,9 +46,27 @@ class VerifyApi(APIView):
     parser_classes = [RawJsonParser]
 
     @extend_schema(
+        operation_id="verify_create",
         request={"application/json": {"type": "object"}},
-        responses=VerifyOut,
-        examples=[OpenApiExample("A credential", value={"@context": ["…"], "type": ["…"]})],
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                int,
+                OpenApiParameter.HEADER,
+                response=[429],
+                description="Seconds to wait before trying again.",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(
+                VerifyOut, description="The verdict and each check (also when the credential is not valid)."
+            ),
+            400: documented_error("`invalid_json`: the body is empty, or not JSON (UTF-8)."),
+            413: documented_error(f"`too_large`: the body is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."),
+            415: documented_error("`unsupported_media_type`: the body is not sent as `application/json`."),
+            429: documented_error("`rate_limited`: too many verifications from this address; wait a minute."),
+        },
+        examples=[OpenApiExample("A credential", value={"@context": ["…"], "type": ["…"]}, request_only=True)],
     )
     def post(self, request):
         raw = request.data
