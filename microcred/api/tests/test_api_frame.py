@@ -64,3 +64,20 @@ def test_verify_without_a_body_is_a_400_not_a_500(client, content_type):
     response = client.generic("POST", "/api/v1/verify", b"", content_type=content_type)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/skills?search=project&limit=%C2%B9", 400),
+        ("/api/v1/occupations?search=project&limit=%C2%B9", 400),
+        ("/api/v1/catalogue/%C2%B9", 404),
+        ("/api/v1/catalogue/{id}?version=%C2%B9", 400),
+    ],
+)
+def test_superscript_digits_are_refused_not_a_server_error(client, micro_credential, url, status):
+    """Found by fuzzing the API: "¹".isdigit() is true, but int("¹") fails."""
+    response = client.get(url.replace("{id}", str(micro_credential.pk)))
+    assert response.status_code == status
+    assert response.json()["error"]["code"] in ("invalid", "not_found")

@@ -199,7 +199,8 @@ class CatalogueDetailApi(APIView):
         },
     )
     def get(self, request, reference: str):
-        lookup = {"pk": int(reference)} if reference.isdigit() else {"slug": reference}
+        # isdecimal, not isdigit: "¹" is a digit that int() refuses.
+        lookup = {"pk": int(reference)} if reference.isdecimal() else {"slug": reference}
         mc = MicroCredential.objects.filter(**lookup).first()
         version_number = request.query_params.get("version")
         versions = list(mc.versions.order_by("number")) if mc else []
@@ -209,7 +210,7 @@ class CatalogueDetailApi(APIView):
                 status=status.HTTP_404_NOT_FOUND,
             )
         if version_number:
-            if not version_number.isdigit():
+            if not version_number.isdecimal():
                 return Response(
                     error_body("invalid", "'version' must be a whole number."), status=status.HTTP_400_BAD_REQUEST
                 )

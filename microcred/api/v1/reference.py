@@ -87,7 +87,8 @@ def _search_parameters(request):
     if len(text) < MIN_SEARCH_LENGTH:
         return _bad_request(f"Give at least {MIN_SEARCH_LENGTH} characters in the 'search' parameter.")
     raw_limit = request.query_params.get("limit") or "20"
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= selectors.MAX_LIMIT:
+    # isdecimal, not isdigit: "¹" is a digit that int() refuses.
+    if not raw_limit.isdecimal() or not 1 <= int(raw_limit) <= selectors.MAX_LIMIT:
         return _bad_request(f"'limit' must be a whole number from 1 to {selectors.MAX_LIMIT}.")
     language = request.query_params.get("lang") or None
     if language is not None and language not in LabelLanguage.values:
