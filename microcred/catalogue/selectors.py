@@ -160,7 +160,7 @@ def parse_query(params) -> CatalogueQuery:
     for name, low, high in (("page", 1, 10000), ("page_size", 1, MAX_PAGE_SIZE)):
         raw = get(name)
         if raw:
-            if not raw.isdigit() or not low <= int(raw) <= high:
+            if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
                 errors[name] = _("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
             else:
                 setattr(q, name, int(raw))

@@ -59,7 +59,10 @@ def offering_problems(values: dict, micro_credential=None) -> dict[str, list[str
     if capacity is None or capacity < 1:
         add("capacity", _("An offering needs at least one place."))
     elif capacity > MAX_CAPACITY:
-        add("capacity", _("An offering has at most %(n)s places.") % {"n": number_format(MAX_CAPACITY, force_grouping=True)})
+        add(
+            "capacity",
+            _("An offering has at most %(n)s places.") % {"n": number_format(MAX_CAPACITY, force_grouping=True)},
+        )
     fee = values.get("fee")
     if fee is not None and Decimal(fee) < 0:
         add("fee", _("The fee cannot be negative."))

@@ -115,7 +115,11 @@ def credential(request):
             "invalid_credential_request", "Send the credential request as application/json (it is not encrypted)."
         )
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES or len(request.body) > MAX_REQUEST_BYTES:
+    if (
+        not (declared.isascii() and declared.isdigit())
+        or int(declared) > MAX_REQUEST_BYTES
+        or len(request.body) > MAX_REQUEST_BYTES
+    ):
         raise OAuthError("invalid_credential_request", "The credential request is too large.")
     try:
         body = json.loads(request.body)

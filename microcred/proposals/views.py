@@ -46,7 +46,7 @@ BUTTON_ACTIONS = [
 def _posted_id(request, name: str) -> int | None:
     """An id from the form, or None when absent or not a number (so bad input never reaches a query)."""
     value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _get(user, pk) -> Proposal:
@@ -414,7 +414,7 @@ def meeting_detail(request, pk):
                 services.record_attendance(
                     user=request.user,
                     meeting_id=pk,
-                    present_user_ids=[int(x) for x in request.POST.getlist("present") if x.isdigit()],
+                    present_user_ids=[int(x) for x in request.POST.getlist("present") if x.isascii() and x.isdigit()],
                 )
             elif minutes_form.is_valid():
                 services.record_minutes(user=request.user, meeting_id=pk, minutes=minutes_form.cleaned_data["minutes"])

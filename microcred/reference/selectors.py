@@ -156,7 +156,7 @@ def search_occupations(text: str, limit: int = 20, language: str | None = None) 
 def _by_reference(model, namespace: str, reference):
     """A concept by primary key, full URI or the UUID at the end of its URI; None if there is none."""
     reference = str(reference).strip()
-    if reference.isdigit():
+    if reference.isascii() and reference.isdigit():
         return model.objects.filter(pk=int(reference)).first()
     uri = reference if reference.startswith(("http://", "https://")) else namespace + reference
     return model.objects.filter(uri=uri).first()

@@ -74,6 +74,9 @@ def test_verify_without_a_body_is_a_400_not_a_500(client, content_type):
         ("/api/v1/occupations?search=project&limit=%C2%B9", 400),
         ("/api/v1/catalogue/%C2%B9", 404),
         ("/api/v1/catalogue/{id}?version=%C2%B9", 400),
+        ("/api/v1/catalogue?page=%C2%B9", 400),
+        ("/api/v1/catalogue?page_size=%C2%B9", 400),
+        ("/api/v1/occupations/%C2%B9/skills", 404),
     ],
 )
 def test_superscript_digits_are_refused_not_a_server_error(client, micro_credential, url, status):

@@ -204,6 +204,6 @@ def resolve_verification_method(vm_id: str) -> Ed25519PublicKey:
 
 
 def _key_number(fragment: str) -> int:
-    if fragment.startswith("key-") and fragment[4:].isdigit():
+    if fragment.startswith("key-") and fragment[4:].isascii() and fragment[4:].isdigit():
         return int(fragment[4:])
     return -1

@@ -91,7 +91,7 @@ def find_credential(credential_id) -> IssuedCredential:
     queryset = IssuedCredential.objects.select_related("issuer__institution", "status_list")
     text = str(credential_id).strip().removeprefix("urn:uuid:")
     try:
-        if isinstance(credential_id, int) or text.isdigit():
+        if isinstance(credential_id, int) or (text.isascii() and text.isdigit()):
             return queryset.get(pk=int(text))
         return queryset.get(uuid=uuid.UUID(text))
     except (IssuedCredential.DoesNotExist, ValueError) as exc:

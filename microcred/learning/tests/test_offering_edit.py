@@ -429,4 +429,3 @@ def test_a_promoted_learner_gets_one_e_mail_not_two(cast, offering, django_captu
     assert len(mail.outbox) == 2
     assert "A place is yours" in by_person[cast["learner2"].email]
     assert by_person[cast["learner"].email].startswith("Changed:")
-
