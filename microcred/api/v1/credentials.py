@@ -47,14 +47,15 @@ class OfferingIssuanceApi(APIView):
         request=None,
         responses={
             202: OpenApiResponse(JobOut, description="The job, queued; follow it at /api/v1/issuance-jobs/{id}."),
-            400: documented_error(
-                "`invalid`: there is no such offering, or every completion of it already has its credential."
-            ),
+            400: documented_error("`invalid`: every completion of the offering already has its credential."),
             401: UNAUTHENTICATED,
             403: documented_error(
                 f"`permission_denied`: only a credential officer of the issuer issues these credentials. {CSRF_FAILED}"
             ),
-            404: documented_error("`not_found`: the id in the path is not a whole number (there is no such endpoint)."),
+            404: documented_error(
+                "`offering_not_found`: there is no such offering; `not_found`: the id in the path is not a whole "
+                "number (there is no such endpoint)."
+            ),
             409: documented_error("`issuer_not_ready`: the issuer is not set up (no issuer or no signing key)."),
         },
     )

@@ -67,11 +67,12 @@ def issue_one(*, user, enrolment_id: int) -> IssuedCredential:
 def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
     """Queue the issuance of every pending credential of an offering; the work runs in the background."""
     from microcred.credentials.tasks import run_issuance_job
+    from microcred.learning.exceptions import OfferingNotFound
     from microcred.learning.models import Offering
 
     offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
     if offering is None:
-        raise ValidationFailed(_("There is no such offering."))
+        raise OfferingNotFound()
     check_may_issue(user, offering)
     pending = pending_completions(offering)
     if not pending:
