@@ -713,6 +713,11 @@ def _(people, proposal):
     return token(people["proposer"]).get(f"{V1}/proposals", {"status": "draft"})
 
 
+@case("get", "/api/v1/proposals", 400)
+def _(people):
+    return token(people["proposer"]).get(f"{V1}/proposals", {"waiting_for_me": "perhaps"})
+
+
 @case("get", "/api/v1/proposals", 401)
 def _(db):
     return api().get(f"{V1}/proposals")

@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error
+from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error, error_body
 from microcred.api.schema import NamedChoiceField
 from microcred.proposals import permissions, selectors, services
 from microcred.proposals.checklist import RuleStatus
@@ -48,6 +48,10 @@ class ProposalListOut(serializers.Serializer):
     results = ProposalSummaryOut(many=True)
 
 
+TRUE_VALUES = {"true", "1", "yes"}
+FALSE_VALUES = {"false", "0", "no"}
+
+
 class ProposalListApi(APIView):
     """The proposals you may see, most recently changed first (at most 500)."""
 
@@ -59,17 +63,28 @@ class ProposalListApi(APIView):
             OpenApiParameter("status", str, enum=ProposalStatus.values, description="Only proposals in this status."),
             OpenApiParameter(
                 "waiting_for_me",
-                str,
-                description="Any non-empty value: only the proposals waiting for an action of yours.",
+                bool,
+                description="true (or 1, yes): only the proposals waiting for an action of yours; false (or 0, no): "
+                "all of them.",
             ),
         ],
-        responses={200: ProposalListOut, 401: UNAUTHENTICATED},
+        responses={
+            200: ProposalListOut,
+            400: documented_error("`invalid`: waiting_for_me is not true or false."),
+            401: UNAUTHENTICATED,
+        },
     )
     def get(self, request):
+        waiting = (request.query_params.get("waiting_for_me") or "false").strip().lower()
+        if waiting not in TRUE_VALUES | FALSE_VALUES:
+            return Response(
+                error_body("invalid", "waiting_for_me is true or false.", {"waiting_for_me": waiting[:50]}),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         qs = selectors.visible_proposals(request.user)
         if status_filter := request.query_params.get("status"):
             qs = qs.filter(status=status_filter)
-        if request.query_params.get("waiting_for_me"):
+        if waiting in TRUE_VALUES:
             ids = {p.pk for _role, items in selectors.waiting_for(request.user) for p in items}
             qs = qs.filter(pk__in=ids)
         return Response({"count": qs.count(), "results": [_summary(p) for p in qs[:500]]})

@@ -42,6 +42,13 @@ def test_staff_act_through_the_api_with_the_same_rules(client, people, ready):
     assert r.status_code == 403 and r.json()["error"]["code"] == "own_proposal"
     r = client.get("/api/v1/proposals?waiting_for_me=1", **auth(people["manager"]))
     assert [p["reference"] for p in r.json()["results"]] == [ready.reference]
+    # The proposer sees the proposal, which waits for the manager, not for them.
+    assert client.get("/api/v1/proposals?waiting_for_me=true", **auth(people["proposer"])).json()["count"] == 0
+    for value in ("false", "0", "no", ""):
+        r = client.get(f"/api/v1/proposals?waiting_for_me={value}", **auth(people["proposer"]))
+        assert [p["reference"] for p in r.json()["results"]] == [ready.reference], value
+    r = client.get("/api/v1/proposals?waiting_for_me=perhaps", **auth(people["manager"]))
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid"
     r = client.get(f"/api/v1/proposals/{ready.pk}", **auth(people["manager"]))
     body = r.json()
     assert body["actions_available"] == ["manager_approve", "manager_return"]
