@@ -128,8 +128,8 @@ class UnreadableCredential(Exception):
 
 def load_credential(data: bytes | str | dict):
     """A credential from JSON text, a JSON object, or a baked PNG/SVG image (returns a dict or a JWS string)."""
-    if isinstance(data, dict):
-        return data
+    if data is None or isinstance(data, dict | list | int | float):
+        return data  # already parsed JSON: the format check says whether it is a credential
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, bytes | bytearray):

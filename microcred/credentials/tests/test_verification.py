@@ -240,3 +240,10 @@ def test_export_credentials_writes_one_file_each(issue, make_version, tmp_path, 
         assert exported == credential.document
         assert verify_credential_document(exported).is_valid
     assert "Wrote 2 credential(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("parsed", [[], None, 42, [1, 2]])
+def test_parsed_json_that_is_not_an_object_is_named_as_such(db, parsed):
+    report = verify_credential_document(parsed)
+    assert report.result == "invalid"
+    assert report.check("format").message == "A credential must be a JSON object."
