@@ -17,8 +17,8 @@ from microcred.accounts.roles import Role
 from microcred.api.v1.learning import OfferingChangeIn
 from microcred.audit.models import AuditEvent
 from microcred.learning import imports, services
-from microcred.learning.models import Enrolment, Offering, Result
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.models import Enrolment, Offering
+from microcred.learning.tests.factories import record_result, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -396,16 +396,7 @@ def test_no_cancellation_once_a_result_is_recorded_or_the_offering_has_ended(cas
     start_offering(offering, days_ago=3)
     offering.ends_on = timezone.localdate() + dt.timedelta(days=5)  # running, not ended
     offering.save()
-    Result.objects.create(
-        offering=offering,
-        learner=cast["learner"],
-        enrolment=holder,
-        participated=True,
-        outcome="pass",
-        grade="8",
-        assessed_on=timezone.localdate(),
-        recorded_by=cast["assessor"],
-    )
+    record_result(offering, holder, recorded_by=cast["assessor"])
     response = api(cast["manager"]).post(cancellation(offering, holder), {"reason": REASON}, format="json")
     assert response.status_code == 409
     assert (

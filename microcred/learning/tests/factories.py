@@ -103,3 +103,20 @@ def start_offering(offering, *, days_ago=10):
     offering.ends_on = today - dt.timedelta(days=1)
     offering.save()
     return offering
+
+
+def record_result(offering, enrolment, *, recorded_by, participated=True, outcome="pass", grade="8", **extra):
+    """A result for an enrolment, written directly (tests of what happens once one exists)."""
+    from microcred.learning.models import Result
+
+    return Result.objects.create(
+        offering=offering,
+        learner=enrolment.learner,
+        enrolment=enrolment,
+        participated=participated,
+        outcome=outcome,
+        grade=grade,
+        assessed_on=extra.pop("assessed_on", timezone.localdate()),
+        recorded_by=recorded_by,
+        **extra,
+    )

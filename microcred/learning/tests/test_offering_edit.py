@@ -12,8 +12,8 @@ from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.learning import permissions, services
 from microcred.learning.exceptions import NotAllowed, OfferingEnded, OfferingInvalid
-from microcred.learning.models import Enrolment, Offering, Result
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.models import Enrolment, Offering
+from microcred.learning.tests.factories import record_result, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -289,16 +289,7 @@ def test_grade_scale_changes_only_while_no_result_is_recorded(cast, offering):
     edit(offering, cast["proposer"], grade_scale="0-20")
     assert Offering.objects.get().grade_scale == "0-20"
     enrolment = services.enrol(user=cast["learner"], offering_id=offering.pk)
-    Result.objects.create(
-        offering=offering,
-        learner=cast["learner"],
-        enrolment=enrolment,
-        participated=True,
-        outcome="pass",
-        grade="15",
-        assessed_on=timezone.localdate(),
-        recorded_by=cast["assessor"],
-    )
+    record_result(offering, enrolment, grade="15", recorded_by=cast["assessor"])
     with pytest.raises(OfferingInvalid) as exc:
         edit(offering, cast["proposer"], grade_scale="A,B,C,D,E,F")
     assert exc.value.errors["grade_scale"] == [

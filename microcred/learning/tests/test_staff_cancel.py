@@ -3,14 +3,13 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.learning import permissions, services
 from microcred.learning.exceptions import CancellationInvalid, EnrolmentNotFound, EnrolmentRefused, NotAllowed
-from microcred.learning.models import Enrolment, Result
-from microcred.learning.tests.factories import make_offering, start_offering
+from microcred.learning.models import Enrolment
+from microcred.learning.tests.factories import make_offering, record_result, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -141,15 +140,7 @@ def test_cancelling_twice_changes_nothing(cast, offering, full, django_capture_o
 
 
 def test_refused_once_a_result_is_recorded(cast, offering, full):
-    Result.objects.create(
-        offering=offering,
-        learner=cast["learner"],
-        enrolment=full[0],
-        participated=False,
-        outcome="fail",
-        assessed_on=timezone.localdate(),
-        recorded_by=cast["assessor"],
-    )
+    record_result(offering, full[0], participated=False, outcome="fail", grade="", recorded_by=cast["assessor"])
     with pytest.raises(EnrolmentRefused) as exc:
         cancel(offering, full[0], cast["manager"])
     assert exc.value.message == "A result is recorded for Katrin Weber: the enrolment can no longer be cancelled."

@@ -13,7 +13,7 @@ from microcred.learning import imports
 from microcred.learning.exceptions import ImportRefused
 from microcred.learning.exports import safe_cell
 from microcred.learning.models import Enrolment, Offering, Result
-from microcred.learning.tests.factories import offering_values, start_offering
+from microcred.learning.tests.factories import offering_values, record_result, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -101,16 +101,7 @@ def test_enrol_page_flow_and_my_learning(client, cast, offering):
 def test_my_learning_shows_results(client, cast, offering):
     enrolment = Enrolment.objects.create(offering=offering, learner=cast["learner"], status="enrolled")
     start_offering(offering)
-    Result.objects.create(
-        offering=offering,
-        learner=cast["learner"],
-        enrolment=enrolment,
-        participated=True,
-        outcome="pass",
-        grade="8.5",
-        assessed_on=timezone.localdate(),
-        recorded_by=cast["assessor"],
-    )
+    record_result(offering, enrolment, grade="8.5", recorded_by=cast["assessor"])
     page = login(client, cast["learner"]).get(reverse("learning:my-learning")).content.decode()
     assert "Passed" in page and "8.5" in page and "a credential will be issued to you" in page
 
