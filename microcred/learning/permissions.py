@@ -102,23 +102,24 @@ def can_view_results(user, offering: Offering) -> bool:
     return can_view_enrolments(user, offering)
 
 
-def can_edit_offering(user, offering: Offering) -> bool:
-    """The creator, and whoever may create offerings for the delivering university (DELIVERING_ROLES there)."""
+def _creator_or_delivering(user, offering: Offering, roles) -> bool:
+    """The offering's creator, or someone holding one of `roles` at its delivering university."""
     if not _authenticated(user):
         return False
     if offering.created_by_id == user.pk:
         return True
-    return any(has_role(user, role, institution_id=offering.institution_id) for role in DELIVERING_ROLES)
+    return any(has_role(user, role, institution_id=offering.institution_id) for role in roles)
+
+
+def can_edit_offering(user, offering: Offering) -> bool:
+    """The creator, and whoever may create offerings for the delivering university (DELIVERING_ROLES there)."""
+    return _creator_or_delivering(user, offering, DELIVERING_ROLES)
 
 
 def can_manage_enrolments(user, offering: Offering) -> bool:
     """Cancel a learner's enrolment on their behalf: the creator, the delivering university's proposers and
     institutional managers (ENROLMENT_MANAGER_ROLES there)."""
-    if not _authenticated(user):
-        return False
-    if offering.created_by_id == user.pk:
-        return True
-    return any(has_role(user, role, institution_id=offering.institution_id) for role in ENROLMENT_MANAGER_ROLES)
+    return _creator_or_delivering(user, offering, ENROLMENT_MANAGER_ROLES)
 
 
 def can_manage_assessors(user, offering: Offering) -> bool:
