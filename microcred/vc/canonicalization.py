@@ -21,6 +21,7 @@ from .rdfc10 import DEFAULT_MAX_WORK_FACTOR, canonical_labels, canonicalize_quad
 
 __all__ = [
     "canonical_labels",
+    "canonicalize_dataset",
     "canonicalize_document",
     "canonicalize_nquads",
     "canonicalize_quads",
@@ -50,17 +51,21 @@ def document_to_quads(document: dict, registry: ContextRegistry = DEFAULT_REGIST
     return to_quads(document, registry)
 
 
+def canonicalize_dataset(quads: list[Quad], max_work_factor: int = DEFAULT_MAX_WORK_FACTOR) -> str:
+    """Canonical N-Quads (RDFC-1.0, SHA-256) of an RDF dataset made by :func:`document_to_quads`."""
+    canonical = canonicalize_quads(quads, "SHA256", max_work_factor)
+    if _has_astral(canonical):
+        _check_utf16_order(canonical)
+    return canonical
+
+
 def canonicalize_document(
     document: dict,
     registry: ContextRegistry = DEFAULT_REGISTRY,
     max_work_factor: int = DEFAULT_MAX_WORK_FACTOR,
 ) -> str:
     """Canonical N-Quads (RDFC-1.0, SHA-256) of a JSON-LD document."""
-    quads = to_quads(document, registry)
-    canonical = canonicalize_quads(quads, "SHA256", max_work_factor)
-    if _has_astral(canonical):
-        _check_utf16_order(canonical)
-    return canonical
+    return canonicalize_dataset(to_quads(document, registry), max_work_factor)
 
 
 def canonicalize_nquads(

@@ -148,6 +148,9 @@ class VerificationResult:
     verification_method: str | None = None
     error: VCError | None = None
     errors: list[VCError] = field(default_factory=list)
+    #: The document's RDF dataset (quads) as the verified proof covers it; set when ``verified``. Read every
+    #: fact shown or checked from it (see :mod:`microcred.vc.credential_data`), not from the JSON members.
+    dataset: tuple = ()
 
     def __bool__(self) -> bool:
         return self.verified
@@ -183,7 +186,7 @@ def _check_proof_shape(proof, expected_purpose: str | None) -> None:
 
 def _verify_one(
     document: dict, proof, resolve_key: KeyResolver, registry: ContextRegistry, expected_purpose: str | None
-) -> None:
+):
     _check_proof_shape(proof, expected_purpose)
     suite = SUITES[proof["cryptosuite"]]
     # Fail fast on a malformed signature before any expensive work.
@@ -199,6 +202,7 @@ def _verify_one(
         raise KeyResolutionError(f"The verification method {vm!r} could not be resolved: {exc}") from exc
     data = suite.hash_data(unsecured(document), proof, registry)
     suite.verify_proof_value(public_key, data, proof["proofValue"])
+    return data
 
 
 def verify(
@@ -226,9 +230,15 @@ def verify(
     errors: list[VCError] = []
     for proof in proofs:
         try:
-            _verify_one(document, proof, resolve_key, registry, expected_proof_purpose)
+            data = _verify_one(document, proof, resolve_key, registry, expected_proof_purpose)
         except VCError as exc:
             errors.append(exc)
             continue
-        return VerificationResult(True, proof=proof, verification_method=proof["verificationMethod"], errors=errors)
+        return VerificationResult(
+            True,
+            proof=proof,
+            verification_method=proof["verificationMethod"],
+            errors=errors,
+            dataset=data.document_quads,
+        )
     return VerificationResult(False, error=errors[0], errors=errors)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ..canonicalization import canonicalize_document
+from ..canonicalization import canonicalize_dataset, canonicalize_document, document_to_quads
 from ..contexts import DEFAULT_REGISTRY, ContextRegistry
 from ..exceptions import InvalidProof, MalformedProof
 from ..multikey import InvalidKey, base58btc_decode, base58btc_encode
@@ -23,12 +23,18 @@ PROOF_TYPE = "DataIntegrityProof"
 
 @dataclass(frozen=True)
 class HashData:
-    """The intermediate values of the algorithm (all reproduced by the W3C/1EdTech test vectors)."""
+    """The intermediate values of the algorithm (all reproduced by the W3C/1EdTech test vectors).
+
+    ``document_quads`` is the document's RDF dataset (before canonical relabelling): exactly what the
+    signature covers, so a verifier reads every fact it checks or shows from it, never from JSON members
+    the proof does not pin (an alias or a full-IRI key yields the same dataset).
+    """
 
     canonical_document: str
     canonical_proof_config: str
     proof_config_hash: bytes
     document_hash: bytes
+    document_quads: tuple = ()
 
     @property
     def combined(self) -> bytes:
@@ -40,12 +46,14 @@ def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextReg
     config = {k: v for k, v in proof_config.items() if k != "proofValue"}
     config["@context"] = unsecured_document["@context"]
     canonical_config = canonicalize_document(config, registry)
-    canonical_document = canonicalize_document(unsecured_document, registry)
+    document_quads = document_to_quads(unsecured_document, registry)
+    canonical_document = canonicalize_dataset(document_quads)
     return HashData(
         canonical_document=canonical_document,
         canonical_proof_config=canonical_config,
         proof_config_hash=hashlib.sha256(canonical_config.encode("utf-8")).digest(),
         document_hash=hashlib.sha256(canonical_document.encode("utf-8")).digest(),
+        document_quads=tuple(document_quads),
     )
 
 
