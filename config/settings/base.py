@@ -212,3 +212,8 @@ CATALOGUE_RESULTS_CACHE_SECONDS = env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 30)
 
 # Alliance identity (data, not code: the name shown in the page frame comes from reference data).
 SITE_NAME = env_str("SITE_NAME", "Alliance micro-credentials")
+
+# Verifying credentials of issuers that are not ours (offline unless an operator lists hosts): hosts whose
+# did:web documents, and whose Bitstring status lists, the verifier may fetch. Our own host is never fetched.
+DID_WEB_ALLOWED_HOSTS = env_list("DID_WEB_ALLOWED_HOSTS", [])
+STATUS_LIST_ALLOWED_HOSTS = env_list("STATUS_LIST_ALLOWED_HOSTS", DID_WEB_ALLOWED_HOSTS)

@@ -14,7 +14,6 @@ from microcred.credentials.elm import elm_json_bytes
 from microcred.credentials.forms import VerifyForm
 from microcred.credentials.services.verification import (
     UnreadableCredential,
-    describe_document,
     load_credential,
     verify_credential_document,
 )
@@ -81,7 +80,7 @@ def verify_page(request):
     """Anyone verifies a credential: paste JSON, or upload a JSON, PNG or SVG file."""
     posted = request.method == "POST"
     form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
-    report = error = content = None
+    report = error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else form.cleaned_data["credential"].encode("utf-8")
@@ -95,11 +94,10 @@ def verify_page(request):
             error = str(exc)
         else:
             report = verify_credential_document(document)
-            content = describe_document(document) if isinstance(document, dict) else None
     status = 400 if error or (posted and form.errors) else 200
     return render(
         request,
         "credentials/verify.html",
-        {"form": form, "report": report, "error": error, "content": content},
+        {"form": form, "report": report, "error": error, "content": report.content if report else None},
         status=status,
     )

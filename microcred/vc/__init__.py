@@ -24,7 +24,8 @@ from .bitstring import (
 )
 from .canonicalization import canonicalize_document, canonicalize_nquads, document_to_quads
 from .contexts import DEFAULT_REGISTRY, ContextRegistry, load_context, register_context
-from .data_integrity import VerificationResult, format_datetime, sign, verify
+from .credential_data import CredentialData, CredentialDataError, read_credential
+from .data_integrity import VerificationResult, format_datetime, parse_datetime_stamp, sign, unsecured, verify
 from .exceptions import (
     BakingError,
     CanonicalizationError,
@@ -70,6 +71,8 @@ __all__ = [
     "CanonicalizationTooComplex",
     "ContextNotAllowed",
     "ContextRegistry",
+    "CredentialData",
+    "CredentialDataError",
     "InvalidJsonLd",
     "InvalidKey",
     "InvalidProof",
@@ -100,17 +103,20 @@ __all__ = [
     "format_datetime",
     "generate_private_key",
     "load_context",
+    "parse_datetime_stamp",
     "private_key_from_multibase",
     "private_key_from_seed",
     "private_key_to_multibase",
     "public_key_from_did_key",
     "public_key_from_multibase",
     "public_key_to_multibase",
+    "read_credential",
     "register_context",
     "sign",
     "status_list_credential",
     "status_list_entry",
     "unbake_png",
     "unbake_svg",
+    "unsecured",
     "verify",
 ]

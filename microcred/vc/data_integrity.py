@@ -11,7 +11,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -27,13 +27,14 @@ from .exceptions import (
     VCError,
 )
 from .multikey import private_key_from_multibase, public_key_from_bytes, public_key_from_multibase
+from .rdf import parse_nquads
 
 PROOF_TYPE = "DataIntegrityProof"
 DEFAULT_CRYPTOSUITE = eddsa_rdfc_2022.CRYPTOSUITE
 
 _DATETIME_STAMP = re.compile(
-    r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?"
-    r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d|[+-]14:00)$"
+    r"^(?P<year>-?\d{4,})-(?P<month>\d\d)-(?P<day>\d\d)T(?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d)"
+    r"(?P<fraction>\.\d+)?(?P<tz>Z|[+-]\d\d:\d\d)$"
 )
 
 KeyResolver = Callable[[str], object]
@@ -46,8 +47,53 @@ def format_datetime(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def parse_datetime_stamp(value) -> datetime:
+    """The instant of an XML Schema ``dateTimeStamp`` (a date-time with a time zone), as an aware datetime.
+
+    Raises ``ValueError`` with a message for people when ``value`` is not one, or names an instant that
+    does not exist or cannot be represented: 30 February, hour 24, second 60 (XML Schema 1.1 has no leap
+    seconds), an offset beyond ±14:00, years before 1 or after 9999.
+    """
+    if not isinstance(value, str):
+        raise ValueError("is not text")
+    m = _DATETIME_STAMP.match(value)
+    if m is None:
+        raise ValueError(f"{value[:40]!r} is not a date and time with a time zone (such as 2026-06-01T12:00:00Z)")
+    year = int(m["year"])
+    if not 1 <= year <= 9999:
+        raise ValueError(f"{value!r} names the year {year}, outside 0001–9999")
+    tz = m["tz"]
+    if tz == "Z":
+        offset = timedelta(0)
+    else:
+        hours, minutes = int(tz[1:3]), int(tz[4:6])
+        if minutes > 59 or hours * 60 + minutes > 14 * 60:
+            raise ValueError(f"{value!r} has the time-zone offset {tz}, outside ±14:00")
+        offset = timedelta(hours=hours, minutes=minutes) * (-1 if tz[0] == "-" else 1)
+    fraction = m["fraction"] or ""
+    microsecond = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    try:
+        local = datetime(
+            year,
+            int(m["month"]),
+            int(m["day"]),
+            int(m["hour"]),
+            int(m["minute"]),
+            int(m["second"]),
+            microsecond,
+            tzinfo=timezone(offset),
+        )
+        return local.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{value!r} is not a date and time that exists") from None
+
+
 def is_datetime_stamp(value) -> bool:
-    return isinstance(value, str) and _DATETIME_STAMP.match(value) is not None
+    try:
+        parse_datetime_stamp(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _as_private_key(private_key) -> Ed25519PrivateKey:
@@ -151,6 +197,9 @@ class VerificationResult:
     #: The document's RDF dataset (quads) as the verified proof covers it; set when ``verified``. Read every
     #: fact shown or checked from it (see :mod:`microcred.vc.credential_data`), not from the JSON members.
     dataset: tuple = ()
+    #: The RDF dataset of the verified proof's configuration (its ``created``, ``verificationMethod``… as
+    #: signed), in canonical form.
+    proof_dataset: tuple = ()
 
     def __bool__(self) -> bool:
         return self.verified
@@ -178,10 +227,8 @@ def _check_proof_shape(proof, expected_purpose: str | None) -> None:
     for name in ("created", "expires"):
         if name in proof and not is_datetime_stamp(proof[name]):
             raise MalformedProof(f"The proof's {name} is not an XML Schema dateTimeStamp.")
-    if "expires" in proof:
-        expires = datetime.fromisoformat(proof["expires"].replace("Z", "+00:00"))
-        if expires < datetime.now(UTC):
-            raise MalformedProof("The proof has expired.")
+    if "expires" in proof and parse_datetime_stamp(proof["expires"]) < datetime.now(UTC):
+        raise MalformedProof("The proof has expired.")
 
 
 def _verify_one(
@@ -240,5 +287,6 @@ def verify(
             verification_method=proof["verificationMethod"],
             errors=errors,
             dataset=data.document_quads,
+            proof_dataset=tuple(parse_nquads(data.canonical_proof_config)),
         )
     return VerificationResult(False, error=errors[0], errors=errors)

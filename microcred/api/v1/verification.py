@@ -26,8 +26,11 @@ class RawJsonParser(BaseParser):
 
 class CheckOut(serializers.Serializer):
     check = serializers.CharField()
-    passed = serializers.BooleanField(allow_null=True)
+    passed = serializers.BooleanField(allow_null=True, help_text="true passed, false failed, null could not check")
     message = serializers.CharField()
+    advisory = serializers.BooleanField(
+        help_text="Reported for information only; does not decide the result (schema conformance)."
+    )
 
 
 class VerifyOut(serializers.Serializer):
@@ -88,6 +91,9 @@ class VerifyApi(APIView):
                 "verified": report.is_valid,
                 "result": report.result,
                 "reason": report.reason,
-                "checks": [{"check": c.check, "passed": c.passed, "message": c.message} for c in report.checks],
+                "checks": [
+                    {"check": c.check, "passed": c.passed, "message": c.message, "advisory": c.advisory}
+                    for c in report.checks
+                ],
             }
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -15,6 +16,11 @@ from microcred.audit.services import record_audit_event
 from microcred.credentials import keys
 from microcred.credentials.exceptions import IssuerNotReady
 from microcred.credentials.models import Issuer, IssuerKey
+from microcred.credentials.services.did_web import (
+    fetch_did_document,
+    public_key_from_document,
+    retirement_from_document,
+)
 from microcred.credentials.vocabulary import OB_CONTEXT, VC_V2_CONTEXT
 from microcred.reference.models import Institution
 
@@ -150,11 +156,19 @@ def did_document(issuer: Issuer) -> dict:
 
     All keys stay in ``assertionMethod``: verifiers (``@digitalbazaar/vc``, the 1EdTech validator) accept a
     proof only if its verification method is listed there, so dropping a retired key would break every
-    credential it signed (DIGEST §2.4). Rotation stops *new* signatures with the old key; revoking a
-    compromised key's credentials is done through the status list.
+    credential it signed (DIGEST §2.4). A retired key carries ``expires`` = its retirement (Controlled
+    Identifiers 1.0: proofs made at or after that time are not to be verified), so a verifier can refuse a
+    proof made with it later, and a stolen retired key cannot sign new credentials. (Not ``revoked``:
+    jsonld-signatures refuses every proof of a revoked key, also those made before, which would break every
+    credential a routine rotation leaves behind.)
     """
     issuer_keys = list(issuer.keys.order_by("number"))
-    return vc.did_web_document(issuer.did, [(k.fragment, public_key_of(k)) for k in issuer_keys])
+    document = vc.did_web_document(issuer.did, [(k.fragment, public_key_of(k)) for k in issuer_keys])
+    retired = {k.verification_method_id: retirement_instant(k) for k in issuer_keys}
+    for method in document["verificationMethod"]:
+        if retired.get(method["id"]) is not None:
+            method["expires"] = vc.format_datetime(retired[method["id"]])
+    return document
 
 
 def issuer_profile(issuer: Issuer, *, with_context: bool = False) -> dict:
@@ -191,8 +205,6 @@ def resolve_verification_method(vm_id: str) -> Ed25519PublicKey:
     issuer = issuer_for_did(did) if did.startswith("did:web:") else None
     if issuer is None:
         if did.startswith("did:web:"):
-            from microcred.credentials.services.did_web import fetch_did_document, public_key_from_document
-
             return public_key_from_document(fetch_did_document(did), vm_id)
         raise vc.KeyResolutionError(
             f"The issuer {did!r} could not be resolved: only did:web and did:key are supported."
@@ -201,6 +213,33 @@ def resolve_verification_method(vm_id: str) -> Ed25519PublicKey:
     if key is None:
         raise vc.KeyResolutionError(f"{vm_id!r} is not a key of {issuer.name}.")
     return public_key_of(key)
+
+
+def verification_method_retirement(vm_id: str) -> datetime | None:
+    """When the key ``vm_id`` was retired (proofs made at or after that are refused), or None if it is not.
+
+    Our keys: ``IssuerKey.retired_at``. Other did:web issuers: the ``expires`` of the verification method in
+    their DID document (fetched only from allowed hosts). did:key identifiers never retire.
+    """
+    did, _, fragment = vm_id.partition("#")
+    if not did.startswith("did:web:"):
+        return None
+    issuer = issuer_for_did(did)
+    if issuer is None:
+        return retirement_from_document(fetch_did_document(did), vm_id)
+    key = issuer.keys.filter(number=_key_number(fragment)).first() if fragment else None
+    if key is None:
+        raise vc.KeyResolutionError(f"{vm_id!r} is not a key of {issuer.name}.")
+    return retirement_instant(key)
+
+
+def retirement_instant(key: IssuerKey) -> datetime | None:
+    """The retirement of a retired key, rounded up to the whole second (proof ``created`` dates have second
+    precision, so a proof made in the same second, before the rotation, stays valid)."""
+    if key.status != IssuerKey.Status.RETIRED or key.retired_at is None:
+        return None
+    at = key.retired_at
+    return at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
 
 
 def _key_number(fragment: str) -> int:

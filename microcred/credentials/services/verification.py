@@ -1,12 +1,25 @@
-"""Verifying a credential document, offline: every check reported separately (BRIEF §8).
+"""Verifying a credential document, offline by default: every check reported separately (BRIEF §8).
 
-Checks, in order: ``format`` (a JSON OpenBadgeCredential), ``schema`` (1EdTech OB 3.0 JSON Schema),
-``signature`` (Data Integrity eddsa-rdfc-2022; keys of our own issuers from the database, did:key from the
-identifier itself, nothing from the network), ``issuer`` (a member of the alliance?), ``status`` (revoked?,
-from our own status lists), ``validity`` (validFrom / validUntil).
+Checks, in order: ``format`` (an Open Badges 3.0 credential), ``schema`` (the 1EdTech OB 3.0 JSON Schema;
+advisory, see below), ``signature`` (Data Integrity eddsa-rdfc-2022; keys of our own issuers from the
+database, did:key from the identifier itself, other did:web issuers only from DID_WEB_ALLOWED_HOSTS),
+``issuer`` (a member of the alliance?), ``status`` (revoked or suspended?), ``validity`` (validFrom /
+validUntil).
+
+**Every fact checked or shown comes from the data the signature covers.** The proof signs the document's
+RDF dataset, not its JSON spelling: a member renamed to its full IRI or to an alias from an inline context
+gives the same dataset and the same valid signature. So the issuer, subject, achievement, results, dates
+and status entries are read from the verified dataset (:func:`microcred.vc.read_credential`), never from
+JSON keys; a renamed ``credentialStatus`` is still found, and still revoked.
 
 Each check passes (True), fails (False) or could not be made (None). The result is ``invalid`` when any
 check fails, ``could_not_check`` when none fails but one could not be made, and ``valid`` otherwise.
+Schema conformance is *advisory*: it is reported, but a credential that VC 2.0 allows and the OB 3.0 JSON
+Schema does not (a single ``proof`` object, for example) is not called invalid for it.
+
+A construct the signing core does not handle (an unsupported JSON-LD feature, a context we do not pin, a
+graph too complex to canonicalize safely, an unknown cryptosuite) is reported as "could not check", never
+as tampering: only a signature that does not match the signed data is.
 """
 
 from __future__ import annotations
@@ -14,17 +27,23 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from microcred import vc
 from microcred.credentials.models import IssuedCredential, StatusList
-from microcred.credentials.services.issuers import issuer_for_did, resolve_verification_method
+from microcred.credentials.services.issuers import (
+    issuer_for_did,
+    resolve_verification_method,
+    verification_method_retirement,
+)
+from microcred.credentials.services.remote_status import RemoteStatusError, remote_status_list
 from microcred.credentials.services.schemas import ob_schema_errors
 from microcred.credentials.services.status import bits_of
 from microcred.reference.models import Institution
-from microcred.vc.data_integrity import is_datetime_stamp
+from microcred.vc.credential_data import XSD
 
 VALID = "valid"
 INVALID = "invalid"
@@ -33,8 +52,18 @@ EXIT_CODES = {VALID: 0, INVALID: 1, COULD_NOT_CHECK: 2}
 MAX_DOCUMENT_BYTES = 1024 * 1024
 CHECK_NAMES = ("format", "schema", "signature", "issuer", "status", "validity")
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+DATETIME_TYPES = {XSD + "dateTime", XSD + "dateTimeStamp"}
+DC_CREATED = "<http://purl.org/dc/terms/created>"
 
-
+# Errors of the signing core that mean "this verifier cannot check it", not "it was altered".
+UNSUPPORTED_ERRORS = (
+    vc.ContextNotAllowed,
+    vc.CanonicalizationTooComplex,
+    vc.UnsupportedJsonLd,
+    vc.UnsafeInput,
+    vc.UnsupportedCryptosuite,
+    vc.KeyResolutionError,
+)
 CHECK_LABELS = {
     "format": gettext_lazy("Format"),
     "schema": gettext_lazy("Schema"),
@@ -90,6 +119,8 @@ class Check:
     check: str
     passed: bool | None
     message: str
+    #: An advisory check is reported but does not decide the result (schema conformance).
+    advisory: bool = False
 
     @property
     def label(self) -> str:
@@ -106,10 +137,19 @@ class VerificationReport:
     issuer_id: str = ""
     issuer_name: str = ""
     title: str = ""
+    #: What the credential says (see :func:`describe_credential`), read from its signed data; None when
+    #: there is nothing trustworthy to show (unreadable, unsigned, or altered).
+    content: dict | None = None
+    #: False when the content could be read but its signature could not be checked (unknown key).
+    content_signed: bool = False
 
     @property
     def is_valid(self) -> bool:
         return self.result == VALID
+
+    @property
+    def signature_failed(self) -> bool:
+        return any(c.check == "signature" and c.passed is False for c in self.checks)
 
     @property
     def exit_code(self) -> int:
@@ -154,34 +194,42 @@ def load_credential(data: bytes | str | dict):
         raise UnreadableCredential(_("The credential is not valid JSON: %(why)s") % {"why": exc}) from exc
 
 
-def _parse_datetime(value) -> datetime | None:
-    if not is_datetime_stamp(value):
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+def _one_line(values) -> str:
+    return "; ".join(v for v in values if v)
 
 
-def _issuer_id_and_name(doc: dict) -> tuple[str, str]:
-    issuer = doc.get("issuer")
-    if isinstance(issuer, str):
-        return issuer, ""
-    if isinstance(issuer, dict):
-        return str(issuer.get("id") or ""), str(issuer.get("name") or "")
-    return "", ""
+def _number_text(lexical: str) -> str:
+    """A number from the signed data for people: ``5.5E0`` (a canonical xsd:double) reads ``5.5``."""
+    try:
+        number = Decimal(lexical)
+    except (InvalidOperation, ValueError):
+        return lexical
+    if not number.is_finite():
+        return lexical
+    text = format(number.normalize(), "f")
+    return text
 
 
-def _format_check(doc) -> Check:
+def _json_format_check(doc) -> Check:
+    """What can be said of the JSON before its signed data is read (and all that can be, if it cannot)."""
     if isinstance(doc, str):
         return Check(
             "format", False, _("This is a VC-JWT (compact JWS); only Data Integrity credentials are supported.")
         )
     if not isinstance(doc, dict):
         return Check("format", False, _("A credential must be a JSON object."))
+    if "@context" not in doc:
+        return Check("format", False, _("The credential has no @context list."))
     types = doc.get("type")
     types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
     if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
         return Check("format", False, _("This is not an Open Badges 3.0 credential (type OpenBadgeCredential)."))
-    if not isinstance(doc.get("@context"), list):
-        return Check("format", False, _("The credential has no @context list."))
+    return Check("format", True, _("A JSON Open Badges 3.0 credential."))
+
+
+def _signed_format_check(facts: vc.CredentialData) -> Check:
+    if not facts.is_open_badge:
+        return Check("format", False, _("This is not an Open Badges 3.0 credential (type OpenBadgeCredential)."))
     return Check("format", True, _("A JSON Open Badges 3.0 credential."))
 
 
@@ -193,35 +241,95 @@ def _schema_check(doc: dict) -> Check:
             "schema",
             False,
             _("Does not conform to the OB 3.0 JSON Schema: %(errors)s") % {"errors": "; ".join(errors[:3]) + more},
+            advisory=True,
         )
-    return Check("schema", True, _("Conforms to the Open Badges 3.0 JSON Schema."))
+    return Check("schema", True, _("Conforms to the Open Badges 3.0 JSON Schema."), advisory=True)
 
 
-def _signature_check(doc: dict, issuer_id: str) -> Check:
+@dataclass
+class _Signature:
+    """The outcome of checking the proof, with the signed data when it could be read."""
+
+    check: Check
+    facts: vc.CredentialData | None = None
+    signed: bool = False
+    result: vc.VerificationResult | None = None
+
+
+def _unsupported(error: vc.VCError) -> Check:
+    return Check("signature", None, _("Could not check: %(why)s") % {"why": vc_message(error)})
+
+
+def _facts_of_unverified(doc: dict) -> vc.CredentialData | None:
+    """The facts of a credential whose key could not be found: what its signature would cover."""
+    try:
+        return vc.read_credential(vc.document_to_quads(vc.unsecured(doc)))
+    except (vc.VCError, TypeError, ValueError, KeyError, RecursionError):
+        return None
+
+
+def _verify_signature(doc: dict) -> _Signature:
     try:
         result = vc.verify(doc, resolve_verification_method)
     except vc.VCError as exc:  # defensive: verify reports errors, but never let one escape
-        return Check("signature", False, vc_message(exc))
+        return _Signature(
+            _unsupported(exc) if isinstance(exc, UNSUPPORTED_ERRORS) else Check("signature", False, vc_message(exc))
+        )
     except (TypeError, ValueError, KeyError, RecursionError):
-        return Check("signature", False, _("The credential could not be processed as JSON-LD."))
-    if not result.verified:
-        error = result.error
-        if isinstance(error, vc.KeyResolutionError):
-            return Check("signature", None, vc_message(error))
-        if isinstance(error, vc.ContextNotAllowed | vc.CanonicalizationTooComplex):
-            return Check(
-                "signature", None, _("The signature could not be checked: %(why)s") % {"why": vc_message(error)}
-            )
-        if isinstance(error, vc.MissingProof):
-            return Check("signature", False, _("The credential is not signed (no proof)."))
-        if isinstance(error, vc.InvalidProof):
-            return Check(
+        return _Signature(
+            Check("signature", None, _("Could not check: the credential could not be processed as JSON-LD."))
+        )
+    if result.verified:
+        try:
+            facts = vc.read_credential(result.dataset)
+        except vc.CredentialDataError as exc:
+            return _Signature(Check("signature", None, _("Could not check: %(why)s") % {"why": exc.message}))
+        return _Signature(
+            Check(
+                "signature",
+                True,
+                _("Signed by the issuer's key %(vm)s (%(suite)s).")
+                % {"vm": result.verification_method, "suite": result.proof.get("cryptosuite")},
+            ),
+            facts,
+            signed=True,
+            result=result,
+        )
+    error = result.error
+    if isinstance(error, vc.InvalidProof):
+        return _Signature(
+            Check(
                 "signature",
                 False,
                 _("The signature does not match: the credential has been altered or was not signed by this key."),
             )
-        return Check("signature", False, vc_message(error) if error else _("The signature is not valid."))
-    controller = result.verification_method.partition("#")[0]
+        )
+    if isinstance(error, vc.MissingProof):
+        return _Signature(Check("signature", False, _("The credential is not signed (no proof).")))
+    if isinstance(error, vc.KeyResolutionError):
+        return _Signature(Check("signature", None, vc_message(error)), _facts_of_unverified(doc))
+    if isinstance(error, UNSUPPORTED_ERRORS):
+        return _Signature(_unsupported(error))
+    return _Signature(Check("signature", False, vc_message(error) if error else _("The signature is not valid.")))
+
+
+def _proof_created(result: vc.VerificationResult) -> datetime | None:
+    """The proof's ``created`` as signed (from the proof configuration's dataset), or None."""
+    for _s, p, o, _g in result.proof_dataset:
+        if p == DC_CREATED and o.startswith('"'):
+            literal = vc.credential_data.parse_literal(o)
+            try:
+                return vc.parse_datetime_stamp(literal.value)
+            except ValueError:
+                return None
+    return None
+
+
+def _key_and_issuer_check(signature: _Signature, issuer_id: str) -> Check:
+    """The signing key must be the issuer's, and not used after its retirement."""
+    result = signature.result
+    vm = result.verification_method
+    controller = vm.partition("#")[0]
     if controller != issuer_id:
         return Check(
             "signature",
@@ -229,26 +337,47 @@ def _signature_check(doc: dict, issuer_id: str) -> Check:
             _("The signing key belongs to %(who)s, not to the issuer %(issuer)s.")
             % {"who": controller, "issuer": issuer_id or "?"},
         )
-    return Check(
-        "signature",
-        True,
-        _("Signed by the issuer's key %(vm)s (%(suite)s).")
-        % {"vm": result.verification_method, "suite": result.proof.get("cryptosuite")},
-    )
+    try:
+        retired = verification_method_retirement(vm)
+    except vc.KeyResolutionError:
+        retired = None
+    if retired is not None:
+        created = _proof_created(result)
+        if created is None:
+            return Check(
+                "signature",
+                False,
+                _("The key %(vm)s was retired on %(date)s and the proof does not say when it was made.")
+                % {"vm": vm, "date": vc.format_datetime(retired)},
+            )
+        if created >= retired:
+            return Check(
+                "signature",
+                False,
+                _("The key %(vm)s was retired on %(date)s; this proof was made after that, on %(created)s.")
+                % {"vm": vm, "date": vc.format_datetime(retired), "created": vc.format_datetime(created)},
+            )
+    return signature.check
 
 
-def _issuer_check(issuer_id: str, issuer_name: str) -> Check:
+def _issuer_check(issuer_ids: tuple[str, ...], issuer_names: tuple[str, ...]) -> Check:
+    if len(issuer_ids) != 1:
+        if not issuer_ids:
+            return Check("issuer", False, _("The credential names no issuer."))
+        return Check("issuer", False, _("The credential names several issuers."))
+    issuer_id = issuer_ids[0]
     issuer = issuer_for_did(issuer_id) if issuer_id else None
     if issuer is not None:
         if issuer.institution.is_alliance:
             return Check("issuer", True, _("Issued by %(name)s, the alliance.") % {"name": issuer.name})
         return Check("issuer", True, _("Issued by %(name)s, a member of the alliance.") % {"name": issuer.name})
-    if issuer_name and Institution.objects.filter(name__iexact=issuer_name.strip()).exists():
+    claimed = [n for n in issuer_names if Institution.objects.filter(name__iexact=n.strip()).exists()]
+    if claimed:
         return Check(
             "issuer",
             False,
             _("The issuer calls itself %(name)s, but %(id)s is not that member's identifier.")
-            % {"name": issuer_name, "id": issuer_id or "?"},
+            % {"name": claimed[0], "id": issuer_id or "?"},
         )
     return Check(
         "issuer",
@@ -258,58 +387,139 @@ def _issuer_check(issuer_id: str, issuer_name: str) -> Check:
     )
 
 
-def _status_check(doc: dict, issuer_id: str) -> Check:
-    entry = doc.get("credentialStatus")
-    if entry is None:
-        return Check("status", True, _("The credential has no revocation status (it cannot be revoked)."))
-    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+def _status_index(entry: vc.credential_data.StatusEntry) -> int | None:
+    text = entry.indexes[0]
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    return int(text)
+
+
+def _entry_check(entry: vc.credential_data.StatusEntry, issuer_id: str) -> Check:
+    """One status entry (Bitstring Status List 1.0 §3.2, validate algorithm)."""
+    if not entry.is_bitstring_entry:
         return Check("status", None, _("The credential's status entry is of a kind this verifier cannot check."))
-    url = entry.get("statusListCredential")
-    status_list = StatusList.objects.select_related("issuer").filter(url=url).first() if url else None
-    if status_list is None:
+    if len(entry.list_urls) != 1 or len(entry.indexes) != 1 or len(entry.purposes) != 1:
         return Check(
             "status",
-            None,
-            _("The status list %(url)s is not one of ours and is not fetched (offline).") % {"url": url or "?"},
+            False,
+            _("The status entry is malformed: it must name one status list, one index and one purpose."),
         )
-    if status_list.issuer.did != issuer_id:
-        return Check("status", False, _("The status list belongs to another issuer."))
-    if entry.get("statusPurpose") != status_list.purpose:
-        return Check("status", False, _("The status purpose does not match the status list."))
-    try:
-        index = int(entry.get("statusListIndex"))
-        revoked = bool(bits_of(status_list).get(index))
-    except (TypeError, ValueError, vc.StatusListError):
+    if entry.sizes and entry.sizes != ("1",):
+        return Check(
+            "status", None, _("The status entry uses status messages (statusSize), which this verifier cannot check.")
+        )
+    url, purpose = entry.list_urls[0], entry.purposes[0]
+    index = _status_index(entry)
+    if index is None:
         return Check("status", False, _("The status list index is not valid."))
-    if revoked:
-        issued = IssuedCredential.objects.filter(status_list=status_list, status_index=index).first()
-        when = issued.revoked_at if issued and issued.revoked_at else status_list.updated_at
-        return Check("status", False, _("Revoked on %(date)s.") % {"date": when.date().isoformat()})
+    status_list = StatusList.objects.select_related("issuer").filter(url=url).first()
+    if status_list is not None:
+        if status_list.issuer.did != issuer_id:
+            return Check("status", False, _("The status list belongs to another issuer."))
+        if purpose != status_list.purpose:
+            return Check("status", False, _("The status purpose does not match the status list."))
+        try:
+            set_bit = bool(bits_of(status_list).get(index))
+        except (IndexError, vc.StatusListError):
+            return Check("status", False, _("The status list index is not valid."))
+        if set_bit:
+            issued = IssuedCredential.objects.filter(status_list=status_list, status_index=index).first()
+            when = issued.revoked_at if issued and issued.revoked_at else status_list.updated_at
+            return Check("status", False, _("Revoked on %(date)s.") % {"date": when.date().isoformat()})
+        return Check(
+            "status",
+            True,
+            _("Not revoked (status list checked %(when)s).") % {"when": vc.format_datetime(datetime.now(UTC))},
+        )
+    try:
+        remote = remote_status_list(url, issuer_id=issuer_id, purpose=purpose)
+    except RemoteStatusError as exc:
+        if exc.definite:
+            return Check("status", False, str(exc))
+        return Check("status", None, str(exc))
+    try:
+        set_bit = bool(remote.bits.get(index))
+    except (IndexError, vc.StatusListError):
+        return Check("status", False, _("The status list index is not valid."))
+    if set_bit:
+        if purpose == "suspension":
+            return Check("status", False, _("Suspended by its issuer (status list %(url)s).") % {"url": url})
+        return Check("status", False, _("Revoked by its issuer (status list %(url)s).") % {"url": url})
     return Check(
         "status",
         True,
-        _("Not revoked (status list checked %(when)s).") % {"when": vc.format_datetime(datetime.now(UTC))},
+        _("Not %(purpose)s (the issuer's status list %(url)s, checked %(when)s).")
+        % {"purpose": _("revoked") if purpose != "suspension" else _("suspended"), "url": url, "when": remote.checked},
     )
 
 
-def _validity_check(doc: dict, now: datetime) -> Check:
-    valid_from = _parse_datetime(doc.get("validFrom"))
-    if valid_from is None:
-        return Check("validity", False, _("The credential has no valid validFrom date."))
-    if valid_from > now:
-        return Check("validity", False, _("Not valid before %(date)s.") % {"date": doc["validFrom"]})
-    if "validUntil" in doc:
-        valid_until = _parse_datetime(doc.get("validUntil"))
-        if valid_until is None:
-            return Check("validity", False, _("The validUntil date is not valid."))
-        if valid_until < now:
-            return Check("validity", False, _("Expired on %(date)s.") % {"date": doc["validUntil"]})
-        return Check(
-            "validity",
-            True,
-            _("Valid from %(start)s until %(end)s.") % {"start": doc["validFrom"], "end": doc["validUntil"]},
+def _status_check(facts: vc.CredentialData, issuer_id: str) -> Check:
+    if not facts.statuses:
+        return Check("status", True, _("The credential has no revocation status (it cannot be revoked)."))
+    checks = [_entry_check(entry, issuer_id) for entry in facts.statuses]
+    for outcome in (False, None):
+        for check in checks:
+            if check.passed is outcome:
+                return check
+    return checks[0] if len(checks) == 1 else Check("status", True, " ".join(c.message for c in checks))
+
+
+def _one_datetime(literals: tuple, name: str) -> tuple[datetime | None, str, Check | None]:
+    """(instant, lexical form, failing check) of a validity date that must appear at most once."""
+    if len(literals) > 1:
+        return None, "", Check("validity", False, _("The credential has several %(name)s dates.") % {"name": name})
+    literal = literals[0]
+    if literal.datatype not in DATETIME_TYPES:
+        return (
+            None,
+            literal.value,
+            Check("validity", False, _("The %(name)s date is not a date and time.") % {"name": name}),
         )
-    return Check("validity", True, _("Valid from %(start)s; it does not expire.") % {"start": doc["validFrom"]})
+    try:
+        return vc.parse_datetime_stamp(literal.value), literal.value, None
+    except ValueError as exc:
+        return (
+            None,
+            literal.value,
+            Check(
+                "validity",
+                False,
+                _("The %(name)s date is not valid: %(why)s.") % {"name": name, "why": exc},
+            ),
+        )
+
+
+def _validity_check(facts: vc.CredentialData, now: datetime) -> Check:
+    if not facts.valid_from:
+        return Check("validity", False, _("The credential has no valid validFrom date."))
+    valid_from, start, failed = _one_datetime(facts.valid_from, "validFrom")
+    if failed:
+        return failed
+    if valid_from > now:
+        return Check("validity", False, _("Not valid before %(date)s.") % {"date": start})
+    if facts.valid_until:
+        valid_until, end, failed = _one_datetime(facts.valid_until, "validUntil")
+        if failed:
+            return failed
+        if valid_until < now:
+            return Check("validity", False, _("Expired on %(date)s.") % {"date": end})
+        return Check("validity", True, _("Valid from %(start)s until %(end)s.") % {"start": start, "end": end})
+    return Check("validity", True, _("Valid from %(start)s; it does not expire.") % {"start": start})
+
+
+def _verdict(checks: list[Check]) -> tuple[str, str]:
+    deciding = [c for c in checks if not c.advisory]
+    failed = [c for c in deciding if c.passed is False]
+    unknown = [c for c in deciding if c.passed is None]
+    if failed:
+        return INVALID, " ".join(c.message for c in failed)
+    if unknown:
+        return COULD_NOT_CHECK, " ".join(c.message for c in unknown)
+    return VALID, _("Every check passed.")
+
+
+def _not_checked(names, why: str) -> list[Check]:
+    return [Check(name, None, why, advisory=name == "schema") for name in names]
 
 
 def verify_credential_document(doc, *, now: datetime | None = None) -> VerificationReport:
@@ -318,82 +528,68 @@ def verify_credential_document(doc, *, now: datetime | None = None) -> Verificat
     try:
         doc = load_credential(doc)
     except UnreadableCredential as exc:
-        checks = [Check("format", False, str(exc))]
-    else:
-        checks = [_format_check(doc)]
-    if checks[0].passed:
-        issuer_id, issuer_name = _issuer_id_and_name(doc)
-        checks += [
-            _schema_check(doc),
-            _signature_check(doc, issuer_id),
-            _issuer_check(issuer_id, issuer_name),
-            _status_check(doc, issuer_id),
-            _validity_check(doc, now),
+        checks = [Check("format", False, str(exc)), *_not_checked(CHECK_NAMES[1:], _("Not checked."))]
+        return VerificationReport(*_verdict(checks), checks=checks)
+    shape = _json_format_check(doc)
+    if not isinstance(doc, dict) or "@context" not in doc:
+        checks = [shape, *_not_checked(CHECK_NAMES[1:], _("Not checked."))]
+        return VerificationReport(*_verdict(checks), checks=checks)
+    schema = _schema_check(doc)
+    signature = _verify_signature(doc)
+    facts = signature.facts
+    if facts is None:
+        checks = [
+            shape,
+            schema,
+            signature.check,
+            *_not_checked(("issuer", "status", "validity"), _("Not checked: there is no signed data to read.")),
         ]
-    else:
-        doc, issuer_id, issuer_name = None, "", ""
-        checks += [Check(name, None, _("Not checked.")) for name in CHECK_NAMES[1:]]
-    failed = [c for c in checks if c.passed is False]
-    unknown = [c for c in checks if c.passed is None]
-    if failed:
-        result, reason = INVALID, " ".join(c.message for c in failed)
-    elif unknown:
-        result, reason = COULD_NOT_CHECK, " ".join(c.message for c in unknown)
-    else:
-        result, reason = VALID, _("Every check passed.")
-    title = ""
-    if isinstance(doc, dict):
-        subject = doc.get("credentialSubject")
-        achievement = subject.get("achievement") if isinstance(subject, dict) else None
-        title = str(achievement.get("name", "")) if isinstance(achievement, dict) else str(doc.get("name", ""))
+        return VerificationReport(*_verdict(checks), checks=checks, credential_id=_text(doc.get("id")))
+    issuer_id = facts.issuer_ids[0] if len(facts.issuer_ids) == 1 else ""
+    signature_check = _key_and_issuer_check(signature, issuer_id) if signature.signed else signature.check
+    checks = [
+        _signed_format_check(facts),
+        schema,
+        signature_check,
+        _issuer_check(facts.issuer_ids, facts.issuer_names),
+        _status_check(facts, issuer_id),
+        _validity_check(facts, now),
+    ]
+    content = describe_credential(facts)
     return VerificationReport(
-        result=result,
-        reason=reason,
+        *_verdict(checks),
         checks=checks,
-        credential_id=str(doc.get("id", "")) if isinstance(doc, dict) else "",
+        credential_id=facts.id,
         issuer_id=issuer_id,
-        issuer_name=issuer_name,
-        title=title,
+        issuer_name=content["issuer"],
+        title=content["title"],
+        content=content if signature_check.passed is not False else None,
+        content_signed=signature.signed and signature_check.passed is True,
     )
 
 
-def describe_document(doc: dict) -> dict:
-    """The content of any OB 3.0 credential in plain words, for the verification page (never trusted data:
-    the template escapes every value)."""
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
 
-    def text(value) -> str:
-        return value if isinstance(value, str) else ""
 
-    subject = doc.get("credentialSubject") if isinstance(doc.get("credentialSubject"), dict) else {}
-    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
-    identifiers = subject.get("identifier") if isinstance(subject.get("identifier"), list) else []
-    names = [
-        text(i.get("identityHash"))
-        for i in identifiers
-        if isinstance(i, dict) and i.get("identityType") == "name" and not i.get("hashed")
-    ]
-    alignments = achievement.get("alignment") if isinstance(achievement.get("alignment"), list) else []
-    results = subject.get("result") if isinstance(subject.get("result"), list) else []
-    criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else {}
+def describe_credential(facts: vc.CredentialData) -> dict:
+    """The content of an OB 3.0 credential in plain words, for the verification page, from its signed data
+    (never trusted markup: the template escapes every value)."""
+    achievements = [a for subject in facts.subjects for a in subject.achievements]
+    alignments = [alignment for a in achievements for alignment in a.alignments]
+    credits = [_number_text(c) for a in achievements for c in a.credits_available]
     return {
-        "title": text(achievement.get("name")) or text(doc.get("name")),
-        "description": text(achievement.get("description")),
-        "criteria": text(criteria.get("narrative")),
-        "learner": names[0] if names else text(subject.get("name")),
-        "issuer": _issuer_id_and_name(doc)[1],
-        "valid_from": text(doc.get("validFrom")),
-        "valid_until": text(doc.get("validUntil")),
-        "credits": achievement.get("creditsAvailable")
-        if isinstance(achievement.get("creditsAvailable"), int | float)
-        else None,
+        "title": _one_line(n for a in achievements for n in a.names) or _one_line(facts.names),
+        "description": _one_line(d for a in achievements for d in a.descriptions),
+        "criteria": _one_line(c for a in achievements for c in a.criteria),
+        "learner": _one_line(n for subject in facts.subjects for n in subject.plain_names),
+        "issuer": _one_line(facts.issuer_names),
+        "valid_from": _one_line(lit.value for lit in facts.valid_from),
+        "valid_until": _one_line(lit.value for lit in facts.valid_until),
+        "credits": _one_line(credits) or None,
         "alignments": [
-            {
-                "name": text(a.get("targetName")),
-                "url": text(a.get("targetUrl")),
-                "framework": text(a.get("targetFramework")),
-            }
+            {"name": _one_line(a.names), "url": _one_line(a.urls), "framework": _one_line(a.frameworks)}
             for a in alignments
-            if isinstance(a, dict)
         ],
-        "results": [text(r.get("value")) for r in results if isinstance(r, dict) and r.get("value")],
+        "results": [value for subject in facts.subjects for value in subject.result_values],
     }

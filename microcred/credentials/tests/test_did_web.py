@@ -62,7 +62,7 @@ class _Server:
 @pytest.fixture
 def host(settings):
     server = _Server()
-    settings.DID_WEB_ALLOW_HTTP = True
+    settings.REMOTE_DOCUMENTS_ALLOW_HTTP = True
     settings.DID_WEB_ALLOWED_HOSTS = [server.host]
     yield server
     server.close()
