@@ -16,6 +16,7 @@ import copy
 import random
 import unicodedata
 
+from microcred.vc.exceptions import VCError
 from microcred.vc.jsonld import expand
 
 KEYWORD_KEYS = {"@context", "id", "type", "proof"}
@@ -89,7 +90,7 @@ def member_meanings(doc: dict) -> dict[tuple, tuple[str, str | None, str | None]
         _set(probe, path, [PROBE] if isinstance(value, list) else PROBE)
         try:
             hit = _find_probe(expand(probe))
-        except Exception:
+        except VCError:  # a probe the contexts refuse is skipped
             continue
         if hit:
             meanings[path] = hit
@@ -102,7 +103,7 @@ def member_meanings(doc: dict) -> dict[tuple, tuple[str, str | None, str | None]
             _set(probe, path, PROBE)
             try:
                 hit = _find_probe(expand(probe))
-            except Exception:
+            except VCError:
                 continue
             if hit:
                 meanings[path] = (hit[0], None, hit[2])
