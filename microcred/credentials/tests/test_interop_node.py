@@ -94,6 +94,9 @@ def test_node_sees_revocation_and_rotation(node_verifier, issue, make_user, inst
     rotate_issuer_key("ub")
     after = issue()
     assert after.document["proof"][0]["verificationMethod"].endswith("#key-2")
+    # The retired key carries its retirement as `expires`; Node must still accept what it signed before.
+    retired = next(m for m in _docs()[before.issuer.did]["verificationMethod"] if m["id"].endswith("#key-1"))
+    assert "expires" in retired
     for credential in (before, after):
         code, output, stderr = _node_verify(node_verifier, tmp_path, credential.document)
         assert code == 0, (output, stderr)
