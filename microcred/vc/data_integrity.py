@@ -155,6 +155,9 @@ def sign(
     The document is refused (``VCError`` subclasses) if it is not strictly valid JSON-LD over pinned
     contexts (undefined terms, relative IRIs, unsafe text or numbers, dataset poisoning).
     """
+    from .jsonld import check_signing_input  # integers a JavaScript verifier would read rounded
+
+    check_signing_input(document)
     if cryptosuite not in SUITES:
         raise UnsupportedCryptosuite(f"Cannot sign with cryptosuite {cryptosuite!r}; supported: {sorted(SUITES)}.")
     if not isinstance(document, dict) or "@context" not in document:

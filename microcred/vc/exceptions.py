@@ -45,6 +45,13 @@ class UnsafeInput(VCError):
     default_message = "The document contains values that cannot be signed safely."
 
 
+class InvalidLanguageTag(UnsafeInput):
+    """A ``@language`` is not a well-formed BCP 47 tag (as JSON-LD processors check it); it would be written
+    raw into the signed N-Quads, so it is refused when signing and when verifying."""
+
+    default_message = "The document has a language tag that is not a well-formed BCP 47 tag."
+
+
 class UnsupportedJsonLd(VCError):
     """The document uses a JSON-LD feature this implementation deliberately does not support."""
 

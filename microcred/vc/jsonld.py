@@ -5,10 +5,17 @@
 * every ``@context`` must be a pinned URL (or inline object) — see :mod:`microcred.vc.contexts`;
 * a key or type that no context defines raises :class:`UndefinedTerm` (PyLD would drop it unsigned);
 * an ``@id``/``@type``/datatype that would be a relative IRI raises :class:`RelativeIRI`;
-* input text with C0 control characters (other than TAB, LF, CR) or lone surrogates, numbers outside
-  the range JavaScript verifiers represent exactly, ``@list`` values that repeat (Node's rdf-canonize
-  refuses those), and ``@direction`` (not representable without an rdfDirection mode) raise
-  :class:`UnsafeInput` / :class:`UnsupportedJsonLd`.
+* a language tag that is not well-formed BCP 47 (jsonld.js's test) raises :class:`InvalidLanguageTag`;
+* what no verifier can represent, or what jsonld.js would turn into a dataset we cannot reproduce (lone
+  UTF-16 surrogates, non-finite numbers, a value that jsonld.js would state twice) raises
+  :class:`UnsafeInput` / :class:`UnsupportedJsonLd` naming the construct.
+
+Everything else gets exactly the RDF dataset jsonld.js (as Digital Bazaar's eddsa-rdfc-2022 cryptosuite
+runs it: safe mode, ``rdfDirection: 'i18n-datatype'``) computes: JSON numbers are JavaScript doubles
+formatted as jsonld.js does (``toFixed(0)`` / ``toExponential(15)``), control characters are escaped in
+the canonical N-Quads, values repeated in a set are merged as jsonld.js's node map merges them, list
+items are kept as they are, ``@included`` nodes are part of the graph and ``@direction`` becomes an
+``https://www.w3.org/ns/i18n#`` datatype.
 
 :func:`to_quads` first tries the fast path (:mod:`microcred.vc.expansion`: pinned contexts processed once,
 documents converted straight to quads, same checks); for anything it does not implement, and for every
@@ -23,6 +30,7 @@ import json
 import math
 import re
 import threading
+from decimal import Decimal
 
 from cachetools import LRUCache
 from pyld import jsonld as pyld_jsonld
@@ -33,6 +41,7 @@ from .contexts import DEFAULT_REGISTRY, ContextRegistry
 from .exceptions import (
     ContextNotAllowed,
     InvalidJsonLd,
+    InvalidLanguageTag,
     RelativeIRI,
     UndefinedTerm,
     UnsafeInput,
@@ -53,25 +62,176 @@ XSD_INTEGER = XSD + "integer"
 
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 64
+I18N = "https://www.w3.org/ns/i18n#"  # rdfDirection 'i18n-datatype' (JSON-LD 1.1 API §8.6, step 13)
 
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*$")
+# \Z, not $: "$" also matches before a final newline, which would end up raw in the N-Quads.
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*\Z")
+# Characters refused in keys, ids and types (they can only make an invalid or relative IRI; the strict path
+# reports which) and, for the fast path, in context strings.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# Lone UTF-16 surrogates: not encodable as UTF-8, so no verifier hashes them faithfully (rdf-canonize
+# would hash U+FFFD instead, making two documents one).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# jsonld.js's well-formedness test of BCP 47 tags (its REGEX_BCP47, applied after toLowerCase()).
+_LANGUAGE_TAG = re.compile(r"[a-z]{1,8}(?:-[a-z0-9]{1,8})*")
+
+
+# --- language tags (BCP 47 as jsonld.js checks it) ----------------------------------------------------
+
+
+def language_tag(value, where: str = "a value") -> str:
+    """The language tag jsonld.js writes: lower-cased (JSON-LD 1.1 API §5.1.2 step 13.4.8.2 and jsonld.js's
+    toLowerCase()) and well-formed in jsonld.js's BCP 47 test, which in safe mode refuses any other tag.
+    A tag is written raw into N-Quads (RDF 1.1 N-Quads LANGTAG), so anything else is refused."""
+    if not isinstance(value, str):
+        raise InvalidJsonLd(f"The @language of {where} must be a string.")
+    lowered = value.lower()
+    if _LANGUAGE_TAG.fullmatch(lowered) is None:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InvalidLanguageTag(
+            f"The language tag {shown!r} of {where} is not a well-formed BCP 47 tag (letters, then "
+            "hyphen-separated groups of up to 8 letters or digits, e.g. 'en' or 'pt-BR'); "
+            "JSON-LD verifiers refuse it.",
+            path=where,
+        )
+    return lowered
+
+
+# --- JavaScript number semantics (ECMA-262, as jsonld.js applies them) ----------------------------------
+#
+# A verifier in JavaScript reads every JSON number as an IEEE 754 double (JSON.parse), and jsonld.js's
+# toRDF turns a number into a literal by its isDouble test (String(v) contains "." or |v| >= 1e21):
+# doubles as value.toExponential(15) with trailing zeros removed ("1.5E0"), others as value.toFixed(0)
+# (JSON-LD 1.1 API §8.6 "Object to RDF Conversion", steps 10–11, in jsonld.js's form).
+
+
+def js_number(value) -> float | int:
+    """The value JavaScript's JSON.parse reads for a JSON number: safe integers stay exact ``int``, every
+    other number is the nearest double (ties to even, as ECMA-262 StringToNumber and Python both round)."""
+    if type(value) is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        return value
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf if value > 0 else -math.inf
+    return number
+
+
+def _js_shortest(number: float) -> tuple[str, int]:
+    """(digits, n) of ECMA-262 Number::toString: the shortest digit string s (k digits, no trailing zero)
+    with |number| = 0.s × 10^n. Python's repr picks the same shortest, closest digits."""
+    mantissa, _, exponent = repr(abs(number)).partition("e")
+    integer, _, fraction = mantissa.partition(".")
+    digits = integer + fraction
+    stripped = digits.lstrip("0")
+    n = len(integer) + (int(exponent) if exponent else 0) - (len(digits) - len(stripped))
+    return stripped.rstrip("0"), n
+
+
+def js_number_string(value) -> str:
+    """ECMA-262 Number::toString of a JSON number (what JSON.stringify and the JCS of ``@json`` write)."""
+    number = js_number(value)
+    if type(number) is int:
+        return str(number)
+    if number != number or number in (math.inf, -math.inf):
+        raise UnsafeInput("A JSON literal holds a number that is not finite.")
+    if number == 0:
+        return "0"
+    sign = "-" if number < 0 else ""
+    digits, n = _js_shortest(number)
+    k = len(digits)
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * -n + digits
+    e = n - 1
+    exponent = ("e+" if e >= 0 else "e-") + str(abs(e))
+    if k == 1:
+        return sign + digits + exponent
+    return sign + digits[0] + "." + digits[1:] + exponent
+
+
+def _js_is_double(number) -> bool:
+    """jsonld.js's types.isDouble: String(v) contains "." or |v| >= 1e21."""
+    if type(number) is int:
+        return False
+    magnitude = abs(number)
+    if magnitude >= 1e21:
+        return True  # includes Infinity
+    if number.is_integer():
+        return False
+    if magnitude >= 1e-6:
+        return True  # fixed notation with a fraction
+    # exponent notation ("1e-7" or "1.5e-7"): a "." only when there are several significant digits
+    return len(_js_shortest(number)[0]) > 1
+
+
+def _js_to_fixed_0(number) -> str:
+    """Number.prototype.toFixed(0) for |number| < 1e21: the nearest integer, ties away from zero, with the
+    sign of the number ("-0" for a tiny negative number)."""
+    if type(number) is int:
+        return str(number)
+    magnitude = abs(number)
+    whole = math.floor(magnitude)
+    if magnitude - whole >= 0.5:  # exact: magnitude - floor(magnitude) is representable
+        whole += 1
+    return ("-" if number < 0 else "") + str(int(whole))
+
+
+def _js_to_exponential_15(number) -> str:
+    r"""``number.toExponential(15).replace(/(\d)0*e\+?/, '$1E')`` as jsonld.js writes xsd:double: the exact
+    binary value rounded to 16 significant digits, ties away from zero (not Python's ties to even)."""
+    if number != number:
+        return "NaN"
+    if number in (math.inf, -math.inf):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number == 0:
+        return "0.0E0"  # toExponential drops the sign of -0
+    sign = "-" if number < 0 else ""
+    numerator, denominator = abs(float(number)).as_integer_ratio()
+    e = Decimal(abs(float(number))).adjusted()  # floor(log10(|x|)), exact: Decimal(float) is exact
+    shift = 15 - e
+    if shift >= 0:
+        scaled_n, scaled_d = numerator * 10**shift, denominator
+    else:
+        scaled_n, scaled_d = numerator, denominator * 10**-shift
+    digits, remainder = divmod(scaled_n, scaled_d)
+    if 2 * remainder >= scaled_d:
+        digits += 1
+    if digits == 10**16:
+        digits //= 10
+        e += 1
+    text = str(digits)
+    fraction = text[1:].rstrip("0") or "0"
+    return f"{sign}{text[0]}.{fraction}E{e}"
+
+
+# ECMA-262 WhiteSpace and LineTerminator (JavaScript's \s, and parseFloat's StrWhiteSpaceChar)
+_JS_WHITESPACE = (
+    "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+# jsonld.js's url.isAbsolute (/^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/ with JavaScript's \s)
+_JS_ABSOLUTE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+,\-.]*|_):[^" + _JS_WHITESPACE + r"]*\Z")
+_JS_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+
+
+def _js_parse_float(text: str) -> float:
+    """ECMA-262 parseFloat: the longest StrDecimalLiteral prefix after StrWhiteSpace, NaN if none."""
+    match = _JS_FLOAT_PREFIX.match(text.lstrip(_JS_WHITESPACE))
+    return float(match.group(0)) if match else math.nan
 
 
 # --- input checks on the raw JSON -----------------------------------------------------------------
 
 
 def _check_string(value: str, where: str) -> None:
-    m = _BAD_CHARS.search(value)
+    m = _SURROGATE.search(value)
     if m is not None:
-        ch = m.group(0)
-        if "\ud800" <= ch <= "\udfff":
-            raise UnsafeInput(
-                f"{where} contains a lone UTF-16 surrogate (U+{ord(ch):04X}); it cannot be encoded as UTF-8.",
-                path=where,
-            )
         raise UnsafeInput(
-            f"{where} contains the control character U+{ord(ch):04X}; only TAB, LF and CR are allowed.",
+            f"{where} contains a lone UTF-16 surrogate (U+{ord(m.group(0)):04X}); it cannot be encoded as UTF-8.",
             path=where,
         )
 
@@ -79,30 +239,21 @@ def _check_string(value: str, where: str) -> None:
 def _check_number(value, where: str) -> None:
     if isinstance(value, bool):
         return
-    if isinstance(value, int):
-        if abs(value) > MAX_SAFE_INTEGER:
+    if isinstance(value, (int, float)):
+        number = js_number(value)
+        if type(number) is float and not math.isfinite(number):
             raise UnsafeInput(
-                f"{where} is the integer {value}, outside ±(2^53-1): JavaScript verifiers would change it.",
+                f"{where} is not a finite number (a JavaScript verifier would read "
+                f"{'NaN' if number != number else 'Infinity'}); unsupported.",
                 path=where,
             )
-        return
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise UnsafeInput(f"{where} is not a finite number.", path=where)
-        if value != 0 and not (1e-6 <= abs(value) < 1e21):
-            raise UnsafeInput(
-                f"{where} is {value!r}; numbers must be 0 or between 1e-6 and 1e21 in magnitude "
-                "so every verifier reads the same value.",
-                path=where,
-            )
-        if value.is_integer() and abs(value) > MAX_SAFE_INTEGER:
-            raise UnsafeInput(f"{where} is {value!r}, too large to be represented exactly.", path=where)
         return
     raise UnsafeInput(f"{where} has an unsupported JSON type {type(value).__name__}.", path=where)
 
 
 def check_input(document) -> None:
-    """Refuse JSON values that cannot be signed interoperably (see module docstring)."""
+    """Refuse JSON values that no verifier can represent (see module docstring), and invalid language tags
+    where jsonld.js checks them (value objects, default languages of contexts)."""
     stack = [(document, "$", 0)]
     while stack:
         value, where, depth = stack.pop()
@@ -115,6 +266,8 @@ def check_input(document) -> None:
                 if not isinstance(key, str):
                     raise UnsafeInput(f"{where} has a non-string key.", path=where)
                 _check_string(key, f"{where} key {key[:40]!r}")
+                if key == "@language" and isinstance(item, str):
+                    language_tag(item, f"{where}.@language")
                 stack.append((item, f"{where}.{key}", depth + 1))
         elif isinstance(value, list):
             for i, item in enumerate(value):
@@ -123,6 +276,25 @@ def check_input(document) -> None:
             continue
         else:
             _check_number(value, where)
+
+
+def check_signing_input(document) -> None:
+    """The checks signing adds to :func:`check_input`: an integer beyond ±(2^53−1) is refused, because a
+    JavaScript verifier reads the nearest double instead (9007199254740993 becomes 9007199254740992), so
+    the signature would cover a different number than the document states."""
+    stack = [(document, "$")]
+    while stack:
+        value, where = stack.pop()
+        if type(value) is dict:
+            stack.extend((item, f"{where}.{key}") for key, item in value.items())
+        elif type(value) is list:
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+            raise UnsafeInput(
+                f"{where} is the integer {value}, outside ±(2^53-1): JavaScript verifiers would read "
+                f"{js_number_string(value)} instead, so it cannot be signed. Write it as a string.",
+                path=where,
+            )
 
 
 # --- expansion ----------------------------------------------------------------------------------------
@@ -222,6 +394,13 @@ def _check_iri(value, what: str) -> str:
     if not isinstance(value, str) or _ABSOLUTE_IRI.match(value) is None:
         if isinstance(value, str) and value.startswith("_:"):
             return value
+        if isinstance(value, str) and _JS_ABSOLUTE.match(value) is not None:
+            # jsonld.js takes it as absolute and rdf-canonize writes \uXXXX escapes for it; not supported.
+            raise UnsupportedJsonLd(
+                f"The {what} {value!r} is an IRI with characters that N-Quads must escape (control "
+                'characters or <>"{}|^`\\) or with an unusual scheme; such IRIs are not supported.',
+                value=value,
+            )
         raise RelativeIRI(
             f"The {what} {value!r} is not an absolute IRI (is a term missing from the contexts, "
             "or is an id relative?); refusing to sign or verify it.",
@@ -230,16 +409,9 @@ def _check_iri(value, what: str) -> str:
     return value
 
 
-def _canonical_double(value: float) -> str:
-    mantissa, exponent = (f"{value:.15E}").split("E")
-    mantissa = mantissa.rstrip("0")
-    if mantissa.endswith("."):
-        mantissa += "0"
-    return f"{mantissa}E{int(exponent)}"
-
-
 def canonical_json(value) -> str:
-    """RFC 8785 (JCS) serialization, for ``@json`` literals."""
+    """RFC 8785 (JCS) serialization of a ``@json`` value as JavaScript computes it (numbers as ECMA-262
+    Number::toString of the double JSON.parse reads, keys sorted by UTF-16 code units)."""
     if isinstance(value, dict):
         items = sorted(value.items(), key=lambda kv: kv[0].encode("utf-16-be"))
         return "{" + ",".join(canonical_json(k) + ":" + canonical_json(v) for k, v in items) + "}"
@@ -253,27 +425,39 @@ def canonical_json(value) -> str:
         return "false"
     if value is None:
         return "null"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        text = repr(value)
-        if "e" in text:
-            m, e = text.split("e")
-            e_int = int(e)
-            text = f"{m}e{'+' if e_int > 0 else '-'}{abs(e_int)}"
-        return text
+    if isinstance(value, (int, float)):
+        return js_number_string(value)
     raise UnsafeInput("Unsupported value in a JSON literal.")
 
 
+def value_key(value, datatype, language, index):
+    """How jsonld.js's node map tells values of one property apart (its util.compareValues): @value with
+    JavaScript's ===, @type, @language and @index; ``@direction`` is not compared. A ``@json`` object or
+    array is never === another, so each one counts (``None`` here)."""
+    if value is True or value is False:
+        jsvalue = (bool, value)
+    elif isinstance(value, (int, float)):
+        jsvalue = (float, js_number(value))
+    elif isinstance(value, (dict, list)):
+        return None
+    else:
+        jsvalue = (str, value)
+    return (jsvalue, datatype, language, index)
+
+
 class _ToRdf:
-    __slots__ = ("counter", "labels", "quads")
+    """Deserialize JSON-LD to RDF (JSON-LD 1.1 API §8.6) from the expanded form, as jsonld.js's toRDF does
+    it through its node map: values of one property of one node are merged by :func:`value_key`, node
+    references by their id, list items never."""
+
+    __slots__ = ("counter", "indexes", "labels", "quads", "values")
 
     def __init__(self):
         self.quads: list[rdf.Quad] = []
         self.labels: dict[str, str] = {}
         self.counter = 0
+        self.values: dict[tuple, dict] = {}  # (graph, subject, predicate) -> {value key: literal}
+        self.indexes: dict[tuple[str, str], str] = {}  # (graph, subject) -> @index
 
     def bnode(self, label: str | None = None) -> str:
         if label is not None:
@@ -312,13 +496,22 @@ class _ToRdf:
                     if "@value" in item or "@list" in item:
                         continue  # free-floating values are dropped by JSON-LD
                     self.node(item, subject)
+            elif key == "@included":
+                # JSON-LD 1.1 §9.13 included nodes: nodes of the same graph, not linked to this one
+                for item in values:
+                    if "@value" in item or "@list" in item:
+                        continue
+                    self.node(item, graph)
             elif key == "@reverse":
                 for prop, items in values.items():
                     pred = "<" + _check_iri(prop, "property") + ">"
                     for item in items:
                         out.append((self.node(item, graph), pred, subject, graph))
-            elif key in ("@index",):
-                continue
+            elif key == "@index":
+                # jsonld.js's node map refuses one node with two different @index values
+                found = self.indexes.setdefault((graph, subject), values)
+                if found != values:
+                    raise InvalidJsonLd(f"The node {subject} has conflicting @index values.")
             elif key[0] == "@":
                 raise UnsupportedJsonLd(f"The JSON-LD keyword {key} is not supported here.")
             else:
@@ -326,8 +519,29 @@ class _ToRdf:
                     raise UnsupportedJsonLd("Blank-node properties are not supported.")
                 pred = "<" + _check_iri(key, "property") + ">"
                 for item in values:
-                    out.append((subject, pred, self.object(item, graph), graph))
+                    if "@value" in item:
+                        self.property_value(subject, pred, item, graph)
+                    else:
+                        out.append((subject, pred, self.object(item, graph), graph))
         return subject
+
+    def property_value(self, subject: str, pred: str, item: dict, graph: str) -> None:
+        """A value of a node's property, merged with the property's other values as jsonld.js merges them."""
+        term = self.value(item)
+        key = value_key(item["@value"], item.get("@type"), item.get("@language"), item.get("@index"))
+        if key is not None:
+            seen = self.values.setdefault((graph, subject, pred), {})
+            found = seen.get(key)
+            if found is not None:
+                if found != term:
+                    # jsonld.js keeps whichever of the two it meets first; we do not reproduce its order.
+                    raise UnsupportedJsonLd(
+                        f"The property {pred} repeats the text {item['@value']!r} with different @direction; "
+                        "jsonld.js would sign only one of them, so this is not supported."
+                    )
+                return
+            seen[key] = term
+        self.quads.append((subject, pred, term, graph))
 
     def object(self, item: dict, graph: str) -> str:
         if "@value" in item:
@@ -337,17 +551,10 @@ class _ToRdf:
         return self.node(item, graph)
 
     def list(self, items: list, graph: str) -> str:
+        # An RDF collection (JSON-LD 1.1 API §8.7 List to RDF Conversion): every item is kept, repeated
+        # or not, on its own list node.
         if not items:
             return RDF_NIL
-        seen = set()
-        for item in items:
-            key = json.dumps(item, sort_keys=True)
-            if key in seen:
-                raise UnsafeInput(
-                    "An ordered list (for example allowedValue) repeats a value; Node-based verifiers "
-                    "refuse such documents, so it cannot be signed.",
-                )
-            seen.add(key)
         head = self.bnode()
         current = head
         out = self.quads
@@ -363,32 +570,69 @@ class _ToRdf:
 
     @staticmethod
     def value(item: dict) -> str:
+        # jsonld.js's _objectToRDF order: @json, boolean, number, @direction, @language, string.
         value = item["@value"]
         datatype = item.get("@type")
-        if "@direction" in item:
-            raise UnsupportedJsonLd("Values with @direction are not supported (they cannot be signed faithfully).")
         if datatype is not None and datatype != "@json":
             _check_iri(datatype, "datatype")
         if datatype == "@json":
             return rdf.literal(canonical_json(value), RDF_JSON)
+        if not isinstance(value, str):
+            return value_literal(value, datatype)
+        if "@direction" in item:
+            # rdfDirection 'i18n-datatype' (JSON-LD 1.1 API §8.6 step 13), which eddsa-rdfc-2022 uses
+            direction = item["@direction"]
+            if direction not in ("ltr", "rtl"):
+                raise InvalidJsonLd(f"@direction must be 'ltr' or 'rtl', not {direction!r}.")
+            language = item.get("@language")
+            language = language_tag(language, "a value") if language else ""
+            return rdf.literal(value, I18N + language + "_" + direction)
         language = item.get("@language")
-        if language is not None and isinstance(value, str):
-            return rdf.literal(value, language=language.lower())
+        if language is not None:
+            return rdf.literal(value, language=language_tag(language, "a value"))
         return value_literal(value, datatype)
 
 
 def value_literal(value, datatype: str | None) -> str:
     """The RDF literal of a JSON-LD native value (string, number, boolean) with an optional datatype IRI
-    (JSON-LD 1.1 Deserialize JSON-LD to RDF, "object to RDF"; numbers formatted as jsonld.js does)."""
+    (JSON-LD 1.1 API §8.6 "Object to RDF Conversion", numbers and xsd:double exactly as jsonld.js)."""
     if isinstance(value, str):
+        if datatype == XSD_DOUBLE:
+            # jsonld.js re-reads a string typed xsd:double with parseFloat and writes it as a double
+            return rdf.literal(_js_to_exponential_15(_js_parse_float(value)), datatype)
         return rdf.literal(value, datatype)
-    if isinstance(value, bool):
+    if value is True or value is False:
         return rdf.literal("true" if value else "false", datatype or XSD_BOOLEAN)
+    if type(value) is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER and datatype != XSD_DOUBLE:
+        return rdf.literal(str(value), datatype or XSD_INTEGER)
     if isinstance(value, (int, float)):
-        if (isinstance(value, float) and (not value.is_integer() or abs(value) >= 1e21)) or (datatype == XSD_DOUBLE):
-            return rdf.literal(_canonical_double(float(value)), datatype or XSD_DOUBLE)
-        return rdf.literal(str(int(value)), datatype or XSD_INTEGER)
+        number = js_number(value)
+        if type(number) is float and not math.isfinite(number):
+            raise UnsafeInput("A number is not finite (JavaScript would read Infinity); unsupported.")
+        if datatype == XSD_DOUBLE or _js_is_double(number):
+            return rdf.literal(_js_to_exponential_15(number), datatype or XSD_DOUBLE)
+        return rdf.literal(_js_to_fixed_0(number), datatype or XSD_INTEGER)
     raise InvalidJsonLd("A @value must be a string, number or boolean.")
+
+
+def check_no_repeated_literals(quads: list[rdf.Quad]) -> list[rdf.Quad]:
+    """``quads`` without repeated node references and types (jsonld.js's node map merges those too); a
+    repeated literal, which is left only where jsonld.js keeps two different values that give one literal
+    (5 and "5" typed alike, two doubles equal in 16 digits, equal ``@json`` objects, values differing in
+    ``@index`` only), is refused: rdf-canonize writes such a statement twice, an RDF dataset (and
+    RDFC-1.0 here) once, so the signature could not be checked."""
+    unique = list(dict.fromkeys(quads))
+    if len(unique) != len(quads):
+        seen = set()
+        for quad in quads:
+            if quad in seen and quad[2][0] == '"':
+                raise UnsupportedJsonLd(
+                    f"The property {quad[1]} has two different values that make the same RDF literal "
+                    f'{quad[2][:80]} (for example 5 and "5", or equal @json objects); jsonld.js signs that '
+                    "statement twice, which is not supported. Remove the repeated value."
+                )
+            seen.add(quad)
+    return unique
 
 
 def expanded_to_quads(expanded: list) -> list[rdf.Quad]:
@@ -403,8 +647,7 @@ def expanded_to_quads(expanded: list) -> list[rdf.Quad]:
                     conv.node(item, "")
             continue
         conv.node(node, "")
-    # RDF datasets are sets
-    return list(dict.fromkeys(conv.quads))
+    return check_no_repeated_literals(conv.quads)
 
 
 def to_quads(document: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> list[rdf.Quad]:

@@ -274,15 +274,21 @@ def _mutations(rng: random.Random, doc: dict):
 
     yield "undefined term", mutated(lambda d: pick_node(d).__setitem__("favouriteColour", "blue"))
     yield "undefined typed term", mutated(lambda d: pick_node(d).__setitem__("score", 3))
-    for bad in ("\x00", "\x07", "\x0b", "\x1b", "\ud800", "\udfff"):
+    for bad in ("\ud800", "\udfff"):
 
         def inject(d, bad=bad):
             parent, key = pick_string(d)
             parent[key] = parent[key][:3] + bad + parent[key][3:]
 
         yield f"bad char {bad!r}", mutated(inject)
-    for number in (2**53, -(2**53), 1e-7, 1e21, float("nan"), float("inf")):
+    for number in (float("nan"), float("inf"), -float("inf"), 10**400):
         yield f"number {number}", mutated(lambda d, n=number: d["credentialSubject"].__setitem__("creditsEarned", n))
+    yield "repeated literal", mutated(lambda d: d["credentialSubject"].__setitem__("creditsEarned", [5, "5"]))
+    for tag in ("en us", "en_US", "", "en-", "abcdefghi", 'en .\n<x> <y> "z"'):
+        yield f"language {tag!r}", mutated(lambda d, t=tag: d.__setitem__("name", {"@value": "x", "@language": t}))
+    yield "id ending in a newline", mutated(lambda d: d.__setitem__("id", d["id"] + "\n"))
+    yield "id with a control character", mutated(lambda d: pick_node(d).__setitem__("id", "urn:x:\x01"))
+    yield "id with an angle bracket", mutated(lambda d: pick_node(d).__setitem__("id", "urn:x:>"))
     yield "relative type", mutated(lambda d: d["type"].append("NotAType"))
     yield "nested relative type", mutated(lambda d: pick_node(d).__setitem__("type", ["Profile", "Nope"]))
     yield "nested relative id", mutated(lambda d: pick_node(d).__setitem__("id", "../x y"))
@@ -309,7 +315,7 @@ def test_fast_path_refuses_whatever_the_strict_path_refuses(corpus, reg):
             assert type(via_public.value) is type(via_reference.value), name
             assert via_public.value.message == via_reference.value.message, name
             checked += 1
-    assert checked >= 50 * 22
+    assert checked >= 50 * 26
 
 
 def test_deep_documents_are_refused_like_the_strict_path(reg):
@@ -324,7 +330,7 @@ def test_deep_documents_are_refused_like_the_strict_path(reg):
         canonicalize_document(doc, reg)
 
 
-def test_repeated_list_values_refused_on_the_fast_path(reg):
+def test_repeated_list_values_kept_on_the_fast_path(reg):
     doc = ob_unsigned()
     doc["credentialSubject"]["achievement"]["resultDescription"] = [
         {
@@ -335,8 +341,10 @@ def test_repeated_list_values_refused_on_the_fast_path(reg):
             "allowedValue": ["A", "A", "B"],
         }
     ]
-    with pytest.raises(expansion.NeedsReferenceProcessor):
-        expansion.to_quads(doc, reg)
+    # an RDF collection keeps every item (JSON-LD 1.1 API §8.7), as jsonld.js does
+    quads = expansion.to_quads(doc, reg)
+    assert [o for _s, p, o, _g in quads if p == jsonld.RDF_FIRST] == ['"A"', '"A"', '"B"']
+    assert _fast(doc, reg) == _reference(doc, reg)
     doc["credentialSubject"]["achievement"]["resultDescription"][0]["allowedValue"] = ["A", "B", "C", "é🎓"]
     assert _fast(doc, reg) == _reference(doc, reg)
     doc["credentialSubject"]["achievement"]["resultDescription"][0]["allowedValue"] = []

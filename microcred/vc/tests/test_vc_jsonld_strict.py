@@ -86,12 +86,21 @@ def test_1edtech_schema_type_needs_extensions_context():
     assert vc.verify(signed, lambda vm: ob_keypair()["publicKeyMultibase"]).verified
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"])
-def test_control_characters_refused(char):
+@pytest.mark.parametrize(
+    ("char", "escaped"),
+    [("\x00", "\\u0000"), ("\x07", "\\u0007"), ("\x08", "\\b"), ("\x0b", "\\u000B"), ("\x0c", "\\f"),
+     ("\x1b", "\\u001B"), ("\x1f", "\\u001F")],
+)  # fmt: skip
+def test_control_characters_are_escaped_and_signed(char, escaped):
+    # Canonical N-Quads (RDFC-1.0 §4.3 / RDF 1.2 N-Quads): ECHAR where one exists, else upper-case UCHAR,
+    # as rdf-canonize writes them.
     doc = ob_unsigned()
     doc["name"] = f"Team{char}work"
-    with pytest.raises(UnsafeInput, match="control character"):
-        _sign(doc)
+    assert f'"Team{escaped}work"' in canonicalize_document(doc)
+    signed = _sign(doc)
+    assert vc.verify(signed, lambda vm: ob_keypair()["publicKeyMultibase"]).verified
+    signed["name"] = "Team work"
+    assert not vc.verify(signed, lambda vm: ob_keypair()["publicKeyMultibase"]).verified
 
 
 def test_tab_newline_carriage_return_and_del_are_fine():
@@ -108,12 +117,41 @@ def test_lone_surrogate_refused():
         _sign(doc)
 
 
-@pytest.mark.parametrize("value", [2**53, -(2**53), 1e-7, 1e21, float("nan"), float("inf")])
-def test_unsafe_numbers_refused(value):
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10**400])
+def test_non_finite_numbers_refused(value):
     doc = ob_unsigned()
     doc["credentialSubject"]["creditsEarned"] = value
-    with pytest.raises(UnsafeInput):
+    with pytest.raises(UnsafeInput, match="finite"):
         _sign(doc)
+    with pytest.raises(UnsafeInput, match="finite"):
+        canonicalize_document(doc)
+
+
+@pytest.mark.parametrize("value", [2**53, -(2**53), 9007199254740993, 10**30])
+def test_integers_javascript_would_round_are_refused_at_signing_only(value):
+    doc = ob_unsigned()
+    doc["credentialSubject"]["creditsEarned"] = value
+    with pytest.raises(UnsafeInput, match="JavaScript verifiers would read"):
+        _sign(doc)
+    # ... but read as JavaScript reads them when verifying: the nearest double
+    as_integer = canonicalize_document(doc)
+    doc["credentialSubject"]["creditsEarned"] = float(value)
+    assert as_integer == canonicalize_document(doc)
+    assert (value == float(value)) is (value in (2**53, -(2**53)))
+
+
+@pytest.mark.parametrize(
+    ("value", "lexical"),
+    [(1e-7, '"0"'), (-1e-7, '"-0"'), (1.5e-7, '"1.5E-7"'), (1e21, '"1.0E21"'), (2.0**60, '"1152921504606846976"'),
+     (65537 / 65536, '"1.000015258789063E0"'), (0.1 + 2**-56, '"1.0E-1"')],
+)  # fmt: skip
+def test_numbers_outside_the_safe_range_are_written_like_jsonld_js(value, lexical):
+    # jsonld.js: isDouble (String(v) has "." or |v| >= 1e21) → toExponential(15), ties away from zero; else
+    # toFixed(0). 65537/65536 is a tie at the 16th digit: Python's %.15E rounds it to ...062.
+    doc = ob_unsigned()
+    doc["credentialSubject"]["creditsEarned"] = value
+    assert f"#creditsEarned> {lexical}^^<https://www.w3.org/2001/XMLSchema#float> ." in canonicalize_document(doc)
+    assert _sign(doc)["proof"]
 
 
 def test_safe_numbers_are_serialized_like_jsonld_js():
@@ -126,7 +164,7 @@ def test_safe_numbers_are_serialized_like_jsonld_js():
         assert f"#creditsEarned> {lexical}{float_type} ." in canonicalize_document(doc)
 
 
-def test_repeated_allowed_value_refused():
+def test_repeated_allowed_value_kept():
     doc = ob_unsigned()
     doc["credentialSubject"]["achievement"]["resultDescription"] = [
         {
@@ -137,8 +175,9 @@ def test_repeated_allowed_value_refused():
             "allowedValue": ["A", "A", "B"],
         }
     ]
-    with pytest.raises(UnsafeInput, match="repeats"):
-        _sign(doc)
+    canonical = canonicalize_document(doc)
+    assert canonical.count('<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> "A" .') == 2
+    assert _sign(doc)["proof"]
     doc["credentialSubject"]["achievement"]["resultDescription"][0]["allowedValue"] = ["A", "B", "C"]
     assert _sign(doc)["proof"]
 
@@ -160,8 +199,8 @@ def test_astral_single_value_is_fine():
 
 
 def test_check_input_walks_keys_too():
-    with pytest.raises(UnsafeInput):
-        jsonld.check_input({"a\x01": 1})
+    with pytest.raises(UnsafeInput, match="surrogate"):
+        jsonld.check_input({"a\ud800": 1})
 
 
 def test_poisoned_json_ld_document_refused_quickly():
