@@ -96,6 +96,19 @@ def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server,
     check_accessibility(employer)
     assert "✖ Not valid" in employer.content() and "revoked" in employer.content().lower()
 
+    # Someone renames credentialStatus to its full IRI in the file (the signed data is the same, so the
+    # signature still holds): the page still finds the status entry, and the credential is still revoked.
+    disguised = dict(signed)
+    disguised["https://www.w3.org/2018/credentials#credentialStatus"] = disguised.pop("credentialStatus")
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(json.dumps(disguised))
+    employer.goto(live_server.url + "/verify/")
+    employer.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(renamed))
+    employer.get_by_role("button", name="Verify").click()
+    check_accessibility(employer)
+    assert "✖ Not valid" in employer.content() and "✔ Signature" in employer.content()
+    assert "✖ Status" in employer.content() and "Revoked on" in employer.content()
+
     # Someone edits the grade in the downloaded file: the verification page says the signature is invalid.
     signed["credentialSubject"]["result"][0]["value"] = "10"
     tampered = tmp_path / "tampered.json"
