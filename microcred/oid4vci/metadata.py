@@ -75,6 +75,12 @@ def authorization_server_metadata() -> dict:
         "issuer": credential_issuer(),
         "token_endpoint": endpoint_url("token"),
         "grant_types_supported": [PRE_AUTHORIZED_GRANT],
+        # RFC 8414 §2 makes response_types_supported REQUIRED, and §3.2 forbids an empty array. OpenID4VCI 1.0
+        # §12.2.4 lets a pre-authorized-code-only server omit it, but generic RFC 8414 clients and validators
+        # reject metadata without it. "code" is the RFC 6749 §3.1.1 value; since we publish no
+        # authorization_endpoint and grant_types_supported names only the pre-authorized grant, it cannot lead
+        # a client to an authorization request (which would be refused: there is no such endpoint).
+        "response_types_supported": ["code"],
         "token_endpoint_auth_methods_supported": ["none"],
         "pre-authorized_grant_anonymous_access_supported": True,
         "authorization_details_types_supported": ["openid_credential"],

@@ -40,6 +40,9 @@ def test_authorization_server_metadata(client):
     assert document["token_endpoint"] == "https://mc.example.eu/oid4vci/token"
     assert document["grant_types_supported"] == ["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
     assert document["pre-authorized_grant_anonymous_access_supported"] is True
+    # RFC 8414 §2: REQUIRED; a non-empty array (§3.2). No authorization endpoint, so nothing to send a client to.
+    assert document["response_types_supported"] == ["code"]
+    assert "authorization_endpoint" not in document
 
 
 def test_the_page_explains_then_makes_an_offer_on_post(holder_client, credential):
