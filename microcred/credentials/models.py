@@ -7,6 +7,8 @@
   retired keys stay in the DID document so earlier credentials keep verifying.
 * StatusList: a Bitstring Status List (revocation), published as a signed credential.
 * IssuedCredential: one per completion (`completion_key` unique), with its random status index.
+* HolderBoundCredential: a copy of an issued credential bound to a wallet's key (OpenID4VCI delivery):
+  the same award, its own id and status index, revoked together with the original.
 """
 
 from __future__ import annotations
@@ -161,6 +163,53 @@ class IssuedCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential_id} ({self.micro_credential_version.title})"
+
+    @property
+    def credential_id(self) -> str:
+        return f"urn:uuid:{self.uuid}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class HolderBoundCredential(models.Model):
+    """An issued credential as delivered to a wallet app, bound to the key the wallet proved it holds.
+
+    The award is the original's (achievement, results, dates, issuer, learner); `credentialSubject.id` is the
+    holder's DID, the credential `id` is new and so is the status entry, on the issuer's revocation list like
+    any other (OpenID4VCI 1.0 §8.1 cryptographic key binding; VC 2.0 §4.8 Credential Subject). One copy per
+    original and holder DID: a wallet that asks again with the same key receives the same copy. Revoking the
+    original revokes every copy (credentials.services.status.revoke_credential).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    original = models.ForeignKey(
+        IssuedCredential, on_delete=models.PROTECT, related_name="bound_copies", verbose_name=_("original credential")
+    )
+    # The holder's DID (did:key of the proven key). Pseudonymous personal data: never written to the audit log.
+    holder_did = models.CharField(_("holder DID"), max_length=500)
+    issuer_key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="bound_copies")
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="bound_entries")
+    status_index = models.PositiveIntegerField(_("status list index"))
+    document = models.JSONField(_("signed credential"))
+    issued_at = models.DateTimeField(_("issued at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="bound_status_index_unique_per_list"),
+            # An erased account leaves its copies with no holder DID, so the rule covers bound copies only.
+            models.UniqueConstraint(
+                fields=["original", "holder_did"], condition=~Q(holder_did=""), name="one_bound_copy_per_holder_did"
+            ),
+        ]
+        verbose_name = _("holder-bound copy")
+        verbose_name_plural = _("holder-bound copies")
+
+    def __str__(self) -> str:
+        return f"{self.credential_id} (copy of {self.original.credential_id})"
 
     @property
     def credential_id(self) -> str:

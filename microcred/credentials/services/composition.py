@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from datetime import date, datetime
@@ -311,3 +312,23 @@ def compose_open_badge_credential(
         "credentialStatus": status_entry,
     }
     return _clean(credential)
+
+
+def compose_holder_bound_copy(original: dict, *, credential_id: str, holder_did: str, status_entry: dict) -> dict:
+    """The unsigned copy of a signed credential, bound to the holder's DID (OpenID4VCI 1.0 §8.1).
+
+    The award stays exactly as the issuer signed it: achievement, results, dates (``validFrom``,
+    ``awardedDate``), issuer, the learner's identifiers and anything else. Only what makes it a document of
+    its own changes: its ``id``, its ``credentialStatus`` (its own Bitstring Status List entry) and
+    ``credentialSubject.id``, the DID of the key the wallet proved it holds (VC 2.0 §4.8). The original's
+    proof is dropped; the copy is signed afresh.
+    """
+    document = copy.deepcopy(original)
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict):
+        raise vc.VCError("The credential has no credentialSubject object to bind.")
+    document.pop("proof", None)
+    document["id"] = credential_id
+    document["credentialSubject"] = {"id": holder_did, **{k: v for k, v in subject.items() if k != "id"}}
+    document["credentialStatus"] = status_entry
+    return document

@@ -1,4 +1,13 @@
-"""Issuing the credential of a completion: idempotent, signed, self-verified, indexed on a status list."""
+"""Issuing credentials: idempotent, signed, self-verified, indexed on a status list.
+
+* issue_credential: the credential of a completion (once per completion).
+* issue_holder_bound_copy: the copy of an issued credential bound to a wallet's key (OpenID4VCI 1.0 §8.1),
+  once per holder DID, with its own id and status entry, signed the same way.
+
+Status indices are drawn at random (Bitstring Status List: random assignment, for herd privacy). Credentials
+and copies share the issuer's lists but live in two tables, so an index is drawn and checked under the
+list's row lock.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +24,17 @@ from django.utils.translation import gettext as _
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
+from microcred.core.exceptions import DomainError
 from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, IssuerNotReady
-from microcred.credentials.models import IssuedCredential, Issuer
-from microcred.credentials.services.composition import compose_open_badge_credential, normalise_email
+from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
+from microcred.credentials.services.composition import (
+    compose_holder_bound_copy,
+    compose_open_badge_credential,
+    normalise_email,
+)
 from microcred.credentials.services.issuers import active_key, private_key_of, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
-from microcred.credentials.services.status import current_status_list, random_index
+from microcred.credentials.services.status import current_status_list, index_in_use, random_index
 from microcred.reference.models import Institution
 
 logger = logging.getLogger(__name__)
@@ -29,6 +43,13 @@ MAX_INDEX_ATTEMPTS = 25
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%\-]+$")
 # C0 controls other than TAB/LF/CR, DEL, and lone surrogates cannot be signed interoperably (INTEROP-PITFALLS 1, 7).
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class NotDeliverable(DomainError):
+    """The credential is revoked or erased, so no copy of it is made."""
+
+    code = "not_deliverable"
+    status = 409
 
 
 def issuer_for_version(version) -> Issuer:
@@ -60,6 +81,31 @@ def _text(value, label: str, *, max_length: int, required: bool = True) -> str:
 
 def _existing(completion_key: str) -> IssuedCredential | None:
     return IssuedCredential.objects.filter(completion_key=completion_key).first()
+
+
+def _draw_status_entry(issuer: Issuer) -> tuple[StatusList, int | None]:
+    """Inside a transaction: the issuer's current list, its row locked, and a random index free on it
+    (None when the draw hit a used index: draw again)."""
+    status_list = StatusList.objects.select_for_update().get(pk=current_status_list(issuer).pk)
+    index = random_index(status_list.length)
+    return status_list, None if index_in_use(status_list, index) else index
+
+
+def _check_signed(signed: dict) -> None:
+    """What every credential we store passes: its own signature verifies and it conforms to the 1EdTech
+    OB 3.0 schema and to our extension schema. IssuanceFailed otherwise."""
+    result = vc.verify(signed, resolve_verification_method)
+    if not result.verified:
+        raise IssuanceFailed(
+            _("The signed credential did not verify (%(why)s); nothing was issued.")
+            % {"why": result.error.message if result.error else "?"}
+        )
+    schema_errors = ob_schema_errors(signed) + extension_schema_errors(signed)
+    if schema_errors:
+        raise IssuanceFailed(
+            _("The credential does not conform to its JSON Schema (%(why)s); nothing was issued.")
+            % {"why": "; ".join(schema_errors[:3])}
+        )
 
 
 def issue_credential(
@@ -107,8 +153,9 @@ def issue_credential(
 
     for _attempt in range(MAX_INDEX_ATTEMPTS):
         with transaction.atomic():
-            status_list = current_status_list(issuer)
-            index = random_index(status_list.length)
+            status_list, index = _draw_status_entry(issuer)
+            if index is None:
+                continue
             credential_uuid = uuid.uuid4()
             now = timezone.now()
             try:
@@ -127,19 +174,7 @@ def issue_credential(
                 signed = vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
             except vc.VCError as exc:
                 raise InvalidCompletion(_("This credential cannot be signed: %(why)s") % {"why": exc.message}) from exc
-            result = vc.verify(signed, resolve_verification_method)
-            if not result.verified:
-                raise IssuanceFailed(
-                    _("The signed credential did not verify (%(why)s); nothing was issued.")
-                    % {"why": result.error.message if result.error else "?"}
-                )
-            # Every issued credential conforms to the 1EdTech OB 3.0 schema and to our extension schema.
-            schema_errors = ob_schema_errors(signed) + extension_schema_errors(signed)
-            if schema_errors:
-                raise IssuanceFailed(
-                    _("The credential does not conform to its JSON Schema (%(why)s); nothing was issued.")
-                    % {"why": "; ".join(schema_errors[:3])}
-                )
+            _check_signed(signed)
             try:
                 with transaction.atomic():
                     credential = IssuedCredential.objects.create(
@@ -179,4 +214,81 @@ def issue_credential(
                 },
             )
             return credential
+    raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
+
+
+def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> tuple[HolderBoundCredential, bool]:
+    """The copy of ``original`` bound to ``holder_did``, made once per holder DID → (copy, newly made).
+
+    The same award as the original; ``credentialSubject.id`` is the holder's DID, the credential id and the
+    status entry (on the issuer's current revocation list) are its own, and it is signed with the issuer's
+    active key, self-verified and schema-checked like every credential we issue. A revoked or erased
+    original is refused (NotDeliverable). Asking again for the same holder DID, or at the same time, gives
+    the one copy: the original's row is locked until the caller's transaction ends, which also makes a
+    concurrent revocation either see this copy (and revoke it) or come first (and this is refused).
+    """
+    did = _text(holder_did, _("holder's DID"), max_length=500)
+    if not _DID.match(did):
+        raise InvalidCompletion(_("%(did)s is not a valid DID (did:method:identifier).") % {"did": did})
+    with transaction.atomic():
+        original = IssuedCredential.objects.select_for_update().get(pk=original.pk)
+        if original.revoked_at is not None or original.document.get("erased"):
+            raise NotDeliverable(_("This credential is revoked or erased, so it cannot be sent to a wallet."))
+        existing = original.bound_copies.filter(holder_did=did).first()
+        if existing is not None:
+            return existing, False
+        issuer = Issuer.objects.get(pk=original.issuer_id)
+        issuer_key = active_key(issuer)
+        private_key = private_key_of(issuer_key)
+        for _attempt in range(MAX_INDEX_ATTEMPTS):
+            status_list, index = _draw_status_entry(issuer)
+            if index is None:
+                continue
+            copy_uuid = uuid.uuid4()
+            now = timezone.now()
+            try:
+                unsigned = compose_holder_bound_copy(
+                    original.document,
+                    credential_id=f"urn:uuid:{copy_uuid}",
+                    holder_did=did,
+                    status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
+                )
+                signed = vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
+            except vc.VCError as exc:
+                raise IssuanceFailed(
+                    _("The copy of this credential cannot be signed: %(why)s") % {"why": exc.message}
+                ) from exc
+            _check_signed(signed)
+            try:
+                with transaction.atomic():
+                    copy = HolderBoundCredential.objects.create(
+                        uuid=copy_uuid,
+                        original=original,
+                        holder_did=did,
+                        issuer_key=issuer_key,
+                        status_list=status_list,
+                        status_index=index,
+                        document=signed,
+                        issued_at=now,
+                    )
+            except IntegrityError:
+                winner = original.bound_copies.filter(holder_did=did).first()
+                if winner is not None:  # made at the same time by another request (the row lock normally waits)
+                    return winner, False
+                logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
+                continue
+            record_audit_event(
+                actor=None,
+                action="credential.bound_copy_issued",
+                target=original,
+                summary="Copy bound to a wallet key issued (OpenID4VCI).",
+                changes={
+                    "credential": original.credential_id,
+                    "copy": copy.credential_id,
+                    "verificationMethod": issuer_key.verification_method_id,
+                    "statusList": status_list.url,
+                    "statusListIndex": index,
+                },
+            )
+            return copy, True
     raise IssuanceFailed(_("No free status list index was found; nothing was issued."))

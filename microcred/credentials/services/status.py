@@ -16,7 +16,7 @@ from microcred import vc
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
 from microcred.credentials.exceptions import AlreadyRevoked, CredentialNotFound, NotAllowed
-from microcred.credentials.models import IssuedCredential, Issuer, StatusList
+from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
 from microcred.credentials.permissions import can_revoke
 from microcred.credentials.services.issuers import active_key, private_key_of, public_base_url
 from microcred.credentials.vocabulary import VC_V2_CONTEXT
@@ -64,7 +64,7 @@ def _sign_status_list(status_list: StatusList, bits: vc.BitstringStatusList) -> 
 def current_status_list(issuer: Issuer) -> StatusList:
     """The list new credentials of ``issuer`` go on (opened, signed and published when needed)."""
     latest = issuer.status_lists.filter(purpose=StatusList.Purpose.REVOCATION).order_by("-number").first()
-    if latest is not None and latest.entries.count() < latest.length * FILL_LIMIT:
+    if latest is not None and latest.entries.count() + latest.bound_entries.count() < latest.length * FILL_LIMIT:
         return latest
     number = (issuer.status_lists.aggregate(n=Max("number"))["n"] or 0) + 1
     status_list = StatusList(issuer=issuer, number=number, url=status_list_url(issuer, number))
@@ -76,6 +76,18 @@ def current_status_list(issuer: Issuer) -> StatusList:
         # Another process opened the same list number first: use theirs.
         return issuer.status_lists.get(number=number, purpose=StatusList.Purpose.REVOCATION)
     return status_list
+
+
+def index_in_use(status_list: StatusList, index: int) -> bool:
+    """Whether a credential or a holder-bound copy already has this index on this list.
+
+    The two tables each keep their indices unique; across them, issuance checks under the list's row lock
+    (credentials.services.issuance).
+    """
+    return (
+        status_list.entries.filter(status_index=index).exists()
+        or status_list.bound_entries.filter(status_index=index).exists()
+    )
 
 
 def bits_of(status_list: StatusList) -> vc.BitstringStatusList:
@@ -95,12 +107,30 @@ def find_credential(credential_id) -> IssuedCredential:
             return queryset.get(pk=int(text))
         return queryset.get(uuid=uuid.UUID(text))
     except (IssuedCredential.DoesNotExist, ValueError) as exc:
+        copy = _bound_copy(text)
+        if copy is not None:
+            raise CredentialNotFound(
+                _(
+                    "%(id)s is a copy sent to a wallet app of credential %(original)s. Revoke that credential: "
+                    "its copies are revoked with it."
+                )
+                % {"id": copy.credential_id, "original": copy.original.credential_id}
+            ) from exc
         raise CredentialNotFound(_("There is no issued credential %(id)s.") % {"id": credential_id}) from exc
+
+
+def _bound_copy(text: str) -> HolderBoundCredential | None:
+    try:
+        return HolderBoundCredential.objects.select_related("original").filter(uuid=uuid.UUID(text)).first()
+    except ValueError:
+        return None
 
 
 @transaction.atomic
 def revoke_credential(user, credential_id, reason: str) -> IssuedCredential:
-    """Revoke an issued credential: set its bit, re-sign and republish the list, record who and why."""
+    """Revoke an issued credential and every holder-bound copy of it: set their bits, re-sign and republish
+    the lists, record who and why. All or nothing.
+    """
     reason = (reason or "").strip()
     credential = find_credential(credential_id)
     if not can_revoke(user, credential):
@@ -109,32 +139,54 @@ def revoke_credential(user, credential_id, reason: str) -> IssuedCredential:
         )
     if not reason:
         raise ValidationFailed(_("Give the reason for revoking this credential."))
-    # Lock the list row so concurrent revocations on one list serialise (each re-signs the whole list).
-    status_list = StatusList.objects.select_for_update().get(pk=credential.status_list_id)
+    # Locks, in the same order everywhere: the credential's row, then status list rows by primary key.
+    # Issuing a holder-bound copy locks the original's row first too, so a copy being made right now is
+    # either committed before this look (and revoked below) or refused because the original is revoked.
+    # Each list row lock serialises the re-signing of that whole list with other revocations and issuance.
     credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
     if credential.revoked_at is not None:
         raise AlreadyRevoked(
             _("This credential was already revoked on %(date)s; nothing was changed.")
             % {"date": credential.revoked_at.date().isoformat()}
         )
-    bits = bits_of(status_list)
-    bits.set(credential.status_index, 1)
-    _sign_status_list(status_list, bits)
-    status_list.save(update_fields=["encoded_list", "credential", "etag", "updated_at"])
-    credential.revoked_at = timezone.now()
+    copies = list(credential.bound_copies.select_for_update().filter(revoked_at__isnull=True).order_by("pk"))
+    indices: dict[int, list[int]] = {credential.status_list_id: [credential.status_index]}
+    for copy in copies:
+        indices.setdefault(copy.status_list_id, []).append(copy.status_index)
+    lists = {}
+    for status_list in StatusList.objects.select_for_update().filter(pk__in=indices).order_by("pk"):
+        bits = bits_of(status_list)
+        for index in indices[status_list.pk]:
+            bits.set(index, 1)
+        _sign_status_list(status_list, bits)
+        status_list.save(update_fields=["encoded_list", "credential", "etag", "updated_at"])
+        lists[status_list.pk] = status_list
+    now = timezone.now()
+    credential.revoked_at = now
     credential.revocation_reason = reason
     credential.revoked_by = user if getattr(user, "is_authenticated", False) else None
     credential.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
+    HolderBoundCredential.objects.filter(pk__in=[copy.pk for copy in copies]).update(revoked_at=now)
+    changes = {
+        "credential": credential.credential_id,
+        "statusList": lists[credential.status_list_id].url,
+        "statusListIndex": credential.status_index,
+    }
+    if copies:  # named by their credential ids only: the holder's DID stays out of the log
+        changes["boundCopies"] = [
+            {
+                "credential": copy.credential_id,
+                "statusList": lists[copy.status_list_id].url,
+                "statusListIndex": copy.status_index,
+            }
+            for copy in copies
+        ]
     record_audit_event(
         actor=user,
         action="credential.revoked",
         target=credential,
         summary=reason[:500],
-        changes={
-            "credential": credential.credential_id,
-            "statusList": status_list.url,
-            "statusListIndex": credential.status_index,
-        },
+        changes=changes,
     )
     from microcred.credentials.notifications import email_credential_revoked
 
