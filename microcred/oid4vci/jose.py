@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from microcred.vc.exceptions import InvalidKey
-from microcred.vc.multikey import multibase_decode
+from microcred.vc.multikey import multibase_decode, multibase_encode
 
 SUPPORTED_ALGS = ("EdDSA", "ES256")
 MAX_JWS_LENGTH = 8192
@@ -59,6 +59,11 @@ class HolderKey:
     @property
     def method(self) -> str:
         return "did:key" if self.did else "jwk"
+
+    @property
+    def binding_did(self) -> str:
+        """The DID the credential is bound to: the proof's did:key, or the did:key of its `jwk`."""
+        return self.did or did_key_of(self.public_key)
 
     @property
     def thumbprint(self) -> str:
@@ -108,6 +113,23 @@ def key_from_jwk(jwk) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
     except ValueError as exc:  # not a point on the curve, bad length
         raise JoseError("The jwk header is not a valid public key.") from exc
     raise JoseError("Only Ed25519 (OKP) and P-256 (EC) keys are supported.")
+
+
+def did_key_of(public_key) -> str:
+    """The did:key of an Ed25519 or P-256 public key: multibase base58btc of the multicodec prefix
+    (ed25519-pub 0xed, p256-pub 0x1200) and the key (raw 32 bytes; the compressed P-256 point).
+
+    A key proven with a `jwk` header is bound through its did:key, not did:jwk: did:key is the DID method
+    wallets and verifiers resolve most widely, it needs no JSON canonicalisation, and one key then has one
+    DID whether the wallet named it by `kid` or by `jwk`, so it gets the same binding either way.
+    """
+    if isinstance(public_key, Ed25519PublicKey):
+        data = _ED25519_PREFIX + public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    elif isinstance(public_key, ec.EllipticCurvePublicKey) and isinstance(public_key.curve, ec.SECP256R1):
+        data = _P256_PREFIX + public_key.public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+    else:
+        raise JoseError("Only Ed25519 and P-256 keys have a did:key here.")
+    return "did:key:" + multibase_encode(data)
 
 
 def key_from_did_key(kid) -> tuple[str, Ed25519PublicKey | ec.EllipticCurvePublicKey]:

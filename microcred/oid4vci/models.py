@@ -4,8 +4,9 @@
   (credential_offer_uri). Holds the pre-authorized code (hashed; single use, short-lived) and the optional
   transaction code (keyed hash, limited attempts).
 * AccessToken: what the token endpoint hands out for a redeemed offer (hashed, short-lived, bound to it).
-* Delivery: one credential response, with the holder key the wallet proved possession of. Its
-  `nonce_hash` is unique, so a c_nonce is accepted at most once.
+* Delivery: one credential response, with the holder key the wallet proved possession of and the
+  holder-bound copy it received (credentials.HolderBoundCredential). Its `nonce_hash` is unique, so a
+  c_nonce is accepted at most once and one delivery never yields two copies.
 
 No secret is stored in clear: codes and tokens are only ever in the learner's page or the wallet.
 """
@@ -96,7 +97,8 @@ class Delivery(models.Model):
     )
     configuration_id = models.CharField(max_length=100)
     delivered_at = models.DateTimeField(auto_now_add=True)
-    # The holder key the wallet proved possession of (a public key: pseudonymous, never written to logs).
+    # The holder key the wallet proved possession of (a public key: pseudonymous, never written to logs):
+    # how it was named in the proof (`kid` did:key or `jwk`), and the DID the credential was bound to.
     binding_method = models.CharField(max_length=10, choices=Binding.choices)
     holder_did = models.CharField(max_length=500, blank=True)
     holder_jwk = models.JSONField(default=dict)
@@ -104,6 +106,16 @@ class Delivery(models.Model):
     proof_alg = models.CharField(max_length=10)
     # SHA-256 (hex) of the c_nonce the proof carried: unique, so every c_nonce is good for one delivery.
     nonce_hash = models.CharField(max_length=64, unique=True)
+    # What the wallet received: the copy bound to `holder_did`. Empty only for deliveries made before
+    # credentials were bound (the original was sent as issued). Copies outlive deliveries: they hold a
+    # status entry that must stay revocable.
+    bound_credential = models.ForeignKey(
+        "credentials.HolderBoundCredential",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
 
     class Meta:
         ordering = ["-delivered_at"]
@@ -112,3 +124,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"delivery #{self.pk} of {self.offer}"
+
+    @property
+    def holder_short(self) -> str:
+        """The wallet key for people: the DID's start and end (`did:key:z6Mkha…2doK`), or its JWK thumbprint's."""
+        if self.holder_did:
+            method, _sep, identifier = self.holder_did.rpartition(":")
+            return f"{method}:{identifier[:6]}…{identifier[-4:]}" if len(identifier) > 12 else self.holder_did
+        return f"JWK {self.holder_jwk_thumbprint[:8]}…"

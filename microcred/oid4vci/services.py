@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import PermissionDenied
 from microcred.credentials.permissions import is_holder
+from microcred.credentials.services.issuance import NotDeliverable, issue_holder_bound_copy
 from microcred.oid4vci import jose
 from microcred.oid4vci.errors import OAuthError, OfferNotPossible, invalid_token
 from microcred.oid4vci.metadata import (
@@ -305,7 +306,11 @@ def check_proof(proof, *, now: float | None = None) -> tuple[jose.HolderKey, str
 
 
 def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
-    """A Credential Request (OpenID4VCI §8.2) → Credential Response (§8.3) with the signed credential as issued."""
+    """A Credential Request (OpenID4VCI §8.2) → Credential Response (§8.3) with the credential bound to the
+    holder key of the request's `jwt` proof (§8.1; HolderBoundCredential: the same award, its own id and
+    status entry). One copy per holder DID: asking again with the same key, e.g. after a lost response and
+    with a fresh c_nonce, returns the same copy. A c_nonce serves one delivery (Delivery.nonce_hash is
+    unique), so a replayed proof gets invalid_nonce and never a second copy (§13.8)."""
     offer = access_token.offer
     credential = offer.credential
     if "credential_response_encryption" in request:
@@ -342,37 +347,48 @@ def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
     if not isinstance(jwts, list) or len(jwts) != 1:
         raise OAuthError("invalid_proof", "Send exactly one jwt proof (batch issuance is not supported).")
     key, alg, nonce = check_proof(jwts[0])
+    holder_did = key.binding_did
 
     credential.refresh_from_db(fields=["revoked_at", "document"])
     if not offerable(credential):
         raise OAuthError("credential_request_denied", "This credential is no longer available.")
-    try:
-        with transaction.atomic():
-            delivery = Delivery.objects.create(
-                offer=offer,
-                access_token=access_token,
-                credential=credential,
-                configuration_id=offer.configuration_id,
-                binding_method=key.method,
-                holder_did=key.did,
-                holder_jwk=key.jwk,
-                holder_jwk_thumbprint=key.thumbprint,
-                proof_alg=alg,
-                nonce_hash=sha256_hex(nonce),
-            )
-            record_audit_event(
-                actor=None,
-                action="oid4vci.credential_delivered",
-                target=credential,
-                summary="Credential delivered to a wallet (OpenID4VCI), holder key proven.",
-                changes={
-                    "offer": str(offer.public_id),
-                    "delivery": delivery.pk,
-                    "configuration": offer.configuration_id,
-                    "binding": key.method,
-                    "proof_alg": alg,
-                },
-            )
-    except IntegrityError as exc:
-        raise OAuthError("invalid_nonce", "This c_nonce was already used. Get a new one.") from exc
-    return {"credentials": [{"credential": credential.document}]}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                delivery = Delivery.objects.create(
+                    offer=offer,
+                    access_token=access_token,
+                    credential=credential,
+                    configuration_id=offer.configuration_id,
+                    binding_method=key.method,
+                    holder_did=holder_did,
+                    holder_jwk=key.jwk,
+                    holder_jwk_thumbprint=key.thumbprint,
+                    proof_alg=alg,
+                    nonce_hash=sha256_hex(nonce),
+                )
+        except IntegrityError as exc:
+            # The c_nonce was used by another delivery (a replay, or the same request twice at once): no copy.
+            raise OAuthError("invalid_nonce", "This c_nonce was already used. Get a new one.") from exc
+        try:
+            bound, created = issue_holder_bound_copy(credential, holder_did=holder_did)
+        except NotDeliverable as exc:  # revoked since the check above: the delivery row is rolled back
+            raise OAuthError("credential_request_denied", "This credential is no longer available.") from exc
+        delivery.bound_credential = bound
+        delivery.save(update_fields=["bound_credential"])
+        record_audit_event(
+            actor=None,
+            action="oid4vci.credential_delivered",
+            target=credential,
+            summary="Credential delivered to a wallet (OpenID4VCI), bound to the holder key it proved.",
+            changes={
+                "offer": str(offer.public_id),
+                "delivery": delivery.pk,
+                "configuration": offer.configuration_id,
+                "binding": key.method,
+                "proof_alg": alg,
+                "boundCredential": bound.credential_id,
+                "newCopy": created,
+            },
+        )
+    return {"credentials": [{"credential": bound.document}]}

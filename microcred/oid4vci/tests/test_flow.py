@@ -8,7 +8,13 @@ from django.urls import reverse
 from microcred.audit.models import AuditEvent
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.oid4vci.models import AccessToken, CredentialOffer, Delivery
-from microcred.oid4vci.tests.wallet import PRE_AUTHORIZED_GRANT, ScriptedWallet, offer_from_page, read_offer_link
+from microcred.oid4vci.tests.wallet import (
+    PRE_AUTHORIZED_GRANT,
+    ScriptedWallet,
+    assert_bound_copy_of,
+    offer_from_page,
+    read_offer_link,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +32,11 @@ def test_scripted_wallet_receives_the_signed_credential(holder_client, credentia
 
     received = wallet.receive(link, tx_code)
 
-    assert received == credential.document
+    assert_bound_copy_of(received, credential, wallet.did)
     report = verify_credential_document(received)
     assert report.is_valid, report.reason
     delivery = Delivery.objects.get()
-    assert delivery.credential == credential
+    assert delivery.credential == credential and delivery.bound_credential.document == received
     assert delivery.binding_method == "did:key" and delivery.holder_did == wallet.did
     assert delivery.holder_jwk == wallet.public_jwk()
     assert delivery.proof_alg == "EdDSA"
@@ -47,8 +53,10 @@ def test_es256_wallet_with_a_jwk_and_no_transaction_code(holder_client, credenti
     received = wallet.receive(link, None)
 
     assert verify_credential_document(received).is_valid
+    assert wallet.did.startswith("did:key:zDn")  # a jwk-proven key is bound through its did:key
+    assert_bound_copy_of(received, credential, wallet.did)
     delivery = Delivery.objects.get()
-    assert delivery.binding_method == "jwk" and delivery.holder_did == ""
+    assert delivery.binding_method == "jwk" and delivery.holder_did == wallet.did
     assert delivery.holder_jwk["crv"] == "P-256" and delivery.proof_alg == "ES256"
 
 
@@ -109,7 +117,7 @@ def test_authorization_details_give_a_credential_identifier(holder_client, crede
         {"credential_identifier": identifier, "proofs": {"jwt": [wallet.proof(wallet.get_nonce())]}},
     )
     assert response.status_code == 200, response.content
-    assert response.json()["credentials"][0]["credential"] == credential.document
+    assert_bound_copy_of(response.json()["credentials"][0]["credential"], credential, wallet.did)
 
 
 def test_the_access_token_serves_several_requests_each_with_a_fresh_nonce(holder_client, credential, wallet):

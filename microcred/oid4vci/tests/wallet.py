@@ -15,9 +15,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
 from microcred import vc
+from microcred.vc.multikey import multibase_encode
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 
@@ -46,11 +48,13 @@ def read_offer_link(link: str) -> dict:
 
 
 class ScriptedWallet:
-    def __init__(self, client, *, alg: str = "EdDSA", binding: str = "did:key"):
+    def __init__(self, client, *, alg: str = "EdDSA", binding: str = "did:key", key=None):
         self.client = client
         self.alg = alg
         self.binding = binding
-        self.key = Ed25519PrivateKey.generate() if alg == "EdDSA" else ec.generate_private_key(ec.SECP256R1())
+        if key is None:
+            key = Ed25519PrivateKey.generate() if alg == "EdDSA" else ec.generate_private_key(ec.SECP256R1())
+        self.key = key
         self.issuer_metadata: dict | None = None
         self.as_metadata: dict | None = None
 
@@ -97,11 +101,15 @@ class ScriptedWallet:
     # -- proofs --
     @property
     def did(self) -> str:
-        return vc.did_key(self.key) if self.alg == "EdDSA" else ""
+        """The wallet key's did:key: multicodec ed25519-pub (0xed) or p256-pub (0x1200) + the (compressed) key."""
+        if self.alg == "EdDSA":
+            return vc.did_key(self.key)
+        compressed = self.key.public_key().public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+        return "did:key:" + multibase_encode(b"\x80\x24" + compressed)
 
     @property
     def kid(self) -> str:
-        return vc.did_key_verification_method_id(self.key)
+        return f"{self.did}#{self.did.removeprefix('did:key:')}"
 
     def public_jwk(self) -> dict:
         algorithm = OKPAlgorithm if self.alg == "EdDSA" else ECAlgorithm
@@ -159,3 +167,28 @@ class ScriptedWallet:
         credentials = response.json()["credentials"]
         assert len(credentials) == 1 and isinstance(credentials[0]["credential"], dict)
         return credentials[0]["credential"]
+
+
+BINDING_MEMBERS = ("id", "credentialStatus", "proof")
+
+
+def unbound(document: dict) -> dict:
+    """A credential without what makes a holder-bound copy a document of its own (id, status, proof, subject id)."""
+    rest = {k: v for k, v in document.items() if k not in BINDING_MEMBERS}
+    rest["credentialSubject"] = {k: v for k, v in document["credentialSubject"].items() if k != "id"}
+    return rest
+
+
+def assert_bound_copy_of(received: dict, credential, holder_did: str) -> None:
+    """`received` is `credential`'s award, bound to `holder_did`, with its own id and status entry."""
+    original = credential.document
+    assert received["credentialSubject"]["id"] == holder_did
+    assert received["id"].startswith("urn:uuid:") and received["id"] != original["id"]
+    status, original_status = received["credentialStatus"], original["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
+    assert (status["statusListCredential"], status["statusListIndex"]) != (
+        original_status["statusListCredential"],
+        original_status["statusListIndex"],
+    )
+    assert received["proof"] != original["proof"]
+    assert unbound(received) == unbound(original)
