@@ -134,6 +134,11 @@ def export_my_data(*, user) -> bytes:
             archive.writestr(
                 f"credentials/{credential.uuid}.json", json.dumps(credential.document, ensure_ascii=False, indent=2)
             )
+            for copy in credential.bound_copies.order_by("issued_at", "pk"):  # the copies sent to wallet apps
+                archive.writestr(
+                    f"credentials/wallet-copies/{copy.uuid}.json",
+                    json.dumps(copy.document, ensure_ascii=False, indent=2),
+                )
         archive.writestr(
             "share-links.json",
             json.dumps(
@@ -192,7 +197,7 @@ def erase_my_account(*, user, password: str) -> None:
     the platform keeps no copy with the learner's name or e-mail. The audit log keeps the facts, which
     name people by number only.
     """
-    from microcred.credentials.models import IssuedCredential
+    from microcred.credentials.models import HolderBoundCredential, IssuedCredential
 
     if not user.check_password(password):
         raise ValidationFailed(_("The password is not right; nothing was deleted."))
@@ -206,6 +211,12 @@ def erase_my_account(*, user, password: str) -> None:
         credential.learner_did = ""
         credential.document = {"id": credential.document.get("id"), "erased": True}
         credential.save(update_fields=["learner_name", "learner_email", "learner_did", "document"])
+        # The copies sent to wallet apps carry the same data and the wallet's DID. Their rows (and status
+        # entries) stay, so revoking the original still revokes them.
+        for copy in HolderBoundCredential.objects.select_for_update().filter(original=credential):
+            copy.holder_did = ""
+            copy.document = {"id": copy.document.get("id"), "erased": True}
+            copy.save(update_fields=["holder_did", "document"])
     user.role_assignments.all().delete()
     user.email = f"erased-{user.pk}@invalid"
     user.full_name = _("Erased account")

@@ -14,6 +14,7 @@ from microcred.core.exceptions import DomainError, NotFound
 from microcred.core.ratelimit import rate_limited
 from microcred.credentials import formats, permissions, selectors
 from microcred.credentials.services.verification import verify_credential_document
+from microcred.oid4vci import selectors as oid4vci_selectors
 from microcred.wallet import services
 from microcred.wallet.forms import EraseAccountForm, ShareLinkForm
 from microcred.wallet.models import ShareLink
@@ -41,6 +42,17 @@ def _own(request, uuid):
     return credential
 
 
+def _deliveries(credential) -> list[tuple]:
+    """(delivery, status, revoked_at) of each delivery to a wallet app. A copy's status follows the original:
+    revoking the original revokes its copies in the same transaction."""
+    rows = []
+    for delivery in oid4vci_selectors.deliveries_of(credential):
+        copy = delivery.bound_credential
+        revoked_at = (copy.revoked_at if copy else None) or credential.revoked_at
+        rows.append((delivery, "revoked" if revoked_at else _status(credential), revoked_at))
+    return rows
+
+
 @login_required
 def credential_detail(request, uuid):
     credential = _own(request, uuid)
@@ -55,6 +67,7 @@ def credential_detail(request, uuid):
             "rows": formats.annex1_rows(credential),
             "outcomes": credential.micro_credential_version.annex1.get("learning_outcomes", []),
             "links": ShareLink.objects.filter(credential=credential, created_by=request.user),
+            "deliveries": _deliveries(credential),
             "form": ShareLinkForm(),
             "new_link": new_link,
             "now": timezone.now(),
