@@ -1,7 +1,5 @@
 """POST /api/v1/verify: the same checks as the verification page and the command."""
 
-import json
-
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,7 +10,12 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import documented_error, error_body
 from microcred.core.ratelimit import rate_limited
-from microcred.credentials.services.verification import MAX_DOCUMENT_BYTES, verify_credential_document
+from microcred.credentials.services.verification import (
+    MAX_DOCUMENT_BYTES,
+    UnreadableCredential,
+    parse_json_document,
+    verify_credential_document,
+)
 
 
 class RawJsonParser(BaseParser):
@@ -64,7 +67,10 @@ class VerifyApi(APIView):
             200: OpenApiResponse(
                 VerifyOut, description="The verdict and each check (also when the credential is not valid)."
             ),
-            400: documented_error("`invalid_json`: the body is empty, or not JSON (UTF-8)."),
+            400: documented_error(
+                "`invalid_json`: the body is empty, not JSON (UTF-8), nested deeper than 64 levels, or holds a "
+                "lone UTF-16 surrogate."
+            ),
             413: documented_error(f"`too_large`: the body is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."),
             415: documented_error("`unsupported_media_type`: the body is not sent as `application/json`."),
             429: documented_error("`rate_limited`: too many verifications from this address; wait a minute."),
@@ -82,9 +88,9 @@ class VerifyApi(APIView):
         if len(raw) > MAX_DOCUMENT_BYTES:
             return JsonResponse(error_body("too_large", "The credential is larger than 1 MB."), status=413)
         try:
-            document = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            return JsonResponse(error_body("invalid_json", f"The body is not valid JSON: {exc}"), status=400)
+            document = parse_json_document(raw)
+        except UnreadableCredential as exc:
+            return JsonResponse(error_body("invalid_json", str(exc)), status=400)
         report = verify_credential_document(document)
         return JsonResponse(
             {

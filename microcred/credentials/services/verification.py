@@ -25,6 +25,7 @@ as tampering: only a signature that does not match the signed data is.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -166,32 +167,88 @@ class UnreadableCredential(Exception):
     """The input is not a credential this verifier can read (message for people)."""
 
 
+MAX_JSON_DEPTH = 64  # the signing core refuses deeper documents anyway; a JSON parser must not recurse further
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_json_text(text: str) -> None:
+    """Refuse JSON text nested deeper than MAX_JSON_DEPTH before parsing it (the parser would recurse)."""
+    depth = 0
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if m.group(0) in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise UnreadableCredential(
+                _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+            )
+
+
+def _check_parsed(value) -> None:
+    """Refuse parsed JSON with lone UTF-16 surrogates (``"\\ud800"``): they are not Unicode text."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnreadableCredential(
+            _("The credential contains a lone UTF-16 surrogate (such as \\ud800), which is not valid text.")
+        ) from None
+    except (RecursionError, ValueError):
+        raise UnreadableCredential(
+            _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+        ) from None
+
+
+def parse_json_document(data: bytes | str):
+    """JSON text (UTF-8) to a Python value, safely: depth-limited, no lone surrogates (UnreadableCredential)."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+    except UnicodeDecodeError as exc:
+        raise UnreadableCredential(_("The credential is not valid JSON: %(why)s") % {"why": exc}) from exc
+    _check_json_text(text)
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise UnreadableCredential(
+            _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+        ) from None
+    except ValueError as exc:
+        raise UnreadableCredential(_("The credential is not valid JSON: %(why)s") % {"why": exc}) from exc
+    _check_parsed(value)
+    return value
+
+
 def load_credential(data: bytes | str | dict):
     """A credential from JSON text, a JSON object, or a baked PNG/SVG image (returns a dict or a JWS string)."""
     if data is None or isinstance(data, dict | list | int | float):
+        if data is not None:
+            _check_parsed(data)
         return data  # already parsed JSON: the format check says whether it is a credential
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        data = data.encode("utf-8", "surrogatepass")
     if not isinstance(data, bytes | bytearray):
         raise UnreadableCredential(_("The input is not JSON, PNG or SVG."))
     if len(data) > 32 * MAX_DOCUMENT_BYTES:
         raise UnreadableCredential(_("The file is too large."))
     try:
         if data[:8] == b"\x89PNG\r\n\x1a\n":
-            return vc.unbake_png(bytes(data))
+            baked = vc.unbake_png(bytes(data))
+            _check_parsed(baked)
+            return baked
         head = data.lstrip()[:512].lower()
         if head.startswith(b"<") and (b"<svg" in data[:4096].lower()):
-            return vc.unbake_svg(data.decode("utf-8"))
+            baked = vc.unbake_svg(data.decode("utf-8"))
+            _check_parsed(baked)
+            return baked
     except vc.BakingError as exc:
         raise UnreadableCredential(vc_message(exc)) from exc
     except UnicodeDecodeError as exc:
         raise UnreadableCredential(_("The SVG image is not UTF-8 text.")) from exc
+    except RecursionError:
+        raise UnreadableCredential(
+            _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+        ) from None
     if len(data) > MAX_DOCUMENT_BYTES:
         raise UnreadableCredential(_("The credential is larger than 1 MB."))
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise UnreadableCredential(_("The credential is not valid JSON: %(why)s") % {"why": exc}) from exc
+    return parse_json_document(data)
 
 
 def _one_line(values) -> str:

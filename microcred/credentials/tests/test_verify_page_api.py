@@ -85,3 +85,45 @@ def test_api_bad_input(client):
 def test_rate_limit_answers_429(client):
     codes = [client.post("/api/v1/verify", "{}", content_type="application/json").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+# Issue #11 (bad input): each of these was a server error; each is a clear 400 / message and changes nothing.
+DEEP_ARRAY = b"[" * 100_000
+DEEP_OBJECT = ('{"a":' * 3000 + "1" + "}" * 3000).encode()
+LONE_SURROGATE = b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "name": "\\ud800"}'
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (DEEP_ARRAY, "nests deeper than 64 levels"),
+        (DEEP_OBJECT, "nests deeper than 64 levels"),
+        (LONE_SURROGATE, "lone UTF-16 surrogate"),
+        (b'"\\udfff"', "lone UTF-16 surrogate"),
+    ],
+)
+def test_api_refuses_hostile_json_with_a_400(client, body, message):
+    response = client.post("/api/v1/verify", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json" and message in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"a":' * 5000 + "1" + "}" * 5000, "nests deeper than 64 levels"),
+        (LONE_SURROGATE.decode(), "lone UTF-16 surrogate"),
+    ],
+)
+def test_the_page_refuses_hostile_json_with_a_message(client, text, message):
+    response = client.post(reverse("credentials:verify"), {"credential": text})
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_a_deeply_nested_credential_baked_in_a_png_is_refused(client):
+    from microcred import vc
+
+    deep = '{"a":' * 5000 + "1" + "}" * 5000  # baked as text, as any tool could
+    png = vc.bake_png(tiny_png(), deep)
+    response = client.post(reverse("credentials:verify"), {"file": SimpleUploadedFile("badge.png", png)})
+    assert response.status_code == 400 and "nests deeper than 64 levels" in response.content.decode()
