@@ -84,3 +84,54 @@ def test_superscript_digits_are_refused_not_a_server_error(client, micro_credent
     response = client.get(url.replace("{id}", str(micro_credential.pk)))
     assert response.status_code == status
     assert response.json()["error"]["code"] in ("invalid", "not_found")
+
+
+# Issue #11: a NUL byte in a path or query was a PostgreSQL server error; every API error is JSON.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/catalogue/a%00b",
+        "/api/v1/occupations/a%00/skills",
+        "/api/v1/proposals?status=%00",
+        "/api/v1/skills?q=a%00",
+        "/api/v1/proposals?status=draft&x=%00",
+    ],
+)
+def test_a_nul_byte_in_an_api_address_is_a_json_400(client, make_user, institution, url):
+    client.force_login(make_user((Role.PROPOSER, institution)))
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/catalogue/?q=a%00", "/catalogue/a%00b/", "/reference/skills/?q=%00"])
+def test_a_nul_byte_in_a_page_address_is_a_400_with_a_message(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and "NUL character" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unhandled_error_under_the_api_is_a_json_500_in_production(client, monkeypatch):
+    from microcred.api.v1 import verification
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(verification, "verify_credential_document", broken)
+    client.raise_request_exception = False
+    response = client.post("/api/v1/verify", b"{}", content_type="application/json")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"code": "server_error", "message": "Something went wrong on our side; it has been logged."}
+    }
+
+
+@pytest.mark.django_db
+def test_errors_django_answers_itself_are_json_under_the_api(client):
+    response = client.get("/api/v1/skills?q=data", HTTP_HOST="evil.example")  # not in ALLOWED_HOSTS
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+    page = client.get("/catalogue/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and not page["Content-Type"].startswith("application/json")
