@@ -50,3 +50,10 @@ class AlreadyRevoked(DomainError):
 
     code = "already_revoked"
     status = 409
+
+
+class NotDeliverable(DomainError):
+    """The credential is revoked or erased, so no copy of it is made for a wallet."""
+
+    code = "not_deliverable"
+    status = 409

@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import PermissionDenied
+from microcred.credentials.exceptions import NotDeliverable
 from microcred.credentials.permissions import is_holder
-from microcred.credentials.services.issuance import NotDeliverable, issue_holder_bound_copy
+from microcred.credentials.services.issuance import issue_holder_bound_copy
 from microcred.oid4vci import jose
 from microcred.oid4vci.errors import OAuthError, OfferNotPossible, invalid_token
 from microcred.oid4vci.metadata import (

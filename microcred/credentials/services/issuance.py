@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
-from microcred.core.exceptions import DomainError
-from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, IssuerNotReady
+from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, IssuerNotReady, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
 from microcred.credentials.services.composition import (
     compose_holder_bound_copy,
@@ -43,13 +42,6 @@ MAX_INDEX_ATTEMPTS = 25
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%\-]+$")
 # C0 controls other than TAB/LF/CR, DEL, and lone surrogates cannot be signed interoperably (INTEROP-PITFALLS 1, 7).
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-class NotDeliverable(DomainError):
-    """The credential is revoked or erased, so no copy of it is made."""
-
-    code = "not_deliverable"
-    status = 409
 
 
 def issuer_for_version(version) -> Issuer:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from microcred import vc
-from microcred.credentials.models import IssuedCredential, StatusList
+from microcred.credentials.models import HolderBoundCredential, IssuedCredential, StatusList
 from microcred.credentials.services.issuers import (
     issuer_for_did,
     resolve_verification_method,
@@ -480,8 +480,11 @@ def _entry_check(entry: vc.credential_data.StatusEntry, issuer_id: str) -> Check
         except (IndexError, vc.StatusListError):
             return Check("status", False, _("The status list index is not valid."))
         if set_bit:
-            issued = IssuedCredential.objects.filter(status_list=status_list, status_index=index).first()
-            when = issued.revoked_at if issued and issued.revoked_at else status_list.updated_at
+            entry_owner = (
+                IssuedCredential.objects.filter(status_list=status_list, status_index=index).first()
+                or HolderBoundCredential.objects.filter(status_list=status_list, status_index=index).first()
+            )
+            when = entry_owner.revoked_at if entry_owner and entry_owner.revoked_at else status_list.updated_at
             return Check("status", False, _("Revoked on %(date)s.") % {"date": when.date().isoformat()})
         return Check(
             "status",

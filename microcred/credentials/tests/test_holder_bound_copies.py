@@ -2,6 +2,7 @@
 status entry, issued once per holder DID, revoked together with the original, independently verifiable."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -10,10 +11,10 @@ from django.utils import timezone
 from microcred import vc
 from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
-from microcred.credentials.exceptions import CredentialNotFound, InvalidCompletion
+from microcred.credentials.exceptions import CredentialNotFound, InvalidCompletion, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, StatusList
 from microcred.credentials.services import issuance, status
-from microcred.credentials.services.issuance import NotDeliverable, issue_holder_bound_copy
+from microcred.credentials.services.issuance import issue_holder_bound_copy
 from microcred.credentials.services.issuers import resolve_verification_method, rotate_issuer_key
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
@@ -206,3 +207,13 @@ def test_node_verifies_a_copy_and_sees_it_revoked_with_the_original(node_verifie
     code, output, _ = _node_verify(node_verifier, tmp_path, copy.document)
     assert code == 3 and output == {"verified": True, "revoked": True, "errors": []}
     assert HolderBoundCredential.objects.get().revoked_at <= timezone.now()
+
+
+def test_a_revoked_copy_reports_its_own_revocation_date(issue, ub_officer):
+    """The date comes from the copy's row, not from when its list was last re-signed."""
+    original = issue()
+    copy, _ = issue_holder_bound_copy(original, holder_did=HOLDER)
+    revoke_credential(ub_officer, original.credential_id, "Academic misconduct established by the board.")
+    HolderBoundCredential.objects.filter(pk=copy.pk).update(revoked_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    report = verify_credential_document(copy.document)
+    assert report.check("status").message == "Revoked on 2026-01-05."
