@@ -33,7 +33,8 @@ def _officer_for(issuer):
         email=f"officer.{slug}@demo.microcred.eu",
         defaults={"full_name": f"Credential officer {institution.short_name}", "email_verified_at": timezone.now()},
     )
-    if not officer.has_usable_password():
+    # get_or_create leaves the password empty, which Django counts as "usable" yet matches nothing.
+    if not officer.password or not officer.has_usable_password():
         officer.set_password(DEMO_PASSWORD)
         officer.save(update_fields=["password"])
     assign_role(

@@ -108,3 +108,15 @@ def test_rotate_command(issuers, capsys):
     assert "key-2" in capsys.readouterr().out
     with pytest.raises(CommandError, match="no issuer 'nobody'"):
         call_command("rotate_issuer_key", "nobody")
+
+
+def test_a_demo_officer_made_for_an_issuer_can_log_in(issuers, client):
+    """Issue #11: the officers the demo creates for universities without one had an empty password hash,
+    which Django counts as usable, so the README's log-ins for them failed."""
+    from microcred.accounts.demo import DEMO_PASSWORD
+    from microcred.credentials.demo import _officer_for
+
+    officer = _officer_for(issuers["uu"])
+    assert officer.email == "officer.uu@demo.microcred.eu"
+    assert client.login(email=officer.email, password=DEMO_PASSWORD)
+    assert _officer_for(issuers["uu"]) == officer  # idempotent
