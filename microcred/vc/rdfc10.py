@@ -4,16 +4,41 @@ Written from the specification text (https://www.w3.org/TR/rdf-canon/): sections
 4.5 (issue identifier), 4.6 (hash first degree quads), 4.7 (hash related blank node) and 4.8 (hash N-degree
 quads). Quads use the string-term representation of :mod:`microcred.vc.rdf`.
 
-Defence against "poisoned" datasets (spec §6 / pitfall #6): every call of Hash N-Degree Quads is counted.
-As in Digital Bazaar's rdf-canonize, the budget is ``(number of blank nodes without a unique first-degree
-hash) ** max_work_factor`` calls per blank node; going over raises
-:class:`~microcred.vc.exceptions.CanonicalizationTooComplex` instead of running for minutes.
+Where the specification leaves room, we do exactly what Digital Bazaar's rdf-canonize (5.x, used by
+jsonld.js and the ``@digitalbazaar`` Data Integrity stack) does, so that we never sign a document a mainstream
+verifier refuses, and decide "too complex" exactly when it does:
+
+* **Work limit (spec §6, "dataset poisoning").** One budget for the whole canonicalization, counted in calls
+  of Hash N-Degree Quads (§4.8), as rdf-canonize's ``maxDeepIterations``: ``(number of blank nodes whose
+  first-degree hash is not unique) ** max_work_factor``; a work factor of 0 allows no call, ``math.inf``
+  (or a budget above 2**53 - 1) no limit. A call made when the budget is spent raises
+  :class:`~microcred.vc.exceptions.CanonicalizationTooComplex`. The default factor is rdf-canonize's, 1.
+* **Permutation order (§4.8.3 step 5.4).** Permutations of a related blank node list are visited in
+  rdf-canonize's order (Steinhaus-Johnson-Trotter over the list sorted by blank node identifier), and a
+  permutation is abandoned as soon as its path is lexicographically greater than the chosen path (§4.8.3
+  steps 5.4.4.3 and 5.4.5.5 without the length test, as rdf-canonize does: a longer path that is already
+  greater stays greater, so the result is the same, but fewer recursive calls are made and counted).
+* **UTF-16 order.** RDFC-1.0 sorts N-Quads by Unicode code point (§4.6.3 step 4, §4.4.3 step 7);
+  rdf-canonize sorts JavaScript strings, i.e. by UTF-16 code unit. The two differ only for text that has
+  characters outside the Basic Multilingual Plane next to characters in U+E000..U+FFFF. ``utf16=True``
+  produces rdf-canonize's form (both sorts), which :mod:`microcred.vc.canonicalization` uses to detect and
+  accept that form.
+
+Two further safety valves of ours, which rdf-canonize does not have, raise
+:class:`~microcred.vc.exceptions.CanonicalizationTooComplex` too: more than :data:`MAX_BLANK_NODES` blank
+nodes (rdf-canonize would accept more), and more than :data:`MAX_PERMUTATIONS` permutations visited in total.
+The second bounds the work of large work factors; with the default one the budget (at most
+:data:`MAX_BLANK_NODES` calls) comes first, as every visited permutation costs at least one counted call
+(related blank nodes sharing a related hash have no identifier yet), except a single one for a list that
+repeats one labelled blank node. Neither refuses anything rdf-canonize accepts in the W3C suite or in the
+shapes of test_vc_rdfc_node_agreement.py. Hash N-Degree Quads recurses through an explicit stack, so deep
+blank-node chains that rdf-canonize accepts are not refused for Python's recursion limit.
 """
 
 from __future__ import annotations
 
 import hashlib
-from itertools import permutations
+import math
 
 from .exceptions import CanonicalizationError, CanonicalizationTooComplex
 from .rdf import Quad
@@ -22,6 +47,27 @@ HASH_ALGORITHMS = {"SHA256": hashlib.sha256, "SHA384": hashlib.sha384}
 DEFAULT_MAX_WORK_FACTOR = 1
 MAX_BLANK_NODES = 5_000
 MAX_PERMUTATIONS = 100_000
+#: JavaScript's Number.MAX_SAFE_INTEGER: rdf-canonize treats a larger budget as no limit.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def utf16_sort_key(text: str) -> bytes:
+    """Sort key giving JavaScript's default string order (UTF-16 code units)."""
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+def deep_iterations_budget(non_unique_blank_nodes: int, max_work_factor: int | float) -> int | float:
+    """How many Hash N-Degree Quads calls are allowed, as rdf-canonize computes ``maxDeepIterations``."""
+    if max_work_factor == math.inf:
+        return math.inf
+    if isinstance(max_work_factor, bool) or not isinstance(max_work_factor, int) or max_work_factor < 0:
+        raise ValueError("max_work_factor must be a non-negative integer or math.inf.")
+    if max_work_factor == 0:
+        return 0
+    if non_unique_blank_nodes > 1 and max_work_factor > 64:  # 2**64 > MAX_SAFE_INTEGER
+        return math.inf
+    budget = non_unique_blank_nodes**max_work_factor
+    return math.inf if budget > MAX_SAFE_INTEGER else budget
 
 
 class IdentifierIssuer:
@@ -47,16 +93,26 @@ class IdentifierIssuer:
 
 
 class _State:
-    __slots__ = ("bnode_quads", "budget", "calls", "canonical", "first_degree", "hash", "permutations")
+    __slots__ = (
+        "bnode_quads",
+        "budget",
+        "canonical",
+        "first_degree",
+        "hash",
+        "permutations",
+        "remaining",
+        "sort_key",
+    )
 
-    def __init__(self, hash_fn, budget: int):
+    def __init__(self, hash_fn, sort_key):
         self.bnode_quads: dict[str, list[Quad]] = {}
         self.canonical = IdentifierIssuer("c14n")
         self.hash = hash_fn
         self.first_degree: dict[str, str] = {}
-        self.budget = budget
-        self.calls: dict[str, int] = {}
+        self.budget: int | float = 0
+        self.remaining: int | float = 0
         self.permutations = 0
+        self.sort_key = sort_key
 
 
 def _hex(state: _State, data: str) -> str:
@@ -80,7 +136,7 @@ def _hash_first_degree(state: _State, ref: str) -> str:
             lines.append(f"{s} {p} {o} {g} .\n")
         else:
             lines.append(f"{s} {p} {o} .\n")
-    lines.sort()
+    lines.sort(key=state.sort_key)  # §4.6.3 step 4 (code points; UTF-16 code units in rdf-canonize's form)
     result = state.hash("".join(lines).encode("utf-8")).hexdigest()
     state.first_degree[ref] = result
     return result
@@ -94,14 +150,55 @@ def _hash_related(state: _State, related: str, quad: Quad, issuer: IdentifierIss
     return _hex(state, data)
 
 
-def _hash_n_degree(state: _State, ident: str, issuer: IdentifierIssuer) -> tuple[str, IdentifierIssuer]:
-    count = state.calls.get(ident, 0) + 1
-    state.calls[ident] = count
-    if count > state.budget:
+def _permutations(items: list[str]):
+    """The permutations of ``items`` in rdf-canonize's order: Steinhaus-Johnson-Trotter over the list sorted
+    by blank node identifier (JavaScript order), directions kept per identifier (so a list that names one
+    blank node twice is permuted as rdf-canonize permutes it)."""
+    if len(items) == 1:
+        yield items
+        return
+    distinct = sorted(set(items), key=None if all(item.isascii() for item in items) else utf16_sort_key)
+    rank = {item: i for i, item in enumerate(distinct)}
+    current = sorted(rank[item] for item in items)
+    left = [True] * len(distinct)
+    last = len(current) - 1
+    while True:
+        yield [distinct[r] for r in current]
+        # the largest mobile element: greater than the neighbour it faces
+        k = -1
+        pos = 0
+        for i, e in enumerate(current):
+            if e > k and ((i > 0 and e > current[i - 1]) if left[e] else (i < last and e > current[i + 1])):
+                k = e
+                pos = i
+        if k < 0:
+            return
+        swap = pos - 1 if left[k] else pos + 1
+        current[pos] = current[swap]
+        current[swap] = k
+        for e in current:
+            if e > k:
+                left[e] = not left[e]
+
+
+def _too_many_permutations() -> CanonicalizationTooComplex:
+    return CanonicalizationTooComplex(
+        "The document's blank-node structure is too complex to canonicalize safely "
+        f"(more than {MAX_PERMUTATIONS} blank-node permutations; possible dataset poisoning)."
+    )
+
+
+def _hash_n_degree(state: _State, ident: str, issuer: IdentifierIssuer):
+    """Hash N-Degree Quads (§4.8.3) as a generator: it yields ``(related, issuer)`` for each recursive call
+    (run by :func:`_run_hash_n_degree`, which sends back the result) and returns ``(hash, issuer)``."""
+    # The work limit, counted as rdf-canonize counts it: refuse a call once the budget is spent.
+    if state.remaining == 0:
         raise CanonicalizationTooComplex(
             "The document's blank-node structure is too complex to canonicalize safely "
-            f"(more than {state.budget} deep hashing rounds for one blank node; possible dataset poisoning)."
+            f"(more than {state.budget} deep hashing rounds, the limit of the JavaScript reference "
+            "implementation rdf-canonize; possible dataset poisoning)."
         )
+    state.remaining -= 1
     # 1-3: group related blank nodes by their related hash.
     groups: dict[str, list[str]] = {}
     for quad in state.bnode_quads[ident]:
@@ -110,7 +207,11 @@ def _hash_n_degree(state: _State, ident: str, issuer: IdentifierIssuer) -> tuple
             if term[:2] == "_:" and term != ident:
                 h = _hash_related(state, term, quad, issuer, position)
                 # duplicates are kept on purpose (as rdf-canonize does)
-                groups.setdefault(h, []).append(term)
+                group = groups.get(h)
+                if group is None:
+                    groups[h] = [term]
+                else:
+                    group.append(term)
     # 4-5
     data = []
     canonical_issued = state.canonical.issued
@@ -118,13 +219,10 @@ def _hash_n_degree(state: _State, ident: str, issuer: IdentifierIssuer) -> tuple
         data.append(related_hash)
         chosen_path = ""
         chosen_issuer: IdentifierIssuer | None = None
-        for perm in permutations(groups[related_hash]):
+        for perm in _permutations(groups[related_hash]):
             state.permutations += 1
             if state.permutations > MAX_PERMUTATIONS:
-                raise CanonicalizationTooComplex(
-                    "The document's blank-node structure is too complex to canonicalize safely "
-                    f"(more than {MAX_PERMUTATIONS} blank-node permutations; possible dataset poisoning)."
-                )
+                raise _too_many_permutations()
             issuer_copy = issuer.copy()
             path = ""
             recursion = []
@@ -137,17 +235,18 @@ def _hash_n_degree(state: _State, ident: str, issuer: IdentifierIssuer) -> tuple
                     if related not in issuer_copy.issued:
                         recursion.append(related)
                     path += "_:" + issuer_copy.issue(related)
-                if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                # 5.4.4.3, as rdf-canonize: a path already greater than the chosen one stays greater
+                if chosen_path and path > chosen_path:
                     skip = True
                     break
             if skip:
                 continue
             for related in recursion:
-                result_hash, result_issuer = _hash_n_degree(state, related, issuer_copy)
+                result_hash, result_issuer = yield related, issuer_copy
                 path += "_:" + issuer_copy.issue(related)
                 path += "<" + result_hash + ">"
                 issuer_copy = result_issuer
-                if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                if chosen_path and path > chosen_path:  # 5.4.5.5, as above
                     skip = True
                     break
             if skip:
@@ -161,17 +260,25 @@ def _hash_n_degree(state: _State, ident: str, issuer: IdentifierIssuer) -> tuple
     return _hex(state, "".join(data)), issuer
 
 
-def canonical_labels(
-    quads: list[Quad],
-    hash_algorithm: str = "SHA256",
-    max_work_factor: int = DEFAULT_MAX_WORK_FACTOR,
-) -> dict[str, str]:
-    """Run RDFC-1.0 and return the issued identifiers map (input label without ``_:`` → ``c14nN``)."""
-    try:
-        hash_fn = HASH_ALGORITHMS[hash_algorithm.upper().replace("-", "")]
-    except KeyError:
-        raise CanonicalizationError(f"Unsupported canonicalization hash algorithm {hash_algorithm!r}.") from None
+def _run_hash_n_degree(state: _State, ident: str, issuer: IdentifierIssuer) -> tuple[str, IdentifierIssuer]:
+    """Run :func:`_hash_n_degree` with an explicit stack instead of Python recursion."""
+    stack = [_hash_n_degree(state, ident, issuer)]
+    value = None
+    while True:
+        try:
+            request = stack[-1].send(value)
+        except StopIteration as done:
+            stack.pop()
+            if not stack:
+                return done.value
+            value = done.value
+            continue
+        stack.append(_hash_n_degree(state, *request))
+        value = None
 
+
+def _blank_node_quads(quads: list[Quad]) -> dict[str, list[Quad]]:
+    """The blank node to quads map (§4.4.3 step 2), blank nodes in order of first appearance."""
     bnode_quads: dict[str, list[Quad]] = {}
     for quad in quads:
         s, _p, o, g = quad
@@ -194,17 +301,56 @@ def canonical_labels(
                 bnode_quads[g] = [quad]
             else:
                 lst.append(quad)
+    return bnode_quads
+
+
+def first_degree_orders_agree(quads: list[Quad]) -> bool:
+    """Whether Hash First Degree Quads (§4.6) sorts every blank node's N-Quads the same way by code point and
+    by UTF-16 code unit. Then every first-degree hash, hence the whole labelling and the work done, is the
+    same in rdf-canonize's form, which differs from RDFC-1.0's at most in the order of the output lines."""
+    for ref, bnode_quads in _blank_node_quads(quads).items():
+        lines = []
+        for s, p, o, g in bnode_quads:
+            if s[0] == "_":
+                s = "_:a" if s == ref else "_:z"
+            if o[0] == "_":
+                o = "_:a" if o == ref else "_:z"
+            if g:
+                if g[0] == "_":
+                    g = "_:a" if g == ref else "_:z"
+                lines.append(f"{s} {p} {o} {g} .\n")
+            else:
+                lines.append(f"{s} {p} {o} .\n")
+        if not all(line.isascii() for line in lines) and sorted(lines) != sorted(lines, key=utf16_sort_key):
+            return False
+    return True
+
+
+def _canonical_issuer(
+    quads: list[Quad], hash_algorithm: str, max_work_factor: int | float, utf16: bool
+) -> IdentifierIssuer:
+    try:
+        hash_fn = HASH_ALGORITHMS[hash_algorithm.upper().replace("-", "")]
+    except KeyError:
+        raise CanonicalizationError(f"Unsupported canonicalization hash algorithm {hash_algorithm!r}.") from None
+
+    bnode_quads = _blank_node_quads(quads)
     if len(bnode_quads) > MAX_BLANK_NODES:
         raise CanonicalizationTooComplex(
             f"The document has {len(bnode_quads)} blank nodes; at most {MAX_BLANK_NODES} are accepted."
         )
-    state = _State(hash_fn, budget=0)
+    state = _State(hash_fn, utf16_sort_key if utf16 else None)
     state.bnode_quads = bnode_quads
 
     # 3. first-degree hashes
     by_hash: dict[str, list[str]] = {}
     for bnode in bnode_quads:
-        by_hash.setdefault(_hash_first_degree(state, bnode), []).append(bnode)
+        h = _hash_first_degree(state, bnode)
+        members = by_hash.get(h)
+        if members is None:
+            by_hash[h] = [bnode]
+        else:
+            members.append(bnode)
 
     # 4. unique hashes get canonical identifiers in hash order
     non_unique = []
@@ -213,34 +359,54 @@ def canonical_labels(
         if len(members) == 1:
             state.canonical.issue(members[0])
         else:
-            non_unique.append(h)
+            non_unique.append(members)
 
-    # 5. N-degree hashing for the shared hashes
-    n_shared = sum(len(by_hash[h]) for h in non_unique)
-    state.budget = max(1, n_shared) ** max_work_factor if max_work_factor > 0 else 0
-    for h in non_unique:
+    # 5. N-degree hashing for the shared hashes, within one budget (rdf-canonize's maxDeepIterations)
+    state.budget = state.remaining = deep_iterations_budget(sum(map(len, non_unique)), max_work_factor)
+    for members in non_unique:
         paths = []
-        for bnode in by_hash[h]:
+        for bnode in members:
             if bnode in state.canonical.issued:
                 continue
             temp = IdentifierIssuer("b")
             temp.issue(bnode)
-            paths.append(_hash_n_degree(state, bnode, temp))
+            paths.append(_run_hash_n_degree(state, bnode, temp))
         paths.sort(key=lambda r: r[0])
         for _h, issuer in paths:
             for existing in issuer.issued:
                 state.canonical.issue(existing)
+    return state.canonical
 
-    return {k[2:]: v for k, v in state.canonical.issued.items()}
+
+def canonical_labels(
+    quads: list[Quad],
+    hash_algorithm: str = "SHA256",
+    max_work_factor: int | float = DEFAULT_MAX_WORK_FACTOR,
+    *,
+    utf16: bool = False,
+) -> dict[str, str]:
+    """Run RDFC-1.0 and return the issued identifiers map (input label without ``_:`` → ``c14nN``).
+
+    ``utf16=True``: rdf-canonize's form (N-Quads sorted by UTF-16 code unit in Hash First Degree Quads).
+    """
+    issuer = _canonical_issuer(quads, hash_algorithm, max_work_factor, utf16)
+    return {k[2:]: v for k, v in issuer.issued.items()}
 
 
 def canonicalize_quads(
     quads: list[Quad],
     hash_algorithm: str = "SHA256",
-    max_work_factor: int = DEFAULT_MAX_WORK_FACTOR,
+    max_work_factor: int | float = DEFAULT_MAX_WORK_FACTOR,
+    *,
+    utf16: bool = False,
 ) -> str:
-    """Canonical N-Quads (sorted, deduplicated, blank nodes relabelled ``_:c14nN``) of a dataset."""
-    labels = {"_:" + k: "_:" + v for k, v in canonical_labels(quads, hash_algorithm, max_work_factor).items()}
+    """Canonical N-Quads (sorted, deduplicated, blank nodes relabelled ``_:c14nN``) of a dataset.
+
+    ``utf16=True``: rdf-canonize's form (N-Quads sorted by UTF-16 code unit, both in Hash First Degree Quads
+    and in the output), which differs from RDFC-1.0's only for some text outside the Basic Multilingual Plane.
+    """
+    issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, utf16).issued
+    labels = {k: "_:" + v for k, v in issued.items()}
     lines = set()
     add = lines.add
     for s, p, o, g in quads:
@@ -254,4 +420,4 @@ def canonicalize_quads(
             add(f"{s} {p} {o} {g} .\n")
         else:
             add(f"{s} {p} {o} .\n")
-    return "".join(sorted(lines))
+    return "".join(sorted(lines, key=utf16_sort_key if utf16 else None))

@@ -1,6 +1,10 @@
-"""The complete W3C RDFC-1.0 test suite (manifest in vectors/w3c-rdf-canon), plus poison handling."""
+"""The complete W3C RDFC-1.0 test suite (manifest in vectors/w3c-rdf-canon), plus poison handling.
+
+The work limit is compared with rdf-canonize itself in test_vc_rdfc_node_agreement.py.
+"""
 
 import json
+import math
 import time
 
 import pytest
@@ -15,10 +19,14 @@ MANIFEST = json.loads((SUITE / "manifest.jsonld").read_text(encoding="utf-8"))
 ENTRIES = MANIFEST["entries"]
 
 
+# The work factor rdf-canonize's own runner of this suite gives each test, by its computationalComplexity:
+# "low" tests need no Hash N-Degree Quads call at all, "medium" ones fit in O(n^2) calls, the "high" poison
+# tests (evil 1-3) in O(n^3); test074 (a 10-clique) is refused even with that.
+WORK_FACTORS = {"low": 0, "medium": 2, "high": 3}
+
+
 def _work_factor(entry) -> int:
-    # Default (1, rdf-canonize's default) for low/medium tests; the "high" complexity positive tests
-    # (poison – evil 1-3) need a quadratic budget. test074 is refused even with it.
-    return 2 if entry.get("computationalComplexity") == "high" else 1
+    return WORK_FACTORS[entry["computationalComplexity"]]
 
 
 def test_manifest_is_complete():
@@ -58,6 +66,51 @@ def test_evil_graph_needs_more_than_default_budget():
     quads = parse_nquads(read_text("w3c-rdf-canon/rdfc10/test044-in.nq"))
     with pytest.raises(CanonicalizationTooComplex):
         rdfc10.canonicalize_quads(quads, max_work_factor=1)
+
+
+def test_work_factor_budget_as_rdf_canonize():
+    assert rdfc10.DEFAULT_MAX_WORK_FACTOR == 1
+    assert rdfc10.deep_iterations_budget(10, 0) == 0
+    assert rdfc10.deep_iterations_budget(10, 1) == 10
+    assert rdfc10.deep_iterations_budget(10, 3) == 1000
+    assert rdfc10.deep_iterations_budget(2, 52) == 2**52
+    assert rdfc10.deep_iterations_budget(2, 53) == math.inf  # above Number.MAX_SAFE_INTEGER: no limit
+    assert rdfc10.deep_iterations_budget(10, 10**9) == math.inf
+    assert rdfc10.deep_iterations_budget(10, math.inf) == math.inf
+    for bad in (-1, 1.5, True, None):
+        with pytest.raises((ValueError, TypeError)):
+            rdfc10.deep_iterations_budget(10, bad)
+
+
+def test_one_budget_for_the_whole_dataset():
+    # Two identical blank nodes: two Hash N-Degree Quads calls, the whole budget at work factor 1.
+    twins = parse_nquads("_:a <urn:p> <urn:o> .\n_:b <urn:p> <urn:o> .\n")
+    expected = "_:c14n0 <urn:p> <urn:o> .\n_:c14n1 <urn:p> <urn:o> .\n"
+    assert rdfc10.canonicalize_quads(twins) == expected
+    with pytest.raises(CanonicalizationTooComplex, match="too complex"):
+        rdfc10.canonicalize_quads(twins, max_work_factor=0)
+    # A 3-ring: each of the 3 top-level calls recurses into the others, more than 3 calls in all.
+    ring = parse_nquads("_:a <urn:p> _:b .\n_:b <urn:p> _:c .\n_:c <urn:p> _:a .\n")
+    with pytest.raises(CanonicalizationTooComplex, match="too complex"):
+        rdfc10.canonicalize_quads(ring)
+    assert rdfc10.canonicalize_quads(ring, max_work_factor=2) == rdfc10.canonicalize_quads(
+        ring, max_work_factor=math.inf
+    )
+
+
+def test_deep_blank_node_chains_need_no_python_recursion():
+    # Two identical chains of 1,500 labelled blank nodes: one top-level call walks a whole chain (exactly
+    # the budget in all), deeper than Python's recursion limit.
+    length = 1500
+    lines = []
+    for chain in "xy":
+        for i in range(length):
+            lines.append(f'_:{chain}{i} <urn:name> "{i}" .')
+            if i + 1 < length:
+                lines.append(f"_:{chain}{i} <urn:next> _:{chain}{i + 1} .")
+    canonical = rdfc10.canonicalize_quads(parse_nquads("\n".join(lines)))
+    assert canonical.count("\n") == len(lines)
+    assert f"_:c14n{2 * length - 1} " in canonical
 
 
 def test_escaping_of_all_control_characters():
