@@ -4,46 +4,79 @@
   (:mod:`microcred.vc.jsonld`) followed by RDFC-1.0 (:mod:`microcred.vc.rdfc10`).
 * :func:`canonicalize_nquads` — RDFC-1.0 of an N-Quads document (used by the W3C test suite).
 
-Before output, the canonical order is checked to be the same in Unicode code points (RDFC-1.0, Python,
-PyLD, Oxigraph) and in UTF-16 code units (Digital Bazaar's rdf-canonize, pitfall #3); if the two orders
-differ the document is refused, because a Node verifier would compute a different hash.
+Two canonical forms (pitfall #3). RDFC-1.0 sorts N-Quads by Unicode code point (as Python, PyLD and
+Oxigraph do); Digital Bazaar's rdf-canonize, under jsonld.js and the ``@digitalbazaar`` Data Integrity
+stack, sorts JavaScript strings by UTF-16 code unit, both in Hash First Degree Quads (RDFC-1.0 §4.6, so even
+the blank-node labels can change) and in the output. The orders differ only when the dataset has a character
+outside the Basic Multilingual Plane (emoji…) and one in U+E000..U+FFFF: only then is the second form
+computed (:func:`orders_may_differ`, :func:`canonical_form` with ``utf16=True``). Both forms serialize the
+same dataset.
+
+* Signing refuses a document whose two forms differ (:func:`canonicalize_dataset`,
+  :func:`canonicalize_document`), so every verifier, JavaScript or not, computes the same hash.
+* Verification accepts a signature over either form (see :mod:`microcred.vc.cryptosuites.eddsa_rdfc_2022`).
 """
 
 from __future__ import annotations
-
-import re
 
 from .contexts import DEFAULT_REGISTRY, ContextRegistry
 from .exceptions import UnsafeInput
 from .jsonld import to_quads
 from .rdf import Quad, parse_nquads
-from .rdfc10 import DEFAULT_MAX_WORK_FACTOR, canonical_labels, canonicalize_quads
+from .rdfc10 import (
+    DEFAULT_MAX_WORK_FACTOR,
+    canonical_labels,
+    canonicalize_quads,
+    first_degree_orders_agree,
+    utf16_sort_key,
+)
 
 __all__ = [
+    "UTF16_ORDER_MESSAGE",
+    "canonical_form",
     "canonical_labels",
     "canonicalize_dataset",
     "canonicalize_document",
     "canonicalize_nquads",
     "canonicalize_quads",
     "document_to_quads",
+    "orders_may_differ",
+    "utf16_form",
 ]
 
+UTF16_ORDER_MESSAGE = (
+    "The document has several text values that sort differently in UTF-16 and in Unicode code points "
+    "(characters outside the Basic Multilingual Plane, such as emoji, next to characters in U+E000–U+FFFF, "
+    "such as full-width letters or ligatures); JavaScript verifiers (rdf-canonize) would canonicalize it "
+    "differently from RDFC-1.0, so it is not signed. Keep such text single-valued or remove one of the "
+    "characters."
+)
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
+def orders_may_differ(canonical: str | bytes) -> bool:
+    """Whether code-point and UTF-16 order can disagree on N-Quads made of the characters of ``canonical``
+    (text, or its UTF-8 encoding, which is faster to check).
 
-def _has_astral(text: str) -> bool:
-    return not text.isascii() and _ASTRAL.search(text) is not None
-
-
-def _check_utf16_order(canonical: str) -> None:
-    lines = canonical.splitlines(keepends=True)
-    if sorted(lines, key=lambda s: s.encode("utf-16-be")) != lines:
-        raise UnsafeInput(
-            "The document has several text values that sort differently in UTF-16 and in Unicode code "
-            "points (characters outside the Basic Multilingual Plane, such as emoji, in multi-valued "
-            "text); JavaScript verifiers would compute a different signature. Keep such text single-valued."
+    Two strings sort differently only if, where they first differ, one has a character above U+FFFF (a
+    surrogate pair in UTF-16, D800–DBFF first) and the other one in U+E000..U+FFFF.
+    """
+    if isinstance(canonical, str):
+        if canonical.isascii():
+            return False
+        canonical = canonical.encode("utf-8")
+    # In UTF-8 exactly the characters above U+FFFF start with a byte F0-F4, those in U+E000..U+FFFF with EE or
+    # EF (continuation bytes are 80-BF); `in` on bytes is a memchr.
+    return (
+        not canonical.isascii()
+        and (
+            b"\xf0" in canonical
+            or b"\xf1" in canonical
+            or b"\xf2" in canonical
+            or b"\xf3" in canonical
+            or b"\xf4" in canonical
         )
+        and (b"\xee" in canonical or b"\xef" in canonical)
+    )
 
 
 def document_to_quads(document: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> list[Quad]:
@@ -51,11 +84,34 @@ def document_to_quads(document: dict, registry: ContextRegistry = DEFAULT_REGIST
     return to_quads(document, registry)
 
 
+def canonical_form(quads: list[Quad], max_work_factor: int = DEFAULT_MAX_WORK_FACTOR, *, utf16: bool = False) -> str:
+    """Canonical N-Quads (SHA-256) of an RDF dataset: RDFC-1.0's form, or with ``utf16=True`` rdf-canonize's."""
+    return canonicalize_quads(quads, "SHA256", max_work_factor, utf16=utf16)
+
+
+def utf16_form(quads: list[Quad], canonical: str, max_work_factor: int = DEFAULT_MAX_WORK_FACTOR) -> str | None:
+    """rdf-canonize's canonical form of a dataset whose RDFC-1.0 form is ``canonical``, or ``None`` when the
+    two are the same (decided without canonicalizing again unless :func:`orders_may_differ`)."""
+    if not orders_may_differ(canonical):
+        return None
+    if first_degree_orders_agree(quads):
+        # same labels: only the output order can differ (RDFC-1.0 §4.4.3 step 7 vs rdf-canonize's sort)
+        # (lines end with "\n"; str.splitlines would also split at U+2028, which literals keep unescaped)
+        lines = [line + "\n" for line in canonical.split("\n")[:-1]]
+        other = "".join(sorted(lines, key=utf16_sort_key))
+    else:
+        other = canonicalize_quads(quads, "SHA256", max_work_factor, utf16=True)
+    return None if other == canonical else other
+
+
 def canonicalize_dataset(quads: list[Quad], max_work_factor: int = DEFAULT_MAX_WORK_FACTOR) -> str:
-    """Canonical N-Quads (RDFC-1.0, SHA-256) of an RDF dataset made by :func:`document_to_quads`."""
+    """Canonical N-Quads (RDFC-1.0, SHA-256) of an RDF dataset made by :func:`document_to_quads`.
+
+    Raises :class:`UnsafeInput` if rdf-canonize's form of the dataset differs (see the module docstring).
+    """
     canonical = canonicalize_quads(quads, "SHA256", max_work_factor)
-    if _has_astral(canonical):
-        _check_utf16_order(canonical)
+    if utf16_form(quads, canonical, max_work_factor) is not None:
+        raise UnsafeInput(UTF16_ORDER_MESSAGE)
     return canonical
 
 
@@ -64,7 +120,7 @@ def canonicalize_document(
     registry: ContextRegistry = DEFAULT_REGISTRY,
     max_work_factor: int = DEFAULT_MAX_WORK_FACTOR,
 ) -> str:
-    """Canonical N-Quads (RDFC-1.0, SHA-256) of a JSON-LD document."""
+    """Canonical N-Quads (RDFC-1.0, SHA-256) of a JSON-LD document (refused as :func:`canonicalize_dataset`)."""
     return canonicalize_dataset(to_quads(document, registry), max_work_factor)
 
 

@@ -2,23 +2,42 @@
 
 hashData = SHA-256(RDFC-1.0(proofConfig with the document's @context)) ‖ SHA-256(RDFC-1.0(document))
 proofValue = "z" + base58btc(Ed25519-sign(privateKey, hashData))
+
+Two canonical forms (see :mod:`microcred.vc.canonicalization`): RDFC-1.0 sorts by code point, Digital
+Bazaar's rdf-canonize by UTF-16 code unit; they differ only for some text outside the Basic Multilingual
+Plane. Signing refuses a document whose forms differ (:func:`create_proof_value`), so every verifier agrees
+on what we sign. Verification accepts a signature over either form (:func:`verify_proof_value`): both are
+serializations of the same RDF dataset, so this accepts nothing that was not signed, and a credential signed
+by the JavaScript stack verifies. The second form costs nothing unless the first fails to verify on a
+document that has such text.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ..canonicalization import canonicalize_dataset, canonicalize_document, document_to_quads
+from ..canonicalization import (
+    UTF16_ORDER_MESSAGE,
+    canonical_form,
+    document_to_quads,
+    orders_may_differ,
+    utf16_form,
+)
 from ..contexts import DEFAULT_REGISTRY, ContextRegistry
-from ..exceptions import InvalidProof, MalformedProof
+from ..exceptions import CanonicalizationTooComplex, InvalidProof, MalformedProof, UnsafeInput
 from ..multikey import InvalidKey, base58btc_decode, base58btc_encode
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
+
+
+def _sha256(data: str | bytes) -> bytes:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).digest()
 
 
 @dataclass(frozen=True)
@@ -27,7 +46,8 @@ class HashData:
 
     ``document_quads`` is the document's RDF dataset (before canonical relabelling): exactly what the
     signature covers, so a verifier reads every fact it checks or shows from it, never from JSON members
-    the proof does not pin (an alias or a full-IRI key yields the same dataset).
+    the proof does not pin (an alias or a full-IRI key yields the same dataset). The canonical forms are
+    RDFC-1.0's; :attr:`rdf_canonize_form` gives rdf-canonize's when it differs.
     """
 
     canonical_document: str
@@ -35,29 +55,63 @@ class HashData:
     proof_config_hash: bytes
     document_hash: bytes
     document_quads: tuple = ()
+    proof_config_quads: tuple = ()
+    orders_may_differ: bool = True
 
     @property
     def combined(self) -> bytes:
         return self.proof_config_hash + self.document_hash
 
+    @cached_property
+    def rdf_canonize_form(self) -> HashData | None:
+        """The same values with rdf-canonize's canonical form (UTF-16 order) of the proof configuration and
+        the document, or ``None`` when it is RDFC-1.0's. Raises ``CanonicalizationTooComplex`` if
+        rdf-canonize would refuse the dataset."""
+        if not self.orders_may_differ:
+            return None
+        config = utf16_form(list(self.proof_config_quads), self.canonical_proof_config)
+        document = utf16_form(list(self.document_quads), self.canonical_document)
+        if config is None and document is None:
+            return None
+        config = config or self.canonical_proof_config
+        document = document or self.canonical_document
+        return HashData(
+            canonical_document=document,
+            canonical_proof_config=config,
+            proof_config_hash=_sha256(config),
+            document_hash=_sha256(document),
+            document_quads=self.document_quads,
+            proof_config_quads=self.proof_config_quads,
+            orders_may_differ=False,
+        )
+
 
 def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> HashData:
-    """Canonicalize and hash the document (without ``proof``) and the proof configuration."""
+    """Canonicalize (RDFC-1.0) and hash the document (without ``proof``) and the proof configuration."""
     config = {k: v for k, v in proof_config.items() if k != "proofValue"}
     config["@context"] = unsecured_document["@context"]
-    canonical_config = canonicalize_document(config, registry)
+    config_quads = document_to_quads(config, registry)
+    canonical_config = canonical_form(config_quads)
     document_quads = document_to_quads(unsecured_document, registry)
-    canonical_document = canonicalize_dataset(document_quads)
+    canonical_document = canonical_form(document_quads)
+    config_bytes = canonical_config.encode("utf-8")
+    document_bytes = canonical_document.encode("utf-8")
     return HashData(
         canonical_document=canonical_document,
         canonical_proof_config=canonical_config,
-        proof_config_hash=hashlib.sha256(canonical_config.encode("utf-8")).digest(),
-        document_hash=hashlib.sha256(canonical_document.encode("utf-8")).digest(),
+        proof_config_hash=_sha256(config_bytes),
+        document_hash=_sha256(document_bytes),
         document_quads=tuple(document_quads),
+        proof_config_quads=tuple(config_quads),
+        orders_may_differ=orders_may_differ(config_bytes) or orders_may_differ(document_bytes),
     )
 
 
 def create_proof_value(private_key: Ed25519PrivateKey, data: HashData) -> str:
+    """Sign ``data``; refuses (``UnsafeInput``) a document whose rdf-canonize form differs from RDFC-1.0's,
+    which JavaScript verifiers would not verify."""
+    if data.rdf_canonize_form is not None:
+        raise UnsafeInput(UTF16_ORDER_MESSAGE)
     return "z" + base58btc_encode(private_key.sign(data.combined))
 
 
@@ -74,9 +128,21 @@ def decode_proof_value(proof_value) -> bytes:
 
 
 def verify_proof_value(public_key: Ed25519PublicKey, data: HashData, proof_value: str) -> None:
-    """Raise :class:`InvalidProof` unless ``proof_value`` signs ``data`` with ``public_key``."""
+    """Raise :class:`InvalidProof` unless ``proof_value`` signs ``data`` with ``public_key``, over the
+    RDFC-1.0 canonical form or, where it differs, over rdf-canonize's (UTF-16 order)."""
     signature = decode_proof_value(proof_value)
     try:
         public_key.verify(signature, data.combined)
+        return
+    except InvalidSignature:
+        pass
+    try:
+        other = data.rdf_canonize_form
+    except CanonicalizationTooComplex:
+        other = None  # rdf-canonize would refuse that form: nobody could have signed it
+    if other is None:
+        raise InvalidProof()
+    try:
+        public_key.verify(signature, other.combined)
     except InvalidSignature:
         raise InvalidProof() from None
