@@ -281,7 +281,34 @@ def check_input(document) -> None:
 def check_signing_input(document) -> None:
     """The checks signing adds to :func:`check_input`: an integer beyond ±(2^53−1) is refused, because a
     JavaScript verifier reads the nearest double instead (9007199254740993 becomes 9007199254740992), so
-    the signature would cover a different number than the document states."""
+    the signature could cover a different number than the document states (verification reads it as
+    JavaScript does)."""
+    stack = [document]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        value = pop()
+        kind = type(value)
+        if kind is dict:
+            extend(value.values())
+        elif kind is list:
+            extend(value)
+        elif kind is str or kind is float or kind is bool or not isinstance(value, int):
+            continue
+        elif abs(value) > MAX_SAFE_INTEGER:
+            where = _path_of(document, value)
+            number = js_number(value)
+            if number == value:
+                read = ""
+            else:
+                read = f" (this one as {js_number_string(number) if math.isfinite(number) else str(number).replace('inf', 'Infinity')})"
+            raise UnsafeInput(
+                f"{where} is the integer {value}, outside ±(2^53-1): JavaScript verifiers read such integers "
+                f"as the nearest double{read} (I-JSON, RFC 7493 §2.2), so it is not signed. Write it as a string.",
+                path=where,
+            )
+
+
+def _path_of(document, target) -> str:
     stack = [(document, "$")]
     while stack:
         value, where = stack.pop()
@@ -289,12 +316,9 @@ def check_signing_input(document) -> None:
             stack.extend((item, f"{where}.{key}") for key, item in value.items())
         elif type(value) is list:
             stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
-            raise UnsafeInput(
-                f"{where} is the integer {value}, outside ±(2^53-1): JavaScript verifiers would read "
-                f"{js_number_string(value)} instead, so it cannot be signed. Write it as a string.",
-                path=where,
-            )
+        elif value is target:
+            return where
+    return "$"
 
 
 # --- expansion ----------------------------------------------------------------------------------------
