@@ -294,13 +294,9 @@ def check_signing_input(document) -> None:
             extend(value)
         elif kind is str or kind is float or kind is bool or not isinstance(value, int):
             continue
-        elif abs(value) > MAX_SAFE_INTEGER:
+        elif abs(value) > MAX_SAFE_INTEGER and math.isfinite(number := js_number(value)):  # else: check_input
             where = _path_of(document, value)
-            number = js_number(value)
-            if number == value:
-                read = ""
-            else:
-                read = f" (this one as {js_number_string(number) if math.isfinite(number) else str(number).replace('inf', 'Infinity')})"
+            read = "" if number == value else f" (this one as {js_number_string(number)})"
             raise UnsafeInput(
                 f"{where} is the integer {value}, outside ±(2^53-1): JavaScript verifiers read such integers "
                 f"as the nearest double{read} (I-JSON, RFC 7493 §2.2), so it is not signed. Write it as a string.",
