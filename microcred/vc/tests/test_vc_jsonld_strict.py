@@ -13,9 +13,11 @@ from microcred.vc.contexts import OB_V3P0_EXTENSIONS, ContextRegistry
 from microcred.vc.exceptions import (
     CanonicalizationTooComplex,
     ContextNotAllowed,
+    InvalidLanguageTag,
     RelativeIRI,
     UndefinedTerm,
     UnsafeInput,
+    UnsupportedJsonLd,
 )
 
 
@@ -246,3 +248,92 @@ def test_pyld_process_wide_context_cache_is_never_used():
     pyld_jsonld._resolved_context_cache.clear()
     canonicalize_document(ob_unsigned())
     assert len(pyld_jsonld._resolved_context_cache) == 0
+
+
+# --- language tags, @direction, @included and repeated values, as jsonld.js 9 (eddsa-rdfc-2022) computes them ---
+
+EX = "http://ex.org/"
+
+
+def _inline(context, **members):
+    return {"@context": ["https://www.w3.org/ns/credentials/v2", context], "id": "urn:x", **members}
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        _inline({"p": EX + "p"}, p={"@value": "hi", "@language": 'en .\n<urn:x> <urn:y> "z"'}),
+        _inline({"@language": "en_GB", "p": EX + "p"}, p="hi"),  # a context's default language
+        _inline({"@language": "en_GB", "p": EX + "p"}, p=5),  # ... refused even unused, as jsonld.js does
+        _inline({"p": {"@id": EX + "p", "@container": "@language"}}, p={"e n": "hi"}),  # a language map key
+        _inline({"p": {"@id": EX + "p", "@language": "fr x"}}, p="hi"),  # jsonld.js would write it raw
+        _inline({"p": EX + "p"}, p={"@value": "hi", "@language": "ar eg", "@direction": "rtl"}),
+    ],
+)
+def test_ill_formed_language_tags_refused_everywhere(doc):
+    with pytest.raises(InvalidLanguageTag):
+        canonicalize_document(doc)
+    with pytest.raises(InvalidLanguageTag):
+        jsonld.reference_to_quads(doc, vc.DEFAULT_REGISTRY)
+
+
+def test_language_tags_lower_cased_and_direction_as_i18n_datatype():
+    doc = _inline(
+        {"p": EX + "p", "m": {"@id": EX + "m", "@container": "@language"}},
+        p=[
+            {"@value": "a", "@language": "PT-br"},
+            {"@value": "b", "@language": "AR-eg", "@direction": "rtl"},
+            {"@value": "c", "@direction": "ltr"},
+        ],
+        m={"DE-at": "d"},
+    )
+    canonical = canonicalize_document(doc)
+    assert '<urn:x> <http://ex.org/p> "a"@pt-br .' in canonical
+    assert '<urn:x> <http://ex.org/p> "b"^^<https://www.w3.org/ns/i18n#ar-eg_rtl> .' in canonical
+    assert '<urn:x> <http://ex.org/p> "c"^^<https://www.w3.org/ns/i18n#_ltr> .' in canonical
+    assert '<urn:x> <http://ex.org/m> "d"@de-at .' in canonical
+
+
+def test_included_nodes_are_signed():
+    doc = ob_unsigned()
+    doc["@included"] = [{"id": "https://ex.org/partner", "type": ["Profile"], "name": "Partner"}]
+    canonical = canonicalize_document(doc)
+    assert '<https://ex.org/partner> <https://schema.org/name> "Partner" .' in canonical
+    signed = _sign(doc)
+    signed["@included"][0]["name"] = "Other"
+    assert not vc.verify(signed, lambda vm: ob_keypair()["publicKeyMultibase"]).verified
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", {"@value": "a", "@type": "http://www.w3.org/2001/XMLSchema#string"}],  # "a" twice for jsonld.js
+        [{"@value": "a", "@index": "1"}, {"@value": "a", "@index": "2"}],
+        [5, {"@value": "5", "@type": "http://www.w3.org/2001/XMLSchema#integer"}],
+        [{"@value": "a", "@language": "ar", "@direction": "rtl"}, {"@value": "a", "@language": "ar"}],
+    ],
+)
+def test_values_jsonld_js_would_state_twice_or_drop_are_unsupported(values):
+    # jsonld.js's node map keeps values that differ in @type/@index (and writes one statement twice) and
+    # merges values that differ in @direction only (keeping whichever it meets first): not reproduced.
+    doc = _inline({"p": EX + "p"}, p=values)
+    with pytest.raises(UnsupportedJsonLd):
+        canonicalize_document(doc)
+
+
+def test_values_jsonld_js_merges_are_merged():
+    doc = _inline(
+        {"p": EX + "p"},
+        p=["a", "a", {"@value": "a"}, {"@value": "b", "@language": "EN"}, {"@value": "b", "@language": "en"}],
+    )
+    assert canonicalize_document(doc) == '<urn:x> <http://ex.org/p> "a" .\n<urn:x> <http://ex.org/p> "b"@en .\n'
+
+
+def test_iri_with_characters_n_quads_escapes_is_unsupported_and_a_final_newline_is_relative():
+    doc = ob_unsigned()
+    doc["id"] = "urn:uuid:\x01"
+    with pytest.raises(UnsupportedJsonLd, match="escape"):
+        canonicalize_document(doc)
+    doc["id"] = "urn:uuid:1\n"  # "$" would match before the newline and write it raw
+    with pytest.raises(RelativeIRI):
+        canonicalize_document(doc)
