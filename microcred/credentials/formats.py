@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import textwrap
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -19,11 +21,21 @@ from django.utils import formats as django_formats
 from django.utils.translation import gettext as _
 
 from microcred import vc
+from microcred.core.text import one_line
 from microcred.credentials.models import IssuedCredential
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 BADGE_SIZE = 600
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+# Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets) and the other C0 controls:
+# ReportLab's paragraphs are XML markup too, and a control character is never meant to be drawn.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value) -> str:
+    """A stored value as text for an image or document: characters that are not text become spaces."""
+    return _NOT_TEXT.sub(" ", str(value))
 
 
 def verification_url(credential: IssuedCredential) -> str:
@@ -35,8 +47,8 @@ def credential_json(credential: IssuedCredential) -> bytes:
 
 
 def _badge_lines(credential: IssuedCredential) -> tuple[list[str], str]:
-    title = credential.micro_credential_version.title
-    return textwrap.wrap(title, width=22)[:4], credential.issuer.institution.short_name
+    title = one_line(_text(credential.micro_credential_version.title))
+    return textwrap.wrap(title, width=22)[:4], one_line(_text(credential.issuer.institution.short_name))
 
 
 def badge_png(credential: IssuedCredential) -> bytes:
@@ -62,21 +74,34 @@ def badge_png(credential: IssuedCredential) -> bytes:
 
 
 def badge_svg(credential: IssuedCredential) -> str:
+    """The badge as SVG, built as an XML tree (so every value is escaped by the serialiser, attributes
+    included), with the signed credential baked in."""
     lines, issuer = _badge_lines(credential)
-    texts = "".join(
-        f'<text x="300" y="{300 - len(lines) * 26 + 52 * i + 14}" text-anchor="middle" font-size="40" '
-        f'font-weight="bold" fill="#fff">{escape(line)}</text>'
-        for i, line in enumerate(lines)
+    title = one_line(_text(credential.micro_credential_version.title))
+    root = ElementTree.Element(
+        "svg",
+        {
+            "xmlns": SVG_NAMESPACE,
+            "viewBox": "0 0 600 600",
+            "width": "600",
+            "height": "600",
+            "role": "img",
+            "aria-label": title,
+        },
     )
-    title = escape(credential.micro_credential_version.title)
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 600" width="600" height="600" role="img" '
-        f'aria-label="{title}"><title>{title}</title>'
-        '<circle cx="300" cy="300" r="283" fill="#003d7a" stroke="#ffd27a" stroke-width="14"/>'
-        f"{texts}"
-        f'<text x="300" y="500" text-anchor="middle" font-size="30" fill="#ffd27a">{escape(issuer)}</text></svg>'
+    ElementTree.SubElement(root, "title").text = title
+    ElementTree.SubElement(
+        root,
+        "circle",
+        {"cx": "300", "cy": "300", "r": "283", "fill": "#003d7a", "stroke": "#ffd27a", "stroke-width": "14"},
     )
-    return vc.bake_svg(svg, credential.document)
+    for i, line in enumerate(lines):
+        y = 300 - len(lines) * 26 + 52 * i + 14
+        attributes = {"x": "300", "y": str(y), "text-anchor": "middle", "font-size": "40", "font-weight": "bold"}
+        ElementTree.SubElement(root, "text", {**attributes, "fill": "#fff"}).text = line
+    issuer_attributes = {"x": "300", "y": "500", "text-anchor": "middle", "font-size": "30", "fill": "#ffd27a"}
+    ElementTree.SubElement(root, "text", issuer_attributes).text = issuer
+    return vc.bake_svg(ElementTree.tostring(root, encoding="unicode"), credential.document)
 
 
 def _plain(values, choices) -> str:
@@ -121,6 +146,14 @@ def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
     return rows
 
 
+def _paragraph(value, style):
+    """A ReportLab paragraph that draws ``value`` as text: its markup characters are escaped, characters
+    that are not text become spaces."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(_text(value)), style)
+
+
 def certificate_pdf(credential: IssuedCredential) -> bytes:
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
@@ -130,7 +163,7 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
@@ -149,8 +182,8 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         rightMargin=2 * cm,
         topMargin=1.8 * cm,
         bottomMargin=1.8 * cm,
-        title=f"{version.title} — {credential.learner_name}",
-        author=credential.issuer.name,
+        title=one_line(_text(f"{version.title} — {credential.learner_name}")),  # metadata: one line of text
+        author=one_line(_text(credential.issuer.name)),
         subject=_("Micro-credential certificate"),
         lang=settings.LANGUAGE_CODE,
     )
@@ -164,56 +197,52 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         [
             [
                 [
-                    Paragraph(escape(_("Certificate of a micro-credential")), bold),
-                    Paragraph(escape(version.title), title),
-                    Paragraph(escape(_("awarded to %(name)s") % {"name": credential.learner_name}), h2),
-                    Paragraph(escape(_("by %(issuer)s") % {"issuer": credential.issuer.name}), body),
+                    _paragraph(_("Certificate of a micro-credential"), bold),
+                    _paragraph(version.title, title),
+                    _paragraph(_("awarded to %(name)s") % {"name": credential.learner_name}, h2),
+                    _paragraph(_("by %(issuer)s") % {"issuer": credential.issuer.name}, body),
                 ],
                 drawing,
             ]
         ],
         colWidths=[13 * cm, 4 * cm],
+        splitInRow=1,
     )
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story = [header, Spacer(1, 0.3 * cm)]
-    rows = [
-        [Paragraph(escape(label), bold), Paragraph(escape(str(value)), body)]
-        for label, value in annex1_rows(credential)
-    ]
-    table = Table(rows, colWidths=[5 * cm, 12 * cm])
+    rows = [[_paragraph(label, bold), _paragraph(value, body)] for label, value in annex1_rows(credential)]
+    table = Table(rows, colWidths=[5 * cm, 12 * cm], splitInRow=1)  # a long text may go on the next page
     table.setStyle(
         TableStyle(
             [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d1dc"))]
         )
     )
-    story += [Paragraph(escape(_("What this micro-credential certifies")), h2), table]
-    story.append(Paragraph(escape(_("Learning outcomes and ESCO skills")), h2))
+    story += [_paragraph(_("What this micro-credential certifies"), h2), table]
+    story.append(_paragraph(_("Learning outcomes and ESCO skills"), h2))
     for number, outcome in enumerate(version.annex1.get("learning_outcomes", []), start=1):
         skills = ", ".join(s["label"] for s in outcome.get("esco_skills", []))
-        story.append(Paragraph(escape(f"{number}. {outcome['text']}"), body))
+        story.append(_paragraph(f"{number}. {outcome['text']}", body))
         if skills:
             story.append(
-                Paragraph(
-                    escape(_("ESCO skills: %(skills)s") % {"skills": skills}),
+                _paragraph(
+                    _("ESCO skills: %(skills)s") % {"skills": skills},
                     ParagraphStyle("skills", parent=body, leftIndent=12, textColor="#4a5360"),
                 )
             )
     story += [
         Spacer(1, 0.4 * cm),
-        Paragraph(
-            escape(
-                _(
-                    "Verify this certificate: scan the QR code or open %(url)s. The credential is signed by "
-                    "its issuer (Open Badges 3.0, W3C Verifiable Credentials); the verification page shows "
-                    "whether it is valid today."
-                )
-                % {"url": url}
-            ),
+        _paragraph(
+            _(
+                "Verify this certificate: scan the QR code or open %(url)s. The credential is signed by "
+                "its issuer (Open Badges 3.0, W3C Verifiable Credentials); the verification page shows "
+                "whether it is valid today."
+            )
+            % {"url": url},
             body,
         ),
-        Paragraph(escape(_("Credential identifier: %(id)s") % {"id": credential.document.get("id", "")}), body),
-        Paragraph(
-            escape(_("This service uses the ESCO classification of the European Commission.")),
+        _paragraph(_("Credential identifier: %(id)s") % {"id": credential.document.get("id", "")}, body),
+        _paragraph(
+            _("This service uses the ESCO classification of the European Commission."),
             ParagraphStyle("small", parent=body, fontSize=8, textColor="#4a5360"),
         ),
     ]

@@ -143,10 +143,33 @@ _CDATA = re.compile(r"^\s*<!\[CDATA\[(?P<data>.*)\]\]>\s*$", re.DOTALL)
 _VERIFY_ATTR = re.compile(r"""\bverify\s*=\s*(["'])(?P<v>[^"']*)\1""")
 
 
+_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}$")
+# What may not appear raw in the CDATA text: markup characters, and characters outside XML 1.0's Char
+# production (https://www.w3.org/TR/xml/#charsets), e.g. U+FFFE, U+FFFF and lone surrogates.
+_NOT_RAW_IN_CDATA = re.compile(r"[<>&\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def bake_svg(svg: str, credential) -> str:
-    """Return ``svg`` with the namespace declared and one ``<openbadges:credential>`` after ``<svg>``."""
+    """Return ``svg`` with the namespace declared and one ``<openbadges:credential>`` after ``<svg>``.
+
+    Nothing in the credential can end the CDATA section or the element: in the JSON, ``<``, ``>`` and
+    ``&`` (which occur only inside JSON strings) are written as ``\\u003c``, ``\\u003e``, ``\\u0026``,
+    like characters XML 1.0 forbids, so the text holds no ``]]>`` and no markup yet parses to the same
+    credential; a JWS must be compact (base64url and dots). The result is then read back with an XML
+    parser, which must find exactly that credential in exactly one element under the root.
+    """
     if not isinstance(svg, str):
         raise BakingError("An SVG image must be given as text.")
+    if isinstance(credential, str) and not credential.strip().startswith("{"):
+        jws = credential.strip()
+        if not _COMPACT_JWS.match(jws):
+            raise BakingError("A credential to bake must be a JSON object or a compact JWS string.")
+        element = f'<openbadges:credential verify="{jws}"/>'
+        expected = ("verify", jws)
+    else:
+        payload = _svg_json(credential)
+        element = f"<openbadges:credential><![CDATA[{payload}]]></openbadges:credential>"
+        expected = ("text", payload)
     svg = _CRED_ELEMENT.sub("", svg)
     m = _SVG_OPEN.search(svg)
     if not m:
@@ -157,18 +180,72 @@ def bake_svg(svg: str, credential) -> str:
         tag = tag[: -len(closing)].rstrip() + f' xmlns:openbadges="{SVG_NAMESPACE}"' + closing
     if tag.endswith("/>"):
         raise BakingError("The SVG root element is empty.")
-    if isinstance(credential, str):
-        element = f'<openbadges:credential verify="{_escape_attr(_payload(credential))}"/>'
-    else:
-        payload = _payload(credential)
-        if "]]>" in payload:
-            payload = payload.replace("]]>", "]]\\u003e")  # keep the CDATA section well-formed
-        element = f"<openbadges:credential><![CDATA[{payload}]]></openbadges:credential>"
-    return svg[: m.start()] + tag + element + svg[m.end() :]
+    baked = svg[: m.start()] + tag + element + svg[m.end() :]
+    if _read_baked(baked) != expected:
+        raise BakingError("The credential could not be baked into this SVG image as well-formed XML.")
+    return baked
 
 
-def _escape_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+def _svg_json(credential) -> str:
+    """The credential as JSON text that is safe, unchanged in meaning, inside a CDATA section."""
+    if isinstance(credential, str):  # JSON text: written again in the one form below
+        try:
+            credential = json.loads(credential)
+        except ValueError as exc:
+            raise BakingError("The credential to bake is not valid JSON.") from exc
+    if not isinstance(credential, dict):
+        raise BakingError("A credential to bake must be a JSON object or a compact JWS string.")
+    text = _payload(credential)
+    # In valid JSON these characters occur only inside strings, where \uXXXX denotes the same character.
+    return _NOT_RAW_IN_CDATA.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _read_baked(svg: str):
+    """What an XML parser reads as the baked credential: ("text", cdata) or ("verify", attribute).
+
+    Raises BakingError unless the SVG is well-formed, has no internal DTD subset (no entity tricks) and
+    holds exactly one ``openbadges:credential`` element, a child of the root element.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    found: list[dict] = []
+    depth = 0
+
+    def start(name, attrs):
+        nonlocal depth
+        depth += 1
+        if name == f"{SVG_NAMESPACE} credential":
+            found.append({"depth": depth, "attrs": attrs, "text": [], "open": True})
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+        if name == f"{SVG_NAMESPACE} credential":
+            found[-1]["open"] = False
+
+    def text(data):
+        if found and found[-1]["open"]:
+            found[-1]["text"].append(data)
+
+    def doctype(_name, _system_id, _public_id, has_internal_subset):
+        if has_internal_subset:
+            raise BakingError("The SVG image declares entities; refusing to bake into it.")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(svg, True)  # text: expat reads it as UTF-8 whatever the declaration says
+    except (expat.ExpatError, UnicodeEncodeError) as exc:
+        raise BakingError("The baked SVG image is not well-formed XML.") from exc
+    if len(found) != 1 or found[0]["depth"] != 2:
+        raise BakingError("The baked SVG image must hold one openbadges:credential element under its root.")
+    element = found[0]
+    if "verify" in element["attrs"]:
+        return ("verify", element["attrs"]["verify"])
+    return ("text", "".join(element["text"]))
 
 
 def unbake_svg(svg: str):
