@@ -31,7 +31,10 @@ redefinitions; maps inside ``@list``; non-node values in ``@graph`` containers; 
 Any :class:`~microcred.vc.exceptions.VCError` (undefined term, relative IRI, unknown context, unsafe
 input) makes the caller re-run the strict path too, so errors and their precedence are exactly the strict
 path's. The fast path checks every string and number it reads exactly as ``check_input`` does; since it
-refuses everything it would otherwise skip, it reads every value of the document.
+refuses everything it would otherwise skip, it reads every value of the document. Numbers are written with
+JavaScript's semantics (``value_literal``), control characters escaped, list items all kept; a literal that
+comes out twice is handed over too, since whether jsonld.js merges it depends on the values it came from,
+and so are terms typed xsd:double (jsonld.js re-reads their strings with parseFloat).
 
 Caches are per :class:`~microcred.vc.contexts.ContextRegistry` and registry generation; all cached
 structures are immutable once published and every cache miss is computed under one lock, so the fast path
