@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, env_bool, env_int, env_list, env_str
+from config.env import BASE_DIR, env_bool, env_int, env_list, env_networks, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-not-for-production")
@@ -218,3 +218,43 @@ SITE_NAME = env_str("SITE_NAME", "Alliance micro-credentials")
 # did:web documents, and whose Bitstring status lists, the verifier may fetch. Our own host is never fetched.
 DID_WEB_ALLOWED_HOSTS = env_list("DID_WEB_ALLOWED_HOSTS", [])
 STATUS_LIST_ALLOWED_HOSTS = env_list("STATUS_LIST_ALLOWED_HOSTS", DID_WEB_ALLOWED_HOSTS)
+
+# The client address that rate limits and log-in throttles count by (microcred/core/ratelimit.py). Behind reverse
+# proxies, the address is the right-most one in X-Forwarded-For that none of our proxies added (RFC 7239 §8.1:
+# only the entries added by proxies we run can be trusted). TRUSTED_PROXY_COUNT: how many proxies stand in front of
+# the application, each appending to X-Forwarded-For; TRUSTED_PROXY_NETWORKS: the networks our proxies connect from.
+# With neither, X-Forwarded-For is never read.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_NETWORKS = env_networks("TRUSTED_PROXY_NETWORKS")
+
+# Rate limits of public endpoints, per client address and minute.
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30, minimum=1)
+SHARE_LINK_RATE_LIMIT = env_int("SHARE_LINK_RATE_LIMIT", 60, minimum=1)
+
+# OpenID4VCI (microcred/oid4vci/README.md): lifetimes in seconds, transaction-code attempts, rate limits per minute.
+OID4VCI_OFFER_TTL = env_int("OID4VCI_OFFER_TTL", 600, minimum=1)
+OID4VCI_ACCESS_TOKEN_TTL = env_int("OID4VCI_ACCESS_TOKEN_TTL", 300, minimum=1)
+OID4VCI_NONCE_TTL = env_int("OID4VCI_NONCE_TTL", 300, minimum=1)
+OID4VCI_TX_CODE_ATTEMPTS = env_int("OID4VCI_TX_CODE_ATTEMPTS", 5, minimum=1)
+OID4VCI_TOKEN_RATE_LIMIT = env_int("OID4VCI_TOKEN_RATE_LIMIT", 20, minimum=1)
+OID4VCI_NONCE_RATE_LIMIT = env_int("OID4VCI_NONCE_RATE_LIMIT", 30, minimum=1)
+OID4VCI_CREDENTIAL_RATE_LIMIT = env_int("OID4VCI_CREDENTIAL_RATE_LIMIT", 20, minimum=1)
+OID4VCI_OFFER_URI_RATE_LIMIT = env_int("OID4VCI_OFFER_URI_RATE_LIMIT", 30, minimum=1)
+OID4VCI_OFFER_RATE_LIMIT = env_int("OID4VCI_OFFER_RATE_LIMIT", 10, minimum=1)
+
+# Throttles against password guessing and e-mail flooding (OWASP ASVS 4.0.3 V2.2.1; NIST SP 800-63B §5.2.2 allows
+# at most 100 consecutive failures per account). Over a limit, the person is told how long to wait; the same limits
+# apply to addresses with and without an account, so the answer never tells which exists.
+# Log-in attempts that fail, per account (the e-mail address typed) and per client, within LOGIN_LOCKOUT_SECONDS;
+# once over, logging in is paused for LOGIN_LOCKOUT_SECONDS. A successful log-in clears its account's count.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env_int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", 10, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_CLIENT = env_int("LOGIN_FAILURE_LIMIT_PER_CLIENT", 100, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# Password reset requests per hour, per e-mail address and per client.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 30, minimum=1)
+# Sign-ups and "send the confirmation link again" requests per hour, per e-mail address and per client.
+REGISTRATION_LIMIT_PER_ADDRESS = env_int("REGISTRATION_LIMIT_PER_ADDRESS", 3, minimum=1)
+REGISTRATION_LIMIT_PER_CLIENT = env_int("REGISTRATION_LIMIT_PER_CLIENT", 60, minimum=1)
+# Single sign-on callbacks that fail, per client within LOGIN_LOCKOUT_SECONDS (each one costs a call to the provider).
+OIDC_CALLBACK_FAILURE_LIMIT = env_int("OIDC_CALLBACK_FAILURE_LIMIT", 20, minimum=1)

@@ -1,0 +1,130 @@
+"""Every documented setting is read from the environment (config/env.py), validated, and listed in the README."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# name: (documented default, a different value to set in the environment)
+LIMITS = {
+    "VERIFY_RATE_LIMIT": (30, 7),
+    "SHARE_LINK_RATE_LIMIT": (60, 8),
+    "OID4VCI_TOKEN_RATE_LIMIT": (20, 9),
+    "OID4VCI_NONCE_RATE_LIMIT": (30, 11),
+    "OID4VCI_CREDENTIAL_RATE_LIMIT": (20, 12),
+    "OID4VCI_OFFER_URI_RATE_LIMIT": (30, 13),
+    "OID4VCI_OFFER_RATE_LIMIT": (10, 14),
+    "OID4VCI_OFFER_TTL": (600, 61),
+    "OID4VCI_ACCESS_TOKEN_TTL": (300, 62),
+    "OID4VCI_NONCE_TTL": (300, 63),
+    "OID4VCI_TX_CODE_ATTEMPTS": (5, 3),
+    "TRUSTED_PROXY_COUNT": (0, 2),
+    "LOGIN_FAILURE_LIMIT_PER_ACCOUNT": (10, 4),
+    "LOGIN_FAILURE_LIMIT_PER_CLIENT": (100, 40),
+    "LOGIN_LOCKOUT_SECONDS": (900, 120),
+    "PASSWORD_RESET_LIMIT_PER_ADDRESS": (3, 2),
+    "PASSWORD_RESET_LIMIT_PER_CLIENT": (30, 6),
+    "REGISTRATION_LIMIT_PER_ADDRESS": (3, 5),
+    "REGISTRATION_LIMIT_PER_CLIENT": (60, 15),
+    "OIDC_CALLBACK_FAILURE_LIMIT": (20, 16),
+}
+
+# Run in a fresh process, so the settings module is imported under the environment given.
+PROBE = """
+import json
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import RequestFactory
+from microcred.core.ratelimit import client_address, rate_limited
+from microcred.oid4vci import services as oid4vci
+
+names = json.loads(NAMES)
+values = {name: getattr(settings, name) for name in names}
+
+@rate_limited("probe", limit_setting="VERIFY_RATE_LIMIT", default=30)
+def view(request):
+    return HttpResponse()
+
+request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1, 198.51.100.2, 10.0.0.6")
+print(json.dumps({
+    "values": values,
+    "networks": settings.TRUSTED_PROXY_NETWORKS,
+    "client": client_address(request),
+    "verify_allowed": sum(view(request).status_code == 200 for _ in range(40)),
+    "oid4vci": [oid4vci.offer_ttl(), oid4vci.token_ttl(), oid4vci.nonce_ttl(), oid4vci.max_tx_code_attempts()],
+}))
+"""
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    drop = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS"}
+    full_env = {k: v for k, v in os.environ.items() if k not in drop}
+    full_env.update(env, DJANGO_SETTINGS_MODULE="config.settings.test")
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _probe(**env) -> dict:
+    result = _run(f"NAMES = {json.dumps(json.dumps(list(LIMITS)))}\n" + PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_without_the_environment_the_documented_defaults_hold():
+    seen = _probe()
+    assert seen["values"] == {name: default for name, (default, _) in LIMITS.items()}
+    assert seen["networks"] == []
+    assert seen["client"] == "10.0.0.5"  # no proxy named: X-Forwarded-For is not read
+    assert seen["verify_allowed"] == 30
+    assert seen["oid4vci"] == [600, 300, 300, 5]
+
+
+def test_each_setting_set_in_the_environment_takes_effect():
+    seen = _probe(
+        **{name: str(value) for name, (_, value) in LIMITS.items()}, TRUSTED_PROXY_NETWORKS="10.0.0.0/8, 192.0.2.7"
+    )
+    assert seen["values"] == {name: value for name, (_, value) in LIMITS.items()}
+    assert seen["networks"] == ["10.0.0.0/8", "192.0.2.7/32"]
+    # Two hops trusted by count (the peer and 10.0.0.6): the client is the next one from the right.
+    assert seen["client"] == "198.51.100.2"
+    assert seen["verify_allowed"] == LIMITS["VERIFY_RATE_LIMIT"][1]
+    assert seen["oid4vci"] == [LIMITS[n][1] for n in LIMITS if n.startswith("OID4VCI_") and not n.endswith("LIMIT")]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("VERIFY_RATE_LIMIT", "thirty", "VERIFY_RATE_LIMIT must be an integer, not 'thirty'"),
+        ("OID4VCI_NONCE_TTL", "5m", "OID4VCI_NONCE_TTL must be an integer, not '5m'"),
+        ("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "0", "LOGIN_FAILURE_LIMIT_PER_ACCOUNT must be at least 1, not 0"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0, not -1"),
+        ("TRUSTED_PROXY_NETWORKS", "10.0.0.0/8,proxy.internal", "'proxy.internal' is not one"),
+    ],
+)
+def test_an_unusable_value_stops_the_start_up_with_a_clear_message(name, value, message):
+    result = _run("print('started')", **{name: value})
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert message in result.stderr
+
+
+def test_the_readme_settings_table_lists_every_variable_the_settings_read():
+    read = set()
+    for module in (ROOT / "config" / "settings").glob("*.py"):
+        read |= set(re.findall(r"env_\w+\(\s*\"([A-Z0-9_]+)\"", module.read_text()))
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Settings (environment variables)", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
+    assert read - listed == set()
