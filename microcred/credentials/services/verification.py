@@ -81,6 +81,9 @@ VC_MESSAGES = {
     vc.ContextNotAllowed: gettext_lazy("The credential uses a JSON-LD context that is not on our allow-list."),
     vc.UndefinedTerm: gettext_lazy("The credential contains a term that none of its JSON-LD contexts defines."),
     vc.RelativeIRI: gettext_lazy("The credential contains a relative identifier; identifiers must be absolute."),
+    vc.InvalidLanguageTag: gettext_lazy(
+        "The credential has an ill-formed language tag (BCP 47); it is not valid JSON-LD, and no verifier accepts it."
+    ),
     vc.UnsafeInput: gettext_lazy("The credential contains values that cannot be checked safely."),
     vc.UnsupportedJsonLd: gettext_lazy("The credential uses a JSON-LD feature that is not supported."),
     vc.InvalidJsonLd: gettext_lazy("The credential is not valid JSON-LD."),
@@ -313,6 +316,12 @@ class _Signature:
     result: vc.VerificationResult | None = None
 
 
+def _is_unsupported(error) -> bool:
+    """A construct this verifier cannot check (not evidence of tampering). An ill-formed language tag is not
+    one: jsonld.js refuses it too, and it could make two datasets canonicalize alike."""
+    return isinstance(error, UNSUPPORTED_ERRORS) and not isinstance(error, vc.InvalidLanguageTag)
+
+
 def _unsupported(error: vc.VCError) -> Check:
     return Check("signature", None, _("Could not check: %(why)s") % {"why": vc_message(error)})
 
@@ -329,9 +338,7 @@ def _verify_signature(doc: dict) -> _Signature:
     try:
         result = vc.verify(doc, resolve_verification_method)
     except vc.VCError as exc:  # defensive: verify reports errors, but never let one escape
-        return _Signature(
-            _unsupported(exc) if isinstance(exc, UNSUPPORTED_ERRORS) else Check("signature", False, vc_message(exc))
-        )
+        return _Signature(_unsupported(exc) if _is_unsupported(exc) else Check("signature", False, vc_message(exc)))
     except (TypeError, ValueError, KeyError, RecursionError):
         return _Signature(
             Check("signature", None, _("Could not check: the credential could not be processed as JSON-LD."))
@@ -365,7 +372,7 @@ def _verify_signature(doc: dict) -> _Signature:
         return _Signature(Check("signature", False, _("The credential is not signed (no proof).")))
     if isinstance(error, vc.KeyResolutionError):
         return _Signature(Check("signature", None, vc_message(error)), _facts_of_unverified(doc))
-    if isinstance(error, UNSUPPORTED_ERRORS):
+    if _is_unsupported(error):
         return _Signature(_unsupported(error))
     return _Signature(Check("signature", False, vc_message(error) if error else _("The signature is not valid.")))
 

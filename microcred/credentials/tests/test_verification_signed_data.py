@@ -243,9 +243,7 @@ def test_a_retired_key_cannot_sign_after_its_retirement(issue, issuers):
     assert report.result == "invalid" and report.check("signature").passed is False
     assert "was retired on" in report.check("signature").message
 
-    backdated = vc.sign(
-        unsigned, private_key, old_key.verification_method_id, created=datetime(2026, 1, 1, tzinfo=UTC)
-    )
+    backdated = vc.sign(unsigned, private_key, old_key.verification_method_id, created=datetime(2026, 1, 1, tzinfo=UTC))
     assert verify_credential_document(backdated).check("signature").passed is True  # documented limit
 
     # A proof without `created` (optional in Data Integrity) by a retired key: when it was made is unknown.
@@ -270,3 +268,34 @@ def test_the_did_document_publishes_the_retirement(client, issuers):
     assert all("expires" not in m for vm, m in methods.items() if vm != old_key.verification_method_id)
     assert old_key.verification_method_id in document["assertionMethod"]
     assert vc.parse_datetime_stamp(methods[old_key.verification_method_id]["expires"]) >= old_key.retired_at
+
+
+# --- finding 5: what the core does not handle is "could not check", never "altered" ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda d: d["proof"][0].__setitem__("cryptosuite", "ecdsa-rdfc-2019"), "cryptosuite"),
+        (lambda d: d["@context"].append("https://contexts.example.org/other/v1"), "not on our allow-list"),
+        (lambda d: d["credentialSubject"].__setitem__("id", "urn:x:\u0001"), "not supported"),
+    ],
+)
+def test_a_construct_the_core_does_not_handle_could_not_be_checked(issue, change, why):
+    doc = copy.deepcopy(issue().document)
+    change(doc)
+    report = verify_credential_document(doc)
+    assert report.result == "could_not_check", report.check("signature").message
+    assert report.check("signature").passed is None and why in report.check("signature").message
+    assert "altered" not in report.check("signature").message
+
+
+def test_an_injected_language_tag_is_invalid(issue):
+    doc = copy.deepcopy(issue().document)
+    doc["credentialSubject"]["achievement"]["name"] = {
+        "@value": "Data analysis",
+        "@language": 'en .\n<urn:x> <urn:y> "z"',
+    }
+    report = verify_credential_document(doc)
+    assert report.result == "invalid" and report.check("signature").passed is False
+    assert "language tag" in report.check("signature").message
