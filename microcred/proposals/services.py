@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
+from microcred.core.text import check_single_line
 from microcred.proposals import checklist, workflow
 from microcred.proposals.choices import Kind
-from microcred.proposals.documents import check_document, sha256_of
+from microcred.proposals.documents import check_document, safe_display_name, sha256_of
 from microcred.proposals.exceptions import (
     AlreadyDecided,
     ChecklistIncomplete,
@@ -114,6 +115,8 @@ def save_draft(*, user, proposal_id: int, data: dict, expected_revision: int | N
             _("This proposal cannot be edited now (it is “%(status)s”).") % {"status": proposal.get_status_display()}
         )
     _check_fresh(proposal, expected_revision)
+    if "title" in data:
+        check_single_line(data["title"], _("The title"))
     version = proposal.current_version
     m2m = {key: data.pop(key) for key in ("co_leads", "content_areas", "principles", "outcomes") if key in data}
     for name, value in data.items():
@@ -145,11 +148,12 @@ def add_document(*, user, proposal_id: int, name: str, data: bytes, purpose: str
     if not can_edit_proposal(user, proposal):
         raise NotAllowed(_("Documents can only be added while you are editing the proposal."))
     extension, content_type = check_document(name, data)
+    display_name = safe_display_name(name, extension)  # never the raw name: it ends up in a header
     version = proposal.current_version
     document = SupportingDocument(
         version=version,
         purpose=purpose,
-        original_name=name[:255],
+        original_name=display_name,
         content_type=content_type,
         size=len(data),
         sha256=sha256_of(data),
@@ -160,7 +164,7 @@ def add_document(*, user, proposal_id: int, name: str, data: bytes, purpose: str
     )
     document.save()
     _bump(proposal)
-    record_audit_event(actor=user, action="proposal.document_added", target=proposal, summary=name[:200])
+    record_audit_event(actor=user, action="proposal.document_added", target=proposal, summary=display_name)
     return document
 
 
@@ -274,6 +278,7 @@ def add_review(
 def create_meeting(*, user, body: str, date, location: str = "") -> Meeting:
     if not can_manage_meetings(user):
         raise NotAllowed(_("Only the board secretary creates meetings."))
+    check_single_line(location, _("The place or link"))
     meeting = Meeting.objects.create(body=body, date=date, location=location, created_by=user)
     record_audit_event(actor=user, action="meeting.created", target=meeting)
     return meeting
@@ -396,6 +401,7 @@ def create_call(
 ) -> Call:
     if not can_manage_calls(user):
         raise NotAllowed(_("Only the board secretary or the alliance admin opens a call."))
+    check_single_line(title, _("The title"))
     if deadline.date() < opens_on:
         raise ValidationFailed(_("The deadline is before the call opens."))
     call = Call.objects.create(

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.core.exceptions import DomainError
-from microcred.proposals import pdf, permissions, selectors, services
+from microcred.proposals import documents, pdf, permissions, selectors, services
 from microcred.proposals.checklist import RuleStatus, blocking_problems
 from microcred.proposals.exceptions import ChecklistIncomplete, ProposalNotFound
 from microcred.proposals.forms import (
@@ -296,9 +297,7 @@ def document_download(request, pk, document_id):
     from microcred.proposals.models import SupportingDocument
 
     doc = get_object_or_404(SupportingDocument, pk=document_id, version__proposal=proposal)
-    response = HttpResponse(doc.file.open("rb").read(), content_type=doc.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{doc.original_name}"'
-    return response
+    return documents.document_response(doc)
 
 
 @login_required
@@ -454,7 +453,7 @@ def meeting_pdf(request, pk, kind):
     meeting = get_object_or_404(Meeting, pk=pk)
     data = pdf.meeting_pdf(meeting, minutes=kind == "minutes")
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{meeting.date:%Y-%m-%d}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{kind}-{meeting.date:%Y-%m-%d}.pdf")
     return response
 
 

@@ -84,6 +84,16 @@ def test_stale_form_is_refused_with_a_clear_message(client, people, refdata, ins
     assert proposal.versions.get().title == "From tab B"
 
 
+def _pdf_bytes():
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.drawString(72, 750, "Letter of support")
+    pdf.save()
+    return buffer.getvalue()
+
+
 def _docx_bytes():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
@@ -95,13 +105,15 @@ def _docx_bytes():
 @pytest.mark.parametrize(
     ("name", "data", "ok"),
     [
-        ("letter.pdf", b"%PDF-1.7\n...", True),
+        ("letter.pdf", _pdf_bytes(), True),
+        ("letter.pdf", b"%PDF-1.7\n...", False),
         ("letter.docx", _docx_bytes(), True),
         ("letter.pdf", b"MZ\x90\x00 not a pdf", False),
         ("letter.docx", b"%PDF-1.7 a pdf named docx", False),
         ("letter.exe", b"%PDF-1.7", False),
         ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), False),
     ],
+    ids=["pdf", "pdf-header-only", "docx", "exe-named-pdf", "pdf-named-docx", "exe", "too-big"],
 )
 def test_uploads_are_sniffed_and_limited(client, people, institution, name, data, ok):
     from django.core.files.uploadedfile import SimpleUploadedFile
