@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "microcred.core.middleware.StaffIdleTimeoutMiddleware",
+    "microcred.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -258,3 +260,6 @@ REGISTRATION_LIMIT_PER_ADDRESS = env_int("REGISTRATION_LIMIT_PER_ADDRESS", 3, mi
 REGISTRATION_LIMIT_PER_CLIENT = env_int("REGISTRATION_LIMIT_PER_CLIENT", 60, minimum=1)
 # Single sign-on callbacks that fail, per client within LOGIN_LOCKOUT_SECONDS (each one costs a call to the provider).
 OIDC_CALLBACK_FAILURE_LIMIT = env_int("OIDC_CALLBACK_FAILURE_LIMIT", 20, minimum=1)
+
+# Staff sessions end after this many seconds without a request (0: never); learners are not affected.
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)

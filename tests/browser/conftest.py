@@ -89,5 +89,15 @@ def page(browser, live_server):
     context = browser.new_context(locale="en-GB")
     pw_page = context.new_page()
     pw_page.set_default_timeout(10_000)
+    # Every page runs under our Content-Security-Policy: anything it blocks (an inline script or style a
+    # template slipped in) is a failure of the test that visited the page.
+    blocked = []
+    pw_page.on(
+        "console",
+        lambda message: blocked.append(f"{pw_page.url}: {message.text}")
+        if "Content Security Policy" in message.text
+        else None,
+    )
     yield CheckedPage(pw_page, live_server.url)
     context.close()
+    assert not blocked, "The Content-Security-Policy blocked:\n" + "\n".join(blocked)
