@@ -14,6 +14,7 @@ import zipfile
 from django.utils.translation import gettext as _
 
 from microcred.learning.exceptions import ImportRefused
+from microcred.learning.exports import append_xlsx_row, csv_bytes, unquote_cell
 from microcred.learning.validation import result_problems
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -47,7 +48,8 @@ def sniff_format(data: bytes) -> str:
                     raise ImportRefused(_("This ZIP file is not an XLSX spreadsheet."))
                 if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
                     raise ImportRefused(_("This spreadsheet is too large once unpacked."))
-        except zipfile.BadZipFile:
+                _check_xlsx_parts(archive)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
             raise ImportRefused(
                 _("The file is damaged: it looks like an XLSX spreadsheet but cannot be opened.")
             ) from None
@@ -63,11 +65,47 @@ def sniff_format(data: bytes) -> str:
     return "csv"
 
 
+def _check_xlsx_parts(archive: zipfile.ZipFile) -> None:
+    """Unpack every part once with a hard cap on the bytes actually produced (the sizes in a ZIP directory
+    are whatever its maker wrote), and refuse XML with a document type declaration: Excel never writes one,
+    and it is how entity expansion ("billion laughs") and external entities (XXE) get in (OWASP XXE
+    Prevention Cheat Sheet)."""
+    produced = 0
+    for info in archive.infolist():
+        with archive.open(info) as part:
+            head = b""
+            while chunk := part.read(64 * 1024):
+                produced += len(chunk)
+                if produced > MAX_UNZIPPED_BYTES:
+                    raise ImportRefused(_("This spreadsheet is too large once unpacked."))
+                window = head[-16:] + chunk
+                if info.filename.endswith((".xml", ".rels")) and (b"<!DOCTYPE" in window or b"<!ENTITY" in window):
+                    raise ImportRefused(
+                        _(
+                            "The spreadsheet contains XML entity declarations (a DTD), which Excel and LMS exports "
+                            "never write; it was refused for safety. Save it again from Excel or your LMS."
+                        )
+                    )
+                head = chunk
+
+
 def _csv_rows(data: bytes) -> list[list]:
     text = data.decode("utf-8-sig")
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error:
+        raise ImportRefused(
+            _(
+                "Row %(row)d of the CSV file cannot be read: a cell is longer than %(n)s characters, or a quote is not closed."
+            )
+            % {"row": reader.line_num, "n": f"{csv.field_size_limit():,}"}
+        ) from None
+    return rows
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
@@ -80,11 +118,13 @@ def _xlsx_rows(data: bytes) -> list[list]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for row in sheet.iter_rows(values_only=True):  # read-only mode parses the sheet only here
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except Exception:
+        raise ImportRefused(_("The XLSX file cannot be read; save it again from Excel or your LMS.")) from None
     finally:
         workbook.close()
 
@@ -124,7 +164,7 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unquote_cell(str(value).strip())  # our template wrote '-ana@… for -ana@…
 
 
 def validate_rows(
@@ -193,10 +233,8 @@ def template_rows(offering) -> list[list[str]]:
 
 
 def template_csv(offering) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(template_rows(offering))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    header, *rows = template_rows(offering)
+    return csv_bytes(header, rows)  # e-mail addresses may start with "-", "+" or "=": escaped like exports
 
 
 def template_xlsx(offering) -> bytes:
@@ -207,7 +245,7 @@ def template_xlsx(offering) -> bytes:
     sheet = workbook.active
     sheet.title = "results"
     for row in template_rows(offering):
-        sheet.append(row)
+        append_xlsx_row(sheet, row)
     for column, width in zip("ABCDEF", (36, 10, 8, 40, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for column, choices in (("B", '"pass,fail"'), ("F", '"yes,no"')):
