@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -290,7 +291,7 @@ def offering_enrolments_csv(request, pk):
             ]
         )
     response = HttpResponse(exports.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="offering-{offering.pk}-enrolments.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"offering-{offering.pk}-enrolments.csv")
     return response
 
 
@@ -370,7 +371,9 @@ def import_template(request, pk, file_format):
     else:
         body, content_type = imports.template_csv(offering), "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="offering-{offering.pk}-results-template.{file_format}"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"offering-{offering.pk}-results-template.{file_format}"
+    )
     return response
 
 
