@@ -20,6 +20,7 @@ from microcred.catalogue.models import (
     MicroCredentialVersion,
 )
 from microcred.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from microcred.core.text import check_single_line
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 
 # Addresses under /catalogue/ that are pages of their own, never a micro-credential's slug.
@@ -202,6 +203,7 @@ def publish_imported_micro_credential(
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("Give the title."))
+    check_single_line(title, _("The title"))  # it goes into e-mail subjects and badges
     if not approval_note.strip():
         raise ValidationFailed(_("Say where and when it was approved."))
     if kind not in Kind.values:
@@ -321,6 +323,7 @@ def save_translation(
         )
     if len(title) > 200:
         raise ValidationFailed(_("The title is at most 200 characters."))
+    check_single_line(title, _("The title"))
     existing = MicroCredentialTranslation.objects.select_for_update().filter(version=version, language=language).first()
     if not (title or description or outcomes):
         if existing is not None:

@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from microcred.core.text import one_line
+
 
 def _send(enrolment, template: str, **extra) -> None:
     learner = enrolment.learner
@@ -21,7 +23,7 @@ def _send(enrolment, template: str, **extra) -> None:
         "my_learning": settings.PUBLIC_BASE_URL + reverse("learning:my-learning"),
     }
     with translation.override(learner.preferred_language or "en"):
-        subject = render_to_string(f"learning/email/{template}_subject.txt", context).strip()
+        subject = one_line(render_to_string(f"learning/email/{template}_subject.txt", context))
         body = render_to_string(f"learning/email/{template}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [learner.email])
 

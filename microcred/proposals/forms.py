@@ -7,6 +7,7 @@ messages are shown next to these fields.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.text import validate_single_line
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 from microcred.proposals.documents import MAX_DOCUMENT_BYTES
 from microcred.proposals.models import Decision, Meeting, ProposalVersion, Review, SupportingDocument
@@ -229,6 +230,7 @@ class ProposalForm(forms.ModelForm):
                 value = getattr(inst, name)
                 self.initial[name] = "" if value is None else ("yes" if value else "no")
         self.fields["title"].required = False
+        self.fields["title"].validators.append(validate_single_line)  # it becomes e-mail subjects (one line)
         # Policy 5.7.2: a non-formal activity has no ECTS credits, EQF level or prior accreditation,
         # so the form does not ask for them.
         kind = self.data.get(self.add_prefix("kind")) if self.is_bound else getattr(inst, "kind", Kind.FORMAL)
@@ -331,13 +333,17 @@ class MeetingForm(forms.ModelForm):
         fields = ["body", "date", "location"]
         widgets = {"date": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].validators.append(validate_single_line)
+
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class CallForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 4}))
     opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

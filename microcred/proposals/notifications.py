@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from microcred.accounts.roles import Role
+from microcred.core.text import one_line
 
 
 def _people(role, institution_id=None):
@@ -45,7 +46,7 @@ def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
         with translation.override(person.preferred_language or "en"):
             subject = _("[%(ref)s] %(title)s: %(status)s") % {
                 "ref": proposal.reference,
-                "title": proposal.current_version.title or _("(untitled)"),
+                "title": one_line(proposal.current_version.title) or _("(untitled)"),
                 "status": ProposalStatus(new_status).label,
             }
             body = _(
@@ -57,6 +58,6 @@ def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
                 "status": ProposalStatus(new_status).label,
                 "url": url,
             }
-        messages.append((str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email]))
+        messages.append((one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email]))
     if messages:
         send_mass_mail(messages, fail_silently=False)

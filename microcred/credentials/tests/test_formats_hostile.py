@@ -145,3 +145,26 @@ def _assert_clean_pdf(pdf: bytes, *, expect_text: str):
     if expected.isascii():  # drawn as text (the PDF's text layer), not swallowed as markup
         assert expected in text, expected
     return reader
+
+
+@pytest.mark.parametrize("title", ["Data\r\nBcc: victim@example.org", "Data\u2028X-Injected: 1"])
+def test_credential_emails_have_a_one_line_subject(
+    issue, make_version, make_user, title, django_capture_on_commit_callbacks
+):
+    """A title stored with a line break (imported, or typed before titles were checked) still gives a
+    revocation e-mail that is sent, with a one-line subject."""
+    from django.core import mail
+
+    from microcred.accounts.roles import Role
+    from microcred.credentials.services.status import revoke_credential
+
+    credential = issue(version=make_version(title=title), learner_email="katrin@example.org")
+    officer = make_user((Role.CREDENTIAL_OFFICER, credential.issuer.institution))
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_credential(officer, credential.pk, "Issued to the wrong person.")
+    (message,) = mail.outbox
+    rendered = message.message()
+    assert rendered["Bcc"] is None and rendered["X-Injected"] is None
+    assert not any(c in message.subject for c in "\r\n\u2028")
+    assert message.subject.endswith(("Data Bcc: victim@example.org", "Data X-Injected: 1"))
+    assert title in message.body
