@@ -52,6 +52,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 from microcred import vc
 from microcred.credentials.vocabulary import EXTENSION_VOCAB
@@ -760,6 +761,6 @@ def elm_filename(issued_credential) -> str:
 def elm_download_response(issued_credential) -> HttpResponse:
     """The export as a file download (the caller checks who may download it)."""
     response = HttpResponse(elm_json_bytes(issued_credential), content_type=f"{MEDIA_TYPE}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{elm_filename(issued_credential)}"'
+    response["Content-Disposition"] = content_disposition_header(True, elm_filename(issued_credential))
     response["X-Content-Type-Options"] = "nosniff"
     return response

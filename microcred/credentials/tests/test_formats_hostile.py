@@ -86,6 +86,28 @@ def test_hostile_title_and_names_are_data_in_every_format(issue, make_version, v
     _assert_clean_pdf(formats.certificate_pdf(credential), expect_text=value)
 
 
+@pytest.mark.parametrize("value", [STORABLE["line break"], STORABLE["attribute quote"], STORABLE["script"]])
+def test_hostile_title_stays_a_literal_in_the_elm_export(issue, make_version, value):
+    import rdflib
+
+    from microcred.credentials.elm import elm_download_response, elm_json_bytes, elm_nquads
+
+    credential = issue(version=make_version(title=value))
+    document = json.loads(elm_json_bytes(credential))
+    assert _holds(document, value)
+    graph = rdflib.Graph().parse(data=elm_nquads(document), format="nt")  # every value a well-formed literal
+    assert value in {str(o) for o in graph.objects() if isinstance(o, rdflib.Literal)}
+    assert elm_download_response(credential)["Content-Disposition"].startswith('attachment; filename="')
+
+
+def _holds(node, value) -> bool:
+    if isinstance(node, dict):
+        return any(_holds(v, value) for v in node.values())
+    if isinstance(node, list):
+        return any(_holds(v, value) for v in node)
+    return node == value
+
+
 @pytest.mark.parametrize("value", list(IN_MEMORY_ONLY.values()), ids=list(IN_MEMORY_ONLY))
 def test_values_that_are_not_text_do_not_break_the_svg_or_pdf(issue, value):
     credential = issue()
