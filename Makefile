@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/microcred
 
-.PHONY: run test install install-dev translations data serve lint test-sqlite test-postgres test-browser browser-deps bench clean
+.PHONY: run test install install-dev translations data serve lint test-sqlite test-postgres test-browser browser-deps interop-deps bench clean
 
 $(VENV)/.installed-base: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,10 @@ run: data
 	@echo "Serving on http://$(HOST):$(PORT)/ (demo log-ins are listed in README.md)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: lint, migrations check, the suite on SQLite and on PostgreSQL, and the browser tests
-test: install-dev browser-deps lint test-sqlite test-postgres
+## test: lint, migrations check, the suite on SQLite and on PostgreSQL, and the browser tests.
+## PostgreSQL (PG_URL) and Redis (TEST_REDIS_URL) are used if they answer; otherwise throwaway servers are
+## started for the run in var/test-services/ and removed afterwards (tools/with_test_services.py).
+test: install-dev browser-deps interop-deps lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -48,13 +50,20 @@ lint: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
 
 test-sqlite: $(VENV)/.installed-dev
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PY) -m pytest
+	PG_URL=$(PG_URL) $(PY) tools/with_test_services.py --redis -- \
+		env DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PY) -m pytest
 
 test-postgres: $(VENV)/.installed-dev
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+	PG_URL=$(PG_URL) $(PY) tools/with_test_services.py --postgres --redis -- $(PY) -m pytest -m "not browser"
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# Digital Bazaar's Node stack, the independent verifier the interoperability tests use (pinned by package-lock).
+interop-deps:
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null)
+	@test tests/interop/node_modules/.package-lock.json -nt tests/interop/package-lock.json || \
+		(cd tests/interop && npm ci --no-audit --no-fund --silent)
 
 ## bench: the benchmarks in bench/, each printing a table
 bench: $(VENV)/.installed-dev

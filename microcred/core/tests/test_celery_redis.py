@@ -1,24 +1,11 @@
-"""Background work through a real Celery worker and the Redis broker running on this machine."""
-
-import socket
+"""Background work through a real Celery worker and a real Redis broker (TEST_REDIS_URL; make test starts one)."""
 
 import pytest
 from django.core import mail
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not _redis_up(), reason="no Redis server at 127.0.0.1:6379")
-def test_a_task_goes_through_redis_to_a_worker(make_user, institution):
+def test_a_task_goes_through_redis_to_a_worker(make_user, institution, redis_url):
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
@@ -26,10 +13,11 @@ def test_a_task_goes_through_redis_to_a_worker(make_user, institution):
     from microcred.proposals import services
     from microcred.proposals.tasks import send_transition_emails
 
+    broker = redis_url + "/15"
     proposer = make_user((Role.PROPOSER, institution), email="proposer@example.org")
     proposal = services.create_proposal(user=proposer, institution=institution)
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False, result_backend=REDIS_URL)
+    app.conf.update(broker_url=broker, task_always_eager=False, result_backend=broker)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             result = send_transition_emails.delay(proposal.pk, "send_to_manager", "awaiting_manager")

@@ -1,4 +1,5 @@
-"""Loads the REAL shipped data (about 15–20 s on SQLite) and checks the published counts."""
+"""Loads the REAL shipped data and checks the published counts (its speed is measured in bench/bench_reference.py,
+not asserted here: a busy machine must not fail the suite)."""
 
 import pytest
 from django.core.management import call_command
@@ -27,7 +28,6 @@ def test_full_reference_data_load():
     assert m.EscoSkill.objects.filter(in_transversal=True).count() == 96
     assert m.EscoSkillLabel.objects.filter(language="fr", kind="preferred").count() == 13_379
     assert m.EscoSkillLabel.objects.filter(language="es", kind="preferred").count() == 13_379
-    assert report.seconds < 60
     assert any(r.label == "project management" for r in selectors.search_skills("project manag"))
     call_command("load_reference_data")  # and a second run changes nothing
     assert not load_reference_data().changed
