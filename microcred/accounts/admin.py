@@ -5,7 +5,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import permissions, services
+from microcred.accounts.forms import AdminLoginForm
 from microcred.accounts.models import RoleAssignment, User
+
+# The admin site's log-in is throttled like ours (by the backend); this form says how long to wait.
+admin.site.login_form = AdminLoginForm
 
 
 class AllianceAdminOnly:

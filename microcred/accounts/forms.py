@@ -1,13 +1,34 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from microcred.accounts import services
+from microcred.accounts.exceptions import TooManyAttempts
 
-class LoginForm(AuthenticationForm):
+
+class ThrottledLoginMixin:
+    """A refused log-in says how long to wait when a throttle refused it (the backend counts the attempts).
+
+    `retry_after` is then the wait in seconds, for the view's Retry-After header.
+    """
+
+    retry_after = 0
+
+    def get_invalid_login_error(self):
+        wait = services.login_retry_after(request=self.request, email=self.cleaned_data.get("username") or "")
+        if wait:
+            self.retry_after = wait
+            return ValidationError(TooManyAttempts("login", wait).message, code=TooManyAttempts.code)
+        return super().get_invalid_login_error()
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
@@ -40,13 +61,8 @@ class RegistrationForm(forms.Form):
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES, initial="en")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this e-mail address already exists. Log in or reset your password."),
-                code="email_taken",
-            )
-        return email
+        # Whether the address has an account is not checked here: the answer would tell anyone (services.sign_up).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -77,3 +93,27 @@ class ProfileForm(forms.ModelForm):
         if did and not did.startswith("did:"):
             raise ValidationError(_("A decentralised identifier starts with “did:”, for example did:key:z6Mk…"))
         return did
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form, throttled per address and per client (the same for addresses without an account)."""
+
+    retry_after = 0
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email"):
+            try:
+                services.spend_password_reset_attempt(request=self.request, email=data["email"])
+            except TooManyAttempts as exc:
+                self.retry_after = exc.retry_after
+                raise ValidationError(exc.message, code=exc.code) from exc
+        return data
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin site's log-in, with the same message when a throttle refuses it."""

@@ -3,12 +3,21 @@
 Users are matched by verified e-mail; a first login creates the account with the e-mail already
 verified (the identity provider vouches for it). Roles are never taken from the provider: the
 alliance admin grants them.
+
+The callback is throttled per client: each callback spends an attempt before the provider is called (a code
+is exchanged at its token endpoint), a successful log-in gives it back, and once OIDC_CALLBACK_FAILURE_LIMIT
+are spent the client's callbacks are refused for LOGIN_LOCKOUT_SECONDS without calling the provider
+(OWASP ASVS 4.0.3 V2.2.1).
 """
 
 from django.db import transaction
+from django.shortcuts import render
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
+from microcred.accounts import services
+from microcred.accounts.exceptions import TooManyAttempts
 from microcred.accounts.models import RoleAssignment
 from microcred.accounts.roles import Role
 from microcred.audit.services import record_audit_event
@@ -43,3 +52,25 @@ class UniversityOIDCBackend(OIDCAuthenticationBackend):
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
         return user
+
+
+class ThrottledCallbackView(OIDCAuthenticationCallbackView):
+    """The provider's redirect back to us, refused with 429 once a client's callbacks have failed too often."""
+
+    succeeded = False
+
+    def get(self, request):
+        try:
+            services.begin_oidc_callback(request=request)
+        except TooManyAttempts as exc:
+            response = render(request, "core/rate_limited.html", {"message": exc.message}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        response = super().get(request)  # a forged state raises SuspiciousOperation: the attempt stays spent
+        if self.succeeded:
+            services.oidc_callback_succeeded(request=request)
+        return response
+
+    def login_success(self):
+        self.succeeded = True
+        return super().login_success()

@@ -5,7 +5,9 @@ from functools import wraps
 from django.conf import settings
 from django.http import Http404
 from django.urls import path
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+
+from microcred.accounts.oidc import ThrottledCallbackView
 
 
 def _only_when_enabled(view):
@@ -19,8 +21,6 @@ def _only_when_enabled(view):
 
 
 urlpatterns = [
-    path(
-        "callback/", _only_when_enabled(OIDCAuthenticationCallbackView.as_view()), name="oidc_authentication_callback"
-    ),
+    path("callback/", _only_when_enabled(ThrottledCallbackView.as_view()), name="oidc_authentication_callback"),
     path("authenticate/", _only_when_enabled(OIDCAuthenticationRequestView.as_view()), name="oidc_authentication_init"),
 ]

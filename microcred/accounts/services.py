@@ -1,9 +1,11 @@
-"""Writes about people: registration, e-mail verification, roles. Each records an audit event."""
+"""Writes about people: registration, e-mail verification, roles, and the throttles that guard log-in, password
+reset, sign-up and single sign-on. Each records an audit event."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.mail import send_mail
@@ -12,10 +14,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from microcred.accounts.exceptions import EmailAlreadyRegistered, InvalidRoleScope, VerificationLinkInvalid
+from microcred.accounts.exceptions import (
+    EmailAlreadyRegistered,
+    InvalidRoleScope,
+    TooManyAttempts,
+    VerificationLinkInvalid,
+)
 from microcred.accounts.models import RoleAssignment
 from microcred.accounts.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
 from microcred.audit.services import record_audit_event
+from microcred.core import ratelimit
 
 VERIFY_SALT = "microcred.accounts.verify-email"
 
@@ -48,6 +56,64 @@ def register_learner(*, email: str, full_name: str, password: str, language: str
     record_audit_event(actor=None, action="account.registered", target=user, summary="Learner self-registration")
     transaction.on_commit(lambda: send_verification_email(user=user))
     return user
+
+
+def sign_up(*, request, email: str, full_name: str, password: str, language: str = "en") -> None:
+    """The public sign-up: answers the same whether or not `email` already has an account.
+
+    A new address gets an unverified learner account and the confirmation e-mail. An address that has an
+    account gets nothing new; its owner is sent an e-mail saying that someone tried to sign up with it (and how
+    to log in or choose a new password), so the page and the e-mail traffic never tell a stranger which
+    addresses have accounts (OWASP WSTG-IDNT-04, account enumeration; OWASP Authentication Cheat Sheet).
+    Throttled per address and per client (TooManyAttempts); a weak password raises Django's ValidationError.
+    """
+    spend_registration_attempt(request=request, email=email)  # audited when refused: outside the transaction
+    _sign_up(email=email, full_name=full_name, password=password, language=language)
+
+
+@transaction.atomic
+def _sign_up(*, email: str, full_name: str, password: str, language: str) -> None:
+    try:
+        register_learner(email=email, full_name=full_name, password=password, language=language)
+    except EmailAlreadyRegistered:
+        make_password(password)  # the work of creating an account: no timing difference either
+        owner = get_user_model().objects.filter(email__iexact=_normalise_email(email)).first()
+        if owner is None:  # pragma: no cover - only if the account went between the two queries
+            return
+        record_audit_event(
+            actor=None,
+            action="account.sign_up_with_existing_address",
+            target=owner,
+            summary="Sign-up with the address of an existing account: no account made, its owner told",
+        )
+        transaction.on_commit(lambda: send_existing_account_email(user=owner))
+
+
+def send_existing_account_email(*, user) -> None:
+    """Tell an account's owner that someone tried to sign up with their address (perhaps they themselves)."""
+    base = settings.PUBLIC_BASE_URL
+    context = {
+        "user": user,
+        "site": settings.SITE_NAME,
+        "login_url": base + reverse("accounts:login"),
+        "reset_url": base + reverse("accounts:password-reset"),
+        "verify_url": "" if user.email_verified else verification_url(user),
+    }
+    with translation.override(user.preferred_language or "en"):
+        body = render_to_string("accounts/email/existing_account.txt", context)
+        subject = render_to_string("accounts/email/existing_account_subject.txt", context).strip()
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def resend_verification(*, request, email: str) -> None:
+    """Send a new confirmation link if `email` has an unconfirmed account; the caller says the same either way.
+
+    Throttled with sign-up (each sends an e-mail): raises TooManyAttempts.
+    """
+    spend_registration_attempt(request=request, email=email)
+    user = get_user_model().objects.filter(email__iexact=_normalise_email(email)).first()
+    if user is not None and not user.email_verified:
+        send_verification_email(user=user)
 
 
 def make_verification_token(user) -> str:
@@ -117,3 +183,142 @@ def revoke_role(*, assignment: RoleAssignment, revoked_by=None) -> None:
         changes={"role": assignment.role, "institution": assignment.institution_id},
     )
     assignment.delete()
+
+
+# -- Throttles (OWASP ASVS 4.0.3 V2.2.1: anti-automation against password guessing and e-mail flooding) ---------
+#
+# Each guarded action spends an attempt from two budgets, the e-mail address typed and the client address
+# (microcred.core.ratelimit), *before* the work is done, so parallel requests cannot exceed them. Over a budget
+# the action is refused for a whole window and TooManyAttempts says how long to wait. The budgets of an address
+# are the same whether or not it has an account. The start of each block is audited (once per block); the log
+# names the account by number when there is one, and the address and client only by a keyed hash.
+
+LOGIN_ACCOUNT, LOGIN_CLIENT = "login-account", "login-client"
+RESET_ADDRESS, RESET_CLIENT = "reset-address", "reset-client"
+SIGNUP_ADDRESS, SIGNUP_CLIENT = "signup-address", "signup-client"
+OIDC_CLIENT = "oidc-callback-client"
+HOUR = 60 * 60
+
+
+def _address_key(email: str) -> str:
+    return ratelimit.hashed("email", _normalise_email(email))
+
+
+def _client_key(request) -> str | None:
+    return ratelimit.client_key(request) if request is not None else None
+
+
+def _spend(kind: str, scope: str, key: str, *, limit: int, window: int, email: str | None = None) -> None:
+    attempt = ratelimit.take(scope, key, limit=limit, window=window)
+    if attempt.allowed:
+        return
+    if attempt.block_started:
+        owner = get_user_model().objects.filter(email__iexact=_normalise_email(email)).first() if email else None
+        by = "e-mail address" if email else "client"
+        record_audit_event(
+            actor=None,
+            action=f"account.{kind}_throttled",
+            target=owner,
+            summary=f"Too many attempts from one {by}: refused for {attempt.retry_after} s"
+            + ("" if owner or not email else " (no account has this address)"),
+            changes={"by": "address" if email else "client", "key": key, "seconds": attempt.retry_after},
+        )
+    raise TooManyAttempts(kind, attempt.retry_after)
+
+
+def begin_login(*, request, email: str) -> None:
+    """Spend a log-in attempt of the client and of the address typed, before the password is checked.
+
+    Raises TooManyAttempts while either is blocked. A failed log-in keeps its attempts spent;
+    `login_succeeded` gives them back.
+    """
+    window = settings.LOGIN_LOCKOUT_SECONDS
+    client = _client_key(request)
+    if client is not None:
+        _spend("login", LOGIN_CLIENT, client, limit=settings.LOGIN_FAILURE_LIMIT_PER_CLIENT, window=window)
+    try:
+        _spend(
+            "login",
+            LOGIN_ACCOUNT,
+            _address_key(email),
+            limit=settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT,
+            window=window,
+            email=email,
+        )
+    except TooManyAttempts:
+        if client is not None:  # no password was tried: not held against the client
+            ratelimit.refund(LOGIN_CLIENT, client)
+        raise
+
+
+def login_succeeded(*, request, email: str) -> None:
+    """The right password: the client's attempt is given back and the account's failures are forgotten.
+
+    (Only the client's one attempt is given back: logging in to one's own account must not buy guesses at others.)
+    """
+    client = _client_key(request)
+    if client is not None:
+        ratelimit.refund(LOGIN_CLIENT, client)
+    ratelimit.reset(LOGIN_ACCOUNT, _address_key(email))
+
+
+def login_retry_after(*, request, email: str) -> int:
+    """Seconds until logging in as `email` from this client is possible again (0: now)."""
+    waits = [ratelimit.blocked_for(LOGIN_ACCOUNT, _address_key(email))] if email else []
+    client = _client_key(request)
+    if client is not None:
+        waits.append(ratelimit.blocked_for(LOGIN_CLIENT, client))
+    return max(waits, default=0)
+
+
+def spend_password_reset_attempt(*, request, email: str) -> None:
+    """Count a password reset request per client and per address (raises TooManyAttempts when over)."""
+    client = _client_key(request)
+    if client is not None:
+        _spend("password_reset", RESET_CLIENT, client, limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT, window=HOUR)
+    _spend(
+        "password_reset",
+        RESET_ADDRESS,
+        _address_key(email),
+        limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+        window=HOUR,
+        email=email,
+    )
+
+
+def spend_registration_attempt(*, request, email: str) -> None:
+    """Count a sign-up or confirmation-link request per client and per address (raises TooManyAttempts)."""
+    client = _client_key(request)
+    if client is not None:
+        _spend("registration", SIGNUP_CLIENT, client, limit=settings.REGISTRATION_LIMIT_PER_CLIENT, window=HOUR)
+    _spend(
+        "registration",
+        SIGNUP_ADDRESS,
+        _address_key(email),
+        limit=settings.REGISTRATION_LIMIT_PER_ADDRESS,
+        window=HOUR,
+        email=email,
+    )
+
+
+@transaction.atomic
+def password_reset_completed(*, user) -> None:
+    """A new password chosen through an e-mailed reset link: audited, and its log-in block lifted (the owner of
+    the mailbox proved who they are; a guesser gains nothing from the new password)."""
+    ratelimit.reset(LOGIN_ACCOUNT, _address_key(user.email))
+    record_audit_event(actor=user, action="account.password_reset", target=user)
+
+
+def begin_oidc_callback(*, request) -> None:
+    """Spend one of the client's single sign-on callback attempts (each costs a call to the provider)."""
+    _spend(
+        "oidc_callback",
+        OIDC_CLIENT,
+        _client_key(request),
+        limit=settings.OIDC_CALLBACK_FAILURE_LIMIT,
+        window=settings.LOGIN_LOCKOUT_SECONDS,
+    )
+
+
+def oidc_callback_succeeded(*, request) -> None:
+    ratelimit.refund(OIDC_CLIENT, _client_key(request))

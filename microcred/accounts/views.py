@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,8 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from microcred.accounts import services
-from microcred.accounts.exceptions import EmailAlreadyRegistered, VerificationLinkInvalid
-from microcred.accounts.forms import LoginForm, ProfileForm, RegistrationForm, ResendVerificationForm
+from microcred.accounts.exceptions import TooManyAttempts, VerificationLinkInvalid
+from microcred.accounts.forms import (
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    RegistrationForm,
+    ResendVerificationForm,
+)
+
+
+def _with_retry_after(response, seconds: int):
+    """A page refused by a throttle answers 429 Too Many Requests with Retry-After (RFC 6585 §4)."""
+    if seconds:
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -27,6 +40,9 @@ class LoginView(auth_views.LoginView):
         ctx["oidc_provider_name"] = settings.OIDC_PROVIDER_NAME
         return ctx
 
+    def form_invalid(self, form):
+        return _with_retry_after(super().form_invalid(form), form.retry_after)
+
 
 class LogoutView(auth_views.LogoutView):
     pass
@@ -37,19 +53,26 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
     form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    retry_after = 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.register_learner(
-                email=data["email"], full_name=data["full_name"], password=data["password"], language=data["language"]
+            # The same next page whether or not the address has an account (services.sign_up).
+            services.sign_up(
+                request=request,
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password"],
+                language=data["language"],
             )
-        except EmailAlreadyRegistered as exc:
-            form.add_error("email", exc.message)
+        except TooManyAttempts as exc:
+            form.add_error(None, exc.message)
+            retry_after = exc.retry_after
         except ValidationError as exc:
             form.add_error("password", exc)
         else:
             return redirect("accounts:register-done")
-    return render(request, "accounts/register.html", {"form": form})
+    return _with_retry_after(render(request, "accounts/register.html", {"form": form}), retry_after)
 
 
 def register_done(request):
@@ -73,14 +96,18 @@ def verify_email(request, token: str):
 @require_http_methods(["GET", "POST"])
 def resend_verification(request):
     form = ResendVerificationForm(request.POST or None)
+    retry_after = 0
     if request.method == "POST" and form.is_valid():
-        user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
-        if user is not None and not user.email_verified:
-            services.send_verification_email(user=user)
-        # Same answer whether or not the address is known: addresses cannot be probed.
-        messages.success(request, _("If that address has an unconfirmed account, a new link is on its way."))
-        return redirect("accounts:login")
-    return render(request, "accounts/resend.html", {"form": form})
+        try:
+            services.resend_verification(request=request, email=form.cleaned_data["email"])
+        except TooManyAttempts as exc:
+            form.add_error(None, exc.message)
+            retry_after = exc.retry_after
+        else:
+            # Same answer whether or not the address is known: addresses cannot be probed.
+            messages.success(request, _("If that address has an unconfirmed account, a new link is on its way."))
+            return redirect("accounts:login")
+    return _with_retry_after(render(request, "accounts/resend.html", {"form": form}), retry_after)
 
 
 @login_required
@@ -97,6 +124,7 @@ def profile(request):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
@@ -107,6 +135,12 @@ class PasswordResetView(auth_views.PasswordResetView):
         self.extra_email_context = {"public_base_url": base}
         return super().form_valid(form)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        return _with_retry_after(super().form_invalid(form), form.retry_after)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
@@ -115,6 +149,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_completed(user=form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -24,6 +24,10 @@ def _link_from_last_mail() -> str:
     return match.group(0).split("127.0.0.1:8000", 1)[1]
 
 
+def _without_csrf_token(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)  # masked afresh on every page
+
+
 @pytest.mark.django_db
 def test_register_verify_then_log_in(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -50,13 +54,41 @@ def test_register_verify_then_log_in(client, django_capture_on_commit_callbacks)
 
 
 @pytest.mark.django_db
-def test_used_email_is_refused_and_nothing_changes(client, make_user):
-    make_user(email="katrin@example.org")
-    response = client.post(reverse("accounts:register"), GOOD)
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+def test_signing_up_with_a_used_address_looks_the_same_and_tells_its_owner(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    owner = make_user(email="katrin@example.org", password="owners-own-password-1")
+    answers = []
+    for email in ["Katrin@Example.org", "someone.new@example.org"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:register"), {**GOOD, "email": email})
+        page = client.get(response["Location"]).content.decode()
+        answers.append((response.status_code, response["Location"], _without_csrf_token(page)))
+    assert answers[0] == answers[1]  # the same answer and the same next page
+    assert [m.to for m in mail.outbox] == [["katrin@example.org"], ["someone.new@example.org"]]
+
+    notice = mail.outbox[0]
+    assert "Someone tried to create an account with your address" in notice.subject
+    assert "no new account was made" in notice.body
+    assert "/accounts/login/" in notice.body and "/accounts/password-reset/" in notice.body
+    assert "/accounts/verify/" not in notice.body  # her address is confirmed already
+    # Nothing about her account changed.
     assert get_user_model().objects.filter(email__iexact="katrin@example.org").count() == 1
-    assert mail.outbox == []
+    assert client.login(username="katrin@example.org", password="owners-own-password-1")
+    assert AuditEvent.objects.filter(action="account.sign_up_with_existing_address", object_id=str(owner.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_owner_of_an_unconfirmed_account_gets_a_working_confirmation_link(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    owner = make_user(email="katrin@example.org", verified=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register"), GOOD)
+    assert "no new account was made" in mail.outbox[-1].body
+    assert client.get(_link_from_last_mail()).status_code == 302
+    owner.refresh_from_db()
+    assert owner.email_verified_at is not None
 
 
 @pytest.mark.django_db
