@@ -87,14 +87,14 @@ def test_plain_values_are_left_alone():
 
 def test_the_enrolment_export_neutralises_every_hostile_name(client, cast, offering, make_user):
     for n, value in enumerate(HOSTILE):
-        learner = make_user(email=f"hostile{n}@example.org", full_name=value)
+        learner = make_user(email=f"hostile{n}@example.org", full_name=value[:200])  # the field's length
         Enrolment.objects.create(offering=offering, learner=learner, status="enrolled")
     client.force_login(cast["proposer"])
     response = client.get(reverse("learning:enrolments-csv", args=[offering.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="offering-{offering.pk}-enrolments.csv"'
     assert_no_formula_cell(response.content)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
-    assert sorted(row[1] for row in rows[1:]) == sorted(safe_cell(v) for v in HOSTILE)
+    assert sorted(row[1] for row in rows[1:]) == sorted(safe_cell(v[:200]) for v in HOSTILE)
 
 
 @pytest.fixture
