@@ -30,7 +30,7 @@ def test_the_admin_may_use_inline_styles_only(client, make_user):
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>", re.IGNORECASE)
-INLINE_STYLE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"\sstyle\s*=|<style[\s>]", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 
 
