@@ -127,7 +127,13 @@ def verification_url(user) -> str:
 def send_verification_email(*, user) -> None:
     with translation.override(user.preferred_language or "en"):
         body = render_to_string(
-            "accounts/email/verify.txt", {"user": user, "url": verification_url(user), "site": settings.SITE_NAME}
+            "accounts/email/verify.txt",
+            {
+                "user": user,
+                "url": verification_url(user),
+                "site": settings.SITE_NAME,
+                "hours": max(1, settings.EMAIL_VERIFICATION_MAX_AGE // 3600),
+            },
         )
         subject = render_to_string("accounts/email/verify_subject.txt", {"site": settings.SITE_NAME}).strip()
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

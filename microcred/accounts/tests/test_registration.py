@@ -165,3 +165,14 @@ def test_the_verification_mail_is_plain_text_not_html_escaped(client, django_cap
     body = mail.outbox[-1].body
     assert "Seán O'Brien & Co" in body
     assert "&#x27;" not in body and "&amp;" not in body
+
+
+@pytest.mark.django_db
+def test_the_confirmation_email_says_how_long_the_link_works(settings, make_user):
+    from django.core import mail
+
+    from microcred.accounts.services import send_verification_email
+
+    settings.EMAIL_VERIFICATION_MAX_AGE = 6 * 3600
+    send_verification_email(user=make_user(verified=False))
+    assert "The link works for 6 hours." in mail.outbox[-1].body
