@@ -1,6 +1,7 @@
 """Issuing credentials: idempotent, signed, self-verified, indexed on a status list.
 
-* issue_credential: the credential of a completion (once per completion).
+* issue_credential: the credential of a completion (once per completion); issue_credential_once also tells
+  whether this call made it.
 * issue_holder_bound_copy: the copy of an issued credential bound to a wallet's key (OpenID4VCI 1.0 §8.1),
   once per holder DID, with its own id and status entry, signed the same way.
 
@@ -116,10 +117,40 @@ def issue_credential(
     Idempotent per ``completion_key``: a retried or concurrent call returns the credential already issued
     and never signs a second one. Nothing is stored unless the signed credential verifies.
     """
+    credential, _created = issue_credential_once(
+        completion_key=completion_key,
+        micro_credential_version=micro_credential_version,
+        learner_name=learner_name,
+        learner_email=learner_email,
+        learner_did=learner_did,
+        grade=grade,
+        awarded_on=awarded_on,
+        issued_by=issued_by,
+    )
+    return credential
+
+
+def issue_credential_once(
+    *,
+    completion_key: str,
+    micro_credential_version,
+    learner_name: str,
+    learner_email: str,
+    learner_did: str | None = None,
+    grade: str | None = None,
+    awarded_on: date | None = None,
+    issued_by=None,
+) -> tuple[IssuedCredential, bool]:
+    """issue_credential, telling whether this call made the credential → (credential, created).
+
+    ``created`` is True for exactly one call per completion, however many run at the same time or again:
+    the call whose row was stored (in its caller's transaction). Callers that announce the credential, or
+    count what they issued, go by it.
+    """
     key = _text(completion_key, _("completion key"), max_length=200)
     existing = _existing(key)
     if existing is not None:
-        return existing
+        return existing, False
 
     name = _text(learner_name, _("learner's name"), max_length=200)
     email = normalise_email(_text(learner_email, _("learner's e-mail address"), max_length=254))
@@ -189,7 +220,7 @@ def issue_credential(
             except IntegrityError:
                 winner = _existing(key)
                 if winner is not None:  # a concurrent call issued this completion first
-                    return winner
+                    return winner, False
                 logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
                 continue
             record_audit_event(
@@ -205,7 +236,7 @@ def issue_credential(
                     "statusListIndex": index,
                 },
             )
-            return credential
+            return credential, True
     raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
 
 
