@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
 
 from microcred.audit.services import record_audit_event
+from microcred.core import ratelimit
 from microcred.core.exceptions import NotFound, ValidationFailed
 from microcred.credentials import permissions as credential_permissions
 from microcred.credentials import selectors as credential_selectors
@@ -189,6 +191,9 @@ def _other_apps_data(user) -> dict[str, list]:
     return data
 
 
+ERASE_PASSWORD_TRIES = 5
+
+
 @transaction.atomic
 def erase_my_account(*, user, password: str) -> None:
     """GDPR erasure: personal data removed, share links withdrawn, the account closed.
@@ -199,6 +204,21 @@ def erase_my_account(*, user, password: str) -> None:
     """
     from microcred.credentials.models import HolderBoundCredential, IssuedCredential
 
+    # A stolen session must not be able to guess the password here (and erase the account): the same few
+    # tries per account as at log-in, spent before the password is checked (OWASP ASVS 2.2.1).
+    attempt = ratelimit.take(
+        "account-erase", ratelimit.hashed("account", str(user.pk)), limit=ERASE_PASSWORD_TRIES, window=15 * 60
+    )
+    if not attempt.allowed:
+        minutes = max(1, -(-attempt.retry_after // 60))
+        raise ValidationFailed(
+            ngettext(
+                "Too many wrong passwords; nothing was deleted. Please wait %(minutes)d minute and try again.",
+                "Too many wrong passwords; nothing was deleted. Please wait %(minutes)d minutes and try again.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
     if not user.check_password(password):
         raise ValidationFailed(_("The password is not right; nothing was deleted."))
     User = get_user_model()

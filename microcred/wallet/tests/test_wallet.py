@@ -142,3 +142,18 @@ def test_erasing_the_account_removes_personal_data_but_credentials_still_verify(
     event = AuditEvent.objects.get(action="account.erased")
     assert "Katrin" not in event.object_repr + event.summary + json.dumps(event.changes)
     assert not any("katrin" in (e.object_repr + e.summary).lower() for e in AuditEvent.objects.all())
+
+
+def test_a_stolen_session_cannot_guess_the_password_to_erase_the_account(client, holder):
+    """Issue #11: the erasure form checks the password; it allows as few tries as log-in does."""
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(holder)
+    for _ in range(services.ERASE_PASSWORD_TRIES):
+        response = client.post(reverse("wallet:erase"), {"password": "guess", "confirm": "on"})
+        assert "The password is not right" in response.content.decode()
+    response = client.post(reverse("wallet:erase"), {"password": "katrin-password-42", "confirm": "on"})
+    assert response.status_code == 400 and "Too many wrong passwords" in response.content.decode()
+    assert get_user_model().objects.get(pk=holder.pk).is_active  # nothing was erased
+    cache.clear()
