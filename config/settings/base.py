@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "microcred.catalogue",
     "microcred.learning",
     "microcred.credentials",
+    "microcred.outbox",
     "microcred.oid4vci",
     "microcred.wallet",
     "microcred.api",
@@ -139,6 +140,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "micro-credentials@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; a mail server that hangs must not hold a worker
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for django.core.mail.backends.filebased
 
 # Caches: local memory by default, Redis when REDIS_URL is given.
 REDIS_URL = env_str("REDIS_URL", "")
