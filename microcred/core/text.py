@@ -55,6 +55,14 @@ def check_single_line(value: str | None, label: str) -> None:
 
 
 _SPACES = re.compile(r"\s+")
+# Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets) and the other C0 controls: SVG
+# is XML, ReportLab's paragraphs are XML markup too, and a control character is never meant to be drawn.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def drawable(value) -> str:
+    """A stored value as text for an image or a document: characters that are not text become spaces."""
+    return _NOT_TEXT.sub(" ", str(value))
 
 
 def one_line(text) -> str:

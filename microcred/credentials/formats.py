@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import textwrap
 from pathlib import Path
 from xml.etree import ElementTree
@@ -21,21 +20,13 @@ from django.utils import formats as django_formats
 from django.utils.translation import gettext as _
 
 from microcred import vc
-from microcred.core.text import one_line
+from microcred.core.text import drawable, one_line
 from microcred.credentials.models import IssuedCredential
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 BADGE_SIZE = 600
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-# Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets) and the other C0 controls:
-# ReportLab's paragraphs are XML markup too, and a control character is never meant to be drawn.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def _text(value) -> str:
-    """A stored value as text for an image or document: characters that are not text become spaces."""
-    return _NOT_TEXT.sub(" ", str(value))
 
 
 def verification_url(credential: IssuedCredential) -> str:
@@ -47,8 +38,8 @@ def credential_json(credential: IssuedCredential) -> bytes:
 
 
 def _badge_lines(credential: IssuedCredential) -> tuple[list[str], str]:
-    title = one_line(_text(credential.micro_credential_version.title))
-    return textwrap.wrap(title, width=22)[:4], one_line(_text(credential.issuer.institution.short_name))
+    title = one_line(drawable(credential.micro_credential_version.title))
+    return textwrap.wrap(title, width=22)[:4], one_line(drawable(credential.issuer.institution.short_name))
 
 
 def badge_png(credential: IssuedCredential) -> bytes:
@@ -77,7 +68,7 @@ def badge_svg(credential: IssuedCredential) -> str:
     """The badge as SVG, built as an XML tree (so every value is escaped by the serialiser, attributes
     included), with the signed credential baked in."""
     lines, issuer = _badge_lines(credential)
-    title = one_line(_text(credential.micro_credential_version.title))
+    title = one_line(drawable(credential.micro_credential_version.title))
     root = ElementTree.Element(
         "svg",
         {
@@ -151,7 +142,7 @@ def _paragraph(value, style):
     that are not text become spaces."""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(escape(_text(value)), style)
+    return Paragraph(escape(drawable(value)), style)
 
 
 def certificate_pdf(credential: IssuedCredential) -> bytes:
@@ -182,8 +173,8 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         rightMargin=2 * cm,
         topMargin=1.8 * cm,
         bottomMargin=1.8 * cm,
-        title=one_line(_text(f"{version.title} — {credential.learner_name}")),  # metadata: one line of text
-        author=one_line(_text(credential.issuer.name)),
+        title=one_line(drawable(f"{version.title} — {credential.learner_name}")),  # metadata: one line of text
+        author=one_line(drawable(credential.issuer.name)),
         subject=_("Micro-credential certificate"),
         lang=settings.LANGUAGE_CODE,
     )

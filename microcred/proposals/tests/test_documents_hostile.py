@@ -19,6 +19,7 @@ from microcred.proposals import services
 from microcred.proposals.documents import check_document, safe_display_name
 from microcred.proposals.exceptions import InvalidDocument
 from microcred.proposals.models import SupportingDocument
+from microcred.proposals.tests.test_services import council_meeting  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +302,35 @@ def test_meeting_pdfs_have_a_well_formed_disposition(client, people):
     client.force_login(people["secretary"])
     response = client.get(reverse("proposals:meeting-pdf", args=[meeting.pk, "agenda"]))
     assert _disposition_filename(response) == f"agenda-{meeting.date:%Y-%m-%d}.pdf"
+
+
+def test_meeting_minutes_draw_hostile_and_very_long_values_as_text(
+    client, people, refdata, institution, other_institution, council_meeting
+):
+    from pypdf import PdfReader
+
+    from microcred.proposals.models import Meeting, ProposalVersion
+    from microcred.proposals.tests.test_services import draft, to_agenda
+
+    proposal = draft(people, refdata, institution, other_institution)
+    item = to_agenda(proposal, people)
+    title = '</para><font size="90">Big</font> & <script>alert(1)</script>'
+    ProposalVersion.objects.filter(proposal=proposal).update(title=title)
+    services.record_decision(
+        user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Sound. " + "long words " * 3000
+    )
+    Meeting.objects.filter(pk=item.meeting_id).update(
+        location='<b>Room "1"</b>', minutes="<i>Minutes</i>\n\n" + "Discussed. " * 2000
+    )
+    client.force_login(people["secretary"])
+    response = client.get(reverse("proposals:meeting-pdf", args=[item.meeting_id, "minutes"]))
+    assert response.status_code == 200
+    check_document("minutes.pdf", response.content)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
+    for shown in (
+        '</para><font size="90">Big</font>',
+        "<script>alert(1)</script>",
+        '<b>Room "1"</b>',
+        "<i>Minutes</i>",
+    ):
+        assert shown in text, shown
