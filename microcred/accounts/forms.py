@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from microcred.accounts import services
 from microcred.accounts.exceptions import TooManyAttempts
 
+# The longest address the account table holds (RFC 5321 §4.5.3.1: a path of at most 256 octets, minus <>).
+EMAIL_MAX_LENGTH = 254
+
 
 class ThrottledLoginMixin:
     """A refused log-in says how long to wait when a throttle refused it (the backend counts the attempts).
@@ -30,7 +33,9 @@ class ThrottledLoginMixin:
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("E-mail address"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
         "invalid_login": _("The e-mail address or the password is wrong. Both are case-sensitive for the password."),
@@ -48,7 +53,9 @@ class RegistrationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -79,7 +86,9 @@ class RegistrationForm(forms.Form):
 
 
 class ResendVerificationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class ProfileForm(forms.ModelForm):

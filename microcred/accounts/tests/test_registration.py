@@ -176,3 +176,14 @@ def test_the_confirmation_email_says_how_long_the_link_works(settings, make_user
     settings.EMAIL_VERIFICATION_MAX_AGE = 6 * 3600
     send_verification_email(user=make_user(verified=False))
     assert "The link works for 6 hours." in mail.outbox[-1].body
+
+
+@pytest.mark.django_db
+def test_a_297_character_address_is_a_form_message_not_a_server_error(client):
+    """Issue #11: PostgreSQL refused the 297-character address at insert time (a server error)."""
+    address = "a" * 285 + "@example.org"
+    assert len(address) == 297
+    response = client.post(reverse("accounts:register"), {**GOOD, "full_name": "Long Address", "email": address})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not get_user_model().objects.filter(full_name="Long Address").exists()
