@@ -203,7 +203,9 @@ def publish_imported_micro_credential(
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("Give the title."))
-    check_single_line(title, _("The title"))  # it goes into e-mail subjects and badges
+    check_single_line(
+        title, _("The title must be on one line: remove line breaks, tabs and other control characters.")
+    )  # it goes into e-mail subjects and badges
     if not approval_note.strip():
         raise ValidationFailed(_("Say where and when it was approved."))
     if kind not in Kind.values:
@@ -323,7 +325,7 @@ def save_translation(
         )
     if len(title) > 200:
         raise ValidationFailed(_("The title is at most 200 characters."))
-    check_single_line(title, _("The title"))
+    check_single_line(title, _("The title must be on one line: remove line breaks, tabs and other control characters."))
     existing = MicroCredentialTranslation.objects.select_for_update().filter(version=version, language=language).first()
     if not (title or description or outcomes):
         if existing is not None:

@@ -35,10 +35,6 @@ def single_line_problem(value: str | None) -> bool:
     return any(_is_control(c) for c in value or "")
 
 
-def single_line_message(label: str) -> str:
-    return _("%(field)s must be on one line: remove line breaks, tabs and other control characters.") % {"field": label}
-
-
 def validate_single_line(value) -> None:
     """A form field validator: refuse line breaks and control characters."""
     if single_line_problem(value):
@@ -48,10 +44,11 @@ def validate_single_line(value) -> None:
         )
 
 
-def check_single_line(value: str | None, label: str) -> None:
-    """The service-level check: ValidationFailed saying which field, when ``value`` is not one line."""
+def check_single_line(value: str | None, message: str) -> None:
+    """The service-level check: ValidationFailed with ``message`` (a whole sentence naming the field, so
+    translators get whole sentences) when ``value`` is not one line."""
     if single_line_problem(value):
-        raise ValidationFailed(single_line_message(label))
+        raise ValidationFailed(message)
 
 
 _SPACES = re.compile(r"\s+")

@@ -116,7 +116,9 @@ def save_draft(*, user, proposal_id: int, data: dict, expected_revision: int | N
         )
     _check_fresh(proposal, expected_revision)
     if "title" in data:
-        check_single_line(data["title"], _("The title"))
+        check_single_line(
+            data["title"], _("The title must be on one line: remove line breaks, tabs and other control characters.")
+        )
     version = proposal.current_version
     m2m = {key: data.pop(key) for key in ("co_leads", "content_areas", "principles", "outcomes") if key in data}
     for name, value in data.items():
@@ -278,7 +280,9 @@ def add_review(
 def create_meeting(*, user, body: str, date, location: str = "") -> Meeting:
     if not can_manage_meetings(user):
         raise NotAllowed(_("Only the board secretary creates meetings."))
-    check_single_line(location, _("The place or link"))
+    check_single_line(
+        location, _("The place or link must be on one line: remove line breaks, tabs and other control characters.")
+    )
     meeting = Meeting.objects.create(body=body, date=date, location=location, created_by=user)
     record_audit_event(actor=user, action="meeting.created", target=meeting)
     return meeting
@@ -401,7 +405,7 @@ def create_call(
 ) -> Call:
     if not can_manage_calls(user):
         raise NotAllowed(_("Only the board secretary or the alliance admin opens a call."))
-    check_single_line(title, _("The title"))
+    check_single_line(title, _("The title must be on one line: remove line breaks, tabs and other control characters."))
     if deadline.date() < opens_on:
         raise ValidationFailed(_("The deadline is before the call opens."))
     call = Call.objects.create(
