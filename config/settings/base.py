@@ -159,6 +159,38 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Late acknowledgement: a killed worker's task stays with the broker, which hands it to another worker after
+# the visibility timeout (Celery documentation, "Using Redis": visibility timeout; default there one hour).
+# It must exceed the longest task (an issuance job, which signs each credential in tens of milliseconds, so
+# 600 s covers offerings of thousands) and every countdown; a job that runs longer is safe (a second delivery
+# of a live job does nothing) and the sweep below deals with it if its worker is then lost.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+    "socket_connect_timeout": 5,  # a broker that is gone or hangs fails `.delay` fast; the outbox keeps the work
+    "socket_timeout": 10,
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with late acknowledgement, a worker holds one message it is not running
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker to come back, however long it takes
+# Sweeps (run by `celery -A config beat`, see README "Running in production"): outbox messages left pending,
+# issuance jobs never started or whose worker was lost. Each sweep expires if no worker takes it in time.
+BACKGROUND_SWEEP_SECONDS = env_int("BACKGROUND_SWEEP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    "outbox-deliver-pending": {
+        "task": "microcred.outbox.tasks.deliver_pending_messages",
+        "schedule": BACKGROUND_SWEEP_SECONDS,
+        "options": {"expires": BACKGROUND_SWEEP_SECONDS},
+    },
+    "credentials-sweep-issuance-jobs": {
+        "task": "microcred.credentials.tasks.sweep_issuance_jobs",
+        "schedule": BACKGROUND_SWEEP_SECONDS,
+        "options": {"expires": BACKGROUND_SWEEP_SECONDS},
+    },
+}
+# An issuance job whose worker shows no progress for the lease may be taken over (a redelivery, "Resume");
+# with none for the stale period (longer than the visibility timeout) the sweep marks it failed, to run again.
+ISSUANCE_JOB_LEASE_SECONDS = env_int("ISSUANCE_JOB_LEASE_SECONDS", 60)
+ISSUANCE_JOB_STALE_SECONDS = env_int("ISSUANCE_JOB_STALE_SECONDS", 900)
 
 # REST API
 REST_FRAMEWORK = {

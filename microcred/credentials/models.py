@@ -223,8 +223,12 @@ class HolderBoundCredential(models.Model):
 class IssuanceJob(models.Model):
     """A background run issuing the credentials of one offering's completions (progress shown in the page).
 
-    Restartable: every completion is issued through the idempotent issue_credential, so a job that was
-    killed half-way and is run again ends with each credential issued exactly once.
+    * One at a time per offering: at most one queued or running job per offering (a database constraint).
+    * Restartable: each completion is issued, recorded as an IssuanceJobItem and counted in one transaction,
+      so a job killed half-way and run again (redelivered by the broker, resumed from the page) carries on
+      where it stopped and ends with each credential issued and counted once.
+    * One runner at a time: the worker running it holds a lease (``runner``, renewed in ``heartbeat_at`` with
+      every completion); another delivery of the same job takes over only when the lease has gone stale.
     """
 
     class Status(models.TextChoices):
@@ -232,6 +236,8 @@ class IssuanceJob(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Finished with errors")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     offering = models.ForeignKey("learning.Offering", on_delete=models.PROTECT, related_name="issuance_jobs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -243,10 +249,24 @@ class IssuanceJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     enrolment_ids = models.JSONField(default=list, help_text="The completions this job issues, fixed when queued.")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=64, blank=True, help_text="The lease of the worker running the job.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="The runner's last sign of progress.")
+    runs = models.PositiveIntegerField(default=0, help_text="How many times a worker started or resumed the job.")
+    interrupted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the job was found stopped without finishing (its worker was lost)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_issuance_job_per_offering",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"issuance job #{self.pk}"
@@ -256,8 +276,16 @@ class IssuanceJob(models.Model):
         return self.issued + self.already_issued + self.failed
 
     @property
+    def remaining(self) -> int:
+        return max(self.total - self.processed, 0)
+
+    @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.processed / self.total)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
 
     def progress(self) -> dict:
         """What the progress bar and the API show."""
@@ -273,3 +301,28 @@ class IssuanceJob(models.Model):
             "percent": self.percent,
             "errors": self.errors,
         }
+
+
+class IssuanceJobItem(models.Model):
+    """What a job did with one completion, written in the transaction that issued (or failed) it."""
+
+    class Outcome(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        ALREADY_ISSUED = "already_issued", _("Already issued")
+        FAILED = "failed", _("Failed")
+
+    job = models.ForeignKey(IssuanceJob, on_delete=models.CASCADE, related_name="items")
+    enrolment_id = models.PositiveBigIntegerField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    credential = models.ForeignKey(IssuedCredential, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    error = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "enrolment_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "enrolment_id"], name="issuance_job_item_once"),
+            models.CheckConstraint(
+                condition=Q(outcome="failed") | Q(credential__isnull=False), name="issuance_job_item_has_credential"
+            ),
+        ]

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,10 +59,17 @@ def issue_queue(request):
                 "issuer": data["issuer"],
                 "pending": pending,
                 "issued": len(data["ready"]) - len(pending),
+                "job": bulk.active_job(offering),
             }
         )
     jobs = IssuanceJob.objects.filter(requested_by=request.user).select_related("offering__version")[:10]
     return render(request, "credentials/issue_queue.html", {"rows": rows, "issuers": issuers, "jobs": jobs})
+
+
+def _job_under_way(request, exc: bulk.JobAlreadyRunning) -> None:
+    """Say that the offering's job is under way, with a link to it (not an error page)."""
+    url = reverse("credentials:job", args=[exc.job.pk])
+    messages.warning(request, format_html('{} <a href="{}">{}</a>', exc.message, url, _("Follow its progress")))
 
 
 @login_required
@@ -68,6 +77,9 @@ def issue_queue(request):
 def issue_offering(request, offering_id):
     try:
         job = bulk.start_issuance_job(user=request.user, offering_id=offering_id)
+    except bulk.JobAlreadyRunning as exc:
+        _job_under_way(request, exc)
+        return redirect("credentials:issue-queue")
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("credentials:issue-queue")
@@ -95,7 +107,25 @@ def _own_job(request, pk) -> IssuanceJob:
 
 @login_required
 def job_detail(request, pk):
-    return render(request, "credentials/job.html", {"job": _own_job(request, pk)})
+    job = _own_job(request, pk)
+    may_issue = is_credential_officer_of(request.user, issuer_for_version(job.offering.version))
+    return render(request, "credentials/job.html", {"job": job, "action": bulk.resumable(job) if may_issue else None})
+
+
+@login_required
+@require_POST
+def job_resume(request, pk):
+    """Run a stopped job again ("Resume" / "Run again"): it carries on where it stopped."""
+    job = _own_job(request, pk)
+    try:
+        bulk.resume_job(user=request.user, job_id=job.pk)
+    except bulk.JobAlreadyRunning as exc:
+        _job_under_way(request, exc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The job runs again: it carries on where it stopped."))
+    return redirect("credentials:job", pk=job.pk)
 
 
 @login_required

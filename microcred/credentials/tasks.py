@@ -1,10 +1,33 @@
-"""Background work of the credentials app: thin, load by id and call one service."""
+"""Background work of the credentials app: thin, load by id and call one service.
+
+Tasks are acknowledged late (CELERY_TASK_ACKS_LATE): a worker killed mid-job leaves the message with the
+broker, which hands it to another worker after its visibility timeout, and run_job carries on where the job
+stopped (see services/bulk.py). A lost database connection is retried with back-off; the back-off stays far
+below the visibility timeout, as the Celery documentation asks of countdowns with Redis.
+"""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from microcred.credentials.services import bulk
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def run_issuance_job(job_id: int) -> None:
-    bulk.run_job(job_id)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError, OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+    ignore_result=True,
+)
+def run_issuance_job(self, job_id: int) -> None:
+    # The task id names the runner: a redelivery or a retry of this task is the same runner and carries on.
+    bulk.run_job(job_id, runner=self.request.id or "")
+
+
+@shared_task(ignore_result=True)
+def sweep_issuance_jobs() -> None:
+    """Periodic (CELERY_BEAT_SCHEDULE): queue again jobs never started, mark failed those whose worker was lost."""
+    bulk.sweep_jobs()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("credentials/issue/enrolment/<int:enrolment_id>/", staff_pages.issue_single, name="issue-single"),
     path("credentials/jobs/<int:pk>/", staff_pages.job_detail, name="job"),
     path("credentials/jobs/<int:pk>/progress.json", staff_pages.job_progress, name="job-progress"),
+    path("credentials/jobs/<int:pk>/resume/", staff_pages.job_resume, name="job-resume"),
     path("credentials/issued/", staff_pages.issued_list, name="issued"),
     path("credentials/issued/<int:pk>/revoke/", staff_pages.revoke, name="revoke"),
     path("credentials/", pages.my_credentials, name="mine"),

@@ -56,7 +56,10 @@ class OfferingIssuanceApi(APIView):
                 "`offering_not_found`: there is no such offering; `not_found`: the id in the path is not a whole "
                 "number (there is no such endpoint)."
             ),
-            409: documented_error("`issuer_not_ready`: the issuer is not set up (no issuer or no signing key)."),
+            409: documented_error(
+                "`issuer_not_ready`: the issuer is not set up (no issuer or no signing key); "
+                "`issuance_job_running`: a job for this offering is already queued or running (`details.job`: its id)."
+            ),
         },
     )
     def post(self, request, pk: int):

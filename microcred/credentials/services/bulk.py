@@ -1,22 +1,64 @@
-"""Issuing from the "ready for a credential" queue: one learner, or a whole offering as a background job."""
+"""Issuing from the "ready for a credential" queue: one learner, or a whole offering as a background job.
+
+Exactly once, whatever the number of jobs, retries, redeliveries or workers:
+
+* one credential per completion: issue_credential_once (the completion key is unique), which also says
+  whether this call made it;
+* one e-mail per credential: its outbox row (``credential-issued:<id>``, a unique key) is written in the
+  transaction that stores the credential, and only by the call that made it (microcred.outbox delivers it);
+* one queued or running job per offering: a conditional unique constraint (IssuanceJob.Meta);
+* within a job, each completion is issued, recorded (IssuanceJobItem, unique per job and enrolment) and
+  counted in one transaction, under the job's row lock, so the counters say what was actually issued.
+
+A job's runner holds a lease (IssuanceJob.runner) renewed with every completion. With late acknowledgement a
+worker that is killed leaves the task's message unacknowledged; the broker hands it to another worker after
+its visibility timeout (Celery documentation, "Using Redis": visibility timeout), and that delivery takes the
+job over where it stopped, because the lease is stale (ISSUANCE_JOB_LEASE_SECONDS) or its own (the same task).
+The sweep (sweep_jobs, run by Celery beat) marks a running job that made no progress for
+ISSUANCE_JOB_STALE_SECONDS failed, for a credential officer to run again from its page (resume_job), and
+queues again the jobs whose task never reached a worker (the broker was down when they were started).
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import F
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import record_audit_event
-from microcred.core.exceptions import PermissionDenied, ValidationFailed
-from microcred.credentials.models import IssuanceJob, IssuedCredential
-from microcred.credentials.notifications import email_credential_issued
+from microcred.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from microcred.credentials.models import IssuanceJob, IssuanceJobItem, IssuedCredential
+from microcred.credentials.notifications import announce_credential_issued
 from microcred.credentials.permissions import is_credential_officer_of
-from microcred.credentials.services.issuance import issue_credential, issuer_for_version
+from microcred.credentials.services.issuance import issue_credential_once, issuer_for_version
+from microcred.outbox.services import after_commit
 
 logger = logging.getLogger(__name__)
+
+Status = IssuanceJob.Status
+Outcome = IssuanceJobItem.Outcome
+COUNTER = {Outcome.ISSUED: "issued", Outcome.ALREADY_ISSUED: "already_issued", Outcome.FAILED: "failed"}
+
+
+class JobAlreadyRunning(DomainError):
+    """An issuance job for this offering is already queued or running."""
+
+    code = "issuance_job_running"
+    status = 409
+
+    def __init__(self, job: IssuanceJob):
+        super().__init__(
+            _("The credentials of this offering are already being issued (job #%(job)d): follow its progress.")
+            % {"job": job.pk},
+            job=job.pk,
+        )
+        self.job = job
 
 
 def pending_completions(offering) -> list:
@@ -40,16 +82,22 @@ def check_may_issue(user, offering) -> None:
         )
 
 
-def issue_for_enrolment(*, enrolment, issued_by) -> IssuedCredential:
-    """Issue (or return the already issued) credential of one completion, and e-mail the learner once."""
+def issue_for_enrolment_once(*, enrolment, issued_by) -> tuple[IssuedCredential, bool]:
+    """Issue (or find) the credential of one completion → (credential, created). The call that made it writes
+    the learner's e-mail to the outbox, in the same transaction."""
     from microcred.learning.selectors import completion_for_issuance
 
     completion = completion_for_issuance(enrolment)
-    existed = IssuedCredential.objects.filter(completion_key=completion["completion_key"]).exists()
-    credential = issue_credential(**completion, issued_by=issued_by)
-    if not existed:
-        transaction.on_commit(lambda: email_credential_issued(credential.pk))
-    return credential
+    with transaction.atomic():
+        credential, created = issue_credential_once(**completion, issued_by=issued_by)
+        if created:
+            announce_credential_issued(credential)
+    return credential, created
+
+
+def issue_for_enrolment(*, enrolment, issued_by) -> IssuedCredential:
+    """Issue (or return the already issued) credential of one completion, and e-mail the learner once."""
+    return issue_for_enrolment_once(enrolment=enrolment, issued_by=issued_by)[0]
 
 
 def issue_one(*, user, enrolment_id: int) -> IssuedCredential:
@@ -63,9 +111,17 @@ def issue_one(*, user, enrolment_id: int) -> IssuedCredential:
         return issue_for_enrolment(enrolment=enrolment, issued_by=user)
 
 
+def active_job(offering) -> IssuanceJob | None:
+    """The offering's queued or running job, if any (there is at most one)."""
+    return IssuanceJob.objects.filter(offering=offering, status__in=IssuanceJob.ACTIVE).first()
+
+
 @transaction.atomic
 def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
-    """Queue the issuance of every pending credential of an offering; the work runs in the background."""
+    """Queue the issuance of every pending credential of an offering; the work runs in the background.
+
+    JobAlreadyRunning (with the job) when the offering has a queued or running job: the database allows one.
+    """
     from microcred.credentials.tasks import run_issuance_job
     from microcred.learning.exceptions import OfferingNotFound
     from microcred.learning.models import Offering
@@ -74,55 +130,245 @@ def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
     if offering is None:
         raise OfferingNotFound()
     check_may_issue(user, offering)
+    running = active_job(offering)
+    if running is not None:
+        raise JobAlreadyRunning(running)
     pending = pending_completions(offering)
     if not pending:
         raise ValidationFailed(_("Every completion of this offering already has its credential."))
-    job = IssuanceJob.objects.create(
-        offering=offering, requested_by=user, total=len(pending), enrolment_ids=[e.pk for e in pending]
-    )
+    try:
+        with transaction.atomic():
+            job = IssuanceJob.objects.create(
+                offering=offering, requested_by=user, total=len(pending), enrolment_ids=[e.pk for e in pending]
+            )
+    except IntegrityError:
+        running = active_job(offering)  # started by someone else at the same moment
+        if running is None:
+            raise
+        raise JobAlreadyRunning(running) from None
     record_audit_event(
         actor=user,
         action="credential.bulk_issue_started",
         target=job,
         changes={"offering": offering.pk, "total": len(pending)},
     )
-    transaction.on_commit(lambda: run_issuance_job.delay(job.pk))
+    after_commit(run_issuance_job, job.pk)
     return job
 
 
-def run_job(job_id: int) -> IssuanceJob:
-    """Work through the job. Each completion in its own transaction; safe to run again after a crash."""
-    job = IssuanceJob.objects.select_related("offering__version", "requested_by").get(pk=job_id)
-    if job.status in (IssuanceJob.Status.DONE, IssuanceJob.Status.FAILED):
-        return job
-    from microcred.learning.models import Enrolment
-    from microcred.learning.selectors import completion_key
+# --- running a job -------------------------------------------------------------------------------------------
 
-    IssuanceJob.objects.filter(pk=job.pk).update(
-        status=IssuanceJob.Status.RUNNING, issued=0, already_issued=0, failed=0, errors=[]
-    )
-    errors = []
-    for enrolment in Enrolment.objects.filter(pk__in=job.enrolment_ids).order_by("pk"):
-        enrolment.completion_key = completion_key(enrolment)
-        existed = IssuedCredential.objects.filter(completion_key=enrolment.completion_key).exists()
+
+def _seconds(name: str) -> timedelta:
+    return timedelta(seconds=getattr(settings, name))
+
+
+def _last_sign_of_life(job: IssuanceJob):
+    return job.heartbeat_at or job.created_at
+
+
+def lease_is_stale(job: IssuanceJob, now=None) -> bool:
+    """No sign of life from the job's worker for ISSUANCE_JOB_LEASE_SECONDS: it may be taken over."""
+    return _last_sign_of_life(job) < (now or timezone.now()) - _seconds("ISSUANCE_JOB_LEASE_SECONDS")
+
+
+def _claim(job_id: int, runner: str) -> IssuanceJob | None:
+    """Take the job's lease → the job, or None when it is finished or another live worker runs it."""
+    with transaction.atomic():
+        job = IssuanceJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status not in IssuanceJob.ACTIVE:
+            return None
+        now = timezone.now()
+        if job.status == Status.RUNNING and job.runner != runner and not lease_is_stale(job, now):
+            return None
+        resumed = job.status == Status.RUNNING or job.runs > 0
+        # The counters are what the recorded items say (each item was counted in the transaction that made it).
+        counts = {row["outcome"]: row["n"] for row in job.items.order_by().values("outcome").annotate(n=Count("id"))}
+        job.issued = counts.get(Outcome.ISSUED, 0)
+        job.already_issued = counts.get(Outcome.ALREADY_ISSUED, 0)
+        job.failed = counts.get(Outcome.FAILED, 0)
+        job.errors = [
+            {"enrolment": item.enrolment_id, "error": item.error} for item in job.items.filter(outcome=Outcome.FAILED)
+        ]
+        job.status = Status.RUNNING
+        job.runner = runner
+        job.heartbeat_at = now
+        job.started_at = job.started_at or now
+        job.runs += 1
+        job.save()
+        if resumed:
+            record_audit_event(
+                actor=None,
+                action="credential.bulk_issue_resumed",
+                target=job,
+                summary="A worker carries on with the job where it stopped.",
+                changes={"run": job.runs, "processed": job.processed, "total": job.total},
+            )
+        return job
+
+
+def _process(job_id: int, runner: str, enrolment_id: int, enrolment, issued_by) -> bool:
+    """Issue one completion of the job and record it, in one transaction under the job's row lock.
+    False when the job is no longer this runner's (taken over, or marked failed): stop."""
+    with transaction.atomic():
+        job = IssuanceJob.objects.select_for_update().get(pk=job_id)
+        if job.status != Status.RUNNING or job.runner != runner:
+            return False
+        if job.items.filter(enrolment_id=enrolment_id).exists():
+            return True  # recorded by another delivery of this job running at the same time
+        credential, error = None, ""
         try:
             with transaction.atomic():
-                issue_for_enrolment(enrolment=enrolment, issued_by=job.requested_by)
+                if enrolment is None:
+                    raise ValidationFailed(_("There is no such enrolment."))
+                credential, created = issue_for_enrolment_once(enrolment=enrolment, issued_by=issued_by)
         except Exception as exc:  # one learner's problem must not stop the others; it is reported
-            logger.exception("Issuing for enrolment %s failed", enrolment.pk)
-            errors.append({"enrolment": enrolment.pk, "error": str(getattr(exc, "message", exc))[:300]})
-            IssuanceJob.objects.filter(pk=job.pk).update(failed=F("failed") + 1, errors=errors)
-            continue
-        field = "already_issued" if existed else "issued"
-        IssuanceJob.objects.filter(pk=job.pk).update(**{field: F(field) + 1})
-    job.refresh_from_db()
-    job.status = IssuanceJob.Status.FAILED if job.failed else IssuanceJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
+            logger.exception("Issuing for enrolment %s failed", enrolment_id)
+            outcome, error = Outcome.FAILED, str(getattr(exc, "message", exc))[:300]
+        else:
+            outcome = Outcome.ISSUED if created else Outcome.ALREADY_ISSUED
+        IssuanceJobItem.objects.create(
+            job=job, enrolment_id=enrolment_id, outcome=outcome, credential=credential, error=error
+        )
+        updates = {COUNTER[outcome]: F(COUNTER[outcome]) + 1, "heartbeat_at": timezone.now()}
+        if error:
+            updates["errors"] = [*job.errors, {"enrolment": enrolment_id, "error": error}]
+        IssuanceJob.objects.filter(pk=job_id).update(**updates)
+    return True
+
+
+def _finish(job_id: int, runner: str) -> IssuanceJob:
+    with transaction.atomic():
+        job = IssuanceJob.objects.select_for_update().get(pk=job_id)
+        if job.status != Status.RUNNING or job.runner != runner:
+            return job
+        job.status = Status.FAILED if job.failed else Status.DONE
+        job.finished_at = job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "finished_at", "heartbeat_at"])
+        record_audit_event(
+            actor=job.requested_by,
+            action="credential.bulk_issue_finished",
+            target=job,
+            changes={"issued": job.issued, "already_issued": job.already_issued, "failed": job.failed},
+        )
+        return job
+
+
+def run_job(job_id: int, runner: str = "") -> IssuanceJob:
+    """Work through the job; safe to run again, and at the same time, after a crash or a redelivery.
+
+    ``runner`` names this delivery (the Celery task id: a redelivered or retried task is the same runner).
+    A job another live worker is running, or a finished one, is left alone.
+    """
+    from microcred.learning.models import Enrolment
+
+    runner = runner or uuid.uuid4().hex
+    job = _claim(job_id, runner)
+    if job is None:
+        return IssuanceJob.objects.get(pk=job_id)
+    done = set(job.items.values_list("enrolment_id", flat=True))
+    todo = sorted(set(job.enrolment_ids) - done)
+    enrolments = Enrolment.objects.select_related("offering__version").in_bulk(todo)
+    for enrolment_id in todo:
+        if not _process(job.pk, runner, enrolment_id, enrolments.get(enrolment_id), job.requested_by):
+            return IssuanceJob.objects.get(pk=job_id)  # another worker carries on
+    return _finish(job.pk, runner)
+
+
+# --- stopped jobs: the sweep and the page --------------------------------------------------------------------
+
+
+def resumable(job: IssuanceJob, now=None) -> str | None:
+    """What a credential officer may do with a job that stopped: "rerun" a failed one (its failed completions
+    and those it never reached), "resume" a queued or running one whose worker shows no sign of life."""
+    if job.status == Status.FAILED:
+        return "rerun"
+    if job.status in IssuanceJob.ACTIVE and lease_is_stale(job, now):
+        return "resume"
+    return None
+
+
+@transaction.atomic
+def resume_job(*, user, job_id: int) -> IssuanceJob:
+    """Run a stopped job again (a credential officer of its issuer): it carries on where it stopped, and
+    tries its failed completions again. Audited; the work runs in the background."""
+    from microcred.credentials.tasks import run_issuance_job
+
+    job = IssuanceJob.objects.select_for_update().select_related("offering__version").filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("There is no such issuance job."))
+    check_may_issue(user, job.offering)
+    action = resumable(job)
+    if action is None:
+        if job.status == Status.DONE:
+            raise ValidationFailed(_("This job has finished: every completion has its credential."))
+        raise ValidationFailed(_("This job is running: its progress is on this page."))
+    failures = [{"enrolment": i.enrolment_id, "error": i.error} for i in job.items.filter(outcome=Outcome.FAILED)]
+    job.items.filter(outcome=Outcome.FAILED).delete()  # tried again; what they were is kept in the audit event
+    was = job.status
+    job.status = Status.QUEUED
+    job.runner = ""
+    job.heartbeat_at = timezone.now()
+    job.finished_at = job.interrupted_at = None
+    job.failed = 0
+    job.errors = []
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:
+        running = active_job(job.offering)  # the offering has another job under way
+        if running is None:
+            raise
+        raise JobAlreadyRunning(running) from None
     record_audit_event(
-        actor=job.requested_by,
-        action="credential.bulk_issue_finished",
+        actor=user,
+        action="credential.bulk_issue_rerun" if action == "rerun" else "credential.bulk_issue_resumed",
         target=job,
-        changes={"issued": job.issued, "already_issued": job.already_issued, "failed": job.failed},
+        changes={"status": [was, Status.QUEUED], "retried": failures, "remaining": job.remaining},
     )
+    after_commit(run_issuance_job, job.pk)
     return job
+
+
+def sweep_jobs(now=None) -> dict:
+    """The periodic look at jobs that stopped (Celery beat; see README "Running in production").
+
+    * A queued job nobody started within ISSUANCE_JOB_LEASE_SECONDS: its task may never have reached the
+      broker (it was down); it is queued again (a second delivery of a job that is running is a no-op).
+    * A running job with no progress for ISSUANCE_JOB_STALE_SECONDS: its worker was lost and the broker did
+      not hand the job to another; it is marked failed (interrupted), for a credential officer to run again.
+    """
+    from microcred.credentials.tasks import run_issuance_job
+
+    now = now or timezone.now()
+    requeued = []
+    for job in IssuanceJob.objects.filter(status=Status.QUEUED):
+        if lease_is_stale(job, now):
+            requeued.append(job.pk)
+            after_commit(run_issuance_job, job.pk)
+    interrupted = []
+    stale_before = now - _seconds("ISSUANCE_JOB_STALE_SECONDS")
+    for job_id in IssuanceJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale_before).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            job = (
+                IssuanceJob.objects.select_for_update(skip_locked=True)
+                .filter(pk=job_id, status=Status.RUNNING, heartbeat_at__lt=stale_before)
+                .first()
+            )
+            if job is None:  # it moved on meanwhile
+                continue
+            job.status = Status.FAILED
+            job.runner = ""
+            job.interrupted_at = job.finished_at = now
+            job.save(update_fields=["status", "runner", "interrupted_at", "finished_at"])
+            record_audit_event(
+                actor=None,
+                action="credential.bulk_issue_interrupted",
+                target=job,
+                summary="No progress for too long: its worker was lost. A credential officer may run it again.",
+                changes={"processed": job.processed, "total": job.total, "last_progress": job.heartbeat_at.isoformat()},
+            )
+            interrupted.append(job.pk)
+    return {"requeued": requeued, "interrupted": interrupted}

@@ -53,18 +53,37 @@ def test_offering_job_issues_each_completion_once_and_emails(finished, cast, dja
     assert "/wallet/" in mail.outbox[0].body
 
 
-def test_a_job_run_again_after_a_crash_never_issues_twice(finished, cast):
+def test_a_job_run_again_after_a_crash_never_issues_twice(finished, cast, django_capture_on_commit_callbacks):
     offering, enrolments = finished
     job = IssuanceJob.objects.create(
         offering=offering, requested_by=cast["officer"], total=2, enrolment_ids=[e.pk for e in enrolments]
     )
-    bulk.issue_for_enrolment(enrolment=enrolments[0], issued_by=cast["officer"])  # the worker died after one
-    IssuanceJob.objects.filter(pk=job.pk).update(status="running", issued=1)
-    job = bulk.run_job(job.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bulk._claim(job.pk, "worker-that-dies") is not None
+        assert bulk._process(job.pk, "worker-that-dies", enrolments[0].pk, enrolments[0], cast["officer"])
+    # The worker died there; its lease goes stale and a redelivery carries on.
+    IssuanceJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk.run_job(job.pk, runner="another-worker")
+    assert (job.issued, job.already_issued, job.failed, job.status) == (2, 0, 0, "done")
+    assert IssuedCredential.objects.count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["learner2@example.org", "learner@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk.run_job(job.pk)  # finished jobs are left alone
+    assert IssuedCredential.objects.count() == 2 and len(mail.outbox) == 2
+
+
+def test_a_completion_issued_meanwhile_counts_as_already_issued(finished, cast, django_capture_on_commit_callbacks):
+    offering, enrolments = finished
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        job = bulk.start_issuance_job(user=cast["officer"], offering_id=offering.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk.issue_one(user=cast["officer"], enrolment_id=enrolments[0].pk)  # before the job's worker got to it
+    assert len(queued) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk.run_job(job.pk)
     assert (job.issued, job.already_issued, job.status) == (1, 1, "done")
-    assert IssuedCredential.objects.count() == 2
-    bulk.run_job(job.pk)  # finished jobs are left alone
-    assert IssuedCredential.objects.count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["learner2@example.org", "learner@example.org"]
 
 
 def test_nothing_left_to_issue_is_a_clear_message(finished, cast, django_capture_on_commit_callbacks):
