@@ -91,6 +91,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# A database that accepts connections and never answers must not hold a web or Celery worker: libpq's
+# connect_timeout bounds connecting (PostgreSQL documentation, "Parameter Key Words"), the server's
+# statement_timeout each statement ("Client Connection Defaults"; 0: no limit). Seconds.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["connect_timeout"] = DB_CONNECT_TIMEOUT
+    _pg_options["options"] = (
+        f"{_pg_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}".strip()
+    )
+# /healthz gives up on the database after this many seconds and answers 503 (its own connection and timeout).
+HEALTHZ_DB_TIMEOUT = env_int("HEALTHZ_DB_TIMEOUT", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -14,7 +14,13 @@ def test_healthz_reports_ok_when_database_answers(client):
 
 @pytest.mark.django_db
 def test_healthz_is_503_when_database_does_not_answer(client):
-    with mock.patch("microcred.core.views.connection.cursor", side_effect=OperationalError("down")):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        target = mock.patch.object(connection, "cursor", side_effect=OperationalError("down"))
+    else:  # a network database: the probe has its own connection
+        target = mock.patch("microcred.core.health._select_one", side_effect=OperationalError("down"))
+    with target:
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] != "ok"
