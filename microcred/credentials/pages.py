@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from microcred.core.ratelimit import rate_limited
@@ -68,7 +69,11 @@ def download(request, uuid, fmt):
     else:
         body = formats.certificate_pdf(credential)
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="credential-{credential.uuid}.{extension}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"credential-{credential.uuid}.{extension}")
+    # A second line of defence for the SVG (an image that could carry script if a title ever broke out): the
+    # browser must not sniff it, and if opened it runs in a sandbox with nothing allowed.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
     return response
 
 

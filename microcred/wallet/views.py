@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -145,7 +146,7 @@ def shared_json(request, token):
     except (NotFound, services.LinkGone):
         raise Http404 from None
     response = HttpResponse(formats.credential_json(link.credential), content_type="application/vc+ld+json")
-    response["Content-Disposition"] = f'attachment; filename="credential-{link.credential.uuid}.json"'
+    response["Content-Disposition"] = content_disposition_header(True, f"credential-{link.credential.uuid}.json")
     return response
 
 
@@ -159,7 +160,7 @@ def my_data(request):
 def export_data(request):
     archive = services.export_my_data(user=request.user)
     response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.now():%Y%m%d}.zip"'
+    response["Content-Disposition"] = content_disposition_header(True, f"my-data-{timezone.now():%Y%m%d}.zip")
     return response
 
 

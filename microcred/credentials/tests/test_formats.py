@@ -62,8 +62,12 @@ def test_only_the_holder_or_an_officer_downloads(client, issue, make_user):
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     for fmt, start in (("json", b"{"), ("png", b"\x89PNG"), ("svg", b"<svg"), ("elm", b"{")):
-        body = client.get(reverse("credentials:download", args=[credential.uuid, fmt])).content
-        assert body.startswith(start), fmt
+        response = client.get(reverse("credentials:download", args=[credential.uuid, fmt]))
+        assert response.content.startswith(start), fmt
+        # Inert if opened in the browser: no sniffing, a sandbox with nothing allowed, a fixed attachment name.
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
+        assert response["Content-Disposition"].startswith('attachment; filename="credential-')
 
 
 def test_public_page_shows_live_verification(client, issue, make_user):
