@@ -1,9 +1,9 @@
 """Every write about offerings, enrolments and results.
 
 Each public service checks who may act (permissions.py), writes in one transaction, records the change in
-the audit log, and sends its e-mails after the commit. Enrolment locks the offering row so that capacity holds
-under concurrency; a cancellation (by the learner or by staff) promotes the first wait-listed learner in the same
-transaction, and so does raising an offering's capacity.
+the audit log, and writes its e-mails to the outbox in that transaction (each sent once, after the commit).
+Enrolment locks the offering row so that capacity holds under concurrency; a cancellation (by the learner or by
+staff) promotes the first wait-listed learner in the same transaction, and so does raising an offering's capacity.
 """
 
 from __future__ import annotations
@@ -156,25 +156,23 @@ def update_offering(*, user, offering_id: int, data: dict) -> OfferingUpdate:
         setattr(offering, k, values[k])
     offering.save(update_fields=changed)
     changes = {k: [_plain(before[k]), _plain(values[k])] for k in changed}
-    record_audit_event(
+    event = record_audit_event(
         actor=user, action="offering.updated", target=offering, summary=", ".join(changed), changes=changes
     )
     promoted = _promote_waiting(offering, actor=user) if offering.capacity > before["capacity"] else []
-    _tell_learners_of_changes(offering, [k for k in LEARNER_FACING_FIELDS if k in changed], promoted)
+    _tell_learners_of_changes(offering, [k for k in LEARNER_FACING_FIELDS if k in changed], promoted, event.pk)
     transaction.on_commit(catalogue_cache.offerings_changed)
     return OfferingUpdate(offering=offering, changes=changes, promoted=promoted)
 
 
-def _tell_learners_of_changes(offering, fields: list[str], promoted: list[Enrolment]) -> None:
-    """After commit, one e-mail task per enrolled or wait-listed learner (the promoted get their own e-mail)."""
+def _tell_learners_of_changes(offering, fields: list[str], promoted: list[Enrolment], change: int) -> None:
+    """One e-mail per enrolled or wait-listed learner, through the outbox (the promoted get their own e-mail)."""
     if not fields:
         return
-    from microcred.learning import tasks
-
     skip = {e.pk for e in promoted}
     for pk in Enrolment.objects.filter(offering=offering, status__in=Enrolment.ACTIVE).values_list("pk", flat=True):
         if pk not in skip:
-            transaction.on_commit(lambda pk=pk: tasks.send_offering_changed_email.delay(pk, fields))
+            notifications.announce_offering_changed(pk, fields, change=change)
 
 
 @transaction.atomic
@@ -266,7 +264,7 @@ def enrol(*, user, offering_id: int, prerequisites_acknowledged: bool = False) -
         target=enrolment,
         changes={"offering": offering.pk},
     )
-    transaction.on_commit(lambda: notifications.enrolment_confirmed(enrolment.pk))
+    notifications.announce_enrolment_confirmed(enrolment)
     return enrolment
 
 
@@ -285,7 +283,7 @@ def _promote_waiting(offering, *, actor) -> list[Enrolment]:
         record_audit_event(
             actor=actor, action="enrolment.promoted", target=enrolment, changes={"offering": offering.pk}
         )
-        transaction.on_commit(lambda pk=enrolment.pk: notifications.promoted(pk))
+        notifications.announce_promoted(enrolment)
         promoted.append(enrolment)
     return promoted
 
@@ -373,7 +371,7 @@ def cancel_enrolment_by_staff(
         summary=reason,
         changes={"status": [was, E.CANCELLED], "offering": offering.pk, "reason": reason},
     )
-    transaction.on_commit(lambda: notifications.cancelled_by_staff(enrolment.pk, reason))
+    notifications.announce_cancelled_by_staff(enrolment, reason)
     promoted = _promote_waiting(offering, actor=user) if was == E.ENROLLED else []
     return enrolment, promoted
 

@@ -1,6 +1,7 @@
 """Background work of the learning app: thin, load by id and call one function.
 
-One task per learner, so a retry after a mail-server failure writes again only to that learner.
+The learners' e-mails now go through the outbox (learning.notifications.announce_*); this task stays so that
+messages queued before that change are still delivered.
 """
 
 from celery import shared_task
