@@ -1,0 +1,52 @@
+"""Fault injection for test_worker_killed: a Celery worker started with ``--include`` of this module stops,
+as if frozen, at two points, so the test can kill it there with SIGKILL:
+
+* MICROCRED_FAULT_JOB_PAUSE_AFTER=n: after the n-th completion an issuance job committed in this process;
+* MICROCRED_FAULT_MAIL_PAUSE_AT=n: in the n-th outbox delivery, holding the row lock, before sending.
+
+Each pause first creates a file in MICROCRED_FAULT_DIR (``job-paused``, ``mail-paused``). Without
+MICROCRED_FAULT_DIR nothing is changed. Never imported by the application itself.
+"""
+
+import os
+import time
+from pathlib import Path
+
+FAULT_DIR = os.environ.get("MICROCRED_FAULT_DIR")
+
+
+def _freeze(marker: str) -> None:
+    Path(FAULT_DIR, marker).touch()
+    while True:  # until SIGKILL
+        time.sleep(1)
+
+
+if FAULT_DIR:
+    from microcred.credentials.services import bulk
+    from microcred.outbox import services as outbox
+
+    _counts = {"job": 0, "mail": 0}
+    _real_process, _real_handler = bulk._process, outbox._handler
+    _job_pause = int(os.environ.get("MICROCRED_FAULT_JOB_PAUSE_AFTER", "0"))
+    _mail_pause = int(os.environ.get("MICROCRED_FAULT_MAIL_PAUSE_AT", "0"))
+
+    def _process(*args, **kwargs):
+        going_on = _real_process(*args, **kwargs)
+        _counts["job"] += 1
+        if _counts["job"] == _job_pause:
+            _freeze("job-paused")
+        return going_on
+
+    def _handler(path):
+        handler = _real_handler(path)
+
+        def build(**payload):
+            _counts["mail"] += 1
+            if _counts["mail"] == _mail_pause:
+                _freeze("mail-paused")
+            return handler(**payload)
+
+        return build
+
+    bulk._process = _process
+    outbox._handler = _handler
