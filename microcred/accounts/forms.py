@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import services
 from microcred.accounts.exceptions import TooManyAttempts
+from microcred.core.text import PASSWORD_TEXT
 
 # The longest address the account table holds (RFC 5321 §4.5.3.1: a path of at most 256 octets, minus <>).
 EMAIL_MAX_LENGTH = 254
@@ -37,6 +38,12 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
         max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=PASSWORD_TEXT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         "invalid_login": _("The e-mail address or the password is wrong. Both are case-sensitive for the password."),
         "inactive": _("This account is not active."),
@@ -59,11 +66,15 @@ class RegistrationForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
+        max_length=PASSWORD_TEXT,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters; not a common password, not only digits, not like your name or e-mail."),
     )
     password_again = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"),
+        strip=False,
+        max_length=PASSWORD_TEXT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES, initial="en")
 
@@ -126,3 +137,6 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     """The admin site's log-in, with the same message when a throttle refuses it."""
+
+    username = forms.CharField(max_length=EMAIL_MAX_LENGTH, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(label=_("Password"), strip=False, max_length=PASSWORD_TEXT, widget=forms.PasswordInput)

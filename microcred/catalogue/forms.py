@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.models import CategoryOverview, MicroCredential
+from microcred.core.text import DOCUMENT_TEXT, SECTION_TEXT
 from microcred.reference.models import ContentArea
 
 
@@ -26,6 +27,7 @@ class CategoryOverviewForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the text"), choices=settings.LANGUAGES, initial="en")
     body = forms.CharField(
         label=_("Text"),
+        max_length=DOCUMENT_TEXT,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("HTML with headings (h2, h3), paragraphs, lists, links and emphasis; anything else is removed."),
     )
@@ -39,9 +41,12 @@ class CategoryOverviewForm(forms.Form):
 
 class TranslationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=SECTION_TEXT, widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     learning_outcomes = forms.CharField(
         label=_("Learning outcomes"),
+        max_length=SECTION_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("One per line, in the order of the original."),

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT
+
 
 class MicroCredential(models.Model):
     class Status(models.TextChoices):
@@ -23,7 +25,7 @@ class MicroCredential(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
-    retirement_reason = models.TextField(blank=True)
+    retirement_reason = models.TextField(blank=True, max_length=COMMENT_TEXT)
 
     class Meta:
         ordering = ["slug"]
@@ -59,7 +61,7 @@ class MicroCredentialVersion(models.Model):
         blank=True,
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.WORKFLOW)
-    approval_note = models.TextField(_("where and when it was approved"), blank=True)
+    approval_note = models.TextField(_("where and when it was approved"), blank=True, max_length=COMMENT_TEXT)
     approved_at = models.DateTimeField(_("approved at"))
     # Denormalised for listing and search; the full record is `annex1`.
     title = models.CharField(_("title"), max_length=200)
@@ -128,7 +130,7 @@ class MicroCredentialTranslation(models.Model):
     version = models.ForeignKey(MicroCredentialVersion, on_delete=models.PROTECT, related_name="translations")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=SECTION_TEXT)
     learning_outcomes = models.JSONField(_("learning outcomes"), default=list, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -156,7 +158,11 @@ class CategoryOverview(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=120, unique=True)
-    body = models.TextField(_("text"), help_text=_("Sanitised HTML: headings, paragraphs, lists, links, emphasis."))
+    body = models.TextField(
+        _("text"),
+        max_length=DOCUMENT_TEXT,
+        help_text=_("Sanitised HTML: headings, paragraphs, lists, links, emphasis."),
+    )
     scope = models.CharField(_("scope"), max_length=30, choices=Scope.choices)
     content_area = models.ForeignKey(
         "reference.ContentArea",

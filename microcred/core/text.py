@@ -71,3 +71,12 @@ def one_line(text) -> str:
             continue
         out.append(" " if _is_control(char) else char)
     return _SPACES.sub(" ", "".join(out)).strip()
+
+
+# Maximum lengths of what people and clients type (issue #11: a 1,000,000-character comment was accepted).
+# Long enough for any honest use; short enough that pages, e-mails, PDFs and the audit log stay usable.
+LINE_TEXT = 200  # a title, a name, a place
+COMMENT_TEXT = 2_000  # a comment, a reason, a rationale, conditions, a note
+SECTION_TEXT = 10_000  # a section of a proposal, a description
+DOCUMENT_TEXT = 50_000  # meeting minutes, a page of the catalogue
+PASSWORD_TEXT = 256  # hashing is costly: a password is never longer than this

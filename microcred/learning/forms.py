@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.text import COMMENT_TEXT
 from microcred.learning.grading import DEFAULT_SCALE
 from microcred.learning.imports import MAX_IMPORT_BYTES
 from microcred.learning.models import Offering
@@ -42,6 +43,7 @@ class OfferingForm(forms.Form):
     fee = forms.DecimalField(label=_("Fee (EUR)"), max_digits=8, decimal_places=2, initial=0)
     fee_waivers = forms.CharField(
         label=_("Fee waivers"),
+        max_length=COMMENT_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who pays less or nothing, following the accrediting university's financial model."),
@@ -93,7 +95,7 @@ class ResultForm(forms.Form):
     evidence_url = forms.CharField(
         label=_("Evidence link"), required=False, max_length=500, help_text=_("A web address (http or https).")
     )
-    assessed_on = forms.CharField(label=_("Assessed on"), widget=DateInput(), help_text=_("YYYY-MM-DD"))
+    assessed_on = forms.CharField(label=_("Assessed on"), max_length=40, widget=DateInput(), help_text=_("YYYY-MM-DD"))
 
     def __init__(self, *args, learners=(), scale="", **kwargs):
         super().__init__(*args, **kwargs)

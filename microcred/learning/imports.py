@@ -19,6 +19,10 @@ from microcred.learning.validation import result_problems
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_CELL_CHARS = 2_000  # the longest value is an evidence link (500); anything much longer is not a result
+# The csv module's field limit (131,072 by default) is process-wide, and the reference loader raises it; make it
+# at least the file size, so a long cell always meets our own per-cell check and its clear message.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # an XLSX is a ZIP: refuse ones that inflate beyond this
 COLUMNS = ["email", "result", "grade", "evidence_url", "assessed_on", "participated"]
 VALUE_COLUMNS = COLUMNS[1:]
@@ -97,15 +101,22 @@ def _csv_rows(data: bytes) -> list[list]:
     rows = []
     try:
         for row in reader:
+            _check_cells(row, len(rows) + 1)
             rows.append(row)
     except csv.Error:
         raise ImportRefused(
-            _(
-                "Row %(row)d of the CSV file cannot be read: a cell is longer than %(n)s characters, or a quote is not closed."
-            )
-            % {"row": reader.line_num, "n": f"{csv.field_size_limit():,}"}
+            _("Row %(row)d of the CSV file cannot be read: check its quotes.") % {"row": reader.line_num}
         ) from None
     return rows
+
+
+def _check_cells(row: list, number: int) -> None:
+    for cell in row:
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            raise ImportRefused(
+                _("Row %(row)d has a cell longer than %(n)s characters; no result needs that much.")
+                % {"row": number, "n": f"{MAX_CELL_CHARS:,}"}
+            )
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
@@ -119,10 +130,13 @@ def _xlsx_rows(data: bytes) -> list[list]:
         sheet = workbook.worksheets[0]
         rows = []
         for row in sheet.iter_rows(values_only=True):  # read-only mode parses the sheet only here
+            _check_cells(list(row), len(rows) + 1)
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except ImportRefused:
+        raise
     except Exception:
         raise ImportRefused(_("The XLSX file cannot be read; save it again from Excel or your LMS.")) from None
     finally:

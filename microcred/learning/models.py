@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.text import COMMENT_TEXT
+
 
 class Offering(models.Model):
     """One run of a micro-credential: dates, place, language, capacity, enrolment window, fee."""
@@ -52,7 +54,7 @@ class Offering(models.Model):
     enrolment_closes = models.DateTimeField(_("enrolment closes"))
     capacity = models.PositiveIntegerField(_("places"))
     fee = models.DecimalField(_("fee (EUR)"), max_digits=8, decimal_places=2, default=0)
-    fee_waivers = models.TextField(_("fee waivers"), blank=True)
+    fee_waivers = models.TextField(_("fee waivers"), blank=True, max_length=COMMENT_TEXT)
     grade_scale = models.CharField(
         _("grade scale"),
         max_length=200,

@@ -7,7 +7,7 @@ messages are shown next to these fields.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from microcred.core.text import validate_single_line
+from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT, validate_single_line
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 from microcred.proposals.documents import MAX_DOCUMENT_BYTES
 from microcred.proposals.models import Decision, Meeting, ProposalVersion, Review, SupportingDocument
@@ -261,6 +261,7 @@ class PrincipleForm(forms.Form):
             self.fields[f"how_{p.pk}"] = forms.CharField(
                 label=_("How “%(name)s” is met") % {"name": p.name},
                 required=False,
+                max_length=SECTION_TEXT,
                 initial=chosen.get(p.pk, ""),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -278,7 +279,9 @@ class PrincipleForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    text = forms.CharField(label=_("Learning outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Learning outcome"), max_length=COMMENT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     skill_1 = EscoSkillField(label=_("ESCO skill"), required=False)
     skill_2 = EscoSkillField(label=_("Another ESCO skill"), required=False)
     skill_3 = EscoSkillField(label=_("Another ESCO skill"), required=False)
@@ -304,9 +307,11 @@ class DocumentForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    action = forms.CharField(widget=forms.HiddenInput)
+    action = forms.CharField(max_length=60, widget=forms.HiddenInput)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment"), max_length=COMMENT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReviewForm(forms.ModelForm):
@@ -339,12 +344,14 @@ class MeetingForm(forms.ModelForm):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=DOCUMENT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
 
 
 class CallForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
-    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 4}))
+    scope = forms.CharField(label=_("Scope"), max_length=SECTION_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
     opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     panel_review = forms.BooleanField(label=_("Panel review before the council"), required=False)

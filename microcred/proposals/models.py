@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT
 from microcred.proposals.choices import CredentialType, Kind
 
 
@@ -38,7 +39,7 @@ class Call(models.Model):
     """An alliance-level call for proposals (policy 7.3), with a deadline and an optional panel review."""
 
     title = models.CharField(_("title"), max_length=200)
-    scope = models.TextField(_("scope"))
+    scope = models.TextField(_("scope"), max_length=SECTION_TEXT)
     opens_on = models.DateField(_("opens on"))
     deadline = models.DateTimeField(_("deadline"))
     panel_review = models.BooleanField(_("panel review before the council"), default=False)
@@ -82,7 +83,7 @@ class Proposal(models.Model):
         verbose_name=_("changes the micro-credential"),
         help_text=_("Set for a change proposal to a published micro-credential."),
     )
-    conditions = models.TextField(_("conditions of approval"), blank=True)
+    conditions = models.TextField(_("conditions of approval"), blank=True, max_length=COMMENT_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Incremented by every write; forms carry it so a stale submission is refused, not merged.
@@ -134,16 +135,16 @@ class ProposalVersion(models.Model):
     )
     # Appendix 2
     title = models.CharField(_("micro-credential title"), max_length=200, blank=True)
-    relevance = models.TextField(_("relevance to the alliance"), blank=True)
-    criteria = models.TextField(_("criteria"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    relevance = models.TextField(_("relevance to the alliance"), blank=True, max_length=SECTION_TEXT)
+    criteria = models.TextField(_("criteria"), blank=True, max_length=SECTION_TEXT)
+    description = models.TextField(_("description"), blank=True, max_length=SECTION_TEXT)
     hours = models.PositiveIntegerField(_("total hours of learning"), null=True, blank=True)
-    hours_calculation = models.TextField(_("calculation of hours"), blank=True)
+    hours_calculation = models.TextField(_("calculation of hours"), blank=True, max_length=SECTION_TEXT)
     ects = models.DecimalField(_("ECTS credits"), max_digits=4, decimal_places=1, null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     forms_of_participation = models.JSONField(_("forms of participation"), default=list, blank=True)
     assessment_types = models.JSONField(_("types of assessment"), default=list, blank=True)
-    quality_assurance = models.TextField(_("quality assurance"), blank=True)
+    quality_assurance = models.TextField(_("quality assurance"), blank=True, max_length=SECTION_TEXT)
     eqf_level = models.ForeignKey(
         "reference.EqfLevel", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("EQF level")
     )
@@ -165,14 +166,16 @@ class ProposalVersion(models.Model):
         _("accredited and quality assured by the accrediting university"), default=False
     )
     content_areas = models.ManyToManyField("reference.ContentArea", blank=True, verbose_name=_("content areas"))
-    target_groups = models.TextField(_("target groups"), blank=True)
-    skill_needs = models.TextField(_("skill needs answered"), blank=True)
-    prerequisites = models.TextField(_("prerequisites"), blank=True)
-    delivery_modalities = models.TextField(_("delivery modalities"), blank=True)
-    stackability = models.TextField(_("stackability"), blank=True)
-    completion_criteria = models.TextField(_("completion criteria"), blank=True)
+    target_groups = models.TextField(_("target groups"), blank=True, max_length=SECTION_TEXT)
+    skill_needs = models.TextField(_("skill needs answered"), blank=True, max_length=SECTION_TEXT)
+    prerequisites = models.TextField(_("prerequisites"), blank=True, max_length=SECTION_TEXT)
+    delivery_modalities = models.TextField(_("delivery modalities"), blank=True, max_length=SECTION_TEXT)
+    stackability = models.TextField(_("stackability"), blank=True, max_length=SECTION_TEXT)
+    completion_criteria = models.TextField(_("completion criteria"), blank=True, max_length=SECTION_TEXT)
     has_financial_implications = models.BooleanField(_("financial or resource implications"), default=False)
-    financial_implications = models.TextField(_("financial or resource implications, described"), blank=True)
+    financial_implications = models.TextField(
+        _("financial or resource implications, described"), blank=True, max_length=SECTION_TEXT
+    )
 
     class Meta:
         ordering = ["proposal", "number"]
@@ -185,7 +188,7 @@ class ProposalVersion(models.Model):
 class PrincipleAlignment(models.Model):
     version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="principle_alignments")
     principle = models.ForeignKey("reference.EducationalPrinciple", on_delete=models.PROTECT, related_name="+")
-    how_met = models.TextField(_("how the principle is met"), blank=True)
+    how_met = models.TextField(_("how the principle is met"), blank=True, max_length=SECTION_TEXT)
 
     class Meta:
         ordering = ["principle__order", "principle__name"]
@@ -195,7 +198,7 @@ class PrincipleAlignment(models.Model):
 class LearningOutcome(models.Model):
     version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="learning_outcomes")
     order = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField(_("learning outcome"))
+    text = models.TextField(_("learning outcome"), max_length=COMMENT_TEXT)
     skills = models.ManyToManyField("reference.EscoSkill", blank=True, related_name="+", verbose_name=_("ESCO skills"))
 
     class Meta:
@@ -232,7 +235,7 @@ class ProposalEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=30, choices=ProposalStatus.choices)
     to_status = models.CharField(max_length=30, choices=ProposalStatus.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=COMMENT_TEXT)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -252,7 +255,7 @@ class Review(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
     version_number = models.PositiveSmallIntegerField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("comment"))
+    comment = models.TextField(_("comment"), max_length=COMMENT_TEXT)
     recommendation = models.CharField(
         _("recommendation"), max_length=30, choices=Recommendation.choices, blank=True, default=""
     )
@@ -279,7 +282,7 @@ class Meeting(models.Model):
     body = models.CharField(_("body"), max_length=30, choices=Body.choices)
     date = models.DateTimeField(_("date and time"))
     location = models.CharField(_("place or link"), max_length=200, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=DOCUMENT_TEXT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended", verbose_name=_("present")
@@ -320,8 +323,8 @@ class Decision(models.Model):
 
     agenda_item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("decision"), max_length=30, choices=Outcome.choices)
-    rationale = models.TextField(_("rationale"))
-    conditions = models.TextField(_("conditions"), blank=True)
+    rationale = models.TextField(_("rationale"), max_length=COMMENT_TEXT)
+    conditions = models.TextField(_("conditions"), blank=True, max_length=COMMENT_TEXT)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 

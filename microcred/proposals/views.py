@@ -234,7 +234,10 @@ def proposal_detail(request, pk):
 def proposal_action(request, pk):
     form = ActionForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        if set(form.errors) - {"comment"}:
+            raise Http404  # a forged action or revision: nothing a person typed
+        messages.error(request, _("Comment: %(error)s") % {"error": " ".join(form.errors["comment"])})
+        return redirect("proposals:detail", pk=pk)
     try:
         services.take_action(
             user=request.user,

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from microcred.core.text import PASSWORD_TEXT
+
 
 class ShareLinkForm(forms.Form):
     EXPIRY = [
@@ -24,6 +26,7 @@ class EraseAccountForm(forms.Form):
     password = forms.CharField(
         label=_("Your password, to confirm"),
         strip=False,
+        max_length=PASSWORD_TEXT,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(label=_("I understand that my account and personal data will be erased for good."))

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error
 from microcred.api.schema import NamedChoiceField
+from microcred.core.text import COMMENT_TEXT
 from microcred.credentials import permissions, selectors
 from microcred.credentials.exceptions import CredentialNotFound
 from microcred.credentials.models import IssuanceJob
@@ -121,7 +122,7 @@ class CredentialApi(APIView):
 
 
 class RevocationIn(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=COMMENT_TEXT)
 
 
 class RevocationOut(serializers.Serializer):

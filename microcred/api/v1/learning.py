@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, REJECTED_CREDENTIALS, documented_error
 from microcred.api.schema import NamedChoiceField
+from microcred.core.text import COMMENT_TEXT
 from microcred.learning import permissions, selectors, services
 from microcred.learning.exceptions import CancellationInvalid, NotAllowed, OfferingEnded, OfferingInvalid
 from microcred.learning.models import Enrolment, Offering
@@ -164,16 +165,24 @@ class OfferingEnrolmentsApi(APIView):
 
 
 class ResultIn(serializers.Serializer):
-    email = serializers.EmailField(help_text="The enrolled learner's e-mail address.")
-    participated = serializers.CharField(help_text="`yes` or `no` (also `y`/`n`, `true`/`false`, `1`/`0`), as text.")
+    email = serializers.EmailField(max_length=254, help_text="The enrolled learner's e-mail address.")
+    participated = serializers.CharField(
+        max_length=10, help_text="`yes` or `no` (also `y`/`n`, `true`/`false`, `1`/`0`), as text."
+    )
     result = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="`pass` or `fail`; may be empty for a badge."
+        max_length=10,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="`pass` or `fail`; may be empty for a badge.",
     )
     grade = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Within the offering's grade scale."
+        max_length=20, required=False, allow_blank=True, default="", help_text="Within the offering's grade scale."
     )
-    evidence_url = serializers.CharField(required=False, allow_blank=True, default="")
-    assessed_on = serializers.CharField(help_text="YYYY-MM-DD; not in the future, not before the offering starts.")
+    evidence_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    assessed_on = serializers.CharField(
+        max_length=40, help_text="YYYY-MM-DD; not in the future, not before the offering starts."
+    )
 
 
 class StaffResultOut(ResultOut):
@@ -301,7 +310,7 @@ class OfferingChangeIn(serializers.Serializer):
     enrolment_closes = serializers.DateTimeField(required=False)
     capacity = serializers.IntegerField(max_value=MAX_CAPACITY, required=False)
     fee = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
-    fee_waivers = serializers.CharField(allow_blank=True, required=False)
+    fee_waivers = serializers.CharField(max_length=COMMENT_TEXT, allow_blank=True, required=False)
     grade_scale = serializers.CharField(max_length=200, allow_blank=True, required=False)
     lms_code = serializers.CharField(max_length=100, allow_blank=True, required=False)
 

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error, error_body
 from microcred.api.schema import NamedChoiceField
+from microcred.core.text import COMMENT_TEXT
 from microcred.proposals import permissions, selectors, services
 from microcred.proposals.checklist import RuleStatus
 from microcred.proposals.models import Proposal, ProposalStatus
@@ -175,7 +176,7 @@ class ProposalDetailApi(APIView):
 
 class ActionIn(serializers.Serializer):
     action = NamedChoiceField("ActionEnum", choices=[a.value for a in Action])
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(max_length=COMMENT_TEXT, required=False, allow_blank=True, default="")
     revision = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -222,8 +223,8 @@ DECISION_OUTCOMES = ["approve", "approve_with_conditions", "request_revisions", 
 
 class DecisionIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=DECISION_OUTCOMES)
-    rationale = serializers.CharField()
-    conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    rationale = serializers.CharField(max_length=COMMENT_TEXT)
+    conditions = serializers.CharField(max_length=COMMENT_TEXT, required=False, allow_blank=True, default="")
 
 
 class DecisionOut(serializers.Serializer):

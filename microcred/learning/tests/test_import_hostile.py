@@ -35,7 +35,7 @@ def _refused(cast, offering, data, name="results.xlsx") -> str:
 def test_a_csv_cell_longer_than_the_field_limit(cast, offering, class_of_28):
     rows = [imports.COLUMNS, [class_of_28[0].email, "pass", "8", "x" * 140_000, yesterday(), "yes"]]
     message = _refused(cast, offering, csv_file(rows), name="results.csv")
-    assert message.startswith("Row 2 of the CSV file cannot be read") and "longer than 131,072" in message
+    assert message == "Row 2 has a cell longer than 2,000 characters; no result needs that much."
 
 
 def test_an_over_long_cell_within_the_csv_limit_is_a_row_error(cast, offering, class_of_28):
@@ -107,3 +107,9 @@ def test_xml_entity_tricks_in_an_xlsx(cast, offering, class_of_28, xml):
     member = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else "xl/worksheets/sheet1.xml"
     message = _refused(cast, offering, _rewrite_member(data, member, xml))
     assert "DTD" in message or "entities" in message
+
+
+def test_an_xlsx_cell_too_long_is_named_by_row(cast, offering, class_of_28):
+    rows = [imports.COLUMNS, [class_of_28[0].email, "pass", 8, "y" * 3000, yesterday(), "yes"]]
+    message = _refused(cast, offering, xlsx_file(rows))
+    assert message == "Row 2 has a cell longer than 2,000 characters; no result needs that much."

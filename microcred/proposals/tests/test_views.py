@@ -258,3 +258,32 @@ def test_ids_that_are_not_numbers_get_a_page_not_an_error(client, people, instit
     client.force_login(people["secretary"])
     response = client.post(reverse("proposals:schedule", args=[proposal.pk]), {"meeting": "abc"}, follow=True)
     assert response.status_code == 200
+
+
+def test_a_million_character_comment_is_refused_and_nothing_changes(
+    client, people, refdata, institution, other_institution
+):
+    """Issue #11 (bad input): comments have a maximum length, on the page and in the API."""
+    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    services.save_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=complete_formal_data(refdata, institution, other_institution),
+    )
+    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    client.force_login(people["manager"])
+    huge = "x" * 1_000_000
+    response = client.post(
+        reverse("proposals:action", args=[proposal.pk]), {"action": "manager_approve", "comment": huge}, follow=True
+    )
+    assert "Comment: Ensure this value has at most 2000 characters (it has 1000000)." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == S.AWAITING_MANAGER
+    api = client.post(
+        f"/api/v1/proposals/{proposal.pk}/actions",
+        {"action": "manager_approve", "comment": huge},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "comment" in str(api.json()["error"])
+    proposal.refresh_from_db()
+    assert proposal.status == S.AWAITING_MANAGER
