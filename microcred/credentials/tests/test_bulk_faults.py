@@ -173,6 +173,27 @@ def _enrolment_of(user) -> int:
     return Enrolment.objects.get(learner=user).pk
 
 
+@pytest.mark.django_db
+def test_a_failed_job_is_not_run_again_while_another_job_of_its_offering_is_under_way(
+    client, finished, cast, django_capture_on_commit_callbacks
+):
+    offering, _ = finished
+    learner2 = cast["learner2"]
+    type(learner2).objects.filter(pk=learner2.pk).update(full_name="Tomás\x01García")
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = bulk.start_issuance_job(user=cast["officer"], offering_id=offering.pk)
+    type(learner2).objects.filter(pk=learner2.pk).update(full_name="Tomás García")
+    running = queue_job(cast["officer"], offering)  # for the completion that failed
+    client.force_login(cast["officer"])
+    response = client.post(reverse("credentials:job-resume", args=[failed.pk]), follow=True)
+    assert f'<a href="{reverse("credentials:job", args=[running.pk])}">Follow its progress</a>' in (
+        response.content.decode()
+    )
+    failed.refresh_from_db()
+    assert (failed.status, failed.failed) == ("failed", 1)  # unchanged: nothing was deleted or queued
+    assert failed.items.filter(outcome="failed").count() == 1
+
+
 # --- a lost worker ------------------------------------------------------------------------------------------------
 
 
