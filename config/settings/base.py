@@ -93,9 +93,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 # A database that accepts connections and never answers must not hold a web or Celery worker: libpq's
 # connect_timeout bounds connecting (PostgreSQL documentation, "Parameter Key Words"), the server's
-# statement_timeout each statement ("Client Connection Defaults"; 0: no limit). Seconds.
-DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
-DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 30)
+# statement_timeout each statement ("Client Connection Defaults"; 0: no limit). Seconds; libpq waits forever
+# with a connect_timeout of 0 and counts 1 as 2, hence at least 2.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5, minimum=2)
+DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 30, minimum=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options["connect_timeout"] = DB_CONNECT_TIMEOUT
@@ -103,7 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"{_pg_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}".strip()
     )
 # /healthz gives up on the database after this many seconds and answers 503 (its own connection and timeout).
-HEALTHZ_DB_TIMEOUT = env_int("HEALTHZ_DB_TIMEOUT", 2)
+HEALTHZ_DB_TIMEOUT = env_int("HEALTHZ_DB_TIMEOUT", 2, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -153,7 +154,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "micro-credentials@localhost")
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; a mail server that hangs must not hold a worker
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # seconds; a mail server that hangs must not hold a worker
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for django.core.mail.backends.filebased
 
 # Caches: local memory by default, Redis when REDIS_URL is given.
@@ -185,7 +186,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # 600 s covers offerings of thousands) and every countdown; a job that runs longer is safe (a second delivery
 # of a live job does nothing) and the sweep below deals with it if its worker is then lost.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1),
     "socket_connect_timeout": 5,  # a broker that is gone or hangs fails `.delay` fast; the outbox keeps the work
     "socket_timeout": 10,
 }
@@ -194,7 +195,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker to come back, however long it takes
 # Sweeps (run by `celery -A config beat`, see README "Running in production"): outbox messages left pending,
 # issuance jobs never started or whose worker was lost. Each sweep expires if no worker takes it in time.
-BACKGROUND_SWEEP_SECONDS = env_int("BACKGROUND_SWEEP_SECONDS", 60)
+BACKGROUND_SWEEP_SECONDS = env_int("BACKGROUND_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "outbox-deliver-pending": {
         "task": "microcred.outbox.tasks.deliver_pending_messages",
@@ -209,8 +210,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # An issuance job whose worker shows no progress for the lease may be taken over (a redelivery, "Resume");
 # with none for the stale period (longer than the visibility timeout) the sweep marks it failed, to run again.
-ISSUANCE_JOB_LEASE_SECONDS = env_int("ISSUANCE_JOB_LEASE_SECONDS", 60)
-ISSUANCE_JOB_STALE_SECONDS = env_int("ISSUANCE_JOB_STALE_SECONDS", 900)
+ISSUANCE_JOB_LEASE_SECONDS = env_int("ISSUANCE_JOB_LEASE_SECONDS", 60, minimum=1)
+ISSUANCE_JOB_STALE_SECONDS = env_int("ISSUANCE_JOB_STALE_SECONDS", 900, minimum=1)
 
 # REST API
 REST_FRAMEWORK = {
