@@ -54,8 +54,10 @@ def email_credential_revoked(credential_id: int) -> None:
 
 
 @outbox_handler
-def credential_issued_email(credential_id: int) -> EmailMessage:
+def credential_issued_email(credential_id: int) -> EmailMessage | None:
     credential = _credential(credential_id)
+    if not credential.learner_name:  # the account was erased before the e-mail went out: nobody to write to
+        return None
     url = settings.PUBLIC_BASE_URL + reverse("wallet:credential", args=[credential.uuid])
     with translation.override(_language_of(credential.learner_email)):
         subject = _("Your credential: %(title)s") % {"title": credential.micro_credential_version.title}

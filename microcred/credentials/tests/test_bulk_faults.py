@@ -194,6 +194,25 @@ def test_a_failed_job_is_not_run_again_while_another_job_of_its_offering_is_unde
     assert failed.items.filter(outcome="failed").count() == 1
 
 
+@pytest.mark.django_db
+def test_a_credential_e_mail_waiting_for_an_erased_account_is_not_sent(issue, django_capture_on_commit_callbacks):
+    from microcred.credentials.notifications import announce_credential_issued
+    from microcred.outbox.services import deliver_pending
+
+    credential = issue()
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("mail server down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        announce_credential_issued(credential)
+    IssuedCredential.objects.filter(pk=credential.pk).update(learner_name="", learner_email="erased-1@invalid")
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert deliver_pending() == 0
+    assert OutboxMessage.objects.get().status == "skipped" and mail.outbox == []
+
+
 # --- a lost worker ------------------------------------------------------------------------------------------------
 
 
