@@ -170,7 +170,7 @@ def load_demo_proposals() -> int:
         inst = _inst(options["inst"])
         options = {**options, "inst": inst}
         proposal = services.create_proposal(
-            user=proposer, institution=inst, call=call, kind=options.get("kind", "formal")
+            user=proposer, institution=inst, title=title, call=call, kind=options.get("kind", "formal")
         )
         services.save_draft(user=proposer, proposal_id=proposal.pk, data=_content(title, **options))
         if options.get("kind") == "non_formal" and with_document:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from microcred.accounts.permissions import has_role, is_alliance_admin
 from microcred.accounts.roles import Role
 from microcred.proposals.exceptions import OwnProposal, ProposalNotFound
-from microcred.proposals.models import Proposal
+from microcred.proposals.models import Proposal, ProposalStatus
 from microcred.proposals.workflow import Action
 
 SECRETARY_ACTIONS = frozenset(
@@ -59,6 +59,8 @@ def can_create_proposal(user) -> bool:
 def can_view_proposal(user, proposal: Proposal) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
+    if proposal.status == ProposalStatus.DRAFT:
+        return is_own(user, proposal)  # an unsent draft is its author's alone (policy 7.5: proposers submit)
     if is_own(user, proposal) or is_manager_of(user, proposal):
         return True
     if is_board_secretary(user) or is_council(user) or is_executive(user) or is_alliance_admin(user):
@@ -95,9 +97,14 @@ def check_action(user, proposal: Proposal, action: Action) -> None:
     from microcred.proposals.exceptions import NotAllowed
 
     if Action(action) not in PROPOSER_ACTIONS and is_own(user, proposal):
-        raise OwnProposal()
-    if not may_take_action(user, proposal, action):
-        raise NotAllowed(_("You may not “%(action)s” on this proposal.") % {"action": Action(action).label})
+        error = OwnProposal()
+    elif not may_take_action(user, proposal, action):
+        error = NotAllowed(_("You may not “%(action)s” on this proposal.") % {"action": Action(action).label})
+    else:
+        return
+    # What was tried, for the audit record the services write once the refused transaction has rolled back.
+    error.refused = {"proposal": proposal, "action": str(Action(action))}
+    raise error
 
 
 def can_review(user, proposal: Proposal) -> bool:

@@ -50,16 +50,20 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
 
 
 def visible_proposals(user) -> QuerySet[Proposal]:
-    """Every proposal the user may see (the same rule as permissions.can_view_proposal)."""
+    """Every proposal the user may see (the same rule as permissions.can_view_proposal): unsent drafts only
+    to their authors."""
+    submitted_or_mine = _base().exclude(Q(status=S.DRAFT) & ~Q(proposer=user))
     if (
         permissions.is_board_secretary(user)
         or permissions.is_council(user)
         or permissions.is_executive(user)
         or is_alliance_admin(user)
     ):
-        return _base()
+        return submitted_or_mine
     managed = institutions_where(user, Role.INSTITUTIONAL_MANAGER)
-    return _base().filter(Q(proposer=user) | Q(institution_id__in=managed) | Q(call__panel_members=user)).distinct()
+    return submitted_or_mine.filter(
+        Q(proposer=user) | Q(institution_id__in=managed) | Q(call__panel_members=user)
+    ).distinct()
 
 
 def upcoming_meetings(body: str | None = None) -> QuerySet[Meeting]:

@@ -7,6 +7,8 @@ audit log, and sends its e-mails after the commit.
 
 from __future__ import annotations
 
+import functools
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -24,6 +26,7 @@ from microcred.proposals.exceptions import (
     ChecklistIncomplete,
     NotAllowed,
     NotOnAgenda,
+    OwnProposal,
     StaleProposal,
 )
 from microcred.proposals.models import (
@@ -72,12 +75,45 @@ def _check_fresh(proposal: Proposal, expected_revision: int | None) -> None:
         raise StaleProposal()
 
 
+def audits_refusals(service):
+    """Record a refused workflow step (someone acting on their own proposal, or without the role) in the audit
+    log, with who tried what. The service's transaction has rolled back by then, so the record is written after
+    it, and the refusal is raised on as before."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except (OwnProposal, NotAllowed) as exc:
+            refused = getattr(exc, "refused", None)
+            if refused is not None:
+                record_audit_event(
+                    actor=kwargs.get("user"),
+                    action="proposal.action_refused",
+                    target=refused["proposal"],
+                    summary=f"{refused['action']} refused: {exc.code}",
+                    changes={"action": refused["action"], "refusal": exc.code},
+                )
+            raise
+
+    return run
+
+
 @transaction.atomic
-def create_proposal(*, user, institution, call: Call | None = None, kind: str = "formal") -> Proposal:
-    """Open a new draft for a proposer at `institution` (one of their universities)."""
+def create_proposal(*, user, institution, title: str, call: Call | None = None, kind: str = "formal") -> Proposal:
+    """Open a new draft for a proposer at `institution` (one of their universities), with a working title.
+
+    The title is asked for up front, so no "(untitled)" draft is left behind by someone who only looked at the
+    form; it can be changed while the draft is edited."""
     from microcred.accounts.permissions import has_role
     from microcred.accounts.roles import Role
 
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("Give the proposal a working title; you can change it while you write the draft."))
+    if len(title) > 200:
+        raise ValidationFailed(_("The title is at most 200 characters."))
+    check_single_line(title, _("The title must be on one line: remove line breaks, tabs and other control characters."))
     if kind not in Kind.values:
         raise ValidationFailed(_("Choose the kind: a formal programme or a non-formal or informal activity."))
     if not can_create_proposal(user) or not has_role(user, Role.PROPOSER, institution_id=institution.pk):
@@ -97,7 +133,9 @@ def create_proposal(*, user, institution, call: Call | None = None, kind: str = 
         except IntegrityError:
             if attempt == 4:
                 raise
-    ProposalVersion.objects.create(proposal=proposal, number=1, kind=kind, accrediting_institution=institution)
+    ProposalVersion.objects.create(
+        proposal=proposal, number=1, kind=kind, accrediting_institution=institution, title=title
+    )
     record_audit_event(actor=user, action="proposal.created", target=proposal)
     return proposal
 
@@ -215,6 +253,7 @@ def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str
     return proposal
 
 
+@audits_refusals
 @transaction.atomic
 def take_action(
     *, user, proposal_id: int, action: Action | str, comment: str = "", expected_revision: int | None = None
@@ -293,6 +332,7 @@ def next_meeting(body: str) -> Meeting | None:
     return Meeting.objects.filter(body=body, date__gte=timezone.now()).order_by("date").first()
 
 
+@audits_refusals
 @transaction.atomic
 def schedule_proposal(*, user, proposal_id: int, meeting_id: int | None = None) -> AgendaItem:
     """Put a proposal on a meeting's agenda (the next meeting of the right body when none is named)."""
@@ -321,6 +361,7 @@ def schedule_proposal(*, user, proposal_id: int, meeting_id: int | None = None) 
     return item
 
 
+@audits_refusals
 @transaction.atomic
 def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, conditions: str = "") -> Decision:
     """Record the decision on one agenda item. Exactly one decision stands (a one-to-one row)."""
@@ -430,7 +471,7 @@ def start_change_proposal(*, user, micro_credential_id: int, institution) -> Pro
         raise NotAllowed(_("Only the awarding or co-lead universities propose changes to this micro-credential."))
     if current.proposal_version is None:
         raise ValidationFailed(_("This micro-credential was approved outside the platform; propose it anew instead."))
-    proposal = create_proposal(user=user, institution=institution)
+    proposal = create_proposal(user=user, institution=institution, title=current.title)
     proposal.changes_micro_credential = micro_credential
     try:
         with transaction.atomic():

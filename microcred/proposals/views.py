@@ -1,10 +1,13 @@
 """Proposal, meeting and call pages. Thin: parse the request, call one service or selector, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -44,9 +47,10 @@ BUTTON_ACTIONS = [
 ]
 
 
-def _posted_id(request, name: str) -> int | None:
-    """An id from the form, or None when absent or not a number (so bad input never reaches a query)."""
-    value = request.POST.get(name, "")
+def _posted_id(request, name: str, source=None) -> int | None:
+    """An id from the form (or `source`), or None when absent or not a number (so bad input never reaches a
+    query)."""
+    value = (request.POST if source is None else source).get(name, "")
     return int(value) if value.isascii() and value.isdigit() else None
 
 
@@ -68,6 +72,10 @@ def proposal_list(request):
             "can_propose": selectors.can_propose(request.user),
             "institutions": selectors.user_institutions_for_proposing(request.user),
             "calls": Call.objects.order_by("-deadline")[:10],
+            # "Propose for this call" and a refused start come back here with what was chosen and typed.
+            "new_call": Call.objects.filter(pk=_posted_id(request, "call", source=request.GET)).first(),
+            "new_title": request.GET.get("title", "")[:200],
+            "new_kind": request.GET.get("kind", "formal"),
         },
     )
 
@@ -83,11 +91,18 @@ def proposal_create(request):
         raise PermissionDenied
     try:
         proposal = services.create_proposal(
-            user=request.user, institution=institution, call=call, kind=request.POST.get("kind", "formal")
+            user=request.user,
+            institution=institution,
+            title=request.POST.get("title", ""),
+            call=call,
+            kind=request.POST.get("kind", "formal"),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("proposals:list")
+        keep = {"title": request.POST.get("title", "")[:200], "kind": request.POST.get("kind", "formal")}
+        if call is not None:
+            keep["call"] = call.pk
+        return redirect(f"{reverse('proposals:list')}?{urlencode(keep)}#new-heading")
     messages.success(request, _("Your draft is saved; you can come back to it at any time."))
     return redirect("proposals:edit", pk=proposal.pk)
 

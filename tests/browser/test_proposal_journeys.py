@@ -69,9 +69,10 @@ def test_from_draft_to_approved_micro_credential(page, cast, live_server):
     log_in(page, "laia@ub.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
     page.check()
+    page.get_by_label("Working title").fill("Life-cycle thinking (half done)")
     page.get_by_role("button", name="Start a draft").click()
     page.check()
-    page.get_by_label("Micro-credential title").fill("Life-cycle thinking (half done)")
+    assert page.get_by_label("Micro-credential title").input_value() == "Life-cycle thinking (half done)"
     page.get_by_role("button", name="Save draft").click()
     page.check()
     proposal = Proposal.objects.get()
@@ -199,7 +200,7 @@ def refdata_for_services(cast):
 
     def make(*, financial: bool, stop_at_manager: bool = False):
         p = cast["proposer"]
-        proposal = services.create_proposal(user=p, institution=cast["ub"])
+        proposal = services.create_proposal(user=p, institution=cast["ub"], title="A working title")
         services.save_draft(user=p, proposal_id=proposal.pk, data={
             "title": "Circular design studio", "relevance": "r", "criteria": "c", "description": "d",
             "hours": 135, "hours_calculation": "h", "ects": 5, "eqf_level": EqfLevel.objects.get(level=7),

@@ -218,7 +218,7 @@ def job(cast, finished, django_capture_on_commit_callbacks):
 @pytest.fixture
 def proposal(people, refdata, institution, other_institution):
     """A complete draft of the proposer's."""
-    p = proposals.create_proposal(user=people["proposer"], institution=institution)
+    p = proposals.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     proposals.save_draft(
         user=people["proposer"], proposal_id=p.pk, data=complete_formal_data(refdata, institution, other_institution)
     )

@@ -15,7 +15,7 @@ def test_a_task_goes_through_redis_to_a_worker(make_user, institution, redis_url
 
     broker = redis_url + "/15"
     proposer = make_user((Role.PROPOSER, institution), email="proposer@example.org")
-    proposal = services.create_proposal(user=proposer, institution=institution)
+    proposal = services.create_proposal(title="A working title", user=proposer, institution=institution)
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
     app.conf.update(broker_url=broker, task_always_eager=False, result_backend=broker)
     try:

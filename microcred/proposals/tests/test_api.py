@@ -6,6 +6,7 @@ from microcred.proposals import services
 from microcred.proposals.models import Meeting
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.tests.conftest import complete_formal_data
+from microcred.proposals.workflow import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def auth(user):
 
 @pytest.fixture
 def ready(people, refdata, institution, other_institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -62,6 +63,14 @@ def test_out_of_turn_and_unknown_give_json_errors(client, people, ready):
         content_type="application/json",
         **auth(people["secretary"]),
     )
+    assert r.status_code == 404  # an unsent draft is its author's alone
+    services.take_action(user=people["proposer"], proposal_id=ready.pk, action=Action.SEND_TO_MANAGER)
+    r = client.post(
+        f"/api/v1/proposals/{ready.pk}/actions",
+        {"action": "accept_as_complete"},
+        content_type="application/json",
+        **auth(people["secretary"]),
+    )
     assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_transition"
     r = client.get(f"/api/v1/proposals/{ready.pk}", **auth(people["learner"]))
     assert r.status_code == 404 and r.json()["error"]["code"] == "proposal_not_found"
@@ -75,7 +84,7 @@ def test_out_of_turn_and_unknown_give_json_errors(client, people, ready):
 
 
 def test_incomplete_submission_lists_problems(client, people, institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     r = client.post(
         f"/api/v1/proposals/{proposal.pk}/actions",
         {"action": "send_to_manager"},
@@ -84,7 +93,7 @@ def test_incomplete_submission_lists_problems(client, people, institution):
     )
     assert r.status_code == 400
     problems = r.json()["error"]["details"]["problems"]
-    assert any(p["field"] == "title" for p in problems)
+    assert any(p["field"] == "description" for p in problems)
 
 
 def test_decision_through_the_api_and_second_one_refused(client, people, ready):

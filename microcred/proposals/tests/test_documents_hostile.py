@@ -229,7 +229,7 @@ def _assert_inert(response, content_type):
 
 
 def test_a_forged_upload_name_downloads_under_a_safe_pdf_name(client, people, institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     document = services.add_document(
         user=people["proposer"], proposal_id=proposal.pk, name=FORGED, data=reportlab_pdf(), purpose="support"
     )
@@ -255,7 +255,7 @@ def test_names_stored_before_the_fix_download_safely_as_the_checked_type(
     client, people, institution, stored_name, downloaded
 ):
     """A row stored with a raw name and a wrong content type (as an older version could) is still safe."""
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     document = SupportingDocument(
         version=proposal.current_version,
         original_name=stored_name,
@@ -282,7 +282,7 @@ def test_names_stored_before_the_fix_download_safely_as_the_checked_type(
 def test_refused_uploads_say_why_and_store_nothing(client, people, institution, label, data, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     client.force_login(people["proposer"])
     response = client.post(
         reverse("proposals:document-upload", args=[proposal.pk]),

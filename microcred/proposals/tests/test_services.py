@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredential
 from microcred.proposals import services
@@ -42,7 +43,7 @@ def board_meeting(people):
 
 
 def draft(people, refdata, institution, other_institution, **overrides):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -201,7 +202,10 @@ def test_manager_of_another_university_may_not_approve(people, refdata, institut
 
 def test_out_of_turn_actions_are_refused(people, refdata, institution, other_institution, council_meeting):
     proposal = draft(people, refdata, institution, other_institution)
-    with pytest.raises(InvalidTransition):  # the secretary cannot accept a draft
+    with pytest.raises(ProposalNotFound):  # nobody but its author sees an unsent draft
+        services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
+    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    with pytest.raises(InvalidTransition):  # the secretary cannot accept what the manager has not approved
         services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
     with pytest.raises(NotAllowed):  # deciding is done through an agenda item only
         services.take_action(user=people["chair"], proposal_id=proposal.pk, action=Action.COUNCIL_APPROVE)
@@ -300,7 +304,9 @@ def test_call_with_panel_review(people, refdata, institution, other_institution,
         panel_review=True,
         panel_members=[panelist],
     )
-    proposal = services.create_proposal(user=people["proposer"], institution=institution, call=call)
+    proposal = services.create_proposal(
+        title="A working title", user=people["proposer"], institution=institution, call=call
+    )
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -332,12 +338,12 @@ def test_closed_call_refuses_new_proposals(people, institution):
         created_by=people["secretary"],
     )
     with pytest.raises(ValidationFailed):
-        services.create_proposal(user=people["proposer"], institution=institution, call=call)
+        services.create_proposal(title="A working title", user=people["proposer"], institution=institution, call=call)
 
 
 def test_learners_cannot_propose(people, institution):
     with pytest.raises(NotAllowed):
-        services.create_proposal(user=people["learner"], institution=institution)
+        services.create_proposal(title="A working title", user=people["learner"], institution=institution)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -372,3 +378,63 @@ def test_two_simultaneous_decisions_leave_exactly_one(people, refdata, instituti
     assert outcomes.count("ok") == 1
     assert Decision.objects.count() == 1
     assert any("already decided" in o for o in outcomes if o != "ok")
+
+
+# --- issue #11, authorisation details ------------------------------------------------------------------------
+
+
+def test_an_unsent_draft_is_its_authors_alone(client, people, refdata, institution, other_institution):
+    from microcred.proposals import selectors
+    from microcred.proposals.permissions import can_view_proposal
+
+    proposal = draft(people, refdata, institution, other_institution)
+    others = ("manager", "secretary", "chair", "member", "board")
+    for who in others:
+        assert not can_view_proposal(people[who], proposal), who
+        assert proposal not in selectors.visible_proposals(people[who]), who
+        with pytest.raises(ProposalNotFound):
+            services.add_review(user=people[who], proposal_id=proposal.pk, comment="Looks fine.")
+    client.force_login(people["board"])
+    assert client.get(f"/proposals/{proposal.pk}/").status_code == 404
+    assert proposal.reference not in client.get("/proposals/").content.decode()
+    assert can_view_proposal(people["proposer"], proposal)
+    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    proposal.refresh_from_db()
+    for who in others:
+        assert can_view_proposal(people[who], proposal), who
+        assert proposal in selectors.visible_proposals(people[who]), who
+    assert client.get(f"/proposals/{proposal.pk}/").status_code == 200
+
+
+def test_refused_workflow_steps_are_in_the_audit_log(
+    people, refdata, institution, other_institution, council_meeting, make_user
+):
+    proposal = draft(people, refdata, institution, other_institution)
+    item = to_agenda(proposal, people)
+    refusals = AuditEvent.objects.filter(action="proposal.action_refused")
+    assert not refusals.exists()
+
+    with pytest.raises(NotAllowed):  # a council member is not the secretary
+        services.schedule_proposal(user=people["member"], proposal_id=proposal.pk)
+    with pytest.raises(NotAllowed):  # the Executive Board does not decide for the Academic Council
+        services.record_decision(user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    # A council member who proposed it may not decide on it (self-approval).
+    author = make_user((Role.PROPOSER, institution), Role.COUNCIL_MEMBER, email="author@ub.example")
+    own = services.create_proposal(title="A working title", user=author, institution=institution)
+    services.save_draft(
+        user=author, proposal_id=own.pk, data=complete_formal_data(refdata, institution, other_institution)
+    )
+    services.take_action(user=author, proposal_id=own.pk, action=Action.SEND_TO_MANAGER)
+    services.take_action(user=people["manager"], proposal_id=own.pk, action=Action.MANAGER_APPROVE)
+    services.take_action(user=people["secretary"], proposal_id=own.pk, action=Action.ACCEPT_AS_COMPLETE)
+    own_item = services.schedule_proposal(user=people["secretary"], proposal_id=own.pk)
+    with pytest.raises(OwnProposal):
+        services.record_decision(user=author, agenda_item_id=own_item.pk, outcome="approve", rationale="mine")
+
+    recorded = [(e.actor, e.object_id, e.changes) for e in refusals.order_by("pk")]
+    assert recorded == [
+        (people["member"], str(proposal.pk), {"action": "schedule", "refusal": "not_allowed"}),
+        (people["board"], str(proposal.pk), {"action": "council_approve", "refusal": "not_allowed"}),
+        (author, str(own.pk), {"action": "council_approve", "refusal": "own_proposal"}),
+    ]
+    assert not Decision.objects.exists()  # and nothing else changed

@@ -35,7 +35,7 @@ BROKEN = [
 
 @pytest.mark.parametrize("title", BROKEN)
 def test_save_draft_refuses_a_title_with_a_line_break_and_changes_nothing(people, institution, title):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(user=people["proposer"], proposal_id=proposal.pk, data={"title": "Before"})
     proposal.refresh_from_db()
     revision = proposal.revision
@@ -49,7 +49,7 @@ def test_save_draft_refuses_a_title_with_a_line_break_and_changes_nothing(people
 
 
 def test_the_proposal_form_shows_the_problem_next_to_the_title(client, people, institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     client.force_login(people["proposer"])
     data = {
         "p-revision": proposal.revision,
@@ -64,7 +64,7 @@ def test_the_proposal_form_shows_the_problem_next_to_the_title(client, people, i
     response = client.post(reverse("proposals:edit", args=[proposal.pk]), data)
     assert response.status_code == 200
     assert "This must be on one line" in response.content.decode()
-    assert proposal.versions.get().title == ""
+    assert proposal.versions.get().title == "A working title"  # unchanged
 
 
 def test_calls_and_meetings_refuse_line_breaks_in_one_line_fields(people):
@@ -91,7 +91,7 @@ def test_calls_and_meetings_refuse_line_breaks_in_one_line_fields(people):
 def test_workflow_emails_go_out_with_a_one_line_subject_for_a_title_stored_before_the_check(
     people, refdata, institution, other_institution, title, django_capture_on_commit_callbacks
 ):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     data = complete_formal_data(refdata, institution, other_institution)
     services.save_draft(user=people["proposer"], proposal_id=proposal.pk, data=data)
     ProposalVersion.objects.filter(pk=proposal.current_version.pk).update(title=title)  # as stored by an older version

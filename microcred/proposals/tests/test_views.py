@@ -32,7 +32,9 @@ def form_post(proposal, version, refdata, **fields):
 
 def test_draft_saves_partially_and_resumes(client, people, refdata, institution):
     client.force_login(people["proposer"])
-    response = client.post(reverse("proposals:create"), {"institution": institution.pk, "kind": "formal"})
+    response = client.post(
+        reverse("proposals:create"), {"title": "A working title", "institution": institution.pk, "kind": "formal"}
+    )
     proposal = people["proposer"].proposals.get()
     assert response["Location"] == reverse("proposals:edit", args=[proposal.pk])
     data = form_post(
@@ -58,7 +60,7 @@ def test_draft_saves_partially_and_resumes(client, people, refdata, institution)
 
 
 def test_send_with_missing_field_shows_message_next_to_it(client, people, refdata, institution, other_institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -75,7 +77,7 @@ def test_send_with_missing_field_shows_message_next_to_it(client, people, refdat
 
 
 def test_stale_form_is_refused_with_a_clear_message(client, people, refdata, institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     client.force_login(people["proposer"])
     stale = form_post(proposal, proposal.current_version, refdata, **{"p-title": "From tab A"})
     services.save_draft(user=people["proposer"], proposal_id=proposal.pk, data={"title": "From tab B"})
@@ -118,7 +120,7 @@ def _docx_bytes():
 def test_uploads_are_sniffed_and_limited(client, people, institution, name, data, ok):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     client.force_login(people["proposer"])
     response = client.post(
         reverse("proposals:document-upload", args=[proposal.pk]),
@@ -132,7 +134,7 @@ def test_uploads_are_sniffed_and_limited(client, people, institution, name, data
 
 
 def test_action_list_shows_what_waits_for_each_actor(client, people, refdata, institution, other_institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -150,7 +152,7 @@ def test_action_list_shows_what_waits_for_each_actor(client, people, refdata, in
 def test_manager_approves_from_the_page_and_own_approval_is_refused(
     client, people, refdata, institution, other_institution
 ):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -184,7 +186,7 @@ def test_meeting_pdfs_are_pdf(client, people):
 
 
 def test_learner_cannot_open_proposals_or_meetings(client, people, institution):
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     client.force_login(people["learner"])
     assert client.get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404
     assert client.get(reverse("proposals:meetings")).status_code == 403
@@ -192,7 +194,9 @@ def test_learner_cannot_open_proposals_or_meetings(client, people, institution):
 
 def test_non_formal_form_does_not_ask_for_ects_or_eqf(client, people, refdata, institution):
     client.force_login(people["proposer"])
-    client.post(reverse("proposals:create"), {"institution": institution.pk, "kind": "non_formal"})
+    client.post(
+        reverse("proposals:create"), {"title": "A working title", "institution": institution.pk, "kind": "non_formal"}
+    )
     proposal = people["proposer"].proposals.get()
     html = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
     assert 'name="p-ects"' not in html and 'name="p-eqf_level"' not in html
@@ -205,7 +209,7 @@ def test_non_formal_form_does_not_ask_for_ects_or_eqf(client, people, refdata, i
 def test_change_proposal_and_retire_from_the_catalogue_page(client, people, refdata, institution, other_institution):
     from microcred.catalogue.models import MicroCredential
 
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -241,7 +245,9 @@ def test_an_unknown_kind_is_refused_and_nothing_is_created(client, people, insti
 
     client.force_login(people["proposer"])
     response = client.post(
-        reverse("proposals:create"), {"institution": institution.pk, "kind": "nonsense"}, follow=True
+        reverse("proposals:create"),
+        {"title": "A working title", "institution": institution.pk, "kind": "nonsense"},
+        follow=True,
     )
     assert "Choose the kind" in response.content.decode()
     assert not Proposal.objects.exists()
@@ -251,10 +257,14 @@ def test_ids_that_are_not_numbers_get_a_page_not_an_error(client, people, instit
     from microcred.proposals.models import Proposal
 
     client.force_login(people["proposer"])
-    response = client.post(reverse("proposals:create"), {"institution": "abc", "call": "x'--", "kind": "formal"})
+    response = client.post(
+        reverse("proposals:create"),
+        {"title": "A working title", "institution": "abc", "call": "x'--", "kind": "formal"},
+    )
     assert response.status_code == 302  # falls back to the proposer's own university, no call
     proposal = Proposal.objects.get()
     assert proposal.institution == institution and proposal.call is None
+    Proposal.objects.filter(pk=proposal.pk).update(status="submitted")  # seen by the secretary once sent
     client.force_login(people["secretary"])
     response = client.post(reverse("proposals:schedule", args=[proposal.pk]), {"meeting": "abc"}, follow=True)
     assert response.status_code == 200
@@ -264,7 +274,7 @@ def test_a_million_character_comment_is_refused_and_nothing_changes(
     client, people, refdata, institution, other_institution
 ):
     """Issue #11 (bad input): comments have a maximum length, on the page and in the API."""
-    proposal = services.create_proposal(user=people["proposer"], institution=institution)
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
     services.save_draft(
         user=people["proposer"],
         proposal_id=proposal.pk,
@@ -287,3 +297,44 @@ def test_a_million_character_comment_is_refused_and_nothing_changes(
     assert api.status_code == 400 and "comment" in str(api.json()["error"])
     proposal.refresh_from_db()
     assert proposal.status == S.AWAITING_MANAGER
+
+
+def test_starting_a_draft_needs_a_working_title_so_no_untitled_drafts_are_left(client, people, institution):
+    """Issue #11: "Start a draft" used to create an empty "(untitled)" proposal at once."""
+    from microcred.proposals.models import Proposal
+
+    client.force_login(people["proposer"])
+    response = client.post(reverse("proposals:create"), {"institution": institution.pk, "kind": "non_formal"})
+    assert response.status_code == 302 and "kind=non_formal" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Give the proposal a working title" in page
+    assert 'id="kind-nf" checked' in page  # what was chosen is kept
+    assert not Proposal.objects.exists()
+    response = client.post(
+        reverse("proposals:create"),
+        {"institution": institution.pk, "kind": "formal", "title": "  Circular design studio  "},
+    )
+    proposal = Proposal.objects.get()
+    assert response["Location"] == reverse("proposals:edit", args=[proposal.pk])
+    assert proposal.current_version.title == "Circular design studio"
+
+
+def test_proposing_for_a_call_starts_from_the_list_with_the_call_chosen(client, people, institution):
+    from django.utils import timezone
+
+    call = services.create_call(
+        user=people["secretary"],
+        title="Green skills 2027",
+        scope="Micro-credentials for the green transition.",
+        opens_on=timezone.localdate(),
+        deadline=timezone.now() + timezone.timedelta(days=30),
+    )
+    client.force_login(people["proposer"])
+    calls_page = client.get(reverse("proposals:calls")).content.decode()
+    assert f'href="{reverse("proposals:list")}?call={call.pk}#new-heading"' in calls_page
+    page = client.get(reverse("proposals:list"), {"call": call.pk}).content.decode()
+    assert f'name="call" value="{call.pk}"' in page and "For the call “Green skills 2027”." in page
+    client.post(reverse("proposals:create"), {"institution": institution.pk, "call": call.pk, "title": "Solar"})
+    from microcred.proposals.models import Proposal
+
+    assert Proposal.objects.get().call == call
