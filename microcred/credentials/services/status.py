@@ -188,7 +188,8 @@ def revoke_credential(user, credential_id, reason: str) -> IssuedCredential:
         summary=reason[:500],
         changes=changes,
     )
-    from microcred.credentials.notifications import email_credential_revoked
+    from microcred.credentials.notifications import announce_credential_revoked
 
-    transaction.on_commit(lambda: email_credential_revoked(credential.pk))
+    # The learner's e-mail is an outbox row in this very transaction: revoked and told, or neither.
+    announce_credential_revoked(credential)
     return credential

@@ -107,3 +107,26 @@ def test_unknown_credentials_are_reported(issuers, ub_officer):
     for unknown in (999, "urn:uuid:00000000-0000-4000-8000-000000000000", "garbage"):
         with pytest.raises(CredentialNotFound):
             revoke_credential(ub_officer, unknown, "Reason.")
+
+
+def test_the_revocation_email_is_written_in_the_revoking_transaction(issue, ub_officer, monkeypatch):
+    """Revoked and told, or neither: the outbox row commits or rolls back with the revocation."""
+    from django.db import transaction
+
+    from microcred.credentials.services import status
+    from microcred.outbox.models import OutboxMessage
+
+    credential = issue()
+    key = f"credential-revoked:{credential.pk}"
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the status list could not be re-signed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(status, "record_audit_event", crash)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            revoke_credential(ub_officer, credential.pk, "Issued to the wrong person.")
+    assert not OutboxMessage.objects.filter(key=key).exists()
+    with transaction.atomic():
+        revoke_credential(ub_officer, credential.pk, "Issued to the wrong person.")
+        assert OutboxMessage.objects.filter(key=key).count() == 1  # before the commit: same transaction
