@@ -8,21 +8,23 @@ from django.core import mail
 def test_a_task_goes_through_redis_to_a_worker(make_user, institution, redis_url):
     from celery.contrib.testing.worker import start_worker
 
-    from config.celery import app
     from microcred.accounts.roles import Role
+    from microcred.outbox.tests.infrastructure import celery_broker
     from microcred.proposals import services
     from microcred.proposals.tasks import send_transition_emails
 
-    broker = redis_url + "/15"
     proposer = make_user((Role.PROPOSER, institution), email="proposer@example.org")
     proposal = services.create_proposal(title="A working title", user=proposer, institution=institution)
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=broker, task_always_eager=False, result_backend=broker)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            result = send_transition_emails.delay(proposal.pk, "send_to_manager", "awaiting_manager")
-            result.get(timeout=20)
-    finally:
-        app.conf.update(saved)
+    # The app reads Django settings under the CELERY namespace: celery_broker changes those (a plain
+    # broker_url= would be ignored and the task would run eagerly, testing nothing).
+    with celery_broker(redis_url + "/15") as app:
+        app.conf.update(CELERY_RESULT_BACKEND=redis_url + "/15")
+        try:
+            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+                result = send_transition_emails.delay(proposal.pk, "send_to_manager", "awaiting_manager")
+                assert type(result).__name__ == "AsyncResult"  # sent to the broker (an eager run gives EagerResult)
+                result.get(timeout=20)
+        finally:
+            app.conf.update(CELERY_RESULT_BACKEND=None)
     assert result.successful()
     assert [m.to for m in mail.outbox] == [["proposer@example.org"]]

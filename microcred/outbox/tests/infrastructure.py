@@ -1,18 +1,22 @@
 """What the fault tests need of the machine: PostgreSQL, Redis, a broker to point Celery at, free ports.
 
 Tests that need PostgreSQL or Redis are skipped when the suite runs on SQLite or no Redis answers at
-127.0.0.1:6379; `make test`'s PostgreSQL half runs them. They use Redis databases 10-15 only.
+TEST_REDIS_URL (default redis://127.0.0.1:6379; `make test` starts a throwaway Redis when none answers);
+`make test`'s PostgreSQL half runs them. They use Redis databases 10-15 only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+_REDIS = urlsplit(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379"))
+REDIS_HOST, REDIS_PORT = _REDIS.hostname or "127.0.0.1", _REDIS.port or 6379
 
 
 def redis_up() -> bool:
