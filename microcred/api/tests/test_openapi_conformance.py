@@ -254,6 +254,11 @@ def _(admin, cast):
     return api(admin).get(f"{V1}/audit-events", {"action": "role.granted", "limit": 3})
 
 
+@case("get", "/api/v1/audit-events", 400)
+def _(admin):
+    return api(admin).get(f"{V1}/audit-events", {"limit": 0, "offset": "null"})
+
+
 @case("get", "/api/v1/audit-events", 401)
 def _(db):
     return bad_token().get(f"{V1}/audit-events")

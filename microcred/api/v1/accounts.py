@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -58,17 +59,55 @@ class AuditEventOut(serializers.ModelSerializer):
         return str(obj.actor) if obj.actor_id else None
 
 
+class AuditEventPagination(LimitOffsetPagination):
+    """`limit` and `offset` are whole numbers within bounds, or the request is refused (400 `invalid`).
+
+    DRF's own pagination ignores a value it cannot read (`offset=null` pages from the start) and takes any limit, and
+    a limit beyond 64 bits made SQLite refuse the query: a server error."""
+
+    max_limit = 500
+    max_offset = 10**9
+
+    def _read(self, request, name: str, low: int, high: int, default: int) -> int:
+        raw = request.query_params.get(name, "")
+        if raw == "":
+            return default
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+            raise serializers.ValidationError({name: [f"Give a whole number from {low} to {high}."]})
+        return int(raw)
+
+    def get_limit(self, request):
+        return self._read(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
+
+    def get_offset(self, request):
+        return self._read(request, self.offset_query_param, 0, self.max_offset, 0)
+
+    def get_schema_operation_parameters(self, view):
+        bounds = {self.limit_query_param: (1, self.max_limit), self.offset_query_param: (0, self.max_offset)}
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            low, high = bounds[parameter["name"]]
+            parameter["schema"].update(minimum=low, maximum=high)
+        return parameters
+
+
 class AuditEventListApi(generics.ListAPIView):
     """The audit log, newest first (alliance admin only)."""
 
     permission_classes = [IsAuthenticated, CanViewAuditLog]
     serializer_class = AuditEventOut
+    pagination_class = AuditEventPagination
 
     @extend_schema(
         operation_id="audit_events_list",
         parameters=[OpenApiParameter("action", str, description="Only events of this action, e.g. `role.granted`.")],
         responses={
             200: AuditEventOut(many=True),
+            400: documented_error(
+                f"`invalid`: `limit` is not a whole number from 1 to {AuditEventPagination.max_limit}, or `offset` "
+                f"not one from 0 to {AuditEventPagination.max_offset}; `details` maps each to its message. "
+                "`bad_request`: the address holds a NUL character (checked before the credentials)."
+            ),
             401: documented_error(NOT_AUTHENTICATED),
             403: documented_error(f"`permission_denied`: {CanViewAuditLog.message}"),
         },
