@@ -71,7 +71,7 @@ class ProposalListApi(APIView):
         ],
         responses={
             200: ProposalListOut,
-            400: documented_error("`invalid`: waiting_for_me is not true or false."),
+            400: documented_error("`invalid`: waiting_for_me is not true or false, or status is not a status."),
             401: UNAUTHENTICATED,
         },
     )
@@ -82,8 +82,15 @@ class ProposalListApi(APIView):
                 error_body("invalid", "waiting_for_me is true or false.", {"waiting_for_me": waiting[:50]}),
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        status_filter = request.query_params.get("status")
+        if status_filter and status_filter not in ProposalStatus.values:
+            # Not an empty list: a misspelt status would look like "no proposal has it".
+            return Response(
+                error_body("invalid", "status is not a proposal status.", {"status": status_filter[:50]}),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         qs = selectors.visible_proposals(request.user)
-        if status_filter := request.query_params.get("status"):
+        if status_filter:
             qs = qs.filter(status=status_filter)
         if waiting in TRUE_VALUES:
             ids = {p.pk for _role, items in selectors.waiting_for(request.user) for p in items}

@@ -120,3 +120,17 @@ def test_decision_through_the_api_and_second_one_refused(client, people, ready):
         **auth(people["member"]),
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "already_decided"
+
+
+def test_a_status_filter_outside_the_statuses_is_refused_not_an_empty_list(client, people, ready):
+    """Found by the API fuzz (microcred/api/tests/test_api_fuzz.py): status=AAA answered 200 with no proposal."""
+    r = client.get("/api/v1/proposals?status=AAA", **auth(people["proposer"]))
+    assert r.status_code == 400
+    assert r.json()["error"] == {
+        "code": "invalid",
+        "message": "status is not a proposal status.",
+        "details": {"status": "AAA"},
+    }
+    assert client.get("/api/v1/proposals?status=draft", **auth(people["proposer"])).json()["count"] == 1
+    assert client.get("/api/v1/proposals?status=", **auth(people["proposer"])).json()["count"] == 1
+    assert client.get("/api/v1/proposals?status=approved", **auth(people["proposer"])).json()["count"] == 0
