@@ -3,8 +3,9 @@
 Its configuration is the CELERY_* Django settings (config/settings/base.py): tasks are acknowledged late, so
 the broker hands a killed worker's task to another after CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 (CELERY_VISIBILITY_TIMEOUT, Celery documentation "Using Redis"), and CELERY_BEAT_SCHEDULE lists the sweeps
-(outbox messages left pending, issuance jobs that stopped). Run the workers with `celery -A config worker`
-and the schedule with one `celery -A config beat` (README, "Running in production").
+(outbox messages left pending, issuance jobs that stopped) and the daily retention schedule (GDPR Art. 5(1)(e),
+microcred/privacy/retention.py). Run the workers with `celery -A config worker` and the schedule with one
+`celery -A config beat` (README, "Running in production").
 """
 
 import os

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("microcred.credentials.urls")),
     path("learning/", include("microcred.learning.urls")),
     path("", include("microcred.wallet.urls")),
+    path("privacy/", include("microcred.privacy.urls")),
     path("", include("microcred.oid4vci.urls")),
     path("", include("microcred.core.urls")),
 ]

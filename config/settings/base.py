@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "microcred.outbox",
     "microcred.oid4vci",
     "microcred.wallet",
+    "microcred.privacy",
     "microcred.api",
 ]
 
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "microcred.core.middleware.StaffIdleTimeoutMiddleware",
+    "microcred.privacy.middleware.PrivacyConsentMiddleware",
     "microcred.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -207,6 +209,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": BACKGROUND_SWEEP_SECONDS,
         "options": {"expires": BACKGROUND_SWEEP_SECONDS},
     },
+    # The retention schedule (microcred/privacy/retention.py), once every RETENTION_RUN_SECONDS.
+    "privacy-apply-retention": {
+        "task": "microcred.privacy.tasks.apply_retention_schedule",
+        "schedule": env_int("RETENTION_RUN_SECONDS", 24 * 60 * 60, minimum=60),
+        "options": {"expires": 60 * 60},
+    },
 }
 # An issuance job whose worker shows no progress for the lease may be taken over (a redelivery, "Resume");
 # with none for the stale period (longer than the visibility timeout) the sweep marks it failed, to run again.
@@ -319,3 +327,24 @@ OIDC_CALLBACK_FAILURE_LIMIT = env_int("OIDC_CALLBACK_FAILURE_LIMIT", 20, minimum
 
 # Staff sessions end after this many seconds without a request (0: never); learners are not affected.
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+
+# Retention schedule (GDPR Art. 5(1)(e), storage limitation; microcred/privacy/retention.py): days after which
+# each kind of personal data that has outlived its purpose is deleted by `manage.py apply_retention` and the daily
+# beat task. The privacy notice and the record of processing activities show these periods.
+RETENTION_DAYS = {
+    # accounts whose e-mail address was never confirmed, after sign-up (never before the link expires)
+    "unverified_accounts": env_int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", 30, minimum=1),
+    # share links (notes, view counts) after they were withdrawn or expired
+    "share_links": env_int("RETENTION_SHARE_LINK_DAYS", 90, minimum=0),
+    # OpenID4VCI offers never used, after they expired or were withdrawn; access tokens after they expired
+    "wallet_offers": env_int("RETENTION_WALLET_OFFER_DAYS", 30, minimum=0),
+    "wallet_access_tokens": env_int("RETENTION_WALLET_OFFER_DAYS", 30, minimum=0),
+    # uploaded results files never confirmed, after the upload
+    "result_import_previews": env_int("RETENTION_RESULT_IMPORT_DAYS", 30, minimum=1),
+    # log-in sessions after they expired
+    "sessions": env_int("RETENTION_SESSION_DAYS", 0, minimum=0),
+    # the admin site's "recent actions" (the audit log keeps the facts)
+    "admin_log": env_int("RETENTION_ADMIN_LOG_DAYS", 365, minimum=1),
+    # error messages of outgoing e-mails sent or given up (they may name the address)
+    "outbox_errors": env_int("RETENTION_OUTBOX_ERROR_DAYS", 90, minimum=1),
+}

@@ -9,7 +9,9 @@ Two phases:
    and a newer ESCO file updates rows in place, keeping their primary keys.
 
 Sections the alliance admin edits (institutions, principles, content areas, targets, EQF, ECTS) are only
-seeded: missing rows are created, existing rows are left as the admin made them.
+seeded: missing rows are created, existing rows are left as the admin made them. The privacy notice is
+versioned: the file is published as a new version only while the version in force is the file's own
+(microcred.privacy.loader).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ SECTIONS = (
     "principles",
     "content_areas",
     "targets",
+    "privacy_notice",
     "eqf",
     "isced",
     "ects",
@@ -319,6 +322,12 @@ def plan_targets(data_dir: Path) -> Callable[[Report], None]:
             }
         )
     return lambda report: sync_small(m.StrategicTarget, "key", records, report["strategic targets"], editable=True)
+
+
+def plan_privacy_notice(data_dir: Path) -> Callable[[Report], None]:
+    from microcred.privacy.loader import plan
+
+    return plan(data_dir)
 
 
 def plan_eqf(data_dir: Path) -> Callable[[Report], None]:
@@ -970,6 +979,7 @@ PLANNERS: dict[str, Callable[[Path], Callable[[Report], None]]] = {
     "principles": plan_principles,
     "content_areas": plan_content_areas,
     "targets": plan_targets,
+    "privacy_notice": plan_privacy_notice,
     "eqf": plan_eqf,
     "isced": plan_isced,
     "ects": plan_ects,

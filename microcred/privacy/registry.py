@@ -1,0 +1,254 @@
+"""Which personal data the platform holds, where, why and for how long: the source of the record of processing
+activities (GDPR Art. 30(1)).
+
+Every model of the installed apps is declared, either with the fields that hold personal data (each with its
+category), the processing activity it serves, whose data they are and how long they are kept, or as holding no
+personal data. `problems()` (a system check and a test) names every model that is not declared and every field
+that looks personal (an e-mail address, a name of a person, a DID, a wallet key, an IP-derived value, a link to a
+person's account) but is not declared.
+
+The platform's declarations are in `microcred.privacy.declarations`; an app may declare its own models in a
+`personal_data` module of its own, found at start-up like admin modules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Subject(models.TextChoices):
+    LEARNERS = "learners", _("learners (people with a learner account)")
+    STAFF = "staff", _("staff of the alliance and its member institutions")
+    VISITORS = "visitors", _("visitors of public pages (credential verification, share links)")
+
+
+class Category(models.TextChoices):
+    IDENTITY = "identity", _("names")
+    CONTACT = "contact", _("e-mail addresses")
+    ONLINE_IDENTIFIERS = (
+        "online_identifiers",
+        _("online identifiers (decentralised identifiers, wallet keys, keyed hashes of e-mail and client addresses)"),
+    )
+    AUTHENTICATION = "authentication", _("authentication data (password hashes, sessions, tokens)")
+    ACCOUNT = "account", _("account details (language, dates, status)")
+    ROLES = "roles", _("roles and affiliation with a member institution")
+    EDUCATION = "education", _("education and training records (enrolments, results, grades, credentials)")
+    CONTRIBUTIONS = "contributions", _("work of staff (proposals, reviews, comments, decisions, texts)")
+    ACTIVITY = "activity", _("records of who did what and when")
+    COMMUNICATION = "communication", _("messages sent to people")
+
+
+# Technical and organisational measures (Art. 32), as the platform implements them; each activity lists its own.
+SECURITY_MEASURES: dict[str, str] = {
+    "access_control": _("Access by role only: each page and API call checks the person's role and institution."),
+    "password_hashing": _(
+        "Passwords are kept only as salted, slow hashes; log-in, password reset and sign-up are throttled."
+    ),
+    "staff_sessions": _("Staff sessions end after a period without activity."),
+    "audit_log": _(
+        "Every write that matters is recorded in an append-only audit log that names people by number only."
+    ),
+    "transport": _("HTTPS only in production (HSTS), a strict Content-Security-Policy and no third-party assets."),
+    "hashed_tokens": _(
+        "Share-link, offer and access tokens are stored only as hashes; the tokens are only in the holder's hands."
+    ),
+    "key_encryption": _(
+        "Issuers' signing keys are encrypted at rest with a key-encryption key kept outside the database."
+    ),
+    "signed_credentials": _(
+        "Credentials are signed (Data Integrity eddsa-rdfc-2022) and revocable through status lists."
+    ),
+    "retention": _("A retention schedule deletes data that are no longer needed, every day."),
+    "erasure": _("Learners export their data and erase their account themselves."),
+    "pseudonymous_keys": _(
+        "Rate limits count by keyed hashes of client addresses, kept in the cache for their window only."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A processing activity (Art. 30(1)(b)–(g)). Its lawful basis is the alliance's, in the privacy notice."""
+
+    key: str
+    name: str
+    purpose: str
+    subjects: tuple[str, ...]
+    recipients: tuple[str, ...]
+    security: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A model's personal data: `fields` maps each personal field to its category."""
+
+    model: str  # app_label.ModelName
+    activity: str
+    subjects: tuple[str, ...]
+    fields: dict[str, str]
+    retention: str  # how long, in words
+    rule: str = ""  # the retention rule (microcred.privacy.retention) that deletes rows, if one does
+    not_personal: dict[str, str] = field(default_factory=dict)  # fields that look personal, and why they are not
+
+
+@dataclass(frozen=True)
+class NoPersonalData:
+    model: str
+    reason: str
+
+
+ACTIVITIES: dict[str, Activity] = {}
+DECLARATIONS: dict[str, Declaration | NoPersonalData] = {}
+
+
+def activity(key: str, name, purpose, *, subjects: Iterable[str], recipients: Iterable, security: Iterable[str]):
+    unknown = [m for m in security if m not in SECURITY_MEASURES]
+    if unknown:
+        raise ValueError(f"Activity {key}: unknown security measures {unknown}")
+    ACTIVITIES[key] = Activity(key, name, purpose, tuple(subjects), tuple(recipients), tuple(security))
+    return ACTIVITIES[key]
+
+
+def declare(
+    model: str,
+    *,
+    activity: str,
+    subjects: Iterable[str],
+    fields: dict[str, str],
+    retention,
+    rule: str = "",
+    not_personal: dict[str, str] | None = None,
+) -> Declaration:
+    if model in DECLARATIONS:
+        raise ValueError(f"{model} is declared twice")
+    DECLARATIONS[model] = Declaration(
+        model, activity, tuple(subjects), dict(fields), retention, rule, not_personal or {}
+    )
+    return DECLARATIONS[model]
+
+
+def declare_no_personal_data(*labels: str, reason) -> None:
+    for label in labels:
+        if label in DECLARATIONS:
+            raise ValueError(f"{label} is declared twice")
+        DECLARATIONS[label] = NoPersonalData(label, reason)
+
+
+_loaded = False
+
+
+def load() -> None:
+    """Import the platform's declarations and every app's `personal_data` module (once)."""
+    global _loaded
+    if _loaded:
+        return
+    from django.utils.module_loading import autodiscover_modules
+
+    from microcred.privacy import declarations  # noqa: F401
+
+    autodiscover_modules("personal_data")
+    _loaded = True
+
+
+def activities() -> dict[str, Activity]:
+    load()
+    return ACTIVITIES
+
+
+def declarations() -> dict[str, Declaration | NoPersonalData]:
+    load()
+    return DECLARATIONS
+
+
+# -- Checking the declarations against the models ------------------------------------------------------------
+
+# Field names that say a person's data is in them; each such field must be declared (personal or not, and why).
+PERSONAL_NAME = re.compile(
+    r"(^|_)(e?mail|email_address|full_name|first_name|last_name|surname|learner|holder|did|jwk|ip|ip_address|"
+    r"remote_addr|user_agent|phone|birth|user|actor|author|proposer|person)(_|$)"
+)
+
+
+def _points_at_people(f) -> bool:
+    target = getattr(f, "related_model", None)
+    return bool(f.is_relation and target is not None and target._meta.label_lower == settings.AUTH_USER_MODEL.lower())
+
+
+def looks_personal(f) -> bool:
+    """A field that, by its type, its target or its name, holds data about a person."""
+    if isinstance(f, models.EmailField | models.GenericIPAddressField):
+        return True
+    if _points_at_people(f):
+        return True
+    return bool(PERSONAL_NAME.search(f.name))
+
+
+def model_label(model) -> str:
+    return model._meta.label  # "accounts.User"
+
+
+def checked_models() -> list[type[models.Model]]:
+    """Every concrete model of every installed app (proxies share their model's table)."""
+    return [m for m in apps.get_models() if not m._meta.proxy]
+
+
+def _fields(model) -> list:
+    return [f for f in model._meta.get_fields() if (f.concrete or f.many_to_many) and not f.auto_created]
+
+
+def problems(declared: dict | None = None, models_to_check: Iterable | None = None) -> list[str]:
+    """What is wrong with the declarations, one sentence each (none: every personal field is declared)."""
+    declared = declarations() if declared is None else declared
+    found = []
+    every_model = models_to_check is None  # then a declaration of a model that does not exist is stale too
+    models_to_check = checked_models() if every_model else list(models_to_check)
+    labels = {model_label(m) for m in models_to_check}
+    for model in models_to_check:
+        label = model_label(model)
+        declaration = declared.get(label)
+        names = {f.name for f in _fields(model)}
+        personal_looking = sorted(f.name for f in _fields(model) if looks_personal(f))
+        if declaration is None:
+            found.append(f"{label} is not declared: list its personal-data fields or declare it holds none.")
+            continue
+        if isinstance(declaration, NoPersonalData):
+            for name in personal_looking:
+                found.append(f"{label}.{name} looks like personal data but {label} is declared to hold none.")
+            continue
+        if declaration.activity not in activities():
+            found.append(f"{label} names an unknown processing activity {declaration.activity!r}.")
+        for name in sorted(set(declaration.fields) | set(declaration.not_personal)):
+            if name not in names:
+                found.append(f"{label}.{name} is declared but the model has no such field.")
+        for name, category in declaration.fields.items():
+            if category not in Category.values:
+                found.append(f"{label}.{name} has an unknown category {category!r}.")
+        for name in personal_looking:
+            if name not in declaration.fields and name not in declaration.not_personal:
+                found.append(f"{label}.{name} looks like personal data and is not declared.")
+        if declaration.rule:
+            from microcred.privacy.retention import RULES
+
+            if declaration.rule not in RULES:
+                found.append(f"{label} names an unknown retention rule {declaration.rule!r}.")
+    if every_model:
+        for label in sorted(set(declared) - labels):
+            found.append(f"{label} is declared but there is no such model.")
+    return found
+
+
+def personal_fields_of(activity_key: str) -> dict[str, list[str]]:
+    """{category: ["accounts.User.email", …]} of one activity, from the declarations."""
+    out: dict[str, list[str]] = {}
+    for declaration in declarations().values():
+        if isinstance(declaration, Declaration) and declaration.activity == activity_key:
+            for name, category in declaration.fields.items():
+                out.setdefault(category, []).append(f"{declaration.model}.{name}")
+    return {category: sorted(fields) for category, fields in sorted(out.items())}
