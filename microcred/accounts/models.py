@@ -1,4 +1,4 @@
-"""People and the roles they hold. E-mail is the login; roles are scoped per BRIEF §2."""
+"""People and the roles they hold. E-mail is the login; roles are scoped as in docs/product-rules.md (Roles)."""
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin

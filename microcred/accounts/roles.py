@@ -1,4 +1,4 @@
-"""The roles people hold (BRIEF §2). Pure data: which roles exist and how each is scoped."""
+"""The roles people hold (docs/product-rules.md, Roles). Pure data: which roles exist and how each is scoped."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

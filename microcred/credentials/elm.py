@@ -1,12 +1,13 @@
 """The award as a European Learning Model (ELM 3.2) credential: an unsigned ``EuropeanDigitalCredential``.
 
-The same award as the signed Open Badges credential, in the Europass / EDC data model (DIGEST §3.2–3.3,
-BRIEF §7), for learners who want to load it into Europass. It is **unsigned**: a Europass credential is
+The same award as the signed Open Badges credential, in the Europass / EDC data model (the EDC application
+profile of ELM 3.2), for learners who want to load it into Europass. It is **unsigned**: a Europass credential is
 sealed with an eIDAS e-seal (JAdES), which the alliance does not have yet; Europass's own tools seal it.
 
 * Terms are ELM 3.2 (the ``edc-ap`` JSON-LD context). Both contexts are pinned in ``documents/elm/`` and are
   never fetched: :func:`elm_nquads` turns an export into RDF offline.
-* It conforms to the ELM 3.2 SHACL shapes ``EDC-generic-no-cv.ttl`` (tested with pySHACL, DIGEST §3.4).
+* It conforms to the ELM 3.2 SHACL shapes ``EDC-generic-no-cv.ttl`` (tested with pySHACL, see
+  ``documents/elm/SOURCE.md``).
 * Controlled-vocabulary values are the EU concept URIs listed in ``documents/elm/edc_controlled_vocabularies.json``
   (a pinned copy of the reference data file). Where that file gives no EU concept for one of our values,
   a concept of our own vocabulary (``https://w3id.org/microcred/vocab#…``) is used instead, as the
@@ -209,7 +210,7 @@ def _read_json(filename: str) -> dict:
 
 @cache
 def vocabularies() -> dict:
-    """The pinned copy of the EDC controlled-vocabularies file (shared/data/vocabularies)."""
+    """The pinned copy of the EDC controlled-vocabularies file (identical to reference/data/vocabularies/)."""
     return _read_json(VOCABULARIES_FILE)
 
 

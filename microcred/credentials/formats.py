@@ -1,6 +1,6 @@
-"""Every format a learner gets for one issued credential (BRIEF §7): JSON, baked PNG and SVG, PDF certificate.
+"""Every format a learner gets for one issued credential (docs/product-rules.md): JSON, baked PNG and SVG, PDF.
 
-The JSON is the signed credential itself; the PNG and SVG carry it baked in (DIGEST 1.10), so anyone
+The JSON is the signed credential itself; the PNG and SVG carry it baked in (Open Badges 3.0 §5.3), so anyone
 can verify the image; the PDF says every Annex 1 element in plain language, lists the ESCO skills
 and has a QR code to the credential's public verification page.
 """

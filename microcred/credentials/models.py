@@ -1,4 +1,4 @@
-"""Issuers, their keys, revocation status lists and issued credentials (BRIEF §7).
+"""Issuers, their keys, revocation status lists and issued credentials (see this app's README.md).
 
 * One Issuer per member institution plus one for the alliance (its `Institution.is_alliance` row).
   The issuer's `did:web` identifier is fixed when the issuer is created (from PUBLIC_BASE_URL) and

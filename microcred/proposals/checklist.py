@@ -1,4 +1,4 @@
-"""The eligibility checklist (BRIEF §4 rules table), computed from a proposal's content.
+"""The eligibility checklist (docs/product-rules.md; each rule names its policy section), computed from a proposal.
 
 Pure: `evaluate(facts)` takes a ProposalFacts (built from a version by `facts_from_version`) and
 returns every rule with its status and, for each missing element, a message naming the field.

@@ -1,4 +1,4 @@
-"""The closed lists of the proposal form (policy Appendix 2 and BRIEF §4)."""
+"""The closed lists of the proposal form (policy Appendix 2; kind: policy 5.6–5.7; credential type: policy 7.20)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

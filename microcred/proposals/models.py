@@ -121,7 +121,7 @@ class Proposal(models.Model):
 
 
 class ProposalVersion(models.Model):
-    """The content of a proposal at one version: every field of Appendix 2 plus BRIEF §4."""
+    """A proposal's content at one version: every field of policy Appendix 2 plus those docs/product-rules.md lists."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
@@ -150,7 +150,7 @@ class ProposalVersion(models.Model):
     )
     supervised_assessment = models.BooleanField(_("supervision of assessment"), null=True, blank=True)
     identity_verified = models.BooleanField(_("identity verification"), null=True, blank=True)
-    # What the policy requires elsewhere (BRIEF §4)
+    # What the policy requires elsewhere (docs/product-rules.md, "Proposal content")
     accrediting_institution = models.ForeignKey(
         "reference.Institution",
         on_delete=models.PROTECT,

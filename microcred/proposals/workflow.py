@@ -1,4 +1,4 @@
-"""The proposal review graph (BRIEF §4): pure data and one function, no database access.
+"""The proposal review graph (policy 7.1–7.7; docs/product-rules.md): pure data and one function, no database access.
 
 Who may take each action is decided in permissions.py; what each action writes, in services.py.
 """

@@ -4,7 +4,7 @@
   (:mod:`microcred.vc.jsonld`) followed by RDFC-1.0 (:mod:`microcred.vc.rdfc10`).
 * :func:`canonicalize_nquads` — RDFC-1.0 of an N-Quads document (used by the W3C test suite).
 
-Two canonical forms (pitfall #3). RDFC-1.0 sorts N-Quads by Unicode code point (as Python, PyLD and
+Two canonical forms (docs/interoperability.md, pitfall 3). RDFC-1.0 sorts N-Quads by code point (as Python, PyLD and
 Oxigraph do); Digital Bazaar's rdf-canonize, under jsonld.js and the ``@digitalbazaar`` Data Integrity
 stack, sorts JavaScript strings by UTF-16 code unit, both in Hash First Degree Quads (RDFC-1.0 §4.6, so even
 the blank-node labels can change) and in the output. The orders differ only when the dataset has a character

@@ -1,8 +1,8 @@
 """Data Integrity proofs (W3C VC Data Integrity 1.0) with the ``eddsa-rdfc-2022`` cryptosuite.
 
-``sign`` adds a proof and always emits ``proof`` as a JSON array (the OB 3.0 JSON Schema requires an
-array, DIGEST §0/§1.11); ``verify`` accepts an object or an array (proof set: one valid supported proof
-suffices).
+``sign`` adds a proof and always emits ``proof`` as a JSON array (Open Badges 3.0 Appendix A.1 JSON; the OB 3.0
+JSON Schema requires an array); ``verify`` accepts an object or an array (VC Data Integrity 1.0 §2.1.1 proof
+sets: one valid supported proof suffices).
 """
 
 from __future__ import annotations

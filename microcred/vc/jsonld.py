@@ -20,8 +20,8 @@ items are kept as they are, ``@included`` nodes are part of the graph and ``@dir
 :func:`to_quads` first tries the fast path (:mod:`microcred.vc.expansion`: pinned contexts processed once,
 documents converted straight to quads, same checks); for anything it does not implement, and for every
 document it would refuse, the strict reference path runs: ``check_input``, PyLD expansion (with a private
-context cache per registry, see pitfall #8) and our own RDF generation from the expanded form. The
-differential tests (tests/test_vc_fast_path_differential.py) hold both paths to jsonld.js's output.
+context cache per registry: docs/interoperability.md, pitfall 8) and our own RDF generation from the expanded
+form. The differential tests (tests/test_vc_fast_path_differential.py) hold both paths to jsonld.js's output.
 """
 
 from __future__ import annotations
@@ -325,7 +325,7 @@ _pyld_lock = threading.Lock()
 
 def _pyld_cache_for(registry: ContextRegistry) -> tuple[LRUCache, LRUCache]:
     # One resolved-context cache per registry and registry generation: PyLD's own module-level cache
-    # is shared by every loader in the process (pitfall #8), so it is never used here.
+    # is shared by every loader in the process (docs/interoperability.md, pitfall 8), so it is never used here.
     with _pyld_lock:
         entry = _pyld_caches.get(id(registry))
         if entry is None or entry[0] is not registry or entry[1] != registry.generation:

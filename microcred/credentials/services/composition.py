@@ -1,4 +1,4 @@
-"""Composing the unsigned OpenBadgeCredential of a completion (DIGEST §0, Annex 1 → OB 3.0 mapping in README)."""
+"""Composing the unsigned OpenBadgeCredential of a completion (docs/interoperability.md; Annex 1 → OB 3.0 in README)."""
 
 from __future__ import annotations
 
@@ -258,7 +258,7 @@ def compose_open_badge_credential(
     status_entry: dict | None = None,
     salt: str | None = None,
 ) -> dict:
-    """The unsigned OpenBadgeCredential (context order, types, schemas and status per DIGEST §0).
+    """The unsigned OpenBadgeCredential (context order, types, schemas and status: docs/interoperability.md).
 
     The learner is identified by a salted SHA-256 hash of the e-mail address and by name (an OB 3.0
     ``IdentityObject`` of type ``name``), plus their DID as ``credentialSubject.id`` when given.

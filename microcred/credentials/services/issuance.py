@@ -41,7 +41,9 @@ logger = logging.getLogger(__name__)
 
 MAX_INDEX_ATTEMPTS = 25
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%\-]+$")
-# C0 controls other than TAB/LF/CR, DEL, and lone surrogates cannot be signed interoperably (INTEROP-PITFALLS 1, 7).
+# Refused in learner input: C0 controls other than TAB/LF/CR, and DEL. The signing core escapes them as RDFC-1.0
+# requires, but verifiers that canonicalize with pyld 3.3 do not, and would reject the credential. Lone surrogates
+# cannot be encoded as UTF-8 (the core refuses them too). See docs/interoperability.md, pitfalls 1 and 7.
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 

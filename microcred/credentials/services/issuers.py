@@ -155,8 +155,8 @@ def did_document(issuer: Issuer) -> dict:
     """The issuer's DID document: every key (active and retired) as a Multikey verification method.
 
     All keys stay in ``assertionMethod``: verifiers (``@digitalbazaar/vc``, the 1EdTech validator) accept a
-    proof only if its verification method is listed there, so dropping a retired key would break every
-    credential it signed (DIGEST §2.4). A retired key carries ``expires`` = its retirement (Controlled
+    proof only if its verification method is listed there (VC Data Integrity 1.0 §5.10), so dropping a retired
+    key would break every credential it signed. A retired key carries ``expires`` = its retirement (Controlled
     Identifiers 1.0: proofs made at or after that time are not to be verified), so a verifier can refuse a
     proof made with it later, and a stolen retired key cannot sign new credentials. (Not ``revoked``:
     jsonld-signatures refuses every proof of a revoked key, also those made before, which would break every

@@ -1,4 +1,4 @@
-"""Verifying a credential document, offline by default: every check reported separately (BRIEF §8).
+"""Verifying a credential document (Open Badges 3.0 §9.1), offline by default: every check reported separately.
 
 Checks, in order: ``format`` (an Open Badges 3.0 credential), ``schema`` (the 1EdTech OB 3.0 JSON Schema;
 advisory, see below), ``signature`` (Data Integrity eddsa-rdfc-2022; keys of our own issuers from the

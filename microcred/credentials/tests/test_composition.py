@@ -1,4 +1,4 @@
-"""The composed OpenBadgeCredential: DIGEST §0 profile, every Annex 1 element, both JSON Schemas."""
+"""The composed OpenBadgeCredential: profile of docs/interoperability.md, every Annex 1 element, both JSON Schemas."""
 
 import pytest
 

@@ -1,7 +1,7 @@
-"""The ELM 3.2 (Europass) export: SHACL conformance, every Annex I element, offline JSON-LD (DIGEST §3.3–3.4).
+"""The European Learning Model 3.2 (Europass) export: SHACL conformance, every Annex I element, offline JSON-LD.
 
-Validation as in DIGEST §3.4: JSON-LD → RDF with PyLD and the pinned contexts only, parsed with rdflib,
-checked with pySHACL against ``EDC-generic-no-cv.ttl`` alone (no ontology graph, no inference).
+Validation as in ``documents/elm/SOURCE.md``: JSON-LD → RDF with PyLD and the pinned contexts only, parsed with
+rdflib, checked with pySHACL against ``EDC-generic-no-cv.ttl`` alone (no ontology graph, no inference).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 LOCAL = "https://w3id.org/microcred/vocab#"
 
 
-# --- validation set-up (DIGEST §3.4) ---------------------------------------------------------------
+# --- validation set-up (documents/elm/SOURCE.md) ---------------------------------------------------
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ class Parts:
 
 
 def test_the_validation_setup_accepts_the_commissions_sample_and_rejects_it_broken(offline):
-    """DIGEST §3.4 reproduced: the official sample conforms; without awardedBy it does not."""
+    """The set-up is sound: the Commission's ELM 3.2 sample conforms; without awardedBy it does not."""
     sample = json.loads((elm.ELM_DOCUMENTS / "credential-sample.jsonld").read_text(encoding="utf-8"))
     conforms, results, text = shacl(sample)
     assert conforms, text

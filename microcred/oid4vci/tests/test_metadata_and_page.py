@@ -1,4 +1,4 @@
-"""Metadata documents (DIGEST §4.1 items 2-3) and the learner's offer page."""
+"""Metadata documents (OpenID4VCI 1.0 §12.2 issuer, §12.3 authorization server) and the learner's offer page."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Every rule of the eligibility checklist (BRIEF §4), for formal and non-formal proposals."""
+"""Every rule of the eligibility checklist (docs/product-rules.md), for formal and non-formal proposals."""
 
 from decimal import Decimal
 

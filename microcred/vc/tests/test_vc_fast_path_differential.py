@@ -150,8 +150,8 @@ def test_fast_path_equals_jsonld_js(corpus, reg, node_results):
         try:
             ours = canonicalize_document(doc, reg)
         except UnsafeInput as exc:
-            # Multi-valued text whose order differs in UTF-16 and code points (pitfall #3): refused by
-            # design, and Node's form indeed differs from RDFC-1.0's.
+            # Multi-valued text whose order differs in UTF-16 and code points (docs/interoperability.md,
+            # pitfall 3): refused by design, and Node's form indeed differs from RDFC-1.0's.
             assert "UTF-16" in str(exc)
             assert expected.get("nquads") != _fast(doc, reg)
             refused_utf16 += 1

@@ -219,7 +219,8 @@ def test_poisoned_json_ld_document_refused_after_bounded_work():
 
 
 def test_context_cache_is_per_registry():
-    # Two registries pin different documents under the same URL; each must see its own (pitfall #8).
+    # Two registries pin different documents under the same URL; each must see its own
+    # (docs/interoperability.md, pitfall 8).
     url = "https://example.org/ctx/v1"
     a, b = ContextRegistry(), ContextRegistry()
     a.register(url, {"@context": {"thing": "https://a.example/thing"}})
