@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -135,3 +137,18 @@ def test_errors_django_answers_itself_are_json_under_the_api(client):
     assert response.json()["error"]["code"] == "bad_request"
     page = client.get("/catalogue/", HTTP_HOST="evil.example")
     assert page.status_code == 400 and not page["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [b"[null, null]", b"7", b"null"])
+def test_verify_answers_any_json_value_with_a_verdict_as_its_document_says(client, body):
+    """Found by the API fuzz (test_api_fuzz.py): the document asked for an object, yet any other JSON value is
+    answered 200 with the verdict `invalid` (like the verification page), so the document now admits any value."""
+    from jsonschema import Draft202012Validator
+
+    response = client.post("/api/v1/verify", body, content_type="application/json")
+    assert response.status_code == 200
+    assert (response.json()["result"], response.json()["reason"]) == ("invalid", "A credential must be a JSON object.")
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/verify"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert Draft202012Validator(schema).is_valid(json.loads(body))

@@ -53,7 +53,14 @@ class VerifyApi(APIView):
 
     @extend_schema(
         operation_id="verify_create",
-        request={"application/json": {"type": "object"}},
+        # Any JSON value: the credential is an object, and anything else gets the verdict `invalid` ("A credential
+        # must be a JSON object"), as on the verification page, rather than a refusal.
+        request={
+            "application/json": {
+                "description": "The credential, a JSON object; any other JSON value is answered with the verdict "
+                "`invalid`."
+            }
+        },
         parameters=[
             OpenApiParameter(
                 "Retry-After",
