@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import services
 from microcred.accounts.exceptions import TooManyAttempts
+from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import PASSWORD_TEXT
+from microcred.privacy import services as privacy_services
 
 # The longest address the account table holds (RFC 5321 §4.5.3.1: a path of at most 256 octets, minus <>).
 EMAIL_MAX_LENGTH = 254
@@ -77,6 +79,21 @@ class RegistrationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES, initial="en")
+    # The version of the privacy notice the page showed (GDPR Art. 13: information given when the data are
+    # obtained); recorded with the account.
+    privacy_notice = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+
+    def __init__(self, *args, notice=None, **kwargs):
+        """`notice`: the privacy notice shown on the page (the version in force), if one is published."""
+        super().__init__(*args, **kwargs)
+        self.notice_shown = None
+        if notice is not None:
+            self.fields["privacy_notice"].initial = notice.version
+            if notice.requires_consent:  # only then a box to tick (GDPR Art. 7: consent is a clear act)
+                self.fields["privacy_consent"] = forms.BooleanField(
+                    label=_("I agree to the processing that relies on my consent, as the privacy notice describes."),
+                    required=True,
+                )
 
     def clean_email(self):
         # Whether the address has an account is not checked here: the answer would tell anyone (services.sign_up).
@@ -84,6 +101,10 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        try:  # a page error, not a field's: the field is hidden
+            self.notice_shown = privacy_services.version_shown_at_registration(data.get("privacy_notice"))
+        except ValidationFailed as exc:
+            self.add_error(None, exc.message)
         password, again = data.get("password"), data.get("password_again")
         if password and again and password != again:
             self.add_error("password_again", _("The two passwords are not the same."))

@@ -12,7 +12,7 @@ are spent the client's callbacks are refused for LOGIN_LOCKOUT_SECONDS without c
 
 from django.db import transaction
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
@@ -21,6 +21,9 @@ from microcred.accounts.exceptions import TooManyAttempts
 from microcred.accounts.models import RoleAssignment
 from microcred.accounts.roles import Role
 from microcred.audit.services import record_audit_event
+from microcred.privacy import selectors as privacy_selectors
+from microcred.privacy import services as privacy_services
+from microcred.privacy.models import NoticeReceipt
 
 
 class UniversityOIDCBackend(OIDCAuthenticationBackend):
@@ -44,7 +47,23 @@ class UniversityOIDCBackend(OIDCAuthenticationBackend):
             email, None, full_name=name or email, email_verified_at=timezone.now()
         )
         RoleAssignment.objects.create(user=user, role=Role.LEARNER)
-        record_audit_event(actor=None, action="account.registered", target=user, summary="Single sign-on (OIDC)")
+        # The log-in page links the privacy notice in force next to the single sign-on button (GDPR Art. 13).
+        notice = privacy_selectors.current_notice()
+        if notice is not None:
+            text = privacy_selectors.text_for(notice, translation.get_language())
+            privacy_services.record_shown(
+                user=user,
+                notice=notice,
+                occasion=NoticeReceipt.Occasion.SINGLE_SIGN_ON,
+                language=text.language if text else translation.get_language() or "en",
+            )
+        record_audit_event(
+            actor=None,
+            action="account.registered",
+            target=user,
+            summary="Single sign-on (OIDC)",
+            changes={"privacy_notice_version": notice.version if notice is not None else None},
+        )
         return user
 
     def update_user(self, user, claims):

@@ -24,6 +24,7 @@ from microcred.accounts.models import RoleAssignment
 from microcred.accounts.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
 from microcred.audit.services import record_audit_event
 from microcred.core import ratelimit
+from microcred.privacy import services as privacy_services
 
 VERIFY_SALT = "microcred.accounts.verify-email"
 
@@ -33,9 +34,11 @@ def _normalise_email(email: str) -> str:
 
 
 @transaction.atomic
-def register_learner(*, email: str, full_name: str, password: str, language: str = "en"):
+def register_learner(*, email: str, full_name: str, password: str, language: str = "en", privacy=None):
     """Create an unverified learner account and send the verification e-mail.
 
+    `privacy` (a privacy.services.NoticeShown): the version of the privacy notice the registration page showed,
+    recorded with the account (GDPR Art. 13: the information is given when the data are obtained; Art. 5(2)).
     Raises EmailAlreadyRegistered (also under a concurrent duplicate) and Django's ValidationError
     for a weak password; nothing is written in either case.
     """
@@ -53,12 +56,28 @@ def register_learner(*, email: str, full_name: str, password: str, language: str
     except IntegrityError as exc:
         raise EmailAlreadyRegistered() from exc
     RoleAssignment.objects.create(user=user, role=Role.LEARNER)
-    record_audit_event(actor=None, action="account.registered", target=user, summary="Learner self-registration")
+    if privacy is not None:
+        privacy_services.record_at_registration(user=user, shown=privacy)
+    record_audit_event(
+        actor=None,
+        action="account.registered",
+        target=user,
+        summary="Learner self-registration",
+        changes={"privacy_notice_version": privacy.notice.version if privacy is not None else None},
+    )
     transaction.on_commit(lambda: send_verification_email(user=user))
     return user
 
 
-def sign_up(*, request, email: str, full_name: str, password: str, language: str = "en") -> None:
+def sign_up(
+    *,
+    request,
+    email: str,
+    full_name: str,
+    password: str,
+    language: str = "en",
+    privacy=None,
+) -> None:
     """The public sign-up: answers the same whether or not `email` already has an account.
 
     A new address gets an unverified learner account and the confirmation e-mail. An address that has an
@@ -66,15 +85,22 @@ def sign_up(*, request, email: str, full_name: str, password: str, language: str
     to log in or choose a new password), so the page and the e-mail traffic never tell a stranger which
     addresses have accounts (OWASP WSTG-IDNT-04, account enumeration; OWASP Authentication Cheat Sheet).
     Throttled per address and per client (TooManyAttempts); a weak password raises Django's ValidationError.
+    A new account records the privacy notice version the page showed (`privacy`, see register_learner).
     """
     spend_registration_attempt(request=request, email=email)  # audited when refused: outside the transaction
-    _sign_up(email=email, full_name=full_name, password=password, language=language)
+    _sign_up(
+        email=email,
+        full_name=full_name,
+        password=password,
+        language=language,
+        privacy=privacy,
+    )
 
 
 @transaction.atomic
-def _sign_up(*, email: str, full_name: str, password: str, language: str) -> None:
+def _sign_up(*, email: str, full_name: str, password: str, language: str, privacy) -> None:
     try:
-        register_learner(email=email, full_name=full_name, password=password, language=language)
+        register_learner(email=email, full_name=full_name, password=password, language=language, privacy=privacy)
     except EmailAlreadyRegistered:
         make_password(password)  # the work of creating an account: no timing difference either
         owner = get_user_model().objects.filter(email__iexact=_normalise_email(email)).first()

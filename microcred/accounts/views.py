@@ -19,6 +19,8 @@ from microcred.accounts.forms import (
     RegistrationForm,
     ResendVerificationForm,
 )
+from microcred.privacy import selectors as privacy_selectors
+from microcred.privacy.services import NoticeShown
 
 
 def _with_retry_after(response, seconds: int):
@@ -38,6 +40,8 @@ class LoginView(auth_views.LoginView):
         ctx = super().get_context_data(**kwargs)
         ctx["oidc_enabled"] = settings.OIDC_ENABLED
         ctx["oidc_provider_name"] = settings.OIDC_PROVIDER_NAME
+        if settings.OIDC_ENABLED:  # a first single sign-on makes an account: the notice is linked before it
+            ctx["privacy_notice"] = privacy_selectors.current_notice()
         return ctx
 
     def form_invalid(self, form):
@@ -52,10 +56,18 @@ class LogoutView(auth_views.LogoutView):
 def register(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
-    form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    notice = privacy_selectors.current_notice()  # linked from the page, before the account is made (GDPR Art. 13)
+    form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE}, notice=notice)
     retry_after = 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        shown = form.notice_shown
+        privacy = None
+        if shown is not None:
+            text = privacy_selectors.text_for(shown, request.LANGUAGE_CODE)
+            privacy = NoticeShown(
+                shown, text.language if text else request.LANGUAGE_CODE, bool(data.get("privacy_consent"))
+            )
         try:
             # The same next page whether or not the address has an account (services.sign_up).
             services.sign_up(
@@ -64,6 +76,7 @@ def register(request):
                 full_name=data["full_name"],
                 password=data["password"],
                 language=data["language"],
+                privacy=privacy,
             )
         except TooManyAttempts as exc:
             form.add_error(None, exc.message)
@@ -72,7 +85,8 @@ def register(request):
             form.add_error("password", exc)
         else:
             return redirect("accounts:register-done")
-    return _with_retry_after(render(request, "accounts/register.html", {"form": form}), retry_after)
+    context = {"form": form, "privacy_notice": notice}
+    return _with_retry_after(render(request, "accounts/register.html", context), retry_after)
 
 
 def register_done(request):
@@ -119,7 +133,13 @@ def profile(request):
         messages.success(request, _("Your details are saved."))
         return redirect("accounts:profile")
     assignments = request.user.role_assignments.select_related("institution")
-    return render(request, "accounts/profile.html", {"form": form, "assignments": assignments})
+    context = {
+        "form": form,
+        "assignments": assignments,
+        "privacy_receipt": privacy_selectors.last_receipt(request.user),
+        "privacy_current": privacy_selectors.current_notice(),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

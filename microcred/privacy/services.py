@@ -136,7 +136,8 @@ def publish_notice(*, notice: PrivacyNotice, by=None) -> PrivacyNotice:
             "origin": notice.origin,
         },
     )
-    transaction.on_commit(selectors.forget_current_version)
+    selectors.forget_current_version()
+    transaction.on_commit(selectors.forget_current_version)  # again: a request may have cached it meanwhile
     return notice
 
 
