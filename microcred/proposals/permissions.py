@@ -60,7 +60,7 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if proposal.status == ProposalStatus.DRAFT:
-        return is_own(user, proposal)  # an unsent draft is its author's alone (policy 7.5: proposers submit)
+        return is_own(user, proposal)  # an unsent draft is its author's alone until submitted (policy 7.2, 7.4)
     if is_own(user, proposal) or is_manager_of(user, proposal):
         return True
     if is_board_secretary(user) or is_council(user) or is_executive(user) or is_alliance_admin(user):
