@@ -62,7 +62,9 @@ def _people_kept_by_other_records(users: models.QuerySet) -> models.QuerySet:
     """Leave out accounts that anything but their own account rows points at (an audit event, an enrolment…)."""
     User = get_user_model()
     own = {"accounts.roleassignment", "privacy.noticereceipt", "authtoken.token", "admin.logentry"}
-    for relation in User._meta.related_objects:
+    # Every relation pointing at accounts, hidden ones (related_name="+") included.
+    relations = [f for f in User._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for relation in relations:
         related = relation.related_model
         if related._meta.label_lower in own:
             continue
