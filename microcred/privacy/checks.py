@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 
+PRIVACY = "privacy"  # `manage.py check --tag privacy`
 
-@register(Tags.models)
+
+@register(Tags.models, PRIVACY)
 def check_personal_data_declared(app_configs=None, **kwargs):
     from microcred.privacy.registry import problems
 
@@ -18,7 +20,7 @@ def check_personal_data_declared(app_configs=None, **kwargs):
     ]
 
 
-@register()
+@register(PRIVACY)
 def check_retention_settings(app_configs=None, **kwargs):
     from microcred.privacy.retention import RULES
 
