@@ -170,3 +170,16 @@ def test_only_the_alliance_admin_reads_and_downloads_the_record(client, notice, 
     assert response["Content-Disposition"] == 'attachment; filename="record-of-processing-activities.md"'
     assert b"## Accounts and log-in" in response.content
     assert client.get("/privacy/record/download.exe").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_deployment_check_warns_without_a_notice_and_of_values_to_confirm():
+    def warnings():
+        found = run_checks(include_deployment_checks=True, databases=["default"], tags=["database"])
+        return [e.id for e in found if e.id.startswith("privacy.")]
+
+    assert warnings() == ["privacy.W001"]
+    make_notice(to_confirm=["dpo"])
+    assert warnings() == ["privacy.W002"]
+    make_notice()
+    assert warnings() == []
