@@ -23,8 +23,8 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from microcred.audit.services import record_audit_event
 
@@ -52,6 +52,8 @@ class RetentionRule:
 
 
 def period(days: int) -> str:
+    if days == 0:
+        return gettext("immediately")
     return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
 
 

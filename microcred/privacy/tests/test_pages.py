@@ -120,3 +120,8 @@ def test_only_the_alliance_admin_previews_a_draft(client, notice, make_user):
     page = _page(client, url)
     assert "Draft title" in page and "Preview of a draft." in page
     assert not NoticeReceipt.objects.exists()
+
+
+def test_a_period_of_zero_days_reads_as_immediately(client, notice):
+    page = _page(client, "/privacy/")
+    assert "Log-in sessions are deleted immediately after they expired." in page
