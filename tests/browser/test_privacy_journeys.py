@@ -117,3 +117,14 @@ def test_the_alliance_admin_reads_the_record_of_processing_activities(page, ship
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename == "record-of-processing-activities.csv"
+
+    from microcred.privacy import services
+
+    draft = services.create_draft(by=None)
+    page.goto(f"/privacy/drafts/{draft.pk}/")
+    assert page.get_by_text("Preview of a draft.").is_visible()
+
+
+def test_before_any_notice_the_page_says_so(page):
+    page.goto("/privacy/")
+    assert page.get_by_role("heading", level=1, name="Privacy notice").is_visible()
