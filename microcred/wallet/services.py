@@ -177,18 +177,20 @@ def export_my_data(*, user) -> bytes:
 
 
 def _other_apps_data(user) -> dict[str, list]:
-    """Enrolments and results, when the learning app is installed (it is read, never written, here)."""
-    data: dict[str, list] = {}
-    try:
-        from microcred.learning.models import Enrolment
-    except ImportError:  # pragma: no cover - the learning app is part of the platform
-        return data
-    owner = next((f.name for f in Enrolment._meta.concrete_fields if f.name in ("learner", "user")), None)
-    if owner is None:  # pragma: no cover
-        return data
-    fields = [f.name for f in Enrolment._meta.concrete_fields if f.name != owner]
-    data["enrolments.json"] = list(Enrolment.objects.filter(**{owner: user}).values(*fields))
-    return data
+    """Enrolments, results (grades included) and the privacy notices shown, read (never written) here
+    (GDPR Art. 15: a copy of the personal data)."""
+    from microcred.learning.models import Enrolment, Result
+    from microcred.privacy.models import NoticeReceipt
+
+    def rows(model, owner: str):
+        fields = [f.name for f in model._meta.concrete_fields if f.name != owner]
+        return list(model.objects.filter(**{owner: user}).order_by("pk").values(*fields))
+
+    return {
+        "enrolments.json": rows(Enrolment, "learner"),
+        "results.json": rows(Result, "learner"),
+        "privacy-notices-shown.json": rows(NoticeReceipt, "user"),
+    }
 
 
 ERASE_PASSWORD_TRIES = 5

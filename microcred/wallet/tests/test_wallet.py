@@ -157,3 +157,32 @@ def test_a_stolen_session_cannot_guess_the_password_to_erase_the_account(client,
     assert response.status_code == 400 and "Too many wrong passwords" in response.content.decode()
     assert get_user_model().objects.get(pk=holder.pk).is_active  # nothing was erased
     cache.clear()
+
+
+def test_export_contains_results_with_grades_and_the_privacy_notices_shown(client, holder, make_user, institution):
+    """GDPR Art. 15: the export holds the grades its README promises, and which privacy notices were shown."""
+    from django.utils import timezone
+
+    from microcred.learning.models import Enrolment
+    from microcred.learning.tests.factories import make_micro_credential, make_offering, record_result
+    from microcred.privacy.models import NoticeReceipt
+    from microcred.privacy.tests.conftest import make_notice
+
+    staff = make_user()
+    offering = make_offering(
+        micro_credential=make_micro_credential(institution=institution, proposer=staff),
+        creator=staff,
+        institution=institution,
+    )
+    enrolment = Enrolment.objects.create(
+        offering=offering, learner=holder, status="enrolled", enrolled_at=timezone.now()
+    )
+    record_result(offering, enrolment, recorded_by=staff, grade="9.5")
+    notice = make_notice()
+    NoticeReceipt.objects.create(user=holder, notice=notice, occasion="read", language="en")
+    client.force_login(holder)
+    archive = zipfile.ZipFile(io.BytesIO(client.post(reverse("wallet:export")).content))
+    results = json.loads(archive.read("results.json"))
+    assert [r["grade"] for r in results] == ["9.5"]
+    receipts = json.loads(archive.read("privacy-notices-shown.json"))
+    assert [(r["notice"], r["occasion"]) for r in receipts] == [(notice.pk, "read")]
