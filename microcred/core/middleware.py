@@ -5,6 +5,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class RefuseNulBytesMiddleware:
@@ -82,10 +83,15 @@ class StaffIdleTimeoutMiddleware:
             last = request.session.get(self.SESSION_KEY)
             if last is not None and now - int(last) > limit:
                 logout(request)
+                minutes = max(1, limit // 60)
                 messages.info(
                     request,
-                    _("You were signed out after %(minutes)d minutes without activity. Sign in again to go on.")
-                    % {"minutes": limit // 60},
+                    ngettext(
+                        "You were logged out after %(minutes)d minute without activity. Log in again to go on.",
+                        "You were logged out after %(minutes)d minutes without activity. Log in again to go on.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
                 )
             elif last is None or now - int(last) >= 60:  # a session write at most once a minute
                 request.session[self.SESSION_KEY] = now

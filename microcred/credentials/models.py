@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from microcred import vc
 
@@ -307,7 +308,8 @@ class IssuanceJobItem(models.Model):
     """What a job did with one completion, written in the transaction that issued (or failed) it."""
 
     class Outcome(models.TextChoices):
-        ISSUED = "issued", _("Issued")
+        # A context: "Issued" alone is also the column of issue dates in the staff list of credentials.
+        ISSUED = "issued", pgettext_lazy("outcome of issuing one completion", "Issued")
         ALREADY_ISSUED = "already_issued", _("Already issued")
         FAILED = "failed", _("Failed")
 

@@ -198,11 +198,18 @@ def check_languages(texts: dict[str, dict], activities: dict[str, str], language
         if legal_skeleton(text) != legal_skeleton(english):
             raise NoticeContentError(
                 _(
-                    "The %(language)s text lists other purposes or lawful bases than the English text; they must be the same in every language."
+                    "The text in %(language)s lists other purposes or lawful bases than the English text; they must be the same in every language."
                 )
-                % {"language": language}
+                % {"language": language_name(language)}
             )
 
 
 def requires_consent(text: dict) -> bool:
     return any(p["lawful_basis"] == "consent" for p in text.get(PURPOSES, []))
+
+
+def language_name(code: str) -> str:
+    """The interface language's name for people (e.g. "Spanish"), in the reader's language."""
+    from django.conf import settings
+
+    return str(dict(settings.LANGUAGES).get(code, code))

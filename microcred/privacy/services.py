@@ -19,6 +19,7 @@ from microcred.privacy.content import (
     NoticeContentError,
     check_languages,
     check_text,
+    language_name,
     requires_consent,
 )
 from microcred.privacy.models import NoticeReceipt, PrivacyNotice, PrivacyNoticeText
@@ -41,7 +42,7 @@ def check_texts(texts: dict[str, dict]) -> dict[str, dict]:
             checked[language] = check_text(content, activities)
         except NoticeContentError as exc:
             raise NoticeContentError(
-                _("The %(language)s text: %(problem)s") % {"language": language, "problem": exc}
+                _("The text in %(language)s: %(problem)s") % {"language": language_name(language), "problem": exc}
             ) from exc
     check_languages(checked, activities, interface_languages())
     return checked
@@ -50,7 +51,7 @@ def check_texts(texts: dict[str, dict]) -> dict[str, dict]:
 def check_to_confirm(keys) -> list[str]:
     if not isinstance(keys, list) or any(key not in CONFIRMABLE for key in keys):
         raise NoticeContentError(
-            _("“To confirm” lists sections of the notice; choose from %(choices)s.")
+            _("“Still to confirm” lists sections of the notice; choose from %(choices)s.")
             % {"choices": ", ".join(CONFIRMABLE)}
         )
     return [key for key in CONFIRMABLE if key in keys]

@@ -69,7 +69,7 @@ def _read_list(document, url: str, issuer_id: str, purpose: str, now: datetime) 
     if BITSTRING_STATUS_LIST_CREDENTIAL not in graph.types(root):
         problems.append(_("it is not a BitstringStatusListCredential"))
     if root != f"<{url}>":
-        problems.append(_("its id is not its address"))
+        problems.append(_("its id is not the address it was fetched from"))
     if graph.iris(root, CRED + "issuer") != (issuer_id,):
         problems.append(_("it was not issued by the credential's issuer"))
     if result.verification_method.partition("#")[0] != issuer_id:
@@ -90,7 +90,7 @@ def _read_list(document, url: str, issuer_id: str, purpose: str, now: datetime) 
                 problems.append(_("it is outside its validity period"))
     subjects = graph.nodes(root, CRED + "credentialSubject")
     if len(subjects) != 1:
-        problems.append(_("it must have one subject"))
+        problems.append(_("it must have exactly one credentialSubject"))
         subject = None
     else:
         subject = subjects[0]

@@ -182,7 +182,8 @@ def _check_json_text(text: str) -> None:
         depth += 1 if m.group(0) in "[{" else -1
         if depth > MAX_JSON_DEPTH:
             raise UnreadableCredential(
-                _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+                _("The credential nests deeper than %(n)d levels; a real credential never does.")
+                % {"n": MAX_JSON_DEPTH}
             )
 
 
@@ -196,7 +197,7 @@ def _check_parsed(value) -> None:
         ) from None
     except (RecursionError, ValueError):
         raise UnreadableCredential(
-            _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+            _("The credential nests deeper than %(n)d levels; a real credential never does.") % {"n": MAX_JSON_DEPTH}
         ) from None
 
 
@@ -211,7 +212,7 @@ def parse_json_document(data: bytes | str):
         value = json.loads(text)
     except RecursionError:
         raise UnreadableCredential(
-            _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+            _("The credential nests deeper than %(n)d levels; a real credential never does.") % {"n": MAX_JSON_DEPTH}
         ) from None
     except ValueError as exc:
         raise UnreadableCredential(_("The credential is not valid JSON: %(why)s") % {"why": exc}) from exc
@@ -247,7 +248,7 @@ def load_credential(data: bytes | str | dict):
         raise UnreadableCredential(_("The SVG image is not UTF-8 text.")) from exc
     except RecursionError:
         raise UnreadableCredential(
-            _("The credential nests deeper than %(n)d levels; no credential does.") % {"n": MAX_JSON_DEPTH}
+            _("The credential nests deeper than %(n)d levels; a real credential never does.") % {"n": MAX_JSON_DEPTH}
         ) from None
     if len(data) > MAX_DOCUMENT_BYTES:
         raise UnreadableCredential(_("The credential is larger than 1 MB."))
@@ -512,12 +513,11 @@ def _entry_check(entry: vc.credential_data.StatusEntry, issuer_id: str) -> Check
         if purpose == "suspension":
             return Check("status", False, _("Suspended by its issuer (status list %(url)s).") % {"url": url})
         return Check("status", False, _("Revoked by its issuer (status list %(url)s).") % {"url": url})
-    return Check(
-        "status",
-        True,
-        _("Not %(purpose)s (the issuer's status list %(url)s, checked %(when)s).")
-        % {"purpose": _("revoked") if purpose != "suspension" else _("suspended"), "url": url, "when": remote.checked},
-    )
+    if purpose == "suspension":
+        message = _("Not suspended (the issuer's status list %(url)s, checked %(when)s).")
+    else:
+        message = _("Not revoked (the issuer's status list %(url)s, checked %(when)s).")
+    return Check("status", True, message % {"url": url, "when": remote.checked})
 
 
 def _status_check(facts: vc.CredentialData, issuer_id: str) -> Check:

@@ -76,7 +76,7 @@ def test_the_alliance_admins_own_version_is_never_replaced_by_the_file(data_dir,
         (lambda d: d["texts"]["en"]["purposes"][0].update(activity="marketing"), "“marketing”"),
         (lambda d: d["texts"].update(de=d["texts"]["en"]), "languages the interface does not offer: de"),
         (lambda d: d["texts"].update(fr=d["texts"].pop("en")), "needs an English text"),
-        (lambda d: d.update(to_confirm=["everything"]), "“To confirm” lists sections"),
+        (lambda d: d.update(to_confirm=["everything"]), "“Still to confirm” lists sections"),
     ],
 )
 def test_a_bad_file_is_refused_with_its_name_and_nothing_is_written(data_dir, change, message):
