@@ -1,7 +1,6 @@
 """The public notice page, past versions, the English fallback, the footer link and the draft preview."""
 
 import html
-import re
 
 import pytest
 from django.test import override_settings
