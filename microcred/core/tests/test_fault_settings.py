@@ -33,7 +33,10 @@ print(json.dumps({
     "HEALTHZ_DB_TIMEOUT": settings.HEALTHZ_DB_TIMEOUT,
     "EMAIL_TIMEOUT": settings.EMAIL_TIMEOUT,
     "CELERY_VISIBILITY_TIMEOUT": settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"],
-    "BACKGROUND_SWEEP_SECONDS": sorted({e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}),
+    "BACKGROUND_SWEEP_SECONDS": sorted({
+        settings.CELERY_BEAT_SCHEDULE[name]["schedule"]
+        for name in ("outbox-deliver-pending", "credentials-sweep-issuance-jobs")
+    }),
     "ISSUANCE_JOB_LEASE_SECONDS": settings.ISSUANCE_JOB_LEASE_SECONDS,
     "ISSUANCE_JOB_STALE_SECONDS": settings.ISSUANCE_JOB_STALE_SECONDS,
 }))
