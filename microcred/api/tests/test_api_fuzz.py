@@ -16,6 +16,8 @@ Each person's run has two passes:
 """
 
 import datetime as dt
+import threading
+import time
 from collections import Counter, defaultdict
 
 import pytest
@@ -26,6 +28,7 @@ from django.test import testcases
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from schemathesis.engine import Status, events
+from schemathesis.engine import context as engine_context
 
 from microcred.accounts.roles import Role
 from microcred.credentials.services import bulk
@@ -83,7 +86,8 @@ def world(settings, tmp_path, make_user):
     offering with two completions (one credential issued, an issuance job run), a draft proposal and one on a
     meeting's agenda."""
     settings.CREDENTIAL_KEK = TEST_KEK
-    # Rate limits high enough that no generated request is refused for its number (a 429 would hide the answer).
+    # A rate limit high enough that no generated request is refused for their number (a 429 would hide the answer).
+    # It is the only limit on an API operation (the others guard pages: log-in, share links, OpenID4VCI).
     settings.VERIFY_RATE_LIMIT = 1_000_000
     cache.clear()
     load_small_reference_data(tmp_path)
@@ -142,7 +146,7 @@ def world(settings, tmp_path, make_user):
     proposals.take_action(user=secretary, proposal_id=scheduled.pk, action=Action.ACCEPT_AS_COMPLETE)
     agenda_item = proposals.schedule_proposal(user=secretary, proposal_id=scheduled.pk)
 
-    return {
+    yield {
         "people": {"learner": learner, "staff": staff},
         # operationId → path parameters of the object the operation is meant for.
         "objects": {
@@ -179,6 +183,7 @@ def world(settings, tmp_path, make_user):
             "^/api/v1/occupations/": {"reference": ["o-pm", "o-nurse"]},
         },
     }
+    cache.clear()  # the rate-limit counters of thousands of requests stay behind for no later test
 
 
 def fuzz_config(base_url: str, headers: dict, world: dict, *, fixed_objects: bool, shrink: bool) -> schemathesis.Config:
@@ -301,9 +306,25 @@ def fuzz(base_url: str, headers: dict, world: dict, *, only: list[str] | None = 
 def server(live_server, monkeypatch):
     """The live server, answering without the 40 ms each keep-alive answer otherwise waits: its handler writes the
     headers and the body in two packets, and Nagle's algorithm holds the second until the client acknowledges the
-    first, which the client delays."""
+    first, which the client delays.
+
+    The engine leaves its HTTP sessions open; they are closed at the end, and the server's threads given time to end
+    with them while the test's database is still theirs to close (else each fails later, in another test)."""
     monkeypatch.setattr(testcases.QuietWSGIRequestHandler, "disable_nagle_algorithm", True)
-    return live_server
+    sessions = []
+    make_session = engine_context.make_session
+
+    def recorded(*args, **kwargs):
+        sessions.append(make_session(*args, **kwargs))
+        return sessions[-1]
+
+    monkeypatch.setattr(engine_context, "make_session", recorded)
+    yield live_server
+    for session in sessions:
+        session.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any("process_request_thread" in t.name for t in threading.enumerate()):
+        time.sleep(0.01)
 
 
 # Operations each person must have got a 2xx answer from, so that a run that only ever met refusals (a token that
