@@ -93,7 +93,7 @@ def test_a_hung_database_gets_503_from_healthz_within_5_seconds_and_connections_
 @pytest.mark.django_db
 def test_postgresql_connections_carry_the_statement_timeout():
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting (DATABASE_URL=postgres://…)")
+        pytest.skip("needs PostgreSQL: a PostgreSQL setting (DATABASE_URL=postgres://…)")
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         shown = cursor.fetchone()[0]
