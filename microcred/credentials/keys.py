@@ -110,11 +110,6 @@ def seal(secret: bytes, associated_data: str, kek: bytes | None = None) -> str:
     return f"{FORMAT}${kek_id(kek)}${body}"
 
 
-def sealed_kek_id(sealed: str) -> str:
-    parts = sealed.split("$")
-    return parts[1] if len(parts) == 3 and parts[0] == FORMAT else ""
-
-
 def unseal(sealed: str, associated_data: str, kek: bytes | None = None) -> bytes:
     kek = kek if kek is not None else get_kek()
     parts = sealed.split("$") if isinstance(sealed, str) else []

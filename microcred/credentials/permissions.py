@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from microcred.accounts.permissions import has_role
 from microcred.accounts.roles import Role
+from microcred.credentials.selectors import issuer_for_version
 
 
 def is_credential_officer_of(user, issuer) -> bool:
@@ -38,6 +39,4 @@ def is_any_credential_officer(user) -> bool:
 
 def can_follow_job(user, job) -> bool:
     """Who requested an issuance job, or any credential officer of the issuer it issues for."""
-    from microcred.credentials.services.issuance import issuer_for_version
-
     return job.requested_by_id == user.pk or is_credential_officer_of(user, issuer_for_version(job.offering.version))

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from microcred.credentials.exceptions import IssuerNotReady
 from microcred.credentials.models import IssuedCredential, Issuer, StatusList
+from microcred.reference.models import Institution
 
 
 def issuer_by_slug(slug: str) -> Issuer | None:
     return Issuer.objects.select_related("institution").filter(slug=slug).first()
+
+
+def issuer_for_version(version) -> Issuer:
+    """Policy 7.20.3: formal → the accrediting university; non-formal and participation badges → the alliance."""
+    if version.issued_by_alliance:
+        institution = Institution.objects.filter(is_alliance=True).first()
+        if institution is None:
+            raise IssuerNotReady(_("The alliance is not set up as an institution, so it cannot issue credentials."))
+    else:
+        institution = version.awarding_institution
+    issuer = Issuer.objects.select_related("institution").filter(institution=institution).first()
+    if issuer is None:
+        raise IssuerNotReady(
+            _("%(name)s has no issuer yet. Run `manage.py create_issuer_keys`.") % {"name": institution.name}
+        )
+    return issuer
 
 
 def status_list_by_number(slug: str, number: int) -> StatusList | None:

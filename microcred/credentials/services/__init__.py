@@ -1,7 +1,8 @@
 """Services of the credentials app: issuers and keys, composition, issuance, status lists, verification."""
 
+from microcred.credentials.selectors import issuer_for_version
 from microcred.credentials.services.composition import compose_open_badge_credential
-from microcred.credentials.services.issuance import issue_credential, issuer_for_version
+from microcred.credentials.services.issuance import issue_credential
 from microcred.credentials.services.issuers import (
     create_issuer_keys,
     did_document,

@@ -36,7 +36,8 @@ from microcred.core.exceptions import DomainError, NotFound, PermissionDenied, V
 from microcred.credentials.models import IssuanceJob, IssuanceJobItem, IssuedCredential
 from microcred.credentials.notifications import announce_credential_issued
 from microcred.credentials.permissions import is_credential_officer_of
-from microcred.credentials.services.issuance import issue_credential_once, issuer_for_version
+from microcred.credentials.selectors import issuer_for_version
+from microcred.credentials.services.issuance import issue_credential_once
 from microcred.outbox.services import after_commit
 
 logger = logging.getLogger(__name__)

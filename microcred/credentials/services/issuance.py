@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
-from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, IssuerNotReady, NotDeliverable
+from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
+from microcred.credentials.selectors import issuer_for_version
 from microcred.credentials.services.composition import (
     compose_holder_bound_copy,
     compose_open_badge_credential,
@@ -35,7 +36,6 @@ from microcred.credentials.services.composition import (
 from microcred.credentials.services.issuers import active_key, private_key_of, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
 from microcred.credentials.services.status import current_status_list, index_in_use, random_index
-from microcred.reference.models import Institution
 
 logger = logging.getLogger(__name__)
 
@@ -45,22 +45,6 @@ _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%\-]+$")
 # requires, but verifiers that canonicalize with pyld 3.3 do not, and would reject the credential. Lone surrogates
 # cannot be encoded as UTF-8 (the core refuses them too). See docs/interoperability.md, pitfalls 1 and 7.
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-def issuer_for_version(version) -> Issuer:
-    """Policy 7.20.3: formal → the accrediting university; non-formal and participation badges → the alliance."""
-    if version.issued_by_alliance:
-        institution = Institution.objects.filter(is_alliance=True).first()
-        if institution is None:
-            raise IssuerNotReady(_("The alliance is not set up as an institution, so it cannot issue credentials."))
-    else:
-        institution = version.awarding_institution
-    issuer = Issuer.objects.select_related("institution").filter(institution=institution).first()
-    if issuer is None:
-        raise IssuerNotReady(
-            _("%(name)s has no issuer yet. Run `manage.py create_issuer_keys`.") % {"name": institution.name}
-        )
-    return issuer
 
 
 def _text(value, label: str, *, max_length: int, required: bool = True) -> str:

@@ -38,10 +38,6 @@ def did_for_slug(slug: str, base_url: str | None = None) -> str:
     return vc.did_web(parts.hostname, [*prefix, "issuers", slug], port=parts.port)
 
 
-def issuer_web_url(issuer: Issuer) -> str:
-    return f"{public_base_url()}/issuers/{issuer.slug}"
-
-
 # --- keys ---------------------------------------------------------------------------------------------
 
 

@@ -94,10 +94,6 @@ def bits_of(status_list: StatusList) -> vc.BitstringStatusList:
     return vc.BitstringStatusList.decode(status_list.encoded_list)
 
 
-def is_set(status_list: StatusList, index: int) -> bool:
-    return bool(bits_of(status_list).get(index))
-
-
 def find_credential(credential_id) -> IssuedCredential:
     """An issued credential by primary key, UUID or ``urn:uuid:…`` id; CredentialNotFound otherwise."""
     queryset = IssuedCredential.objects.select_related("issuer__institution", "status_list")

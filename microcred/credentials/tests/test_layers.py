@@ -1,0 +1,37 @@
+"""The credentials app's own layers: who-may-do-what and queries never reach into services, and no import
+hides a cycle inside a function body (issue #20: permissions → issuance → status → permissions)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[1]
+
+
+def _imports(path: Path) -> tuple[set[str], list[str]]:
+    """(modules imported at the top of the file, modules imported inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
+    nested = [
+        node.module
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.ImportFrom) and node.module
+    ]
+    return top, nested
+
+
+@pytest.mark.parametrize("module", ["permissions.py", "selectors.py"])
+def test_permissions_and_selectors_do_not_import_services(module):
+    top, nested = _imports(APP / module)
+    assert not nested, f"{module} hides imports inside functions: {nested}"
+    assert not [m for m in top if m.startswith("microcred.credentials.services")]
+
+
+def test_the_issuer_rule_lives_in_the_selectors_and_issuance_uses_it():
+    from microcred.credentials import selectors
+    from microcred.credentials.services import issuance
+
+    assert issuance.issuer_for_version is selectors.issuer_for_version
