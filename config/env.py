@@ -67,3 +67,16 @@ def env_networks(name: str) -> list[str]:
                 f"{item!r} is not one."
             ) from exc
     return networks
+
+
+def env_pairs(name: str) -> dict[str, str]:
+    """Comma-separated `key=value` pairs (`uni-a=123,uni-b=456`) as a mapping; an item without `=` stops the start-up."""
+    pairs = {}
+    for item in env_list(name):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InvalidSetting(
+                f"The environment variable {name} must list key=value pairs separated by commas; {item!r} is not one."
+            )
+        pairs[key.strip()] = value.strip()
+    return pairs

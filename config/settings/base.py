@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, env_bool, env_int, env_list, env_networks, env_str
+from config.env import BASE_DIR, env_bool, env_int, env_list, env_networks, env_pairs, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-not-for-production")
@@ -284,6 +284,13 @@ SITE_NAME = env_str("SITE_NAME", "Alliance micro-credentials")
 # did:web documents, and whose Bitstring status lists, the verifier may fetch. Our own host is never fetched.
 DID_WEB_ALLOWED_HOSTS = env_list("DID_WEB_ALLOWED_HOSTS", [])
 STATUS_LIST_ALLOWED_HOSTS = env_list("STATUS_LIST_ALLOWED_HOSTS", DID_WEB_ALLOWED_HOSTS)
+# Plain HTTP for those fetches: only for a test network or a local development federation, never in production
+# (a did:web document must be served over HTTPS, did:web method specification §3.2).
+REMOTE_DOCUMENTS_ALLOW_HTTP = env_bool("REMOTE_DOCUMENTS_ALLOW_HTTP", False)
+
+# The legal identifier of each issuing university in European Learning Model exports ({institution slug: national
+# registration number}); ELM requires one on the issuer. A university without one gets its did:web, named as such.
+ELM_LEGAL_IDENTIFIERS = env_pairs("ELM_LEGAL_IDENTIFIERS")
 
 # The client address that rate limits and log-in throttles count by (microcred/core/ratelimit.py). Behind reverse
 # proxies, the address is the right-most one in X-Forwarded-For that none of our proxies added (RFC 7239 §8.1:

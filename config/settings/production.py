@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env_bool, env_int, env_str
 
 DEBUG = False
+REMOTE_DOCUMENTS_ALLOW_HTTP = False  # did:web documents and status lists only over HTTPS in production
 SECRET_KEY = env_str("SECRET_KEY")  # raises MissingSetting when absent: never defaulted in production
 if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50:
     raise RuntimeError("SECRET_KEY must be a random string of at least 50 characters in production.")

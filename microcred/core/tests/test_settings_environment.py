@@ -62,10 +62,10 @@ print(json.dumps({
 """
 
 
-def _run(code: str, **env) -> subprocess.CompletedProcess:
+def _run(code: str, settings_module: str = "config.settings.test", **env) -> subprocess.CompletedProcess:
     drop = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS"}
     full_env = {k: v for k, v in os.environ.items() if k not in drop}
-    full_env.update(env, DJANGO_SETTINGS_MODULE="config.settings.test")
+    full_env.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
@@ -128,3 +128,90 @@ def test_the_readme_settings_table_lists_every_variable_the_settings_read():
     table = readme.split("## Settings (environment variables)", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
     assert read - listed == set()
+
+
+def test_mappings_and_switches_set_in_the_environment_take_effect():
+    code = (
+        "import json; from django.conf import settings; from microcred.credentials.services import remote; "
+        "print(json.dumps([settings.ELM_LEGAL_IDENTIFIERS, remote.https_scheme()]))"
+    )
+    default = _run(code)
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout.strip().splitlines()[-1]) == [{}, "https"]
+    changed = _run(code, ELM_LEGAL_IDENTIFIERS="ub=Q0818001J, uu = 30275924", REMOTE_DOCUMENTS_ALLOW_HTTP="true")
+    assert changed.returncode == 0, changed.stderr
+    assert json.loads(changed.stdout.strip().splitlines()[-1]) == [{"ub": "Q0818001J", "uu": "30275924"}, "http"]
+
+
+def test_an_unusable_mapping_stops_the_start_up_with_a_clear_message():
+    result = _run("print('started')", ELM_LEGAL_IDENTIFIERS="ub=Q0818001J,uu")
+    assert result.returncode != 0
+    assert "ELM_LEGAL_IDENTIFIERS must list key=value pairs separated by commas; 'uu' is not one" in result.stderr
+
+
+def test_the_production_settings_never_fetch_over_plain_http():
+    code = "from django.conf import settings; print(settings.REMOTE_DOCUMENTS_ALLOW_HTTP)"
+    result = _run(
+        code,
+        REMOTE_DOCUMENTS_ALLOW_HTTP="true",
+        settings_module="config.settings.production",
+        SECRET_KEY="p" * 60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+# Settings the code reads that Django or a library declares itself.
+FRAMEWORK_SETTINGS = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASES",
+    "CACHES",
+    "INSTALLED_APPS",
+    "LANGUAGES",
+    "LANGUAGE_CODE",
+    "TIME_ZONE",
+    "USE_TZ",
+    "MEDIA_ROOT",
+    "MEDIA_URL",
+    "STATIC_ROOT",
+    "STATIC_URL",
+    "AUTH_USER_MODEL",
+    "LOGIN_URL",
+    "DEFAULT_FROM_EMAIL",
+    "EMAIL_BACKEND",
+    "SESSION_COOKIE_AGE",
+    "CSRF_TRUSTED_ORIGINS",
+    "LOCALE_PATHS",
+    "PASSWORD_RESET_TIMEOUT",
+    "SERVER_EMAIL",
+    "STORAGES",
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    "FILE_UPLOAD_MAX_MEMORY_SIZE",
+}
+
+
+def test_every_setting_the_code_reads_is_declared_in_the_settings():
+    """A setting read only as `getattr(settings, NAME, default)` is undocumented and cannot be set: declare it."""
+    from django.conf import settings
+
+    read = set()
+    for path in (ROOT / "microcred").rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        text = path.read_text()
+        read |= set(re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)\b", text))
+        read |= set(re.findall(r"getattr\(\s*settings,\s*\"([A-Z][A-Z0-9_]+)\"", text))
+    base = (ROOT / "config" / "settings" / "base.py").read_text()
+    declared = set(re.findall(r"^([A-Z][A-Z0-9_]+)\s*=", base, re.MULTILINE))
+    missing = {name for name in read - declared - FRAMEWORK_SETTINGS if not hasattr(settings, name)}
+    undeclared = read - declared - FRAMEWORK_SETTINGS - missing
+    assert missing == set(), "read by the code, set nowhere"
+    assert {n for n in undeclared if not _django_default(n)} == set(), "set outside config/settings/base.py"
+
+
+def _django_default(name: str) -> bool:
+    from django.conf import global_settings
+
+    return hasattr(global_settings, name)
