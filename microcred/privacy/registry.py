@@ -9,12 +9,17 @@ person's account) but is not declared.
 
 The platform's declarations are in `microcred.privacy.declarations`; an app may declare its own models in a
 `personal_data` module of its own, found at start-up like admin modules.
+
+The same module is where an app takes its part in the learner's rights: `export_personal_data(user)` returns the
+app's files of the copy of the learner's data (GDPR Art. 15 and 20) and `erase_personal_data(user)` removes what
+the app holds about the learner when the account is erased (Art. 17). `data_rights()` lists them; the wallet runs
+them, so no other app is named there. The module needs to import nothing from this one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -154,6 +159,7 @@ def load() -> None:
     from microcred.privacy import declarations  # noqa: F401
 
     autodiscover_modules("personal_data")
+    _collect_data_rights()
     _loaded = True
 
 
@@ -252,3 +258,101 @@ def personal_fields_of(activity_key: str) -> dict[str, list[str]]:
             for name, category in declaration.fields.items():
                 out.setdefault(category, []).append(f"{declaration.model}.{name}")
     return {category: sorted(fields) for category, fields in sorted(out.items())}
+
+
+# -- The learner's rights: each app's part of the export (Art. 15, 20) and of erasure (Art. 17) ----------------
+
+# An app's `personal_data` module provides these (any of them; the orders default to DEFAULT_ORDER):
+EXPORT_FUNCTION = "export_personal_data"  # (user) -> {file name in the archive: JSON-serialisable value or bytes}
+ERASE_FUNCTION = "erase_personal_data"  # (user) -> None; runs inside the erasure's transaction
+EXPORT_ORDER = "EXPORT_ORDER"  # where the app's files come in the archive
+ERASE_ORDER = "ERASE_ORDER"  # when the app erases: an app that finds the learner's data by e-mail runs before the
+# accounts app rewrites it
+DEFAULT_ORDER = 100
+
+
+@dataclass(frozen=True)
+class DataRights:
+    """One app's part in the learner's rights."""
+
+    app: str  # app label
+    export: Callable | None = None
+    erase: Callable | None = None
+    export_order: int = DEFAULT_ORDER
+    erase_order: int = DEFAULT_ORDER
+
+
+DATA_RIGHTS: dict[str, DataRights] = {}
+
+
+def register_data_rights(
+    app: str,
+    *,
+    export: Callable | None = None,
+    erase: Callable | None = None,
+    export_order: int = DEFAULT_ORDER,
+    erase_order: int = DEFAULT_ORDER,
+) -> DataRights:
+    if app in DATA_RIGHTS:
+        raise ValueError(f"The data rights of {app} are registered twice")
+    DATA_RIGHTS[app] = DataRights(app, export, erase, export_order, erase_order)
+    return DATA_RIGHTS[app]
+
+
+def _collect_data_rights() -> None:
+    """Register the export and erase functions of every installed app's `personal_data` module."""
+    import sys
+
+    for config in apps.get_app_configs():
+        module = sys.modules.get(f"{config.name}.personal_data")
+        if module is None or config.label in DATA_RIGHTS:
+            continue
+        export = getattr(module, EXPORT_FUNCTION, None)
+        erase = getattr(module, ERASE_FUNCTION, None)
+        if export is None and erase is None:
+            continue
+        register_data_rights(
+            config.label,
+            export=export,
+            erase=erase,
+            export_order=getattr(module, EXPORT_ORDER, DEFAULT_ORDER),
+            erase_order=getattr(module, ERASE_ORDER, DEFAULT_ORDER),
+        )
+
+
+def data_rights() -> dict[str, DataRights]:
+    load()
+    return DATA_RIGHTS
+
+
+def exporters() -> list[DataRights]:
+    return sorted((r for r in data_rights().values() if r.export), key=lambda r: (r.export_order, r.app))
+
+
+def erasers() -> list[DataRights]:
+    return sorted((r for r in data_rights().values() if r.erase), key=lambda r: (r.erase_order, r.app))
+
+
+def personal_data_files(user) -> dict[str, bytes]:
+    """Every app's files of the copy of `user`'s data, in order: {name in the archive: content}. JSON values are
+    written as JSON (dates as ISO 8601 text)."""
+    import json
+
+    files: dict[str, bytes] = {}
+    for rights in exporters():
+        for name, content in rights.export(user).items():
+            if name in files:
+                raise ValueError(f"{rights.app} exports {name}, which another app exports too")
+            if not isinstance(content, bytes):
+                content = json.dumps(content, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+            files[name] = content
+    return files
+
+
+def erase_personal_data(user) -> list[str]:
+    """Run every app's erasure for `user`, in order; the apps that erased, in that order."""
+    done = []
+    for rights in erasers():
+        rights.erase(user)
+        done.append(rights.app)
+    return done
