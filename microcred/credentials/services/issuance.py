@@ -36,6 +36,7 @@ from microcred.credentials.services.composition import (
 from microcred.credentials.services.issuers import active_key, private_key_of, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
 from microcred.credentials.services.status import current_status_list, index_in_use, random_index
+from microcred.credentials.signals import credential_issued, send_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +223,7 @@ def issue_credential_once(
                     "statusListIndex": index,
                 },
             )
+            send_after_commit(credential_issued, credential)
             return credential, True
     raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
 

@@ -17,8 +17,10 @@ from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
 from microcred.credentials.exceptions import AlreadyRevoked, CredentialNotFound, NotAllowed
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
+from microcred.credentials.notifications import announce_credential_revoked
 from microcred.credentials.permissions import can_revoke
 from microcred.credentials.services.issuers import active_key, private_key_of, public_base_url
+from microcred.credentials.signals import credential_revoked, send_after_commit
 from microcred.credentials.vocabulary import VC_V2_CONTEXT
 
 # A list takes new entries until this share of its indices is used; then a new list is opened. Keeping
@@ -184,8 +186,7 @@ def revoke_credential(user, credential_id, reason: str) -> IssuedCredential:
         summary=reason[:500],
         changes=changes,
     )
-    from microcred.credentials.notifications import announce_credential_revoked
-
     # The learner's e-mail is an outbox row in this very transaction: revoked and told, or neither.
     announce_credential_revoked(credential)
+    send_after_commit(credential_revoked, credential)
     return credential
