@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from microcred.audit.actions import check_action
 from microcred.audit.models import AuditEvent
 
 
@@ -14,7 +15,9 @@ def record_audit_event(
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. `actor` is a user or None for the system; `target` the object acted on."""
+    """Append one event. `actor` is a user or None for the system; `action` one of
+    `microcred.audit.actions.AuditAction` (ValueError otherwise); `target` the object acted on."""
+    action = check_action(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if target is not None and target._meta.label_lower == settings.AUTH_USER_MODEL.lower():

@@ -39,11 +39,11 @@ def test_a_value_that_is_not_a_whole_number_in_bounds_is_refused_not_ignored(adm
 @pytest.mark.django_db
 def test_limit_and_offset_within_bounds_page_through_the_log(admin):
     for n in range(3):
-        record_audit_event(actor=admin, action="test.event", target=admin, summary=f"event {n}")
+        record_audit_event(actor=admin, action="outbox.retried", target=admin, summary=f"event {n}")
     client = as_user(admin)
-    everything = client.get("/api/v1/audit-events", {"action": "test.event"}).json()
-    second = client.get("/api/v1/audit-events", {"action": "test.event", "limit": "1", "offset": "1"}).json()
-    empty_values = client.get("/api/v1/audit-events", {"action": "test.event", "limit": "", "offset": ""}).json()
+    everything = client.get("/api/v1/audit-events", {"action": "outbox.retried"}).json()
+    second = client.get("/api/v1/audit-events", {"action": "outbox.retried", "limit": "1", "offset": "1"}).json()
+    empty_values = client.get("/api/v1/audit-events", {"action": "outbox.retried", "limit": "", "offset": ""}).json()
     assert everything["count"] == 3
     assert [e["id"] for e in second["results"]] == [everything["results"][1]["id"]]
     assert empty_values["results"] == everything["results"]

@@ -10,10 +10,10 @@ from microcred.audit.services import record_audit_event
 @pytest.mark.django_db
 def test_record_keeps_who_what_which_object_and_summary(make_user, institution):
     actor = make_user()
-    event = record_audit_event(actor=actor, action="test.did", target=institution, summary="did a thing")
+    event = record_audit_event(actor=actor, action="reference.loaded", target=institution, summary="did a thing")
     event.refresh_from_db()
     assert event.actor == actor
-    assert event.action == "test.did"
+    assert event.action == "reference.loaded"
     assert event.object_type == "reference.institution"
     assert event.object_id == str(institution.pk)
     assert event.object_repr == "University of Barcelona"
@@ -22,7 +22,7 @@ def test_record_keeps_who_what_which_object_and_summary(make_user, institution):
 
 @pytest.mark.django_db
 def test_events_cannot_be_changed_or_deleted_through_the_orm():
-    event = record_audit_event(actor=None, action="test.did")
+    event = record_audit_event(actor=None, action="reference.loaded")
     event.summary = "rewritten"
     with pytest.raises(AppendOnlyError):
         event.save()
@@ -36,7 +36,7 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm():
 
 @pytest.mark.django_db
 def test_database_refuses_updates_even_with_raw_sql():
-    event = record_audit_event(actor=None, action="test.did", summary="original")
+    event = record_audit_event(actor=None, action="reference.loaded", summary="original")
     with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET summary = 'rewritten' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).summary == "original"

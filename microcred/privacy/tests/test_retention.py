@@ -56,7 +56,7 @@ def test_unverified_accounts_go_after_their_period_and_nothing_else_does(make_us
         "logged in once": _old_user(make_user, 400, Role.LEARNER, verified=False, last_login=ago(300)),
         "named in the audit log": _old_user(make_user, 400, Role.LEARNER, verified=False),
     }
-    record_audit_event(actor=kept["named in the audit log"], action="something.done")
+    record_audit_event(actor=kept["named in the audit log"], action="account.data_exported")
     before = User.objects.count()
 
     assert counts(apply_retention(dry_run=True, only=["unverified_accounts"])) == {"unverified_accounts": 1}

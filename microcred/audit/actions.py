@@ -1,0 +1,142 @@
+"""Every action the audit log records, by name: one enumeration, so a report (issue #15) or a filter can rely on
+the names, and a misspelt one is refused (`record_audit_event` raises ValueError) instead of starting a new kind
+of event nobody counts.
+
+A new action is added here in the same change as the service that records it; `test_actions.py` in this app
+scans the code for the names it records and fails on one that is missing. Names are "<object>.<what happened>",
+in the past tense, and never change once recorded (the log keeps them).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    # Accounts and roles (accounts)
+    ACCOUNT_REGISTERED = "account.registered"
+    ACCOUNT_SIGN_UP_WITH_EXISTING_ADDRESS = "account.sign_up_with_existing_address"
+    ACCOUNT_EMAIL_VERIFIED = "account.email_verified"
+    ACCOUNT_PASSWORD_RESET = "account.password_reset"  # noqa: S105 (a name, not a password)
+    ACCOUNT_LOGIN_THROTTLED = "account.login_throttled"
+    ACCOUNT_PASSWORD_RESET_THROTTLED = "account.password_reset_throttled"  # noqa: S105 (a name, not a password)
+    ACCOUNT_REGISTRATION_THROTTLED = "account.registration_throttled"
+    ACCOUNT_OIDC_CALLBACK_THROTTLED = "account.oidc_callback_throttled"
+    ACCOUNT_DATA_EXPORTED = "account.data_exported"
+    ACCOUNT_ERASED = "account.erased"
+    ROLE_GRANTED = "role.granted"
+    ROLE_REVOKED = "role.revoked"
+
+    # Reference data (reference): loading, and the admin's edits of the editable tables
+    REFERENCE_LOADED = "reference.loaded"
+    REFERENCE_INSTITUTION_ADDED = "reference.institution.added"
+    REFERENCE_INSTITUTION_CHANGED = "reference.institution.changed"
+    REFERENCE_INSTITUTION_DELETED = "reference.institution.deleted"
+    REFERENCE_EDUCATIONALPRINCIPLE_ADDED = "reference.educationalprinciple.added"
+    REFERENCE_EDUCATIONALPRINCIPLE_CHANGED = "reference.educationalprinciple.changed"
+    REFERENCE_EDUCATIONALPRINCIPLE_DELETED = "reference.educationalprinciple.deleted"
+    REFERENCE_CONTENTAREA_ADDED = "reference.contentarea.added"
+    REFERENCE_CONTENTAREA_CHANGED = "reference.contentarea.changed"
+    REFERENCE_CONTENTAREA_DELETED = "reference.contentarea.deleted"
+    REFERENCE_STRATEGICTARGET_ADDED = "reference.strategictarget.added"
+    REFERENCE_STRATEGICTARGET_CHANGED = "reference.strategictarget.changed"
+    REFERENCE_STRATEGICTARGET_DELETED = "reference.strategictarget.deleted"
+    REFERENCE_EQFLEVEL_ADDED = "reference.eqflevel.added"
+    REFERENCE_EQFLEVEL_CHANGED = "reference.eqflevel.changed"
+    REFERENCE_EQFLEVEL_DELETED = "reference.eqflevel.deleted"
+    REFERENCE_ECTSRULE_ADDED = "reference.ectsrule.added"
+    REFERENCE_ECTSRULE_CHANGED = "reference.ectsrule.changed"
+    REFERENCE_ECTSRULE_DELETED = "reference.ectsrule.deleted"
+
+    # Proposals and their review (proposals; one per workflow action, policy 7.1-7.7)
+    PROPOSAL_CREATED = "proposal.created"
+    PROPOSAL_DOCUMENT_ADDED = "proposal.document_added"
+    PROPOSAL_CHANGE_STARTED = "proposal.change_started"
+    PROPOSAL_REVIEWED = "proposal.reviewed"
+    PROPOSAL_ACTION_REFUSED = "proposal.action_refused"
+    PROPOSAL_SEND_TO_MANAGER = "proposal.send_to_manager"
+    PROPOSAL_MANAGER_APPROVE = "proposal.manager_approve"
+    PROPOSAL_MANAGER_RETURN = "proposal.manager_return"
+    PROPOSAL_RESUBMIT = "proposal.resubmit"
+    PROPOSAL_ACCEPT_AS_COMPLETE = "proposal.accept_as_complete"
+    PROPOSAL_SECRETARY_RETURN = "proposal.secretary_return"
+    PROPOSAL_SEND_TO_PANEL = "proposal.send_to_panel"
+    PROPOSAL_PANEL_DONE = "proposal.panel_done"
+    PROPOSAL_SCHEDULE = "proposal.schedule"
+    PROPOSAL_UNSCHEDULE = "proposal.unschedule"
+    PROPOSAL_COUNCIL_APPROVE = "proposal.council_approve"
+    PROPOSAL_COUNCIL_APPROVE_WITH_CONDITIONS = "proposal.council_approve_with_conditions"
+    PROPOSAL_COUNCIL_REQUEST_REVISIONS = "proposal.council_request_revisions"
+    PROPOSAL_COUNCIL_REJECT = "proposal.council_reject"
+    PROPOSAL_SCHEDULE_EXECUTIVE = "proposal.schedule_executive"
+    PROPOSAL_EXECUTIVE_APPROVE = "proposal.executive_approve"
+    PROPOSAL_EXECUTIVE_REQUEST_REVISIONS = "proposal.executive_request_revisions"
+    PROPOSAL_EXECUTIVE_REJECT = "proposal.executive_reject"
+    PROPOSAL_WITHDRAW = "proposal.withdraw"
+    MEETING_CREATED = "meeting.created"
+    MEETING_ATTENDANCE = "meeting.attendance"
+    MEETING_MINUTES = "meeting.minutes"
+    CALL_CREATED = "call.created"
+
+    # The catalogue (catalogue)
+    MICRO_CREDENTIAL_VERSION_PUBLISHED = "micro_credential.version_published"
+    MICRO_CREDENTIAL_RETIRED = "micro_credential.retired"
+    MICRO_CREDENTIAL_IMPORTED = "micro_credential.imported"
+    MICRO_CREDENTIAL_TRANSLATION_SAVED = "micro_credential.translation_saved"
+    MICRO_CREDENTIAL_TRANSLATION_DELETED = "micro_credential.translation_deleted"
+    CATEGORY_OVERVIEW_CREATED = "category_overview.created"
+    CATEGORY_OVERVIEW_UPDATED = "category_overview.updated"
+    CATEGORY_OVERVIEW_PUBLISHED = "category_overview.published"
+    CATEGORY_OVERVIEW_UNPUBLISHED = "category_overview.unpublished"
+
+    # Offerings, enrolment and results (learning)
+    OFFERING_CREATED = "offering.created"
+    OFFERING_UPDATED = "offering.updated"
+    OFFERING_ASSESSOR_ASSIGNED = "offering.assessor_assigned"
+    OFFERING_ASSESSOR_REMOVED = "offering.assessor_removed"
+    ENROLMENT_ENROLLED = "enrolment.enrolled"
+    ENROLMENT_WAITLISTED = "enrolment.waitlisted"
+    ENROLMENT_PROMOTED = "enrolment.promoted"
+    ENROLMENT_CANCELLED = "enrolment.cancelled"
+    ENROLMENT_CANCELLED_BY_STAFF = "enrolment.cancelled_by_staff"
+    RESULT_RECORDED = "result.recorded"
+    RESULT_CHANGED = "result.changed"
+    RESULT_IMPORT_COMMITTED = "result.import_committed"
+
+    # Issuers, issuance and revocation (credentials)
+    ISSUER_KEY_CREATED = "issuer_key.created"
+    ISSUER_KEY_ROTATED = "issuer_key.rotated"
+    CREDENTIAL_ISSUED = "credential.issued"
+    CREDENTIAL_BOUND_COPY_ISSUED = "credential.bound_copy_issued"
+    CREDENTIAL_REVOKED = "credential.revoked"
+    CREDENTIAL_BULK_ISSUE_STARTED = "credential.bulk_issue_started"
+    CREDENTIAL_BULK_ISSUE_RESUMED = "credential.bulk_issue_resumed"
+    CREDENTIAL_BULK_ISSUE_RERUN = "credential.bulk_issue_rerun"
+    CREDENTIAL_BULK_ISSUE_FINISHED = "credential.bulk_issue_finished"
+    CREDENTIAL_BULK_ISSUE_INTERRUPTED = "credential.bulk_issue_interrupted"
+
+    # Wallets and sharing (oid4vci, wallet), e-mail (outbox)
+    OID4VCI_OFFER_CREATED = "oid4vci.offer_created"
+    OID4VCI_OFFER_REDEEMED = "oid4vci.offer_redeemed"
+    OID4VCI_CREDENTIAL_DELIVERED = "oid4vci.credential_delivered"
+    SHARE_LINK_CREATED = "share_link.created"
+    SHARE_LINK_WITHDRAWN = "share_link.withdrawn"
+    OUTBOX_RETRIED = "outbox.retried"
+
+    # Data protection (privacy)
+    PRIVACY_NOTICE_DRAFT_CREATED = "privacy.notice_draft_created"
+    PRIVACY_NOTICE_DRAFT_CHANGED = "privacy.notice_draft_changed"
+    PRIVACY_NOTICE_DRAFT_DELETED = "privacy.notice_draft_deleted"
+    PRIVACY_NOTICE_PUBLISHED = "privacy.notice_published"
+    PRIVACY_NOTICE_AGREED = "privacy.notice_agreed"
+    PRIVACY_RETENTION_APPLIED = "privacy.retention_applied"
+
+
+KNOWN_ACTIONS: frozenset[str] = frozenset(AuditAction)
+
+
+def check_action(action: str) -> str:
+    """`action` as recorded; ValueError if it is not one of the enumeration."""
+    if action not in KNOWN_ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}: add it to microcred.audit.actions.AuditAction")
+    return str(action)
