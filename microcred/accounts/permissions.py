@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.roles import STAFF_ROLES, Role
 
@@ -42,6 +43,9 @@ def is_staff_member(user) -> bool:
 
 def is_alliance_admin(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ALLIANCE_ADMIN)
+
+
+AUDIT_LOG_REFUSED = _("Only the alliance admin may read the audit log.")
 
 
 def can_view_audit_log(user) -> bool:

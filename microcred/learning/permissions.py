@@ -14,20 +14,44 @@
   results): the offering's staff and the alliance admin.
 - The queue of completions ready for a credential is for the issuing side: credential officers of the awarding
   university (or the alliance's central issuer for alliance-issued ones) and the alliance admin.
+
+Each refusal is worded once, below, and translated: the pages and the API give the same message in the user's
+language. The `check_*` functions raise it (NotAllowed); services, views and API endpoints call them.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin, is_staff_member
 from microcred.accounts.roles import Role
-from microcred.learning.exceptions import OfferingNotFound
-from microcred.learning.models import Offering
+from microcred.learning.exceptions import NotAllowed, OfferingEnded, OfferingNotFound
+from microcred.learning.models import Enrolment, Offering
 
 DELIVERING_ROLES = (Role.PROPOSER, Role.ASSESSOR)
 OFFERING_STAFF_ROLES = (Role.PROPOSER, Role.ASSESSOR, Role.INSTITUTIONAL_MANAGER)
 ENROLMENT_MANAGER_ROLES = (Role.PROPOSER, Role.INSTITUTIONAL_MANAGER)
+
+# The refusals, one wording each (translated when raised, in the language of the request).
+CREATE_REFUSED = _("Only proposers and assessors of the micro-credential's awarding or co-lead universities offer it.")
+EDIT_REFUSED = _("Only the offering's creator and the staff who create offerings at its university edit it.")
+ASSESSORS_REFUSED = _("Only the person who created the offering assigns its assessors.")
+CANCEL_REFUSED = _(
+    "Only the offering's creator and its university's proposers and institutional managers cancel enrolments."
+)
+RECORD_REFUSED = _("Only the offering's assessors record results.")
+IMPORT_REFUSED = _("Only the offering's assessors import results.")
+RESULTS_REFUSED = _("Only the offering's staff and the alliance admin see its results and their imports.")
+READY_QUEUE_REFUSED = _("This page is for the credential officers who issue credentials.")
+LOG_IN_TO_ENROL = _("Log in to enrol.")
+LOG_IN_TO_CANCEL = _("Log in to manage your enrolments.")
+
+
+def _check(allowed: bool, refusal) -> None:
+    if not allowed:
+        raise NotAllowed(str(refusal))
 
 
 def _authenticated(user) -> bool:
@@ -35,12 +59,8 @@ def _authenticated(user) -> bool:
 
 
 def micro_credential_universities(version) -> set[int]:
-    """The awarding university and the co-leads of an approved micro-credential version."""
-    ids = {version.awarding_institution_id}
-    proposal_version = getattr(version, "proposal_version", None)
-    if proposal_version is not None:
-        ids.update(proposal_version.co_leads.values_list("pk", flat=True))
-    return ids
+    """The awarding university and the co-leads of an approved micro-credential version, imported ones included."""
+    return version.university_ids()
 
 
 def institutions_for_offering(user, version) -> set[int]:
@@ -66,8 +86,6 @@ def shows_my_learning(user) -> bool:
     """Shown "My learning" in the navigation: learners, and anyone who has enrolled."""
     if not _authenticated(user):
         return False
-    from microcred.learning.models import Enrolment
-
     return (
         has_role(user, Role.LEARNER)
         or not is_staff_member(user)
@@ -124,6 +142,70 @@ def can_manage_enrolments(user, offering: Offering) -> bool:
 
 def can_manage_assessors(user, offering: Offering) -> bool:
     return _authenticated(user) and offering.created_by_id == user.pk
+
+
+def check_can_create_offering(user, version) -> set[int]:
+    """The universities for which `user` may create offerings of `version`; NotAllowed when there are none."""
+    allowed = institutions_for_offering(user, version)
+    _check(bool(allowed), CREATE_REFUSED)
+    return allowed
+
+
+def check_can_edit_offering(user, offering: Offering) -> None:
+    """NotAllowed for who may not edit it; OfferingEnded once it has ended (it is part of the record)."""
+    _check(can_edit_offering(user, offering), EDIT_REFUSED)
+    if offering.has_ended:
+        raise OfferingEnded(
+            gettext("This offering ended on %(date)s: it is part of the record and can no longer be edited.")
+            % {"date": offering.ends_on.isoformat()}
+        )
+
+
+def check_can_manage_assessors(user, offering: Offering) -> None:
+    _check(can_manage_assessors(user, offering), ASSESSORS_REFUSED)
+
+
+def check_can_manage_enrolments(user, offering: Offering) -> None:
+    _check(can_manage_enrolments(user, offering), CANCEL_REFUSED)
+
+
+def check_can_record_results(user, offering: Offering) -> None:
+    _check(can_record_results(user, offering), RECORD_REFUSED)
+
+
+def check_can_import_results(user, offering: Offering) -> None:
+    _check(can_record_results(user, offering), IMPORT_REFUSED)
+
+
+def check_can_view_results(user, offering: Offering) -> None:
+    _check(can_view_results(user, offering), RESULTS_REFUSED)
+
+
+def check_can_view_ready_queue(user) -> None:
+    _check(can_view_ready_queue(user), READY_QUEUE_REFUSED)
+
+
+def check_can_enrol(user) -> None:
+    """Enrolment is for people who are logged in (the rest of its rules are the offering's, in the services)."""
+    _check(bool(getattr(user, "is_authenticated", False)), LOG_IN_TO_ENROL)
+
+
+def check_can_cancel_own_enrolment(user) -> None:
+    _check(bool(getattr(user, "is_authenticated", False)), LOG_IN_TO_CANCEL)
+
+
+def staff_offerings_scope(user) -> Q | None:
+    """The offerings `user` manages or assesses, as a filter (None: none; an empty Q: all, for the alliance admin).
+
+    The offerings of the universities where they hold a staff role, those they created, those they assess."""
+    if not _authenticated(user):
+        return None
+    if is_alliance_admin(user):
+        return Q()
+    institutions = set()
+    for role in OFFERING_STAFF_ROLES:
+        institutions |= institutions_where(user, role)
+    return Q(institution_id__in=institutions) | Q(created_by=user) | Q(assessor_links__user=user)
 
 
 def eligible_assessor(person, offering: Offering) -> bool:

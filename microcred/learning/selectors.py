@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import ValidationFailed
 from microcred.learning import permissions
-from microcred.learning.exceptions import NotAllowed
 from microcred.learning.models import Enrolment, Offering, Result, ResultImport
 
 ENROLLED = Enrolment.Status.ENROLLED
@@ -112,8 +110,7 @@ def result_import_history(user, offering) -> list[ResultImport]:
     `.repeat`: True when a file with the same content (SHA-256) had already been imported into this offering.
     Previews that were never committed are not imports and are left out.
     """
-    if not permissions.can_view_results(user, offering):
-        raise NotAllowed(_("Only the offering's staff see its results and their imports."))
+    permissions.check_can_view_results(user, offering)
     records = list(
         ResultImport.objects.filter(offering=offering, committed_at__isnull=False)
         .select_related("uploaded_by")
@@ -130,25 +127,17 @@ def result_import_history(user, offering) -> list[ResultImport]:
 
 
 def offerings_for_staff(user):
-    """Offerings the user may manage or assess, newest first."""
-    if not getattr(user, "is_authenticated", False):
+    """Offerings the user may manage or assess (permissions.staff_offerings_scope), newest first."""
+    scope = permissions.staff_offerings_scope(user)
+    if scope is None:
         return Offering.objects.none()
-    from microcred.accounts.permissions import institutions_where, is_alliance_admin
-
     qs = Offering.objects.select_related("version", "institution", "micro_credential").annotate(
         enrolled=Count("enrolments", filter=Q(enrolments__status=ENROLLED), distinct=True),
         waiting=Count("enrolments", filter=Q(enrolments__status=WAITLISTED), distinct=True),
     )
-    if is_alliance_admin(user):
+    if not scope:  # everything (the alliance admin): no join, no duplicates to remove
         return qs.order_by("-starts_on")
-    institutions = set()
-    for role in permissions.OFFERING_STAFF_ROLES:
-        institutions |= institutions_where(user, role)
-    return (
-        qs.filter(Q(institution_id__in=institutions) | Q(created_by=user) | Q(assessor_links__user=user))
-        .distinct()
-        .order_by("-starts_on")
-    )
+    return qs.filter(scope).distinct().order_by("-starts_on")
 
 
 def open_offerings():

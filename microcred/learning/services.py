@@ -28,8 +28,6 @@ from microcred.learning.exceptions import (
     EnrolmentNotFound,
     EnrolmentRefused,
     ImportHasErrors,
-    NotAllowed,
-    OfferingEnded,
     OfferingInvalid,
     PreviewInvalid,
     ResultInvalid,
@@ -70,11 +68,7 @@ def create_offering(*, user, micro_credential_id: int, institution, data: dict) 
     if micro_credential is None:
         raise OfferingInvalid({"micro_credential": [_("There is no such micro-credential.")]})
     version = micro_credential.current_version
-    allowed = permissions.institutions_for_offering(user, version)
-    if not allowed:
-        raise NotAllowed(
-            _("Only proposers and assessors of the micro-credential's awarding or co-lead universities offer it.")
-        )
+    allowed = permissions.check_can_create_offering(user, version)
     if institution is None or institution.pk not in allowed:
         raise OfferingInvalid({"institution": [_("Choose one of your universities that awards or co-leads it.")]})
     values = {k: data.get(k) for k in OFFERING_FIELDS if k in data}
@@ -118,13 +112,7 @@ def update_offering(*, user, offering_id: int, data: dict) -> OfferingUpdate:
     grade scale changes only while no result is recorded on it. Nothing changed: nothing is written.
     """
     offering = permissions.access_offering(user, offering_id, lock=True)
-    if not permissions.can_edit_offering(user, offering):
-        raise NotAllowed(_("Only the offering's creator and the staff who create offerings at its university edit it."))
-    if offering.has_ended:
-        raise OfferingEnded(
-            _("This offering ended on %(date)s: it is part of the record and can no longer be edited.")
-            % {"date": offering.ends_on.isoformat()}
-        )
+    permissions.check_can_edit_offering(user, offering)
     before = {k: getattr(offering, k) for k in OFFERING_FIELDS}
     values = {**before, **{k: data.get(k) for k in OFFERING_FIELDS if k in data}}
     problems = offering_problems(values)
@@ -178,8 +166,7 @@ def _tell_learners_of_changes(offering, fields: list[str], promoted: list[Enrolm
 @transaction.atomic
 def assign_assessor(*, user, offering_id: int, email: str) -> OfferingAssessor:
     offering = permissions.access_offering(user, offering_id, lock=True)
-    if not permissions.can_manage_assessors(user, offering):
-        raise NotAllowed(_("Only the person who created the offering assigns its assessors."))
+    permissions.check_can_manage_assessors(user, offering)
     person = get_user_model().objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
     if person is None:
         raise ResultInvalid({"email": _("Nobody with this e-mail address has an account.")})
@@ -193,16 +180,17 @@ def assign_assessor(*, user, offering_id: int, email: str) -> OfferingAssessor:
     link, created = OfferingAssessor.objects.get_or_create(
         offering=offering, user=person, defaults={"assigned_by": user}
     )
-    if created:
-        record_audit_event(actor=user, action="offering.assessor_assigned", target=offering, summary=person.email)
+    if created:  # people are named in the audit log by number only
+        record_audit_event(
+            actor=user, action="offering.assessor_assigned", target=offering, changes={"user": person.pk}
+        )
     return link
 
 
 @transaction.atomic
 def remove_assessor(*, user, offering_id: int, assessor_id: int) -> None:
     offering = permissions.access_offering(user, offering_id, lock=True)
-    if not permissions.can_manage_assessors(user, offering):
-        raise NotAllowed(_("Only the person who created the offering assigns its assessors."))
+    permissions.check_can_manage_assessors(user, offering)
     deleted, _rows = offering.assessor_links.filter(user_id=assessor_id).delete()
     if deleted:
         record_audit_event(
@@ -220,8 +208,7 @@ def _enrolled_count(offering) -> int:
 @transaction.atomic
 def enrol(*, user, offering_id: int, prerequisites_acknowledged: bool = False) -> Enrolment:
     """Enrol the learner, or put them on the waiting list when the offering is full."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotAllowed(_("Log in to enrol."))
+    permissions.check_can_enrol(user)
     if user.email_verified_at is None:
         raise EnrolmentRefused(_("Confirm your e-mail address first: follow the link in the e-mail we sent you."))
     offering = permissions.access_offering(user, offering_id, lock=True)
@@ -291,25 +278,12 @@ def _promote_waiting(offering, *, actor) -> list[Enrolment]:
 @transaction.atomic
 def cancel_enrolment(*, user, offering_id: int) -> tuple[Enrolment, list[Enrolment]]:
     """The learner cancels; the first wait-listed learner takes the freed place. Returns (cancelled, promoted)."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotAllowed(_("Log in to manage your enrolments."))
+    permissions.check_can_cancel_own_enrolment(user)
     offering = permissions.access_offering(user, offering_id, lock=True)
     enrolment = Enrolment.objects.filter(offering=offering, learner=user, status__in=Enrolment.ACTIVE).first()
     if enrolment is None:
         raise EnrolmentRefused(_("You have no enrolment in this offering to cancel."))
-    if Result.objects.filter(offering=offering, learner=user).exists():
-        raise EnrolmentRefused(_("Your result is recorded: the enrolment can no longer be cancelled."))
-    if offering.has_ended:
-        raise EnrolmentRefused(_("This offering has ended: the enrolment can no longer be cancelled."))
-    was = enrolment.status
-    enrolment.status = E.CANCELLED
-    enrolment.cancelled_at = timezone.now()
-    enrolment.save(update_fields=["status", "cancelled_at"])
-    record_audit_event(
-        actor=user, action="enrolment.cancelled", target=enrolment, changes={"status": [was, E.CANCELLED]}
-    )
-    promoted = _promote_waiting(offering, actor=None) if was == E.ENROLLED else []
-    return enrolment, promoted
+    return _cancel(user=user, offering=offering, enrolment=enrolment, on_behalf=False)
 
 
 @transaction.atomic
@@ -323,33 +297,25 @@ def cancel_enrolment_by_staff(
     "did not participate" instead). Cancelling an enrolment that is already cancelled changes nothing.
     """
     offering = permissions.access_offering(user, offering_id, lock=True)
-    if not permissions.can_manage_enrolments(user, offering):
-        raise NotAllowed(
-            _(
-                "Only the offering's creator and its university's proposers and institutional managers "
-                "cancel enrolments."
-            )
-        )
+    permissions.check_can_manage_enrolments(user, offering)
     try:
         enrolment = Enrolment.objects.select_related("learner").filter(offering=offering, pk=enrolment_id).first()
     except (ValueError, TypeError):
         enrolment = None
     if enrolment is None:
         raise EnrolmentNotFound()
-    name = enrolment.learner.full_name or enrolment.learner.email
     if enrolment.status == E.CANCELLED:
-        raise EnrolmentRefused(_("The enrolment of %(name)s is already cancelled; nothing changed.") % {"name": name})
-    if Result.objects.filter(offering=offering, learner_id=enrolment.learner_id).exists():
         raise EnrolmentRefused(
-            _("A result is recorded for %(name)s: the enrolment can no longer be cancelled.") % {"name": name}
+            _("The enrolment of %(name)s is already cancelled; nothing changed.") % {"name": _learner_name(enrolment)}
         )
-    if offering.has_ended:
-        raise EnrolmentRefused(
-            _(
-                "This offering has ended: its enrolments can no longer be cancelled. For a learner who did not "
-                "take part, record the result “did not participate”."
-            )
-        )
+    return _cancel(user=user, offering=offering, enrolment=enrolment, on_behalf=True, reason=reason)
+
+
+def _learner_name(enrolment) -> str:
+    return enrolment.learner.full_name or enrolment.learner.email
+
+
+def _cancellation_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise CancellationInvalid({"reason": _("Give the reason for the cancellation: the learner is told it.")})
@@ -360,19 +326,52 @@ def cancel_enrolment_by_staff(
                 % {"max": CANCELLATION_REASON_MAX_LENGTH, "n": len(reason)}
             }
         )
+    return reason
+
+
+def _cancel(*, user, offering, enrolment, on_behalf: bool, reason: str = "") -> tuple[Enrolment, list[Enrolment]]:
+    """The one cancellation, by the learner or by staff on their behalf (`on_behalf`: a reason is required, the
+    learner is told it by e-mail). Call with the offering row locked.
+
+    Refused once a result is recorded or the offering has ended. The enrolment is cancelled and audited, and a
+    freed place goes to the first wait-listed learner (promoted by the staff member; by nobody for a learner's own
+    cancellation). The messages speak to whoever cancels.
+    """
+    if Result.objects.filter(offering=offering, learner_id=enrolment.learner_id).exists():
+        raise EnrolmentRefused(
+            _("A result is recorded for %(name)s: the enrolment can no longer be cancelled.")
+            % {"name": _learner_name(enrolment)}
+            if on_behalf
+            else _("Your result is recorded: the enrolment can no longer be cancelled.")
+        )
+    if offering.has_ended:
+        raise EnrolmentRefused(
+            _(
+                "This offering has ended: its enrolments can no longer be cancelled. For a learner who did not "
+                "take part, record the result “did not participate”."
+            )
+            if on_behalf
+            else _("This offering has ended: the enrolment can no longer be cancelled.")
+        )
+    if on_behalf:
+        reason = _cancellation_reason(reason)
     was = enrolment.status
     enrolment.status = E.CANCELLED
     enrolment.cancelled_at = timezone.now()
     enrolment.save(update_fields=["status", "cancelled_at"])
-    record_audit_event(
-        actor=user,
-        action="enrolment.cancelled_by_staff",
-        target=enrolment,
-        summary=reason,
-        changes={"status": [was, E.CANCELLED], "offering": offering.pk, "reason": reason},
-    )
-    notifications.announce_cancelled_by_staff(enrolment, reason)
-    promoted = _promote_waiting(offering, actor=user) if was == E.ENROLLED else []
+    changes = {"status": [was, E.CANCELLED]}
+    if on_behalf:
+        record_audit_event(
+            actor=user,
+            action="enrolment.cancelled_by_staff",
+            target=enrolment,
+            summary=reason,
+            changes={**changes, "offering": offering.pk, "reason": reason},
+        )
+        notifications.announce_cancelled_by_staff(enrolment, reason)
+    else:
+        record_audit_event(actor=user, action="enrolment.cancelled", target=enrolment, changes=changes)
+    promoted = _promote_waiting(offering, actor=user if on_behalf else None) if was == E.ENROLLED else []
     return enrolment, promoted
 
 
@@ -428,8 +427,7 @@ def _enrolled(offering, learner_id) -> Enrolment | None:
 def record_result(*, user, offering_id: int, learner_id: int, data: dict) -> tuple[Result, bool]:
     """Record one learner's result (columns as in the import). Returns (result, changed)."""
     offering = permissions.access_offering(user, offering_id, lock=True)
-    if not permissions.can_record_results(user, offering):
-        raise NotAllowed(_("Only the offering's assessors record results."))
+    permissions.check_can_record_results(user, offering)
     enrolment = _enrolled(offering, learner_id)
     if enrolment is None:
         raise ResultInvalid({"email": _("This person is not a learner enrolled in this offering.")})
@@ -476,8 +474,7 @@ class Preview:
 def preview_import(*, user, offering_id: int, filename: str, data: bytes) -> Preview:
     """Read and check every row of an uploaded results file; store the preview. Writes no result."""
     offering = permissions.access_offering(user, offering_id)
-    if not permissions.can_record_results(user, offering):
-        raise NotAllowed(_("Only the offering's assessors import results."))
+    permissions.check_can_import_results(user, offering)
     file_format, table = imports.read_table(data)
     rows, errors, skipped = imports.validate_rows(offering, table, _enrolled_by_email(offering))
     if not rows and not errors:
@@ -511,8 +508,7 @@ class ImportOutcome:
 def commit_import(*, user, offering_id: int, token: str, sha256: str) -> ImportOutcome:
     """Apply exactly the previewed rows, all or nothing. Importing the same content again changes nothing."""
     offering = permissions.access_offering(user, offering_id, lock=True)
-    if not permissions.can_record_results(user, offering):
-        raise NotAllowed(_("Only the offering's assessors import results."))
+    permissions.check_can_import_results(user, offering)
     record = (
         ResultImport.objects.select_for_update().filter(token=token or "", offering=offering, uploaded_by=user).first()
     )

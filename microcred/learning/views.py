@@ -16,6 +16,8 @@ from microcred.learning import exports, imports, permissions, selectors, service
 from microcred.learning.exceptions import (
     CancellationInvalid,
     ImportHasErrors,
+    NotAllowed,
+    OfferingEnded,
     OfferingInvalid,
     OfferingNotFound,
     ResultInvalid,
@@ -101,16 +103,16 @@ def _promoted_message(promoted) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def offering_edit(request, pk):
-    offering = _offering(request.user, pk, staff=True)
-    if not permissions.can_edit_offering(request.user, offering):
-        raise Http404(_("Only the offering's creator and the staff who create offerings at its university edit it."))
-    if offering.has_ended:
-        messages.error(
-            request,
-            _("This offering ended on %(date)s: it is part of the record and can no longer be edited.")
-            % {"date": offering.ends_on.isoformat()},
-        )
+    """Refused (permissions.check_can_edit_offering): back to the offering, saying why, as the API does."""
+    offering = _offering(request.user, pk)
+    try:
+        permissions.check_can_edit_offering(request.user, offering)
+    except OfferingEnded as exc:
+        messages.error(request, exc.message)
         return redirect("learning:enrolments", pk=offering.pk)
+    except NotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("learning:offering", pk=offering.pk)
     form = OfferingForm(request.POST or None, offering=offering)
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,9 +326,12 @@ def assessor_remove(request, pk, user_id):
 
 
 def _require_assessor(request, pk):
+    """The results and import pages: for the offering's assessors; not found for everyone else."""
     offering = _offering(request.user, pk, staff=True)
-    if not permissions.can_record_results(request.user, offering):
-        raise Http404(_("Only the offering's assessors record results."))
+    try:
+        permissions.check_can_record_results(request.user, offering)
+    except NotAllowed as exc:
+        raise Http404(exc.message) from None
     return offering
 
 
@@ -461,8 +466,10 @@ def import_commit(request, pk):
 
 @login_required
 def ready_queue(request):
-    if not permissions.can_view_ready_queue(request.user):
-        raise Http404(_("This page is for the credential officers who issue credentials."))
+    try:
+        permissions.check_can_view_ready_queue(request.user)
+    except NotAllowed as exc:
+        raise Http404(exc.message) from None
     return render(
         request, "learning/ready.html", {"completions": selectors.ready_for_credential_visible_to(request.user)}
     )

@@ -470,7 +470,7 @@ def test_others_may_not_see_the_import_history(cast, offering, three_imports, wh
     assert response.status_code == 403
     assert error(response) == {
         "code": "not_allowed",
-        "message": "Only the offering's staff and the alliance admin see its result imports.",
+        "message": "Only the offering's staff and the alliance admin see its results and their imports.",
     }
     assert api().get(url(offering, "/imports")).status_code == 401
     assert api(cast["manager"]).get("/api/v1/offerings/999999/imports").status_code == 404

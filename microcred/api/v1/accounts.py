@@ -42,7 +42,7 @@ class MeApi(APIView):
 
 
 class CanViewAuditLog(BasePermission):
-    message = "Only the alliance admin may read the audit log."
+    message = permissions.AUDIT_LOG_REFUSED  # translated in the request's language when refused
 
     def has_permission(self, request, view):
         return permissions.can_view_audit_log(request.user)

@@ -2,6 +2,7 @@
 read a credential, revoke it. The same rules as the pages: services decide who may do what."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -86,7 +87,7 @@ class IssuanceJobApi(APIView):
     def get(self, request, pk: int):
         job = get_object_or_404(IssuanceJob.objects.select_related("offering__version"), pk=pk)
         if not permissions.can_follow_job(request.user, job):
-            raise CredentialNotFound("There is no such issuance job.")
+            raise CredentialNotFound(_("There is no such issuance job."))
         return Response(job.progress())
 
 
@@ -115,7 +116,7 @@ class CredentialApi(APIView):
     def get(self, request, uuid):
         credential = selectors.credential_by_uuid(uuid)
         if credential is None or not permissions.can_download(request.user, credential):
-            raise CredentialNotFound("There is no such credential, or you may not read it.")
+            raise CredentialNotFound(_("There is no such credential, or you may not read it."))
         return Response(
             {"id": str(credential.uuid), "revoked_at": credential.revoked_at, "credential": credential.document}
         )

@@ -1,7 +1,8 @@
 """/api/v1/me/enrolments and /api/v1/offerings/…: enrolment for learners; offering details, editing, lists,
 cancellations, results and the import history for staff.
 
-The same services and permission rules as the pages; errors in the API's one JSON error body.
+The same services and permission rules as the pages (learning.permissions, whose refusals the API gives in the
+request's language, as the pages do); errors in the API's one JSON error body.
 """
 
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, R
 from microcred.api.schema import NamedChoiceField
 from microcred.core.text import COMMENT_TEXT
 from microcred.learning import permissions, selectors, services
-from microcred.learning.exceptions import CancellationInvalid, NotAllowed, OfferingEnded, OfferingInvalid
+from microcred.learning.exceptions import CancellationInvalid, OfferingInvalid
 from microcred.learning.models import Enrolment, Offering
 from microcred.proposals.choices import Language
 
@@ -244,8 +245,7 @@ class OfferingResultsApi(APIView):
     )
     def post(self, request, pk: int):
         offering = permissions.access_offering_as_staff(request.user, pk)
-        if not permissions.can_record_results(request.user, offering):
-            raise NotAllowed("Only the offering's assessors record results.")
+        permissions.check_can_record_results(request.user, offering)
         data = ResultIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -373,15 +373,7 @@ class OfferingApi(APIView):
     def patch(self, request, pk: int):
         # Who may, and whether it still can change, before the input: a refusal is the answer whatever was sent.
         offering = permissions.access_offering(request.user, pk)
-        if not permissions.can_edit_offering(request.user, offering):
-            raise NotAllowed(
-                "Only the offering's creator and the staff who create offerings at its university edit it."
-            )
-        if offering.has_ended:
-            raise OfferingEnded(
-                f"This offering ended on {offering.ends_on.isoformat()}: it is part of the record and can no longer "
-                "be edited."
-            )
+        permissions.check_can_edit_offering(request.user, offering)
         data = OfferingChangeIn(data=request.data)
         if not data.is_valid():
             # The same error as the service's rules give (details.fields: field → messages), whichever check failed.
@@ -443,11 +435,7 @@ class EnrolmentCancellationApi(APIView):
     )
     def post(self, request, pk: int, enrolment_id: int):
         offering = permissions.access_offering(request.user, pk)
-        if not permissions.can_manage_enrolments(request.user, offering):
-            raise NotAllowed(
-                "Only the offering's creator and its university's proposers and institutional managers cancel "
-                "enrolments."
-            )
+        permissions.check_can_manage_enrolments(request.user, offering)
         data = CancellationIn(data=request.data)
         if not data.is_valid():
             raise CancellationInvalid(
@@ -507,7 +495,5 @@ class OfferingImportsApi(APIView):
     )
     def get(self, request, pk: int):
         offering = permissions.access_offering(request.user, pk)
-        if not permissions.can_view_results(request.user, offering):
-            raise NotAllowed("Only the offering's staff and the alliance admin see its result imports.")
         records = selectors.result_import_history(request.user, offering)
         return Response({"count": len(records), "results": ResultImportOut(records, many=True).data})

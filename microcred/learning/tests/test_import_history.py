@@ -73,7 +73,9 @@ def test_who_sees_the_history(cast, offering, three_imports, make_user):
         assert len(selectors.result_import_history(user, offering)) == 3
     for user in (cast["outsider"], cast["learner"], cast["officer"]):
         assert not permissions.can_view_results(user, offering)
-        with pytest.raises(NotAllowed, match=r"Only the offering.s staff see its results"):
+        with pytest.raises(
+            NotAllowed, match=r"Only the offering.s staff and the alliance admin see its results and their imports"
+        ):
             selectors.result_import_history(user, offering)
 
 

@@ -345,11 +345,14 @@ def test_edit_page_says_who_was_promoted(client, cast, offering, django_capture_
 
 
 @pytest.mark.parametrize("who", ["manager", "assessor", "outsider", "learner"])
-def test_edit_page_is_not_found_for_others(client, cast, offering, who):
+def test_edit_page_refuses_others_and_says_why(client, cast, offering, who):
+    """Back to the offering's page with the refusal the API gives (permissions.EDIT_REFUSED); nothing changes."""
     client.force_login(cast[who])
     url = reverse("learning:offering-edit", args=[offering.pk])
-    assert client.get(url).status_code == 404
-    assert client.post(url, form_data(offering, capacity=99)).status_code == 404
+    for response in (client.get(url), client.post(url, form_data(offering, capacity=99))):
+        assert response.status_code == 302 and response["Location"] == reverse("learning:offering", args=[offering.pk])
+    page = client.get(url, follow=True).content.decode()
+    assert "Only the offering&#x27;s creator and the staff who create offerings at its university edit it." in page
     assert Offering.objects.get().capacity == 20
 
 
