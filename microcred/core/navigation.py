@@ -1,14 +1,18 @@
-"""What each role sees in the navigation. Each entry names the permission that shows it.
+"""What each person sees in the navigation: a registry the apps fill, which the page frame and the dashboard read
+through `navigation_for`.
 
-Later apps add entries here; the page frame and the dashboard both read `navigation_for`.
+Each app lists its entries in a `navigation` module of its own (`ENTRIES`, a list of `Entry`), found at the
+first request like admin modules; each entry names its place in the menu and the permission that shows it. The
+core app only renders them, and imports no other app.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-
-from microcred.accounts import permissions
 
 
 @dataclass(frozen=True)
@@ -18,63 +22,65 @@ class NavItem:
     description: str = ""
 
 
+def _everyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of the menu: shown, at `order`, to every signed-in person for whom `shows(user)` is true."""
+
+    order: int
+    label: str  # lazily translated
+    url_name: str
+    description: str = ""
+    shows: Callable[[object], bool] = _everyone
+    app: str = ""  # the app that registered it (set when it is found)
+
+
+_ENTRIES: list[Entry] = []
+_loaded = False
+_lock = threading.Lock()
+
+
+def _add(entries: list[Entry], entry: Entry) -> list[Entry]:
+    taken = next((e for e in entries if e.order == entry.order), None)
+    if taken is not None:  # two entries in one place: the menu's order would depend on import order
+        raise ValueError(f"Menu place {entry.order} is already {taken.label!s} ({taken.app or 'unnamed app'})")
+    return sorted([*entries, entry], key=lambda e: e.order)
+
+
+def register(entry: Entry, *, app: str = "") -> Entry:
+    """Add an entry after start-up (an app's `navigation` module lists its entries in `ENTRIES` instead)."""
+    global _ENTRIES
+    load()
+    entry = replace(entry, app=app or entry.app)
+    _ENTRIES = _add(_ENTRIES, entry)
+    return entry
+
+
+def load() -> None:
+    """Register the `ENTRIES` of every installed app's `navigation` module (once)."""
+    global _ENTRIES, _loaded
+    if _loaded:
+        return
+    with _lock:
+        if _loaded:
+            return
+        from django.apps import apps
+        from django.utils.module_loading import import_module, module_has_submodule
+
+        entries: list[Entry] = []
+        for config in apps.get_app_configs():
+            if config.name == __package__ or not module_has_submodule(config.module, "navigation"):
+                continue
+            for entry in getattr(import_module(f"{config.name}.navigation"), "ENTRIES", ()):
+                entries = _add(entries, replace(entry, app=config.label))
+        _ENTRIES, _loaded = entries, True
+
+
 def navigation_for(user) -> list[NavItem]:
-    items: list[NavItem] = []
     if not user.is_authenticated:
-        return items
-    items.append(NavItem(_("My account"), reverse("accounts:profile"), _("Your details, language and roles.")))
-    from microcred.proposals import permissions as proposal_permissions
-
-    if proposal_permissions.can_create_proposal(user) or permissions.is_staff_member(user):
-        items.append(
-            NavItem(_("Proposals"), reverse("proposals:list"), _("Propose micro-credentials; what is waiting for you."))
-        )
-    if proposal_permissions.can_view_meetings(user):
-        items.append(
-            NavItem(
-                _("Meetings"),
-                reverse("proposals:meetings"),
-                _("Academic Council and Executive Board agendas, decisions and minutes."),
-            )
-        )
-    if proposal_permissions.can_create_proposal(user) or proposal_permissions.can_manage_calls(user):
-        items.append(NavItem(_("Calls"), reverse("proposals:calls"), _("Alliance calls for proposals.")))
-    from microcred.learning import permissions as learning_permissions
-
-    if learning_permissions.shows_my_learning(user):
-        items.append(
-            NavItem(_("My learning"), reverse("learning:my-learning"), _("Your enrolments, waiting lists and results."))
-        )
-    if learning_permissions.delivers_offerings(user):
-        items.append(
-            NavItem(_("Offerings"), reverse("learning:offerings"), _("Offer micro-credentials, enrolments, results."))
-        )
-    from microcred.catalogue import permissions as catalogue_permissions
-
-    if catalogue_permissions.can_manage_category_overviews(user):
-        items.append(
-            NavItem(
-                _("Category overviews"),
-                reverse("catalogue:manage-overviews"),
-                _("Write and publish the catalogue's category overviews."),
-            )
-        )
-    from microcred.credentials import permissions as credential_permissions
-
-    items.append(
-        NavItem(_("My wallet"), reverse("wallet:home"), _("Your credentials: download, share, send to a wallet."))
-    )
-    if credential_permissions.is_any_credential_officer(user):
-        items.append(
-            NavItem(
-                _("Issue credentials"),
-                reverse("credentials:issue-queue"),
-                _("Learners ready for a credential; issued credentials and revocation."),
-            )
-        )
-    if permissions.can_use_admin_site(user):
-        items.append(NavItem(_("Administration"), reverse("admin:index"), _("Reference data, users and roles.")))
-    if permissions.can_view_audit_log(user):
-        items.append(NavItem(_("Audit log"), reverse("audit:list"), _("Every decision, issuance and revocation.")))
-    items.append(NavItem(_("Skills look-up"), reverse("reference:skills"), _("Search ESCO skills and occupations.")))
-    return items
+        return []
+    load()
+    return [NavItem(entry.label, reverse(entry.url_name), entry.description) for entry in _ENTRIES if entry.shows(user)]
