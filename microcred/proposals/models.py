@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT
 from microcred.proposals.choices import CredentialType, Kind
+from microcred.proposals.publishing import MICRO_CREDENTIAL
 
 
 class ProposalStatus(models.TextChoices):
@@ -71,6 +72,8 @@ class Proposal(models.Model):
         help_text=_("The proposer's university; its institutional manager approves the proposal (policy 7.4)."),
     )
     status = models.CharField(_("status"), max_length=30, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
+    # What approval publishes: the app that owns this type registered its publisher (publishing.py).
+    proposal_type = models.CharField(_("proposal type"), max_length=40, default=MICRO_CREDENTIAL, editable=False)
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals", verbose_name=_("call")
     )

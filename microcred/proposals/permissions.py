@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role, is_alliance_admin
-from microcred.accounts.roles import Role
-from microcred.proposals.exceptions import OwnProposal, ProposalNotFound
-from microcred.proposals.models import Proposal, ProposalStatus
-from microcred.proposals.workflow import Action
+from django.utils.translation import gettext as _
 
-SECRETARY_ACTIONS = frozenset(
-    {
-        Action.ACCEPT_AS_COMPLETE,
-        Action.SECRETARY_RETURN,
-        Action.SEND_TO_PANEL,
-        Action.PANEL_DONE,
-        Action.SCHEDULE,
-        Action.UNSCHEDULE,
-        Action.SCHEDULE_EXECUTIVE,
-    }
-)
-PROPOSER_ACTIONS = frozenset({Action.SEND_TO_MANAGER, Action.RESUBMIT, Action.WITHDRAW})
-MANAGER_ACTIONS = frozenset({Action.MANAGER_APPROVE, Action.MANAGER_RETURN})
-COUNCIL_ACTIONS = frozenset(
-    {
-        Action.COUNCIL_APPROVE,
-        Action.COUNCIL_APPROVE_WITH_CONDITIONS,
-        Action.COUNCIL_REQUEST_REVISIONS,
-        Action.COUNCIL_REJECT,
-    }
-)
-EXECUTIVE_ACTIONS = frozenset({Action.EXECUTIVE_APPROVE, Action.EXECUTIVE_REQUEST_REVISIONS, Action.EXECUTIVE_REJECT})
+from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
+from microcred.accounts.roles import Role
+from microcred.proposals.exceptions import NotAllowed, OwnProposal, ProposalNotFound
+from microcred.proposals.models import Meeting, Proposal, ProposalStatus
+from microcred.proposals.workflow import Action, Decider, decider_of
 
 
 def is_own(user, proposal: Proposal) -> bool:
@@ -63,40 +42,71 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
         return is_own(user, proposal)  # an unsent draft is its author's alone until submitted (policy 7.2, 7.4)
     if is_own(user, proposal) or is_manager_of(user, proposal):
         return True
-    if is_board_secretary(user) or is_council(user) or is_executive(user) or is_alliance_admin(user):
+    if sees_every_proposal(user):
         return True
-    return proposal.call_id is not None and proposal.call.panel_members.filter(pk=user.pk).exists()
+    return is_panel_member(user, proposal)
 
 
 def can_edit_proposal(user, proposal: Proposal) -> bool:
     return is_own(user, proposal) and proposal.is_editable
 
 
-def may_take_action(user, proposal: Proposal, action: Action) -> bool:
-    """Role and separation of duties for one workflow action (the state is checked by the workflow)."""
-    action = Action(action)
-    if action in PROPOSER_ACTIONS:
+def is_panel_member(user, proposal: Proposal) -> bool:
+    return proposal.call_id is not None and proposal.call.panel_members.filter(pk=user.pk).exists()
+
+
+def sees_every_proposal(user) -> bool:
+    """The alliance bodies and the admin see every submitted proposal (policy 7.4.1, 7.6, 7.7)."""
+    return is_board_secretary(user) or is_council(user) or is_executive(user) or is_alliance_admin(user)
+
+
+def can_propose_for(user, institution) -> bool:
+    """A proposer opens a proposal only for a university where they hold the proposer role (policy 7.2)."""
+    return can_create_proposal(user) and has_role(user, Role.PROPOSER, institution_id=institution.pk)
+
+
+def proposing_institution_ids(user) -> list[int]:
+    """The universities `user` may open proposals for."""
+    return institutions_where(user, Role.PROPOSER)
+
+
+def managed_institution_ids(user) -> list[int]:
+    """The universities whose proposals `user` approves as institutional manager (policy 7.4)."""
+    return institutions_where(user, Role.INSTITUTIONAL_MANAGER)
+
+
+def may_propose_change(institution, university_ids) -> bool:
+    """Only the universities of a published version (awarding or co-lead) propose a change to it."""
+    return institution.pk in set(university_ids)
+
+
+def is_decider(user, proposal: Proposal, decider: Decider) -> bool:
+    """Whether `user` is who the workflow names for a step. The board secretary records the decisions of the
+    Academic Council and the Executive Board on their behalf (policy 7.6, 7.7)."""
+    if decider == Decider.PROPOSER:
         return is_own(user, proposal)
-    if is_own(user, proposal):
-        return False  # nobody acts on their own proposal
-    if action in MANAGER_ACTIONS:
+    if decider == Decider.MANAGER:
         return is_manager_of(user, proposal)
-    if action in SECRETARY_ACTIONS:
+    if decider == Decider.SECRETARY:
         return is_board_secretary(user)
-    if action in COUNCIL_ACTIONS:
+    if decider == Decider.COUNCIL:
         return is_council(user) or is_board_secretary(user)
-    if action in EXECUTIVE_ACTIONS:
+    if decider == Decider.EXECUTIVE:
         return is_executive(user) or is_board_secretary(user)
     return False
 
 
+def may_take_action(user, proposal: Proposal, action: Action) -> bool:
+    """Role and separation of duties for one workflow action (the state is checked by the workflow)."""
+    decider = decider_of(action)
+    if decider != Decider.PROPOSER and is_own(user, proposal):
+        return False  # nobody acts on their own proposal
+    return is_decider(user, proposal, decider)
+
+
 def check_action(user, proposal: Proposal, action: Action) -> None:
     """Raise OwnProposal or NotAllowed when `user` may not take `action` on `proposal`."""
-    from django.utils.translation import gettext as _
-
-    from microcred.proposals.exceptions import NotAllowed
-
-    if Action(action) not in PROPOSER_ACTIONS and is_own(user, proposal):
+    if decider_of(action) != Decider.PROPOSER and is_own(user, proposal):
         error = OwnProposal()
     elif not may_take_action(user, proposal, action):
         error = NotAllowed(_("You may not “%(action)s” on this proposal.") % {"action": Action(action).label})
@@ -113,7 +123,19 @@ def can_review(user, proposal: Proposal) -> bool:
         return False
     if is_council(user) or is_executive(user) or is_board_secretary(user):
         return True
-    return proposal.call_id is not None and proposal.call.panel_members.filter(pk=user.pk).exists()
+    return is_panel_member(user, proposal)
+
+
+def can_score(user, proposal: Proposal) -> bool:
+    """Only the call's panel scores a proposal, and only during the panel review (policy 7.3)."""
+    return proposal.status == ProposalStatus.PANEL_REVIEW and is_panel_member(user, proposal)
+
+
+# Who sits on each meeting body: the members listed for its attendance (policy 7.6, 7.7).
+MEETING_ROLES = {
+    Meeting.Body.ACADEMIC_COUNCIL: (Role.COUNCIL_MEMBER, Role.COUNCIL_CHAIR, Role.BOARD_SECRETARY),
+    Meeting.Body.EXECUTIVE_BOARD: (Role.EXECUTIVE_BOARD_MEMBER, Role.BOARD_SECRETARY),
+}
 
 
 def can_manage_meetings(user) -> bool:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.proposals import permissions
 from microcred.proposals.models import AgendaItem, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
+from microcred.reference.models import Institution
 
 
 def _base() -> QuerySet[Proposal]:
@@ -20,9 +20,9 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
     """The action list: for each of the user's roles, the proposals waiting for them to act."""
     lists = []
     mine = _base().filter(proposer=user)
-    if has_role(user, Role.PROPOSER, anywhere=True) or mine.exists():
+    if permissions.can_create_proposal(user) or mine.exists():
         lists.append(("proposer", mine.filter(status__in=[S.DRAFT, S.RETURNED, S.REVISIONS_REQUESTED])))
-    managed = institutions_where(user, Role.INSTITUTIONAL_MANAGER)
+    managed = permissions.managed_institution_ids(user)
     if managed:
         lists.append(
             (
@@ -53,14 +53,9 @@ def visible_proposals(user) -> QuerySet[Proposal]:
     """Every proposal the user may see (the same rule as permissions.can_view_proposal): unsent drafts only
     to their authors."""
     submitted_or_mine = _base().exclude(Q(status=S.DRAFT) & ~Q(proposer=user))
-    if (
-        permissions.is_board_secretary(user)
-        or permissions.is_council(user)
-        or permissions.is_executive(user)
-        or is_alliance_admin(user)
-    ):
+    if permissions.sees_every_proposal(user):
         return submitted_or_mine
-    managed = institutions_where(user, Role.INSTITUTIONAL_MANAGER)
+    managed = permissions.managed_institution_ids(user)
     return submitted_or_mine.filter(
         Q(proposer=user) | Q(institution_id__in=managed) | Q(call__panel_members=user)
     ).distinct()
@@ -89,11 +84,11 @@ def open_agenda_item(proposal: Proposal) -> AgendaItem | None:
     )
 
 
-def user_institutions_for_proposing(user):
-    from microcred.reference.models import Institution
-
-    return Institution.objects.filter(pk__in=institutions_where(user, Role.PROPOSER))
+def user_institutions_for_proposing(user) -> QuerySet[Institution]:
+    return Institution.objects.filter(pk__in=permissions.proposing_institution_ids(user))
 
 
-def can_propose(user) -> bool:
-    return has_role(user, Role.PROPOSER, anywhere=True)
+def meeting_members(meeting: Meeting):
+    """The people who sit on the meeting's body (for its attendance list)."""
+    roles = permissions.MEETING_ROLES[meeting.body]
+    return get_user_model().objects.filter(role_assignments__role__in=roles).distinct().order_by("full_name")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import check_single_line
-from microcred.proposals import checklist, workflow
+from microcred.proposals import checklist, publishing, workflow
 from microcred.proposals.choices import Kind
 from microcred.proposals.documents import check_document, safe_display_name, sha256_of
 from microcred.proposals.exceptions import (
@@ -45,12 +45,14 @@ from microcred.proposals.models import (
 )
 from microcred.proposals.permissions import (
     access_proposal,
-    can_create_proposal,
     can_edit_proposal,
     can_manage_calls,
     can_manage_meetings,
+    can_propose_for,
     can_review,
+    can_score,
     check_action,
+    may_propose_change,
 )
 from microcred.proposals.tasks import send_transition_emails
 from microcred.proposals.versions import copy_version
@@ -100,14 +102,21 @@ def audits_refusals(service):
 
 
 @transaction.atomic
-def create_proposal(*, user, institution, title: str, call: Call | None = None, kind: str = "formal") -> Proposal:
+def create_proposal(
+    *,
+    user,
+    institution,
+    title: str,
+    call: Call | None = None,
+    kind: str = "formal",
+    proposal_type: str = publishing.MICRO_CREDENTIAL,
+) -> Proposal:
     """Open a new draft for a proposer at `institution` (one of their universities), with a working title.
 
     The title is asked for up front, so no "(untitled)" draft is left behind by someone who only looked at the
-    form; it can be changed while the draft is edited."""
-    from microcred.accounts.permissions import has_role
-    from microcred.accounts.roles import Role
-
+    form; it can be changed while the draft is edited. `proposal_type` names what approval publishes
+    (publishing.py); a type no app registered is refused before anything is written."""
+    publishing.publisher_for(proposal_type)
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("Give the proposal a working title; you can change it while you write the draft."))
@@ -116,7 +125,7 @@ def create_proposal(*, user, institution, title: str, call: Call | None = None, 
     check_single_line(title, _("The title must be on one line: remove line breaks, tabs and other control characters."))
     if kind not in Kind.values:
         raise ValidationFailed(_("Choose the kind: a formal programme or a non-formal or informal activity."))
-    if not can_create_proposal(user) or not has_role(user, Role.PROPOSER, institution_id=institution.pk):
+    if not can_propose_for(user, institution):
         raise NotAllowed(_("Only a proposer of %(inst)s may open a proposal for it.") % {"inst": institution})
     if call is not None and call.deadline < timezone.now():
         raise ValidationFailed(
@@ -127,7 +136,11 @@ def create_proposal(*, user, institution, title: str, call: Call | None = None, 
         try:
             with transaction.atomic():
                 proposal = Proposal.objects.create(
-                    reference=_next_reference(), proposer=user, institution=institution, call=call
+                    reference=_next_reference(),
+                    proposer=user,
+                    institution=institution,
+                    call=call,
+                    proposal_type=proposal_type,
                 )
             break
         except IntegrityError:
@@ -260,7 +273,7 @@ def take_action(
 ) -> Proposal:
     """A workflow step other than scheduling and decisions (those have their own services)."""
     action = Action(action)
-    if action in (Action.SCHEDULE, Action.SCHEDULE_EXECUTIVE) or action in _DECISION_ACTIONS:
+    if action in workflow.SCHEDULING_ACTIONS or action in workflow.DECISION_ACTIONS:
         raise NotAllowed(_("Use the meeting's agenda to schedule or decide."))
     proposal = access_proposal(user, proposal_id, lock=True)
     check_action(user, proposal, action)
@@ -283,9 +296,6 @@ def take_action(
     return _apply_transition(proposal, action, actor=user, comment=comment)
 
 
-_DECISION_ACTIONS = frozenset(workflow.COUNCIL_DECISIONS.values()) | frozenset(workflow.EXECUTIVE_DECISIONS.values())
-
-
 @transaction.atomic
 def add_review(
     *, user, proposal_id: int, comment: str, recommendation: str = "", panel_score: int | None = None
@@ -296,7 +306,7 @@ def add_review(
     if not comment.strip():
         raise ValidationFailed(_("Write a comment."))
     if panel_score is not None:
-        if proposal.status != S.PANEL_REVIEW or not proposal.call.panel_members.filter(pk=user.pk).exists():
+        if not can_score(user, proposal):
             raise NotAllowed(_("Only the call's panel scores a proposal, during the panel review."))
         if not 1 <= int(panel_score) <= 5:
             raise ValidationFailed(_("The panel score is from 1 to 5."))
@@ -337,10 +347,9 @@ def next_meeting(body: str) -> Meeting | None:
 def schedule_proposal(*, user, proposal_id: int, meeting_id: int | None = None) -> AgendaItem:
     """Put a proposal on a meeting's agenda (the next meeting of the right body when none is named)."""
     proposal = access_proposal(user, proposal_id, lock=True)
-    executive = proposal.status == S.EXECUTIVE_REVIEW
-    action = Action.SCHEDULE_EXECUTIVE if executive else Action.SCHEDULE
+    sitting = workflow.sitting_for_status(proposal.status)
+    action, body = sitting.schedule, sitting.body
     check_action(user, proposal, action)
-    body = Meeting.Body.EXECUTIVE_BOARD if executive else Meeting.Body.ACADEMIC_COUNCIL
     meeting = Meeting.objects.filter(pk=meeting_id).first() if meeting_id else next_meeting(body)
     if meeting is None:
         raise ValidationFailed(
@@ -378,11 +387,10 @@ def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, 
         raise AlreadyDecided(Decision.objects.select_related("decided_by").get(agenda_item=item))
     if outcome not in Decision.Outcome.values:
         raise ValidationFailed(_("Choose a decision."))
-    executive = item.meeting.body == Meeting.Body.EXECUTIVE_BOARD
-    action = (workflow.EXECUTIVE_DECISIONS if executive else workflow.COUNCIL_DECISIONS)[outcome]
+    sitting = workflow.sitting_of(item.meeting.body)
+    action = sitting.decisions[outcome]
     check_action(user, proposal, action)
-    expected = S.EXECUTIVE_SCHEDULED if executive else S.SCHEDULED
-    if proposal.status != expected or item.version_number != proposal.current_version.number:
+    if proposal.status != sitting.on_agenda or item.version_number != proposal.current_version.number:
         raise NotOnAgenda(_("This proposal is not waiting for a decision at this meeting."))
     if not rationale.strip():
         raise ValidationFailed(_("Give the rationale for the decision."))
@@ -408,9 +416,7 @@ def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, 
         copy_version(proposal.current_version, proposal=proposal, number=proposal.current_version.number + 1)
         proposal._current_version = None
     elif proposal.status == S.APPROVED:
-        from microcred.catalogue.services import publish_approved_proposal
-
-        publish_approved_proposal(proposal=proposal, actor=user)
+        publishing.publish(proposal=proposal, actor=user)  # what its proposal type publishes
     return decision
 
 
@@ -467,7 +473,7 @@ def start_change_proposal(*, user, micro_credential_id: int, institution) -> Pro
         raise ValidationFailed(_("A retired micro-credential cannot be changed."))
     current = micro_credential.current_version
     universities = {current.awarding_institution_id, *current.co_lead_institutions.values_list("pk", flat=True)}
-    if institution.pk not in universities:
+    if not may_propose_change(institution, universities):
         raise NotAllowed(_("Only the awarding or co-lead universities propose changes to this micro-credential."))
     if current.proposal_version is None:
         raise ValidationFailed(_("This micro-credential was approved outside the platform; propose it anew instead."))

@@ -28,7 +28,7 @@ from microcred.proposals.forms import (
     ProposalForm,
     ReviewForm,
 )
-from microcred.proposals.models import Call, Meeting, Proposal, ProposalStatus
+from microcred.proposals.models import AgendaItem, Call, Meeting, Proposal, ProposalStatus, SupportingDocument
 from microcred.proposals.versions import compare, snapshot
 from microcred.proposals.workflow import Action, allowed_actions
 
@@ -69,7 +69,7 @@ def proposal_list(request):
         {
             "action_lists": selectors.waiting_for(request.user),
             "all_visible": selectors.visible_proposals(request.user)[:200],
-            "can_propose": selectors.can_propose(request.user),
+            "can_propose": permissions.can_create_proposal(request.user),
             "institutions": selectors.user_institutions_for_proposing(request.user),
             "calls": Call.objects.order_by("-deadline")[:10],
             # "Propose for this call" and a refused start come back here with what was chosen and typed.
@@ -312,8 +312,6 @@ def document_delete(request, pk, document_id):
 @login_required
 def document_download(request, pk, document_id):
     proposal = _get(request.user, pk)
-    from microcred.proposals.models import SupportingDocument
-
     doc = get_object_or_404(SupportingDocument, pk=document_id, version__proposal=proposal)
     return documents.document_response(doc)
 
@@ -372,8 +370,6 @@ def proposal_schedule(request, pk):
 @login_required
 @require_POST
 def agenda_item_decide(request, item_id):
-    from microcred.proposals.models import AgendaItem
-
     item = get_object_or_404(AgendaItem, pk=item_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -440,23 +436,13 @@ def meeting_detail(request, pk):
         else:
             messages.success(request, _("Saved."))
         return redirect("proposals:meeting", pk=pk)
-    from django.contrib.auth import get_user_model
-
-    from microcred.accounts.roles import Role
-
-    roles = (
-        [Role.COUNCIL_MEMBER, Role.COUNCIL_CHAIR, Role.BOARD_SECRETARY]
-        if meeting.body == Meeting.Body.ACADEMIC_COUNCIL
-        else [Role.EXECUTIVE_BOARD_MEMBER, Role.BOARD_SECRETARY]
-    )
-    members = get_user_model().objects.filter(role_assignments__role__in=roles).distinct().order_by("full_name")
     return render(
         request,
         "proposals/meeting.html",
         {
             "meeting": meeting,
             "items": selectors.agenda(meeting),
-            "members": members,
+            "members": selectors.meeting_members(meeting),
             "present": set(meeting.attendees.values_list("pk", flat=True)),
             "minutes_form": minutes_form,
             "can_manage": permissions.can_manage_meetings(request.user),
@@ -501,7 +487,7 @@ def call_list(request):
             "calls": Call.objects.order_by("-deadline"),
             "form": form,
             "can_manage": can_manage,
-            "can_propose": selectors.can_propose(request.user),
+            "can_propose": permissions.can_create_proposal(request.user),
             "institutions": selectors.user_institutions_for_proposing(request.user),
         },
     )

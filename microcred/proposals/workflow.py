@@ -1,15 +1,24 @@
-"""The proposal review graph (policy 7.1–7.7; docs/product-rules.md): pure data and one function, no database access.
+"""The proposal review graph (policy 7.1–7.7; docs/product-rules.md): pure data and a few functions, no database.
 
-Who may take each action is decided in permissions.py; what each action writes, in services.py.
+The one place that says which step follows which, who takes each step (the proposer, the institutional manager,
+the board secretary, the Academic Council, the Executive Board when there are financial implications) and which
+meeting body decides. It is the same whatever is proposed: what an approval publishes is the proposal type's
+publisher (publishing.py). Which people are each decider is answered in permissions.py; what each action writes,
+in services.py.
 """
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from microcred.core.exceptions import DomainError
+from microcred.proposals.models import Meeting
 from microcred.proposals.models import ProposalStatus as S
+
+Body = Meeting.Body
 
 
 class Action(models.TextChoices):
@@ -34,31 +43,54 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
 
 
-# action -> (states it may be taken from, state it leads to). None: decided by the service
-# (council approval leads to the Executive Board when there are financial implications).
-TRANSITIONS: Final[dict[Action, tuple[frozenset[S], S | None]]] = {
-    Action.SEND_TO_MANAGER: (frozenset({S.DRAFT, S.RETURNED}), S.AWAITING_MANAGER),
-    Action.MANAGER_APPROVE: (frozenset({S.AWAITING_MANAGER}), S.SUBMITTED),
-    Action.MANAGER_RETURN: (frozenset({S.AWAITING_MANAGER}), S.RETURNED),
-    Action.RESUBMIT: (frozenset({S.REVISIONS_REQUESTED}), S.SUBMITTED),
-    Action.ACCEPT_AS_COMPLETE: (frozenset({S.SUBMITTED}), S.READY_FOR_AGENDA),
-    Action.SECRETARY_RETURN: (frozenset({S.SUBMITTED}), S.RETURNED),
-    Action.SEND_TO_PANEL: (frozenset({S.SUBMITTED}), S.PANEL_REVIEW),
-    Action.PANEL_DONE: (frozenset({S.PANEL_REVIEW}), S.READY_FOR_AGENDA),
-    Action.SCHEDULE: (frozenset({S.READY_FOR_AGENDA}), S.SCHEDULED),
-    Action.UNSCHEDULE: (frozenset({S.SCHEDULED}), S.READY_FOR_AGENDA),
-    Action.COUNCIL_APPROVE: (frozenset({S.SCHEDULED}), None),
-    Action.COUNCIL_APPROVE_WITH_CONDITIONS: (frozenset({S.SCHEDULED}), None),
-    Action.COUNCIL_REQUEST_REVISIONS: (frozenset({S.SCHEDULED}), S.REVISIONS_REQUESTED),
-    Action.COUNCIL_REJECT: (frozenset({S.SCHEDULED}), S.REJECTED),
-    Action.SCHEDULE_EXECUTIVE: (frozenset({S.EXECUTIVE_REVIEW}), S.EXECUTIVE_SCHEDULED),
-    Action.EXECUTIVE_APPROVE: (frozenset({S.EXECUTIVE_SCHEDULED}), S.APPROVED),
-    Action.EXECUTIVE_REQUEST_REVISIONS: (frozenset({S.EXECUTIVE_SCHEDULED}), S.REVISIONS_REQUESTED),
-    Action.EXECUTIVE_REJECT: (frozenset({S.EXECUTIVE_SCHEDULED}), S.REJECTED),
-    Action.WITHDRAW: (
-        frozenset({S.DRAFT, S.RETURNED, S.AWAITING_MANAGER, S.REVISIONS_REQUESTED, S.SUBMITTED, S.READY_FOR_AGENDA}),
-        S.WITHDRAWN,
+class Decider(StrEnum):
+    """Who takes a step of the review (policy 7.4, 7.4.1, 7.6, 7.7). Which people that is, permissions.py decides."""
+
+    PROPOSER = "proposer"
+    MANAGER = "manager"  # the institutional manager of the proposing university (policy 7.4)
+    SECRETARY = "secretary"  # the board secretary: completeness, panels, agendas (policy 7.3, 7.4.1)
+    COUNCIL = "council"  # the Academic Council decides (policy 7.6)
+    EXECUTIVE = "executive"  # the Executive Board, when there are financial implications (policy 7.7)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action of the graph: the states it may be taken from, the state it leads to, and who takes it.
+
+    target None: decided by the proposal's content (a council approval leads to the Executive Board when the
+    proposal has financial implications, policy 7.7)."""
+
+    sources: frozenset[S]
+    target: S | None
+    decider: Decider
+
+
+_WITHDRAWABLE = frozenset(
+    {S.DRAFT, S.RETURNED, S.AWAITING_MANAGER, S.REVISIONS_REQUESTED, S.SUBMITTED, S.READY_FOR_AGENDA}
+)
+
+TRANSITIONS: Final[dict[Action, Step]] = {
+    Action.SEND_TO_MANAGER: Step(frozenset({S.DRAFT, S.RETURNED}), S.AWAITING_MANAGER, Decider.PROPOSER),
+    Action.MANAGER_APPROVE: Step(frozenset({S.AWAITING_MANAGER}), S.SUBMITTED, Decider.MANAGER),
+    Action.MANAGER_RETURN: Step(frozenset({S.AWAITING_MANAGER}), S.RETURNED, Decider.MANAGER),
+    Action.RESUBMIT: Step(frozenset({S.REVISIONS_REQUESTED}), S.SUBMITTED, Decider.PROPOSER),
+    Action.ACCEPT_AS_COMPLETE: Step(frozenset({S.SUBMITTED}), S.READY_FOR_AGENDA, Decider.SECRETARY),
+    Action.SECRETARY_RETURN: Step(frozenset({S.SUBMITTED}), S.RETURNED, Decider.SECRETARY),
+    Action.SEND_TO_PANEL: Step(frozenset({S.SUBMITTED}), S.PANEL_REVIEW, Decider.SECRETARY),
+    Action.PANEL_DONE: Step(frozenset({S.PANEL_REVIEW}), S.READY_FOR_AGENDA, Decider.SECRETARY),
+    Action.SCHEDULE: Step(frozenset({S.READY_FOR_AGENDA}), S.SCHEDULED, Decider.SECRETARY),
+    Action.UNSCHEDULE: Step(frozenset({S.SCHEDULED}), S.READY_FOR_AGENDA, Decider.SECRETARY),
+    Action.COUNCIL_APPROVE: Step(frozenset({S.SCHEDULED}), None, Decider.COUNCIL),
+    Action.COUNCIL_APPROVE_WITH_CONDITIONS: Step(frozenset({S.SCHEDULED}), None, Decider.COUNCIL),
+    Action.COUNCIL_REQUEST_REVISIONS: Step(frozenset({S.SCHEDULED}), S.REVISIONS_REQUESTED, Decider.COUNCIL),
+    Action.COUNCIL_REJECT: Step(frozenset({S.SCHEDULED}), S.REJECTED, Decider.COUNCIL),
+    Action.SCHEDULE_EXECUTIVE: Step(frozenset({S.EXECUTIVE_REVIEW}), S.EXECUTIVE_SCHEDULED, Decider.SECRETARY),
+    Action.EXECUTIVE_APPROVE: Step(frozenset({S.EXECUTIVE_SCHEDULED}), S.APPROVED, Decider.EXECUTIVE),
+    Action.EXECUTIVE_REQUEST_REVISIONS: Step(
+        frozenset({S.EXECUTIVE_SCHEDULED}), S.REVISIONS_REQUESTED, Decider.EXECUTIVE
     ),
+    Action.EXECUTIVE_REJECT: Step(frozenset({S.EXECUTIVE_SCHEDULED}), S.REJECTED, Decider.EXECUTIVE),
+    Action.WITHDRAW: Step(_WITHDRAWABLE, S.WITHDRAWN, Decider.PROPOSER),
 }
 
 COUNCIL_DECISIONS: Final = {
@@ -73,6 +105,37 @@ EXECUTIVE_DECISIONS: Final = {
     "request_revisions": Action.EXECUTIVE_REQUEST_REVISIONS,
     "reject": Action.EXECUTIVE_REJECT,
 }
+DECISION_ACTIONS: Final = frozenset(COUNCIL_DECISIONS.values()) | frozenset(EXECUTIVE_DECISIONS.values())
+SCHEDULING_ACTIONS: Final = frozenset({Action.SCHEDULE, Action.SCHEDULE_EXECUTIVE})
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A meeting body's part in the graph: the action that puts a proposal on its agenda, the state the proposal
+    waits in on the agenda, and the action each decision outcome is (policy 7.6, 7.7)."""
+
+    body: Body
+    schedule: Action
+    on_agenda: S
+    decisions: dict[str, Action]
+
+
+COUNCIL: Final = Sitting(Body.ACADEMIC_COUNCIL, Action.SCHEDULE, S.SCHEDULED, COUNCIL_DECISIONS)
+EXECUTIVE: Final = Sitting(Body.EXECUTIVE_BOARD, Action.SCHEDULE_EXECUTIVE, S.EXECUTIVE_SCHEDULED, EXECUTIVE_DECISIONS)
+
+
+def sitting_for_status(current: S) -> Sitting:
+    """The body whose agenda a proposal in `current` goes on: the Executive Board after a council approval with
+    financial implications, the Academic Council otherwise (the transition then refuses a wrong state)."""
+    return EXECUTIVE if S(current) == S.EXECUTIVE_REVIEW else COUNCIL
+
+
+def sitting_of(body: str) -> Sitting:
+    return EXECUTIVE if body == Body.EXECUTIVE_BOARD else COUNCIL
+
+
+def decider_of(action: Action) -> Decider:
+    return TRANSITIONS[Action(action)].decider
 
 
 class InvalidTransition(DomainError):
@@ -92,8 +155,9 @@ class InvalidTransition(DomainError):
 
 def target_status(action: Action, current: S, *, has_financial_implications: bool = False) -> S:
     """The state `action` leads to from `current`; raises InvalidTransition if it is not allowed."""
-    allowed_from, target = TRANSITIONS[Action(action)]
-    if S(current) not in allowed_from:
+    step = TRANSITIONS[Action(action)]
+    target = step.target
+    if S(current) not in step.sources:
         raise InvalidTransition(action, current)
     if target is None:  # a council approval
         return S.EXECUTIVE_REVIEW if has_financial_implications else S.APPROVED
@@ -101,4 +165,4 @@ def target_status(action: Action, current: S, *, has_financial_implications: boo
 
 
 def allowed_actions(current: S) -> list[Action]:
-    return [action for action, (sources, _target) in TRANSITIONS.items() if S(current) in sources]
+    return [action for action, step in TRANSITIONS.items() if S(current) in step.sources]

@@ -1,0 +1,139 @@
+"""The review workflow is generic over what is proposed: each proposal type has its publisher (publishing.py).
+
+A second proposal type (pathways will be the first real one) goes through the same services, the same decisions
+and the same Executive Board rule, and approval calls its publisher instead of the catalogue's.
+"""
+
+import pytest
+from django.utils import timezone
+
+from microcred.audit.models import AuditEvent
+from microcred.catalogue.models import MicroCredential
+from microcred.catalogue.services import publish_approved_proposal
+from microcred.proposals import publishing, services
+from microcred.proposals.models import Meeting, Proposal
+from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.permissions import may_take_action
+from microcred.proposals.tests.conftest import complete_formal_data
+from microcred.proposals.workflow import TRANSITIONS, Action, Decider, decider_of
+
+pytestmark = pytest.mark.django_db
+
+FAKE = "fake_pathway"
+
+
+@pytest.fixture
+def published():
+    """A fake proposal type whose publisher records what it was asked to publish."""
+    calls = []
+
+    def publish_fake(*, proposal, actor):
+        calls.append((proposal.pk, proposal.status, actor.pk))
+        return f"published {proposal.reference}"
+
+    publishing.register_publisher(FAKE, publish_fake)
+    yield calls
+    publishing.unregister_publisher(FAKE)
+
+
+@pytest.fixture
+def meetings(people):
+    soon = timezone.now() + timezone.timedelta(days=7)
+    return {
+        body: services.create_meeting(user=people["secretary"], body=body, date=soon)
+        for body in (Meeting.Body.ACADEMIC_COUNCIL, Meeting.Body.EXECUTIVE_BOARD)
+    }
+
+
+def _approve(proposal, people, *, executive: bool):
+    for user, action in [
+        (people["proposer"], Action.SEND_TO_MANAGER),
+        (people["manager"], Action.MANAGER_APPROVE),
+        (people["secretary"], Action.ACCEPT_AS_COMPLETE),
+    ]:
+        services.take_action(user=user, proposal_id=proposal.pk, action=action)
+    item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Fits.")
+    if executive:
+        item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+        assert item.meeting.body == Meeting.Body.EXECUTIVE_BOARD
+        services.record_decision(user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="Funded.")
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _draft(people, refdata, institution, other_institution, proposal_type, **overrides):
+    proposal = services.create_proposal(
+        user=people["proposer"], institution=institution, title="A working title", proposal_type=proposal_type
+    )
+    data = complete_formal_data(refdata, institution, other_institution, **overrides)
+    services.save_draft(user=people["proposer"], proposal_id=proposal.pk, data=data)
+    return proposal
+
+
+def test_the_catalogue_publishes_micro_credential_proposals():
+    assert publishing.publisher_for(publishing.MICRO_CREDENTIAL) is publish_approved_proposal
+    assert Proposal().proposal_type == publishing.MICRO_CREDENTIAL  # every existing proposal is one
+
+
+@pytest.mark.parametrize("executive", [False, True], ids=["council", "council-then-executive-board"])
+def test_a_second_proposal_type_goes_through_the_same_workflow_to_its_own_publisher(
+    people, refdata, institution, other_institution, meetings, published, executive
+):
+    overrides = {"has_financial_implications": True, "financial_implications": "Travel grants."} if executive else {}
+    proposal = _draft(people, refdata, institution, other_institution, FAKE, **overrides)
+    assert proposal.proposal_type == FAKE
+
+    proposal = _approve(proposal, people, executive=executive)
+
+    assert proposal.status == S.APPROVED
+    approver = people["board"] if executive else people["chair"]
+    assert published == [(proposal.pk, S.APPROVED, approver.pk)]  # once, after the last decision, by its decider
+    assert not MicroCredential.objects.exists()  # the catalogue's publisher was not called
+    assert not AuditEvent.objects.filter(action="micro_credential.version_published").exists()
+
+
+def test_a_micro_credential_proposal_still_goes_to_the_catalogue(
+    people, refdata, institution, other_institution, meetings, published
+):
+    proposal = _draft(people, refdata, institution, other_institution, publishing.MICRO_CREDENTIAL)
+    proposal = _approve(proposal, people, executive=False)
+    assert MicroCredential.objects.get().current_version.proposal == proposal
+    assert published == []
+
+
+def test_a_proposal_type_nobody_registered_is_refused_before_anything_is_written(people, institution):
+    with pytest.raises(publishing.UnknownProposalType):
+        services.create_proposal(user=people["proposer"], institution=institution, title="T", proposal_type="nope")
+    assert not Proposal.objects.exists()
+
+
+def test_one_publisher_per_proposal_type(published):
+    publishing.register_publisher(FAKE, publishing.publisher_for(FAKE))  # the same one again: harmless
+    with pytest.raises(ValueError, match="already registered"):
+        publishing.register_publisher(FAKE, lambda *, proposal, actor: None)
+
+
+# Who decides each step (policy 7.4, 7.4.1, 7.6, 7.7), stated once in the workflow; permissions.py says who each decider is.
+DECIDERS = {
+    Decider.PROPOSER: {"proposer"},
+    Decider.MANAGER: {"manager"},
+    Decider.SECRETARY: {"secretary"},
+    Decider.COUNCIL: {"chair", "member", "member2", "secretary"},  # the secretary records the council's decision
+    Decider.EXECUTIVE: {"board", "secretary"},
+}
+
+
+@pytest.mark.parametrize("action", list(TRANSITIONS), ids=str)
+def test_each_step_is_taken_by_its_decider_only(action, people, institution):
+    proposal = Proposal(reference="MC-T-1", proposer=people["proposer"], institution=institution)
+    allowed = {name for name, user in people.items() if may_take_action(user, proposal, action)}
+    assert allowed == DECIDERS[decider_of(action)]
+
+
+def test_the_deciders_of_the_policy():
+    assert decider_of(Action.MANAGER_APPROVE) == Decider.MANAGER  # policy 7.4
+    assert decider_of(Action.ACCEPT_AS_COMPLETE) == Decider.SECRETARY  # policy 7.4.1
+    assert decider_of(Action.COUNCIL_APPROVE) == Decider.COUNCIL  # policy 7.6
+    assert decider_of(Action.EXECUTIVE_APPROVE) == Decider.EXECUTIVE  # policy 7.7
+    assert {decider_of(a) for a in (Action.SEND_TO_MANAGER, Action.RESUBMIT, Action.WITHDRAW)} == {Decider.PROPOSER}
