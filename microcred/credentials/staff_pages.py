@@ -13,52 +13,51 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from microcred.accounts.permissions import has_role
-from microcred.accounts.roles import Role
 from microcred.core.exceptions import DomainError
+from microcred.credentials import permissions
 from microcred.credentials.models import IssuanceJob, IssuedCredential, Issuer
-from microcred.credentials.permissions import can_follow_job, is_credential_officer_of
+from microcred.credentials.selectors import issuer_for_version
 from microcred.credentials.services import bulk
-from microcred.credentials.services.issuance import issuer_for_version
 from microcred.credentials.services.status import revoke_credential
+from microcred.learning import selectors as learning_selectors
 
 
 def _officer_issuers(user) -> list[Issuer]:
-    if not has_role(user, Role.CREDENTIAL_OFFICER, anywhere=True) and not has_role(user, Role.CREDENTIAL_OFFICER):
+    if not permissions.is_any_credential_officer(user):
         raise DjangoPermissionDenied
-    return [i for i in Issuer.objects.select_related("institution") if is_credential_officer_of(user, i)]
+    return [i for i in Issuer.objects.select_related("institution") if permissions.is_credential_officer_of(user, i)]
 
 
 @login_required
 def issue_queue(request):
-    """Offerings whose learners completed and wait for their credential, for the officer's issuers."""
-    from microcred.learning.selectors import ready_for_credential
+    """Offerings whose learners completed and wait for their credential, for the officer's issuers.
 
+    A fixed number of queries per offering (its issuer, its completions, their credentials, its job), whatever
+    the number of learners: the pending completions are `bulk.pending_completions`, as the issuing job reads them.
+    """
     issuers = _officer_issuers(request.user)
-    by_offering: dict = {}
-    for enrolment in ready_for_credential():
-        offering = enrolment.offering
-        try:
-            issuer = issuer_for_version(offering.version)
-        except DomainError:
-            continue
-        if issuer not in issuers:
-            continue
-        by_offering.setdefault(offering, {"issuer": issuer, "ready": []})["ready"].append(enrolment)
-    issued_keys = set(
-        IssuedCredential.objects.filter(
-            completion_key__in=[e.completion_key for v in by_offering.values() for e in v["ready"]]
-        ).values_list("completion_key", flat=True)
-    )
+    issuer_of_version: dict = {}
     rows = []
-    for offering, data in by_offering.items():
-        pending = [e for e in data["ready"] if e.completion_key not in issued_keys]
+    for offering in learning_selectors.offerings_with_completions():
+        version = offering.version
+        if version.pk not in issuer_of_version:
+            try:
+                issuer_of_version[version.pk] = issuer_for_version(version)
+            except DomainError:
+                issuer_of_version[version.pk] = None
+        issuer = issuer_of_version[version.pk]
+        if issuer is None or issuer not in issuers:
+            continue
+        ready = len(learning_selectors.ready_for_credential(offering=offering))
+        if not ready:
+            continue
+        pending = bulk.pending_completions(offering)
         rows.append(
             {
                 "offering": offering,
-                "issuer": data["issuer"],
+                "issuer": issuer,
                 "pending": pending,
-                "issued": len(data["ready"]) - len(pending),
+                "issued": ready - len(pending),
                 "job": bulk.active_job(offering),
             }
         )
@@ -100,7 +99,7 @@ def issue_single(request, enrolment_id):
 
 def _own_job(request, pk) -> IssuanceJob:
     job = get_object_or_404(IssuanceJob.objects.select_related("offering__version"), pk=pk)
-    if not can_follow_job(request.user, job):
+    if not permissions.can_follow_job(request.user, job):
         raise Http404
     return job
 
@@ -108,7 +107,7 @@ def _own_job(request, pk) -> IssuanceJob:
 @login_required
 def job_detail(request, pk):
     job = _own_job(request, pk)
-    may_issue = is_credential_officer_of(request.user, issuer_for_version(job.offering.version))
+    may_issue = permissions.is_credential_officer_of(request.user, issuer_for_version(job.offering.version))
     return render(request, "credentials/job.html", {"job": job, "action": bulk.resumable(job) if may_issue else None})
 
 

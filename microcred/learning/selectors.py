@@ -196,6 +196,18 @@ def ready_for_credential(offering=None, institution=None):
     return enrolments
 
 
+def offerings_with_completions():
+    """Offerings with at least one completed result (COMPLETED_RESULT), earliest start first, in one query.
+
+    For lists of offerings whose completions wait for credentials: read each one's completions with
+    `ready_for_credential(offering=…)` (a fixed number of queries, whatever the number of learners)."""
+    return (
+        Offering.objects.filter(pk__in=Result.objects.filter(COMPLETED_RESULT).values("offering_id"))
+        .select_related("version", "institution", "micro_credential")
+        .order_by("starts_on", "pk")
+    )
+
+
 def ready_for_credential_visible_to(user) -> list[Enrolment]:
     scope = permissions.issuing_scope(user)
     if scope is None:
