@@ -139,6 +139,7 @@ def _race(offering, users, action):
 
     barrier = threading.Barrier(len(users))
     outcomes = []
+    crashes = []
 
     def run(user):
         try:
@@ -146,7 +147,9 @@ def _race(offering, users, action):
             action(user)
             outcomes.append("ok")
         except EnrolmentRefused as exc:
-            outcomes.append(exc.message)
+            outcomes.append(str(exc.message))
+        except Exception as exc:  # any other exception fails the race, below
+            crashes.append(exc)
         finally:
             connections.close_all()
 
@@ -155,7 +158,24 @@ def _race(offering, users, action):
         t.start()
     for t in threads:
         t.join()
+    # A submit that crashes (an IntegrityError, a deadlock) is neither success nor a polite refusal.
+    assert not crashes, f"unexpected exceptions in concurrent submits: {crashes!r}"
+    assert len(outcomes) == len(users)
     return outcomes
+
+
+def test_the_race_helper_fails_on_a_crashing_submit(cast, offering):
+    """Two of three submits crash: the race must fail, not count the one success."""
+    crashes = iter([None, RuntimeError("deadlock"), RuntimeError("deadlock")])
+
+    def submit(user):
+        crash = next(crashes)
+        if crash:
+            raise crash
+
+    learner = cast["learner"]
+    with pytest.raises(AssertionError, match="unexpected exceptions in concurrent submits"):
+        _race(offering, [learner, learner, learner], submit)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -177,7 +197,7 @@ def test_double_submit_creates_one_enrolment(cast, offering):
         pytest.skip("SQLite serialises writers (no row locks); the race is exercised on PostgreSQL.")
     learner = cast["learner"]
     outcomes = _race(offering, [learner, learner, learner], lambda u: services.enrol(user=u, offering_id=offering.pk))
-    assert outcomes.count("ok") == 1
+    assert sorted(outcomes) == ["You are already enrolled in this offering."] * 2 + ["ok"]
     assert Enrolment.objects.filter(offering=offering, learner=learner).count() == 1
 
 
