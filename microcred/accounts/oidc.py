@@ -18,9 +18,6 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from microcred.accounts import services
 from microcred.accounts.exceptions import TooManyAttempts
-from microcred.accounts.models import RoleAssignment
-from microcred.accounts.roles import Role
-from microcred.audit.services import record_audit_event
 from microcred.privacy import selectors as privacy_selectors
 from microcred.privacy import services as privacy_services
 from microcred.privacy.models import NoticeReceipt
@@ -43,12 +40,15 @@ class UniversityOIDCBackend(OIDCAuthenticationBackend):
     def create_user(self, claims):
         email = claims["email"].strip().lower()
         name = claims.get("name") or " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")]))
-        user = self.UserModel.objects.create_user(
-            email, None, full_name=name or email, email_verified_at=timezone.now()
-        )
-        RoleAssignment.objects.create(user=user, role=Role.LEARNER)
         # The log-in page links the privacy notice in force next to the single sign-on button (GDPR Art. 13).
         notice = privacy_selectors.current_notice()
+        user = services.create_learner_account(
+            email=email,
+            full_name=name or email,
+            email_verified_at=timezone.now(),
+            how="Single sign-on (OIDC)",
+            privacy_notice_version=notice.version if notice is not None else None,
+        )
         if notice is not None:
             text = privacy_selectors.text_for(notice, translation.get_language())
             privacy_services.record_shown(
@@ -57,13 +57,6 @@ class UniversityOIDCBackend(OIDCAuthenticationBackend):
                 occasion=NoticeReceipt.Occasion.SINGLE_SIGN_ON,
                 language=text.language if text else translation.get_language() or "en",
             )
-        record_audit_event(
-            actor=None,
-            action="account.registered",
-            target=user,
-            summary="Single sign-on (OIDC)",
-            changes={"privacy_notice_version": notice.version if notice is not None else None},
-        )
         return user
 
     def update_user(self, user, claims):

@@ -49,23 +49,57 @@ def register_learner(*, email: str, full_name: str, password: str, language: str
     candidate = User(email=email, full_name=full_name.strip())
     validate_password(password, user=candidate)
     try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email, password, full_name=full_name.strip(), preferred_language=language, is_active=True
-            )
+        user = create_learner_account(
+            email=email,
+            full_name=full_name.strip(),
+            password=password,
+            language=language,
+            how="Learner self-registration",
+            privacy_notice_version=privacy.notice.version if privacy is not None else None,
+        )
     except IntegrityError as exc:
         raise EmailAlreadyRegistered() from exc
-    RoleAssignment.objects.create(user=user, role=Role.LEARNER)
     if privacy is not None:
         privacy_services.record_at_registration(user=user, shown=privacy)
+    transaction.on_commit(lambda: send_verification_email(user=user))
+    return user
+
+
+@transaction.atomic
+def create_learner_account(
+    *,
+    email: str,
+    full_name: str,
+    how: str,
+    password: str | None = None,
+    language: str | None = None,
+    email_verified_at=None,
+    privacy_notice_version=None,
+):
+    """A new active learner account, however it is made (self-registration, single sign-on): the learner role is
+    given through the audited `assign_role` (role.granted) and the account's creation is audited
+    (account.registered, `how` as its summary, with the version of the privacy notice shown, if any).
+
+    Raises IntegrityError when the address already has an account (nothing is written).
+    """
+    extra = {"preferred_language": language} if language else {}
+    with transaction.atomic():  # a duplicate address rolls back to here, not the caller's transaction
+        user = get_user_model().objects.create_user(
+            _normalise_email(email),
+            password,
+            full_name=full_name,
+            email_verified_at=email_verified_at,
+            is_active=True,
+            **extra,
+        )
+    assign_role(user=user, role=Role.LEARNER)
     record_audit_event(
         actor=None,
         action="account.registered",
         target=user,
-        summary="Learner self-registration",
-        changes={"privacy_notice_version": privacy.notice.version if privacy is not None else None},
+        summary=how,
+        changes={"privacy_notice_version": privacy_notice_version},
     )
-    transaction.on_commit(lambda: send_verification_email(user=user))
     return user
 
 
