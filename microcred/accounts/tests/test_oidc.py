@@ -50,6 +50,8 @@ def test_sso_matches_an_existing_account_by_email_and_keeps_its_roles(client, ma
     assert response.status_code == 302
     assert get_user_model().objects.count() == 1
     assert int(client.session["_auth_user_id"]) == existing.pk
+    # The roles the alliance admin granted stay as they were: none added (no learner role), none taken away.
+    assert list(existing.role_assignments.values_list("role", "institution_id")) == [(Role.PROPOSER, institution.pk)]
 
 
 @pytest.mark.django_db
@@ -69,4 +71,4 @@ def test_sso_refuses_a_forged_state(client):
         response = client.get("/oidc/callback/?code=whatever&state=forged")
     assert "_auth_user_id" not in client.session
     assert not get_user_model().objects.exists()
-    assert response.status_code in (302, 400)
+    assert response.status_code == 400  # SuspiciousOperation: a state this session never sent
