@@ -14,6 +14,10 @@ import unicodedata
 
 from django.db import connection
 
+from microcred.catalogue import kinds
+from microcred.catalogue.annex import AnnexOne
+from microcred.catalogue.models import version_universities
+
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_TOKENS = 8
 
@@ -33,21 +37,17 @@ def query_tokens(text: str) -> list[str]:
     return seen[:MAX_QUERY_TOKENS]
 
 
-def kind_value(kind: str, credential_type: str) -> str:
-    return "participation_badge" if credential_type == "participation_badge" else kind
-
-
 def document_parts(version, translations) -> dict[str, str]:
     """Normalised text by weight: A titles, B descriptions, C outcomes and skill labels."""
-    annex1 = version.annex1 or {}
+    annex = AnnexOne.from_json(version.annex1)
     titles = [version.title] + [t.title for t in translations if t.title]
-    descriptions = [annex1.get("description") or ""] + [t.description for t in translations if t.description]
-    outcomes = [o.get("text", "") for o in annex1.get("learning_outcomes") or []]
+    descriptions = [annex.description] + [t.description for t in translations if t.description]
+    outcomes = annex.outcome_texts
     for t in translations:
         outcomes += [str(o) for o in t.learning_outcomes or []]
     skills = [s.preferred_label for s in version.skills.all()]
-    for o in annex1.get("learning_outcomes") or []:
-        skills += [s.get("label", "") for s in o.get("esco_skills") or []]
+    for o in annex.learning_outcomes:
+        skills += [s.label for s in o.esco_skills]
     return {
         "A": normalise(" ".join(titles)),
         "B": normalise(" ".join(descriptions)),
@@ -56,16 +56,15 @@ def document_parts(version, translations) -> dict[str, str]:
 
 
 def facet_rows(version) -> list[tuple[str, str]]:
-    annex1 = version.annex1 or {}
-    rows: set[tuple[str, str]] = {("kind", kind_value(version.kind, version.credential_type))}
+    annex = AnnexOne.from_json(version.annex1)
+    rows: set[tuple[str, str]] = {("kind", kinds.credential_kind(version.kind, version.credential_type))}
     if version.eqf_level:
         rows.add(("eqf", str(version.eqf_level)))
-    rows |= {("lang", str(code)) for code in annex1.get("languages") or []}
-    rows |= {("form", str(code)) for code in annex1.get("forms_of_participation") or []}
+    rows |= {("lang", code) for code in annex.languages}
+    rows |= {("form", code) for code in annex.forms_of_participation}
     rows |= {("area", a.slug) for a in version.content_areas.all()}
     rows |= {("skill", s.uri) for s in version.skills.all()}
-    rows.add(("university", version.awarding_institution.slug))
-    rows |= {("university", i.slug) for i in version.co_lead_institutions.all()}
+    rows |= {("university", i.slug) for i in version_universities(version)}
     return sorted(rows)
 
 

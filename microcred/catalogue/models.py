@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from microcred.catalogue import kinds
+from microcred.catalogue.annex import AnnexOne
 from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT
 
 
@@ -99,6 +101,38 @@ class MicroCredentialVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
+
+    @property
+    def annex(self) -> AnnexOne:
+        """The approved record as a typed value (read from `annex1` each time: the record never changes)."""
+        return AnnexOne.from_json(self.annex1)
+
+    @property
+    def credential_kind(self) -> str:
+        """Formal, non-formal or participation badge (`catalogue.kinds.credential_kind`)."""
+        return kinds.credential_kind(self.kind, self.credential_type)
+
+    @property
+    def is_participation_badge(self) -> bool:
+        return kinds.is_participation_badge(self.credential_type)
+
+    def universities(self) -> list:
+        """The awarding university, then the co-leading ones (`version_universities`)."""
+        return version_universities(self)
+
+    def university_ids(self) -> set[int]:
+        """The ids of the awarding and co-leading universities: who may offer, assess and change it."""
+        return {self.awarding_institution_id, *self.co_lead_institutions.values_list("pk", flat=True)}
+
+
+def version_universities(version) -> list:
+    """A micro-credential version's universities: the awarding one first, then its co-leads (policy 5.10, 5.11).
+
+    `co_lead_institutions` is the truth for every version, whether approved through the workflow (copied
+    from the proposal's co-leads when published) or imported (given when imported; such a version has no
+    proposal). A plain function, so that migrations can call it with their historical models.
+    """
+    return [version.awarding_institution, *version.co_lead_institutions.all()]
 
 
 class CatalogueFacet(models.Model):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role, is_alliance_admin
+from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
 from microcred.accounts.roles import Role
+from microcred.reference.models import Institution
 
 
 def can_manage_category_overviews(user) -> bool:
@@ -21,27 +22,11 @@ def can_translate(user, version) -> bool:
     )
 
 
-def can_translate_any(user) -> bool:
-    return (
-        can_manage_category_overviews(user)
-        or has_role(user, Role.PROPOSER, anywhere=True)
-        or has_role(user, Role.INSTITUTIONAL_MANAGER, anywhere=True)
-    )
-
-
 def can_retire(user) -> bool:
-    from microcred.accounts.permissions import has_role, is_alliance_admin
-    from microcred.accounts.roles import Role
-
+    """The board secretary (or the alliance admin) retires a micro-credential from the catalogue."""
     return has_role(user, Role.BOARD_SECRETARY) or is_alliance_admin(user)
 
 
 def change_proposal_institutions(user, version):
     """The user's universities from which they may propose a change to this version (awarding or co-lead)."""
-    from microcred.accounts.permissions import institutions_where
-    from microcred.accounts.roles import Role
-    from microcred.reference.models import Institution
-
-    mine = institutions_where(user, Role.PROPOSER)
-    universities = {version.awarding_institution_id, *version.co_lead_institutions.values_list("pk", flat=True)}
-    return Institution.objects.filter(pk__in=mine & universities)
+    return Institution.objects.filter(pk__in=institutions_where(user, Role.PROPOSER) & version.university_ids())

@@ -32,15 +32,16 @@ from django.utils.translation import gettext as _
 
 from microcred.catalogue import facet_memory
 from microcred.catalogue.indexing import query_tokens
+from microcred.catalogue.kinds import CredentialKind, participation_badge_q
 from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroCredentialVersion
-from microcred.proposals.choices import FormOfParticipation, Kind, Language
+from microcred.proposals.choices import FormOfParticipation, Language
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_SEARCH_LENGTH = 200
 SKILL_FACET_LIMIT = 15
 SORTS = ("relevance", "title", "ects", "start")
-KIND_VALUES = (Kind.FORMAL.value, Kind.NON_FORMAL.value, "participation_badge")
+KIND_VALUES = tuple(CredentialKind.values)
 FACETS = ("area", "skill", "eqf", "lang", "form", "university", "kind")
 
 
@@ -423,11 +424,7 @@ def facet_options(q: CatalogueQuery, counts: dict[str, dict[str, int]]) -> dict[
     top = sorted(counts["skill"].items(), key=lambda kv: (-kv[1], kv[0]))[:SKILL_FACET_LIMIT]
     skill_labels = labels.skills({uri for uri, _n in top} | chosen.get("skill", set()))
     return {
-        "kind": [
-            option("kind", Kind.FORMAL.value, _("Formal micro-credential")),
-            option("kind", Kind.NON_FORMAL.value, _("Non-formal micro-credential")),
-            option("kind", "participation_badge", _("Participation badge")),
-        ],
+        "kind": [option("kind", value, str(label)) for value, label in CredentialKind.choices],
         "area": [option("area", slug, name) for slug, name in labels.areas()],
         "eqf": shown(option("eqf", str(n), _("EQF level %(n)d") % {"n": n}) for n in range(1, 9)),
         "lang": shown(option("lang", code, str(label)) for code, label in Language.choices),
@@ -458,8 +455,8 @@ def attach_translations(versions: list, language: str) -> None:
 
 
 def localise(version, translation=None) -> dict:
-    annex1 = version.annex1 or {}
-    outcomes = [dict(o) for o in annex1.get("learning_outcomes") or []]
+    annex = version.annex
+    outcomes = [o.to_json() for o in annex.learning_outcomes]
     translated_outcomes = list(translation.learning_outcomes) if translation else []
     if len(translated_outcomes) == len(outcomes):
         for outcome, text in zip(outcomes, translated_outcomes, strict=True):
@@ -467,9 +464,7 @@ def localise(version, translation=None) -> dict:
     return {
         "title": (translation.title if translation and translation.title else version.title),
         "title_lang": translation.language if translation and translation.title else "",
-        "description": (
-            translation.description if translation and translation.description else annex1.get("description", "")
-        ),
+        "description": (translation.description if translation and translation.description else annex.description),
         "description_lang": translation.language if translation and translation.description else "",
         "learning_outcomes": outcomes,
     }
@@ -506,9 +501,9 @@ def overview_micro_credentials(overview: CategoryOverview, *, language: str, lim
     if overview.scope == CategoryOverview.Scope.CONTENT_AREA:
         scope_q = Q(content_areas=overview.content_area_id)
     elif overview.scope == CategoryOverview.Scope.PARTICIPATION:
-        scope_q = Q(credential_type="participation_badge")
+        scope_q = participation_badge_q()
     else:
-        scope_q = Q(kind=overview.scope) & ~Q(credential_type="participation_badge")
+        scope_q = Q(kind=overview.scope) & ~participation_badge_q()
     featured = list(qs.filter(micro_credential_id__in=featured_ids).order_by("title"))
     others = list(qs.filter(scope_q).exclude(micro_credential_id__in=featured_ids).order_by("title")[:limit])
     for v in featured:

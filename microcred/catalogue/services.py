@@ -12,7 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import record_audit_event
-from microcred.catalogue import cache, indexing, permissions
+from microcred.catalogue import cache, indexing, kinds, permissions
+from microcred.catalogue.annex import AnnexOne
 from microcred.catalogue.models import (
     CategoryOverview,
     MicroCredential,
@@ -28,51 +29,8 @@ RESERVED_SLUGS = frozenset({"categories", "manage", "search", "api"})
 
 
 def annex1_record(version) -> dict:
-    """Every Annex 1 element (and the rest of the approved content) as plain JSON."""
-    v = version
-    awarding = v.accrediting_institution
-    return {
-        "title": v.title,
-        "kind": v.kind,
-        "credential_type": v.credential_type,
-        "awarding_bodies": [
-            {
-                "name": awarding.name,
-                "country": awarding.country,
-                "country_code": awarding.country_code,
-                "role": "accrediting",
-            }
-        ]
-        + [
-            {"name": i.name, "country": i.country, "country_code": i.country_code, "role": "co-lead"}
-            for i in v.co_leads.all()
-        ],
-        "learning_outcomes": [
-            {"text": o.text, "esco_skills": [{"uri": s.uri, "label": s.preferred_label} for s in o.skills.all()]}
-            for o in v.learning_outcomes.all()
-        ],
-        "workload": {"ects": str(v.ects) if v.ects is not None else None, "hours": v.hours},
-        "eqf_level": v.eqf_level.level if v.eqf_level_id else None,
-        "assessment_types": list(v.assessment_types or []),
-        "forms_of_participation": list(v.forms_of_participation or []),
-        "quality_assurance": v.quality_assurance,
-        "languages": list(v.languages or []),
-        "prerequisites": v.prerequisites,
-        "supervised_assessment": v.supervised_assessment,
-        "identity_verified": v.identity_verified,
-        "stackability": v.stackability,
-        "completion_criteria": v.completion_criteria,
-        "description": v.description,
-        "relevance": v.relevance,
-        "target_groups": v.target_groups,
-        "skill_needs": v.skill_needs,
-        "delivery_modalities": v.delivery_modalities,
-        "content_areas": [a.slug for a in v.content_areas.all()],
-        "principles": [
-            {"name": a.principle.name, "how_met": a.how_met} for a in v.principle_alignments.select_related("principle")
-        ],
-        "conditions": v.proposal.conditions,
-    }
+    """Every Annex 1 element (and the rest of the approved content) of a proposal version, as stored JSON."""
+    return AnnexOne.from_proposal_version(version).to_json()
 
 
 def _unique_slug(title: str) -> str:
@@ -96,21 +54,14 @@ def publish_approved_proposal(*, proposal, actor) -> MicroCredentialVersion:
     else:
         micro_credential = MicroCredential.objects.select_for_update().get(pk=micro_credential.pk)
         number = micro_credential.versions.count() + 1
+    annex = AnnexOne.from_proposal_version(version)
     mcv = MicroCredentialVersion.objects.create(
         micro_credential=micro_credential,
         number=number,
         proposal=proposal,
         proposal_version=version,
         approved_at=timezone.now(),
-        title=version.title,
-        kind=version.kind,
-        credential_type=version.credential_type,
-        ects=version.ects if version.kind == Kind.FORMAL else None,
-        eqf_level=version.eqf_level.level if version.eqf_level_id and version.kind == Kind.FORMAL else None,
-        awarding_institution=version.accrediting_institution,
-        issued_by_alliance=version.kind == Kind.NON_FORMAL
-        or version.credential_type == CredentialType.PARTICIPATION_BADGE,
-        annex1=annex1_record(version),
+        **_record_columns(annex, version.accrediting_institution),
     )
     mcv.skills.set({s for o in version.learning_outcomes.all() for s in o.skills.all()})
     mcv.co_lead_institutions.set(version.co_leads.all())
@@ -128,12 +79,8 @@ def publish_approved_proposal(*, proposal, actor) -> MicroCredentialVersion:
 
 @transaction.atomic
 def retire_micro_credential(*, user, micro_credential_id: int, reason: str) -> MicroCredential:
-    from microcred.accounts.permissions import has_role, is_alliance_admin
-    from microcred.accounts.roles import Role
-    from microcred.proposals.exceptions import NotAllowed
-
-    if not (has_role(user, Role.BOARD_SECRETARY) or is_alliance_admin(user)):
-        raise NotAllowed(_("Only the board secretary or the alliance admin retires a micro-credential."))
+    if not permissions.can_retire(user):
+        raise PermissionDenied(_("Only the board secretary or the alliance admin retires a micro-credential."))
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for retiring it."))
     mc = MicroCredential.objects.select_for_update().get(pk=micro_credential_id)
@@ -147,6 +94,21 @@ def retire_micro_credential(*, user, micro_credential_id: int, reason: str) -> M
     transaction.on_commit(cache.bump)
     record_audit_event(actor=user, action="micro_credential.retired", target=mc, summary=reason[:500])
     return mc
+
+
+def _record_columns(annex: AnnexOne, awarding_institution) -> dict:
+    """The columns of a new version, all derived from its Annex 1 record (listing, search, issuer)."""
+    ects = annex.workload.ects
+    return {
+        "title": annex.title,
+        "kind": annex.kind,
+        "credential_type": annex.credential_type,
+        "ects": Decimal(ects) if ects is not None else None,
+        "eqf_level": annex.eqf_level,
+        "awarding_institution": awarding_institution,
+        "issued_by_alliance": kinds.issued_by_alliance(annex.kind, annex.credential_type),
+        "annex1": annex.to_json(),
+    }
 
 
 def _index_new_version(mcv: MicroCredentialVersion) -> None:
@@ -228,46 +190,31 @@ def publish_imported_micro_credential(
         return existing
     co_leads = list(co_leads)
     content_areas = list(content_areas)
-    ects_value = Decimal(str(ects)).quantize(Decimal("0.1")) if ects is not None and kind == Kind.FORMAL else None
     skills = {s for _text, outcome_skills in learning_outcomes for s in outcome_skills}
-    annex1 = {
-        "title": title,
-        "kind": kind,
-        "credential_type": credential_type,
-        "awarding_bodies": [
-            {
-                "name": i.name,
-                "country": i.country,
-                "country_code": i.country_code,
-                "role": "accrediting" if n == 0 else "co-lead",
-            }
-            for n, i in enumerate([awarding_institution, *co_leads])
-        ],
-        "learning_outcomes": [
-            {"text": text, "esco_skills": [{"uri": s.uri, "label": s.preferred_label} for s in outcome_skills]}
-            for text, outcome_skills in learning_outcomes
-        ],
-        "workload": {"ects": str(ects_value) if ects_value is not None else None, "hours": hours},
-        "eqf_level": int(eqf_level) if eqf_level is not None and kind == Kind.FORMAL else None,
-        "assessment_types": assessment_types,
-        "forms_of_participation": forms_of_participation,
-        "quality_assurance": quality_assurance,
-        "languages": languages,
-        "prerequisites": prerequisites,
-        "supervised_assessment": supervised_assessment,
-        "identity_verified": identity_verified,
-        "stackability": stackability,
-        "further_information": further_information,
-        "completion_criteria": completion_criteria,
-        "description": description,
-        "relevance": "",
-        "target_groups": target_groups,
-        "skill_needs": "",
-        "delivery_modalities": "",
-        "content_areas": [a.slug for a in content_areas],
-        "principles": [],
-        "conditions": "",
-    }
+    annex = AnnexOne.build(
+        title=title,
+        kind=kind,
+        credential_type=credential_type,
+        awarding_institution=awarding_institution,
+        co_leads=co_leads,
+        learning_outcomes=learning_outcomes,
+        ects=ects,
+        hours=hours,
+        eqf_level=eqf_level,
+        assessment_types=assessment_types,
+        forms_of_participation=forms_of_participation,
+        quality_assurance=quality_assurance,
+        languages=languages,
+        prerequisites=prerequisites,
+        supervised_assessment=supervised_assessment,
+        identity_verified=identity_verified,
+        stackability=stackability,
+        further_information=further_information,
+        completion_criteria=completion_criteria,
+        description=description,
+        target_groups=target_groups,
+        content_areas=content_areas,
+    )
     micro_credential = MicroCredential.objects.create(slug=_unique_slug(title))
     mcv = MicroCredentialVersion.objects.create(
         micro_credential=micro_credential,
@@ -275,14 +222,7 @@ def publish_imported_micro_credential(
         source=MicroCredentialVersion.Source.IMPORTED,
         approval_note=approval_note.strip(),
         approved_at=approved_at or timezone.now(),
-        title=title,
-        kind=kind,
-        credential_type=credential_type,
-        ects=ects_value,
-        eqf_level=annex1["eqf_level"],
-        awarding_institution=awarding_institution,
-        issued_by_alliance=kind == Kind.NON_FORMAL or credential_type == CredentialType.PARTICIPATION_BADGE,
-        annex1=annex1,
+        **_record_columns(annex, awarding_institution),
     )
     mcv.skills.set(skills)
     mcv.co_lead_institutions.set(co_leads)
@@ -317,7 +257,7 @@ def save_translation(
         raise ValidationFailed(_("Unknown language."))
     title, description = (title or "").strip(), (description or "").strip()
     outcomes = [o.strip() for o in learning_outcomes or [] if o and o.strip()]
-    original_count = len(version.annex1.get("learning_outcomes") or [])
+    original_count = len(version.annex.learning_outcomes)
     if outcomes and len(outcomes) != original_count:
         raise ValidationFailed(
             _("Give the %(n)d learning outcomes in the same order as the original, one per line.")

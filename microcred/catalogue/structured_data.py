@@ -17,8 +17,7 @@ def course(version, localised: dict, offerings, *, base_url: str | None = None) 
     base = (base_url or settings.PUBLIC_BASE_URL).rstrip("/")
     mc = version.micro_credential
     url = base + reverse("catalogue:version", args=[mc.slug, version.number])
-    annex1 = version.annex1 or {}
-    bodies = annex1.get("awarding_bodies") or []
+    annex = version.annex
     data = {
         "@context": "https://schema.org",
         "@type": "Course",
@@ -30,12 +29,12 @@ def course(version, localised: dict, offerings, *, base_url: str | None = None) 
         "provider": [
             {
                 "@type": "CollegeOrUniversity",
-                "name": b.get("name"),
-                "address": {"@type": "PostalAddress", "addressCountry": b.get("country_code")},
+                "name": b.name,
+                "address": {"@type": "PostalAddress", "addressCountry": b.country_code},
             }
-            for b in bodies
+            for b in annex.awarding_bodies
         ],
-        "inLanguage": list(annex1.get("languages") or []),
+        "inLanguage": list(annex.languages),
         "teaches": [o.get("text") for o in localised["learning_outcomes"]],
         "about": [
             {
@@ -49,20 +48,17 @@ def course(version, localised: dict, offerings, *, base_url: str | None = None) 
         "educationalCredentialAwarded": {
             "@type": "EducationalOccupationalCredential",
             "name": localised["title"],
-            "credentialCategory": "participation badge"
-            if version.credential_type == "participation_badge"
-            else "micro-credential",
+            "credentialCategory": "participation badge" if version.is_participation_badge else "micro-credential",
         },
     }
     if version.ects is not None:
         data["numberOfCredits"] = {"@type": "StructuredValue", "value": float(version.ects), "unitText": "ECTS"}
     if version.eqf_level:
         data["educationalLevel"] = f"EQF level {version.eqf_level}"
-    hours = (annex1.get("workload") or {}).get("hours")
-    if hours:
-        data["timeRequired"] = f"PT{int(hours)}H"
-    if annex1.get("prerequisites"):
-        data["coursePrerequisites"] = annex1["prerequisites"]
+    if annex.workload.hours:
+        data["timeRequired"] = f"PT{annex.workload.hours}H"
+    if annex.prerequisites:
+        data["coursePrerequisites"] = annex.prerequisites
     instances = []
     for o in offerings:
         instance = {

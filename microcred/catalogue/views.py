@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.catalogue import cache, permissions, selectors, services, structured_data
+from microcred.catalogue.annex import AnnexOne
 from microcred.catalogue.forms import CategoryOverviewForm, TranslationForm
+from microcred.catalogue.kinds import CredentialKind, credential_kind
 from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroCredentialVersion
 from microcred.core.exceptions import DomainError
 from microcred.proposals.choices import AssessmentType, FormOfParticipation, Language
@@ -91,17 +93,11 @@ def _facet_panel(result) -> list[dict]:
 def _result_cards(result) -> list[dict]:
     """One card per result on the page: link, localised title and description, and a line of facts."""
     detail_url = reverse("catalogue:detail", args=["SLUG"])
-    kinds = {
-        "participation_badge": _("Participation badge"),
-        "formal": _("Formal micro-credential"),
-        "non_formal": _("Non-formal micro-credential"),
-    }
+    kind_labels = dict(CredentialKind.choices)
     cards = []
     for v in result.versions:
-        facts = [
-            v.institution_name,
-            kinds["participation_badge" if v.credential_type == "participation_badge" else v.kind],
-        ]
+        kind = credential_kind(v.kind, v.credential_type)
+        facts = [v.institution_name, str(kind_labels.get(kind, kind))]
         if v.ects is not None:
             facts.append(_("%(ects)s ECTS") % {"ects": floatformat(v.ects, -1)})
         if v.eqf_level:
@@ -112,8 +108,8 @@ def _result_cards(result) -> list[dict]:
     return cards
 
 
-def _supervision_text(annex1: dict) -> str:
-    supervised, verified = annex1.get("supervised_assessment"), annex1.get("identity_verified")
+def _supervision_text(annex: AnnexOne) -> str:
+    supervised, verified = annex.supervised_assessment, annex.identity_verified
     if supervised is None and verified is None:
         return ""
     if supervised and verified:
@@ -140,7 +136,7 @@ def micro_credential_page(request, slug, number=None):
         .get(pk=version.pk)
     )
     localised = selectors.localise(version, selectors.translation_for(version, request.LANGUAGE_CODE))
-    annex1 = version.annex1 or {}
+    annex = version.annex
     latest = versions[-1]
     offerings = selectors.upcoming_offerings(mc) if version.pk == latest.pk else []
     language_names = dict(Language.choices)
@@ -165,19 +161,13 @@ def micro_credential_page(request, slug, number=None):
             "can_retire": request.user.is_authenticated
             and permissions.can_retire(request.user)
             and mc.status == MicroCredential.Status.PUBLISHED,
-            "annex1": annex1,
+            "annex1": annex,
             "localised": localised,
-            "awarding_bodies": annex1.get("awarding_bodies") or [],
-            "assessment_types": [
-                str(dict(AssessmentType.choices).get(a, a)) for a in annex1.get("assessment_types") or []
-            ],
-            "forms": [
-                str(dict(FormOfParticipation.choices).get(f, f)) for f in annex1.get("forms_of_participation") or []
-            ],
-            "instruction_languages": [
-                (code, str(language_names.get(code, code))) for code in annex1.get("languages") or []
-            ],
-            "supervision": _supervision_text(annex1),
+            "awarding_bodies": annex.awarding_bodies,
+            "assessment_types": [str(dict(AssessmentType.choices).get(a, a)) for a in annex.assessment_types],
+            "forms": [str(dict(FormOfParticipation.choices).get(f, f)) for f in annex.forms_of_participation],
+            "instruction_languages": [(code, str(language_names.get(code, code))) for code in annex.languages],
+            "supervision": _supervision_text(annex),
             "offerings": offerings,
             "offering_language_names": language_names,
             "json_ld": mark_safe(structured_data.to_script_json(data)),  # escaped for <script> by to_script_json
@@ -326,7 +316,7 @@ def version_translations(request, pk):
     return render(
         request,
         "catalogue/translations.html",
-        {"version": version, "forms": forms, "annex1": version.annex1 or {}},
+        {"version": version, "forms": forms, "annex1": version.annex},
     )
 
 

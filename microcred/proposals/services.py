@@ -472,8 +472,7 @@ def start_change_proposal(*, user, micro_credential_id: int, institution) -> Pro
     if micro_credential.status != MicroCredential.Status.PUBLISHED:
         raise ValidationFailed(_("A retired micro-credential cannot be changed."))
     current = micro_credential.current_version
-    universities = {current.awarding_institution_id, *current.co_lead_institutions.values_list("pk", flat=True)}
-    if not may_propose_change(institution, universities):
+    if not may_propose_change(institution, current.university_ids()):
         raise NotAllowed(_("Only the awarding or co-lead universities propose changes to this micro-credential."))
     if current.proposal_version is None:
         raise ValidationFailed(_("This micro-credential was approved outside the platform; propose it anew instead."))

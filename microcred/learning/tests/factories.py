@@ -35,7 +35,7 @@ def make_micro_credential(
     )
     version.co_leads.set(co_leads)
     mc = MicroCredential.objects.create(slug=f"mc-{n}")
-    MicroCredentialVersion.objects.create(
+    mcv = MicroCredentialVersion.objects.create(
         micro_credential=mc,
         number=1,
         proposal=proposal,
@@ -54,6 +54,7 @@ def make_micro_credential(
             "completion_criteria": "Pass the assessment." if credential_type == "micro_credential" else "Attend.",
         },
     )
+    mcv.co_lead_institutions.set(co_leads)  # as publishing copies them (catalogue.services)
     return mc
 
 
