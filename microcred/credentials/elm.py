@@ -56,6 +56,8 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from microcred import vc
+from microcred.catalogue import kinds
+from microcred.catalogue.annex import AnnexOne
 from microcred.credentials.vocabulary import EXTENSION_VOCAB
 
 ELM_DOCUMENTS = Path(__file__).resolve().parent / "documents" / "elm"
@@ -422,21 +424,10 @@ def _legal_identifier(issuer) -> dict:
     }
 
 
-def _awarding_bodies(version, annex1: dict) -> list[dict]:
-    from microcred.reference.models import Institution
-
-    awarding = version.awarding_institution
-    bodies = [_organisation(awarding)]
-    for body in annex1.get("awarding_bodies") or []:
-        name = (body.get("name") or "").strip()
-        if not name or name == awarding.name:
-            continue
-        institution = Institution.objects.filter(name=name).select_related("issuer").first()
-        bodies.append(
-            _organisation(
-                institution, name=name, country=body.get("country", ""), country_code=body.get("country_code", "")
-            )
-        )
+def _awarding_bodies(version) -> list[dict]:
+    """The awarding university, then the co-leading ones (the version's own list, imported versions included)."""
+    bodies = [_organisation(version.awarding_institution)]
+    bodies += [_organisation(i) for i in version.co_lead_institutions.select_related("issuer")]
     unique: dict[str, dict] = {}
     for body in bodies:
         unique.setdefault(body["id"], body)
@@ -514,27 +505,13 @@ def _supervision(supervised, identity) -> dict | None:
     return _local_concept(local)
 
 
-def _thematic_areas(annex1: dict) -> list[dict]:
-    from microcred.reference.models import IscedField
-
-    items = annex1.get("isced_fields") or ([annex1["isced_field"]] if annex1.get("isced_field") else [])
-    codes = [item.get("code") if isinstance(item, dict) else str(item) for item in items]
-    rows = {row.code: row for row in IscedField.objects.filter(code__in=[c for c in codes if c])}
-    scheme = vocabularies()["schemes"]["isced_f"]["concept_scheme"]
-    return [_concept(rows[c].uri, scheme, rows[c].label) for c in codes if c in rows]
-
-
-def _learning_outcomes(annex1: dict, ns: uuid.UUID) -> list[dict]:
+def _learning_outcomes(annex: AnnexOne, ns: uuid.UUID) -> list[dict]:
     outcomes = []
-    for i, outcome in enumerate(annex1.get("learning_outcomes") or [], 1):
-        text = str(outcome.get("text") or "").strip()
+    for i, outcome in enumerate(annex.learning_outcomes, 1):
+        text = outcome.text.strip()
         if not text:
             continue
-        skills = [
-            _concept(skill["uri"], ESCO_SKILLS_SCHEME, skill.get("label") or "")
-            for skill in outcome.get("esco_skills") or []
-            if skill.get("uri")
-        ]
+        skills = [_concept(skill.uri, ESCO_SKILLS_SCHEME, skill.label) for skill in outcome.esco_skills if skill.uri]
         outcomes.append(
             _clean(
                 {
@@ -551,28 +528,25 @@ def _learning_outcomes(annex1: dict, ns: uuid.UUID) -> list[dict]:
 def elm_credential(issued_credential) -> dict:
     """The award as an unsigned ELM 3.2 ``EuropeanDigitalCredential`` (JSON-LD, compact form)."""
     from microcred.credentials.services.composition import achievement_id
-    from microcred.proposals.choices import CredentialType
 
     credential = issued_credential
     version = credential.micro_credential_version
-    annex1 = dict(version.annex1 or {})
+    annex = version.annex
     issuer = credential.issuer
     ns = credential.uuid if isinstance(credential.uuid, uuid.UUID) else uuid.UUID(str(credential.uuid))
-    title = (annex1.get("title") or version.title or "").strip()
-    description = annex1.get("description") or ""
-    kind = annex1.get("kind") or version.kind
-    credential_type = annex1.get("credential_type") or version.credential_type
-    is_badge = credential_type == CredentialType.PARTICIPATION_BADGE
+    title = (annex.title or version.title or "").strip()
+    description = annex.description
+    kind = annex.kind or version.kind
+    is_badge = kinds.is_participation_badge(annex.credential_type or version.credential_type)
 
     issued_at = credential.issued_at
     valid_from = (credential.document or {}).get("validFrom") or _stamp(issued_at)
     awarded = _stamp(credential.awarded_on)
 
-    workload = annex1.get("workload") or {}
-    ects = _ects_point(version.ects if version.ects is not None else workload.get("ects"))
-    eqf_level = version.eqf_level or annex1.get("eqf_level")
-    languages = [c for c in (_language(code) for code in _unique(annex1.get("languages") or [])) if c]
-    awarding_bodies = _awarding_bodies(version, annex1)
+    ects = _ects_point(version.ects if version.ects is not None else annex.workload.ects)
+    eqf_level = version.eqf_level or annex.eqf_level
+    languages = [c for c in (_language(code) for code in _unique(annex.languages)) if c]
+    awarding_bodies = _awarding_bodies(version)
     lead = awarding_bodies[0]
 
     credit_point = (
@@ -586,7 +560,7 @@ def elm_credential(issued_credential) -> dict:
         else None
     )
 
-    assessment_codes = _unique(annex1.get("assessment_types") or [])
+    assessment_codes = _unique(annex.assessment_types)
     assessment_specification = _clean(
         {
             "id": _urn(ns, "assessment-specification"),
@@ -597,9 +571,9 @@ def elm_credential(issued_credential) -> dict:
                 "id": _urn(ns, "grading-scheme"),
                 "type": "GradingScheme",
                 "title": _text("Completion criteria"),
-                "description": _text(annex1.get("completion_criteria")),
+                "description": _text(annex.completion_criteria),
             }
-            if annex1.get("completion_criteria")
+            if annex.completion_criteria
             else None,
             "hasPart": _assessment_parts(assessment_codes, ns),
         }
@@ -608,13 +582,13 @@ def elm_credential(issued_credential) -> dict:
     notes = [
         _note(
             _urn(ns, "note:quality-assurance"),
-            annex1.get("quality_assurance"),
+            annex.quality_assurance,
             _local_concept("note-quality-assurance"),
         ),
-        _note(_urn(ns, "note:stackability"), annex1.get("stackability"), _local_concept("note-stackability")),
+        _note(_urn(ns, "note:stackability"), annex.stackability, _local_concept("note-stackability")),
         _note(
             _urn(ns, "note:further-information"),
-            annex1.get("further_information") or annex1.get("target_groups"),
+            annex.further_information_or_target_groups,
             _local_concept("note-further-information"),
         ),
     ]
@@ -624,19 +598,18 @@ def elm_credential(issued_credential) -> dict:
         "title": _text(title),
         "description": _text(description),
         "language": languages,
-        "learningOutcome": _learning_outcomes(annex1, ns),
+        "learningOutcome": _learning_outcomes(annex, ns),
         "creditPoint": credit_point,
-        "volumeOfLearning": _duration(workload.get("hours")),
+        "volumeOfLearning": _duration(annex.workload.hours),
         "mode": [
             _scheme_concept("mode_of_learning_and_assessment", FORMS_OF_PARTICIPATION[code])
-            for code in _unique(annex1.get("forms_of_participation") or [])
+            for code in _unique(annex.forms_of_participation)
             if code in FORMS_OF_PARTICIPATION
         ],
         "learningSetting": _scheme_concept("learning_setting", LEARNING_SETTINGS[kind])
         if kind in LEARNING_SETTINGS
         else None,
-        "thematicArea": _thematic_areas(annex1),
-        "entryRequirement": _note(_urn(ns, "note:entry-requirement"), annex1.get("prerequisites")),
+        "entryRequirement": _note(_urn(ns, "note:entry-requirement"), annex.prerequisites),
         "additionalNote": [n for n in notes if n],
         "provenBy": assessment_specification,
         "homepage": {
@@ -663,7 +636,7 @@ def elm_credential(issued_credential) -> dict:
         "title": _text(f"Assessment: {title}"),
         # ELM requires a grade on every assessment; without a recorded grade the award itself is the result.
         "grade": _note(_urn(ns, "grade"), credential.grade or "Completed"),
-        "idVerification": _supervision(annex1.get("supervised_assessment"), annex1.get("identity_verified")),
+        "idVerification": _supervision(annex.supervised_assessment, annex.identity_verified),
         "awardedBy": {"id": awarding_process["id"]},
         "assessedBy": {"id": lead["id"]},
         "specifiedBy": {"id": assessment_specification["id"]},

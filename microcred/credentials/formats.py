@@ -108,32 +108,32 @@ def _yes_no(value) -> str:
 
 def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
     """Every Annex 1 element of the award, in plain language (also used by the pages)."""
-    annex = credential.micro_credential_version.annex1
     version = credential.micro_credential_version
-    bodies = "; ".join(f"{b['name']} ({b['country']})" for b in annex.get("awarding_bodies", []))
-    ects = annex.get("workload", {}).get("ects")
+    annex = version.annex
+    bodies = "; ".join(f"{b.name} ({b.country})" for b in annex.awarding_bodies)
+    ects = annex.workload.ects
     rows = [
         (_("Learner"), credential.learner_name),
         (_("Title"), version.title),
         (_("Awarding body or bodies, and country"), bodies),
         (_("Issued by"), f"{credential.issuer.name} ({credential.issuer.did})"),
         (_("Date of issue"), django_formats.date_format(credential.awarded_on, "DATE_FORMAT")),
-        (_("Kind"), str(dict(Kind.choices).get(annex.get("kind"), ""))),
-        (_("Credential type"), str(dict(CredentialType.choices).get(annex.get("credential_type"), ""))),
+        (_("Kind"), str(dict(Kind.choices).get(annex.kind, ""))),
+        (_("Credential type"), str(dict(CredentialType.choices).get(annex.credential_type, ""))),
         (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": ects} if ects else _("No ECTS (non-formal)")),
-        (_("Level"), _("EQF level %(n)s") % {"n": annex["eqf_level"]} if annex.get("eqf_level") else "—"),
-        (_("Type of assessment"), _plain(annex.get("assessment_types"), AssessmentType)),
-        (_("Form of participation"), _plain(annex.get("forms_of_participation"), FormOfParticipation)),
-        (_("Type of quality assurance"), annex.get("quality_assurance") or "—"),
-        (_("Languages"), _plain(annex.get("languages"), Language)),
+        (_("Level"), _("EQF level %(n)s") % {"n": annex.eqf_level} if annex.eqf_level else "—"),
+        (_("Type of assessment"), _plain(annex.assessment_types, AssessmentType)),
+        (_("Form of participation"), _plain(annex.forms_of_participation, FormOfParticipation)),
+        (_("Type of quality assurance"), annex.quality_assurance or "—"),
+        (_("Languages"), _plain(annex.languages, Language)),
         (_("Grade"), credential.grade or "—"),
-        (_("Supervision of assessment"), _yes_no(annex.get("supervised_assessment"))),
-        (_("Identity verification"), _yes_no(annex.get("identity_verified"))),
-        (_("Prerequisites"), annex.get("prerequisites") or "—"),
-        (_("Stackability"), annex.get("stackability") or "—"),
+        (_("Supervision of assessment"), _yes_no(annex.supervised_assessment)),
+        (_("Identity verification"), _yes_no(annex.identity_verified)),
+        (_("Prerequisites"), annex.prerequisites or "—"),
+        (_("Stackability"), annex.stackability or "—"),
     ]
-    if annex.get("completion_criteria"):
-        rows.append((_("Completion criteria"), annex["completion_criteria"]))
+    if annex.completion_criteria:
+        rows.append((_("Completion criteria"), annex.completion_criteria))
     return rows
 
 
@@ -210,9 +210,9 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
     )
     story += [_paragraph(_("What this micro-credential certifies"), h2), table]
     story.append(_paragraph(_("Learning outcomes and ESCO skills"), h2))
-    for number, outcome in enumerate(version.annex1.get("learning_outcomes", []), start=1):
-        skills = ", ".join(s["label"] for s in outcome.get("esco_skills", []))
-        story.append(_paragraph(f"{number}. {outcome['text']}", body))
+    for number, outcome in enumerate(version.annex.learning_outcomes, start=1):
+        skills = ", ".join(s.label for s in outcome.esco_skills)
+        story.append(_paragraph(f"{number}. {outcome.text}", body))
         if skills:
             story.append(
                 _paragraph(

@@ -13,6 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from microcred import vc
+from microcred.catalogue import kinds
+from microcred.catalogue.annex import AnnexOne
 from microcred.credentials.models import Issuer
 from microcred.credentials.vocabulary import (
     CREDENTIAL_CONTEXTS,
@@ -20,12 +22,11 @@ from microcred.credentials.vocabulary import (
     OB_SCHEMA_URL,
     SCHEMA_VALIDATOR_TYPE,
 )
-from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind
-from microcred.reference.models import EqfLevel, Institution, IscedField
+from microcred.proposals.choices import AssessmentType, FormOfParticipation, Kind
+from microcred.reference.models import EqfLevel, Institution
 
 ESCO_FRAMEWORK = "ESCO"
 EQF_FRAMEWORK = "European Qualifications Framework (EQF)"
-ISCED_FRAMEWORK = "ISCED-F 2013"
 
 
 def identity_hash(value: str, salt: str) -> str:
@@ -109,12 +110,8 @@ def institution_profile(institution: Institution | None, *, name: str = "", coun
     return _clean(profile)
 
 
-def _esco_alignments(version, annex1: dict) -> list[dict]:
-    skills: dict[str, str] = {}
-    for outcome in annex1.get("learning_outcomes") or []:
-        for skill in outcome.get("esco_skills") or []:
-            if skill.get("uri"):
-                skills.setdefault(skill["uri"], skill.get("label") or skill["uri"])
+def _esco_alignments(version, annex: AnnexOne) -> list[dict]:
+    skills = dict(annex.skills)
     if version.pk:
         for skill in version.skills.all():
             skills.setdefault(skill.uri, skill.preferred_label)
@@ -145,92 +142,60 @@ def _eqf_alignment(level: int | None) -> list[dict]:
     ]
 
 
-def _isced_alignments(annex1: dict) -> tuple[list[dict], str]:
-    codes = []
-    for item in annex1.get("isced_fields") or ([annex1["isced_field"]] if annex1.get("isced_field") else []):
-        codes.append(item.get("code") if isinstance(item, dict) else str(item))
-    rows = {row.code: row for row in IscedField.objects.filter(code__in=[c for c in codes if c])}
-    alignments = [
-        {
-            "type": ["Alignment"],
-            "targetName": rows[code].label,
-            "targetUrl": rows[code].uri,
-            "targetFramework": ISCED_FRAMEWORK,
-            "targetCode": code,
-        }
-        for code in codes
-        if code in rows
-    ]
-    field_of_study = rows[codes[0]].label if codes and codes[0] in rows else ""
-    return alignments, field_of_study
-
-
-def _criteria_narrative(annex1: dict, outcomes: list[str]) -> str:
+def _criteria_narrative(annex: AnnexOne, outcomes: list[str]) -> str:
     parts = []
-    if annex1.get("completion_criteria"):
-        parts.append(str(annex1["completion_criteria"]).strip())
+    if annex.completion_criteria.strip():
+        parts.append(annex.completion_criteria.strip())
     if outcomes:
         parts.append("Learning outcomes:\n\n" + "\n".join(f"- {text}" for text in outcomes))
     return "\n\n".join(parts)
 
 
-def _achievement(version, annex1: dict, grade: str | None) -> dict:
-    outcomes = _unique(str(o.get("text", "")).strip() for o in annex1.get("learning_outcomes") or [])
-    workload = annex1.get("workload") or {}
-    ects = version.ects if version.ects is not None else workload.get("ects")
-    eqf_level = version.eqf_level or annex1.get("eqf_level")
-    isced, field_of_study = _isced_alignments(annex1)
-    kind = annex1.get("kind") or version.kind
-    credential_type = annex1.get("credential_type") or version.credential_type
-    languages = _unique(str(code).strip().lower() for code in annex1.get("languages") or [])
-    bodies = annex1.get("awarding_bodies") or []
-    co_leads = []
-    for body in bodies:
-        if body.get("role") != "co-lead":
-            continue
-        institution = Institution.objects.filter(name=body.get("name")).select_related("issuer").first()
-        co_leads.append(
-            institution_profile(
-                institution,
-                name=body.get("name", ""),
-                country=body.get("country", ""),
-                country_code=body.get("country_code", ""),
-            )
-        )
+def _co_lead_profiles(version) -> list[dict]:
+    """The co-leading universities (the version's own list, imported versions included), as Profiles."""
+    if not version.pk:
+        return []
+    return [institution_profile(i) for i in version.co_lead_institutions.select_related("issuer")]
+
+
+def _achievement(version, annex: AnnexOne, grade: str | None) -> dict:
+    outcomes = _unique(text.strip() for text in annex.outcome_texts)
+    ects = version.ects if version.ects is not None else annex.workload.ects
+    eqf_level = version.eqf_level or annex.eqf_level
+    kind = annex.kind or version.kind
+    credential_type = annex.credential_type or version.credential_type
+    languages = _unique(code.strip().lower() for code in annex.languages)
     awarding = version.awarding_institution
 
     achievement_url = achievement_id(version)
     achievement = {
         "id": achievement_url,
         "type": ["Achievement"],
-        "achievementType": "Badge" if credential_type == CredentialType.PARTICIPATION_BADGE else "MicroCredential",
-        "name": annex1.get("title") or version.title,
-        "description": annex1.get("description") or annex1.get("title") or version.title,
-        "criteria": {"narrative": _criteria_narrative(annex1, outcomes)},
+        "achievementType": "Badge" if kinds.is_participation_badge(credential_type) else "MicroCredential",
+        "name": annex.title or version.title,
+        "description": annex.description or annex.title or version.title,
+        "criteria": {"narrative": _criteria_narrative(annex, outcomes)},
         "creator": institution_profile(awarding),
         "version": str(version.number),
         "inLanguage": languages[0] if languages else None,
-        "fieldOfStudy": field_of_study,
         "creditsAvailable": _number(ects),
-        "alignment": _esco_alignments(version, annex1) + _eqf_alignment(eqf_level) + isced,
+        "alignment": _esco_alignments(version, annex) + _eqf_alignment(eqf_level),
         # Extension (https://w3id.org/microcred/v1): the Annex 1 elements OB 3.0 has no property for.
         "learningSetting": "formal" if kind == Kind.FORMAL else "non-formal",
         "learningOutcome": outcomes,
         "ectsCredits": _number(ects),
-        "workloadHours": _number(workload.get("hours")),
+        "workloadHours": _number(annex.workload.hours),
         "eqfLevel": int(eqf_level) if eqf_level else None,
-        "assessmentType": _unique(_label(AssessmentType, c) for c in annex1.get("assessment_types") or []),
-        "participationForm": _unique(
-            _label(FormOfParticipation, c) for c in annex1.get("forms_of_participation") or []
-        ),
-        "qualityAssurance": annex1.get("quality_assurance"),
-        "supervisedAssessment": annex1.get("supervised_assessment"),
-        "identityVerified": annex1.get("identity_verified"),
-        "prerequisites": annex1.get("prerequisites"),
-        "stackability": annex1.get("stackability"),
+        "assessmentType": _unique(_label(AssessmentType, c) for c in annex.assessment_types),
+        "participationForm": _unique(_label(FormOfParticipation, c) for c in annex.forms_of_participation),
+        "qualityAssurance": annex.quality_assurance,
+        "supervisedAssessment": annex.supervised_assessment,
+        "identityVerified": annex.identity_verified,
+        "prerequisites": annex.prerequisites,
+        "stackability": annex.stackability,
         "instructionLanguage": languages,
-        "coLeadInstitution": co_leads,
-        "furtherInformation": annex1.get("further_information") or annex1.get("target_groups"),
+        "coLeadInstitution": _co_lead_profiles(version),
+        "furtherInformation": annex.further_information_or_target_groups,
     }
     if grade:
         achievement["resultDescription"] = [
@@ -266,10 +231,10 @@ def compose_open_badge_credential(
     from microcred.credentials.services.issuers import issuer_profile
 
     version = micro_credential_version
-    annex1 = dict(version.annex1 or {})
+    annex = version.annex
     salt = salt or secrets.token_hex(16)
     email = normalise_email(learner_email)
-    ects = version.ects if version.ects is not None else (annex1.get("workload") or {}).get("ects")
+    ects = version.ects if version.ects is not None else annex.workload.ects
     subject = {
         "id": learner_did or None,
         "type": ["AchievementSubject"],
@@ -283,7 +248,7 @@ def compose_open_badge_credential(
             },
             {"type": "IdentityObject", "identityHash": learner_name.strip(), "identityType": "name", "hashed": False},
         ],
-        "achievement": _achievement(version, annex1, grade),
+        "achievement": _achievement(version, annex, grade),
         "creditsEarned": _number(ects),
     }
     if grade:
@@ -299,8 +264,8 @@ def compose_open_badge_credential(
         "@context": list(CREDENTIAL_CONTEXTS),
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": annex1.get("title") or version.title,
-        "description": annex1.get("description") or None,
+        "name": annex.title or version.title,
+        "description": annex.description or None,
         "issuer": issuer_profile(issuer),
         "validFrom": vc.format_datetime(valid_from),
         "awardedDate": _datetime_stamp(awarded_on),

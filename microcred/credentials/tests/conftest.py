@@ -136,6 +136,7 @@ def make_version(db, make_user, institution, other_institution, eqf6):
             annex1=annex1_record(pv),
         )
         mcv.skills.set(skills)
+        mcv.co_lead_institutions.set(pv.co_leads.all())  # as publishing copies them (catalogue.services)
         return mcv
 
     return make

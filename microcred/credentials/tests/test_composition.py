@@ -113,24 +113,6 @@ def test_every_annex1_element_is_in_the_credential(issue, make_version):
     assert achievement["instructionLanguage"] == ["en", "es"] and achievement["inLanguage"] == "en"
 
 
-def test_isced_alignment_when_the_record_names_a_field(issue, make_version):
-    from microcred.reference.models import IscedField
-
-    IscedField.objects.create(
-        code="0688",
-        uri="http://data.europa.eu/snb/isced-f/0688",
-        level="detailed",
-        label="Inter-disciplinary programmes involving ICTs",
-    )
-    version = make_version()
-    version.annex1 = {**version.annex1, "isced_fields": ["0688"]}
-    version.save()
-    achievement = issue(version=version).document["credentialSubject"]["achievement"]
-    [isced] = _by_framework(achievement, "ISCED-F")
-    assert isced["targetUrl"] == "http://data.europa.eu/snb/isced-f/0688" and isced["targetCode"] == "0688"
-    assert achievement["fieldOfStudy"] == "Inter-disciplinary programmes involving ICTs"
-
-
 @pytest.mark.parametrize("shape", SHAPES)
 def test_every_shape_validates_against_both_schemas(issue, make_version, shape):
     version_args, issue_args = SHAPES[shape]
