@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from microcred.proposals import services
-from microcred.proposals.models import Meeting, ProposalVersion
+from microcred.proposals.models import Meeting, Proposal, ProposalVersion
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.workflow import Action
 from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, EscoSkill, Institution
@@ -107,8 +108,23 @@ def _content(
     }
 
 
-LCA = (
+class Demo(NamedTuple):
+    """One demo proposal: its title, who proposes it, their institutional manager, and its content."""
+
+    title: str
+    proposer: str
+    manager: str
+    options: dict
+
+
+def _people(short: str) -> tuple[str, str]:
+    return f"proposer.{short}@demo.microcred.eu", f"manager.{short}@demo.microcred.eu"
+
+
+# Journey 1: approved with conditions, published (version 1).
+LCA = Demo(
     "Life-cycle thinking for circular products",
+    *_people("ub"),
     dict(
         inst="UB",
         co_leads=("TCD", "UU"),
@@ -128,8 +144,10 @@ LCA = (
         ],
     ),
 )
-HACKATHON = (
+# Journey 2: non-formal hackathon with a budget: council, then Executive Board, then approved.
+HACKATHON = Demo(
     "Green Campus Hackathon",
+    *_people("um"),
     dict(
         kind="non_formal",
         inst="UM",
@@ -145,354 +163,389 @@ HACKATHON = (
         ],
     ),
 )
-
-
-@transaction.atomic
-def load_demo_proposals() -> int:
-    if ProposalVersion.objects.filter(title=LCA[0]).exists():
-        return 0
-    secretary = _user("secretary@demo.microcred.eu")
-    chair = _user("chair@demo.microcred.eu")
-    board = _user("board@demo.microcred.eu")
-    now = timezone.now()
-    past_council = services.create_meeting(
-        user=secretary,
-        body=Meeting.Body.ACADEMIC_COUNCIL,
-        date=now + timezone.timedelta(minutes=5),
-        location="Barcelona and online",
-    )
-    board_meeting = services.create_meeting(
-        user=secretary, body=Meeting.Body.EXECUTIVE_BOARD, date=now + timezone.timedelta(minutes=6), location="Online"
-    )
-
-    def make(title, proposer_email, options, call=None, with_document=True):
-        proposer = _user(proposer_email)
-        inst = _inst(options["inst"])
-        options = {**options, "inst": inst}
-        proposal = services.create_proposal(
-            user=proposer, institution=inst, title=title, call=call, kind=options.get("kind", "formal")
-        )
-        services.save_draft(user=proposer, proposal_id=proposal.pk, data=_content(title, **options))
-        if options.get("kind") == "non_formal" and with_document:
-            services.add_document(
-                user=proposer,
-                proposal_id=proposal.pk,
-                name="support-letter.pdf",
-                data=_pdf_bytes(f"Support letter for {title}"),
-                purpose="support",
+# Journey 4: a revisions round (two versions), resubmitted and waiting for the next council.
+DIGITAL_TWINS = Demo(
+    "Digital twins for sustainable manufacturing",
+    *_people("jmu"),
+    dict(
+        inst="JMU",
+        co_leads=("ÅAU",),
+        ects=4,
+        hours=110,
+        eqf=7,
+        areas=("technology-stem",),
+        outcomes=[
+            ("Understand digital twins.", ["perform virtual simulation"]),
+            ("Model a production line.", ["production processes"]),
+        ],
+    ),
+)
+# The outcomes of version 2, after the council asked for assessable outcomes: (text, skill words).
+DIGITAL_TWINS_REVISED_OUTCOMES = [
+    (
+        "Build a digital twin of a simple production line and validate it against measured data.",
+        ("perform virtual simulation", "production processes"),
+    ),
+    (
+        "Evaluate the energy use of a production line with its digital twin.",
+        ("energy efficiency", "production processes"),
+    ),
+]
+SPREADSHEETS = Demo(  # rejected
+    "Introduction to spreadsheet shortcuts",
+    *_people("um"),
+    dict(
+        inst="UM",
+        co_leads=(),
+        ects=1,
+        hours=28,
+        eqf=4,
+        areas=("transversal-skills",),
+        outcomes=[("Use spreadsheet shortcuts.", ["spreadsheet"])],
+    ),
+)
+INCLUSIVE_TEACHING = Demo(  # journey 3: a blocked draft, its supporting document missing too
+    "Workshop on inclusive teaching",
+    *_people("aau"),
+    dict(
+        kind="non_formal",
+        inst="ÅAU",
+        principles=3,
+        badge=True,
+        forms=("on_site",),
+        areas=("transversal-skills",),
+        completion="Attend the workshop.",
+        outcomes=[("Adapt teaching to diverse learners.", ["promote inclusion"])],
+    ),
+)
+DATA_ETHICS = Demo(  # awaiting the institutional manager
+    "Data ethics for researchers",
+    *_people("uu"),
+    dict(
+        inst="UU",
+        co_leads=("UiB",),
+        ects=3,
+        hours=84,
+        eqf=8,
+        areas=("technology-stem", "transversal-skills"),
+        outcomes=[("Assess the ethical risks of a data set.", ["ethics", "data protection"])],
+    ),
+)
+HUNGARIAN = Demo(  # submitted: the completeness check
+    "Hungarian for international researchers",
+    *_people("elte"),
+    dict(
+        inst="ELTE",
+        co_leads=(),
+        ects=3,
+        hours=80,
+        eqf=5,
+        areas=("european-values-culture-language",),
+        languages=("hu", "en"),
+        forms=("online",),
+        assessments=("written", "oral"),
+        outcomes=[("Hold everyday conversations in Hungarian.", ["Hungarian"])],
+    ),
+)
+CLIMATE_ADAPTATION = Demo(  # complete, waiting for an agenda
+    "Climate adaptation in Mediterranean cities",
+    *_people("ub"),
+    dict(
+        inst="UB",
+        co_leads=("UM",),
+        ects=6,
+        hours=170,
+        eqf=7,
+        areas=("sustainability-climate-change",),
+        outcomes=[
+            ("Design climate adaptation measures for a city district.", ["urban planning", "climate change impact"])
+        ],
+    ),
+)
+ENERGY_COMMUNITIES = Demo(  # approved by the council, waiting for the Executive Board
+    "Summer school on energy communities",
+    *_people("ub"),
+    dict(
+        inst="UB",
+        co_leads=("UU", "JMU"),
+        ects=3,
+        hours=84,
+        eqf=6,
+        areas=("sustainability-climate-change",),
+        financial="Travel grants for 20 students: 12,000 EUR.",
+        outcomes=[("Plan a local energy community.", ["renewable energy technologies", "energy efficiency"])],
+    ),
+)
+VIRTUAL_MOBILITY = Demo(  # on the next Executive Board agenda
+    "Virtual mobility in European cultural heritage",
+    *_people("elte"),
+    dict(
+        inst="ELTE",
+        co_leads=("UB", "UiB"),
+        ects=4,
+        hours=110,
+        eqf=6,
+        areas=("european-values-culture-language",),
+        financial="A shared online platform licence: 6,500 EUR a year.",
+        outcomes=[
+            (
+                "Compare the heritage policies of two member states.",
+                ["plan measures to safeguard cultural heritage"],
             )
-        return proposal, proposer
+        ],
+    ),
+)
+ROBOTICS = Demo(  # revisions requested
+    "Responsible robotics for care",
+    *_people("uu"),
+    dict(
+        inst="UU",
+        co_leads=("TCD",),
+        ects=5,
+        hours=140,
+        eqf=7,
+        areas=("technology-stem", "transversal-skills"),
+        outcomes=[("Assess a care robot against ethical guidelines.", ["ethics"])],
+    ),
+)
+ENTREPRENEURSHIP = Demo(  # returned to the proposer by the manager
+    "Entrepreneurship for scientists",
+    *_people("uu"),
+    dict(
+        inst="UU",
+        co_leads=("TCD",),
+        ects=2,
+        hours=56,
+        eqf=7,
+        areas=("entrepreneurship-innovation-business",),
+        outcomes=[("Write a business model canvas for a research result.", ["business model"])],
+    ),
+)
+OLD_COURSE = Demo(  # withdrawn
+    "Old course we no longer run",
+    *_people("elte"),
+    dict(
+        inst="ELTE",
+        ects=2,
+        hours=56,
+        eqf=6,
+        areas=("transversal-skills",),
+        outcomes=[("Something.", ["communication"])],
+    ),
+)
+CARBON_ACCOUNTING = Demo(  # from a call with a panel review, in the panel's hands
+    "Carbon accounting for SMEs",
+    *_people("elte"),
+    dict(
+        inst="ELTE",
+        co_leads=("UB",),
+        ects=2,
+        hours=55,
+        eqf=6,
+        areas=("sustainability-climate-change",),
+        outcomes=[
+            (
+                "Prepare a carbon footprint report for a small company.",
+                ["lead the sustainability reporting process", "global standards for sustainability reporting"],
+            )
+        ],
+    ),
+)
 
-    def to_ready(proposal, proposer, manager_email):
-        services.take_action(user=proposer, proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
-        services.take_action(
-            user=_user(manager_email),
-            proposal_id=proposal.pk,
-            action=Action.MANAGER_APPROVE,
-            comment="Approved by the faculty board.",
-        )
-        services.take_action(user=secretary, proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
 
-    def decide(proposal, meeting, outcome, rationale, conditions=""):
-        item = services.schedule_proposal(user=secretary, proposal_id=proposal.pk, meeting_id=meeting.pk)
+class _Board:
+    """The alliance's side of the demo: its secretary, council chair and board member, and the meeting steps."""
+
+    def __init__(self):
+        self.secretary = _user("secretary@demo.microcred.eu")
+        self.chair = _user("chair@demo.microcred.eu")
+        self.board = _user("board@demo.microcred.eu")
+        self.now = timezone.now()
+
+    def meeting(self, body, *, after, location):
+        return services.create_meeting(user=self.secretary, body=body, date=self.now + after, location=location)
+
+    def next_council(self):
+        return Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=self.now).first()
+
+    def decide(self, proposal, meeting, outcome, rationale, conditions=""):
+        """Put the proposal on the meeting's agenda and record the decision of its body."""
+        item = services.schedule_proposal(user=self.secretary, proposal_id=proposal.pk, meeting_id=meeting.pk)
         services.record_decision(
-            user=chair if meeting.body == Meeting.Body.ACADEMIC_COUNCIL else board,
+            user=self.chair if meeting.body == Meeting.Body.ACADEMIC_COUNCIL else self.board,
             agenda_item_id=item.pk,
             outcome=outcome,
             rationale=rationale,
             conditions=conditions,
         )
 
-    # Journey 1: approved with conditions, published (version 1).
-    lca, p = make(LCA[0], "proposer.ub@demo.microcred.eu", LCA[1])
-    to_ready(lca, p, "manager.ub@demo.microcred.eu")
-    decide(
-        lca,
-        past_council,
+
+def _make(demo: Demo, *, call=None, with_document=True):
+    """Open the proposal and fill in its content as its proposer; a non-formal one gets its support letter."""
+    proposer = _user(demo.proposer)
+    inst = _inst(demo.options["inst"])
+    options = {**demo.options, "inst": inst}
+    proposal = services.create_proposal(
+        user=proposer, institution=inst, title=demo.title, call=call, kind=options.get("kind", "formal")
+    )
+    services.save_draft(user=proposer, proposal_id=proposal.pk, data=_content(demo.title, **options))
+    if options.get("kind") == "non_formal" and with_document:
+        services.add_document(
+            user=proposer,
+            proposal_id=proposal.pk,
+            name="support-letter.pdf",
+            data=_pdf_bytes(f"Support letter for {demo.title}"),
+            purpose="support",
+        )
+    return proposal
+
+
+def _send(demo: Demo, proposal, *, approve=False, comment=""):
+    """The proposer sends it to their manager, who approves it (when `approve`)."""
+    services.take_action(user=_user(demo.proposer), proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    if approve:
+        services.take_action(
+            user=_user(demo.manager), proposal_id=proposal.pk, action=Action.MANAGER_APPROVE, comment=comment
+        )
+
+
+def _to_ready(demo: Demo, proposal, board: _Board):
+    """Sent, approved by the manager and accepted as complete: waiting for an agenda."""
+    _send(demo, proposal, approve=True, comment="Approved by the faculty board.")
+    services.take_action(user=board.secretary, proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
+
+
+def _ready(demo: Demo, board: _Board):
+    proposal = _make(demo)
+    _to_ready(demo, proposal, board)
+    return proposal
+
+
+def _decided_at_held_meetings(board: _Board):
+    """Journeys 1, 2 and 4 and a rejection, decided at a council and a board meeting that then lie in the past.
+    Returns the proposal of journey 4, resubmitted after its revisions round."""
+    council = board.meeting(
+        Meeting.Body.ACADEMIC_COUNCIL, after=timezone.timedelta(minutes=5), location="Barcelona and online"
+    )
+    executive = board.meeting(Meeting.Body.EXECUTIVE_BOARD, after=timezone.timedelta(minutes=6), location="Online")
+    board.decide(
+        _ready(LCA, board),
+        council,
         "approve_with_conditions",
         "A strong, well-aligned proposal.",
         "State the prerequisites explicitly.",
     )
-    # Journey 2: non-formal hackathon with a budget: council, then Executive Board, then approved.
-    hack, p = make(HACKATHON[0], "proposer.um@demo.microcred.eu", HACKATHON[1])
-    to_ready(hack, p, "manager.um@demo.microcred.eu")
-    decide(hack, past_council, "approve", "Engages students across two universities.")
-    decide(hack, board_meeting, "approve", "Budget available in the 2026 events line.")
-    # Journey 4: a revisions round (two versions), now resubmitted and waiting for the next council.
-    jmu, p = make(
-        "Digital twins for sustainable manufacturing",
-        "proposer.jmu@demo.microcred.eu",
-        dict(
-            inst="JMU",
-            co_leads=("ÅAU",),
-            ects=4,
-            hours=110,
-            eqf=7,
-            areas=("technology-stem",),
-            outcomes=[
-                ("Understand digital twins.", ["perform virtual simulation"]),
-                ("Model a production line.", ["production processes"]),
-            ],
-        ),
+    hackathon = _ready(HACKATHON, board)
+    board.decide(hackathon, council, "approve", "Engages students across two universities.")
+    board.decide(hackathon, executive, "approve", "Budget available in the 2026 events line.")
+    twins = _ready(DIGITAL_TWINS, board)
+    board.decide(twins, council, "request_revisions", "Learning outcomes are not assessable as written.")
+    _revise_and_resubmit(twins, board)
+    board.decide(
+        _ready(SPREADSHEETS, board),
+        council,
+        "reject",
+        "Below the level and scope expected of an alliance micro-credential.",
     )
-    to_ready(jmu, p, "manager.jmu@demo.microcred.eu")
-    decide(jmu, past_council, "request_revisions", "Learning outcomes are not assessable as written.")
-    services.save_draft(
-        user=p,
-        proposal_id=jmu.pk,
-        data={
-            "outcomes": [
-                (
-                    "Build a digital twin of a simple production line and validate it against measured data.",
-                    _skills("perform virtual simulation", "production processes"),
-                ),
-                (
-                    "Evaluate the energy use of a production line with its digital twin.",
-                    _skills("energy efficiency", "production processes"),
-                ),
-            ]
-        },
-    )
-    services.take_action(user=p, proposal_id=jmu.pk, action=Action.RESUBMIT)
-    services.take_action(user=secretary, proposal_id=jmu.pk, action=Action.ACCEPT_AS_COMPLETE)
-    # A rejection.
-    rej, p = make(
-        "Introduction to spreadsheet shortcuts",
-        "proposer.um@demo.microcred.eu",
-        dict(
-            inst="UM",
-            co_leads=(),
-            ects=1,
-            hours=28,
-            eqf=4,
-            areas=("transversal-skills",),
-            outcomes=[("Use spreadsheet shortcuts.", ["spreadsheet"])],
-        ),
-    )
-    to_ready(rej, p, "manager.um@demo.microcred.eu")
-    decide(rej, past_council, "reject", "Below the level and scope expected of an alliance micro-credential.")
     # Held meetings are in the past.
-    Meeting.objects.filter(pk__in=[past_council.pk, board_meeting.pk]).update(date=now - timezone.timedelta(days=20))
+    Meeting.objects.filter(pk__in=[council.pk, executive.pk]).update(date=board.now - timezone.timedelta(days=20))
+    return twins
 
-    # Every other state.
-    services.create_meeting(
-        user=secretary,
-        body=Meeting.Body.ACADEMIC_COUNCIL,
-        date=now + timezone.timedelta(days=21),
-        location="Utrecht and online",
-    )
-    services.create_meeting(
-        user=secretary, body=Meeting.Body.EXECUTIVE_BOARD, date=now + timezone.timedelta(days=35), location="Online"
-    )
-    services.schedule_proposal(user=secretary, proposal_id=jmu.pk)  # scheduled on the next council
-    make(
-        "Workshop on inclusive teaching",
-        "proposer.aau@demo.microcred.eu",
-        dict(  # journey 3: blocked draft
-            kind="non_formal",
-            inst="ÅAU",
-            principles=3,
-            badge=True,
-            forms=("on_site",),
-            areas=("transversal-skills",),
-            completion="Attend the workshop.",
-            outcomes=[("Adapt teaching to diverse learners.", ["promote inclusion"])],
-        ),
-        with_document=False,  # journey 3: the supporting document is missing too
-    )
-    ethics, p = make(
-        "Data ethics for researchers",
-        "proposer.uu@demo.microcred.eu",
-        dict(
-            inst="UU",
-            co_leads=("UiB",),
-            ects=3,
-            hours=84,
-            eqf=8,
-            areas=("technology-stem", "transversal-skills"),
-            outcomes=[("Assess the ethical risks of a data set.", ["ethics", "data protection"])],
-        ),
-    )
-    services.take_action(user=p, proposal_id=ethics.pk, action=Action.SEND_TO_MANAGER)  # awaiting manager
-    sub, p = make(
-        "Hungarian for international researchers",
-        "proposer.elte@demo.microcred.eu",
-        dict(
-            inst="ELTE",
-            co_leads=(),
-            ects=3,
-            hours=80,
-            eqf=5,
-            areas=("european-values-culture-language",),
-            languages=("hu", "en"),
-            forms=("online",),
-            assessments=("written", "oral"),
-            outcomes=[("Hold everyday conversations in Hungarian.", ["Hungarian"])],
-        ),
-    )
-    services.take_action(user=p, proposal_id=sub.pk, action=Action.SEND_TO_MANAGER)
-    services.take_action(
-        user=_user("manager.elte@demo.microcred.eu"), proposal_id=sub.pk, action=Action.MANAGER_APPROVE
-    )  # submitted: completeness check
-    ready, p = make(
-        "Climate adaptation in Mediterranean cities",
-        "proposer.ub@demo.microcred.eu",
-        dict(
-            inst="UB",
-            co_leads=("UM",),
-            ects=6,
-            hours=170,
-            eqf=7,
-            areas=("sustainability-climate-change",),
-            outcomes=[
-                ("Design climate adaptation measures for a city district.", ["urban planning", "climate change impact"])
-            ],
-        ),
-    )
-    to_ready(ready, p, "manager.ub@demo.microcred.eu")  # complete, waiting for an agenda
-    budget, p = make(
-        "Summer school on energy communities",
-        "proposer.ub@demo.microcred.eu",
-        dict(
-            inst="UB",
-            co_leads=("UU", "JMU"),
-            ects=3,
-            hours=84,
-            eqf=6,
-            areas=("sustainability-climate-change",),
-            financial="Travel grants for 20 students: 12,000 EUR.",
-            outcomes=[("Plan a local energy community.", ["renewable energy technologies", "energy efficiency"])],
-        ),
-    )
-    to_ready(budget, p, "manager.ub@demo.microcred.eu")
-    decide(
-        budget,
-        Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=now).first(),
+
+def _revise_and_resubmit(proposal, board: _Board):
+    proposer = _user(DIGITAL_TWINS.proposer)
+    outcomes = [(text, _skills(*words)) for text, words in DIGITAL_TWINS_REVISED_OUTCOMES]
+    services.save_draft(user=proposer, proposal_id=proposal.pk, data={"outcomes": outcomes})
+    services.take_action(user=proposer, proposal_id=proposal.pk, action=Action.RESUBMIT)
+    services.take_action(user=board.secretary, proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
+
+
+def _before_the_council(board: _Board):
+    """A blocked draft, and one proposal in each state before an agenda."""
+    _make(INCLUSIVE_TEACHING, with_document=False)
+    _send(DATA_ETHICS, _make(DATA_ETHICS))  # awaiting manager
+    _send(HUNGARIAN, _make(HUNGARIAN), approve=True)  # submitted: completeness check
+    _ready(CLIMATE_ADAPTATION, board)  # complete, waiting for an agenda
+
+
+def _at_the_next_meetings(board: _Board):
+    """Decided at the next council: one waiting for the Executive Board, one on its agenda, one to revise."""
+    board.decide(
+        _ready(ENERGY_COMMUNITIES, board),
+        board.next_council(),
         "approve",
         "Approved by the council; the budget goes to the Executive Board.",
     )  # executive review
-    next_council = Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=now).first()
-    mobility, p = make(
-        "Virtual mobility in European cultural heritage",
-        "proposer.elte@demo.microcred.eu",
-        dict(
-            inst="ELTE",
-            co_leads=("UB", "UiB"),
-            ects=4,
-            hours=110,
-            eqf=6,
-            areas=("european-values-culture-language",),
-            financial="A shared online platform licence: 6,500 EUR a year.",
-            outcomes=[
-                (
-                    "Compare the heritage policies of two member states.",
-                    ["plan measures to safeguard cultural heritage"],
-                )
-            ],
-        ),
-    )
-    to_ready(mobility, p, "manager.elte@demo.microcred.eu")
-    decide(mobility, next_council, "approve", "Approved by the council; the licence goes to the Executive Board.")
-    services.schedule_proposal(user=secretary, proposal_id=mobility.pk)  # on the next Executive Board agenda
-    robotics, p = make(
-        "Responsible robotics for care",
-        "proposer.uu@demo.microcred.eu",
-        dict(
-            inst="UU",
-            co_leads=("TCD",),
-            ects=5,
-            hours=140,
-            eqf=7,
-            areas=("technology-stem", "transversal-skills"),
-            outcomes=[("Assess a care robot against ethical guidelines.", ["ethics"])],
-        ),
-    )
-    to_ready(robotics, p, "manager.uu@demo.microcred.eu")
-    decide(
-        robotics,
+    next_council = board.next_council()
+    mobility = _ready(VIRTUAL_MOBILITY, board)
+    board.decide(mobility, next_council, "approve", "Approved by the council; the licence goes to the Executive Board.")
+    services.schedule_proposal(user=board.secretary, proposal_id=mobility.pk)  # on the next Executive Board agenda
+    board.decide(
+        _ready(ROBOTICS, board),
         next_council,
         "request_revisions",
         "Say how the ethical assessment is graded, and add a second co-lead university.",
     )  # revisions requested
-    returned, p = make(
-        "Entrepreneurship for scientists",
-        "proposer.uu@demo.microcred.eu",
-        dict(
-            inst="UU",
-            co_leads=("TCD",),
-            ects=2,
-            hours=56,
-            eqf=7,
-            areas=("entrepreneurship-innovation-business",),
-            outcomes=[("Write a business model canvas for a research result.", ["business model"])],
-        ),
-    )
-    services.take_action(user=p, proposal_id=returned.pk, action=Action.SEND_TO_MANAGER)
+
+
+def _returned_and_withdrawn():
+    returned = _make(ENTREPRENEURSHIP)
+    _send(ENTREPRENEURSHIP, returned)
     services.take_action(
-        user=_user("manager.uu@demo.microcred.eu"),
+        user=_user(ENTREPRENEURSHIP.manager),
         proposal_id=returned.pk,
         action=Action.MANAGER_RETURN,
         comment="Please attach the faculty's accreditation decision.",
     )
-    withdrawn, p = make(
-        "Old course we no longer run",
-        "proposer.elte@demo.microcred.eu",
-        dict(
-            inst="ELTE",
-            ects=2,
-            hours=56,
-            eqf=6,
-            areas=("transversal-skills",),
-            outcomes=[("Something.", ["communication"])],
-        ),
+    withdrawn = _make(OLD_COURSE)
+    services.take_action(
+        user=_user(OLD_COURSE.proposer),
+        proposal_id=withdrawn.pk,
+        action=Action.WITHDRAW,
+        comment="Course discontinued.",
     )
-    services.take_action(user=p, proposal_id=withdrawn.pk, action=Action.WITHDRAW, comment="Course discontinued.")
-    # A call with a panel review, and a proposal in it.
-    council2 = _user("council2@demo.microcred.eu")
+
+
+def _call_with_panel_review(board: _Board):
+    """An alliance call with a panel review, and a proposal from it that the panel has scored."""
+    panel_member = _user("council2@demo.microcred.eu")
     call = services.create_call(
-        user=secretary,
+        user=board.secretary,
         title="Green and digital skills call 2027",
         scope="Micro-credentials on green and digital skills for lifelong learners.",
-        opens_on=now.date(),
-        deadline=now + timezone.timedelta(days=60),
+        opens_on=board.now.date(),
+        deadline=board.now + timezone.timedelta(days=60),
         panel_review=True,
-        panel_members=[council2],
+        panel_members=[panel_member],
     )
-    from_call, p = make(
-        "Carbon accounting for SMEs",
-        "proposer.elte@demo.microcred.eu",
-        dict(
-            inst="ELTE",
-            co_leads=("UB",),
-            ects=2,
-            hours=55,
-            eqf=6,
-            areas=("sustainability-climate-change",),
-            outcomes=[
-                (
-                    "Prepare a carbon footprint report for a small company.",
-                    ["lead the sustainability reporting process", "global standards for sustainability reporting"],
-                )
-            ],
-        ),
-        call=call,
-    )
-    services.take_action(user=p, proposal_id=from_call.pk, action=Action.SEND_TO_MANAGER)
-    services.take_action(
-        user=_user("manager.elte@demo.microcred.eu"), proposal_id=from_call.pk, action=Action.MANAGER_APPROVE
-    )
-    services.take_action(user=secretary, proposal_id=from_call.pk, action=Action.SEND_TO_PANEL)
+    proposal = _make(CARBON_ACCOUNTING, call=call)
+    _send(CARBON_ACCOUNTING, proposal, approve=True)
+    services.take_action(user=board.secretary, proposal_id=proposal.pk, action=Action.SEND_TO_PANEL)
     services.add_review(
-        user=council2,
-        proposal_id=from_call.pk,
+        user=panel_member,
+        proposal_id=proposal.pk,
         comment="Clear outcomes, strong demand.",
         recommendation="approve",
         panel_score=4,
     )
+
+
+@transaction.atomic
+def load_demo_proposals() -> int:
+    """Thirteen demo proposals, one or more in every state of the review (docs/product-rules.md)."""
+    if ProposalVersion.objects.filter(title=LCA.title).exists():
+        return 0
+    board = _Board()
+    twins = _decided_at_held_meetings(board)
+    board.meeting(Meeting.Body.ACADEMIC_COUNCIL, after=timezone.timedelta(days=21), location="Utrecht and online")
+    board.meeting(Meeting.Body.EXECUTIVE_BOARD, after=timezone.timedelta(days=35), location="Online")
+    services.schedule_proposal(user=board.secretary, proposal_id=twins.pk)  # scheduled on the next council
+    _before_the_council(board)
+    _at_the_next_meetings(board)
+    _returned_and_withdrawn()
+    _call_with_panel_review(board)
     return 13
 
 
 def demo_status_counts() -> dict[str, int]:
-    from microcred.proposals.models import Proposal
-
     return {s: Proposal.objects.filter(status=s).count() for s in S.values}
