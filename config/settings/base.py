@@ -215,6 +215,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("RETENTION_RUN_SECONDS", 24 * 60 * 60, minimum=60),
         "options": {"expires": 60 * 60},
     },
+    # The "offering ended" event (microcred/learning/signals.py) of each offering past its last day, once; hourly.
+    "learning-announce-ended-offerings": {
+        "task": "microcred.learning.tasks.announce_ended_offerings",
+        "schedule": 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
 }
 # An issuance job whose worker shows no progress for the lease may be taken over (a redelivery, "Resume");
 # with none for the stale period (longer than the visibility timeout) the sweep marks it failed, to run again.

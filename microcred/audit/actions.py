@@ -94,6 +94,7 @@ class AuditAction(StrEnum):
     OFFERING_UPDATED = "offering.updated"
     OFFERING_ASSESSOR_ASSIGNED = "offering.assessor_assigned"
     OFFERING_ASSESSOR_REMOVED = "offering.assessor_removed"
+    OFFERING_ENDED = "offering.ended"
     ENROLMENT_ENROLLED = "enrolment.enrolled"
     ENROLMENT_WAITLISTED = "enrolment.waitlisted"
     ENROLMENT_PROMOTED = "enrolment.promoted"

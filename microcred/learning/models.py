@@ -71,6 +71,13 @@ class Offering(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    ended_announced_at = models.DateTimeField(
+        _("end announced at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the “offering ended” event was sent (once per offering, after its last day)."),
+    )
 
     class Meta:
         ordering = ["starts_on"]

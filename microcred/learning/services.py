@@ -4,11 +4,13 @@ Each public service checks who may act (permissions.py), writes in one transacti
 the audit log, and writes its e-mails to the outbox in that transaction (each sent once, after the commit).
 Enrolment locks the offering row so that capacity holds under concurrency; a cancellation (by the learner or by
 staff) promotes the first wait-listed learner in the same transaction, and so does raising an offering's capacity.
+Once an offering has ended, `announce_ended_offerings` (run by Celery beat) sends `signals.offering_ended` once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,7 +24,7 @@ from django.utils.translation import ngettext
 from microcred.audit.services import record_audit_event
 from microcred.catalogue import cache as catalogue_cache
 from microcred.catalogue.models import MicroCredential
-from microcred.learning import imports, notifications, permissions
+from microcred.learning import imports, notifications, permissions, signals
 from microcred.learning.exceptions import (
     CancellationInvalid,
     EnrolmentNotFound,
@@ -34,6 +36,8 @@ from microcred.learning.exceptions import (
 )
 from microcred.learning.models import Enrolment, Offering, OfferingAssessor, Result, ResultImport
 from microcred.learning.validation import offering_problems, result_problems
+
+logger = logging.getLogger(__name__)
 
 E = Enrolment.Status
 OFFERING_FIELDS = [
@@ -196,6 +200,45 @@ def remove_assessor(*, user, offering_id: int, assessor_id: int) -> None:
         record_audit_event(
             actor=user, action="offering.assessor_removed", target=offering, changes={"user": assessor_id}
         )
+
+
+def announce_ended_offerings(*, today: dt.date | None = None) -> list[int]:
+    """Send `signals.offering_ended` once for each offering whose last day has passed (Offering.has_ended).
+
+    Each offering in its own transaction: claimed by a conditional update of its marker (ended_announced_at), then
+    audited and signalled inside that transaction, so a receiver's writes commit with the marker or not at all; a
+    receiver that fails rolls that offering back (logged) and the next run tries it again. Another run, at the same
+    time or later, finds the marker set and sends nothing. Returns the ids of the offerings announced by this run.
+    """
+    today = today or timezone.localdate()
+    announced = []
+    due = Offering.objects.filter(ends_on__lt=today, ended_announced_at__isnull=True).order_by("ends_on", "pk")
+    for offering_id in due.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                if _announce_ended(offering_id, today):
+                    announced.append(offering_id)
+        except Exception:
+            logger.exception("The offering-ended event of offering %s failed; the next run sends it again", offering_id)
+    return announced
+
+
+def _announce_ended(offering_id: int, today: dt.date) -> bool:
+    claimed = Offering.objects.filter(pk=offering_id, ends_on__lt=today, ended_announced_at__isnull=True).update(
+        ended_announced_at=timezone.now()
+    )
+    if not claimed:  # announced meanwhile by another run
+        return False
+    offering = Offering.objects.select_related("micro_credential", "version", "institution").get(pk=offering_id)
+    record_audit_event(
+        actor=None,
+        action="offering.ended",
+        target=offering,
+        summary=f"ended on {offering.ends_on:%Y-%m-%d}",
+        changes={"ends_on": offering.ends_on.isoformat()},
+    )
+    signals.offering_ended.send(sender=Offering, offering=offering)
+    return True
 
 
 # --- enrolment --------------------------------------------------------------------------------------------
