@@ -13,12 +13,13 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from microcred.accounts import services as accounts_services
 from microcred.accounts.roles import Role
 from microcred.api.v1.learning import OfferingChangeIn
 from microcred.audit.models import AuditEvent
 from microcred.learning import imports, services
 from microcred.learning.models import Enrolment, Offering
-from microcred.learning.tests.factories import record_result, start_offering
+from microcred.learning.tests.factories import make_offering, record_result, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +153,20 @@ def test_nothing_to_change_writes_nothing(cast, offering):
     assert not AuditEvent.objects.filter(action="offering.updated").exists()
 
 
-def test_editors_are_the_creator_and_who_creates_offerings_at_its_university(cast, offering, make_user, institution):
-    for editor in (make_user((Role.PROPOSER, institution)), make_user((Role.ASSESSOR, institution))):
-        response = api(editor).patch(url(offering), {"capacity": offering.capacity + 1}, format="json")
-        assert response.status_code == 200
+def test_editors_are_the_creator_and_who_creates_offerings_at_its_university(
+    cast, micro_credential, make_user, institution
+):
+    # The creator no longer holds a role at the delivering university: being its creator is enough.
+    creator = make_user((Role.PROPOSER, institution))
+    offering = make_offering(micro_credential=micro_credential, creator=creator, institution=institution)
+    accounts_services.revoke_role(assignment=creator.role_assignments.get())
+    for editor in (creator, make_user((Role.PROPOSER, institution)), make_user((Role.ASSESSOR, institution))):
+        capacity = offering.capacity + 1
+        response = api(editor).patch(url(offering), {"capacity": capacity}, format="json")
+        assert response.status_code == 200, (editor, response.content)
+        assert response.json()["changes"] == {"capacity": [capacity - 1, capacity]}
         offering.refresh_from_db()
+        assert offering.capacity == capacity
 
 
 @pytest.mark.parametrize("who", ["manager", "assessor", "outsider", "learner", "officer", "admin"])
