@@ -6,7 +6,8 @@
 * IssuerKey: Ed25519, private half sealed with the KEK (keys.py); exactly one active key per issuer;
   retired keys stay in the DID document so earlier credentials keep verifying.
 * StatusList: a Bitstring Status List (revocation), published as a signed credential.
-* IssuedCredential: one per completion (`completion_key` unique), with its random status index.
+* IssuedCredential: one per completion (`completion_key` unique), with its random status index, linked to the
+  learner's account and to what it is awarded for (its achievement source, credentials/sources.py).
 * HolderBoundCredential: a copy of an issued credential bound to a wallet's key (OpenID4VCI delivery):
   the same award, its own id and status index, revoked together with the original.
 """
@@ -22,6 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from microcred import vc
+
+# The achievement source of every credential issued so far (credentials.sources.MicroCredentialVersionSource).
+MICRO_CREDENTIAL_VERSION = "catalogue.MicroCredentialVersion"
 
 
 class Issuer(models.Model):
@@ -128,10 +132,28 @@ class IssuedCredential(models.Model):
     completion_key = models.CharField(
         _("completion key"), max_length=200, unique=True, help_text=_("One completion yields one credential.")
     )
+    # What the credential is awarded for (credentials.sources): the model label and primary key of its
+    # achievement source. A micro-credential version is also linked directly (catalogue pages, certificates).
+    source_type = models.CharField(_("awarded for (kind)"), max_length=100, default=MICRO_CREDENTIAL_VERSION)
+    source_id = models.PositiveBigIntegerField(_("awarded for (number)"))
     micro_credential_version = models.ForeignKey(
-        "catalogue.MicroCredentialVersion", on_delete=models.PROTECT, related_name="issued_credentials"
+        "catalogue.MicroCredentialVersion",
+        on_delete=models.PROTECT,
+        related_name="issued_credentials",
+        null=True,
+        blank=True,
     )
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="credentials")
+    # The learner's account, when the credential was issued to one: the holder is the account, whatever its
+    # e-mail address becomes. Kept (as a number) when the account is erased.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credentials_received",
+        verbose_name=_("learner"),
+    )
     issuer_key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
     learner_name = models.CharField(_("learner name"), max_length=200)
     learner_email = models.EmailField(_("learner e-mail"))
@@ -158,12 +180,18 @@ class IssuedCredential(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""), name="revocation_has_reason"
             ),
+            models.CheckConstraint(
+                condition=~Q(source_type=MICRO_CREDENTIAL_VERSION) | Q(micro_credential_version=models.F("source_id")),
+                name="issued_credential_version_is_its_source",
+            ),
         ]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="issued_credential_source")]
         verbose_name = _("issued credential")
         verbose_name_plural = _("issued credentials")
 
     def __str__(self) -> str:
-        return f"{self.credential_id} ({self.micro_credential_version.title})"
+        version = self.micro_credential_version
+        return f"{self.credential_id} ({version.title if version else self.source_type})"
 
     @property
     def credential_id(self) -> str:
@@ -222,7 +250,8 @@ class HolderBoundCredential(models.Model):
 
 
 class IssuanceJob(models.Model):
-    """A background run issuing the credentials of one offering's completions (progress shown in the page).
+    """A background run issuing the credentials of a list of completions, usually one offering's (progress
+    shown in the page).
 
     * One at a time per offering: at most one queued or running job per offering (a database constraint).
     * Restartable: each completion is issued, recorded as an IssuanceJobItem and counted in one transaction,
@@ -240,7 +269,16 @@ class IssuanceJob(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    offering = models.ForeignKey("learning.Offering", on_delete=models.PROTECT, related_name="issuance_jobs")
+    # An offering's job issues its completions; a job not tied to an offering names its achievement source
+    # (credentials.sources) and its issuer instead. One of the two is always there.
+    offering = models.ForeignKey(
+        "learning.Offering", on_delete=models.PROTECT, related_name="issuance_jobs", null=True, blank=True
+    )
+    source_type = models.CharField(max_length=100, blank=True)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Whose credential officers may follow and run it (selectors.job_issuer; jobs queued before it was
+    # recorded go by their offering's version).
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="issuance_jobs", null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
@@ -266,6 +304,11 @@ class IssuanceJob(models.Model):
                 fields=["offering"],
                 condition=Q(status__in=["queued", "running"]),
                 name="one_active_issuance_job_per_offering",
+            ),
+            models.CheckConstraint(
+                condition=Q(offering__isnull=False)
+                | (Q(source_id__isnull=False) & ~Q(source_type="") & Q(issuer__isnull=False)),
+                name="issuance_job_has_offering_or_source",
             ),
         ]
 

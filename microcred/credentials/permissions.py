@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from microcred.accounts.permissions import has_role
 from microcred.accounts.roles import Role
-from microcred.credentials.selectors import issuer_for_version
+from microcred.credentials.selectors import job_issuer
 
 
 def is_credential_officer_of(user, issuer) -> bool:
@@ -24,9 +24,14 @@ def can_revoke(user, issued_credential) -> bool:
 
 
 def is_holder(user, issued_credential) -> bool:
-    """The learner the credential was issued to (matched by their account's e-mail address)."""
+    """The learner the credential was issued to: its learner's account, whatever that account's e-mail address
+    is now; for a credential issued to no account, the account with the credential's e-mail address."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if issued_credential.learner_id is not None:
+        return issued_credential.learner_id == user.pk
     email = getattr(user, "email", "") or ""
-    return bool(email) and user.is_authenticated and email.lower() == issued_credential.learner_email.lower()
+    return bool(email) and email.lower() == issued_credential.learner_email.lower()
 
 
 def can_download(user, issued_credential) -> bool:
@@ -39,4 +44,4 @@ def is_any_credential_officer(user) -> bool:
 
 def can_follow_job(user, job) -> bool:
     """Who requested an issuance job, or any credential officer of the issuer it issues for."""
-    return job.requested_by_id == user.pk or is_credential_officer_of(user, issuer_for_version(job.offering.version))
+    return job.requested_by_id == user.pk or is_credential_officer_of(user, job_issuer(job))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from microcred.credentials.exceptions import IssuerNotReady
@@ -30,6 +30,13 @@ def issuer_for_version(version) -> Issuer:
     return issuer
 
 
+def job_issuer(job) -> Issuer:
+    """The issuer an issuance job issues for (its credential officers may follow and run it)."""
+    if job.issuer_id is not None:
+        return job.issuer
+    return issuer_for_version(job.offering.version)
+
+
 def status_list_by_number(slug: str, number: int) -> StatusList | None:
     return (
         StatusList.objects.select_related("issuer")
@@ -43,12 +50,16 @@ def issued_credentials() -> QuerySet[IssuedCredential]:
 
 
 def credentials_of(user) -> QuerySet[IssuedCredential]:
-    """The credentials issued to the signed-in learner (by e-mail), newest first."""
-    if not user.is_authenticated or not user.email:
+    """The credentials issued to the signed-in learner, newest first: those issued to their account, and those
+    issued to no account at their e-mail address (the same rule as permissions.is_holder)."""
+    if not user.is_authenticated:
         return IssuedCredential.objects.none()
+    mine = Q(learner=user)
+    if user.email:
+        mine |= Q(learner__isnull=True, learner_email__iexact=user.email)
     return (
         IssuedCredential.objects.select_related("issuer", "issuer__institution", "micro_credential_version")
-        .filter(learner_email__iexact=user.email)
+        .filter(mine)
         .order_by("-issued_at")
     )
 

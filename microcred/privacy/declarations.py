@@ -404,6 +404,7 @@ declare(
     activity="credentials",
     subjects=[S.LEARNERS, S.STAFF],
     fields={
+        "learner": C.IDENTITY,
         "learner_name": C.IDENTITY,
         "learner_email": C.CONTACT,
         "learner_did": C.ONLINE_IDENTIFIERS,

@@ -36,8 +36,9 @@ from microcred.core.exceptions import DomainError, NotFound, PermissionDenied, V
 from microcred.credentials.models import IssuanceJob, IssuanceJobItem, IssuedCredential
 from microcred.credentials.notifications import announce_credential_issued
 from microcred.credentials.permissions import is_credential_officer_of
-from microcred.credentials.selectors import issuer_for_version
+from microcred.credentials.selectors import issuer_for_version, job_issuer
 from microcred.credentials.services.issuance import issue_credential_once
+from microcred.credentials.sources import source_for
 from microcred.outbox.services import after_commit
 
 logger = logging.getLogger(__name__)
@@ -75,12 +76,17 @@ def pending_completions(offering) -> list:
     return [e for e in ready if e.completion_key not in done]
 
 
-def check_may_issue(user, offering) -> None:
-    issuer = issuer_for_version(offering.version)
+def check_may_issue(user, offering):
+    """The offering's issuer, when ``user`` is one of its credential officers; PermissionDenied otherwise."""
+    return _check_officer_of(user, issuer_for_version(offering.version))
+
+
+def _check_officer_of(user, issuer):
     if not is_credential_officer_of(user, issuer):
         raise PermissionDenied(
             _("Only a credential officer of %(issuer)s issues these credentials.") % {"issuer": issuer.name}
         )
+    return issuer
 
 
 def issue_for_enrolment_once(*, enrolment, issued_by) -> tuple[IssuedCredential, bool]:
@@ -90,6 +96,7 @@ def issue_for_enrolment_once(*, enrolment, issued_by) -> tuple[IssuedCredential,
 
     completion = completion_for_issuance(enrolment)
     with transaction.atomic():
+        completion = {**completion, "learner": enrolment.learner}  # the account, not only its e-mail address
         credential, created = issue_credential_once(**completion, issued_by=issued_by)
         if created:
             announce_credential_issued(credential)
@@ -130,7 +137,7 @@ def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
     offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
     if offering is None:
         raise OfferingNotFound()
-    check_may_issue(user, offering)
+    issuer = check_may_issue(user, offering)
     running = active_job(offering)
     if running is not None:
         raise JobAlreadyRunning(running)
@@ -139,8 +146,15 @@ def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
         raise ValidationFailed(_("Every completion of this offering already has its credential."))
     try:
         with transaction.atomic():
+            source = source_for(offering.version)
             job = IssuanceJob.objects.create(
-                offering=offering, requested_by=user, total=len(pending), enrolment_ids=[e.pk for e in pending]
+                offering=offering,
+                source_type=source.label,
+                source_id=source.pk,
+                issuer=issuer,
+                requested_by=user,
+                total=len(pending),
+                enrolment_ids=[e.pk for e in pending],
             )
     except IntegrityError:
         running = active_job(offering)  # started by someone else at the same moment
@@ -298,7 +312,7 @@ def resume_job(*, user, job_id: int) -> IssuanceJob:
     job = IssuanceJob.objects.select_for_update().select_related("offering__version").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("There is no such issuance job."))
-    check_may_issue(user, job.offering)
+    _check_officer_of(user, job_issuer(job))
     action = resumable(job)
     if action is None:
         if job.status == Status.DONE:
@@ -317,7 +331,7 @@ def resume_job(*, user, job_id: int) -> IssuanceJob:
         with transaction.atomic():
             job.save()
     except IntegrityError:
-        running = active_job(job.offering)  # the offering has another job under way
+        running = active_job(job.offering) if job.offering_id else None  # the offering has another job under way
         if running is None:
             raise
         raise JobAlreadyRunning(running) from None

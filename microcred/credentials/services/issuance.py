@@ -1,7 +1,8 @@
 """Issuing credentials: idempotent, signed, self-verified, indexed on a status list.
 
-* issue_credential: the credential of a completion (once per completion); issue_credential_once also tells
-  whether this call made it.
+* issue_credential: the credential of a completion (once per completion) of an achievement source (what is
+  awarded: a micro-credential version today; credentials/sources.py); issue_credential_once also tells whether
+  this call made it.
 * issue_holder_bound_copy: the copy of an issued credential bound to a wallet's key (OpenID4VCI 1.0 §8.1),
   once per holder DID, with its own id and status entry, signed the same way.
 
@@ -15,8 +16,10 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -27,16 +30,16 @@ from microcred import vc
 from microcred.audit.services import record_audit_event
 from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
-from microcred.credentials.selectors import issuer_for_version
+from microcred.credentials.selectors import issuer_for_version  # noqa: F401  (callers import it from here)
 from microcred.credentials.services.composition import (
     compose_holder_bound_copy,
-    compose_open_badge_credential,
     normalise_email,
 )
 from microcred.credentials.services.issuers import active_key, private_key_of, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
 from microcred.credentials.services.status import current_status_list, index_in_use, random_index
 from microcred.credentials.signals import credential_issued, send_after_commit
+from microcred.credentials.sources import source_for
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +94,12 @@ def _check_signed(signed: dict) -> None:
 def issue_credential(
     *,
     completion_key: str,
-    micro_credential_version,
+    micro_credential_version=None,
+    source=None,
     learner_name: str,
     learner_email: str,
     learner_did: str | None = None,
+    learner=None,
     grade: str | None = None,
     awarded_on: date | None = None,
     issued_by=None,
@@ -107,9 +112,11 @@ def issue_credential(
     credential, _created = issue_credential_once(
         completion_key=completion_key,
         micro_credential_version=micro_credential_version,
+        source=source,
         learner_name=learner_name,
         learner_email=learner_email,
         learner_did=learner_did,
+        learner=learner,
         grade=grade,
         awarded_on=awarded_on,
         issued_by=issued_by,
@@ -117,28 +124,20 @@ def issue_credential(
     return credential
 
 
-def issue_credential_once(
-    *,
-    completion_key: str,
-    micro_credential_version,
-    learner_name: str,
-    learner_email: str,
-    learner_did: str | None = None,
-    grade: str | None = None,
-    awarded_on: date | None = None,
-    issued_by=None,
-) -> tuple[IssuedCredential, bool]:
-    """issue_credential, telling whether this call made the credential → (credential, created).
+@dataclass(frozen=True)
+class _Completion:
+    """A completion's learner and award, checked (InvalidCompletion otherwise)."""
 
-    ``created`` is True for exactly one call per completion, however many run at the same time or again:
-    the call whose row was stored (in its caller's transaction). Callers that announce the credential, or
-    count what they issued, go by it.
-    """
+    key: str
+    name: str
+    email: str
+    did: str
+    grade: str
+    awarded_on: date
+
+
+def _checked_completion(completion_key, learner_name, learner_email, learner_did, grade, awarded_on) -> _Completion:
     key = _text(completion_key, _("completion key"), max_length=200)
-    existing = _existing(key)
-    if existing is not None:
-        return existing, False
-
     name = _text(learner_name, _("learner's name"), max_length=200)
     email = normalise_email(_text(learner_email, _("learner's e-mail address"), max_length=254))
     try:
@@ -156,8 +155,85 @@ def issue_credential_once(
         raise InvalidCompletion(_("The award date must be a date."))
     if awarded_on > timezone.localdate():
         raise InvalidCompletion(_("The award date cannot be in the future."))
+    return _Completion(key, name, email, did, grade_text, awarded_on)
 
-    issuer = issuer_for_version(micro_credential_version)
+
+def _learner_account(learner, email: str):
+    """The account the credential is issued to: the one given, else the active account with this e-mail
+    address (the learner's own; addresses are unique per account), else none."""
+    if learner is not None:
+        return learner
+    return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+
+
+def _signed_credential(source, issuer, issuer_key, private_key, completion, status_list, index, credential_uuid, now):
+    """The source's credential for this completion and status entry, signed with the issuer's key."""
+    try:
+        unsigned = source.compose(
+            credential_id=f"urn:uuid:{credential_uuid}",
+            issuer=issuer,
+            learner_name=completion.name,
+            learner_email=completion.email,
+            learner_did=completion.did or None,
+            grade=completion.grade or None,
+            awarded_on=completion.awarded_on,
+            valid_from=now,
+            status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
+        )
+        return vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
+    except vc.VCError as exc:
+        raise InvalidCompletion(_("This credential cannot be signed: %(why)s") % {"why": exc.message}) from exc
+
+
+def _record_issued(credential: IssuedCredential, source, issued_by) -> None:
+    record_audit_event(
+        actor=issued_by,
+        action="credential.issued",
+        target=credential,
+        summary=f"{source.title} → {credential.issuer.name}",
+        changes={
+            "credential": credential.credential_id,
+            "completion": credential.completion_key,
+            "source": [source.label, source.pk],
+            "verificationMethod": credential.issuer_key.verification_method_id,
+            "statusList": credential.status_list.url,
+            "statusListIndex": credential.status_index,
+        },
+    )
+    send_after_commit(credential_issued, credential)
+
+
+def issue_credential_once(
+    *,
+    completion_key: str,
+    micro_credential_version=None,
+    source=None,
+    learner_name: str,
+    learner_email: str,
+    learner_did: str | None = None,
+    learner=None,
+    grade: str | None = None,
+    awarded_on: date | None = None,
+    issued_by=None,
+) -> tuple[IssuedCredential, bool]:
+    """issue_credential, telling whether this call made the credential → (credential, created).
+
+    What is awarded is ``source`` (an achievement source, or a model instance that has one: credentials.sources),
+    or ``micro_credential_version``. The credential is linked to ``learner`` (an account), or else to the
+    account with the learner's e-mail address.
+
+    ``created`` is True for exactly one call per completion, however many run at the same time or again:
+    the call whose row was stored (in its caller's transaction). Callers that announce the credential, or
+    count what they issued, go by it. Only that call records the audit event and sends credential_issued.
+    """
+    key = _text(completion_key, _("completion key"), max_length=200)
+    existing = _existing(key)
+    if existing is not None:
+        return existing, False
+    source = source_for(source if source is not None else micro_credential_version)
+    completion = _checked_completion(key, learner_name, learner_email, learner_did, grade, awarded_on)
+    account = _learner_account(learner, completion.email)
+    issuer = source.issuer()
     issuer_key = active_key(issuer)
     private_key = private_key_of(issuer_key)  # a missing or wrong KEK stops here: nothing is written
 
@@ -166,38 +242,27 @@ def issue_credential_once(
             status_list, index = _draw_status_entry(issuer)
             if index is None:
                 continue
-            credential_uuid = uuid.uuid4()
-            now = timezone.now()
-            try:
-                unsigned = compose_open_badge_credential(
-                    credential_id=f"urn:uuid:{credential_uuid}",
-                    issuer=issuer,
-                    micro_credential_version=micro_credential_version,
-                    learner_name=name,
-                    learner_email=email,
-                    learner_did=did or None,
-                    grade=grade_text or None,
-                    awarded_on=awarded_on,
-                    valid_from=now,
-                    status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
-                )
-                signed = vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
-            except vc.VCError as exc:
-                raise InvalidCompletion(_("This credential cannot be signed: %(why)s") % {"why": exc.message}) from exc
+            credential_uuid, now = uuid.uuid4(), timezone.now()
+            signed = _signed_credential(
+                source, issuer, issuer_key, private_key, completion, status_list, index, credential_uuid, now
+            )
             _check_signed(signed)
             try:
                 with transaction.atomic():
                     credential = IssuedCredential.objects.create(
                         uuid=credential_uuid,
                         completion_key=key,
-                        micro_credential_version=micro_credential_version,
+                        source_type=source.label,
+                        source_id=source.pk,
+                        **source.stored_fields(),
                         issuer=issuer,
                         issuer_key=issuer_key,
-                        learner_name=name,
-                        learner_email=email,
-                        learner_did=did,
-                        grade=grade_text,
-                        awarded_on=awarded_on,
+                        learner=account,
+                        learner_name=completion.name,
+                        learner_email=completion.email,
+                        learner_did=completion.did,
+                        grade=completion.grade,
+                        awarded_on=completion.awarded_on,
                         status_list=status_list,
                         status_index=index,
                         document=signed,
@@ -210,20 +275,7 @@ def issue_credential_once(
                     return winner, False
                 logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
                 continue
-            record_audit_event(
-                actor=issued_by,
-                action="credential.issued",
-                target=credential,
-                summary=f"{micro_credential_version.title} → {issuer.name}",
-                changes={
-                    "credential": credential.credential_id,
-                    "completion": key,
-                    "verificationMethod": issuer_key.verification_method_id,
-                    "statusList": status_list.url,
-                    "statusListIndex": index,
-                },
-            )
-            send_after_commit(credential_issued, credential)
+            _record_issued(credential, source, issued_by)
             return credential, True
     raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
 
