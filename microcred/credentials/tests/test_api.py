@@ -56,7 +56,8 @@ def test_issue_follow_read_and_revoke_through_the_api(client, finished, cast, dj
         content_type="application/json",
         **auth(cast["officer"]),
     )
-    assert r.status_code in (400, 409) and "already revoked" in r.json()["error"]["message"]
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_revoked"  # as the API documents
+    assert "already revoked" in r.json()["error"]["message"]
     r = client.post(
         f"/api/v1/credentials/{credential.uuid}/revocation",
         {},
