@@ -16,12 +16,14 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from microcred.catalogue.changes import micro_credential_change_basis
         from microcred.catalogue.services import publish_approved_proposal
-        from microcred.proposals.publishing import MICRO_CREDENTIAL, register_publisher
+        from microcred.proposals.publishing import MICRO_CREDENTIAL, register_change_basis, register_publisher
         from microcred.reference.models import ContentArea, EscoSkill, Institution
 
         # An approved micro-credential proposal becomes a catalogue version (docs/product-rules.md, review step 6).
         register_publisher(MICRO_CREDENTIAL, publish_approved_proposal)
+        register_change_basis(MICRO_CREDENTIAL, micro_credential_change_basis)
 
         for model in (ContentArea, Institution, EscoSkill):
             for signal in (post_save, post_delete):

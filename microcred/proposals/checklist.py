@@ -14,6 +14,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from microcred.proposals.choices import CredentialType, Kind
+from microcred.reference.models import EctsRule
 
 
 class RuleStatus(StrEnum):
@@ -361,8 +362,6 @@ def blocking_problems(results: list[RuleResult]) -> list[Problem]:
 
 def facts_from_version(version, *, manager_approved: bool = False) -> ProposalFacts:
     """Read a saved ProposalVersion into facts (a few queries; prefetch where used in lists)."""
-    from microcred.reference.models import EctsRule
-
     rule = EctsRule.objects.first()
     return ProposalFacts(
         kind=version.kind,

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts.roles import Role
 from microcred.core.text import one_line
+from microcred.proposals.models import Proposal
+from microcred.proposals.models import ProposalStatus as S
 
 
 def _people(role, institution_id=None):
@@ -20,8 +22,6 @@ def _people(role, institution_id=None):
 
 
 def recipients_for(proposal, new_status) -> list:
-    from microcred.proposals.models import ProposalStatus as S
-
     people = {proposal.proposer}
     if new_status == S.AWAITING_MANAGER:
         people.update(_people(Role.INSTITUTIONAL_MANAGER, proposal.institution_id))
@@ -37,8 +37,6 @@ def recipients_for(proposal, new_status) -> list:
 
 
 def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
-    from microcred.proposals.models import Proposal, ProposalStatus
-
     proposal = Proposal.objects.select_related("proposer", "institution", "call").get(pk=proposal_id)
     url = settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk])
     messages = []
@@ -47,7 +45,7 @@ def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
             subject = _("[%(ref)s] %(title)s: %(status)s") % {
                 "ref": proposal.reference,
                 "title": one_line(proposal.current_version.title) or _("(untitled)"),
-                "status": ProposalStatus(new_status).label,
+                "status": S(new_status).label,
             }
             body = _(
                 "Hello %(name)s,\n\nThe proposal “%(title)s” (%(ref)s) is now: %(status)s.\n\nOpen it: %(url)s\n"
@@ -55,7 +53,7 @@ def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
                 "name": person.full_name,
                 "title": proposal.current_version.title,
                 "ref": proposal.reference,
-                "status": ProposalStatus(new_status).label,
+                "status": S(new_status).label,
                 "url": url,
             }
         messages.append((one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email]))

@@ -8,11 +8,15 @@ so this app never imports the apps above it.
 A publisher is called as `publisher(proposal=..., actor=...)` inside the decision's transaction, once the
 proposal is approved; it must be idempotent (publishing the same approved version twice returns the first result)
 and leave its own audit record.
+
+A proposal type may also say what a change proposal starts from (`register_change_basis`): a published thing
+of that type, read by the app that owns it, so a change is proposed without this app knowing its model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 # The proposal type of every proposal made before pathways: the catalogue publishes it (catalogue/apps.py).
@@ -60,3 +64,44 @@ def registered_types() -> list[str]:
 def publish(*, proposal, actor):
     """Publish an approved proposal with the publisher of its type."""
     return publisher_for(proposal.proposal_type)(proposal=proposal, actor=actor)
+
+
+@dataclass(frozen=True)
+class ChangeBasis:
+    """A published thing that a change proposal starts from (docs/product-rules.md, change proposals)."""
+
+    subject: Any  # the published thing; saved on the proposal in `field`
+    field: str  # the Proposal field that points to it, e.g. "changes_micro_credential"
+    title: str
+    published: bool  # False once retired: nothing more to change
+    university_ids: frozenset[int]  # the universities that may propose the change
+    proposal_version: Any  # the ProposalVersion it was approved from; None when approved outside the platform
+    url: str  # its public page
+
+
+class ChangeBasisReader(Protocol):
+    def __call__(self, subject_id: int, *, lock: bool = False) -> ChangeBasis: ...
+
+
+_change_bases: dict[str, ChangeBasisReader] = {}
+
+
+def register_change_basis(proposal_type: str, reader: ChangeBasisReader | Callable[..., ChangeBasis]) -> None:
+    """Register how to read what a change proposal of `proposal_type` starts from. `reader(subject_id, lock=...)`
+    raises the model's DoesNotExist (an ObjectDoesNotExist) for an unknown id."""
+    current = _change_bases.get(proposal_type)
+    if current is not None and current is not reader:
+        raise ValueError(f"A change basis for proposal type {proposal_type!r} is already registered: {current!r}.")
+    _change_bases[proposal_type] = reader
+
+
+def unregister_change_basis(proposal_type: str) -> None:
+    _change_bases.pop(proposal_type, None)
+
+
+def change_basis(proposal_type: str, subject_id: int, *, lock: bool = False) -> ChangeBasis:
+    try:
+        reader = _change_bases[proposal_type]
+    except KeyError:
+        raise UnknownProposalType(f"Proposals of type {proposal_type!r} cannot change a published thing.") from None
+    return reader(subject_id, lock=lock)

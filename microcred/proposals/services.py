@@ -464,27 +464,27 @@ def create_call(
 
 
 @transaction.atomic
-def start_change_proposal(*, user, micro_credential_id: int, institution) -> Proposal:
-    """A change to a published micro-credential: a new proposal starting from its current version."""
-    from microcred.catalogue.models import MicroCredential
-
-    micro_credential = MicroCredential.objects.select_for_update().get(pk=micro_credential_id)
-    if micro_credential.status != MicroCredential.Status.PUBLISHED:
+def start_change_proposal(
+    *, user, micro_credential_id: int, institution, proposal_type: str = publishing.MICRO_CREDENTIAL
+) -> Proposal:
+    """A change to a published micro-credential: a new proposal starting from its current version. What it
+    starts from is read through the proposal type's change basis (publishing.py), registered by the catalogue."""
+    basis = publishing.change_basis(proposal_type, micro_credential_id, lock=True)
+    if not basis.published:
         raise ValidationFailed(_("A retired micro-credential cannot be changed."))
-    current = micro_credential.current_version
-    if not may_propose_change(institution, current.university_ids()):
+    if not may_propose_change(institution, basis.university_ids):
         raise NotAllowed(_("Only the awarding or co-lead universities propose changes to this micro-credential."))
-    if current.proposal_version is None:
+    if basis.proposal_version is None:
         raise ValidationFailed(_("This micro-credential was approved outside the platform; propose it anew instead."))
-    proposal = create_proposal(user=user, institution=institution, title=current.title)
-    proposal.changes_micro_credential = micro_credential
+    proposal = create_proposal(user=user, institution=institution, title=basis.title, proposal_type=proposal_type)
+    setattr(proposal, basis.field, basis.subject)
     try:
         with transaction.atomic():
-            proposal.save(update_fields=["changes_micro_credential"])
+            proposal.save(update_fields=[basis.field])
     except IntegrityError:
         raise ValidationFailed(_("A change proposal for this micro-credential is already open.")) from None
     proposal.versions.all().delete()
-    copy_version(current.proposal_version, proposal=proposal, number=1)
+    copy_version(basis.proposal_version, proposal=proposal, number=1)
     proposal._current_version = None
-    record_audit_event(actor=user, action="proposal.change_started", target=proposal, summary=str(micro_credential))
+    record_audit_event(actor=user, action="proposal.change_started", target=proposal, summary=str(basis.subject))
     return proposal

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.core.exceptions import DomainError
-from microcred.proposals import documents, pdf, permissions, selectors, services
+from microcred.proposals import documents, pdf, permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus, blocking_problems
 from microcred.proposals.exceptions import ChecklistIncomplete, ProposalNotFound
 from microcred.proposals.forms import (
@@ -497,17 +497,18 @@ def call_list(request):
 @require_POST
 def change_proposal_create(request, mc_id):
     """Start a change proposal for a published micro-credential (it produces a new version when approved)."""
-    from microcred.catalogue.models import MicroCredential
-
-    mc = get_object_or_404(MicroCredential, pk=mc_id)
+    try:
+        basis = publishing.change_basis(publishing.MICRO_CREDENTIAL, mc_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
     institutions = selectors.user_institutions_for_proposing(request.user)
     institution = institutions.filter(pk=_posted_id(request, "institution")).first() or institutions.first()
     if institution is None:
         raise PermissionDenied
     try:
-        proposal = services.start_change_proposal(user=request.user, micro_credential_id=mc.pk, institution=institution)
+        proposal = services.start_change_proposal(user=request.user, micro_credential_id=mc_id, institution=institution)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("catalogue:detail", slug=mc.slug)
+        return redirect(basis.url)
     messages.success(request, _("Your change proposal starts from the published version. Edit what changes."))
     return redirect("proposals:edit", pk=proposal.pk)

@@ -137,3 +137,29 @@ def test_the_deciders_of_the_policy():
     assert decider_of(Action.COUNCIL_APPROVE) == Decider.COUNCIL  # policy 7.6
     assert decider_of(Action.EXECUTIVE_APPROVE) == Decider.EXECUTIVE  # policy 7.7
     assert {decider_of(a) for a in (Action.SEND_TO_MANAGER, Action.RESUBMIT, Action.WITHDRAW)} == {Decider.PROPOSER}
+
+
+def test_a_change_proposal_starts_from_what_the_catalogue_registered(
+    people, refdata, institution, other_institution, meetings
+):
+    proposal = _approve(
+        _draft(people, refdata, institution, other_institution, publishing.MICRO_CREDENTIAL), people, executive=False
+    )
+    mc = MicroCredential.objects.get()
+    basis = publishing.change_basis(publishing.MICRO_CREDENTIAL, mc.pk)
+    assert basis.subject == mc and basis.field == "changes_micro_credential"
+    assert basis.published and basis.title == "Life-cycle thinking for circular products"
+    assert basis.university_ids == {institution.pk, other_institution.pk}
+    assert basis.proposal_version == proposal.current_version
+    assert basis.url == f"/catalogue/{mc.slug}/"
+
+    change = services.start_change_proposal(user=people["proposer"], micro_credential_id=mc.pk, institution=institution)
+    assert change.changes_micro_credential == mc and change.current_version.title == basis.title
+
+
+def test_a_proposal_type_without_a_change_basis_cannot_change_anything(people, institution, published):
+    with pytest.raises(publishing.UnknownProposalType):
+        services.start_change_proposal(
+            user=people["proposer"], micro_credential_id=1, institution=institution, proposal_type=FAKE
+        )
+    assert not Proposal.objects.exists()
