@@ -140,7 +140,7 @@ def _offering(mc, version, creator, institution, assessors, code, *, past: bool,
     else:
         starts, ends = today + dt.timedelta(days=45), today + dt.timedelta(days=90)
         opens, closes = now - dt.timedelta(days=7), now + dt.timedelta(days=30)
-    languages = (version.annex1 or {}).get("languages") or ["en"]
+    languages = list(version.annex.languages) or ["en"]
     offering = Offering.objects.create(
         micro_credential=mc,
         version=version,
@@ -205,14 +205,14 @@ def load_demo_learning() -> dict[str, int]:
     if not published:
         return created
     before = (Enrolment.objects.count(), Result.objects.count())
-    published.sort(key=lambda item: item[1].credential_type == "participation_badge")  # assessed ones first
+    published.sort(key=lambda item: item[1].is_participation_badge)  # assessed ones first
     learners = _demo_learners()
     for index, (mc, version) in enumerate(published):
         creator, institution, assessors = _staff(version)
         if creator is None:
             continue
         grader = assessors[0] if assessors else creator
-        badge = version.credential_type == "participation_badge"
+        badge = version.is_participation_badge
         past, new = _offering(
             mc,
             version,

@@ -102,11 +102,11 @@ class Offering(models.Model):
 
     @property
     def is_participation_badge(self) -> bool:
-        return (self.version.annex1 or {}).get("credential_type", self.version.credential_type) == "participation_badge"
+        return self.version.is_participation_badge
 
     @property
     def prerequisites(self) -> str:
-        return ((self.version.annex1 or {}).get("prerequisites") or "").strip()
+        return self.version.annex.prerequisites.strip()
 
 
 class OfferingAssessor(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
 
+from microcred.catalogue.kinds import participation_badge_q
 from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import ValidationFailed
 from microcred.learning import permissions
@@ -15,7 +16,7 @@ WAITLISTED = Enrolment.Status.WAITLISTED
 
 # Completion criteria: participated, and passed, except for participation badges where taking part suffices.
 COMPLETED_RESULT = Q(participated=True) & (
-    Q(outcome=Result.Outcome.PASS) | Q(offering__version__credential_type="participation_badge")
+    Q(outcome=Result.Outcome.PASS) | participation_badge_q("offering__version__")
 )
 
 

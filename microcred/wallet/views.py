@@ -66,7 +66,7 @@ def credential_detail(request, uuid):
             "credential": credential,
             "status": _status(credential),
             "rows": formats.annex1_rows(credential),
-            "outcomes": credential.micro_credential_version.annex1.get("learning_outcomes", []),
+            "outcomes": credential.micro_credential_version.annex.learning_outcomes,
             "links": ShareLink.objects.filter(credential=credential, created_by=request.user),
             "deliveries": _deliveries(credential),
             "form": ShareLinkForm(),
@@ -130,7 +130,7 @@ def shared(request, token):
             "credential": credential,
             "report": report,
             "rows": formats.annex1_rows(credential),
-            "outcomes": credential.micro_credential_version.annex1.get("learning_outcomes", []),
+            "outcomes": credential.micro_credential_version.annex.learning_outcomes,
             "json_url": reverse("wallet:shared-json", args=[token]),
         },
     )

@@ -238,7 +238,7 @@ class CatalogueDetailApi(APIView):
                 "title": localised["title"],
                 "description": localised["description"],
                 "learning_outcomes": [o["text"] for o in localised["learning_outcomes"]],
-                "annex1": version.annex1,
+                "annex1": version.annex.to_json(),
                 "skills": [{"uri": s.uri, "label": s.preferred_label} for s in version.skills.all()],
                 "content_areas": [a.slug for a in version.content_areas.all()],
                 "co_leads": [i.slug for i in version.co_lead_institutions.all()],
