@@ -115,6 +115,7 @@ class AuditAction(StrEnum):
     CREDENTIAL_BULK_ISSUE_RERUN = "credential.bulk_issue_rerun"
     CREDENTIAL_BULK_ISSUE_FINISHED = "credential.bulk_issue_finished"
     CREDENTIAL_BULK_ISSUE_INTERRUPTED = "credential.bulk_issue_interrupted"
+    CREDENTIAL_VERIFICATION_RECORDED = "credential.verification_recorded"
 
     # Wallets and sharing (oid4vci, wallet), e-mail (outbox)
     OID4VCI_OFFER_CREATED = "oid4vci.offer_created"

@@ -371,3 +371,47 @@ class IssuanceJobItem(models.Model):
                 condition=Q(outcome="failed") | Q(credential__isnull=False), name="issuance_job_item_has_credential"
             ),
         ]
+
+
+class VerificationRecord(models.Model):
+    """A verification kept because someone asked (services.verification.verify_and_record): what was verified,
+    by whom and when, and what each check found. A recognition decision cites it.
+
+    The credential itself is not kept (it names the learner): only its id, a SHA-256 hash of the document as
+    it was given (so the same document can be recognised later), its issuer and title as its signed data say.
+    Records are never changed; they are evidence.
+    """
+
+    class Result(models.TextChoices):
+        VALID = "valid", _("Valid")
+        INVALID = "invalid", _("Not valid")
+        COULD_NOT_CHECK = "could_not_check", _("Could not be checked")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    credential_id = models.CharField(_("credential id"), max_length=500, blank=True)
+    document_sha256 = models.CharField(_("SHA-256 of the document"), max_length=64)
+    issuer_id = models.CharField(_("issuer id"), max_length=500, blank=True)
+    issuer_name = models.CharField(_("issuer"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    checks = models.JSONField(_("checks"), default=list)
+    purpose = models.CharField(_("kept for"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(_("verified at"))
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+        indexes = [models.Index(fields=["credential_id"], name="verification_record_credential")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=["valid", "invalid", "could_not_check"]), name="verification_record_result"
+            ),
+        ]
+        verbose_name = _("verification record")
+        verbose_name_plural = _("verification records")
+
+    def __str__(self) -> str:
+        return f"verification {self.uuid} of {self.credential_id or 'a document'} ({self.result})"

@@ -437,6 +437,20 @@ declare(
     retention=KEPT_AS_RECORD,
 )
 declare(
+    "credentials.VerificationRecord",
+    activity="credentials",
+    subjects=[S.LEARNERS, S.STAFF],
+    fields={
+        "credential_id": C.EDUCATION,
+        "document_sha256": C.EDUCATION,
+        "checks": C.EDUCATION,
+        "reason": C.EDUCATION,
+        "purpose": C.EDUCATION,
+        "verified_by": C.ACTIVITY,
+    },
+    retention=KEPT_AS_RECORD,
+)
+declare(
     "credentials.IssuanceJobItem",
     activity="credentials",
     subjects=[S.LEARNERS],

@@ -11,7 +11,11 @@ from microcred.credentials.services.issuers import (
     rotate_issuer_key,
 )
 from microcred.credentials.services.status import revoke_credential
-from microcred.credentials.services.verification import VerificationReport, verify_credential_document
+from microcred.credentials.services.verification import (
+    VerificationReport,
+    verify_and_record,
+    verify_credential_document,
+)
 
 __all__ = [
     "VerificationReport",
@@ -24,5 +28,6 @@ __all__ = [
     "issuer_profile",
     "revoke_credential",
     "rotate_issuer_key",
+    "verify_and_record",
     "verify_credential_document",
 ]

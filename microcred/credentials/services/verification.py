@@ -3,8 +3,9 @@
 Checks, in order: ``format`` (an Open Badges 3.0 credential), ``schema`` (the 1EdTech OB 3.0 JSON Schema;
 advisory, see below), ``signature`` (Data Integrity eddsa-rdfc-2022; keys of our own issuers from the
 database, did:key from the identifier itself, other did:web issuers only from DID_WEB_ALLOWED_HOSTS),
-``issuer`` (a member of the alliance?), ``status`` (revoked or suspended?), ``validity`` (validFrom /
-validUntil).
+``issuer`` (a member of the alliance?), ``status`` (revoked or suspended? asked of the status-list resolvers,
+services/status_resolvers.py), ``validity`` (validFrom / validUntil). ``verify_and_record`` also keeps what
+was found (a VerificationRecord) for whoever must cite it.
 
 **Every fact checked or shown comes from the data the signature covers.** The proof signs the document's
 RDF dataset, not its JSON spelling: a member renamed to its full IRI or to an alias from an inline context
@@ -24,25 +25,28 @@ as tampering: only a signature that does not match the signed data is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from microcred import vc
-from microcred.credentials.models import HolderBoundCredential, IssuedCredential, StatusList
+from microcred.audit.services import record_audit_event
+from microcred.credentials.models import VerificationRecord
 from microcred.credentials.services.issuers import (
     issuer_for_did,
     resolve_verification_method,
     verification_method_retirement,
 )
-from microcred.credentials.services.remote_status import RemoteStatusError, remote_status_list
 from microcred.credentials.services.schemas import ob_schema_errors
-from microcred.credentials.services.status import bits_of
+from microcred.credentials.services.status_resolvers import StatusQuery, resolve_status
 from microcred.reference.models import Institution
 from microcred.vc.credential_data import XSD
 
@@ -477,47 +481,8 @@ def _entry_check(entry: vc.credential_data.StatusEntry, issuer_id: str) -> Check
     index = _status_index(entry)
     if index is None:
         return Check("status", False, _("The status list index is not valid."))
-    status_list = StatusList.objects.select_related("issuer").filter(url=url).first()
-    if status_list is not None:
-        if status_list.issuer.did != issuer_id:
-            return Check("status", False, _("The status list belongs to another issuer."))
-        if purpose != status_list.purpose:
-            return Check("status", False, _("The status purpose does not match the status list."))
-        try:
-            set_bit = bool(bits_of(status_list).get(index))
-        except (IndexError, vc.StatusListError):
-            return Check("status", False, _("The status list index is not valid."))
-        if set_bit:
-            entry_owner = (
-                IssuedCredential.objects.filter(status_list=status_list, status_index=index).first()
-                or HolderBoundCredential.objects.filter(status_list=status_list, status_index=index).first()
-            )
-            when = entry_owner.revoked_at if entry_owner and entry_owner.revoked_at else status_list.updated_at
-            return Check("status", False, _("Revoked on %(date)s.") % {"date": when.date().isoformat()})
-        return Check(
-            "status",
-            True,
-            _("Not revoked (status list checked %(when)s).") % {"when": vc.format_datetime(datetime.now(UTC))},
-        )
-    try:
-        remote = remote_status_list(url, issuer_id=issuer_id, purpose=purpose)
-    except RemoteStatusError as exc:
-        if exc.definite:
-            return Check("status", False, str(exc))
-        return Check("status", None, str(exc))
-    try:
-        set_bit = bool(remote.bits.get(index))
-    except (IndexError, vc.StatusListError):
-        return Check("status", False, _("The status list index is not valid."))
-    if set_bit:
-        if purpose == "suspension":
-            return Check("status", False, _("Suspended by its issuer (status list %(url)s).") % {"url": url})
-        return Check("status", False, _("Revoked by its issuer (status list %(url)s).") % {"url": url})
-    if purpose == "suspension":
-        message = _("Not suspended (the issuer's status list %(url)s, checked %(when)s).")
-    else:
-        message = _("Not revoked (the issuer's status list %(url)s, checked %(when)s).")
-    return Check("status", True, message % {"url": url, "when": remote.checked})
+    answer = resolve_status(StatusQuery(url=url, index=index, purpose=purpose, issuer_id=issuer_id))
+    return Check("status", answer.passed, answer.message)
 
 
 def _status_check(facts: vc.CredentialData, issuer_id: str) -> Check:
@@ -660,3 +625,60 @@ def describe_credential(facts: vc.CredentialData) -> dict:
         ],
         "results": [value for subject in facts.subjects for value in subject.result_values],
     }
+
+
+def document_sha256(doc) -> str:
+    """SHA-256 (hex) of a document as it was given: the bytes of a file or text (UTF-8), or, for a parsed JSON
+    value, its JSON text with sorted keys and no spaces (RFC 8785 JCS gives the same for the credentials we
+    read: no floating-point numbers needing special forms)."""
+    if isinstance(doc, str):
+        data = doc.encode("utf-8", "surrogatepass")
+    elif isinstance(doc, bytes | bytearray):
+        data = bytes(doc)
+    else:
+        data = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+    return hashlib.sha256(data).hexdigest()
+
+
+def verify_and_record(doc, *, user=None, purpose: str = "") -> tuple[VerificationReport, VerificationRecord]:
+    """Verify ``doc`` as :func:`verify_credential_document` does and keep what was found → (report, record).
+
+    For callers that must cite the verification later (a recognition decision): the record holds the
+    credential's id, the document's SHA-256, its issuer and title (from the signed data), the result and
+    every check, when, who asked (if logged in) and why (``purpose``); the document itself is not kept.
+    Audited (``credential.verification_recorded``).
+    """
+    report = verify_credential_document(doc)
+    with transaction.atomic():
+        record = VerificationRecord.objects.create(
+            credential_id=report.credential_id[:500],
+            document_sha256=document_sha256(doc),
+            issuer_id=report.issuer_id[:500],
+            issuer_name=report.issuer_name[:300],
+            title=report.title[:500],
+            result=report.result,
+            reason=report.reason,
+            checks=[
+                {"check": c.check, "passed": c.passed, "message": str(c.message), "advisory": c.advisory}
+                for c in report.checks
+            ],
+            purpose=(purpose or "").strip()[:200],
+            verified_at=timezone.now(),
+            verified_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        record_audit_event(
+            actor=user,
+            action="credential.verification_recorded",
+            target=record,
+            summary=record.purpose,
+            changes={
+                "record": str(record.uuid),
+                "credential": record.credential_id,
+                "sha256": record.document_sha256,
+                "issuer": record.issuer_id,
+                "result": record.result,
+            },
+        )
+    return report, record
