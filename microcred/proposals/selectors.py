@@ -9,6 +9,7 @@ from django.utils import timezone
 from microcred.proposals import permissions
 from microcred.proposals.models import AgendaItem, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.workflow import Decider, states_waiting_for
 from microcred.reference.models import Institution
 
 
@@ -17,32 +18,34 @@ def _base() -> QuerySet[Proposal]:
 
 
 def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
-    """The action list: for each of the user's roles, the proposals waiting for them to act."""
+    """The action list: for each of the user's roles, the proposals waiting for them to act (workflow.WAITING_FOR)."""
     lists = []
     mine = _base().filter(proposer=user)
     if permissions.can_create_proposal(user) or mine.exists():
-        lists.append(("proposer", mine.filter(status__in=[S.DRAFT, S.RETURNED, S.REVISIONS_REQUESTED])))
+        lists.append(("proposer", mine.filter(status__in=states_waiting_for(Decider.PROPOSER))))
     managed = permissions.managed_institution_ids(user)
     if managed:
         lists.append(
             (
                 "manager",
-                _base().filter(status=S.AWAITING_MANAGER, institution_id__in=managed).exclude(proposer=user),
+                _base()
+                .filter(status__in=states_waiting_for(Decider.MANAGER), institution_id__in=managed)
+                .exclude(proposer=user),
             )
         )
     if permissions.is_board_secretary(user):
         lists.append(
             (
                 "secretary",
-                _base()
-                .filter(status__in=[S.SUBMITTED, S.READY_FOR_AGENDA, S.EXECUTIVE_REVIEW, S.PANEL_REVIEW])
-                .exclude(proposer=user),
+                _base().filter(status__in=states_waiting_for(Decider.SECRETARY)).exclude(proposer=user),
             )
         )
     if permissions.is_council(user):
-        lists.append(("council", _base().filter(status=S.SCHEDULED).exclude(proposer=user)))
+        waiting = _base().filter(status__in=states_waiting_for(Decider.COUNCIL))
+        lists.append(("council", waiting.exclude(proposer=user)))
     if permissions.is_executive(user):
-        lists.append(("executive", _base().filter(status=S.EXECUTIVE_SCHEDULED).exclude(proposer=user)))
+        waiting = _base().filter(status__in=states_waiting_for(Decider.EXECUTIVE))
+        lists.append(("executive", waiting.exclude(proposer=user)))
     panel = _base().filter(status=S.PANEL_REVIEW, call__panel_members=user).exclude(proposer=user)
     if panel.exists():
         lists.append(("panel", panel))

@@ -93,6 +93,26 @@ TRANSITIONS: Final[dict[Action, Step]] = {
     Action.WITHDRAW: Step(_WITHDRAWABLE, S.WITHDRAWN, Decider.PROPOSER),
 }
 
+# Whom a proposal in each open state waits for: the action lists ("waiting for me") read this. The board secretary
+# also takes a scheduled proposal off the agenda, but it then waits for the council, not for the secretary.
+WAITING_FOR: Final[dict[S, Decider]] = {
+    S.DRAFT: Decider.PROPOSER,
+    S.RETURNED: Decider.PROPOSER,
+    S.REVISIONS_REQUESTED: Decider.PROPOSER,
+    S.AWAITING_MANAGER: Decider.MANAGER,
+    S.SUBMITTED: Decider.SECRETARY,
+    S.PANEL_REVIEW: Decider.SECRETARY,  # and the call's panel, who review it
+    S.READY_FOR_AGENDA: Decider.SECRETARY,
+    S.EXECUTIVE_REVIEW: Decider.SECRETARY,
+    S.SCHEDULED: Decider.COUNCIL,
+    S.EXECUTIVE_SCHEDULED: Decider.EXECUTIVE,
+}
+
+
+def states_waiting_for(decider: Decider) -> list[S]:
+    return [state for state, waiting in WAITING_FOR.items() if waiting == decider]
+
+
 COUNCIL_DECISIONS: Final = {
     "approve": Action.COUNCIL_APPROVE,
     "approve_with_conditions": Action.COUNCIL_APPROVE_WITH_CONDITIONS,

@@ -11,11 +11,12 @@ from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredential
 from microcred.catalogue.services import publish_approved_proposal
 from microcred.proposals import publishing, services
-from microcred.proposals.models import Meeting, Proposal
+from microcred.proposals.models import CLOSED_STATUSES, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.permissions import may_take_action
+from microcred.proposals.selectors import waiting_for
 from microcred.proposals.tests.conftest import complete_formal_data
-from microcred.proposals.workflow import TRANSITIONS, Action, Decider, decider_of
+from microcred.proposals.workflow import TRANSITIONS, WAITING_FOR, Action, Decider, allowed_actions, decider_of
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,30 @@ def test_a_proposal_type_without_a_change_basis_cannot_change_anything(people, i
             user=people["proposer"], micro_credential_id=1, institution=institution, proposal_type=FAKE
         )
     assert not Proposal.objects.exists()
+
+
+def test_every_open_state_waits_for_someone_who_can_move_it_on():
+    assert set(WAITING_FOR) == set(S) - CLOSED_STATUSES
+    for state, decider in WAITING_FOR.items():
+        moves = [a for a in allowed_actions(state) if a != Action.WITHDRAW]
+        assert decider in {decider_of(a) for a in moves}, state
+
+
+@pytest.mark.parametrize(
+    ("who", "states"),
+    [
+        ("proposer", {S.DRAFT, S.RETURNED, S.REVISIONS_REQUESTED}),
+        ("manager", {S.AWAITING_MANAGER}),
+        ("secretary", {S.SUBMITTED, S.PANEL_REVIEW, S.READY_FOR_AGENDA, S.EXECUTIVE_REVIEW}),
+        ("member", {S.SCHEDULED}),
+        ("board", {S.EXECUTIVE_SCHEDULED}),
+    ],
+)
+def test_the_action_lists_show_what_waits_for_each_decider(who, states, people, institution):
+    for number, status in enumerate(S):
+        Proposal.objects.create(
+            reference=f"MC-T-{number}", proposer=people["proposer"], institution=institution, status=status
+        )
+    lists = dict(waiting_for(people[who]))
+    role = {"member": "council", "board": "executive"}.get(who, who)
+    assert set(lists[role].values_list("status", flat=True)) == states
