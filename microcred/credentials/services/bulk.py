@@ -39,6 +39,9 @@ from microcred.credentials.permissions import is_credential_officer_of
 from microcred.credentials.selectors import issuer_for_version, job_issuer
 from microcred.credentials.services.issuance import issue_credential_once
 from microcred.credentials.sources import source_for
+from microcred.learning.exceptions import OfferingNotFound
+from microcred.learning.models import Enrolment, Offering
+from microcred.learning.selectors import completion_for_issuance, ready_for_credential
 from microcred.outbox.services import after_commit
 
 logger = logging.getLogger(__name__)
@@ -65,8 +68,6 @@ class JobAlreadyRunning(DomainError):
 
 def pending_completions(offering) -> list:
     """The offering's completions that have no credential yet."""
-    from microcred.learning.selectors import ready_for_credential
-
     ready = ready_for_credential(offering=offering)
     done = set(
         IssuedCredential.objects.filter(completion_key__in=[e.completion_key for e in ready]).values_list(
@@ -92,8 +93,6 @@ def _check_officer_of(user, issuer):
 def issue_for_enrolment_once(*, enrolment, issued_by) -> tuple[IssuedCredential, bool]:
     """Issue (or find) the credential of one completion → (credential, created). The call that made it writes
     the learner's e-mail to the outbox, in the same transaction."""
-    from microcred.learning.selectors import completion_for_issuance
-
     completion = completion_for_issuance(enrolment)
     with transaction.atomic():
         completion = {**completion, "learner": enrolment.learner}  # the account, not only its e-mail address
@@ -109,8 +108,6 @@ def issue_for_enrolment(*, enrolment, issued_by) -> IssuedCredential:
 
 
 def issue_one(*, user, enrolment_id: int) -> IssuedCredential:
-    from microcred.learning.models import Enrolment
-
     enrolment = Enrolment.objects.select_related("offering__version").filter(pk=enrolment_id).first()
     if enrolment is None:
         raise ValidationFailed(_("There is no such enrolment."))
@@ -131,8 +128,6 @@ def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
     JobAlreadyRunning (with the job) when the offering has a queued or running job: the database allows one.
     """
     from microcred.credentials.tasks import run_issuance_job
-    from microcred.learning.exceptions import OfferingNotFound
-    from microcred.learning.models import Offering
 
     offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
     if offering is None:
@@ -275,8 +270,6 @@ def run_job(job_id: int, runner: str = "") -> IssuanceJob:
     ``runner`` names this delivery (the Celery task id: a redelivered or retried task is the same runner).
     A job another live worker is running, or a finished one, is left alone.
     """
-    from microcred.learning.models import Enrolment
-
     runner = runner or uuid.uuid4().hex
     job = _claim(job_id, runner)
     if job is None:
