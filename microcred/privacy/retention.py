@@ -58,6 +58,8 @@ def period(days: int) -> str:
 
 
 # -- The rules -----------------------------------------------------------------------------------------------
+# The apps' models are looked up by label, as the declarations name them: the privacy app governs the data of
+# every app without importing them (the wallet, which runs each app's part of erasure, imports the privacy app).
 
 
 def _people_kept_by_other_records(users: models.QuerySet) -> models.QuerySet:
@@ -94,28 +96,24 @@ def _unverified_accounts(cutoff):
 
 
 def _share_links(cutoff):
-    from microcred.wallet.models import ShareLink
-
+    ShareLink = apps.get_model("wallet.ShareLink")
     return ShareLink.objects.filter(Q(withdrawn_at__lt=cutoff) | Q(expires_at__lt=cutoff))
 
 
 def _wallet_offers(cutoff):
-    from microcred.oid4vci.models import CredentialOffer
-
+    CredentialOffer = apps.get_model("oid4vci.CredentialOffer")
     return CredentialOffer.objects.filter(redeemed_at__isnull=True).filter(
         Q(expires_at__lt=cutoff) | Q(withdrawn_at__lt=cutoff)
     )
 
 
 def _wallet_access_tokens(cutoff):
-    from microcred.oid4vci.models import AccessToken
-
+    AccessToken = apps.get_model("oid4vci.AccessToken")
     return AccessToken.objects.filter(expires_at__lt=cutoff)
 
 
 def _result_import_previews(cutoff):
-    from microcred.learning.models import ResultImport
-
+    ResultImport = apps.get_model("learning.ResultImport")
     return ResultImport.objects.filter(committed_at__isnull=True, created_at__lt=cutoff)
 
 
@@ -132,8 +130,7 @@ def _admin_log(cutoff):
 
 
 def _outbox_errors(cutoff):
-    from microcred.outbox.models import OutboxMessage
-
+    OutboxMessage = apps.get_model("outbox.OutboxMessage")
     return (
         OutboxMessage.objects.exclude(status=OutboxMessage.Status.PENDING)
         .exclude(last_error="")
