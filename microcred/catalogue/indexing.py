@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.db import connection
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Value
 
-from microcred.catalogue import kinds
+from microcred.catalogue import cache, kinds
 from microcred.catalogue.annex import AnnexOne
-from microcred.catalogue.models import version_universities
+from microcred.catalogue.models import CatalogueFacet, MicroCredential, MicroCredentialVersion, version_universities
 
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_TOKENS = 8
@@ -73,32 +75,24 @@ def reindex_version(version, *, models=None) -> None:
 
     `models` is (MicroCredentialVersion, CatalogueFacet) when a migration passes its historical models.
     """
-    if models is None:
-        from microcred.catalogue.models import CatalogueFacet, MicroCredentialVersion
-    else:
-        MicroCredentialVersion, CatalogueFacet = models
+    version_model, facet_model = models or (MicroCredentialVersion, CatalogueFacet)
 
     translations = list(version.translations.all())
     parts = document_parts(version, translations)
     search_text = " " + " ".join(p for p in parts.values() if p) + " "
-    MicroCredentialVersion.objects.filter(pk=version.pk).update(search_text=search_text)
+    version_model.objects.filter(pk=version.pk).update(search_text=search_text)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchVector
-        from django.db.models import Value
-
         vector = (
             SearchVector(Value(parts["A"]), config="simple", weight="A")
             + SearchVector(Value(parts["B"]), config="simple", weight="B")
             + SearchVector(Value(parts["C"]), config="simple", weight="C")
         )
-        MicroCredentialVersion.objects.filter(pk=version.pk).update(search_document=vector)
-    CatalogueFacet.objects.filter(version=version).delete()
-    CatalogueFacet.objects.bulk_create(
-        [CatalogueFacet(version=version, facet=f, value=v[:300]) for f, v in facet_rows(version)]
+        version_model.objects.filter(pk=version.pk).update(search_document=vector)
+    facet_model.objects.filter(version=version).delete()
+    facet_model.objects.bulk_create(
+        [facet_model(version=version, facet=f, value=v[:300]) for f, v in facet_rows(version)]
     )
     # Facet values are remembered per process (facet_memory): a new generation makes them be read again.
-    from microcred.catalogue import cache
-
     cache.bump()
 
 
@@ -114,14 +108,19 @@ def mark_current(micro_credential) -> None:
 
 
 def reindex_all() -> int:
-    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+    """Rebuild the whole index (which version is current, search text and document, facets); the number of versions.
 
-    for mc in MicroCredential.objects.all():
-        mark_current(mc)
-    n = 0
-    for version in MicroCredentialVersion.objects.select_related("awarding_institution").prefetch_related(
-        "skills", "content_areas", "co_lead_institutions", "translations"
-    ):
-        reindex_version(version)
-        n += 1
+    The `rebuild_catalogue_index` command runs it, e.g. after a change to how versions are indexed.
+    """
+    with transaction.atomic():
+        for mc in MicroCredential.objects.all():
+            mark_current(mc)
+        n = 0
+        versions = MicroCredentialVersion.objects.select_related("awarding_institution").prefetch_related(
+            "skills", "content_areas", "co_lead_institutions", "translations"
+        )
+        for version in versions:
+            reindex_version(version)
+            n += 1
+        transaction.on_commit(cache.bump)
     return n
