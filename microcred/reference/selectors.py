@@ -14,7 +14,6 @@ from microcred.reference.text import prefix_range
 
 MAX_LIMIT = 50
 ESCO_OCCUPATION_NAMESPACE = "http://data.europa.eu/esco/occupation/"
-ESCO_SKILL_NAMESPACE = "http://data.europa.eu/esco/skill/"
 
 
 @dataclass
@@ -164,10 +163,6 @@ def _by_reference(model, namespace: str, reference):
 
 def get_occupation(reference) -> m.EscoOccupation | None:
     return _by_reference(m.EscoOccupation, ESCO_OCCUPATION_NAMESPACE, reference)
-
-
-def get_skill(reference) -> m.EscoSkill | None:
-    return _by_reference(m.EscoSkill, ESCO_SKILL_NAMESPACE, reference)
 
 
 def skills_for_occupation(reference) -> dict | None:
