@@ -2,13 +2,13 @@
 
 from django.contrib import admin
 
-from microcred.accounts.permissions import is_alliance_admin
 from microcred.core.admin import ReadOnlyModelAdmin
 from microcred.proposals.models import Call, Meeting, Proposal, ProposalEvent
+from microcred.proposals.permissions import can_view_admin
 
 
 class ReadOnlyForAllianceAdmin(ReadOnlyModelAdmin):
-    view_permission = staticmethod(is_alliance_admin)
+    view_permission = staticmethod(can_view_admin)
 
 
 class EventInline(admin.TabularInline):

@@ -150,6 +150,11 @@ def can_manage_calls(user) -> bool:
     return is_board_secretary(user) or is_alliance_admin(user)
 
 
+def can_view_admin(user) -> bool:
+    """The read-only admin pages of proposals, meetings and calls: the alliance admin only."""
+    return is_alliance_admin(user)
+
+
 def access_proposal(user, proposal_id, *, lock: bool = False) -> Proposal:
     """The proposal if `user` may see it; ProposalNotFound otherwise (missing and forbidden look the same)."""
     qs = Proposal.objects.select_related("institution", "proposer", "call")
