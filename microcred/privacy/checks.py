@@ -1,5 +1,6 @@
-"""System checks: every personal-data field declared (GDPR Art. 30 record), a complete retention schedule, and,
-on deployment, a privacy notice in force whose values the alliance has confirmed."""
+"""System checks: every personal-data field declared (GDPR Art. 30 record), every app holding learners' data in
+their data export (Art. 15), a complete retention schedule, and, on deployment, a privacy notice in force whose
+values the alliance has confirmed."""
 
 from __future__ import annotations
 
@@ -17,6 +18,16 @@ def check_personal_data_declared(app_configs=None, **kwargs):
     return [
         Error(problem, hint="Declare it in microcred/privacy/declarations.py.", id="privacy.E001")
         for problem in problems()
+    ]
+
+
+@register(Tags.models, PRIVACY)
+def check_personal_data_exported(app_configs=None, **kwargs):
+    from microcred.privacy.registry import export_problems
+
+    return [
+        Error(problem, hint="See the data rights in microcred/privacy/registry.py.", id="privacy.E003")
+        for problem in export_problems()
     ]
 
 

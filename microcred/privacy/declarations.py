@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.privacy.registry import Category as C
 from microcred.privacy.registry import Subject as S
-from microcred.privacy.registry import activity, declare, declare_no_personal_data
+from microcred.privacy.registry import activity, declare, declare_no_personal_data, not_in_export
 
 # -- Processing activities -----------------------------------------------------------------------------------
 
@@ -152,6 +152,7 @@ declare(
     retention=_("until log-out or expiry; expired sessions deleted by the retention schedule"),
     rule="sessions",
 )
+not_in_export("sessions", reason="the keys of browsers' log-in sessions, not a record about the learner")
 declare(
     "authtoken.Token",
     activity="accounts",
@@ -471,6 +472,7 @@ declare(
     ),
     rule="outbox_errors",
 )
+not_in_export("outbox", reason="record numbers of e-mails already sent to the learner, not their text")
 
 # -- oid4vci -------------------------------------------------------------------------------------------------
 

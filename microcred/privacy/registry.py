@@ -333,6 +333,31 @@ def erasers() -> list[DataRights]:
     return sorted((r for r in data_rights().values() if r.erase), key=lambda r: (r.erase_order, r.app))
 
 
+# Apps that hold learners' personal data but take no part in the export, and why (see `export_problems`).
+NOT_IN_EXPORT: dict[str, str] = {}
+
+
+def not_in_export(app: str, *, reason: str) -> None:
+    NOT_IN_EXPORT[app] = reason
+
+
+def export_problems(declared: dict | None = None, rights: dict | None = None) -> list[str]:
+    """Apps whose models hold learners' personal data (by their declarations) but that neither export it nor
+    say why not, one sentence each (GDPR Art. 15: the copy holds all of it)."""
+    declared = declarations() if declared is None else declared
+    rights = data_rights() if rights is None else rights
+    holding: dict[str, list[str]] = {}
+    for declaration in declared.values():
+        if isinstance(declaration, Declaration) and Subject.LEARNERS in declaration.subjects and declaration.fields:
+            holding.setdefault(declaration.model.split(".")[0], []).append(declaration.model)
+    return [
+        f"The {app} app holds learners' personal data ({', '.join(sorted(models_))}) but takes no part in their "
+        f"data export: give its personal_data module an {EXPORT_FUNCTION}(user), or say why not (not_in_export)."
+        for app, models_ in sorted(holding.items())
+        if not (app in rights and rights[app].export) and app not in NOT_IN_EXPORT
+    ]
+
+
 def personal_data_files(user) -> dict[str, bytes]:
     """Every app's files of the copy of `user`'s data, in order: {name in the archive: content}. JSON values are
     written as JSON (dates as ISO 8601 text)."""

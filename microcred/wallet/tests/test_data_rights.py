@@ -155,3 +155,23 @@ def test_an_apps_personal_data_module_is_found_by_its_functions(monkeypatch):
             "wallet", module.export_personal_data, module.erase_personal_data, registry.DEFAULT_ORDER, 7
         )
     }
+
+
+def test_every_app_holding_learners_data_exports_it_or_says_why_not():
+    assert registry.export_problems() == []
+    assert set(registry.NOT_IN_EXPORT) == {"outbox", "sessions"}
+    without_learning = {app: r for app, r in registry.data_rights().items() if app != "learning"}
+    assert registry.export_problems(rights=without_learning) == [
+        "The learning app holds learners' personal data (learning.Enrolment, learning.Result, learning.ResultImport) "
+        "but takes no part in their data export: give its personal_data module an export_personal_data(user), or "
+        "say why not (not_in_export)."
+    ]
+
+
+def test_the_system_check_names_an_app_left_out_of_the_export(monkeypatch):
+    from django.core.checks import run_checks
+
+    registry.load()
+    monkeypatch.delitem(registry.NOT_IN_EXPORT, "outbox")
+    errors = [e for e in run_checks(tags=["privacy"]) if e.id == "privacy.E003"]
+    assert [e.msg.split(" holds")[0] for e in errors] == ["The outbox app"]
