@@ -15,6 +15,13 @@ pytestmark = pytest.mark.django_db
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 
 
+@pytest.fixture(autouse=True)
+def back_to_english():
+    """A request activates its language for the thread; the tests after these run in English again."""
+    yield
+    translation.activate("en")
+
+
 def in_french(message) -> str:
     with translation.override("fr"):
         french = str(message)
