@@ -177,6 +177,27 @@ def listed_versions() -> QuerySet:
     )
 
 
+def versions_teaching(skill_uris, *, limit: int | None = 20) -> list[MicroCredentialVersion]:
+    """Published micro-credentials (their current versions) that teach any of these ESCO skills, best match first.
+
+    Learning outcomes are aligned to ESCO skills (policy 7.16), so "which micro-credentials teach what I
+    lack" is a count: each version comes with `.matching_skills`, how many of the given skills (URIs) it
+    teaches, and the list is ranked by that count, then by title. Retired micro-credentials and superseded
+    versions are left out, as in search.
+    """
+    uris = sorted({str(uri).strip() for uri in skill_uris or [] if str(uri).strip()})
+    if not uris:
+        return []
+    versions = (
+        listed_versions()
+        .filter(skills__uri__in=uris)
+        .annotate(matching_skills=Count("skills", filter=Q(skills__uri__in=uris), distinct=True))
+        .select_related("micro_credential", "awarding_institution")
+        .order_by("-matching_skills", "title", "pk")
+    )
+    return list(versions[:limit] if limit is not None else versions)
+
+
 def _offerings(q: CatalogueQuery):
     from microcred.learning.models import Offering
 
