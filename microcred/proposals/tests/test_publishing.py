@@ -1,12 +1,15 @@
 """The review workflow is generic over what is proposed: each proposal type has its publisher (publishing.py).
 
 A second proposal type (pathways will be the first real one) goes through the same services, the same decisions
-and the same Executive Board rule, and approval calls its publisher instead of the catalogue's.
+and the same Executive Board rule, and approval calls its publisher instead of the catalogue's. Who takes each step,
+whom each state waits for and who sits on each meeting body are stated once (workflow.py, permissions.py).
 """
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredential
 from microcred.catalogue.services import publish_approved_proposal
@@ -14,9 +17,10 @@ from microcred.proposals import publishing, services
 from microcred.proposals.models import CLOSED_STATUSES, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.permissions import may_take_action
-from microcred.proposals.selectors import waiting_for
+from microcred.proposals.selectors import meeting_members, waiting_for
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import TRANSITIONS, WAITING_FOR, Action, Decider, allowed_actions, decider_of
+from microcred.reference.models import Institution
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +195,29 @@ def test_the_action_lists_show_what_waits_for_each_decider(who, states, people, 
     lists = dict(waiting_for(people[who]))
     role = {"member": "council", "board": "executive"}.get(who, who)
     assert set(lists[role].values_list("status", flat=True)) == states
+
+
+def test_each_meeting_lists_the_members_of_its_body(people, meetings):
+    council = meeting_members(meetings[Meeting.Body.ACADEMIC_COUNCIL])
+    executive = meeting_members(meetings[Meeting.Body.EXECUTIVE_BOARD])
+    names = {user.pk: name for name, user in people.items()}
+    assert {names[u.pk] for u in council} == {"chair", "member", "member2", "secretary"}
+    assert {names[u.pk] for u in executive} == {"board", "secretary"}
+
+
+def test_a_refused_change_goes_back_to_the_micro_credential_and_an_unknown_one_is_not_found(
+    client, people, refdata, institution, other_institution, meetings, make_user
+):
+    _approve(
+        _draft(people, refdata, institution, other_institution, publishing.MICRO_CREDENTIAL), people, executive=False
+    )
+    mc = MicroCredential.objects.get()
+    elte = Institution.objects.create(
+        slug="elte", short_name="ELTE", name="ELTE", country="Hungary", country_code="HU", domain="elte.hu"
+    )
+    outsider = make_user((Role.PROPOSER, elte), email="proposer@elte.example")
+    client.force_login(outsider)
+    response = client.post(reverse("proposals:change", args=[mc.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("catalogue:detail", args=[mc.slug])
+    assert not mc.change_proposals.exists()
+    assert client.post(reverse("proposals:change", args=[mc.pk + 1000])).status_code == 404
