@@ -302,7 +302,13 @@ def resume_job(*, user, job_id: int) -> IssuanceJob:
     tries its failed completions again. Audited; the work runs in the background."""
     from microcred.credentials.tasks import run_issuance_job
 
-    job = IssuanceJob.objects.select_for_update().select_related("offering__version").filter(pk=job_id).first()
+    # Only the job's row is locked: its offering is optional (an outer join, which PostgreSQL cannot lock).
+    job = (
+        IssuanceJob.objects.select_for_update(of=("self",))
+        .select_related("offering__version")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None:
         raise NotFound(_("There is no such issuance job."))
     _check_officer_of(user, job_issuer(job))
