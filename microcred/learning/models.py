@@ -122,7 +122,7 @@ class OfferingAssessor(models.Model):
         constraints = [models.UniqueConstraint(fields=["offering", "user"], name="offering_assessor_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.offering_id}"
+        return f"user #{self.user_id} → offering #{self.offering_id}"  # by number: it names audit events
 
 
 class Enrolment(models.Model):
@@ -159,7 +159,7 @@ class Enrolment(models.Model):
         indexes = [models.Index(fields=["offering", "status", "waitlisted_at"], name="enrolment_queue_idx")]
 
     def __str__(self) -> str:
-        return f"{self.learner} · {self.offering_id} · {self.status}"
+        return f"learner #{self.learner_id} · offering #{self.offering_id} · {self.status}"  # by number (audit)
 
     @property
     def is_active(self) -> bool:
@@ -205,7 +205,7 @@ class Result(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.learner} · {self.offering_id} · {self.outcome or '-'}"
+        return f"learner #{self.learner_id} · offering #{self.offering_id} · {self.outcome or '-'}"  # (audit)
 
 
 class ResultImport(models.Model):

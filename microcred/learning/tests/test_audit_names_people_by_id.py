@@ -25,3 +25,22 @@ def test_assigning_and_removing_an_assessor_records_the_person_by_id(cast, offer
     for event in events:
         written = json.dumps(event.changes) + event.summary + event.object_repr
         assert person.email not in written and "@" not in written
+
+
+def test_enrolment_and_result_events_name_the_learner_by_number(cast, offering):
+    from django.utils import timezone
+
+    from microcred.learning.tests.factories import start_offering
+
+    learner = cast["learner"]
+    services.enrol(user=learner, offering_id=offering.pk)
+    start_offering(offering, days_ago=3)
+    data = {"participated": "yes", "result": "pass", "grade": "8", "assessed_on": timezone.localdate().isoformat()}
+    services.record_result(user=cast["assessor"], offering_id=offering.pk, learner_id=learner.pk, data=data)
+
+    events = list(AuditEvent.objects.filter(object_type__in=["learning.enrolment", "learning.result"]))
+    assert sorted(e.action for e in events) == ["enrolment.enrolled", "result.recorded"]
+    for event in events:
+        written = json.dumps(event.changes) + event.summary + event.object_repr
+        assert learner.email not in written and learner.full_name not in written
+        assert event.object_repr.startswith(f"learner #{learner.pk} · offering #{offering.pk}")
