@@ -52,8 +52,6 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 
 from microcred import vc
 from microcred.catalogue import kinds
@@ -71,7 +69,6 @@ SHAPES_FILE = "EDC-generic-no-cv.ttl"
 VOCABULARIES_FILE = "edc_controlled_vocabularies.json"
 
 EDC_SCHEMA = "http://data.europa.eu/snb/model/ap/edc-generic-full"
-MEDIA_TYPE = "application/ld+json"
 
 SNB = "http://data.europa.eu/snb/"
 NAL = "http://publications.europa.eu/resource/authority/"
@@ -359,31 +356,26 @@ def _unique(values) -> list:
 # --- organisations ---------------------------------------------------------------------------------
 
 
-def _organisation_id(institution, name: str) -> str:
-    issuer = getattr(institution, "issuer", None) if institution is not None else None
+def _organisation_id(institution) -> str:
+    issuer = getattr(institution, "issuer", None)
     if issuer is not None:
         return issuer.did
-    if institution is not None and institution.domain:
+    if institution.domain:
         return f"https://{institution.domain}"
-    return _urn(uuid.NAMESPACE_URL, f"microcred:organisation:{name}")
+    return _urn(uuid.NAMESPACE_URL, f"microcred:organisation:{institution.name}")
 
 
-def _organisation(
-    institution=None, *, name: str = "", country: str = "", country_code: str = "", legal_identifier: dict | None = None
-) -> dict:
+def _organisation(institution, *, legal_identifier: dict | None = None) -> dict:
     """An ELM Organisation (legal name, country, home page); ids of its parts derive from its own id."""
-    name = institution.name if institution is not None else name
-    country = (institution.country if institution is not None else country) or ""
-    country_code = (institution.country_code if institution is not None else country_code) or ""
-    org_id = _organisation_id(institution, name)
+    org_id = _organisation_id(institution)
     ns = uuid.uuid5(uuid.NAMESPACE_URL, org_id)
-    domain = institution.domain if institution is not None else ""
+    domain = institution.domain
     return _clean(
         {
             "id": org_id,
             "type": "Organisation",
-            "legalName": _text(name),
-            "altLabel": _text(institution.short_name if institution is not None else ""),
+            "legalName": _text(institution.name),
+            "altLabel": _text(institution.short_name),
             "eIDASIdentifier": legal_identifier,
             "location": {
                 "id": _urn(ns, "location"),
@@ -391,7 +383,7 @@ def _organisation(
                 "address": {
                     "id": _urn(ns, "address"),
                     "type": "Address",
-                    "countryCode": _country(country_code, country),
+                    "countryCode": _country(institution.country_code or "", institution.country or ""),
                 },
             },
             "homepage": {"id": _urn(ns, "homepage"), "type": "WebResource", "contentURL": f"https://{domain}"}
@@ -725,16 +717,3 @@ def elm_credential(issued_credential) -> dict:
 
 def elm_json_bytes(issued_credential) -> bytes:
     return json.dumps(elm_credential(issued_credential), ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def elm_filename(issued_credential) -> str:
-    slug = issued_credential.micro_credential_version.micro_credential.slug
-    return f"{slug}-{str(issued_credential.uuid)[:8]}-europass.jsonld"
-
-
-def elm_download_response(issued_credential) -> HttpResponse:
-    """The export as a file download (the caller checks who may download it)."""
-    response = HttpResponse(elm_json_bytes(issued_credential), content_type=f"{MEDIA_TYPE}; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, elm_filename(issued_credential))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -425,10 +425,11 @@ def test_every_form_value_has_a_concept():
 # --- download ------------------------------------------------------------------------------------
 
 
-def test_download_response(formal):
-    response = elm.elm_download_response(formal)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/ld+json; charset=utf-8"
-    disposition = response["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="') and disposition.endswith('-europass.jsonld"')
+def test_the_holder_downloads_the_export_from_the_credential_page(client, formal, make_user):
+    from django.urls import reverse
+
+    client.force_login(make_user(email=formal.learner_email))
+    response = client.get(reverse("credentials:download", args=[formal.uuid, "elm"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
+    assert response["Content-Disposition"].endswith('.elm.jsonld"')
     assert json.loads(response.content) == elm.elm_credential(formal)
