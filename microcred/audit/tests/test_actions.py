@@ -48,15 +48,20 @@ def _reference_admin_edits(*changes: str) -> list[str]:
     return [f"reference.{m._meta.model_name}.{change}" for m in models for change in changes]
 
 
-# Names built at run time, by the expression that builds them: every name each can give.
+# Names built at run time, by their template (the f-string with each replacement field as {}): every name each
+# can give.
 DYNAMIC = {
-    "f'proposal.{action}'": _proposal_actions,
-    "f'account.{kind}_throttled'": _throttle_kinds,
-    "f\"reference.{obj._meta.model_name}.{('changed' if change else 'added')}\"": lambda: _reference_admin_edits(
-        "changed", "added"
-    ),
-    "f'reference.{obj._meta.model_name}.deleted'": lambda: _reference_admin_edits("deleted"),
+    "proposal.{}": _proposal_actions,
+    "account.{}_throttled": _throttle_kinds,
+    "reference.{}.{}": lambda: _reference_admin_edits("changed", "added"),
+    "reference.{}.deleted": lambda: _reference_admin_edits("deleted"),
 }
+
+
+def _template(expr: ast.expr) -> str | None:
+    if not isinstance(expr, ast.JoinedStr):
+        return None
+    return "".join(part.value if isinstance(part, ast.Constant) else "{}" for part in expr.values)
 
 
 def _is_audit_write(call: ast.Call) -> bool:
@@ -75,10 +80,12 @@ def _names(expr: ast.expr, where: str) -> list[str]:
         return _names(expr.body, where) + _names(expr.orelse, where)
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "AuditAction":
         return [getattr(AuditAction, expr.attr).value]
-    source = ast.unparse(expr)
-    if source in DYNAMIC:
-        return DYNAMIC[source]()
-    raise AssertionError(f"{where}: cannot tell which audit action {source} records; add it to DYNAMIC in {__file__}")
+    template = _template(expr)
+    if template in DYNAMIC:
+        return DYNAMIC[template]()
+    raise AssertionError(
+        f"{where}: cannot tell which audit action {ast.unparse(expr)} records; add it to DYNAMIC in {__file__}"
+    )
 
 
 def recorded_actions(sources: dict[str, str]) -> dict[str, list[str]]:
@@ -127,6 +134,15 @@ def test_the_scan_finds_a_name_missing_from_the_enumeration():
     assert [name for name in found if name not in KNOWN_ACTIONS] == ["made.up", "also.made_up"]
     with pytest.raises(AssertionError, match="cannot tell which audit action"):
         recorded_actions({"example.py": "record_audit_event(actor=None, action=some_variable)"})
+    with pytest.raises(AssertionError, match="cannot tell which audit action"):
+        recorded_actions({"example.py": "record_audit_event(actor=None, action=f'pathway.{step}')"})
+    throttled = recorded_actions({"example.py": "record_audit_event(actor=None, action=f'account.{k}_throttled')"})
+    assert sorted(throttled) == [
+        "account.login_throttled",
+        "account.oidc_callback_throttled",
+        "account.password_reset_throttled",
+        "account.registration_throttled",
+    ]
 
 
 def test_names_are_unique_and_shaped_object_dot_event():
