@@ -161,6 +161,16 @@ def check_can_edit_offering(user, offering: Offering) -> None:
         )
 
 
+def may_edit_offering_now(user, offering: Offering) -> bool:
+    """Shown the edit link: check_can_edit_offering would let them through."""
+    return can_edit_offering(user, offering) and not offering.has_ended
+
+
+def may_cancel_enrolments_now(user, offering: Offering) -> bool:
+    """Shown the cancel buttons: they manage its enrolments and it has not ended (after, enrolments stay)."""
+    return can_manage_enrolments(user, offering) and not offering.has_ended
+
+
 def check_can_manage_assessors(user, offering: Offering) -> None:
     _check(can_manage_assessors(user, offering), ASSESSORS_REFUSED)
 

@@ -152,7 +152,7 @@ def offering_detail(request, pk):
             "not_yet_open": now < offering.enrolment_opens,
             "form": EnrolForm(),
             "is_staff": permissions.can_view_enrolments(request.user, offering),
-            "can_edit": permissions.can_edit_offering(request.user, offering) and not offering.has_ended,
+            "can_edit": permissions.may_edit_offering_now(request.user, offering),
         },
     )
 
@@ -218,8 +218,8 @@ def _enrolments_page(request, offering, *, cancel_error=None):
             "assessors": offering.assessor_links.select_related("user"),
             "can_manage_assessors": permissions.can_manage_assessors(user, offering),
             "can_record": permissions.can_record_results(user, offering),
-            "can_edit": permissions.can_edit_offering(user, offering) and not offering.has_ended,
-            "can_cancel": permissions.can_manage_enrolments(user, offering) and not offering.has_ended,
+            "can_edit": permissions.may_edit_offering_now(user, offering),
+            "can_cancel": permissions.may_cancel_enrolments_now(user, offering),
             "cancel_error": cancel_error,
             "import_history": (
                 selectors.result_import_history(user, offering) if permissions.can_view_results(user, offering) else []
