@@ -360,6 +360,11 @@ def blocking_problems(results: list[RuleResult]) -> list[Problem]:
     return [p for r in results if r.blocks_submission and r.status == RuleStatus.MISSING for p in r.problems]
 
 
+def appendix2_checklist(version, *, manager_approved: bool = False) -> list[RuleResult]:
+    """The checklist of a micro-credential proposal (its proposal type's, registered in apps.py)."""
+    return evaluate(facts_from_version(version, manager_approved=manager_approved))
+
+
 def facts_from_version(version, *, manager_approved: bool = False) -> ProposalFacts:
     """Read a saved ProposalVersion into facts (a few queries; prefetch where used in lists)."""
     rule = EctsRule.objects.first()

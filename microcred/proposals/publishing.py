@@ -1,64 +1,85 @@
-"""What an approved proposal becomes, per proposal type (docs/product-rules.md, the review workflow, step 6).
+"""What differs per proposal type: what approval publishes, what a change starts from, and the checklist.
 
-The review workflow (workflow.py, services.py) is the same whatever is proposed; only the last step differs:
-an approved micro-credential proposal becomes a catalogue version, an approved pathway will become a pathway
-version. Each app that owns a kind of proposed thing registers its publisher here from its AppConfig.ready(),
-so this app never imports the apps above it.
+The review workflow (workflow.py, services.py) is the same whatever is proposed; only these differ: an approved
+micro-credential proposal becomes a catalogue version (docs/product-rules.md, the review workflow, step 6), an
+approved pathway will become a pathway version. Each app that owns a kind of proposed thing registers its hooks
+here from its AppConfig.ready(), so this app never imports the apps above it.
 
-A publisher is called as `publisher(proposal=..., actor=...)` inside the decision's transaction, once the
-proposal is approved; it must be idempotent (publishing the same approved version twice returns the first result)
-and leave its own audit record.
-
-A proposal type may also say what a change proposal starts from (`register_change_basis`): a published thing
-of that type, read by the app that owns it, so a change is proposed without this app knowing its model.
+- A publisher is called as `publisher(proposal=..., actor=...)` inside the decision's transaction, once the
+  proposal is approved; it must be idempotent (publishing the same approved version twice returns the first
+  result) and leave its own audit record.
+- A change basis `reader(subject_id, lock=...)` reads the published thing a change proposal starts from, so a
+  change is proposed without this app knowing its model.
+- A checklist `checklist(version, manager_approved=...)` lists the eligibility rules with their status; the
+  blocking ones stop the proposal from being sent or accepted (the micro-credential one is checklist.py, policy
+  Appendix 2, registered in apps.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 # The proposal type of every proposal made before pathways: the catalogue publishes it (catalogue/apps.py).
 MICRO_CREDENTIAL: Final = "micro_credential"
 
 
-class Publisher(Protocol):
-    def __call__(self, *, proposal: Any, actor: Any) -> Any: ...
-
-
 class UnknownProposalType(LookupError):
-    """No app registered a publisher for this proposal type (a configuration error, not a user's)."""
+    """No app registered this hook for the proposal type (a configuration error, not a user's)."""
 
 
-_publishers: dict[str, Publisher] = {}
+class _Hooks:
+    """One hook per proposal type."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self._by_type: dict[str, Callable[..., Any]] = {}
+
+    def register(self, proposal_type: str, hook: Callable[..., Any]) -> None:
+        """Registering the same function again is harmless (ready() may run twice in tests); a second, different
+        one for the same type is an error."""
+        current = self._by_type.get(proposal_type)
+        if current is not None and current is not hook:
+            raise ValueError(f"A {self.what} for proposal type {proposal_type!r} is already registered: {current!r}.")
+        self._by_type[proposal_type] = hook
+
+    def unregister(self, proposal_type: str) -> None:
+        self._by_type.pop(proposal_type, None)
+
+    def get(self, proposal_type: str) -> Callable[..., Any]:
+        try:
+            return self._by_type[proposal_type]
+        except KeyError:
+            raise UnknownProposalType(
+                f"No {self.what} is registered for proposal type {proposal_type!r} (registered: {sorted(self._by_type)})."
+            ) from None
+
+    def types(self) -> list[str]:
+        return sorted(self._by_type)
 
 
-def register_publisher(proposal_type: str, publisher: Publisher | Callable[..., Any]) -> None:
-    """Register what approving a proposal of `proposal_type` publishes. Registering the same function again is
-    harmless (ready() may run twice in tests); a second, different publisher for one type is an error."""
-    current = _publishers.get(proposal_type)
-    if current is not None and current is not publisher:
-        raise ValueError(f"A publisher for proposal type {proposal_type!r} is already registered: {current!r}.")
-    _publishers[proposal_type] = publisher
+_publishers = _Hooks("publisher")
+_change_bases = _Hooks("change basis")
+_checklists = _Hooks("checklist")
+
+
+def register_publisher(proposal_type: str, publisher: Callable[..., Any]) -> None:
+    """Register what approving a proposal of `proposal_type` publishes."""
+    _publishers.register(proposal_type, publisher)
 
 
 def unregister_publisher(proposal_type: str) -> None:
     """Remove a registration (for tests that register a proposal type of their own)."""
-    _publishers.pop(proposal_type, None)
+    _publishers.unregister(proposal_type)
 
 
-def publisher_for(proposal_type: str) -> Publisher:
-    try:
-        return _publishers[proposal_type]
-    except KeyError:
-        raise UnknownProposalType(
-            f"No publisher is registered for proposal type {proposal_type!r} (registered: {sorted(_publishers)})."
-        ) from None
+def publisher_for(proposal_type: str) -> Callable[..., Any]:
+    return _publishers.get(proposal_type)
 
 
 def registered_types() -> list[str]:
-    return sorted(_publishers)
+    return _publishers.types()
 
 
 def publish(*, proposal, actor):
@@ -68,7 +89,7 @@ def publish(*, proposal, actor):
 
 @dataclass(frozen=True)
 class ChangeBasis:
-    """A published thing that a change proposal starts from (docs/product-rules.md, change proposals)."""
+    """A published thing that a change proposal starts from."""
 
     subject: Any  # the published thing; saved on the proposal in `field`
     field: str  # the Proposal field that points to it, e.g. "changes_micro_credential"
@@ -79,29 +100,29 @@ class ChangeBasis:
     url: str  # its public page
 
 
-class ChangeBasisReader(Protocol):
-    def __call__(self, subject_id: int, *, lock: bool = False) -> ChangeBasis: ...
-
-
-_change_bases: dict[str, ChangeBasisReader] = {}
-
-
-def register_change_basis(proposal_type: str, reader: ChangeBasisReader | Callable[..., ChangeBasis]) -> None:
+def register_change_basis(proposal_type: str, reader: Callable[..., ChangeBasis]) -> None:
     """Register how to read what a change proposal of `proposal_type` starts from. `reader(subject_id, lock=...)`
     raises the model's DoesNotExist (an ObjectDoesNotExist) for an unknown id."""
-    current = _change_bases.get(proposal_type)
-    if current is not None and current is not reader:
-        raise ValueError(f"A change basis for proposal type {proposal_type!r} is already registered: {current!r}.")
-    _change_bases[proposal_type] = reader
+    _change_bases.register(proposal_type, reader)
 
 
 def unregister_change_basis(proposal_type: str) -> None:
-    _change_bases.pop(proposal_type, None)
+    _change_bases.unregister(proposal_type)
 
 
 def change_basis(proposal_type: str, subject_id: int, *, lock: bool = False) -> ChangeBasis:
-    try:
-        reader = _change_bases[proposal_type]
-    except KeyError:
-        raise UnknownProposalType(f"Proposals of type {proposal_type!r} cannot change a published thing.") from None
-    return reader(subject_id, lock=lock)
+    return _change_bases.get(proposal_type)(subject_id, lock=lock)
+
+
+def register_checklist(proposal_type: str, checklist: Callable[..., list]) -> None:
+    """Register the eligibility checklist of `proposal_type`: `checklist(version, manager_approved=...)` returns
+    checklist.RuleResult items."""
+    _checklists.register(proposal_type, checklist)
+
+
+def unregister_checklist(proposal_type: str) -> None:
+    _checklists.unregister(proposal_type)
+
+
+def checklist_of(proposal_type: str) -> Callable[..., list]:
+    return _checklists.get(proposal_type)

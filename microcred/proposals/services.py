@@ -114,9 +114,9 @@ def create_proposal(
     """Open a new draft for a proposer at `institution` (one of their universities), with a working title.
 
     The title is asked for up front, so no "(untitled)" draft is left behind by someone who only looked at the
-    form; it can be changed while the draft is edited. `proposal_type` names what approval publishes
-    (publishing.py); a type no app registered is refused before anything is written."""
-    publishing.publisher_for(proposal_type)
+    form; it can be changed while the draft is edited. `proposal_type` names what is proposed (publishing.py):
+    a type without a publisher and a checklist is refused before anything is written."""
+    publishing.publisher_for(proposal_type), publishing.checklist_of(proposal_type)
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("Give the proposal a working title; you can change it while you write the draft."))
@@ -233,7 +233,7 @@ def remove_document(*, user, proposal_id: int, document_id: int) -> None:
 def checklist_for(proposal: Proposal, version: ProposalVersion | None = None) -> list[checklist.RuleResult]:
     version = version or proposal.current_version
     approved = proposal.events.filter(action=Action.MANAGER_APPROVE).exists()
-    return checklist.evaluate(checklist.facts_from_version(version, manager_approved=approved))
+    return publishing.checklist_of(proposal.proposal_type)(version, manager_approved=approved)
 
 
 def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str = "") -> Proposal:

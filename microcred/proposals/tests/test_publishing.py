@@ -14,6 +14,8 @@ from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredential
 from microcred.catalogue.services import publish_approved_proposal
 from microcred.proposals import publishing, services
+from microcred.proposals.checklist import Problem, RuleResult, RuleStatus, appendix2_checklist
+from microcred.proposals.exceptions import ChecklistIncomplete
 from microcred.proposals.models import CLOSED_STATUSES, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.permissions import may_take_action
@@ -27,9 +29,18 @@ pytestmark = pytest.mark.django_db
 FAKE = "fake_pathway"
 
 
+FAKE_RULE_MISSING = {"on": False}  # the fake type's one rule: "has a budget line", missing when switched on
+
+
+def fake_checklist(version, *, manager_approved=False):
+    status = RuleStatus.MISSING if FAKE_RULE_MISSING["on"] else RuleStatus.MET
+    problems = (Problem("budget", "Add the budget line."),) if FAKE_RULE_MISSING["on"] else ()
+    return [RuleResult("budget", "A budget line", "test", status, problems)]
+
+
 @pytest.fixture
 def published():
-    """A fake proposal type whose publisher records what it was asked to publish."""
+    """A fake proposal type whose publisher records what it was asked to publish, with a checklist of its own."""
     calls = []
 
     def publish_fake(*, proposal, actor):
@@ -37,8 +48,11 @@ def published():
         return f"published {proposal.reference}"
 
     publishing.register_publisher(FAKE, publish_fake)
+    publishing.register_checklist(FAKE, fake_checklist)
     yield calls
     publishing.unregister_publisher(FAKE)
+    publishing.unregister_checklist(FAKE)
+    FAKE_RULE_MISSING["on"] = False
 
 
 @pytest.fixture
@@ -98,6 +112,20 @@ def test_a_second_proposal_type_goes_through_the_same_workflow_to_its_own_publis
     assert not AuditEvent.objects.filter(action="micro_credential.version_published").exists()
 
 
+def test_a_proposal_is_checked_by_the_checklist_of_its_type(people, refdata, institution, other_institution, published):
+    fake = _draft(people, refdata, institution, other_institution, FAKE)
+    assert [r.code for r in services.checklist_for(fake)] == ["budget"]
+    FAKE_RULE_MISSING["on"] = True
+    with pytest.raises(ChecklistIncomplete):  # the Appendix 2 form is complete, but this type's rule is not
+        services.take_action(user=people["proposer"], proposal_id=fake.pk, action=Action.SEND_TO_MANAGER)
+    fake.refresh_from_db()
+    assert fake.status == S.DRAFT
+
+    mc = _draft(people, refdata, institution, other_institution, publishing.MICRO_CREDENTIAL)
+    assert publishing.checklist_of(publishing.MICRO_CREDENTIAL) is appendix2_checklist
+    assert "budget" not in {r.code for r in services.checklist_for(mc)}
+
+
 def test_a_micro_credential_proposal_still_goes_to_the_catalogue(
     people, refdata, institution, other_institution, meetings, published
 ):
@@ -107,9 +135,12 @@ def test_a_micro_credential_proposal_still_goes_to_the_catalogue(
     assert published == []
 
 
-def test_a_proposal_type_nobody_registered_is_refused_before_anything_is_written(people, institution):
+def test_a_proposal_type_nobody_registered_is_refused_before_anything_is_written(people, institution, published):
     with pytest.raises(publishing.UnknownProposalType):
         services.create_proposal(user=people["proposer"], institution=institution, title="T", proposal_type="nope")
+    publishing.unregister_checklist(FAKE)  # a publisher without a checklist is not enough
+    with pytest.raises(publishing.UnknownProposalType, match="checklist"):
+        services.create_proposal(user=people["proposer"], institution=institution, title="T", proposal_type=FAKE)
     assert not Proposal.objects.exists()
 
 
