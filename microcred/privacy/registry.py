@@ -18,7 +18,9 @@ them, so no other app is named there. The module needs to import nothing from th
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -301,8 +303,6 @@ def register_data_rights(
 
 def _collect_data_rights() -> None:
     """Register the export and erase functions of every installed app's `personal_data` module."""
-    import sys
-
     for config in apps.get_app_configs():
         module = sys.modules.get(f"{config.name}.personal_data")
         if module is None or config.label in DATA_RIGHTS:
@@ -359,10 +359,8 @@ def export_problems(declared: dict | None = None, rights: dict | None = None) ->
 
 
 def personal_data_files(user) -> dict[str, bytes]:
-    """Every app's files of the copy of `user`'s data, in order: {name in the archive: content}. JSON values are
-    written as JSON (dates as ISO 8601 text)."""
-    import json
-
+    """Every app's files of the copy of `user`'s data, in order: {name in the archive: content}. Values other
+    than bytes are written as JSON (dates and other values JSON has no type for, as text)."""
     files: dict[str, bytes] = {}
     for rights in exporters():
         for name, content in rights.export(user).items():
