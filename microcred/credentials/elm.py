@@ -56,6 +56,7 @@ from django.conf import settings
 from microcred import vc
 from microcred.catalogue import kinds
 from microcred.catalogue.annex import AnnexOne
+from microcred.credentials.services.composition import achievement_id
 from microcred.credentials.vocabulary import EXTENSION_VOCAB
 
 ELM_DOCUMENTS = Path(__file__).resolve().parent / "documents" / "elm"
@@ -517,43 +518,20 @@ def _learning_outcomes(annex: AnnexOne, ns: uuid.UUID) -> list[dict]:
     return outcomes
 
 
-def elm_credential(issued_credential) -> dict:
-    """The award as an unsigned ELM 3.2 ``EuropeanDigitalCredential`` (JSON-LD, compact form)."""
-    from microcred.credentials.services.composition import achievement_id
+def _credit_point(ects: str | None, ns: uuid.UUID) -> dict | None:
+    if not ects:
+        return None
+    return {
+        "id": _urn(ns, "credit-point"),
+        "type": "CreditPoint",
+        "framework": _scheme_concept("education_credit", ECTS),
+        "point": ects,
+    }
 
-    credential = issued_credential
-    version = credential.micro_credential_version
-    annex = version.annex
-    issuer = credential.issuer
-    ns = credential.uuid if isinstance(credential.uuid, uuid.UUID) else uuid.UUID(str(credential.uuid))
-    title = (annex.title or version.title or "").strip()
-    description = annex.description
-    kind = annex.kind or version.kind
-    is_badge = kinds.is_participation_badge(annex.credential_type or version.credential_type)
 
-    issued_at = credential.issued_at
-    valid_from = (credential.document or {}).get("validFrom") or _stamp(issued_at)
-    awarded = _stamp(credential.awarded_on)
-
-    ects = _ects_point(version.ects if version.ects is not None else annex.workload.ects)
-    eqf_level = version.eqf_level or annex.eqf_level
-    languages = [c for c in (_language(code) for code in _unique(annex.languages)) if c]
-    awarding_bodies = _awarding_bodies(version)
-    lead = awarding_bodies[0]
-
-    credit_point = (
-        {
-            "id": _urn(ns, "credit-point"),
-            "type": "CreditPoint",
-            "framework": _scheme_concept("education_credit", ECTS),
-            "point": ects,
-        }
-        if ects
-        else None
-    )
-
-    assessment_codes = _unique(annex.assessment_types)
-    assessment_specification = _clean(
+def _assessment_specification(annex: AnnexOne, ns: uuid.UUID, title: str, languages: list[dict]) -> dict:
+    """How the learning is assessed: completion criteria as the grading scheme, one part per type of assessment."""
+    return _clean(
         {
             "id": _urn(ns, "assessment-specification"),
             "type": "LearningAssessmentSpecification",
@@ -567,10 +545,13 @@ def elm_credential(issued_credential) -> dict:
             }
             if annex.completion_criteria
             else None,
-            "hasPart": _assessment_parts(assessment_codes, ns),
+            "hasPart": _assessment_parts(_unique(annex.assessment_types), ns),
         }
     )
 
+
+def _additional_notes(annex: AnnexOne, ns: uuid.UUID) -> list[dict]:
+    """Quality assurance, stackability and further information, each a Note with its subject."""
     notes = [
         _note(
             _urn(ns, "note:quality-assurance"),
@@ -584,11 +565,19 @@ def elm_credential(issued_credential) -> dict:
             _local_concept("note-further-information"),
         ),
     ]
+    return [n for n in notes if n]
+
+
+def _specification(version, annex: AnnexOne, ns: uuid.UUID, *, title: str, languages, credit_point) -> dict:
+    """The achievement's specification: a Qualification, or for a participation badge a learning achievement
+    specification (an EQF level belongs to a Qualification only)."""
+    kind = annex.kind or version.kind
+    is_badge = kinds.is_participation_badge(annex.credential_type or version.credential_type)
     specification = {
         "id": achievement_id(version),
         "type": "LearningAchievementSpecification" if is_badge else "Qualification",
         "title": _text(title),
-        "description": _text(description),
+        "description": _text(annex.description),
         "language": languages,
         "learningOutcome": _learning_outcomes(annex, ns),
         "creditPoint": credit_point,
@@ -602,25 +591,30 @@ def elm_credential(issued_credential) -> dict:
         if kind in LEARNING_SETTINGS
         else None,
         "entryRequirement": _note(_urn(ns, "note:entry-requirement"), annex.prerequisites),
-        "additionalNote": [n for n in notes if n],
-        "provenBy": assessment_specification,
+        "additionalNote": _additional_notes(annex, ns),
+        "provenBy": _assessment_specification(annex, ns, title, languages),
         "homepage": {
             "id": _urn(ns, "specification-homepage"),
             "type": "WebResource",
             "contentURL": achievement_id(version),
         },
     }
-    if eqf_level and not is_badge:  # EQF level is a property of a Qualification
+    eqf_level = version.eqf_level or annex.eqf_level
+    if eqf_level and not is_badge:
         level = int(eqf_level)
         specification["eqfLevel"] = _concept(
             f"{SNB}eqf/{level}", vocabularies()["schemes"]["eqf"]["concept_scheme"], f"Level {level}"
         )
+    return specification
 
+
+def _claim(credential, annex: AnnexOne, ns: uuid.UUID, *, title: str, awarding_bodies, specification) -> dict:
+    """The learning achievement: awarded by the awarding bodies, proven by an assessment, specified as above."""
     awarding_process = {
         "id": _urn(ns, "awarding-process"),
         "type": "AwardingProcess",
         "awardingBody": awarding_bodies,
-        "awardingDate": awarded,
+        "awardingDate": _stamp(credential.awarded_on),
     }
     assessment = {
         "id": _urn(ns, "assessment"),
@@ -630,20 +624,24 @@ def elm_credential(issued_credential) -> dict:
         "grade": _note(_urn(ns, "grade"), credential.grade or "Completed"),
         "idVerification": _supervision(annex.supervised_assessment, annex.identity_verified),
         "awardedBy": {"id": awarding_process["id"]},
-        "assessedBy": {"id": lead["id"]},
-        "specifiedBy": {"id": assessment_specification["id"]},
+        "assessedBy": {"id": awarding_bodies[0]["id"]},
+        "specifiedBy": {"id": specification["provenBy"]["id"]},
     }
-    achievement = {
+    credit_point = specification["creditPoint"]
+    return {
         "id": _urn(ns, "achievement"),
         "type": "LearningAchievement",
         "title": _text(title),
-        "description": _text(description),
+        "description": _text(annex.description),
         "awardedBy": awarding_process,
         "creditReceived": {"id": credit_point["id"]} if credit_point else None,
         "provenBy": assessment,
         "specifiedBy": specification,
     }
-    learner = {
+
+
+def _learner(credential, ns: uuid.UUID, claim: dict) -> dict:
+    return {
         "id": credential.learner_did or _urn(ns, "learner"),
         "type": "Person",
         "fullName": _text(credential.learner_name),
@@ -654,16 +652,14 @@ def elm_credential(issued_credential) -> dict:
         }
         if credential.learner_email
         else None,
-        "hasClaim": achievement,
+        "hasClaim": claim,
     }
-    image = display_image_png(
-        title=title,
-        learner=credential.learner_name,
-        awarding=lead["legalName"][_lang()],
-        awarded_on=credential.awarded_on,
-    )
+
+
+def _display(ns: uuid.UUID, *, title: str, description: str, image: bytes) -> dict:
+    """The display parameters: one English page, the rendered image."""
     english = _language("en")
-    display = {
+    return {
         "id": _urn(ns, "display"),
         "type": "DisplayParameter",
         "title": _text(title),
@@ -692,7 +688,27 @@ def elm_credential(issued_credential) -> dict:
             }
         ],
     }
-    issuer_node = _organisation(issuer.institution, legal_identifier=_legal_identifier(issuer))
+
+
+def elm_credential(issued_credential) -> dict:
+    """The award as an unsigned ELM 3.2 ``EuropeanDigitalCredential`` (JSON-LD, compact form)."""
+    credential = issued_credential
+    version = credential.micro_credential_version
+    annex = version.annex
+    ns = credential.uuid if isinstance(credential.uuid, uuid.UUID) else uuid.UUID(str(credential.uuid))
+    title = (annex.title or version.title or "").strip()
+    languages = [c for c in (_language(code) for code in _unique(annex.languages)) if c]
+    credit_point = _credit_point(_ects_point(version.ects if version.ects is not None else annex.workload.ects), ns)
+    specification = _specification(version, annex, ns, title=title, languages=languages, credit_point=credit_point)
+    awarding_bodies = _awarding_bodies(version)
+    claim = _claim(credential, annex, ns, title=title, awarding_bodies=awarding_bodies, specification=specification)
+    image = display_image_png(
+        title=title,
+        learner=credential.learner_name,
+        awarding=awarding_bodies[0]["legalName"][_lang()],
+        awarded_on=credential.awarded_on,
+    )
+    valid_from = (credential.document or {}).get("validFrom") or _stamp(credential.issued_at)
     document = {
         "@context": list(ELM_CONTEXTS),
         "id": _urn(ns, "europass-credential"),
@@ -705,12 +721,12 @@ def elm_credential(issued_credential) -> dict:
         },
         "credentialProfiles": [_scheme_concept("credential_type", CREDENTIAL_PROFILE_GENERIC)],
         "credentialSchema": [{"id": EDC_SCHEMA, "type": "ShaclValidator2017"}],
-        "displayParameter": display,
-        "issuer": issuer_node,
-        "issued": _stamp(issued_at),
+        "displayParameter": _display(ns, title=title, description=annex.description, image=image),
+        "issuer": _organisation(credential.issuer.institution, legal_identifier=_legal_identifier(credential.issuer)),
+        "issued": _stamp(credential.issued_at),
         "issuanceDate": valid_from,
         "validFrom": valid_from,
-        "credentialSubject": learner,
+        "credentialSubject": _learner(credential, ns, claim),
     }
     return _clean(document)
 
