@@ -54,19 +54,18 @@ def publish_approved_proposal(*, proposal, actor) -> MicroCredentialVersion:
     else:
         micro_credential = MicroCredential.objects.select_for_update().get(pk=micro_credential.pk)
         number = micro_credential.versions.count() + 1
-    annex = AnnexOne.from_proposal_version(version)
-    mcv = MicroCredentialVersion.objects.create(
-        micro_credential=micro_credential,
-        number=number,
+    mcv = _new_version(
+        micro_credential,
+        number,
+        AnnexOne.from_proposal_version(version),
+        awarding_institution=version.accrediting_institution,
+        skills={s for o in version.learning_outcomes.all() for s in o.skills.all()},
+        co_leads=version.co_leads.all(),
+        content_areas=version.content_areas.all(),
         proposal=proposal,
         proposal_version=version,
         approved_at=timezone.now(),
-        **_record_columns(annex, version.accrediting_institution),
     )
-    mcv.skills.set({s for o in version.learning_outcomes.all() for s in o.skills.all()})
-    mcv.co_lead_institutions.set(version.co_leads.all())
-    mcv.content_areas.set(version.content_areas.all())
-    _index_new_version(mcv)
     record_audit_event(
         actor=actor,
         action="micro_credential.version_published",
@@ -94,6 +93,20 @@ def retire_micro_credential(*, user, micro_credential_id: int, reason: str) -> M
     transaction.on_commit(cache.bump)
     record_audit_event(actor=user, action="micro_credential.retired", target=mc, summary=reason[:500])
     return mc
+
+
+def _new_version(
+    micro_credential, number: int, annex: AnnexOne, *, awarding_institution, skills, co_leads, content_areas, **fields
+) -> MicroCredentialVersion:
+    """Write version `number` of `micro_credential` from its record, with its relations, and make it current."""
+    mcv = MicroCredentialVersion.objects.create(
+        micro_credential=micro_credential, number=number, **fields, **_record_columns(annex, awarding_institution)
+    )
+    mcv.skills.set(skills)
+    mcv.co_lead_institutions.set(co_leads)
+    mcv.content_areas.set(content_areas)
+    _index_new_version(mcv)
+    return mcv
 
 
 def _record_columns(annex: AnnexOne, awarding_institution) -> dict:
@@ -162,6 +175,74 @@ def publish_imported_micro_credential(
     `learning_outcomes` is a list of (text, [EscoSkill, ...]). Idempotent on the title: a record
     already imported under the same title is returned unchanged. Audited.
     """
+    title = _checked_import(
+        title=title,
+        approval_note=approval_note,
+        kind=kind,
+        credential_type=credential_type,
+        learning_outcomes=learning_outcomes,
+        quality_assurance=quality_assurance,
+        ects=ects,
+        eqf_level=eqf_level,
+    )
+    elements = {
+        "assessment_types": _choice_list(assessment_types, AssessmentType, "assessment type"),
+        "forms_of_participation": _choice_list(forms_of_participation, FormOfParticipation, "form of participation"),
+        "languages": _choice_list(languages, Language, "language"),
+        "quality_assurance": quality_assurance,
+        "prerequisites": prerequisites,
+        "supervised_assessment": supervised_assessment,
+        "identity_verified": identity_verified,
+        "stackability": stackability,
+        "further_information": further_information,
+        "completion_criteria": completion_criteria,
+        "description": description,
+        "target_groups": target_groups,
+    }
+    existing = MicroCredentialVersion.objects.filter(title=title, source=MicroCredentialVersion.Source.IMPORTED).first()
+    if existing is not None:
+        return existing
+    co_leads, content_areas = list(co_leads), list(content_areas)
+    annex = AnnexOne.build(
+        title=title,
+        kind=kind,
+        credential_type=credential_type,
+        awarding_institution=awarding_institution,
+        co_leads=co_leads,
+        learning_outcomes=learning_outcomes,
+        ects=ects,
+        hours=hours,
+        eqf_level=eqf_level,
+        content_areas=content_areas,
+        **elements,
+    )
+    micro_credential = MicroCredential.objects.create(slug=_unique_slug(title))
+    mcv = _new_version(
+        micro_credential,
+        1,
+        annex,
+        awarding_institution=awarding_institution,
+        skills={s for _text, outcome_skills in learning_outcomes for s in outcome_skills},
+        co_leads=co_leads,
+        content_areas=content_areas,
+        source=MicroCredentialVersion.Source.IMPORTED,
+        approval_note=approval_note.strip(),
+        approved_at=approved_at or timezone.now(),
+    )
+    record_audit_event(
+        actor=actor,
+        action="micro_credential.imported",
+        target=micro_credential,
+        summary=approval_note.strip()[:500],
+        changes={"title": title, "version": 1},
+    )
+    return mcv
+
+
+def _checked_import(
+    *, title, approval_note, kind, credential_type, learning_outcomes, quality_assurance, ects, eqf_level
+) -> str:
+    """The title of an imported record, stripped, once its required elements are there (policy 7.17, 5.7.2)."""
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("Give the title."))
@@ -182,60 +263,7 @@ def publish_imported_micro_credential(
         raise ValidationFailed(_("A formal micro-credential needs its ECTS credits and EQF level."))
     if eqf_level is not None and not 1 <= int(eqf_level) <= 8:
         raise ValidationFailed(_("The EQF level is a number from 1 to 8."))
-    assessment_types = _choice_list(assessment_types, AssessmentType, "assessment type")
-    forms_of_participation = _choice_list(forms_of_participation, FormOfParticipation, "form of participation")
-    languages = _choice_list(languages, Language, "language")
-    existing = MicroCredentialVersion.objects.filter(title=title, source=MicroCredentialVersion.Source.IMPORTED).first()
-    if existing is not None:
-        return existing
-    co_leads = list(co_leads)
-    content_areas = list(content_areas)
-    skills = {s for _text, outcome_skills in learning_outcomes for s in outcome_skills}
-    annex = AnnexOne.build(
-        title=title,
-        kind=kind,
-        credential_type=credential_type,
-        awarding_institution=awarding_institution,
-        co_leads=co_leads,
-        learning_outcomes=learning_outcomes,
-        ects=ects,
-        hours=hours,
-        eqf_level=eqf_level,
-        assessment_types=assessment_types,
-        forms_of_participation=forms_of_participation,
-        quality_assurance=quality_assurance,
-        languages=languages,
-        prerequisites=prerequisites,
-        supervised_assessment=supervised_assessment,
-        identity_verified=identity_verified,
-        stackability=stackability,
-        further_information=further_information,
-        completion_criteria=completion_criteria,
-        description=description,
-        target_groups=target_groups,
-        content_areas=content_areas,
-    )
-    micro_credential = MicroCredential.objects.create(slug=_unique_slug(title))
-    mcv = MicroCredentialVersion.objects.create(
-        micro_credential=micro_credential,
-        number=1,
-        source=MicroCredentialVersion.Source.IMPORTED,
-        approval_note=approval_note.strip(),
-        approved_at=approved_at or timezone.now(),
-        **_record_columns(annex, awarding_institution),
-    )
-    mcv.skills.set(skills)
-    mcv.co_lead_institutions.set(co_leads)
-    mcv.content_areas.set(content_areas)
-    _index_new_version(mcv)
-    record_audit_event(
-        actor=actor,
-        action="micro_credential.imported",
-        target=micro_credential,
-        summary=approval_note.strip()[:500],
-        changes={"title": title, "version": 1},
-    )
-    return mcv
+    return title
 
 
 # Translations -------------------------------------------------------------------------------------
