@@ -145,16 +145,11 @@ def _paragraph(value, style):
     return Paragraph(escape(drawable(value)), style)
 
 
-def certificate_pdf(credential: IssuedCredential) -> bytes:
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
+def _pdf_styles() -> dict:
+    """The certificate's paragraph styles (DejaVu, which draws every script the platform's languages use)."""
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
@@ -162,8 +157,103 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
     base = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=base["Normal"], fontName="DejaVuSans", fontSize=9.5, leading=12.5)
     bold = ParagraphStyle("bold", parent=body, fontName="DejaVuSans-Bold")
-    title = ParagraphStyle("title", parent=body, fontName="DejaVuSans-Bold", fontSize=20, leading=25, spaceAfter=6)
-    h2 = ParagraphStyle("h2", parent=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4)
+    return {
+        "body": body,
+        "bold": bold,
+        "title": ParagraphStyle(
+            "title", parent=body, fontName="DejaVuSans-Bold", fontSize=20, leading=25, spaceAfter=6
+        ),
+        "h2": ParagraphStyle("h2", parent=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4),
+        "skills": ParagraphStyle("skills", parent=body, leftIndent=12, textColor="#4a5360"),
+        "small": ParagraphStyle("small", parent=body, fontSize=8, textColor="#4a5360"),
+    }
+
+
+def _pdf_header(credential: IssuedCredential, styles: dict, url: str):
+    """What is certified, to whom and by whom, beside the QR code of the verification page."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Table, TableStyle
+
+    qr = QrCodeWidget(url)
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 3.6 * cm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    header = Table(
+        [
+            [
+                [
+                    _paragraph(_("Certificate of a micro-credential"), styles["bold"]),
+                    _paragraph(credential.micro_credential_version.title, styles["title"]),
+                    _paragraph(_("awarded to %(name)s") % {"name": credential.learner_name}, styles["h2"]),
+                    _paragraph(_("by %(issuer)s") % {"issuer": credential.issuer.name}, styles["body"]),
+                ],
+                drawing,
+            ]
+        ],
+        colWidths=[13 * cm, 4 * cm],
+        splitInRow=1,
+    )
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return header
+
+
+def _pdf_elements(credential: IssuedCredential, styles: dict) -> list:
+    """Every Annex 1 element in plain language, then the learning outcomes with their ESCO skills."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Table, TableStyle
+
+    rows = [
+        [_paragraph(label, styles["bold"]), _paragraph(value, styles["body"])]
+        for label, value in annex1_rows(credential)
+    ]
+    table = Table(rows, colWidths=[5 * cm, 12 * cm], splitInRow=1)  # a long text may go on the next page
+    table.setStyle(
+        TableStyle(
+            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d1dc"))]
+        )
+    )
+    story = [_paragraph(_("What this micro-credential certifies"), styles["h2"]), table]
+    story.append(_paragraph(_("Learning outcomes and ESCO skills"), styles["h2"]))
+    for number, outcome in enumerate(credential.micro_credential_version.annex.learning_outcomes, start=1):
+        skills = ", ".join(s.label for s in outcome.esco_skills)
+        story.append(_paragraph(f"{number}. {outcome.text}", styles["body"]))
+        if skills:
+            story.append(_paragraph(_("ESCO skills: %(skills)s") % {"skills": skills}, styles["skills"]))
+    return story
+
+
+def _pdf_footer(credential: IssuedCredential, styles: dict, url: str) -> list:
+    """How to verify it, the credential's identifier, and the ESCO notice."""
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Spacer
+
+    return [
+        Spacer(1, 0.4 * cm),
+        _paragraph(
+            _(
+                "Verify this certificate: scan the QR code or open %(url)s. The credential is signed by "
+                "its issuer (Open Badges 3.0, W3C Verifiable Credentials); the verification page shows "
+                "whether it is valid today."
+            )
+            % {"url": url},
+            styles["body"],
+        ),
+        _paragraph(_("Credential identifier: %(id)s") % {"id": credential.document.get("id", "")}, styles["body"]),
+        _paragraph(_("This service uses the ESCO classification of the European Commission."), styles["small"]),
+    ]
+
+
+def certificate_pdf(credential: IssuedCredential) -> bytes:
+    """The PDF certificate: every Annex 1 element in plain language and a QR code to the verification page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    styles = _pdf_styles()
     version = credential.micro_credential_version
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -179,63 +269,8 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         lang=settings.LANGUAGE_CODE,
     )
     url = verification_url(credential)
-    qr = QrCodeWidget(url)
-    x0, y0, x1, y1 = qr.getBounds()
-    size = 3.6 * cm
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(qr)
-    header = Table(
-        [
-            [
-                [
-                    _paragraph(_("Certificate of a micro-credential"), bold),
-                    _paragraph(version.title, title),
-                    _paragraph(_("awarded to %(name)s") % {"name": credential.learner_name}, h2),
-                    _paragraph(_("by %(issuer)s") % {"issuer": credential.issuer.name}, body),
-                ],
-                drawing,
-            ]
-        ],
-        colWidths=[13 * cm, 4 * cm],
-        splitInRow=1,
-    )
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story = [header, Spacer(1, 0.3 * cm)]
-    rows = [[_paragraph(label, bold), _paragraph(value, body)] for label, value in annex1_rows(credential)]
-    table = Table(rows, colWidths=[5 * cm, 12 * cm], splitInRow=1)  # a long text may go on the next page
-    table.setStyle(
-        TableStyle(
-            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d1dc"))]
-        )
-    )
-    story += [_paragraph(_("What this micro-credential certifies"), h2), table]
-    story.append(_paragraph(_("Learning outcomes and ESCO skills"), h2))
-    for number, outcome in enumerate(version.annex.learning_outcomes, start=1):
-        skills = ", ".join(s.label for s in outcome.esco_skills)
-        story.append(_paragraph(f"{number}. {outcome.text}", body))
-        if skills:
-            story.append(
-                _paragraph(
-                    _("ESCO skills: %(skills)s") % {"skills": skills},
-                    ParagraphStyle("skills", parent=body, leftIndent=12, textColor="#4a5360"),
-                )
-            )
-    story += [
-        Spacer(1, 0.4 * cm),
-        _paragraph(
-            _(
-                "Verify this certificate: scan the QR code or open %(url)s. The credential is signed by "
-                "its issuer (Open Badges 3.0, W3C Verifiable Credentials); the verification page shows "
-                "whether it is valid today."
-            )
-            % {"url": url},
-            body,
-        ),
-        _paragraph(_("Credential identifier: %(id)s") % {"id": credential.document.get("id", "")}, body),
-        _paragraph(
-            _("This service uses the ESCO classification of the European Commission."),
-            ParagraphStyle("small", parent=body, fontSize=8, textColor="#4a5360"),
-        ),
-    ]
+    story = [_pdf_header(credential, styles, url), Spacer(1, 0.3 * cm)]
+    story += _pdf_elements(credential, styles)
+    story += _pdf_footer(credential, styles, url)
     doc.build(story)
     return buffer.getvalue()
