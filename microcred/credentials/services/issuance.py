@@ -91,6 +91,38 @@ def _check_signed(signed: dict) -> None:
         )
 
 
+def _store_on_free_entry(issuer: Issuer, *, sign, store, find_winner, announce):
+    """The steps every credential and copy goes through → (row, True), or (the row a concurrent call stored
+    first, False).
+
+    In a transaction per attempt: draw a free random index on the issuer's current list (its row locked),
+    ``sign(status_list, index, uuid, now)``, check the signed document (_check_signed), ``store(status_list,
+    index, uuid, now, signed)`` in a savepoint, and ``announce(row)`` (audit, signals) in the same transaction.
+    When the store hits a unique constraint, ``find_winner()`` tells whether another call stored the same
+    thing first; otherwise the index was taken and another is drawn.
+    """
+    for _attempt in range(MAX_INDEX_ATTEMPTS):
+        with transaction.atomic():
+            status_list, index = _draw_status_entry(issuer)
+            if index is None:
+                continue
+            row_uuid, now = uuid.uuid4(), timezone.now()
+            signed = sign(status_list, index, row_uuid, now)
+            _check_signed(signed)
+            try:
+                with transaction.atomic():
+                    row = store(status_list, index, row_uuid, now, signed)
+            except IntegrityError:
+                winner = find_winner()
+                if winner is not None:
+                    return winner, False
+                logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
+                continue
+            announce(row)
+            return row, True
+    raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
+
+
 def issue_credential(
     *,
     completion_key: str,
@@ -237,47 +269,40 @@ def issue_credential_once(
     issuer_key = active_key(issuer)
     private_key = private_key_of(issuer_key)  # a missing or wrong KEK stops here: nothing is written
 
-    for _attempt in range(MAX_INDEX_ATTEMPTS):
-        with transaction.atomic():
-            status_list, index = _draw_status_entry(issuer)
-            if index is None:
-                continue
-            credential_uuid, now = uuid.uuid4(), timezone.now()
-            signed = _signed_credential(
-                source, issuer, issuer_key, private_key, completion, status_list, index, credential_uuid, now
-            )
-            _check_signed(signed)
-            try:
-                with transaction.atomic():
-                    credential = IssuedCredential.objects.create(
-                        uuid=credential_uuid,
-                        completion_key=key,
-                        source_type=source.label,
-                        source_id=source.pk,
-                        **source.stored_fields(),
-                        issuer=issuer,
-                        issuer_key=issuer_key,
-                        learner=account,
-                        learner_name=completion.name,
-                        learner_email=completion.email,
-                        learner_did=completion.did,
-                        grade=completion.grade,
-                        awarded_on=completion.awarded_on,
-                        status_list=status_list,
-                        status_index=index,
-                        document=signed,
-                        issued_at=now,
-                        issued_by=issued_by if getattr(issued_by, "is_authenticated", False) else None,
-                    )
-            except IntegrityError:
-                winner = _existing(key)
-                if winner is not None:  # a concurrent call issued this completion first
-                    return winner, False
-                logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
-                continue
-            _record_issued(credential, source, issued_by)
-            return credential, True
-    raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
+    def sign(status_list, index, credential_uuid, now):
+        return _signed_credential(
+            source, issuer, issuer_key, private_key, completion, status_list, index, credential_uuid, now
+        )
+
+    def store(status_list, index, credential_uuid, now, signed):
+        return IssuedCredential.objects.create(
+            uuid=credential_uuid,
+            completion_key=key,
+            source_type=source.label,
+            source_id=source.pk,
+            **source.stored_fields(),
+            issuer=issuer,
+            issuer_key=issuer_key,
+            learner=account,
+            learner_name=completion.name,
+            learner_email=completion.email,
+            learner_did=completion.did,
+            grade=completion.grade,
+            awarded_on=completion.awarded_on,
+            status_list=status_list,
+            status_index=index,
+            document=signed,
+            issued_at=now,
+            issued_by=issued_by if getattr(issued_by, "is_authenticated", False) else None,
+        )
+
+    return _store_on_free_entry(
+        issuer,
+        sign=sign,
+        store=store,
+        find_winner=lambda: _existing(key),  # a concurrent call issued this completion first
+        announce=lambda credential: _record_issued(credential, source, issued_by),
+    )
 
 
 def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> tuple[HolderBoundCredential, bool]:
@@ -303,12 +328,8 @@ def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> t
         issuer = Issuer.objects.get(pk=original.issuer_id)
         issuer_key = active_key(issuer)
         private_key = private_key_of(issuer_key)
-        for _attempt in range(MAX_INDEX_ATTEMPTS):
-            status_list, index = _draw_status_entry(issuer)
-            if index is None:
-                continue
-            copy_uuid = uuid.uuid4()
-            now = timezone.now()
+
+        def sign(status_list, index, copy_uuid, now):
             try:
                 unsigned = compose_holder_bound_copy(
                     original.document,
@@ -316,30 +337,25 @@ def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> t
                     holder_did=did,
                     status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
                 )
-                signed = vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
+                return vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
             except vc.VCError as exc:
                 raise IssuanceFailed(
                     _("The copy of this credential cannot be signed: %(why)s") % {"why": exc.message}
                 ) from exc
-            _check_signed(signed)
-            try:
-                with transaction.atomic():
-                    copy = HolderBoundCredential.objects.create(
-                        uuid=copy_uuid,
-                        original=original,
-                        holder_did=did,
-                        issuer_key=issuer_key,
-                        status_list=status_list,
-                        status_index=index,
-                        document=signed,
-                        issued_at=now,
-                    )
-            except IntegrityError:
-                winner = original.bound_copies.filter(holder_did=did).first()
-                if winner is not None:  # made at the same time by another request (the row lock normally waits)
-                    return winner, False
-                logger.info("Status index %s of %s was taken; drawing another.", index, status_list.url)
-                continue
+
+        def store(status_list, index, copy_uuid, now, signed):
+            return HolderBoundCredential.objects.create(
+                uuid=copy_uuid,
+                original=original,
+                holder_did=did,
+                issuer_key=issuer_key,
+                status_list=status_list,
+                status_index=index,
+                document=signed,
+                issued_at=now,
+            )
+
+        def announce(copy):
             record_audit_event(
                 actor=None,
                 action="credential.bound_copy_issued",
@@ -349,9 +365,16 @@ def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> t
                     "credential": original.credential_id,
                     "copy": copy.credential_id,
                     "verificationMethod": issuer_key.verification_method_id,
-                    "statusList": status_list.url,
-                    "statusListIndex": index,
+                    "statusList": copy.status_list.url,
+                    "statusListIndex": copy.status_index,
                 },
             )
-            return copy, True
-    raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
+
+        # A winner: made at the same time by another request (the row lock normally makes it wait).
+        return _store_on_free_entry(
+            issuer,
+            sign=sign,
+            store=store,
+            find_winner=lambda: original.bound_copies.filter(holder_did=did).first(),
+            announce=announce,
+        )
