@@ -1,4 +1,5 @@
-"""Small builders for learning tests: a published micro-credential and an offering of it."""
+"""Small builders for learning tests: a published micro-credential (through the catalogue's publishing service)
+and an offering of it."""
 
 import datetime as dt
 import itertools
@@ -18,12 +19,14 @@ def make_micro_credential(
     prerequisites="",
     kind="formal",
 ):
-    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+    from microcred.catalogue.services import publish_approved_proposal
     from microcred.proposals.models import Proposal, ProposalVersion
 
     n = next(_counter)
     title = title or f"Life-cycle thinking {n}"
-    proposal = Proposal.objects.create(reference=f"MC-T-{n:05d}", proposer=proposer, institution=institution)
+    proposal = Proposal.objects.create(
+        reference=f"MC-T-{n:05d}", proposer=proposer, institution=institution, status="approved"
+    )
     version = ProposalVersion.objects.create(
         proposal=proposal,
         number=1,
@@ -32,30 +35,12 @@ def make_micro_credential(
         accrediting_institution=institution,
         title=title,
         prerequisites=prerequisites,
+        completion_criteria="Pass the assessment." if credential_type == "micro_credential" else "Attend.",
     )
     version.co_leads.set(co_leads)
-    mc = MicroCredential.objects.create(slug=f"mc-{n}")
-    mcv = MicroCredentialVersion.objects.create(
-        micro_credential=mc,
-        number=1,
-        proposal=proposal,
-        proposal_version=version,
-        approved_at=timezone.now(),
-        title=title,
-        kind=kind,
-        credential_type=credential_type,
-        awarding_institution=institution,
-        issued_by_alliance=kind != "formal" or credential_type == "participation_badge",
-        annex1={
-            "title": title,
-            "kind": kind,
-            "credential_type": credential_type,
-            "prerequisites": prerequisites,
-            "completion_criteria": "Pass the assessment." if credential_type == "micro_credential" else "Attend.",
-        },
-    )
-    mcv.co_lead_institutions.set(co_leads)  # as publishing copies them (catalogue.services)
-    return mc
+    # Published as the workflow publishes an approved proposal: the Annex 1 record, the issuer and the kind
+    # columns, the co-leads and the catalogue index all come from the production rules.
+    return publish_approved_proposal(proposal=proposal, actor=None).micro_credential
 
 
 def offering_values(**overrides):
