@@ -63,9 +63,8 @@ def eqf6(db):
 
 @pytest.fixture
 def make_version(db, make_user, institution, other_institution, eqf6):
-    """An approved MicroCredentialVersion whose annex1 is built by the catalogue's own annex1_record."""
-    from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
-    from microcred.catalogue.services import annex1_record
+    """An approved MicroCredentialVersion, published by the catalogue's own publishing service."""
+    from microcred.catalogue.services import publish_approved_proposal
     from microcred.proposals.models import LearningOutcome, Proposal, ProposalVersion
     from microcred.reference.models import EscoSkill
 
@@ -119,25 +118,9 @@ def make_version(db, make_user, institution, other_institution, eqf6):
         outcome1.skills.set(skills[:1])
         outcome2 = LearningOutcome.objects.create(version=pv, order=2, text="Présenter des résultats — clearly.")
         outcome2.skills.set(skills[1:])
-        mc = MicroCredential.objects.create(slug=f"mc-{n}")
-        mcv = MicroCredentialVersion.objects.create(
-            micro_credential=mc,
-            number=1,
-            proposal=proposal,
-            proposal_version=pv,
-            approved_at="2026-06-01T10:00Z",
-            title=title,
-            kind=kind,
-            credential_type=credential_type,
-            ects=ects if formal else None,
-            eqf_level=6 if formal else None,
-            awarding_institution=awarding,
-            issued_by_alliance=kind == "non_formal" or credential_type == "participation_badge",
-            annex1=annex1_record(pv),
-        )
-        mcv.skills.set(skills)
-        mcv.co_lead_institutions.set(pv.co_leads.all())  # as publishing copies them (catalogue.services)
-        return mcv
+        # Published as the workflow publishes an approved proposal: the issuer, the kind columns, the Annex 1
+        # record, the skills and the co-leads all come from the production rules (catalogue.services).
+        return publish_approved_proposal(proposal=proposal, actor=None)
 
     return make
 
