@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 
 from microcred.catalogue import cache
+from microcred.catalogue.models import CatalogueFacet
+from microcred.reference.models import ContentArea, EscoSkill, Institution
 
 MAX_VERSIONS = 100_000
 MAX_SKILL_LABELS = 50_000
@@ -96,8 +98,6 @@ class FacetMemory:
 
 
 def _read(ids: list[int]) -> dict[int, VersionFacets]:
-    from microcred.catalogue.models import CatalogueFacet
-
     values: dict[int, dict[str, set[str]]] = {pk: {} for pk in ids}
     for start in range(0, len(ids), _CHUNK):
         rows = CatalogueFacet.objects.filter(version_id__in=ids[start : start + _CHUNK]).values_list(
@@ -132,8 +132,6 @@ class FacetLabels:
         key = (cache.generation(), int(time.monotonic() // LABEL_SECONDS))
         if key == self._key:
             return
-        from microcred.reference.models import ContentArea, Institution
-
         areas = list(ContentArea.objects.order_by("order", "name").values_list("slug", "name"))
         universities = list(Institution.objects.order_by("name").values_list("slug", "name", "is_alliance"))
         with self._lock:
@@ -151,8 +149,6 @@ class FacetLabels:
 
     def skills(self, uris) -> dict[str, str]:
         """URI -> preferred label, for the URIs that are ESCO skills (others are left out)."""
-        from microcred.reference.models import EscoSkill
-
         self._current()
         known = self._skills
         missing = [uri for uri in uris if uri not in known]

@@ -10,7 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import chain
+from urllib.parse import urlencode
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import (
     Case,
@@ -27,13 +29,19 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.catalogue import facet_memory
 from microcred.catalogue.indexing import query_tokens
 from microcred.catalogue.kinds import CredentialKind, participation_badge_q
-from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroCredentialVersion
+from microcred.catalogue.models import (
+    CategoryOverview,
+    MicroCredential,
+    MicroCredentialTranslation,
+    MicroCredentialVersion,
+)
 from microcred.proposals.choices import FormOfParticipation, Language
 
 PAGE_SIZE = 20
@@ -218,8 +226,6 @@ def _text_filter(qs: QuerySet, tokens: list[str]) -> QuerySet:
     if not tokens:
         return qs
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
         # Tokens are letters and digits only (see indexing.normalise), so the raw tsquery is well formed.
         return qs.filter(
             search_document=SearchQuery(" & ".join(f"{t}:*" for t in tokens), search_type="raw", config="simple")
@@ -374,8 +380,6 @@ class ListedVersion:
 
 def _page_versions(ids: list[int], language: str) -> list[ListedVersion]:
     """The versions `ids`, in that order, as ListedVersion (one query, the translation joined)."""
-    from django.db.models.fields.json import KT
-
     rows = (
         _with_next_start(listed_versions().filter(pk__in=ids).order_by())
         .annotate(
@@ -465,8 +469,6 @@ def facet_options(q: CatalogueQuery, counts: dict[str, dict[str, int]]) -> dict[
 
 def attach_translations(versions: list, language: str) -> None:
     """Set `.localised` on each version: title, description and outcomes in `language`, else the original."""
-    from microcred.catalogue.models import MicroCredentialTranslation
-
     translations = {
         t.version_id: t
         for t in MicroCredentialTranslation.objects.filter(version__in=[v.pk for v in versions], language=language)
@@ -492,8 +494,6 @@ def localise(version, translation=None) -> dict:
 
 
 def translation_for(version, language: str):
-    from microcred.catalogue.models import MicroCredentialTranslation
-
     return MicroCredentialTranslation.objects.filter(version=version, language=language).first()
 
 
@@ -534,8 +534,6 @@ def overview_micro_credentials(overview: CategoryOverview, *, language: str, lim
 
 
 def overview_search_params(overview: CategoryOverview) -> str:
-    from urllib.parse import urlencode
-
     if overview.scope == CategoryOverview.Scope.CONTENT_AREA and overview.content_area_id:
         return urlencode({"area": overview.content_area.slug})
     return urlencode({"kind": overview.scope})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache as django_cache
@@ -282,8 +283,6 @@ def version_translations(request, pk):
     if not permissions.can_translate(request.user, version):
         raise PermissionDenied
     existing = {t.language: t for t in version.translations.all()}
-    from django.conf import settings
-
     forms = []
     saved_ok = True
     for code, name in settings.LANGUAGES:

@@ -16,6 +16,7 @@ from microcred import vc
 from microcred.catalogue import kinds
 from microcred.catalogue.annex import AnnexOne
 from microcred.credentials.models import Issuer
+from microcred.credentials.services.issuers import issuer_profile
 from microcred.credentials.vocabulary import (
     CREDENTIAL_CONTEXTS,
     EXTENSION_SCHEMA_URL,
@@ -228,8 +229,6 @@ def compose_open_badge_credential(
     The learner is identified by a salted SHA-256 hash of the e-mail address and by name (an OB 3.0
     ``IdentityObject`` of type ``name``), plus their DID as ``credentialSubject.id`` when given.
     """
-    from microcred.credentials.services.issuers import issuer_profile
-
     version = micro_credential_version
     annex = version.annex
     salt = salt or secrets.token_hex(16)
