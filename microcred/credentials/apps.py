@@ -7,7 +7,10 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Verifiable credentials"
 
     def ready(self) -> None:
-        from microcred.credentials import checks  # noqa: F401  (registers the system checks)
+        from microcred.credentials import (
+            checks,  # noqa: F401  (registers the system checks)
+            tasks,  # noqa: F401  (the task that runs issuance jobs)
+        )
         from microcred.credentials.vocabulary import register_extension_context
 
         register_extension_context()

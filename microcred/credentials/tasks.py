@@ -31,3 +31,6 @@ def run_issuance_job(self, job_id: int) -> None:
 def sweep_issuance_jobs() -> None:
     """Periodic (CELERY_BEAT_SCHEDULE): queue again jobs never started, mark failed those whose worker was lost."""
     bulk.sweep_jobs()
+
+
+bulk.use_job_task(run_issuance_job)  # the jobs bulk.py queues run here

@@ -127,8 +127,6 @@ def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
 
     JobAlreadyRunning (with the job) when the offering has a queued or running job: the database allows one.
     """
-    from microcred.credentials.tasks import run_issuance_job
-
     offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
     if offering is None:
         raise OfferingNotFound()
@@ -162,8 +160,25 @@ def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
         target=job,
         changes={"offering": offering.pk, "total": len(pending)},
     )
-    after_commit(run_issuance_job, job.pk)
+    _queue(job.pk)
     return job
+
+
+# The background task that runs a job: tasks.run_issuance_job, which calls run_job, registers itself here
+# (use_job_task) when the app is ready, so this module never imports the tasks that import it.
+_job_task = None
+
+
+def use_job_task(task) -> None:
+    global _job_task
+    _job_task = task
+
+
+def _queue(job_id: int) -> None:
+    """Have a worker run the job once this transaction commits."""
+    if _job_task is None:
+        raise RuntimeError("No task runs issuance jobs: microcred.credentials.tasks was not loaded.")
+    after_commit(_job_task, job_id)
 
 
 # --- running a job -------------------------------------------------------------------------------------------
@@ -300,8 +315,6 @@ def resumable(job: IssuanceJob, now=None) -> str | None:
 def resume_job(*, user, job_id: int) -> IssuanceJob:
     """Run a stopped job again (a credential officer of its issuer): it carries on where it stopped, and
     tries its failed completions again. Audited; the work runs in the background."""
-    from microcred.credentials.tasks import run_issuance_job
-
     # Only the job's row is locked: its offering is optional (an outer join, which PostgreSQL cannot lock).
     job = (
         IssuanceJob.objects.select_for_update(of=("self",))
@@ -340,7 +353,7 @@ def resume_job(*, user, job_id: int) -> IssuanceJob:
         target=job,
         changes={"status": [was, Status.QUEUED], "retried": failures, "remaining": job.remaining},
     )
-    after_commit(run_issuance_job, job.pk)
+    _queue(job.pk)
     return job
 
 
@@ -352,14 +365,12 @@ def sweep_jobs(now=None) -> dict:
     * A running job with no progress for ISSUANCE_JOB_STALE_SECONDS: its worker was lost and the broker did
       not hand the job to another; it is marked failed (interrupted), for a credential officer to run again.
     """
-    from microcred.credentials.tasks import run_issuance_job
-
     now = now or timezone.now()
     requeued = []
     for job in IssuanceJob.objects.filter(status=Status.QUEUED):
         if lease_is_stale(job, now):
             requeued.append(job.pk)
-            after_commit(run_issuance_job, job.pk)
+            _queue(job.pk)
     interrupted = []
     stale_before = now - _seconds("ISSUANCE_JOB_STALE_SECONDS")
     for job_id in IssuanceJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale_before).values_list(

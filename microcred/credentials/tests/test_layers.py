@@ -35,3 +35,24 @@ def test_the_issuer_rule_lives_in_the_selectors_and_issuance_uses_it():
     from microcred.credentials.services import issuance
 
     assert issuance.issuer_for_version is selectors.issuer_for_version
+
+
+def test_bulk_issuance_never_imports_the_tasks_that_call_it():
+    top, nested = _imports(APP / "services" / "bulk.py")
+    assert not nested, f"services/bulk.py hides imports inside functions: {nested}"
+    assert "microcred.credentials.tasks" not in top
+
+
+@pytest.mark.django_db
+def test_a_queued_job_is_handed_to_the_worker_task_after_the_commit(monkeypatch, django_capture_on_commit_callbacks):
+    from microcred.credentials import tasks
+    from microcred.credentials.services import bulk
+
+    sent = []
+    monkeypatch.setattr(tasks.run_issuance_job, "delay", lambda job_id: sent.append(job_id))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        bulk._queue(41)
+    assert sent == []  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert sent == [41]
