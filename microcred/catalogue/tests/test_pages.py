@@ -108,28 +108,28 @@ def test_retired_page_is_readable_and_marked(client, cat):
 
 
 def test_old_version_stays_readable(client, cat):
-    from microcred.catalogue.indexing import mark_current, reindex_version
-    from microcred.catalogue.models import MicroCredentialVersion
+    from microcred.catalogue.services import publish_approved_proposal
+    from microcred.proposals.models import Proposal, ProposalVersion
 
     a = cat["a"]
-    annex1 = dict(a.annex1, title="Sustainability reporting for SMEs, 2nd edition")
-    v2 = MicroCredentialVersion.objects.create(
-        micro_credential=a.micro_credential,
-        number=2,
-        source="imported",
-        approval_note="Council, 2025",
-        approved_at=a.approved_at,
-        title=annex1["title"],
+    # A change proposal, approved, is published as version 2 by the workflow's own publisher.
+    change = Proposal.objects.create(
+        reference="MC-T-CHANGE",
+        proposer=cat["admin"],
+        institution=a.awarding_institution,
+        status="approved",
+        changes_micro_credential=a.micro_credential,
+    )
+    ProposalVersion.objects.create(
+        proposal=change,
+        number=1,
         kind=a.kind,
         credential_type=a.credential_type,
-        ects=a.ects,
-        eqf_level=a.eqf_level,
-        awarding_institution=a.awarding_institution,
-        issued_by_alliance=False,
-        annex1=annex1,
+        accrediting_institution=a.awarding_institution,
+        title="Sustainability reporting for SMEs, 2nd edition",
     )
-    mark_current(a.micro_credential)
-    reindex_version(v2)
+    v2 = publish_approved_proposal(proposal=change, actor=cat["admin"])
+    assert v2.number == 2 and v2.is_current
     slug = a.micro_credential.slug
     old = client.get(reverse("catalogue:version", args=[slug, 1])).content.decode()
     assert "You are reading version 1" in old and "<h1>Sustainability reporting for SMEs</h1>" in old
