@@ -44,8 +44,29 @@ def test_enrolment_csv_has_bom_and_escapes(client, cast, offering, make_user):
 
 @pytest.mark.parametrize("who", ["proposer", "manager", "assessor"])
 def test_offering_staff_see_the_list(client, cast, offering, who):
+    from microcred.learning import services
+
+    offering.capacity = 1
+    offering.save()
+    services.enrol(user=cast["learner"], offering_id=offering.pk)
+    services.enrol(user=cast["learner2"], offering_id=offering.pk)
     response = login(client, cast[who]).get(reverse("learning:enrolments", args=[offering.pk]))
     assert response.status_code == 200
+    rows = [(e.learner.full_name, e.learner.email, e.status) for e in response.context["enrolments"]]
+    assert rows == [
+        ("Katrin Weber", "learner@example.org", Enrolment.Status.ENROLLED),
+        ("Tomás García", "learner2@example.org", Enrolment.Status.WAITLISTED),
+    ]
+    html = response.content.decode()
+    assert "1 enrolled of 1 places, 1 waiting, 0 ready for a credential." in html
+    for text in (
+        "Katrin Weber",
+        "learner@example.org",
+        "Tomás García",
+        "learner2@example.org",
+        "On the waiting list (1)",
+    ):
+        assert text in html, text
 
 
 @pytest.mark.parametrize("who", ["learner", "outsider", "officer"])
@@ -149,6 +170,8 @@ def test_upload_handler_stops_a_file_just_over_the_limit(client, cast, offering)
     upload.name = "big.csv"
     response = c.post(reverse("learning:import", args=[offering.pk]), {"file": upload})
     assert response.status_code == 413
+    assert "larger than 5 MB" in response.content.decode()
+    assert not Result.objects.filter(enrolment__offering=offering).exists()
 
 
 def test_ready_queue_page(client, cast, offering):
