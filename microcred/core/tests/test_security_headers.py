@@ -69,10 +69,13 @@ def test_a_learner_session_is_not_cut_by_the_staff_idle_time(client, make_user, 
     settings.STAFF_SESSION_IDLE_SECONDS = 600
     clock = {"now": 1_000_000}
     monkeypatch.setattr(middleware.time, "time", lambda: clock["now"])
-    client.force_login(make_user(Role.LEARNER))
+    learner = make_user(Role.LEARNER)
+    client.force_login(learner)
     assert client.get("/wallet/").status_code == 200
     clock["now"] += 5000
-    assert client.get("/wallet/").status_code == 200
+    response = client.get("/wallet/")
+    assert response.status_code == 200 and response.wsgi_request.user == learner  # the wallet, still logged in
+    assert "without activity" not in response.content.decode()
 
 
 def test_the_staff_idle_time_is_read_from_the_environment():
