@@ -175,8 +175,25 @@ def test_upload_handler_stops_a_file_just_over_the_limit(client, cast, offering)
 
 
 def test_ready_queue_page(client, cast, offering):
+    start_offering(offering)
+    enrolment = Enrolment.objects.create(offering=offering, learner=cast["learner"], status="enrolled")
+    record_result(offering, enrolment, recorded_by=cast["assessor"], grade="8.5")
     assert login(client, cast["learner"]).get(reverse("learning:ready")).status_code == 404
-    assert login(client, cast["officer"]).get(reverse("learning:ready")).status_code == 200
+    response = login(client, cast["officer"]).get(reverse("learning:ready"))
+    assert response.status_code == 200
+    assert [e.pk for e in response.context["completions"]] == [enrolment.pk]
+    html = response.content.decode()
+    for text in (
+        "Katrin Weber",
+        "learner@example.org",
+        f"{offering.version.title} (v1)",
+        "8.5",
+        f"completion:{enrolment.pk}",
+    ):
+        assert text in html, text
+    # The alliance's central officer issues only alliance-issued credentials: nothing here for them.
+    central = login(client, cast["central_officer"]).get(reverse("learning:ready")).content.decode()
+    assert "Nobody is waiting for a credential." in central and "Katrin Weber" not in central
 
 
 def test_navigation(client, cast):
