@@ -117,6 +117,7 @@ def test_skills_page_works_without_javascript(loaded, client):
 def test_skills_page_too_short_query_shows_error(loaded, client):
     html = client.get(reverse("reference:skills"), {"q": "r"}).content.decode()
     assert 'class="error-summary"' in html
+    assert '<a href="#id_q">Search ESCO: Ensure this value has at least 2 characters (it has 1).</a>' in html
 
 
 def test_sources_and_frameworks_pages(loaded, client):
