@@ -70,22 +70,22 @@ def test_verify_without_a_body_is_a_400_not_a_500(client, content_type):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("url", "status"),
+    ("url", "status", "code"),
     [
-        ("/api/v1/skills?search=project&limit=%C2%B9", 400),
-        ("/api/v1/occupations?search=project&limit=%C2%B9", 400),
-        ("/api/v1/catalogue/%C2%B9", 404),
-        ("/api/v1/catalogue/{id}?version=%C2%B9", 400),
-        ("/api/v1/catalogue?page=%C2%B9", 400),
-        ("/api/v1/catalogue?page_size=%C2%B9", 400),
-        ("/api/v1/occupations/%C2%B9/skills", 404),
+        ("/api/v1/skills?search=project&limit=%C2%B9", 400, "invalid"),
+        ("/api/v1/occupations?search=project&limit=%C2%B9", 400, "invalid"),
+        ("/api/v1/catalogue/%C2%B9", 404, "not_found"),
+        ("/api/v1/catalogue/{id}?version=%C2%B9", 400, "invalid"),
+        ("/api/v1/catalogue?page=%C2%B9", 400, "invalid"),
+        ("/api/v1/catalogue?page_size=%C2%B9", 400, "invalid"),
+        ("/api/v1/occupations/%C2%B9/skills", 404, "not_found"),
     ],
 )
-def test_superscript_digits_are_refused_not_a_server_error(client, micro_credential, url, status):
+def test_superscript_digits_are_refused_not_a_server_error(client, micro_credential, url, status, code):
     """Found by fuzzing the API: "¹".isdigit() is true, but int("¹") fails."""
     response = client.get(url.replace("{id}", str(micro_credential.pk)))
     assert response.status_code == status
-    assert response.json()["error"]["code"] in ("invalid", "not_found")
+    assert response.json()["error"]["code"] == code
 
 
 # Issue #11: a NUL byte in a path or query was a PostgreSQL server error; every API error is JSON.
