@@ -59,7 +59,6 @@ def test_every_annex1_element_is_in_the_credential(issue, make_version):
     doc = credential.document
     subject = doc["credentialSubject"]
     achievement = subject["achievement"]
-    annex1 = version.annex1
 
     # (1) identification of the learner: salted hash of the e-mail address, and the name
     email_id, name_id = subject["identifier"]
@@ -80,10 +79,13 @@ def test_every_annex1_element_is_in_the_credential(issue, make_version):
     assert doc["validFrom"] == credential.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert doc["awardedDate"] == "2026-07-01T00:00:00Z"
     # (6) learning outcomes, with their ESCO skills as alignments
-    texts = [o["text"] for o in annex1["learning_outcomes"]]
+    # (the expected values are the proposal's, as the fixture wrote them: not read back from the stored record)
+    texts = ["Analyse open energy data sets.", "Présenter des résultats — clearly."]
     assert achievement["learningOutcome"] == texts
-    assert all(text in achievement["criteria"]["narrative"] for text in texts)
-    assert annex1["completion_criteria"] in achievement["criteria"]["narrative"]
+    assert achievement["criteria"]["narrative"] == (
+        "Submit the final project and pass the written exam.\n\nLearning outcomes:\n\n"
+        "- Analyse open energy data sets.\n- Présenter des résultats — clearly."
+    )
     esco = _by_framework(achievement, "ESCO")
     assert {a["targetUrl"] for a in esco} == {s.uri for s in version.skills.all()}
     for alignment in esco:
@@ -100,7 +102,7 @@ def test_every_annex1_element_is_in_the_credential(issue, make_version):
     # (9) type of assessment, (10) form of participation, (11) quality assurance
     assert achievement["assessmentType"] == ["Written exam", "Portfolio / portfolio assessment"]
     assert achievement["participationForm"] == ["Online", "Blended"]
-    assert achievement["qualityAssurance"] == annex1["quality_assurance"]
+    assert achievement["qualityAssurance"] == "Internal quality assurance of the accrediting university (ESG part 1)."
     assert achievement["learningSetting"] == "formal"
     # optional: prerequisites, supervision and identity verification, grade, stackability, further information
     assert achievement["prerequisites"] == "Basic statistics."
@@ -108,7 +110,7 @@ def test_every_annex1_element_is_in_the_credential(issue, make_version):
     [description] = achievement["resultDescription"]
     [result] = subject["result"]
     assert result["resultDescription"] == description["id"] and result["value"] == "8.5"
-    assert achievement["stackability"] == annex1["stackability"]
+    assert achievement["stackability"] == "Stackable towards the alliance's data science pathway."
     assert achievement["furtherInformation"] == "Master students and professionals."
     assert achievement["instructionLanguage"] == ["en", "es"] and achievement["inLanguage"] == "en"
 
