@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from microcred.core.exceptions import DomainError
 from microcred.credentials import permissions
 from microcred.credentials.models import IssuanceJob, IssuedCredential, Issuer
+from microcred.credentials import selectors
 from microcred.credentials.selectors import issuer_for_version
 from microcred.credentials.services import bulk
 from microcred.credentials.services.status import revoke_credential
@@ -107,7 +108,7 @@ def _own_job(request, pk) -> IssuanceJob:
 @login_required
 def job_detail(request, pk):
     job = _own_job(request, pk)
-    may_issue = permissions.is_credential_officer_of(request.user, issuer_for_version(job.offering.version))
+    may_issue = permissions.is_credential_officer_of(request.user, selectors.job_issuer(job))
     return render(request, "credentials/job.html", {"job": job, "action": bulk.resumable(job) if may_issue else None})
 
 

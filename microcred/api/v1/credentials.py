@@ -28,7 +28,9 @@ class JobErrorOut(serializers.Serializer):
 
 class JobOut(serializers.Serializer):
     id = serializers.IntegerField()
-    offering = serializers.IntegerField()
+    offering = serializers.IntegerField(
+        allow_null=True, help_text="The offering whose completions the job issues; null for a job of another source."
+    )
     status = NamedChoiceField("IssuanceJobStatusEnum", choices=IssuanceJob.Status.choices)
     status_label = serializers.CharField(help_text="The status for people, in the request's language.")
     total = serializers.IntegerField()

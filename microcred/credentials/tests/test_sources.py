@@ -201,6 +201,29 @@ def test_a_job_with_a_source_and_no_offering_issues_its_completions(completed, i
     assert sorted(c.learner_id for c in credentials) == sorted(e.learner_id for e in enrolments)
 
 
+def test_a_job_with_no_offering_shows_in_its_page_and_the_api(completed, issuers, make_user, institution, client):
+    """The job's page and /api/v1/issuance-jobs/{id} go by the job's issuer (there is no offering to ask)."""
+    version, enrolments = completed
+    officer = make_user((Role.CREDENTIAL_OFFICER, institution))
+    job = IssuanceJob.objects.create(
+        source_type="catalogue.MicroCredentialVersion",
+        source_id=version.pk,
+        issuer=issuers["ub"],
+        requested_by=make_user((Role.CREDENTIAL_OFFICER, institution)),
+        total=2,
+        enrolment_ids=[e.pk for e in enrolments],
+        status=IssuanceJob.Status.FAILED,
+    )
+    client.force_login(officer)
+    page = client.get(f"/credentials/jobs/{job.pk}/")
+    assert page.status_code == 200
+    assert page.context["action"] == "rerun"  # the issuer's officer may run it again
+    assert "None" not in page.content.decode()
+    answer = client.get(f"/api/v1/issuance-jobs/{job.pk}")
+    assert answer.status_code == 200
+    assert (answer.json()["id"], answer.json()["offering"]) == (job.pk, None)
+
+
 def test_a_job_names_an_offering_or_a_source_and_its_issuer(make_user, issuers, make_version):
     version = make_version()
     for fields in ({}, {"source_type": "catalogue.MicroCredentialVersion", "source_id": version.pk}):
