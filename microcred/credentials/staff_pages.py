@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.core.exceptions import DomainError
-from microcred.credentials import permissions
+from microcred.credentials import permissions, selectors
 from microcred.credentials.models import IssuanceJob, IssuedCredential, Issuer
-from microcred.credentials import selectors
 from microcred.credentials.selectors import issuer_for_version
 from microcred.credentials.services import bulk
 from microcred.credentials.services.status import revoke_credential
