@@ -10,6 +10,30 @@ from django.utils.translation import gettext_lazy as _
 from microcred.accounts.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
 
 
+class LearnerGroup(models.TextChoices):
+    """The learner groups the alliance's strategic plan counts (its targets name lifelong learners)."""
+
+    MEMBER_STUDENT = "member_student", _("Student of a member university")
+    MEMBER_STAFF = "member_staff", _("Staff of a member university")
+    LIFELONG_LEARNER = "lifelong_learner", _("Lifelong learner or professional")
+    OTHER = "other", _("Other")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_25 = "under_25", _("Under 25")
+    FROM_25_TO_34 = "25_34", _("25 to 34")
+    FROM_35_TO_44 = "35_44", _("35 to 44")
+    FROM_45_TO_54 = "45_54", _("45 to 54")
+    FROM_55 = "55_plus", _("55 or over")
+
+
+class EmploymentStatus(models.TextChoices):
+    STUDYING = "studying", _("Studying")
+    EMPLOYED = "employed", _("Employed or self-employed")
+    SEEKING = "seeking", _("Looking for work")
+    OTHER = "other", _("Other")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -43,6 +67,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    # Who the learner is, for the alliance's reporting only (never put in a credential). The group is what the
+    # strategic plan counts; empty until the learner says (asked at registration and at the next login).
+    learner_group = models.CharField(_("learner group"), max_length=30, choices=LearnerGroup.choices, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
+    employment_status = models.CharField(
+        _("employment status"), max_length=20, choices=EmploymentStatus.choices, blank=True
+    )
 
     objects = UserManager()
 

@@ -50,6 +50,7 @@ class Category(models.TextChoices):
     CONTRIBUTIONS = "contributions", _("work of staff (proposals, reviews, comments, decisions, texts)")
     ACTIVITY = "activity", _("records of who did what and when")
     COMMUNICATION = "communication", _("messages sent to people")
+    BACKGROUND = "background", _("learner group, country, age band and employment status (for reporting only)")
 
 
 # Technical and organisational measures (Art. 32), as the platform implements them; each activity lists its own.
