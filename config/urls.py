@@ -20,6 +20,7 @@ urlpatterns = [
     path("learning/", include("microcred.learning.urls")),
     path("", include("microcred.wallet.urls")),
     path("privacy/", include("microcred.privacy.urls")),
+    path("reporting/", include("microcred.reporting.urls")),
     path("", include("microcred.oid4vci.urls")),
     path("", include("microcred.core.urls")),
 ]

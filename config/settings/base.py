@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "microcred.oid4vci",
     "microcred.wallet",
     "microcred.privacy",
+    "microcred.reporting",
     "microcred.api",
 ]
 
