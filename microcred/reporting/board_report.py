@@ -97,21 +97,25 @@ def _bars(table: Table, width: float):
 
 
 def _target(headline, width: float):
+    """The page's target bar (``charts.target_bar``) in ReportLab shapes; None when there is nothing to measure
+    the value against."""
     from reportlab.graphics.shapes import Drawing, Line, Rect
     from reportlab.lib import colors
 
     i = headline.indicator
-    goal = i.target_max or i.target
-    top = max(float(goal or 0), float(i.value or 0), float(i.expected_now or 0))
+    goal = i.target_max or i.target or (100 if i.unit == "%" else None)
+    if not goal:
+        return None
+    top = max(float(goal), float(i.value or 0), float(i.expected_now or 0))
     value_len, expected_len, target_len = charts.scaled([i.value, i.expected_now or 0, i.target or 0, top], width)[:3]
     drawing = Drawing(width, 18)
-    if goal:
-        drawing.add(
-            Rect(0, 2, width, 14, fillColor=colors.HexColor(charts.TRACK), strokeColor=colors.HexColor(charts.MUTED))
-        )
-        drawing.add(Line(target_len, 0, target_len, 18, strokeColor=colors.black, strokeWidth=2))
+    drawing.add(
+        Rect(0, 2, width, 14, fillColor=colors.HexColor(charts.TRACK), strokeColor=colors.HexColor(charts.MUTED))
+    )
     drawing.add(Rect(0, 4, value_len, 10, fillColor=colors.HexColor(charts.BAR), strokeColor=None))
-    if goal and i.expected_now is not None:
+    if i.target is not None:
+        drawing.add(Line(target_len, 0, target_len, 18, strokeColor=colors.black, strokeWidth=2))
+    if i.expected_now is not None:
         drawing.add(
             Line(
                 expected_len,
@@ -150,16 +154,11 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
 
     story.append(_p(dashboard.headline_table.title, styles["h2"]))
     for headline in dashboard.headlines:
-        story.append(
-            KeepTogether(
-                [
-                    _p(headline.indicator.label, styles["h3"]),
-                    _p(headline.chart.summary, styles["body"]),
-                    Spacer(1, 3),
-                    _target(headline, width),
-                ]
-            )
-        )
+        block = [_p(headline.indicator.label, styles["h3"]), _p(headline.chart.summary, styles["body"])]
+        drawing = _target(headline, width)
+        if drawing is not None:
+            block += [Spacer(1, 3), drawing]
+        story.append(KeepTogether(block))
     story.append(Spacer(1, 0.3 * cm))
     story.append(
         _p(

@@ -240,24 +240,29 @@ def target_bar(indicator: Indicator, *, chart_id: str) -> Chart:
     summary = target_summary(indicator)
     left, length, y = 4, WIDTH - 8, 8
     goal = indicator.target_max or indicator.target
-    scale_top = max(float(goal or 0), float(indicator.value or 0), float(indicator.expected_now or 0))
+    if not goal and indicator.unit != "%":  # nothing to measure the value against: the figure in words only
+        body = [f'<text class="chart-label" x="{left}" y="{y + 14}" fill="{INK}">{_text(summary)}</text>']
+        return Chart(
+            _safe_id(chart_id), indicator.label, summary, _svg(chart_id, indicator.label, summary, y + 24, body)
+        )
+    if not goal:  # a percentage without a target: on the scale 0-100 %
+        goal = 100
+    scale_top = max(float(goal), float(indicator.value or 0), float(indicator.expected_now or 0))
     value_len, expected_len = scaled([indicator.value, indicator.expected_now or 0, scale_top], length)[:2]
     body = [
-        f'<rect class="chart-track" x="{left}" y="{y}" width="{length}" height="22" fill="{TRACK}" stroke="{MUTED}"/>'
-        if goal
-        else "",
+        f'<rect class="chart-track" x="{left}" y="{y}" width="{length}" height="22" fill="{TRACK}" stroke="{MUTED}"/>',
         f'<rect class="chart-bar" x="{left}" y="{y + 3}" width="{value_len:.2f}" height="16" fill="{BAR}" '
         f'data-value="{_text(indicator.value)}"/>',
     ]
     label_parts = [_("Value: %(value)s") % {"value": with_unit(indicator.value, indicator.unit)}]
-    if goal:
+    if indicator.target is not None:
         target_len = scaled([indicator.target, scale_top], length)[0]
         body.append(
             f'<line class="chart-target" x1="{left + target_len:.2f}" y1="{y - 4}" x2="{left + target_len:.2f}" '
             f'y2="{y + 26}" stroke="{INK}" stroke-width="3"/>'
         )
         label_parts.append(_("target: %(target)s") % {"target": with_unit(indicator.target, indicator.unit)})
-    if indicator.expected_now is not None and goal:
+    if indicator.expected_now is not None:
         body.append(
             f'<line class="chart-expected" x1="{left + expected_len:.2f}" y1="{y - 4}" x2="{left + expected_len:.2f}" '
             f'y2="{y + 26}" stroke="{MARK}" stroke-width="2" stroke-dasharray="4 3"/>'

@@ -26,7 +26,7 @@ def file_name(stem: str, filter_parts: list[str], extension: str) -> str:
     return "-".join(["figures", stem, *filter_parts]) + f".{extension}"
 
 
-def _plain(value):
+def plain_value(value):
     """A cell's value as a spreadsheet reads it back: numbers as numbers, dates as ISO dates, text as text."""
     if value is None:
         return ""
@@ -40,7 +40,7 @@ def _plain(value):
 
 
 def csv_bytes(table: Table) -> bytes:
-    return spreadsheet.csv_bytes(table.columns, [[_plain(v) for v in row] for row in table.rows])
+    return spreadsheet.csv_bytes(table.columns, [[plain_value(v) for v in row] for row in table.rows])
 
 
 def xlsx_bytes(table: Table) -> bytes:
@@ -51,7 +51,7 @@ def xlsx_bytes(table: Table) -> bytes:
     sheet.title = table.slug[:31]  # Excel's limit on a sheet's name
     spreadsheet.append_xlsx_row(sheet, list(table.columns))
     for row in table.rows:
-        spreadsheet.append_xlsx_row(sheet, [_plain(v) for v in row])
+        spreadsheet.append_xlsx_row(sheet, [plain_value(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

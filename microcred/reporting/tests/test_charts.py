@@ -121,3 +121,14 @@ def test_status_in_words_in_the_summary():
     assert "target reached" in charts.target_summary(reached)
     no_target = Indicator("y", "Lifelong learners", "def", 3, "learners")
     assert "no target" in charts.target_summary(no_target)
+
+
+def test_without_a_target_a_count_is_told_in_words_and_a_share_drawn_out_of_100():
+    count = charts.target_bar(Indicator("n", "Learners", "def", 7, "learners"), chart_id="n")
+    assert not list(parse(count).iter(f"{SVG}rect"))
+    assert "Learners: 7 learners (no target is set)." in str(count.svg)
+    share = parse(charts.target_bar(Indicator("p", "Lifelong learners", "def", 25, "%"), chart_id="p"))
+    track = next(r for r in share.iter(f"{SVG}rect") if r.get("class") == "chart-track")
+    bar = next(r for r in share.iter(f"{SVG}rect") if r.get("class") == "chart-bar")
+    assert abs(float(bar.get("width")) * 4 - float(track.get("width"))) < 0.1
+    assert not [line for line in share.iter(f"{SVG}line") if line.get("class") == "chart-target"]
