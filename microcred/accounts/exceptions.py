@@ -3,7 +3,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from microcred.core.exceptions import DomainError
+from microcred.core.exceptions import DomainError, ValidationFailed
 
 
 class EmailAlreadyRegistered(DomainError):
@@ -23,6 +23,16 @@ class VerificationLinkInvalid(DomainError):
             msg = _("This verification link is not valid. Check that you copied the whole link, or ask for a new one.")
         super().__init__(str(msg), expired=expired)
         self.expired = expired
+
+
+class InvalidBackground(ValidationFailed):
+    """A learner group, country, age band or employment status that is not one of the choices. `field` names it."""
+
+    code = "invalid_background"
+
+    def __init__(self, field: str, message):
+        super().__init__(str(message), field=field)
+        self.field = field
 
 
 class InvalidRoleScope(DomainError):

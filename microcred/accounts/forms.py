@@ -8,8 +8,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts import services
+from microcred.accounts import countries, permissions, services
 from microcred.accounts.exceptions import TooManyAttempts
+from microcred.accounts.models import AgeBand, EmploymentStatus, LearnerGroup
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import PASSWORD_TEXT
 from microcred.privacy import services as privacy_services
@@ -32,6 +33,65 @@ class ThrottledLoginMixin:
             self.retry_after = wait
             return ValidationError(TooManyAttempts("login", wait).message, code=TooManyAttempts.code)
         return super().get_invalid_login_error()
+
+
+NOT_SAID = ("", _("Prefer not to say"))
+
+
+class LearnerBackgroundFields(forms.Form):
+    """The learner group and the optional country, age band and employment status (issue #15), with why each is
+    asked. A form that takes them subclasses this; `background_fields` and `other_fields` let a template show them
+    as a group of their own. `group_required`: False only for a staff member's own details."""
+
+    learner_group = forms.ChoiceField(
+        label=_("Which group do you belong to?"),
+        choices=LearnerGroup.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Asked so that the alliance can report how many learners of each group its micro-credentials reach, "
+            "as its strategic plan requires. Never put in a credential."
+        ),
+        error_messages={"required": _("Choose the group you belong to.")},
+    )
+    country = forms.ChoiceField(
+        label=_("Country where you live"),
+        required=False,
+        help_text=_("Optional. For the alliance's reporting on where its learners come from; never in a credential."),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"),
+        required=False,
+        choices=[NOT_SAID, *AgeBand.choices],
+        help_text=_("Optional. For the alliance's reporting, in totals only; never in a credential."),
+    )
+    employment_status = forms.ChoiceField(
+        label=_("Employment status"),
+        required=False,
+        choices=[NOT_SAID, *EmploymentStatus.choices],
+        help_text=_("Optional. For the alliance's reporting, in totals only; never in a credential."),
+    )
+
+    def __init__(self, *args, group_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names in the language of the request, ordered by them.
+        self.fields["country"].choices = [NOT_SAID, *countries.choices()]
+        if not group_required:
+            self.fields["learner_group"].required = False
+            self.fields["learner_group"].choices = [NOT_SAID, *LearnerGroup.choices]
+        for name in services.BACKGROUND_FIELDS:  # invalid choices name the field's own message
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "“%(value)s” is not one of the choices: choose one from the list."
+            )
+
+    def background_fields(self):
+        return [self[name] for name in services.BACKGROUND_FIELDS]
+
+    def other_fields(self):
+        return [field for field in self.visible_fields() if field.name not in services.BACKGROUND_FIELDS]
+
+    def background(self) -> services.LearnerBackground:
+        """The checked values (after is_valid())."""
+        return services.LearnerBackground(**{name: self.cleaned_data[name] for name in services.BACKGROUND_FIELDS})
 
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):
@@ -58,7 +118,9 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
             raise ValidationError(self.error_messages["unverified"], code="unverified")
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(LearnerBackgroundFields):
+    field_order = ["full_name", "email", "password", "password_again", "language"]
+
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -117,17 +179,37 @@ class RegistrationForm(forms.Form):
         return data
 
 
+class BackgroundForm(LearnerBackgroundFields):
+    """The question asked after logging in of a learner account that has not said its group."""
+
+    def __init__(self, *args, user, **kwargs):
+        initial = {name: getattr(user, name) for name in services.BACKGROUND_FIELDS}
+        super().__init__(*args, initial=initial, **kwargs)
+
+
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = get_user_model()
-        fields = ["full_name", "preferred_language", "did"]
-        widgets = {"preferred_language": forms.Select(choices=settings.LANGUAGES)}
+class ProfileForm(LearnerBackgroundFields):
+    """The learner's own details on "My account"; the group may stay blank only on a staff member's account."""
+
+    field_order = ["full_name", "preferred_language", "did"]
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    did = forms.CharField(
+        label=_("Decentralised identifier"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional; put in your credentials."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        initial = {name: getattr(user, name) for name in services.PROFILE_FIELDS}
+        super().__init__(*args, initial=initial, group_required=permissions.is_learner_account(user), **kwargs)
 
     def clean_did(self):
         did = self.cleaned_data["did"].strip()

@@ -18,6 +18,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from microcred.accounts import services
 from microcred.accounts.exceptions import TooManyAttempts
+from microcred.accounts.views import after_login
 from microcred.privacy import selectors as privacy_selectors
 from microcred.privacy import services as privacy_services
 from microcred.privacy.models import NoticeReceipt
@@ -86,3 +87,9 @@ class ThrottledCallbackView(OIDCAuthenticationCallbackView):
     def login_success(self):
         self.succeeded = True
         return super().login_success()
+
+    @property
+    def success_url(self):
+        # A learner account that has not said its learner group is asked first (issue #15), as after a password
+        # log-in; the next page was checked when the log-in started (mozilla_django_oidc.views.get_next_url).
+        return after_login(self.request, super().success_url)

@@ -41,6 +41,22 @@ def is_staff_member(user) -> bool:
     return bool(roles_of(user) & {r.value for r in STAFF_ROLES})
 
 
+def is_learner_account(user) -> bool:
+    """A learner and nothing else: the learner role, no staff role, not the admin site's (issue #15). Only these
+    accounts must say their learner group; staff (who may also be learners) may leave it blank."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff or user.is_superuser:
+        return False
+    held = roles_of(user)
+    return Role.LEARNER in held and not held & {r.value for r in STAFF_ROLES}
+
+
+def is_asked_for_background(user) -> bool:
+    """Is the learner sent, after logging in, to the page that asks for their learner group? A learner account
+    that has not said it yet (accounts from before the question, or made by single sign-on). Staff-only accounts
+    and the alliance admin are never asked."""
+    return is_learner_account(user) and not user.learner_group
+
+
 def is_alliance_admin(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ALLIANCE_ADMIN)
 

@@ -19,6 +19,11 @@ def export_personal_data(user) -> dict[str, object]:
             "did": user.did,
             "date_joined": user.date_joined.isoformat(),
             "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
+            # The learner's background, for the alliance's reporting (issue #15); "" where not said.
+            "learner_group": user.learner_group,
+            "country": user.country,
+            "age_band": user.age_band,
+            "employment_status": user.employment_status,
             "roles": [
                 {"role": a.role, "institution": a.institution.name if a.institution_id else None}
                 for a in user.role_assignments.select_related("institution")
@@ -28,12 +33,14 @@ def export_personal_data(user) -> dict[str, object]:
 
 
 def erase_personal_data(user) -> None:
-    """The account is closed: roles and API tokens removed, name, e-mail and DID replaced. The row stays for the
-    records that name the person by number."""
+    """The account is closed: roles and API tokens removed, name, e-mail and DID replaced, the background (learner
+    group, country, age band, employment status) cleared, so an erased account is no longer counted by group. The
+    row stays for the records that name the person by number."""
     user.role_assignments.all().delete()
     user.email = f"erased-{user.pk}@invalid"
     user.full_name = _("Erased account")
     user.did = ""
+    user.learner_group = user.country = user.age_band = user.employment_status = ""
     user.set_unusable_password()
     user.is_active = False
     user.erased_at = timezone.now()

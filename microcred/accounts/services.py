@@ -3,6 +3,8 @@ reset, sign-up and single sign-on. Each records an audit event."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -13,14 +15,17 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from microcred.accounts import countries, permissions
 from microcred.accounts.exceptions import (
     EmailAlreadyRegistered,
+    InvalidBackground,
     InvalidRoleScope,
     TooManyAttempts,
     VerificationLinkInvalid,
 )
-from microcred.accounts.models import RoleAssignment
+from microcred.accounts.models import AgeBand, EmploymentStatus, LearnerGroup, RoleAssignment
 from microcred.accounts.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
 from microcred.audit.services import record_audit_event
 from microcred.core import ratelimit
@@ -33,16 +38,97 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# -- The learner's background (issue #15): who the learner is, for the alliance's reporting only ---------------
+
+
+@dataclass(frozen=True)
+class LearnerBackground:
+    """The learner group the strategic plan counts, and the optional country (ISO 3166-1 alpha-2), age band and
+    employment status. Kept on the account for reporting in totals; never put in a credential."""
+
+    learner_group: str
+    country: str = ""
+    age_band: str = ""
+    employment_status: str = ""
+
+    def checked(self, *, group_required: bool = True) -> LearnerBackground:
+        """The same values, each checked against its choices; raises InvalidBackground naming the first wrong one.
+        The group is required (a staff member's own details may leave it blank); the others may be blank
+        ("prefer not to say")."""
+        if self.learner_group not in LearnerGroup.values and (group_required or self.learner_group):
+            raise InvalidBackground("learner_group", _("Choose the group you belong to."))
+        if self.country and not countries.is_country(self.country):
+            raise InvalidBackground("country", _("Choose a country from the list, or leave it blank."))
+        if self.age_band and self.age_band not in AgeBand.values:
+            raise InvalidBackground("age_band", _("Choose an age band from the list, or leave it blank."))
+        if self.employment_status and self.employment_status not in EmploymentStatus.values:
+            raise InvalidBackground(
+                "employment_status", _("Choose an employment status from the list, or leave it blank.")
+            )
+        return self
+
+    def as_fields(self) -> dict[str, str]:
+        return asdict(self)
+
+
+BACKGROUND_FIELDS = ("learner_group", "country", "age_band", "employment_status")
+# What the learner changes on "My account" (the e-mail address is the login and is not changed there).
+PROFILE_FIELDS = ("full_name", "preferred_language", "did", *BACKGROUND_FIELDS)
+
+
 @transaction.atomic
-def register_learner(*, email: str, full_name: str, password: str, language: str = "en", privacy=None):
+def update_profile(*, user, changes: dict, where: str = "profile") -> list[str]:
+    """Save the learner's own details: the names of the fields that changed (none: nothing written).
+
+    `changes` maps fields of PROFILE_FIELDS to their new values; the background is checked first
+    (InvalidBackground, nothing written; the group is required of learner accounts, permissions.is_learner_account). Audited as account.details_changed with the names of the fields that
+    changed and `where` ("profile", or "log-in" for the question asked after logging in), never their values:
+    the audit log is kept after the account is erased, the background is not (GDPR Art. 5(1)(c), 17).
+    """
+    unknown = sorted(set(changes) - set(PROFILE_FIELDS))
+    if unknown:
+        raise ValueError(f"Not profile fields: {unknown}")
+    if any(name in changes for name in BACKGROUND_FIELDS):
+        current = get_user_model().objects.filter(pk=user.pk).values(*BACKGROUND_FIELDS).get()
+        LearnerBackground(**{**current, **{k: v for k, v in changes.items() if k in BACKGROUND_FIELDS}}).checked(
+            group_required=permissions.is_learner_account(user)
+        )
+    locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+    changed = sorted(name for name, value in changes.items() if getattr(locked, name) != value)
+    if not changed:
+        return []
+    for name in changed:
+        setattr(locked, name, changes[name])
+        setattr(user, name, changes[name])  # the caller's object (request.user) shows the saved values
+    locked.save(update_fields=changed)
+    record_audit_event(
+        actor=user,
+        action="account.details_changed",
+        target=locked,
+        summary="Details changed on My account" if where == "profile" else "Learner group given after log-in",
+        changes={"fields": changed, "where": where},
+    )
+    return changed
+
+
+def give_background(*, user, background: LearnerBackground) -> list[str]:
+    """The learner answers the question asked after logging in (permissions.is_asked_for_background)."""
+    return update_profile(user=user, changes=background.checked().as_fields(), where="log-in")
+
+
+@transaction.atomic
+def register_learner(*, email: str, full_name: str, password: str, language: str = "en", privacy=None, background=None):
     """Create an unverified learner account and send the verification e-mail.
 
     `privacy` (a privacy.services.NoticeShown): the version of the privacy notice the registration page showed,
     recorded with the account (GDPR Art. 13: the information is given when the data are obtained; Art. 5(2)).
-    Raises EmailAlreadyRegistered (also under a concurrent duplicate) and Django's ValidationError
-    for a weak password; nothing is written in either case.
+    `background` (a LearnerBackground): the learner group and the optional details, saved with the account.
+    Raises EmailAlreadyRegistered (also under a concurrent duplicate), Django's ValidationError
+    for a weak password and InvalidBackground; nothing is written in any case.
     """
     User = get_user_model()
+    if background is not None:
+        background.checked()
     email = _normalise_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise EmailAlreadyRegistered()
@@ -56,6 +142,7 @@ def register_learner(*, email: str, full_name: str, password: str, language: str
             language=language,
             how="Learner self-registration",
             privacy_notice_version=privacy.notice.version if privacy is not None else None,
+            background=background,
         )
     except IntegrityError as exc:
         raise EmailAlreadyRegistered() from exc
@@ -75,6 +162,7 @@ def create_learner_account(
     language: str | None = None,
     email_verified_at=None,
     privacy_notice_version=None,
+    background: LearnerBackground | None = None,
 ):
     """A new active learner account, however it is made (self-registration, single sign-on): the learner role is
     given through the audited `assign_role` (role.granted) and the account's creation is audited
@@ -83,6 +171,8 @@ def create_learner_account(
     Raises IntegrityError when the address already has an account (nothing is written).
     """
     extra = {"preferred_language": language} if language else {}
+    if background is not None:
+        extra.update(background.checked().as_fields())
     with transaction.atomic():  # a duplicate address rolls back to here, not the caller's transaction
         user = get_user_model().objects.create_user(
             _normalise_email(email),
@@ -111,6 +201,7 @@ def sign_up(
     password: str,
     language: str = "en",
     privacy=None,
+    background: LearnerBackground | None = None,
 ) -> None:
     """The public sign-up: answers the same whether or not `email` already has an account.
 
@@ -119,8 +210,11 @@ def sign_up(
     to log in or choose a new password), so the page and the e-mail traffic never tell a stranger which
     addresses have accounts (OWASP WSTG-IDNT-04, account enumeration; OWASP Authentication Cheat Sheet).
     Throttled per address and per client (TooManyAttempts); a weak password raises Django's ValidationError.
-    A new account records the privacy notice version the page showed (`privacy`, see register_learner).
+    A new account records the privacy notice version the page showed (`privacy`, see register_learner) and the
+    learner's background (`background`; checked before anything is spent or written: InvalidBackground).
     """
+    if background is not None:
+        background.checked()
     spend_registration_attempt(request=request, email=email)  # audited when refused: outside the transaction
     _sign_up(
         email=email,
@@ -128,13 +222,21 @@ def sign_up(
         password=password,
         language=language,
         privacy=privacy,
+        background=background,
     )
 
 
 @transaction.atomic
-def _sign_up(*, email: str, full_name: str, password: str, language: str, privacy) -> None:
+def _sign_up(*, email: str, full_name: str, password: str, language: str, privacy, background=None) -> None:
     try:
-        register_learner(email=email, full_name=full_name, password=password, language=language, privacy=privacy)
+        register_learner(
+            email=email,
+            full_name=full_name,
+            password=password,
+            language=language,
+            privacy=privacy,
+            background=background,
+        )
     except EmailAlreadyRegistered:
         make_password(password)  # the work of creating an account: no timing difference either
         owner = get_user_model().objects.filter(email__iexact=_normalise_email(email)).first()

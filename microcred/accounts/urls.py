@@ -12,6 +12,7 @@ urlpatterns = [
     path("verify/<str:token>/", views.verify_email, name="verify-email"),
     path("verify-again/", views.resend_verification, name="resend-verification"),
     path("profile/", views.profile, name="profile"),
+    path("about-you/", views.background, name="background"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
     path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),

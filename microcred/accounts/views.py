@@ -1,4 +1,7 @@
-"""Account pages: log in/out, register, verify e-mail, reset password, profile. Thin: parse → service → render."""
+"""Account pages: log in/out, register, verify e-mail, reset password, profile, and the learner group asked after
+logging in. Thin: parse → service → render."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,13 +9,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from microcred.accounts import services
-from microcred.accounts.exceptions import TooManyAttempts, VerificationLinkInvalid
+from microcred.accounts import permissions, services
+from microcred.accounts.exceptions import InvalidBackground, TooManyAttempts, VerificationLinkInvalid
 from microcred.accounts.forms import (
+    BackgroundForm,
     LoginForm,
     PasswordResetForm,
     ProfileForm,
@@ -31,10 +36,31 @@ def _with_retry_after(response, seconds: int):
     return response
 
 
+def after_login(request, next_url: str) -> str:
+    """Where a person goes once logged in (by password or single sign-on): `next_url`, unless theirs is a learner
+    account that has not said its learner group yet; then the page that asks first, which goes on to `next_url`
+    (issue #15: existing accounts are asked at their next log-in). Nothing else is held up: staff, the admin site,
+    the API and every other page stay as they are."""
+    if permissions.is_asked_for_background(request.user):
+        return f"{reverse('accounts:background')}?{urlencode({'next': next_url})}"
+    return next_url
+
+
+def _safe_next(request) -> str:
+    """The page to go on to: `next` if it is on this site (no other host or scheme), else the dashboard."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("core:dashboard")
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        return after_login(self.request, super().get_success_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -77,7 +103,10 @@ def register(request):
                 password=data["password"],
                 language=data["language"],
                 privacy=privacy,
+                background=form.background(),
             )
+        except InvalidBackground as exc:
+            form.add_error(exc.field, exc.message)
         except TooManyAttempts as exc:
             form.add_error(None, exc.message)
             retry_after = exc.retry_after
@@ -127,11 +156,17 @@ def resend_verification(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your details are saved."))
-        return redirect("accounts:profile")
+        try:
+            services.update_profile(
+                user=request.user, changes={name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+            )
+        except InvalidBackground as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("accounts:profile")
     assignments = request.user.role_assignments.select_related("institution")
     context = {
         "form": form,
@@ -140,6 +175,24 @@ def profile(request):
         "privacy_current": privacy_selectors.current_notice(),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def background(request):
+    """The learner group (and the optional details), asked after logging in of a learner account that has not
+    said it; then on to the page the person was going to (`next`, on this site only)."""
+    next_url = _safe_next(request)
+    form = BackgroundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_background(user=request.user, background=form.background())
+        except InvalidBackground as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("Thank you. Your details are saved; you can change them under My account."))
+            return redirect(next_url)
+    return render(request, "accounts/background.html", {"form": form, "next": next_url})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

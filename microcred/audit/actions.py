@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     ACCOUNT_OIDC_CALLBACK_THROTTLED = "account.oidc_callback_throttled"
     ACCOUNT_DATA_EXPORTED = "account.data_exported"
     ACCOUNT_ERASED = "account.erased"
+    ACCOUNT_DETAILS_CHANGED = "account.details_changed"  # the profile, or the learner group asked at log-in
     ROLE_GRANTED = "role.granted"
     ROLE_REVOKED = "role.revoked"
 

@@ -19,6 +19,8 @@ PAGES_BY_PERSON = {
     "communication@demo.microcred.eu": ["/catalogue/manage/categories/", "/catalogue/manage/categories/new/"],
     "officer.ub@demo.microcred.eu": ["/credentials/issue/", "/credentials/issued/"],
     "learner@demo.microcred.eu": ["/learning/", "/wallet/", "/wallet/my-data/"],
+    # Has not said a learner group: logging in lands on the question (issue #15), checked there too.
+    "learner2@demo.microcred.eu": ["/accounts/about-you/?next=/learning/", "/accounts/profile/"],
     "admin@demo.microcred.eu": ["/audit/", "/dashboard/"],
 }
 

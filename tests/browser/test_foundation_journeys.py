@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from microcred.accounts.roles import Role
@@ -23,9 +24,12 @@ def test_a_learner_registers_confirms_and_logs_in(page, live_server):
     page.check()  # the page with errors is accessible too
     assert page.get_by_role("alert").is_visible()
     assert "too short" in page.content()
+    assert "Choose the group you belong to" in page.content()  # the learner group is asked (issue #15)
 
     page.get_by_label("Password", exact=True).fill("circular-economy-42")
     page.get_by_label("Password again").fill("circular-economy-42")
+    page.get_by_label("Lifelong learner or professional").check()
+    page.get_by_label("Country where you live").select_option("NO")
     page.get_by_role("button", name="Create account").click()
     page.check()
     assert page.get_by_role("heading", name="Check your e-mail").is_visible()
@@ -37,7 +41,9 @@ def test_a_learner_registers_confirms_and_logs_in(page, live_server):
     page.get_by_label("Password").fill("circular-economy-42")
     page.get_by_role("button", name="Log in").click()
     page.check()
-    assert page.get_by_role("heading", name=re.compile("Welcome, Katrin")).is_visible()
+    assert page.get_by_role("heading", name=re.compile("Welcome, Katrin")).is_visible()  # not asked again
+    katrin = get_user_model().objects.get(email="katrin@example.org")
+    assert (katrin.learner_group, katrin.country, katrin.age_band) == ("lifelong_learner", "NO", "")
 
 
 def test_the_interface_switches_language(page):

@@ -42,6 +42,7 @@ def register_and_confirm(page):
     page.get_by_label("E-mail address").fill("katrin@example.org")
     page.get_by_label("Password", exact=True).fill("circular-economy-42")
     page.get_by_label("Password again").fill("circular-economy-42")
+    page.get_by_label("Lifelong learner or professional").check()
     page.get_by_role("button", name="Create account").click()
     page.check()
     link = re.search(r"http://\S+/accounts/verify/\S+/", mail.outbox[-1].body).group(0)

@@ -55,6 +55,7 @@ def test_a_visitor_reads_the_notice_from_the_footer_and_registers_with_it(page, 
     page.get_by_label("E-mail address").fill("katrin@example.org")
     page.get_by_label("Password", exact=True).fill("circular-economy-42")
     page.get_by_label("Password again").fill("circular-economy-42")
+    page.get_by_label("Student of a member university").check()
     page.get_by_role("button", name="Create account").click()
     page.check()
     assert page.get_by_role("heading", name="Check your e-mail").is_visible()

@@ -15,6 +15,7 @@ GOOD = {
     "password": "circular-economy-42",
     "password_again": "circular-economy-42",
     "language": "en",
+    "learner_group": "member_student",  # asked at registration (issue #15)
 }
 
 

@@ -198,6 +198,7 @@ SIGN_UP = {
     "password": "circular-economy-42",
     "password_again": "circular-economy-42",
     "language": "en",
+    "learner_group": "member_student",  # asked at registration (issue #15)
 }
 
 

@@ -897,6 +897,7 @@ def test_the_check_itself_catches_deviations(document):
     """The check above is only as good as this: an undocumented status, an undocumented field, a missing field,
     a null where none is allowed and a wrong type are each caught."""
     me = {"email": "a@example.org", "full_name": "A", "roles": [{"role": "learner", "institution": None}]}
+    me |= {"learner_group": "other", "country": "", "age_band": "", "employment_status": ""}  # issue #15
     assert_conforms(document, "get", "/api/v1/me", JsonResponse(me))
     deviations = [
         JsonResponse(me, status=204),
@@ -905,6 +906,7 @@ def test_the_check_itself_catches_deviations(document):
         JsonResponse({**me, "full_name": None}),
         JsonResponse({**me, "roles": [{"role": "wizard", "institution": None}]}),
         JsonResponse({**me, "roles": {"role": "learner"}}),
+        JsonResponse({**me, "learner_group": "alumni"}),
     ]
     for response in deviations:
         with pytest.raises(AssertionError):

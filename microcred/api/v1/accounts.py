@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from microcred.accounts import permissions
+from microcred.accounts.models import AgeBand, EmploymentStatus, LearnerGroup
 from microcred.accounts.roles import Role
 from microcred.api.errors import NOT_AUTHENTICATED, documented_error
 from microcred.audit.models import AuditEvent
@@ -24,6 +25,15 @@ class MeOut(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     roles = RoleOut(many=True)
+    # The learner's background (issue #15), for the alliance's reporting only; "" where not (yet) said.
+    learner_group = serializers.ChoiceField(
+        choices=["", *LearnerGroup.values], help_text="The learner group; empty until the learner says it."
+    )
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code of the country of residence, or empty.")
+    age_band = serializers.ChoiceField(choices=["", *AgeBand.values], help_text="The age band, or empty.")
+    employment_status = serializers.ChoiceField(
+        choices=["", *EmploymentStatus.values], help_text="The employment status, or empty."
+    )
 
 
 class MeApi(APIView):
@@ -38,7 +48,20 @@ class MeApi(APIView):
             {"role": a.role, "institution": a.institution.slug if a.institution_id else None}
             for a in request.user.role_assignments.select_related("institution")
         ]
-        return Response(MeOut({"email": request.user.email, "full_name": request.user.full_name, "roles": roles}).data)
+        user = request.user
+        return Response(
+            MeOut(
+                {
+                    "email": user.email,
+                    "full_name": user.full_name,
+                    "roles": roles,
+                    "learner_group": user.learner_group,
+                    "country": user.country,
+                    "age_band": user.age_band,
+                    "employment_status": user.employment_status,
+                }
+            ).data
+        )
 
 
 class CanViewAuditLog(BasePermission):

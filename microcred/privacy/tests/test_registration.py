@@ -23,6 +23,7 @@ GOOD = {
     "password": "circular-economy-42",
     "password_again": "circular-economy-42",
     "language": "en",
+    "learner_group": "member_student",  # asked at registration (issue #15)
 }
 
 
@@ -131,7 +132,8 @@ def _log_in(client, user):
 
 
 def test_at_log_in_people_who_have_not_seen_the_version_in_force_are_told(client, notice, make_user):
-    learner = make_user(Role.LEARNER)  # an account from before any notice
+    # An account from before any notice (that has said its learner group: not asked for it after logging in).
+    learner = make_user(Role.LEARNER, learner_group="member_student")
     page = _log_in(client, learner)
     assert "Please read our privacy notice" in page and 'href="/privacy/"' in page
     client.get("/privacy/")  # read: recorded
