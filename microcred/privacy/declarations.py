@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.privacy.registry import Category as C
 from microcred.privacy.registry import Subject as S
-from microcred.privacy.registry import activity, declare, declare_no_personal_data, not_in_export
+from microcred.privacy.registry import activity, also_used_by, declare, declare_no_personal_data, not_in_export
 
 # -- Processing activities -----------------------------------------------------------------------------------
 
@@ -117,6 +117,18 @@ activity(
     security=["audit_log", "pseudonymous_keys", "access_control", "transport"],
 )
 activity(
+    "reporting",
+    _("Reporting on the alliance's targets"),
+    _(
+        "Count learners by the group they belong to (and by country, age band and employment status where they said "
+        "them), with their enrolments and credentials, to report on the targets of the alliance's strategic plan. "
+        "Reports show totals only and leave out small numbers; none of this is ever put in a credential."
+    ),
+    subjects=[S.LEARNERS],
+    recipients=[_("the alliance's boards and offices, and the alliance's funders, as totals only"), HOSTING],
+    security=["access_control", "aggregated_reports", "audit_log", "transport", "erasure"],
+)
+activity(
     "administration",
     _("Administration of the platform"),
     _(
@@ -127,6 +139,10 @@ activity(
     recipients=[ALLIANCE_ADMIN, HOSTING],
     security=["access_control", "staff_sessions", "audit_log", "retention", "transport"],
 )
+
+# The learner's background is asked with the account (and kept with it: LIFE_OF_ACCOUNT, cleared by erasure) but
+# used only for reporting (issue #15).
+also_used_by(C.BACKGROUND, "reporting")
 
 # -- Retention in words (the rules in microcred.privacy.retention say what is deleted when) -----------------
 

@@ -78,6 +78,9 @@ SECURITY_MEASURES: dict[str, str] = {
     "pseudonymous_keys": _(
         "Rate limits count by keyed hashes of client addresses, kept in the cache for their window only."
     ),
+    "aggregated_reports": _(
+        "Reports show totals only, never a person; a total small enough to single someone out is not shown."
+    ),
 }
 
 
@@ -253,12 +256,35 @@ def problems(declared: dict | None = None, models_to_check: Iterable | None = No
     return found
 
 
+# Categories of data that another processing activity uses besides the one whose models hold them (GDPR Art. 30(1)(b)
+# and (c): each purpose with the data it uses), e.g. the learner's background, kept with the account and used only
+# for reporting. {category: (activity, …)}
+CATEGORY_ALSO_USED_BY: dict[str, tuple[str, ...]] = {}
+
+
+def also_used_by(category: str, *activity_keys: str) -> None:
+    CATEGORY_ALSO_USED_BY[category] = (*CATEGORY_ALSO_USED_BY.get(category, ()), *activity_keys)
+
+
+def _uses(declaration: Declaration, activity_key: str, category: str) -> bool:
+    return declaration.activity == activity_key or activity_key in CATEGORY_ALSO_USED_BY.get(category, ())
+
+
+def declarations_used_by(activity_key: str) -> list[Declaration]:
+    """The declared models that hold personal data one activity uses (its own, and categories it also uses)."""
+    return [
+        d
+        for d in declarations().values()
+        if isinstance(d, Declaration) and any(_uses(d, activity_key, category) for category in d.fields.values())
+    ]
+
+
 def personal_fields_of(activity_key: str) -> dict[str, list[str]]:
     """{category: ["accounts.User.email", …]} of one activity, from the declarations."""
     out: dict[str, list[str]] = {}
-    for declaration in declarations().values():
-        if isinstance(declaration, Declaration) and declaration.activity == activity_key:
-            for name, category in declaration.fields.items():
+    for declaration in declarations_used_by(activity_key):
+        for name, category in declaration.fields.items():
+            if _uses(declaration, activity_key, category):
                 out.setdefault(category, []).append(f"{declaration.model}.{name}")
     return {category: sorted(fields) for category, fields in sorted(out.items())}
 

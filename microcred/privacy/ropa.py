@@ -34,11 +34,7 @@ def build(language: str = "en") -> dict:
         not_stated = _("not stated: no privacy notice in force")
         activities = []
         for key, activity in registry.activities().items():
-            declared = [
-                d
-                for d in registry.declarations().values()
-                if isinstance(d, registry.Declaration) and d.activity == key and d.fields
-            ]
+            declared = registry.declarations_used_by(key)
             purpose = purposes.get(key)
             activities.append(
                 {
