@@ -2,6 +2,12 @@
 
 from django.urls import path
 
+from microcred.reporting import views
+
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.dashboard, name="dashboard"),
+    path("tables/<slug:table>.<str:fmt>", views.export_table, name="export"),
+    path("board-report.pdf", views.board_report_pdf, name="board_report"),
+]
