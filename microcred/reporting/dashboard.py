@@ -178,9 +178,24 @@ def _series_panel(period: str, title: str, heading: str, rows: Sequence[Row], in
     return Panel(table, chart)
 
 
-def build_dashboard(filters: Filters, *, indicator_code: str | None = None, own_universities=()) -> Dashboard:
+def only_own_universities(rows: Sequence[Row], own_universities) -> list[Row]:
+    """The per-university rows a manager may read: their own universities, and the others added up in one row
+    (a manager reads the alliance's figures and their own university's, not another university's)."""
+    keys = {str(key) for i in own_universities for key in (i.pk, i.slug)}
+    own = [r for r in rows if str(r.key) in keys]
+    others = [r for r in rows if str(r.key) not in keys]
+    if others:
+        own.append(Row("others", _("The other universities together"), sum((r.value for r in others), 0)))
+    return own
+
+
+def build_dashboard(
+    filters: Filters, *, indicator_code: str | None = None, own_universities=(), every_university: bool = True
+) -> Dashboard:
     """Every figure of the dashboard for ``filters``; ``own_universities`` (institutions) get their own column
-    beside the alliance's headline figures (an institutional manager's university)."""
+    beside the alliance's headline figures (an institutional manager's university). Without
+    ``every_university``, the balance between the universities shows only ``own_universities`` and the others
+    together."""
     alliance = indicators.headline_indicators(filters)
     own = [
         (institution.name, indicators.headline_indicators(_for_university(filters, institution.pk)))
@@ -199,6 +214,8 @@ def build_dashboard(filters: Filters, *, indicator_code: str | None = None, own_
             trends.append(_series_panel(period, str(title), heading, rows, chosen))
         for by, title, heading in BREAKDOWNS:
             rows = indicators.breakdown(chosen.code, by, filters)
+            if by == "university" and not every_university:
+                rows = only_own_universities(rows, own_universities)
             breakdowns.append(_breakdown_panel(by, str(title), heading, rows, chosen))
     return Dashboard(filters, chosen, headlines, _headline_table(headlines), trends, breakdowns)
 

@@ -28,7 +28,12 @@ def read_dashboard(query, user) -> Reading:
     filters = form.filters()  # none when a value is refused: the page says so beside the form
     lines, parts = form.described(), form.file_name_parts()
     code = form.indicator_code()
-    dashboard = build_dashboard(filters, indicator_code=code, own_universities=permissions.own_universities(user))
+    dashboard = build_dashboard(
+        filters,
+        indicator_code=code,
+        own_universities=permissions.own_universities(user),
+        every_university=scope is None,
+    )
     form.offer_indicators([(h.indicator.code, h.indicator.label) for h in dashboard.headlines])
     if code and (dashboard.indicator is None or dashboard.indicator.code != code):
         form.refuse_indicator()
