@@ -104,3 +104,13 @@ def test_an_offering_announced_meanwhile_is_not_announced_again(ended, received,
 def test_celery_beat_runs_the_announcement():
     entry = settings.CELERY_BEAT_SCHEDULE["learning-announce-ended-offerings"]
     assert entry["task"] == tasks.announce_ended_offerings.name
+
+
+def test_the_embedded_default_runs_the_announcement_with_a_command(ended, received):
+    """No beat in the embedded default: `manage.py run_scheduled_tasks` (from cron) runs the same schedule entry."""
+    from django.core.management import call_command
+
+    call_command("run_scheduled_tasks", "learning-announce-ended-offerings", verbosity=0)
+    assert received == [ended.pk]
+    call_command("run_scheduled_tasks", "learning-announce-ended-offerings", verbosity=0)
+    assert received == [ended.pk]  # once
