@@ -40,6 +40,53 @@ DEMO_PEOPLE: list[tuple[str, str, list[tuple[Role, str | None]]]] = [
     ("learner2@demo.microcred.eu", "Tomás García", [(Role.LEARNER, None)]),
 ]
 
+# The learner background of the demo learners (issue #15), set when each account is made: a spread like the
+# alliance's (mostly students of its universities, a good share of lifelong learners, some staff, a few others),
+# from its countries and beyond, with optional details sometimes left unsaid. learner2 has said nothing, so the
+# question after logging in can be seen.
+# (learner_group, country, age_band, employment_status)
+_KATRIN = ("lifelong_learner", "DE", "35_44", "employed")
+_JOURNEY_LEARNERS = [  # learner01 … learner27 (microcred.learning.demo)
+    ("member_student", "CZ", "under_25", "studying"),
+    ("member_student", "NL", "under_25", "studying"),
+    ("lifelong_learner", "IT", "35_44", "employed"),
+    ("member_student", "HU", "under_25", "studying"),
+    ("member_student", "FI", "under_25", ""),
+    ("member_student", "IE", "under_25", "studying"),
+    ("lifelong_learner", "DE", "45_54", "employed"),
+    ("member_student", "FR", "25_34", "studying"),
+    ("lifelong_learner", "PT", "25_34", "seeking"),
+    ("member_staff", "DE", "35_44", "employed"),
+    ("member_student", "HU", "under_25", "studying"),
+    ("other", "BE", "", ""),
+    ("member_student", "PL", "under_25", "studying"),
+    ("lifelong_learner", "IE", "55_plus", "employed"),
+    ("member_student", "ES", "under_25", "studying"),
+    ("member_staff", "DE", "45_54", "employed"),
+    ("member_student", "FR", "under_25", ""),
+    ("lifelong_learner", "ES", "35_44", "employed"),
+    ("member_student", "NO", "25_34", "studying"),
+    ("lifelong_learner", "HU", "45_54", "seeking"),
+    ("member_staff", "FI", "55_plus", "employed"),
+    ("member_student", "HU", "under_25", "studying"),
+    ("other", "", "", ""),
+    ("member_student", "ES", "under_25", "studying"),
+    ("lifelong_learner", "", "25_34", "employed"),
+    ("member_student", "HU", "25_34", "studying"),
+    ("lifelong_learner", "FI", "35_44", "employed"),
+]
+DEMO_BACKGROUND = {"learner@demo.microcred.eu": _KATRIN} | {
+    f"learner{i:02d}@demo.microcred.eu": row for i, row in enumerate(_JOURNEY_LEARNERS, 1)
+}
+
+
+def demo_background(email: str) -> dict[str, str]:
+    """The fields of a demo learner's background, to create the account with ({} for the others)."""
+    row = DEMO_BACKGROUND.get(email)
+    if row is None:
+        return {}
+    return dict(zip(("learner_group", "country", "age_band", "employment_status"), row, strict=True))
+
 
 @transaction.atomic
 def load_demo_people(institutions_by_short_name: dict) -> int:
@@ -48,7 +95,9 @@ def load_demo_people(institutions_by_short_name: dict) -> int:
     for email, name, roles in DEMO_PEOPLE:
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name, email_verified_at=timezone.now())
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, full_name=name, email_verified_at=timezone.now(), **demo_background(email)
+            )
             created += 1
         for role, short in roles:
             institution = None

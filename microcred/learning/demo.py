@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from microcred.accounts.demo import DEMO_PASSWORD
+from microcred.accounts.demo import DEMO_PASSWORD, demo_background
 from microcred.accounts.models import RoleAssignment
 from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
@@ -101,6 +101,7 @@ def _demo_learners() -> list:
                 DEMO_PASSWORD,
                 full_name=f"{FIRST_NAMES[(i - 1) % 27]} {LAST_NAMES[(i - 1) % 27]}",
                 email_verified_at=timezone.now(),
+                **demo_background(email),  # group, country, age band, employment status (issue #15)
             )
             assign_role(user=user, role=Role.LEARNER)
         people.append(user)
