@@ -181,6 +181,15 @@ def test_a_learner_without_a_group_is_asked_after_logging_in_then_goes_on(client
     assert _log_in(client, learner, "/wallet/") == "/wallet/"  # said once: not asked again
 
 
+def test_the_question_holds_up_nothing_but_the_log_in_redirect(client, make_user):
+    learner = make_user(Role.LEARNER)
+    assert _log_in(client, learner, "/learning/").startswith(ABOUT_YOU)
+    for path in ("/learning/", "/api/v1/me", "/privacy/", "/accounts/profile/"):  # not sent back to the question
+        assert client.get(path).status_code == 200, path
+    assert client.post("/i18n/setlang/", {"language": "fr", "next": "/learning/"})["Location"] == "/learning/"
+    assert client.post(reverse("accounts:logout")).status_code == 302
+
+
 def test_the_question_goes_on_only_to_a_page_of_this_site(client, make_user):
     learner = make_user(Role.LEARNER)
     # The log-in page itself already drops an off-site next: the question then goes on to the dashboard.
