@@ -74,7 +74,7 @@ class ContentAreaAdmin(EditableReference):
 
 @admin.register(m.StrategicTarget)
 class StrategicTargetAdmin(EditableReference):
-    list_display = ["label", "min_value", "max_value", "unit", "period_start", "deadline"]
+    list_display = ["label", "indicator", "min_value", "max_value", "unit", "period_start", "deadline"]
 
 
 @admin.register(m.EqfLevel)
@@ -85,6 +85,24 @@ class EqfLevelAdmin(EditableReference):
 @admin.register(m.EctsRule)
 class EctsRuleAdmin(EditableReference):
     list_display = ["name", "hours_per_credit_min", "hours_per_credit_max", "credits_per_year"]
+
+
+@admin.register(m.PolicyVersion)
+class PolicyVersionAdmin(EditableReference):
+    """The policy's thresholds, one version per effective date (policy 10.2, 10.3): a new threshold is a new
+    version taking effect on a later day, so proposals submitted before keep being checked as they were."""
+
+    list_display = [
+        "name",
+        "effective_from",
+        "review_due",
+        "min_principles_formal",
+        "min_principles_non_formal",
+        "min_universities_non_formal",
+        "hours_per_ects_min",
+        "hours_per_ects_max",
+    ]
+    readonly_fields = ["review_reminded_for"]
 
 
 @admin.register(m.IscedField)

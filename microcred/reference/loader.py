@@ -8,7 +8,7 @@ Two phases:
    published key (URI, code or slug) and only new or changed rows are written, so a second run changes nothing
    and a newer ESCO file updates rows in place, keeping their primary keys.
 
-Sections the alliance admin edits (institutions, principles, content areas, targets, EQF, ECTS) are only
+Sections the alliance admin edits (institutions, principles, content areas, targets, policy versions, EQF, ECTS) are only
 seeded: missing rows are created, existing rows are left as the admin made them. The privacy notice is
 versioned: the file is published as a new version only while the version in force is the file's own
 (microcred.privacy.loader).
@@ -24,6 +24,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import connection, models, transaction
@@ -39,6 +40,7 @@ SECTIONS = (
     "principles",
     "content_areas",
     "targets",
+    "policy",
     "privacy_notice",
     "eqf",
     "isced",
@@ -319,9 +321,65 @@ def plan_targets(data_dir: Path) -> Callable[[Report], None]:
                 "period_start": _date(name, where, t.get("period_start")),
                 "deadline": _date(name, where, t.get("deadline")),
                 "source": t.get("source") or "",
+                "indicator": t.get("indicator") or "",
             }
         )
     return lambda report: sync_small(m.StrategicTarget, "key", records, report["strategic targets"], editable=True)
+
+
+POLICY_NUMBERS = (
+    "min_principles_formal",
+    "min_principles_non_formal",
+    "min_universities_non_formal",
+    "hours_per_ects_min",
+    "hours_per_ects_max",
+)
+
+
+def _decimal(name: str, where: str, value, *, required: bool) -> Decimal | None:
+    if value is None and not required:
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise LoadError(f"{name}: {where}: '{value}' is not a number") from exc
+    if not number.is_finite():
+        raise LoadError(f"{name}: {where}: '{value}' is not a number")
+    return number
+
+
+def plan_policy(data_dir: Path) -> Callable[[Report], None]:
+    """The policy versions (policy 10.2, 10.3) with the thresholds of the eligibility checklist. Seeded: a version
+    the admin has edited stays as edited; a threshold changes through a new version, not by editing this file."""
+    name = "alliance/policy_versions.json"
+    data = read_json(data_dir, name)
+    records = []
+    for i, v in enumerate(_need(name, "top level", data, "versions", list), 1):
+        where = f"versions[{i}]"
+        record = {
+            "key": _need(name, where, v, "key"),
+            "name": _need(name, where, v, "name"),
+            "effective_from": _date(name, where, _need(name, where, v, "effective_from")),
+            "review_due": _date(name, where, _need(name, where, v, "review_due")),
+            "min_ects": _decimal(name, f"{where}.min_ects", v.get("min_ects"), required=True),
+            "max_ects": _decimal(name, f"{where}.max_ects", v.get("max_ects"), required=False),
+            "require_esco_alignment": bool(v.get("require_esco_alignment", True)),
+            "require_supporting_documents": bool(v.get("require_supporting_documents", True)),
+            "source": v.get("source") or "",
+        }
+        for number in POLICY_NUMBERS:
+            value = _need(name, where, v, number, int)
+            if isinstance(value, bool) or value < 0:
+                raise LoadError(f"{name}: {where}: missing or invalid '{number}'")
+            record[number] = value
+        problems = m.policy_problems(record)
+        if problems:
+            raise LoadError(f"{name}: {where}: " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
+        records.append(record)
+    dates = [r["effective_from"] for r in records]
+    if len(set(dates)) != len(dates):
+        raise LoadError(f"{name}: two versions take effect on the same day")
+    return lambda report: sync_small(m.PolicyVersion, "key", records, report["policy versions"], editable=True)
 
 
 def plan_privacy_notice(data_dir: Path) -> Callable[[Report], None]:
@@ -979,6 +1037,7 @@ PLANNERS: dict[str, Callable[[Path], Callable[[Report], None]]] = {
     "principles": plan_principles,
     "content_areas": plan_content_areas,
     "targets": plan_targets,
+    "policy": plan_policy,
     "privacy_notice": plan_privacy_notice,
     "eqf": plan_eqf,
     "isced": plan_isced,

@@ -89,6 +89,17 @@ class StrategicTarget(models.Model):
     period_start = models.DateField(_("period start"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
+    # Which computed indicator (microcred.reporting.indicators) is measured against this target: data, so the
+    # alliance links a new target without a change of code.
+    indicator = models.SlugField(
+        _("indicator"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The code of the indicator measured against this target, e.g. ects_prepared or lifelong_learners; "
+            "empty for a target no indicator measures."
+        ),
+    )
 
     class Meta:
         ordering = ["deadline", "key"]
@@ -160,6 +171,103 @@ class EctsRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PolicyVersion(models.Model):
+    """One version of the alliance's micro-credentials policy: the thresholds its eligibility checklist applies,
+    from the day it takes effect (policy 10.2) until the next version does, with the date it is to be reviewed
+    by (policy 4.1, 10.3). A proposal is checked against the version in force when it was submitted; a new
+    threshold is a new version, entered by the alliance admin, never a code change."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    effective_from = models.DateField(_("in force from"), unique=True)
+    review_due = models.DateField(_("review due by"))
+    min_principles_formal = models.PositiveSmallIntegerField(
+        _("educational principles, at least (formal programme)"), help_text=_("Policy 5.6.1.2.")
+    )
+    min_principles_non_formal = models.PositiveSmallIntegerField(
+        _("educational principles, at least (non-formal activity)"), help_text=_("Policy 5.7.1.2.")
+    )
+    min_universities_non_formal = models.PositiveSmallIntegerField(
+        _("member universities, at least (non-formal activity)"), help_text=_("Policy 5.7.1.1.")
+    )
+    min_ects = models.DecimalField(
+        _("ECTS credits, at least (formal programme)"),
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("Policy 7.18."),
+    )
+    max_ects = models.DecimalField(
+        _("ECTS credits, at most (formal programme)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no upper limit."),
+    )
+    hours_per_ects_min = models.PositiveSmallIntegerField(_("hours per ECTS credit, at least"))
+    hours_per_ects_max = models.PositiveSmallIntegerField(_("hours per ECTS credit, at most"))
+    require_esco_alignment = models.BooleanField(
+        _("every learning outcome aligned to ESCO skills"), default=True, help_text=_("Policy 7.16.")
+    )
+    require_supporting_documents = models.BooleanField(
+        _("supporting documentation required for a non-formal activity"), default=True, help_text=_("Policy 5.7.1.5.")
+    )
+    source = models.TextField(_("source"), blank=True)
+    # The review date the alliance admins were last reminded of (once per date: moving it reminds them again).
+    review_reminded_for = models.DateField(_("review reminder sent for"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_due__gt=models.F("effective_from")), name="policy_review_after_effective"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_ects_min__lte=models.F("hours_per_ects_max")),
+                name="policy_hours_per_ects_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = policy_problems(
+            {f.name: getattr(self, f.name) for f in self._meta.concrete_fields if not f.primary_key}
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+def policy_problems(values: dict) -> dict[str, str]:
+    """What is wrong with a policy version's values ({field: message}); the admin's form and the loader both ask."""
+    problems = {}
+    effective, review = values.get("effective_from"), values.get("review_due")
+    if effective and review and review <= effective:
+        problems["review_due"] = _("The review date must be after the date the policy takes effect.")
+    low, high = values.get("hours_per_ects_min"), values.get("hours_per_ects_max")
+    if low is not None and high is not None:
+        if low < 1:
+            problems["hours_per_ects_min"] = _("An ECTS credit is at least one hour of work.")
+        elif low > high:
+            problems["hours_per_ects_max"] = _("The most hours per ECTS credit cannot be fewer than the fewest.")
+    min_ects, max_ects = values.get("min_ects"), values.get("max_ects")
+    if min_ects is not None and min_ects <= 0:
+        problems["min_ects"] = _("A formal programme gives at least some ECTS credits: the fewest must be above 0.")
+    elif min_ects is not None and max_ects is not None and max_ects < min_ects:
+        problems["max_ects"] = _("The most ECTS credits cannot be fewer than the fewest.")
+    for name in ("min_principles_formal", "min_principles_non_formal"):
+        if values.get(name) is not None and values[name] < 1:
+            problems[name] = _("Ask for at least one educational principle.")
+    if values.get("min_universities_non_formal") is not None and values["min_universities_non_formal"] < 1:
+        problems["min_universities_non_formal"] = _("At least one university develops an activity.")
+    return problems
 
 
 class EuropassConcept(models.Model):
