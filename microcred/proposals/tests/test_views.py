@@ -342,3 +342,17 @@ def test_proposing_for_a_call_starts_from_the_list_with_the_call_chosen(client, 
     from microcred.proposals.models import Proposal
 
     assert Proposal.objects.get().call == call
+
+
+def test_the_proposal_form_ties_help_and_errors_to_their_fields(client, people, refdata, institution):
+    from microcred.core.tests.html_checks import dangling_descriptions
+
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
+    client.force_login(people["proposer"])
+    page = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    assert "_helptext" in page
+    assert dangling_descriptions(page) == []
+    data = form_post(proposal, proposal.current_version, refdata, **{"p-ects": "many"})
+    page = client.post(reverse("proposals:edit", args=[proposal.pk]), data).content.decode()
+    assert 'aria-invalid="true"' in page
+    assert dangling_descriptions(page) == []
