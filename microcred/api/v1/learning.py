@@ -7,6 +7,7 @@ request's language, as the pages do); errors in the API's one JSON error body.
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -321,7 +322,9 @@ class OfferingChangeIn(serializers.Serializer):
         if isinstance(data, Mapping):
             for name in data:
                 if name not in self.fields:
-                    errors[name] = ["This field cannot be changed." if name in SHOWN else "There is no such field."]
+                    errors[name] = [
+                        _("This field cannot be changed.") if name in SHOWN else _("There is no such field.")
+                    ]
         try:
             values = super().to_internal_value(data)
         except serializers.ValidationError as exc:
