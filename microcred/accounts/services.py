@@ -326,9 +326,9 @@ def assign_role(*, user, role: Role | str, institution=None, granted_by=None) ->
     """Give `user` a role, scoped as the role requires. Idempotent."""
     role = Role(role)
     if role in INSTITUTION_REQUIRED and institution is None:
-        raise InvalidRoleScope(f"The role {role.label} must name a member university.")
+        raise InvalidRoleScope(_("The role %(role)s must name a member university.") % {"role": role.label})
     if role not in INSTITUTION_REQUIRED | INSTITUTION_OPTIONAL and institution is not None:
-        raise InvalidRoleScope(f"The role {role.label} is alliance-wide and takes no university.")
+        raise InvalidRoleScope(_("The role %(role)s is alliance-wide and takes no university.") % {"role": role.label})
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, institution=institution)
     if created:
         record_audit_event(
