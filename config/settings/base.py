@@ -222,7 +222,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
         "options": {"expires": 60 * 60},
     },
+    # The alliance admins are reminded, once per review date, that the policy is due for review (policy 4.1,
+    # 10.3) POLICY_REVIEW_REMINDER_DAYS before it; daily.
+    "proposals-remind-policy-review": {
+        "task": "microcred.proposals.tasks.remind_policy_review",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
 }
+# Days before a policy version's review date (policy 10.3) that the alliance admins are e-mailed and the admin
+# pages show it is due.
+POLICY_REVIEW_REMINDER_DAYS = env_int("POLICY_REVIEW_REMINDER_DAYS", 90, minimum=1)
 # An issuance job whose worker shows no progress for the lease may be taken over (a redelivery, "Resume");
 # with none for the stale period (longer than the visibility timeout) the sweep marks it failed, to run again.
 ISSUANCE_JOB_LEASE_SECONDS = env_int("ISSUANCE_JOB_LEASE_SECONDS", 60, minimum=1)

@@ -48,6 +48,10 @@ class AuditAction(StrEnum):
     REFERENCE_ECTSRULE_ADDED = "reference.ectsrule.added"
     REFERENCE_ECTSRULE_CHANGED = "reference.ectsrule.changed"
     REFERENCE_ECTSRULE_DELETED = "reference.ectsrule.deleted"
+    REFERENCE_POLICYVERSION_ADDED = "reference.policyversion.added"
+    REFERENCE_POLICYVERSION_CHANGED = "reference.policyversion.changed"
+    REFERENCE_POLICYVERSION_DELETED = "reference.policyversion.deleted"
+    POLICY_REVIEW_REMINDER_SENT = "policy.review_reminder_sent"  # the alliance admins reminded (policy 10.3)
 
     # Proposals and their review (proposals; one per workflow action, policy 7.1-7.7)
     PROPOSAL_CREATED = "proposal.created"

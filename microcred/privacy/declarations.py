@@ -247,6 +247,7 @@ declare_no_personal_data(
     "reference.EqfLevel",
     "reference.IscedField",
     "reference.EctsRule",
+    "reference.PolicyVersion",
     "reference.EuropassConcept",
     "reference.FrameworkCompetence",
     "reference.EscoSkillGroup",

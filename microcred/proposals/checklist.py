@@ -14,7 +14,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from microcred.proposals.choices import CredentialType, Kind
-from microcred.reference.models import EctsRule
+from microcred.reference.selectors import policy_in_force
 
 
 class RuleStatus(StrEnum):
@@ -75,8 +75,18 @@ class ProposalFacts:
     outcomes: list[tuple[str, int]] = field(default_factory=list)  # (text, number of ESCO skills)
     document_purposes: list[str] = field(default_factory=list)
     manager_approved: bool = False
+    # The thresholds of the policy version the proposal is checked against (reference.PolicyVersion; policy
+    # 10.2). The defaults are those of the policy approved in May 2026, for facts built without a database.
+    policy_name: str = ""
+    min_principles_formal: int = 4
+    min_principles_non_formal: int = 3
+    min_universities_non_formal: int = 2
+    min_ects: Decimal = Decimal("0.1")
+    max_ects: Decimal | None = None
     hours_per_ects_min: int = 25
     hours_per_ects_max: int = 30
+    require_esco_alignment: bool = True
+    require_supporting_documents: bool = True
 
 
 def _num(value: Decimal) -> str:
@@ -95,7 +105,7 @@ def _result(code, label, policy, problems, *, applicable=True, blocks=True) -> R
 
 
 def _principles(f: ProposalFacts) -> RuleResult:
-    needed = 4 if f.kind == Kind.FORMAL else 3
+    needed = f.min_principles_formal if f.kind == Kind.FORMAL else f.min_principles_non_formal
     problems = []
     if len(f.principles) < needed:
         problems.append(
@@ -121,19 +131,22 @@ def _universities(f: ProposalFacts) -> RuleResult:
         problems.append(Problem("accrediting_institution", str(_("Name the accrediting (or leading) university."))))
     if f.kind == Kind.NON_FORMAL:
         universities = set(f.co_lead_ids) | ({f.accrediting_institution_id} - {None})
-        if len(universities) < 2:
+        needed = f.min_universities_non_formal
+        if len(universities) < needed:
             problems.append(
                 Problem(
                     "co_leads",
                     str(
                         _(
-                            "A non-formal activity is developed by at least two member universities: "
+                            "A non-formal activity is developed by at least %(n)d member universities: "
                             "add a co-lead university."
                         )
+                        % {"n": needed}
                     ),
                 )
             )
-        return _result("universities", _("Developed by at least two member universities"), "5.7.1.1", problems)
+        label = _("Developed by at least %(n)d member universities") % {"n": needed}
+        return _result("universities", label, "5.7.1.1", problems)
     if f.accrediting_institution_id in f.co_lead_ids:
         problems.append(Problem("co_leads", str(_("The accrediting university cannot also be a co-lead."))))
     return _result("universities", _("One accrediting university; joint ones add co-leads"), "5.6.2", problems)
@@ -145,11 +158,21 @@ def _ects_and_eqf(f: ProposalFacts) -> RuleResult:
     if applicable:
         if f.ects is None or f.ects <= 0:
             problems.append(Problem("ects", str(_("Give the workload in ECTS credits."))))
+        elif f.ects < f.min_ects or (f.max_ects is not None and f.ects > f.max_ects):
+            limits = {"ects": _num(f.ects), "min": _num(f.min_ects)}
+            if f.max_ects is None:
+                message = _("%(ects)s ECTS credits are fewer than the policy's minimum of %(min)s.") % limits
+            else:
+                message = _("%(ects)s ECTS credits are outside the policy's %(min)s–%(max)s.") % {
+                    **limits,
+                    "max": _num(f.max_ects),
+                }
+            problems.append(Problem("ects", str(message)))
         if f.eqf_level is None:
             problems.append(Problem("eqf_level", str(_("Choose the EQF level."))))
         if f.hours is None or f.hours <= 0:
             problems.append(Problem("hours", str(_("Give the total hours of learning."))))
-        elif f.ects is not None and f.ects > 0:
+        elif f.ects is not None and f.ects > 0:  # hours per credit (policy 7.18)
             low, high = f.ects * f.hours_per_ects_min, f.ects * f.hours_per_ects_max
             if not (low <= f.hours <= high):
                 problems.append(
@@ -173,7 +196,8 @@ def _ects_and_eqf(f: ProposalFacts) -> RuleResult:
                 )
     return _result(
         "ects_eqf",
-        _("ECTS credits and EQF level (1 ECTS = 25–30 hours)"),
+        _("ECTS credits and EQF level (1 ECTS = %(min)d–%(max)d hours)")
+        % {"min": f.hours_per_ects_min, "max": f.hours_per_ects_max},
         "7.18, Annex 1",
         problems,
         applicable=applicable,
@@ -222,7 +246,7 @@ def _completion_criteria(f: ProposalFacts) -> RuleResult:
 
 
 def _supporting_documents(f: ProposalFacts) -> RuleResult:
-    applicable = f.kind == Kind.NON_FORMAL
+    applicable = f.kind == Kind.NON_FORMAL and f.require_supporting_documents
     problems = []
     if applicable and "support" not in f.document_purposes:
         problems.append(
@@ -245,7 +269,7 @@ def _esco(f: ProposalFacts) -> RuleResult:
     if not f.outcomes:
         problems.append(Problem("learning_outcomes", str(_("Add at least one learning outcome."))))
     for number, (text, skills) in enumerate(f.outcomes, start=1):
-        if skills == 0:
+        if skills == 0 and f.require_esco_alignment:
             problems.append(
                 Problem(
                     "learning_outcomes",
@@ -365,9 +389,36 @@ def appendix2_checklist(version, *, manager_approved: bool = False) -> list[Rule
     return evaluate(facts_from_version(version, manager_approved=manager_approved))
 
 
-def facts_from_version(version, *, manager_approved: bool = False) -> ProposalFacts:
-    """Read a saved ProposalVersion into facts (a few queries; prefetch where used in lists)."""
-    rule = EctsRule.objects.first()
+def policy_for(version):
+    """The policy version a proposal version is checked against (policy 10.2): the one recorded when it was
+    submitted, for good; while the proposer holds the pen (a draft, or returned to be sent again), the one in
+    force today. None when no policy version is loaded (the defaults of ProposalFacts apply)."""
+    if version.policy_id and not version.proposal.is_editable:
+        return version.policy
+    return policy_in_force()
+
+
+def policy_facts(policy) -> dict:
+    """The thresholds of `policy` as ProposalFacts fields ({} without one: the defaults)."""
+    if policy is None:
+        return {}
+    return {
+        "policy_name": policy.name,
+        "min_principles_formal": policy.min_principles_formal,
+        "min_principles_non_formal": policy.min_principles_non_formal,
+        "min_universities_non_formal": policy.min_universities_non_formal,
+        "min_ects": policy.min_ects,
+        "max_ects": policy.max_ects,
+        "hours_per_ects_min": policy.hours_per_ects_min,
+        "hours_per_ects_max": policy.hours_per_ects_max,
+        "require_esco_alignment": policy.require_esco_alignment,
+        "require_supporting_documents": policy.require_supporting_documents,
+    }
+
+
+def facts_from_version(version, *, manager_approved: bool = False, policy=None) -> ProposalFacts:
+    """Read a saved ProposalVersion into facts (a few queries; prefetch where used in lists), with the thresholds
+    of `policy` (by default the one `policy_for` names)."""
     return ProposalFacts(
         kind=version.kind,
         credential_type=version.credential_type,
@@ -398,6 +449,5 @@ def facts_from_version(version, *, manager_approved: bool = False) -> ProposalFa
         outcomes=[(o.text, o.skills.count()) for o in version.learning_outcomes.all()],
         document_purposes=[d.purpose for d in version.documents.all()],
         manager_approved=manager_approved,
-        hours_per_ects_min=rule.hours_per_credit_min if rule else 25,
-        hours_per_ects_max=rule.hours_per_credit_max if rule else 30,
+        **policy_facts(policy or policy_for(version)),
     )

@@ -130,6 +130,16 @@ class ProposalVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("version"))
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The policy version in force when this version was submitted (policy 10.2): its checklist applies those
+    # thresholds for good. Empty while it is being written, when the version in force today applies.
+    policy = models.ForeignKey(
+        "reference.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked against the policy"),
+    )
 
     # Kind and type (5.5–5.7, 7.20)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FORMAL)

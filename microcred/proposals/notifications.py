@@ -1,14 +1,17 @@
-"""E-mails to the people concerned by each workflow step, sent after the transaction commits."""
+"""E-mails to the people concerned by each workflow step, sent after the transaction commits; and the alliance
+admins' reminders, sent through the outbox (microcred.outbox), which keeps each to once."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, send_mass_mail
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from microcred.accounts.roles import Role
 from microcred.core.text import one_line
+from microcred.outbox.services import enqueue, outbox_handler
 from microcred.proposals.models import Proposal
 from microcred.proposals.models import ProposalStatus as S
 
@@ -59,3 +62,49 @@ def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
         messages.append((one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email]))
     if messages:
         send_mass_mail(messages, fail_silently=False)
+
+
+def alliance_admins() -> list:
+    """The people the alliance admin's notices go to: holders of the role, and superusers (who are admins too)."""
+    User = get_user_model()
+    admins = User.objects.filter(is_active=True, erased_at__isnull=True).filter(
+        Q(is_superuser=True) | Q(role_assignments__role=Role.ALLIANCE_ADMIN)
+    )
+    return [person for person in admins.distinct().order_by("pk") if person.email]
+
+
+def announce_policy_review(policy, person) -> None:
+    """In the reminding transaction: e-mail `person` that `policy` is due for review (once per review date)."""
+    enqueue(
+        key=f"policy-review:{policy.pk}:{policy.review_due.isoformat()}:{person.pk}",
+        handler=policy_review_email,
+        payload={"policy_id": policy.pk, "user_id": person.pk},
+    )
+
+
+@outbox_handler
+def policy_review_email(policy_id: int, user_id: int) -> EmailMessage | None:
+    from microcred.reference.models import PolicyVersion
+
+    policy = PolicyVersion.objects.get(pk=policy_id)
+    person = get_user_model().objects.get(pk=user_id)
+    if not person.email or person.erased_at is not None:
+        return None
+    url = settings.PUBLIC_BASE_URL + reverse("admin:reference_policyversion_change", args=[policy.pk])
+    with translation.override(person.preferred_language or "en"):
+        subject = _("The micro-credentials policy is due for review by %(date)s") % {
+            "date": policy.review_due.isoformat()
+        }
+        body = _(
+            "Hello %(name)s,\n\nThe policy “%(policy)s”, in force since %(since)s, is due for review by %(date)s "
+            "(policy 10.3).\n\nWhen the review changes a threshold of the eligibility checklist, enter it as a new "
+            "policy version with the day it takes effect; proposals submitted before keep being checked against the "
+            "version they were submitted under.\n\nThe policy versions: %(url)s\n"
+        ) % {
+            "name": person.full_name,
+            "policy": policy.name,
+            "since": policy.effective_from.isoformat(),
+            "date": policy.review_due.isoformat(),
+            "url": url,
+        }
+    return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])

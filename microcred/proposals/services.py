@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import check_single_line
-from microcred.proposals import checklist, publishing, workflow
+from microcred.proposals import checklist, notifications, publishing, workflow
 from microcred.proposals.choices import Kind
 from microcred.proposals.documents import check_document, safe_display_name, sha256_of
 from microcred.proposals.exceptions import (
@@ -57,6 +58,8 @@ from microcred.proposals.permissions import (
 from microcred.proposals.tasks import send_transition_emails
 from microcred.proposals.versions import copy_version
 from microcred.proposals.workflow import Action
+from microcred.reference.models import PolicyVersion
+from microcred.reference.selectors import policies_due_for_review, policy_in_force
 
 S = ProposalStatus
 
@@ -290,9 +293,11 @@ def take_action(
     if action == Action.ACCEPT_AS_COMPLETE and proposal.call_id and proposal.call.panel_review:
         raise ValidationFailed(_("This call has a panel review: send the proposal to the panel first."))
     if action in (Action.SEND_TO_MANAGER, Action.RESUBMIT):
+        # Submitted now, and checked from now on against the policy version in force today (policy 10.2).
         version = proposal.current_version
         version.submitted_at = timezone.now()
-        version.save(update_fields=["submitted_at"])
+        version.policy = policy_in_force()
+        version.save(update_fields=["submitted_at", "policy"])
     return _apply_transition(proposal, action, actor=user, comment=comment)
 
 
@@ -488,3 +493,32 @@ def start_change_proposal(
     proposal._current_version = None
     record_audit_event(actor=user, action="proposal.change_started", target=proposal, summary=str(basis.subject))
     return proposal
+
+
+# The policy's review (policy 4.1, 10.3) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def remind_policy_review(today=None) -> list[int]:
+    """E-mail the alliance admins about each policy version whose review date is within
+    POLICY_REVIEW_REMINDER_DAYS (or past): once per review date, recorded on the version (a review date moved
+    later reminds them again). Returns the ids of the versions reminded about."""
+    reminded = []
+    for due in policies_due_for_review(settings.POLICY_REVIEW_REMINDER_DAYS, today):
+        policy = PolicyVersion.objects.select_for_update().get(pk=due.pk)
+        if policy.review_reminded_for == policy.review_due:
+            continue
+        admins = notifications.alliance_admins()
+        for person in admins:
+            notifications.announce_policy_review(policy, person)
+        policy.review_reminded_for = policy.review_due
+        policy.save(update_fields=["review_reminded_for"])
+        record_audit_event(
+            actor=None,
+            action="policy.review_reminder_sent",
+            target=policy,
+            summary=f"Review due by {policy.review_due.isoformat()}",
+            changes={"review_due": policy.review_due.isoformat(), "recipients": len(admins)},
+        )
+        reminded.append(policy.pk)
+    return reminded

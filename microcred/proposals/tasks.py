@@ -8,3 +8,11 @@ from microcred.proposals import notifications
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_transition_emails(proposal_id: int, action: str, new_status: str) -> None:
     notifications.notify_transition(proposal_id, action, new_status)
+
+
+@shared_task
+def remind_policy_review() -> list[int]:
+    """Celery beat (CELERY_BEAT_SCHEDULE): remind the alliance admins that the policy is due for review, once."""
+    from microcred.proposals import services
+
+    return services.remind_policy_review()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.core.exceptions import DomainError
 from microcred.proposals import documents, pdf, permissions, publishing, selectors, services
-from microcred.proposals.checklist import RuleStatus, blocking_problems
+from microcred.proposals.checklist import RuleStatus, blocking_problems, policy_for
 from microcred.proposals.exceptions import ChecklistIncomplete, ProposalNotFound
 from microcred.proposals.forms import (
     ActionForm,
@@ -168,6 +168,7 @@ def proposal_edit(request, pk):
             "principles": principles,
             "outcomes": outcomes,
             "checklist": results,
+            "policy": policy_for(version),
             "problems_by_field": problems_by_field,
             "RuleStatus": RuleStatus,
             "document_form": DocumentForm(),
@@ -222,6 +223,7 @@ def proposal_detail(request, pk):
             "version": version,
             "rows": snapshot(version),
             "checklist": services.checklist_for(proposal),
+            "policy": policy_for(version),
             "RuleStatus": RuleStatus,
             "events": proposal.events.select_related("actor"),
             "reviews": proposal.reviews.select_related("author"),

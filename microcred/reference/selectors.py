@@ -7,7 +7,10 @@ a word of another label), until `limit` distinct concepts are found.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from microcred.reference import models as m
 from microcred.reference.text import prefix_range
@@ -189,3 +192,22 @@ def skill_by_label(text: str) -> list[m.EscoSkill]:
         "skill_id", flat=True
     )
     return list(m.EscoSkill.objects.filter(pk__in=list(ids[:5]), is_current=True))
+
+
+def policy_in_force(on=None) -> m.PolicyVersion | None:
+    """The policy version in force on `on` (today by default): the latest that took effect by then (policy 10.2)."""
+    day = on or timezone.localdate()
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return m.PolicyVersion.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+def policies_due_for_review(within_days: int, today=None) -> list[m.PolicyVersion]:
+    """Policy versions whose review date (policy 4.1, 10.3) is within `within_days` from today or past, and that are
+    in force or still to come (a version replaced by a later one is reviewed through its successor)."""
+    today = today or timezone.localdate()
+    current = policy_in_force(today)
+    candidates = m.PolicyVersion.objects.filter(review_due__lte=today + datetime.timedelta(days=within_days))
+    if current is not None:
+        candidates = candidates.filter(effective_from__gte=current.effective_from)
+    return list(candidates.order_by("review_due"))

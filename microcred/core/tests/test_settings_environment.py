@@ -33,6 +33,7 @@ LIMITS = {
     "REGISTRATION_LIMIT_PER_ADDRESS": (3, 5),
     "REGISTRATION_LIMIT_PER_CLIENT": (60, 15),
     "OIDC_CALLBACK_FAILURE_LIMIT": (20, 16),
+    "POLICY_REVIEW_REMINDER_DAYS": (90, 17),
 }
 
 # Run in a fresh process, so the settings module is imported under the environment given.
