@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from microcred.reporting import views
+from microcred.reporting import public_views, views
 
 app_name = "reporting"
 
@@ -10,4 +10,5 @@ urlpatterns: list = [
     path("", views.dashboard, name="dashboard"),
     path("tables/<slug:table>.<str:fmt>", views.export_table, name="export"),
     path("board-report.pdf", views.board_report_pdf, name="board_report"),
+    path("impact/", public_views.impact, name="impact"),
 ]

@@ -5,7 +5,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from microcred.api.v1 import accounts, proposals, verification
+from microcred.api.v1 import accounts, kpis, proposals, verification
 from microcred.api.v1 import catalogue as catalogue_api
 from microcred.api.v1 import credentials as credentials_api
 from microcred.api.v1 import learning as learning_api
@@ -32,6 +32,9 @@ urlpatterns = [
     path("proposals/<int:pk>/actions", proposals.ProposalActionApi.as_view(), name="proposal-action"),
     path("agenda-items/<int:item_id>/decision", proposals.DecisionApi.as_view(), name="decision"),
     path("audit-events", accounts.AuditEventListApi.as_view(), name="audit-events"),
+    path("kpis", kpis.KpisApi.as_view(), name="kpis"),
+    path("kpis/breakdowns", kpis.KpiBreakdownApi.as_view(), name="kpi-breakdowns"),
+    path("kpis/series", kpis.KpiSeriesApi.as_view(), name="kpi-series"),
     path("skills", reference_api.SkillSearchApi.as_view(), name="skills"),
     path("occupations", reference_api.OccupationSearchApi.as_view(), name="occupations"),
     path("occupations/<str:reference>/skills", reference_api.OccupationSkillsApi.as_view(), name="occupation-skills"),
