@@ -70,6 +70,9 @@ OPERATION_IDS = {
     ("post", "/api/v1/proposals/{id}/actions"): "proposals_actions_create",
     ("post", "/api/v1/agenda-items/{item_id}/decision"): "agenda_items_decision_create",
     ("post", "/api/v1/verify"): "verify_create",
+    ("get", "/api/v1/kpis"): "kpis_retrieve",
+    ("get", "/api/v1/kpis/breakdowns"): "kpis_breakdowns_retrieve",
+    ("get", "/api/v1/kpis/series"): "kpis_series_retrieve",
 }
 
 
@@ -817,6 +820,61 @@ def _(people, agenda_item):
 def _(people, agenda_item):
     _decide(people["chair"], agenda_item.pk, outcome="approve", rationale="Well argued.")
     return _decide(people["member"], agenda_item.pk, outcome="reject", rationale="No.")
+
+
+# Indicators (issue #15): public headline figures, staff breakdowns and series
+
+
+@case("get", "/api/v1/kpis", 200)
+def _(make_version, make_user):
+    make_version()  # 5 ECTS prepared
+    make_user(Role.LEARNER, learner_group="lifelong_learner")  # one: suppressed (null value)
+    return api().get(f"{V1}/kpis")
+
+
+@case("get", "/api/v1/kpis/breakdowns", 200)
+def _(make_version, make_user):
+    make_version()
+    return api(make_user(Role.QUALITY_OFFICE)).get(
+        f"{V1}/kpis/breakdowns", {"code": "ects_prepared", "by": "university"}
+    )
+
+
+@case("get", "/api/v1/kpis/breakdowns", 400)
+def _(make_user):
+    return api(make_user(Role.QUALITY_OFFICE)).get(f"{V1}/kpis/breakdowns", {"code": "nope", "by": "colour"})
+
+
+@case("get", "/api/v1/kpis/breakdowns", 401)
+def _(db):
+    return api().get(f"{V1}/kpis/breakdowns", {"code": "ects_prepared", "by": "university"})
+
+
+@case("get", "/api/v1/kpis/breakdowns", 403)
+def _(make_user):
+    return api(make_user(Role.LEARNER)).get(f"{V1}/kpis/breakdowns", {"code": "ects_prepared", "by": "university"})
+
+
+@case("get", "/api/v1/kpis/series", 200)
+def _(make_version, make_user):
+    make_version()
+    return api(make_user(Role.COUNCIL_MEMBER)).get(f"{V1}/kpis/series", {"code": "ects_prepared", "period": "month"})
+
+
+@case("get", "/api/v1/kpis/series", 400)
+def _(make_user):
+    return api(make_user(Role.COUNCIL_MEMBER)).get(f"{V1}/kpis/series", {"code": "ects_prepared", "period": "week"})
+
+
+@case("get", "/api/v1/kpis/series", 401)
+def _(db):
+    return api().get(f"{V1}/kpis/series", {"code": "ects_prepared", "period": "month"})
+
+
+@case("get", "/api/v1/kpis/series", 403)
+def _(make_user, institution, other_institution):
+    manager = make_user((Role.INSTITUTIONAL_MANAGER, institution))
+    return api(manager).get(f"{V1}/kpis/series", {"code": "ects_prepared", "period": "month", "university": "uu"})
 
 
 # Public verification
