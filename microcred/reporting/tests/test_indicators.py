@@ -194,3 +194,16 @@ def test_time_series(world):
     assert indicators.time_series("universities_involved", "month") == []  # no date
     with pytest.raises(ValueError):
         indicators.time_series("ects_prepared", "week")
+
+
+def test_docs_repeat_each_definition_word_for_word():
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import translation
+
+    text = " ".join((Path(settings.BASE_DIR) / "docs" / "indicators.md").read_text(encoding="utf-8").split())
+    with translation.override("en"):
+        for definition in indicators.DEFINITIONS:
+            assert f"(`{definition.code}`, {definition.unit})" in text, definition.code
+            assert " ".join(str(definition.definition).split()) in text, definition.code
