@@ -78,21 +78,20 @@ def _table(table: Table, styles: dict, width: float):
     return pdf_table
 
 
-def _bars(table: Table, width: float):
-    """Horizontal bars of the table's first numeric column, labelled with the row's name and its value."""
+def _bars(rows, width: float):
+    """The page's bars (``charts.bar_chart``) in ReportLab shapes: each row's name, its bar, its value."""
     from reportlab.graphics.shapes import Drawing, Rect, String
     from reportlab.lib import colors
 
-    rows = table.rows
-    values = [row[1] for row in rows]
-    row_height, value_room = 26, 70
+    row_height, value_room = 26, 80
     drawing = Drawing(width, max(len(rows), 1) * row_height)
-    lengths = charts.scaled(values, width - value_room)
+    lengths = charts.scaled([r.value for r in rows], width - value_room)
     for n, (row, length) in enumerate(zip(rows, lengths, strict=True)):
         y = (len(rows) - n - 1) * row_height
-        drawing.add(String(0, y + 15, drawable(row[0])[:90], fontName=FONT, fontSize=8, fillColor=colors.black))
+        drawing.add(String(0, y + 15, drawable(row.label)[:90], fontName=FONT, fontSize=8, fillColor=colors.black))
         drawing.add(Rect(0, y + 2, length, 10, fillColor=colors.HexColor(charts.BAR), strokeColor=None))
-        drawing.add(String(length + 4, y + 3, charts.format_number(row[1]), fontName=FONT, fontSize=8))
+        value = charts.shown(row) or charts.format_number(row.value)
+        drawing.add(String(length + 4, y + 3, value, fontName=FONT, fontSize=8))
     return drawing
 
 
@@ -173,8 +172,8 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
 
     for panel in dashboard.trends + dashboard.breakdowns:
         block = [_p(panel.table.title, styles["h2"]), _p(panel.chart.summary, styles["body"]), Spacer(1, 4)]
-        if panel.table.rows:
-            block.append(_bars(panel.table, width))
+        if panel.rows:
+            block.append(_bars(panel.rows, width))
         story.append(KeepTogether(block))
         if panel.table.rows:
             story.append(Spacer(1, 4))

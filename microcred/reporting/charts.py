@@ -86,6 +86,12 @@ def scaled(values: Sequence, length: float) -> list[float]:
     return [0.0 if top == 0 else n / top * length for n in numbers]
 
 
+def shown(row: Row) -> str | None:
+    """The text a row shows instead of its number (e.g. "fewer than 5" for a count of people too small to show),
+    or None."""
+    return row.extra.get("shown") if row.extra else None
+
+
 def _text(value) -> str:
     return escape(drawable(value))
 
@@ -118,11 +124,14 @@ def _empty(chart_id: str, title: str) -> Chart:
 
 
 def breakdown_summary(rows: Sequence[Row], what: str, unit: str) -> str:
-    """ "University of Barcelona has the most ECTS prepared (24 ECTS)", or who share the most."""
-    if not rows or all(not r.value for r in rows):
+    """ "University of Barcelona has the highest figure for “ECTS prepared” (24 ECTS), of 3 in all", or who share it."""
+    figures = [r for r in rows if shown(r) is None]
+    if rows and not figures:
+        return _("Every figure here is too small to be shown.")
+    if not figures or all(not r.value for r in figures):
         return _("There are no figures for this selection.")
-    top = max(r.value for r in rows)
-    leaders = [r.label for r in rows if r.value == top]
+    top = max(r.value for r in figures)
+    leaders = [r.label for r in figures if r.value == top]
     if len(leaders) == 1:
         return _("%(label)s has the highest figure for “%(what)s” (%(value)s), of %(count)s in all.") % {
             "label": leaders[0],
@@ -139,10 +148,13 @@ def breakdown_summary(rows: Sequence[Row], what: str, unit: str) -> str:
 
 
 def series_summary(rows: Sequence[Row], what: str, unit: str) -> str:
-    """ "ECTS prepared: highest in 2026-03 (24 ECTS); latest, 2026-06: 6 ECTS"."""
-    if not rows:
+    """ "“ECTS prepared” was highest in 2026-03 (24 ECTS); in the latest period, 2026-06, it was 6 ECTS"."""
+    figures = [r for r in rows if shown(r) is None]
+    if rows and not figures:
+        return _("Every figure here is too small to be shown.")
+    if not figures:
         return _("There are no figures for this selection.")
-    top = max(rows, key=lambda r: r.value)
+    top = max(figures, key=lambda r: r.value)
     last = rows[-1]
     return _(
         "“%(what)s” was highest in %(top_label)s (%(top)s); in the latest period, %(last_label)s, it was %(last)s."
@@ -151,12 +163,13 @@ def series_summary(rows: Sequence[Row], what: str, unit: str) -> str:
         "top_label": top.label,
         "top": with_unit(top.value, unit),
         "last_label": last.label,
-        "last": with_unit(last.value, unit),
+        "last": shown(last) or with_unit(last.value, unit),
     }
 
 
-def target_summary(indicator: Indicator) -> str:
-    value = with_unit(indicator.value, indicator.unit)
+def target_summary(indicator: Indicator, shown_value: str | None = None) -> str:
+    """The figure against its target in one sentence; ``shown_value`` stands for a value that is not shown."""
+    value = with_unit_text(shown_value, indicator.unit) if shown_value else with_unit(indicator.value, indicator.unit)
     if indicator.target is None:
         return _("%(label)s: %(value)s (no target is set).") % {"label": indicator.label, "value": value}
     target = format_number(indicator.target)
@@ -195,7 +208,7 @@ def bar_chart(rows: Sequence[Row], *, chart_id: str, title: str, what: str, unit
             f'<rect class="chart-bar" x="{left}" y="{y + 20}" width="{length:.2f}" height="16" fill="{BAR}" '
             f'data-value="{_text(row.value)}"/>'
             f'<text class="chart-value" x="{left + length + 6:.2f}" y="{y + 33}" fill="{INK}">'
-            f"{_text(with_unit(row.value, unit))}</text></g>"
+            f"{_text(shown(row) or with_unit(row.value, unit))}</text></g>"
         )
     height = len(rows) * row_height + 4
     return Chart(_safe_id(chart_id), title, summary, _svg(chart_id, title, summary, height, body))
@@ -229,18 +242,19 @@ def column_chart(rows: Sequence[Row], *, chart_id: str, title: str, what: str, u
             f'<g class="chart-row"><rect class="chart-bar" x="{centre - column / 2:.2f}" y="{base - h:.2f}" '
             f'width="{column:.2f}" height="{h:.2f}" fill="{BAR}" data-value="{_text(row.value)}"/>'
             f'<text class="chart-value" x="{centre:.2f}" y="{base - h - 5:.2f}" fill="{INK}" text-anchor="middle">'
-            f"{_text(format_number(row.value))}</text>{label}</g>"
+            f"{_text(shown(row) or format_number(row.value))}</text>{label}</g>"
         )
     return Chart(_safe_id(chart_id), title, summary, _svg(chart_id, title, summary, base + bottom, body, width))
 
 
-def target_bar(indicator: Indicator, *, chart_id: str) -> Chart:
+def target_bar(indicator: Indicator, *, chart_id: str, shown_value: str | None = None) -> Chart:
     """The value as a solid bar on an outlined track that is the target (or the value, if past it), with a dashed
-    mark where the trajectory says the value should be today."""
-    summary = target_summary(indicator)
+    mark where the trajectory says the value should be today. ``shown_value`` stands for a value not shown (a
+    count of people too small to show): then the figure is told in words only."""
+    summary = target_summary(indicator, shown_value)
     left, length, y = 4, WIDTH - 8, 8
     goal = indicator.target_max or indicator.target
-    if not goal and indicator.unit != "%":  # nothing to measure the value against: the figure in words only
+    if shown_value or (not goal and indicator.unit != "%"):  # nothing to draw: the figure in words only
         body = [f'<text class="chart-label" x="{left}" y="{y + 14}" fill="{INK}">{_text(summary)}</text>']
         return Chart(
             _safe_id(chart_id), indicator.label, summary, _svg(chart_id, indicator.label, summary, y + 24, body)

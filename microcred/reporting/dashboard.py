@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from microcred.reporting import charts, indicators
+from microcred.reporting import charts, indicators, public
 from microcred.reporting.indicators import Filters, Indicator, Row
 
 # (by, title of the table, heading of its first column); the order of the page
@@ -61,6 +61,7 @@ class Table:
 class Panel:
     table: Table
     chart: charts.Chart
+    rows: list[Row] = field(default_factory=list)  # what the chart draws
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ class Headline:
     def facts(self) -> list[tuple[str, str]]:
         """(term, value) pairs for the page, in the reader's language."""
         i = self.indicator
-        facts = [(_("Value"), charts.with_unit(i.value, i.unit))]
-        facts += [(name, charts.with_unit(own.value, own.unit)) for name, own in self.own]
+        facts = [(_("Value"), value_text(i))]
+        facts += [(name, value_text(own)) for name, own in self.own]
         if i.target is not None:
             target = charts.format_number(i.target)
             if i.target_max is not None and i.target_max != i.target:
@@ -95,6 +96,7 @@ class Dashboard:
     headline_table: Table
     trends: list[Panel]
     breakdowns: list[Panel]
+    detailed: list[Indicator] = field(default_factory=list)  # those with trends or breakdowns, to choose from
 
     @property
     def tables(self) -> list[Table]:
@@ -121,6 +123,40 @@ def share(value, total) -> Decimal | None:
     return (Decimal(value) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+# Small numbers: reports show totals only and leave out a count of people small enough to single someone out
+# (GDPR Art. 4(1) and recital 26; the privacy notice says so). The dashboard, its files and the board report
+# say "fewer than 5" as the public figures do.
+
+
+def is_small(value, counts_people: bool) -> bool:
+    return counts_people and value is not None and value < public.SMALL_NUMBER
+
+
+def value_text(indicator: Indicator) -> str:
+    if is_small(indicator.value, indicator.counts_people):
+        return charts.with_unit_text(public.fewer_than_small_number(), indicator.unit)
+    return charts.with_unit(indicator.value, indicator.unit)
+
+
+def _value_cell(value, counts_people: bool):
+    return public.fewer_than_small_number() if is_small(value, counts_people) else value
+
+
+def _hide_small(rows: Sequence[Row], counts_people: bool) -> list[Row]:
+    """The rows with each count of people too small to show as 0 and "fewer than 5" to show instead (running
+    totals too)."""
+    out = []
+    for r in rows:
+        extra = dict(r.extra)
+        if "cumulative" in extra:
+            extra["cumulative"] = _value_cell(extra["cumulative"], counts_people)
+        if is_small(r.value, counts_people):
+            out.append(Row(r.key, r.label, 0, {**extra, "shown": public.fewer_than_small_number()}))
+        else:
+            out.append(Row(r.key, r.label, r.value, extra))
+    return out
+
+
 def _headline_table(headlines: list[Headline]) -> Table:
     own_names = [name for name, _i in headlines[0].own] if headlines else []
     columns = [_("Indicator"), _("Value")]
@@ -131,12 +167,12 @@ def _headline_table(headlines: list[Headline]) -> Table:
         i = h.indicator
         target = i.target
         if i.target is not None and i.target_max is not None and i.target_max != i.target:
-            target = f"{display(i.target)}–{display(i.target_max)}"
+            target = f"{i.target}–{i.target_max}"
         rows.append(
             [
                 i.label,
-                i.value,
-                *[own.value for _n, own in h.own],
+                _value_cell(i.value, i.counts_people),
+                *[_value_cell(own.value, own.counts_people) for _n, own in h.own],
                 i.unit,
                 target,
                 i.target_date,
@@ -151,42 +187,71 @@ def _value_heading(indicator: Indicator) -> str:
     return f"{indicator.label} ({indicator.unit})" if indicator.unit else str(indicator.label)
 
 
-def _breakdown_panel(by: str, title: str, heading: str, rows: Sequence[Row], indicator: Indicator) -> Panel:
-    total = sum((r.value for r in rows), 0)
-    table = Table(
-        table_slug(by),
-        f"{title}: {indicator.label}",
-        [str(heading), _value_heading(indicator), _("Share of the total (%)")],
-        [[r.label, r.value, share(r.value, total)] for r in rows],
-    )
+def _cell(row: Row):
+    return charts.shown(row) or row.value
+
+
+def _breakdown_panel(by, title, heading, rows: Sequence[Row], indicator: Indicator, *, additive: bool) -> Panel:
+    columns = [str(heading), _value_heading(indicator)]
+    if additive:  # parts of a sum or a count: each one's share of the whole
+        total = sum((r.value for r in rows if charts.shown(r) is None), 0)
+        columns.append(_("Share of the total (%)"))
+        body = [[r.label, _cell(r), None if charts.shown(r) else share(r.value, total)] for r in rows]
+    else:
+        body = [[r.label, _cell(r)] for r in rows]
+    table = Table(table_slug(by), f"{title}: {indicator.label}", columns, body)
     chart = charts.bar_chart(
         rows, chart_id=f"chart-{table.slug}", title=table.title, what=indicator.label, unit=indicator.unit
     )
-    return Panel(table, chart)
+    return Panel(table, chart, list(rows))
 
 
 def _series_panel(period: str, title: str, heading: str, rows: Sequence[Row], indicator: Indicator) -> Panel:
-    table = Table(
-        table_slug(period),
-        f"{title}: {indicator.label}",
-        [str(heading), _value_heading(indicator)],
-        [[r.label, r.value] for r in rows],
-    )
+    columns = [str(heading), _value_heading(indicator)]
+    running = any("cumulative" in r.extra for r in rows)
+    if running:
+        columns.append(_("Running total"))
+    body = [[r.label, _cell(r)] + ([r.extra.get("cumulative")] if running else []) for r in rows]
+    table = Table(table_slug(period), f"{title}: {indicator.label}", columns, body)
     chart = charts.column_chart(
         rows, chart_id=f"chart-{table.slug}", title=table.title, what=indicator.label, unit=indicator.unit
     )
-    return Panel(table, chart)
+    return Panel(table, chart, list(rows))
 
 
-def only_own_universities(rows: Sequence[Row], own_universities) -> list[Row]:
-    """The per-university rows a manager may read: their own universities, and the others added up in one row
-    (a manager reads the alliance's figures and their own university's, not another university's)."""
+def only_own_universities(rows: Sequence[Row], own_universities, *, additive: bool = True) -> list[Row]:
+    """The per-university rows a manager may read: their own universities, and, for figures that add up, the
+    others together in one row (a manager reads the alliance's figures and their own university's, not another
+    university's)."""
     keys = {str(key) for i in own_universities for key in (i.pk, i.slug)}
     own = [r for r in rows if str(r.key) in keys]
     others = [r for r in rows if str(r.key) not in keys]
-    if others:
+    if others and additive:
         own.append(Row("others", _("The other universities together"), sum((r.value for r in others), 0)))
     return own
+
+
+def _additive(code: str) -> bool:
+    """Do the parts of a breakdown add up to the whole (sums and plain counts; not rates, nor people counted once
+    in each group they belong to)?"""
+    measure = getattr(indicators, "MEASURES", {}).get(code)
+    return bool(getattr(measure, "additive", False))
+
+
+def _dated(code: str) -> bool:
+    """Does the indicator have a date to draw a trend by?"""
+    measure = getattr(indicators, "MEASURES", {}).get(code)
+    return measure is None or getattr(measure, "date", "") is not None
+
+
+def shown_in_detail(indicator: Indicator) -> bool:
+    """Has the indicator trends or breakdowns to show?"""
+    return bool(_dimensions(indicator.code)) or _dated(indicator.code)
+
+
+def _dimensions(code: str) -> tuple[str, ...]:
+    dimensions = getattr(indicators, "dimensions", None)
+    return dimensions(code) if dimensions else tuple(by for by, _t, _h in BREAKDOWNS)
 
 
 def build_dashboard(
@@ -195,7 +260,8 @@ def build_dashboard(
     """Every figure of the dashboard for ``filters``; ``own_universities`` (institutions) get their own column
     beside the alliance's headline figures (an institutional manager's university). Without
     ``every_university``, the balance between the universities shows only ``own_universities`` and the others
-    together."""
+    together. Trends and breakdowns are those of the chosen indicator (``indicator_code``, or the first that has
+    any), each only where it applies."""
     alliance = indicators.headline_indicators(filters)
     own = [
         (institution.name, indicators.headline_indicators(_for_university(filters, institution.pk)))
@@ -204,20 +270,33 @@ def build_dashboard(
     headlines = []
     for n, indicator in enumerate(alliance):
         theirs = [(name, figures[n]) for name, figures in own if n < len(figures)]
-        chart = charts.target_bar(indicator, chart_id=f"chart-headline-{indicator.code}")
+        small = is_small(indicator.value, indicator.counts_people)
+        chart = charts.target_bar(
+            indicator,
+            chart_id=f"chart-headline-{indicator.code}",
+            shown_value=public.fewer_than_small_number() if small else None,
+        )
         headlines.append(Headline(indicator, chart, theirs))
-    chosen = next((i for i in alliance if i.code == indicator_code), alliance[0] if alliance else None)
+    detailed = [i for i in alliance if shown_in_detail(i)]
+    chosen = next((i for i in detailed if i.code == indicator_code), detailed[0] if detailed else None)
     trends, breakdowns = [], []
     if chosen is not None:
-        for period, title, heading in SERIES:
-            rows = indicators.time_series(chosen.code, period, filters)
-            trends.append(_series_panel(period, str(title), heading, rows, chosen))
+        people, additive = chosen.counts_people, _additive(chosen.code)
+        if _dated(chosen.code):
+            for period, title, heading in SERIES:
+                rows = _hide_small(indicators.time_series(chosen.code, period, filters), people)
+                trends.append(_series_panel(period, str(title), heading, rows, chosen))
+        dimensions = _dimensions(chosen.code)
         for by, title, heading in BREAKDOWNS:
+            if by not in dimensions:
+                continue
             rows = indicators.breakdown(chosen.code, by, filters)
             if by == "university" and not every_university:
-                rows = only_own_universities(rows, own_universities)
-            breakdowns.append(_breakdown_panel(by, str(title), heading, rows, chosen))
-    return Dashboard(filters, chosen, headlines, _headline_table(headlines), trends, breakdowns)
+                rows = only_own_universities(rows, own_universities, additive=additive)
+            breakdowns.append(
+                _breakdown_panel(by, str(title), heading, _hide_small(rows, people), chosen, additive=additive)
+            )
+    return Dashboard(filters, chosen, headlines, _headline_table(headlines), trends, breakdowns, detailed)
 
 
 def _for_university(filters: Filters, university_id: int) -> Filters:

@@ -34,7 +34,7 @@ def read_dashboard(query, user) -> Reading:
         own_universities=permissions.own_universities(user),
         every_university=scope is None,
     )
-    form.offer_indicators([(h.indicator.code, h.indicator.label) for h in dashboard.headlines])
+    form.offer_indicators([(i.code, i.label) for i in dashboard.detailed])
     if code and (dashboard.indicator is None or dashboard.indicator.code != code):
         form.refuse_indicator()
     return Reading(form, dashboard, lines, parts, query.urlencode() if query else "")

@@ -24,6 +24,14 @@ def headline(filters: Filters) -> list[Indicator]:
             expected_now=Decimal("50"),
         ),
         Indicator("lifelong_learners", "Lifelong learners", "Learners who are not students.", Decimal("42.5"), "%"),
+        Indicator(
+            "learners_certified",
+            "Learners certified",
+            "Learners with a credential.",
+            3,
+            "learners",
+            counts_people=True,
+        ),
     ]
 
 
@@ -47,3 +55,4 @@ def use(monkeypatch):
     monkeypatch.setattr(indicators, "headline_indicators", headline, raising=False)
     monkeypatch.setattr(indicators, "breakdown", breakdown, raising=False)
     monkeypatch.setattr(indicators, "time_series", time_series, raising=False)
+    monkeypatch.setattr(indicators, "dimensions", lambda code: indicators.BREAKDOWN_DIMENSIONS, raising=False)

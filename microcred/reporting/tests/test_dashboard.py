@@ -9,7 +9,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from microcred.accounts.roles import Role
+from microcred.catalogue.tests import conftest as catalogue_fixtures
+from microcred.reporting import exports
 from microcred.reporting.tests import fakes
+
+cat = catalogue_fixtures.cat  # five micro-credentials over three universities, made through the services
 
 URL = "/reporting/"
 
@@ -153,3 +157,56 @@ def test_a_manager_reads_their_university_and_the_others_together(client, make_u
     client.force_login(make_user((Role.INSTITUTIONAL_MANAGER, institution)))
     rows = client.get(URL).context["dashboard"].table("by-university").rows
     assert [r[:2] for r in rows] == [["University of Barcelona", 24], ["The other universities together", 12]]
+
+
+@pytest.mark.django_db
+def test_a_count_of_people_below_five_is_never_shown(client, quality, faked):
+    client.force_login(quality)
+    html = client.get(URL, {"indicator": "learners_certified"}).content.decode()
+    assert "fewer than 5 learners" in html  # the headline figure (3 learners)
+    assert "Learners certified: 3" not in html and "3 learners" not in html
+    rows = list(csv.reader(io.StringIO(client.get("/reporting/tables/headline.csv").content.decode("utf-8-sig"))))
+    assert rows[3][:2] == ["Learners certified", "fewer than 5"]
+    body = client.get("/reporting/tables/by-university.csv", {"indicator": "learners_certified"})
+    last = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))[-1]
+    assert last[1] == "fewer than 5"  # the row of 0
+    pdf = client.get("/reporting/board-report.pdf", {"indicator": "learners_certified"})
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "fewer than 5" in text and "3 learners" not in text
+
+
+@pytest.mark.django_db
+def test_with_real_figures_one_university_narrows_the_page_and_the_files(client, quality, cat, institution):
+    """End to end on a small catalogue (five micro-credentials over three universities): the indicators
+    themselves, not stand-ins."""
+    from microcred.reporting import indicators
+
+    client.force_login(quality)
+    alliance = client.get(URL)
+    assert alliance.status_code == 200
+    everything = {row[0]: row[1] for row in alliance.context["dashboard"].headline_table.rows}
+    narrowed = client.get(URL, {"university": institution.slug})
+    theirs = {row[0]: row[1] for row in narrowed.context["dashboard"].headline_table.rows}
+    expected = indicators.headline_indicators(indicators.Filters(university_id=institution.pk))
+    ects = next(i for i in expected if i.code == "ects_prepared")
+    assert theirs[ects.label] == ects.value
+    assert theirs[ects.label] < everything[ects.label]  # the other universities' ECTS are left out
+    html = narrowed.content.decode()
+    assert f'<th scope="row">{institution.name}</th>' in html  # the balance between the universities
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/reporting/tables/headline.csv", {"university": institution.slug}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+
+    def as_written(i):  # a count of people below 5 is written "fewer than 5"
+        return "fewer than 5" if i.counts_people and i.value < 5 else str(exports.plain_value(i.value))
+
+    assert [r[:2] for r in rows[1:]] == [[i.label, as_written(i)] for i in expected]
+    pdf = client.get("/reporting/board-report.pdf", {"university": institution.slug})
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert f"University: {institution.name}." in text and ects.label in text
