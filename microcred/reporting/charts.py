@@ -39,6 +39,7 @@ TRACK = "#e8edf3"
 MARK = "#c2410c"
 
 WIDTH = 640
+TARGET_WIDTH = 360  # a headline's bar sits in a card
 FONT = 13
 
 
@@ -48,6 +49,7 @@ class Chart:
     title: str
     summary: str  # one sentence: the chart's description, shown beside it
     svg: SafeString
+    drawn: bool = True  # False when there was nothing to draw and the markup only repeats the summary
 
 
 def format_number(value) -> str:
@@ -252,13 +254,13 @@ def target_bar(indicator: Indicator, *, chart_id: str, shown_value: str | None =
     mark where the trajectory says the value should be today. ``shown_value`` stands for a value not shown (a
     count of people too small to show): then the figure is told in words only."""
     summary = target_summary(indicator, shown_value)
-    left, length, y = 4, WIDTH - 8, 8
+    width = TARGET_WIDTH
+    left, length, y = 4, width - 8, 8
     goal = indicator.target_max or indicator.target
     if shown_value or (not goal and indicator.unit != "%"):  # nothing to draw: the figure in words only
         body = [f'<text class="chart-label" x="{left}" y="{y + 14}" fill="{INK}">{_text(summary)}</text>']
-        return Chart(
-            _safe_id(chart_id), indicator.label, summary, _svg(chart_id, indicator.label, summary, y + 24, body)
-        )
+        svg = _svg(chart_id, indicator.label, summary, y + 24, body, width)
+        return Chart(_safe_id(chart_id), indicator.label, summary, svg, drawn=False)
     if not goal:  # a percentage without a target: on the scale 0-100 %
         goal = 100
     scale_top = max(float(goal), float(indicator.value or 0), float(indicator.expected_now or 0))
@@ -275,17 +277,21 @@ def target_bar(indicator: Indicator, *, chart_id: str, shown_value: str | None =
             f'<line class="chart-target" x1="{left + target_len:.2f}" y1="{y - 4}" x2="{left + target_len:.2f}" '
             f'y2="{y + 26}" stroke="{INK}" stroke-width="3"/>'
         )
-        label_parts.append(_("target: %(target)s") % {"target": with_unit(indicator.target, indicator.unit)})
+        label_parts.append(
+            _("Target (solid line): %(target)s") % {"target": with_unit(indicator.target, indicator.unit)}
+        )
     if indicator.expected_now is not None:
         body.append(
             f'<line class="chart-expected" x1="{left + expected_len:.2f}" y1="{y - 4}" x2="{left + expected_len:.2f}" '
             f'y2="{y + 26}" stroke="{MARK}" stroke-width="2" stroke-dasharray="4 3"/>'
         )
         label_parts.append(
-            _("expected now (dashed line): %(expected)s")
+            _("Expected now (dashed line): %(expected)s")
             % {"expected": with_unit(indicator.expected_now, indicator.unit)}
         )
-    body.append(
-        f'<text class="chart-label" x="{left}" y="{y + 46}" fill="{INK}">{_text(" · ".join(label_parts))}</text>'
+    for n, part in enumerate(label_parts):  # one per line: the chart is narrow enough for a card
+        body.append(f'<text class="chart-label" x="{left}" y="{y + 46 + 17 * n}" fill="{INK}">{_text(part)}</text>')
+    height = y + 52 + 17 * (len(label_parts) - 1)
+    return Chart(
+        _safe_id(chart_id), indicator.label, summary, _svg(chart_id, indicator.label, summary, height, body, width)
     )
-    return Chart(_safe_id(chart_id), indicator.label, summary, _svg(chart_id, indicator.label, summary, y + 56, body))

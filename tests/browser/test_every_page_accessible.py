@@ -22,6 +22,10 @@ PAGES_BY_PERSON = {
     # Has not said a learner group: logging in lands on the question (issue #15), checked there too.
     "learner2@demo.microcred.eu": ["/accounts/about-you/?next=/learning/", "/accounts/profile/"],
     "admin@demo.microcred.eu": ["/audit/", "/dashboard/"],
+    # The figures against the targets (issue #15): every reader, and a manager with their university beside.
+    "quality@demo.microcred.eu": ["/reporting/", "/reporting/?university=ub&indicator=micro_credentials_approved",
+                                  "/reporting/?start=2026-06-01&end=2026-01-01"],
+    "manager.ub@demo.microcred.eu": ["/reporting/"],
 }
 
 

@@ -89,7 +89,7 @@ def test_target_bar_puts_the_value_and_the_expected_mark_on_the_targets_scale():
     expected = next(line for line in root.iter(f"{SVG}line") if line.get("class") == "chart-expected")
     assert abs(float(bar.get("width")) * 4 - float(track.get("width"))) < 0.1
     assert abs(float(expected.get("x1")) - float(track.get("x")) - float(track.get("width")) / 2) < 0.1
-    assert "expected now" in " ".join(t.text for t in root.iter(f"{SVG}text"))
+    assert "Expected now" in " ".join(t.text for t in root.iter(f"{SVG}text"))
 
 
 def test_summary_names_the_leader():
@@ -125,7 +125,7 @@ def test_status_in_words_in_the_summary():
 
 def test_without_a_target_a_count_is_told_in_words_and_a_share_drawn_out_of_100():
     count = charts.target_bar(Indicator("n", "Learners", "def", 7, "learners"), chart_id="n")
-    assert not list(parse(count).iter(f"{SVG}rect"))
+    assert not list(parse(count).iter(f"{SVG}rect")) and not count.drawn
     assert "Learners: 7 learners (no target is set)." in str(count.svg)
     share = parse(charts.target_bar(Indicator("p", "Lifelong learners", "def", 25, "%"), chart_id="p"))
     track = next(r for r in share.iter(f"{SVG}rect") if r.get("class") == "chart-track")
