@@ -210,3 +210,17 @@ def test_with_real_figures_one_university_narrows_the_page_and_the_files(client,
     pdf = client.get("/reporting/board-report.pdf", {"university": institution.slug})
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert f"University: {institution.name}." in text and ects.label in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["es", "fr", "nl", "hu"])
+def test_the_page_and_the_report_read_in_every_interface_language(client, quality, faked, language):
+    client.force_login(quality)
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'lang="{language}"' in html
+    assert "42,5" in html  # the decimal comma of each of these languages
+    pdf = client.get("/reporting/board-report.pdf", HTTP_ACCEPT_LANGUAGE=language)
+    assert pdf.status_code == 200
+    assert "42,5" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
