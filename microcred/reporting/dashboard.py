@@ -290,6 +290,8 @@ def build_dashboard(
         for by, title, heading in BREAKDOWNS:
             if by not in dimensions:
                 continue
+            if by == "issuer" and not every_university:  # the issuers are mostly universities: not a manager's
+                continue
             rows = indicators.breakdown(chosen.code, by, filters)
             if by == "university" and not every_university:
                 rows = only_own_universities(rows, own_universities, additive=additive)
