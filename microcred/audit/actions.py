@@ -59,6 +59,7 @@ class AuditAction(StrEnum):
     PROPOSAL_CHANGE_STARTED = "proposal.change_started"
     PROPOSAL_REVIEWED = "proposal.reviewed"
     PROPOSAL_ACTION_REFUSED = "proposal.action_refused"
+    PROPOSAL_STEP_FELL_TO_FALLBACK = "proposal.step_fell_to_fallback"  # nobody holds the role there (policy 7.4)
     PROPOSAL_SEND_TO_MANAGER = "proposal.send_to_manager"
     PROPOSAL_MANAGER_APPROVE = "proposal.manager_approve"
     PROPOSAL_MANAGER_RETURN = "proposal.manager_return"

@@ -218,6 +218,21 @@ INCLUSIVE_TEACHING = Demo(  # journey 3: a blocked draft, its supporting documen
         outcomes=[("Adapt teaching to diverse learners.", ["promote inclusion"])],
     ),
 )
+ARCHIPELAGO = Demo(  # sent by Åbo Akademi, where nobody is institutional manager: it falls to the secretary (7.4)
+    "Sustainable tourism in the archipelago",
+    *_people("aau"),
+    dict(
+        kind="non_formal",
+        inst="ÅAU",
+        co_leads=("UU",),
+        principles=3,
+        badge=True,
+        forms=("on_site",),
+        areas=("sustainability-climate-change",),
+        completion="Take part in the field week and present a visitor plan.",
+        outcomes=[("Assess the environmental impact of a tourism plan.", ["assess environmental impact"])],
+    ),
+)
 DATA_ETHICS = Demo(  # awaiting the institutional manager
     "Data ethics for researchers",
     *_people("uu"),
@@ -464,6 +479,7 @@ def _before_the_council(board: _Board):
     """A blocked draft, and one proposal in each state before an agenda."""
     _make(INCLUSIVE_TEACHING, with_document=False)
     _send(DATA_ETHICS, _make(DATA_ETHICS))  # awaiting manager
+    _send(ARCHIPELAGO, _make(ARCHIPELAGO))  # no manager at Åbo Akademi: waiting for the board secretary
     _send(HUNGARIAN, _make(HUNGARIAN), approve=True)  # submitted: completeness check
     _ready(CLIMATE_ADAPTATION, board)  # complete, waiting for an agenda
 
@@ -532,7 +548,7 @@ def _call_with_panel_review(board: _Board):
 
 @transaction.atomic
 def load_demo_proposals() -> int:
-    """Thirteen demo proposals, one or more in every state of the review (docs/product-rules.md)."""
+    """Fourteen demo proposals, one or more in every state of the review (docs/product-rules.md)."""
     if ProposalVersion.objects.filter(title=LCA.title).exists():
         return 0
     board = _Board()
@@ -544,7 +560,7 @@ def load_demo_proposals() -> int:
     _at_the_next_meetings(board)
     _returned_and_withdrawn()
     _call_with_panel_review(board)
-    return 13
+    return 14
 
 
 def demo_status_counts() -> dict[str, int]:

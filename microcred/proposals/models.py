@@ -87,6 +87,10 @@ class Proposal(models.Model):
         help_text=_("Set for a change proposal to a published micro-credential."),
     )
     conditions = models.TextField(_("conditions of approval"), blank=True, max_length=COMMENT_TEXT)
+    # Set when the step the proposal waits for needs a role nobody holds at its university (no institutional
+    # manager, policy 7.4): the step then falls to the named fallback (workflow.FALLBACK: the board secretary)
+    # and stays with it until taken, even if a manager is appointed meanwhile. Cleared by the next step.
+    fell_to_fallback_at = models.DateTimeField(_("step fell to the fallback at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Incremented by every write; forms carry it so a stale submission is refused, not merged.

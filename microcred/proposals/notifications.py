@@ -6,13 +6,13 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from microcred.accounts.roles import Role
 from microcred.core.text import one_line
 from microcred.outbox.services import enqueue, outbox_handler
-from microcred.proposals.models import Proposal
+from microcred.proposals.models import AgendaItem, Proposal
 from microcred.proposals.models import ProposalStatus as S
 
 
@@ -28,6 +28,8 @@ def recipients_for(proposal, new_status) -> list:
     people = {proposal.proposer}
     if new_status == S.AWAITING_MANAGER:
         people.update(_people(Role.INSTITUTIONAL_MANAGER, proposal.institution_id))
+        if proposal.fell_to_fallback_at is not None:  # nobody is manager there: the secretary takes the step
+            people.update(_people(Role.BOARD_SECRETARY))
     elif new_status in (S.SUBMITTED, S.READY_FOR_AGENDA, S.EXECUTIVE_REVIEW):
         people.update(_people(Role.BOARD_SECRETARY))
     elif new_status == S.SCHEDULED:
@@ -106,5 +108,83 @@ def policy_review_email(policy_id: int, user_id: int) -> EmailMessage | None:
             "since": policy.effective_from.isoformat(),
             "date": policy.review_due.isoformat(),
             "url": url,
+        }
+    return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+def announce_fallback(proposal, event, person) -> None:
+    """In the transition's transaction: tell an alliance admin that nobody at the proposing university holds the
+    role the step needs, so it fell to the board secretary (policy 7.4). Once per step and admin."""
+    enqueue(
+        key=f"step-fallback:{event.pk}:{person.pk}",
+        handler=fallback_email,
+        payload={"proposal_id": proposal.pk, "user_id": person.pk},
+    )
+
+
+@outbox_handler
+def fallback_email(proposal_id: int, user_id: int) -> EmailMessage | None:
+    proposal = Proposal.objects.select_related("institution").get(pk=proposal_id)
+    person = get_user_model().objects.get(pk=user_id)
+    if not person.email or person.erased_at is not None:
+        return None
+    roles_url = settings.PUBLIC_BASE_URL + reverse("admin:accounts_roleassignment_changelist")
+    with translation.override(person.preferred_language or "en"):
+        subject = _("[%(ref)s] No institutional manager at %(university)s: the board secretary takes the step") % {
+            "ref": proposal.reference,
+            "university": proposal.institution.name,
+        }
+        body = _(
+            "Hello %(name)s,\n\nThe proposal “%(title)s” (%(ref)s) needs the approval of an institutional manager "
+            "of %(university)s (policy 7.4), and nobody holds that role there. The step has fallen to the board "
+            "secretary, who may approve or return it instead, so that it does not wait for nobody; it stays with the "
+            "secretary even if a manager is appointed now.\n\nAppoint an institutional manager for the next "
+            "proposals: %(roles)s\nThe proposal: %(url)s\n"
+        ) % {
+            "name": person.full_name,
+            "title": proposal.current_version.title,
+            "ref": proposal.reference,
+            "university": proposal.institution.name,
+            "roles": roles_url,
+            "url": settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk]),
+        }
+    return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+def announce_meeting_invitation(item) -> None:
+    """In the scheduling transaction: invite the proposer to the meeting where the proposal is discussed
+    (policy 7.5). Once per agenda item."""
+    enqueue(key=f"meeting-invitation:{item.pk}", handler=meeting_invitation_email, payload={"agenda_item_id": item.pk})
+
+
+@outbox_handler
+def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
+    item = AgendaItem.objects.select_related("meeting", "proposal__proposer").get(pk=agenda_item_id)
+    proposal, meeting, person = item.proposal, item.meeting, item.proposal.proposer
+    if not person.email or person.erased_at is not None:
+        return None
+    on_agenda = proposal.status in (S.SCHEDULED, S.EXECUTIVE_SCHEDULED)
+    if not on_agenda or item.version_number != proposal.current_version.number or hasattr(item, "decision"):
+        return None  # taken off the agenda (or decided) before the e-mail went out: nothing to invite to
+    agenda = list(meeting.items.order_by("order", "id").values_list("pk", flat=True))
+    with translation.override(person.preferred_language or "en"):
+        subject = _("[%(ref)s] You are invited: %(body)s on %(date)s") % {
+            "ref": proposal.reference,
+            "body": meeting.get_body_display(),
+            "date": timezone.localtime(meeting.date).strftime("%Y-%m-%d"),
+        }
+        body = _(
+            "Hello %(name)s,\n\nYour proposal “%(title)s” (%(ref)s) is item %(number)d on the agenda of the "
+            "%(body)s on %(date)s%(place)s. You are invited to attend its discussion (policy 7.5).\n\n"
+            "The meeting and your agenda item: %(url)s\n"
+        ) % {
+            "name": person.full_name,
+            "title": proposal.current_version.title,
+            "ref": proposal.reference,
+            "number": agenda.index(item.pk) + 1,
+            "body": meeting.get_body_display(),
+            "date": timezone.localtime(meeting.date).strftime("%Y-%m-%d %H:%M"),
+            "place": f" ({meeting.location})" if meeting.location else "",
+            "url": settings.PUBLIC_BASE_URL + reverse("proposals:meeting", args=[meeting.pk]),
         }
     return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
 from microcred.accounts.roles import Role
 from microcred.proposals.exceptions import NotAllowed, OwnProposal, ProposalNotFound
 from microcred.proposals.models import Meeting, Proposal, ProposalStatus
-from microcred.proposals.workflow import Action, Decider, decider_of
+from microcred.proposals.workflow import FALLBACK, Action, Decider, decider_of
 
 
 def is_own(user, proposal: Proposal) -> bool:
@@ -80,9 +81,42 @@ def may_propose_change(institution, university_ids) -> bool:
     return institution.pk in set(university_ids)
 
 
+# The role each university-scoped decider holds at the proposing university.
+UNIVERSITY_ROLES = {Decider.MANAGER: Role.INSTITUTIONAL_MANAGER}
+
+
+def university_has_decider(proposal: Proposal, decider: Decider) -> bool:
+    """Whether someone at the proposing university may take a step that needs `decider`: an active account,
+    other than the proposer (nobody acts on their own proposal), holding its role there. True for deciders that
+    are not university roles."""
+    role = UNIVERSITY_ROLES.get(decider)
+    if role is None:
+        return True
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            erased_at__isnull=True,
+            role_assignments__role=role,
+            role_assignments__institution_id=proposal.institution_id,
+        )
+        .exclude(pk=proposal.proposer_id)
+        .exists()
+    )
+
+
+def step_falls_to_fallback(proposal: Proposal, decider: Decider) -> bool:
+    """Whether a step needing `decider` goes to its named fallback (workflow.FALLBACK) because nobody at the
+    proposing university holds the role (policy 7.4)."""
+    return decider in FALLBACK and not university_has_decider(proposal, decider)
+
+
 def is_decider(user, proposal: Proposal, decider: Decider) -> bool:
     """Whether `user` is who the workflow names for a step. The board secretary records the decisions of the
-    Academic Council and the Executive Board on their behalf (policy 7.6, 7.7)."""
+    Academic Council and the Executive Board on their behalf (policy 7.6, 7.7). A step that fell to its fallback
+    (nobody held the role at the university) is the fallback's, and stays so until taken."""
+    if proposal.fell_to_fallback_at is not None and decider in FALLBACK:
+        decider = FALLBACK[decider]
     if decider == Decider.PROPOSER:
         return is_own(user, proposal)
     if decider == Decider.MANAGER:
@@ -143,7 +177,19 @@ def can_manage_meetings(user) -> bool:
 
 
 def can_view_meetings(user) -> bool:
+    """The whole of every meeting: its agenda, attendance and minutes."""
     return is_board_secretary(user) or is_council(user) or is_executive(user) or is_alliance_admin(user)
+
+
+def is_invited_to(user, meeting: Meeting) -> bool:
+    """A proposer is invited to the meeting where their proposal is discussed (policy 7.5)."""
+    return getattr(user, "is_authenticated", False) and meeting.items.filter(proposal__proposer=user).exists()
+
+
+def can_view_meeting(user, meeting: Meeting) -> bool:
+    """The meeting's page: the whole of it for those who see every meeting; the date, place and their own agenda
+    items for the proposers invited to it (policy 7.5)."""
+    return can_view_meetings(user) or is_invited_to(user, meeting)
 
 
 def can_manage_calls(user) -> bool:

@@ -9,12 +9,17 @@ from django.utils import timezone
 from microcred.proposals import permissions
 from microcred.proposals.models import AgendaItem, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
-from microcred.proposals.workflow import Decider, states_waiting_for
+from microcred.proposals.workflow import FALLBACK, Decider, states_waiting_for
 from microcred.reference.models import Institution
 
 
 def _base() -> QuerySet[Proposal]:
     return Proposal.objects.select_related("institution", "proposer", "call").prefetch_related("versions")
+
+
+def _states_falling_to(fallback: Decider) -> list[S]:
+    """The states whose step falls to `fallback` when nobody at the university holds the role (workflow.FALLBACK)."""
+    return [state for decider, to in FALLBACK.items() if to == fallback for state in states_waiting_for(decider)]
 
 
 def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
@@ -29,7 +34,11 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
             (
                 "manager",
                 _base()
-                .filter(status__in=states_waiting_for(Decider.MANAGER), institution_id__in=managed)
+                .filter(
+                    status__in=states_waiting_for(Decider.MANAGER),
+                    institution_id__in=managed,
+                    fell_to_fallback_at__isnull=True,  # fallen to the secretary: theirs until taken
+                )
                 .exclude(proposer=user),
             )
         )
@@ -37,7 +46,12 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
         lists.append(
             (
                 "secretary",
-                _base().filter(status__in=states_waiting_for(Decider.SECRETARY)).exclude(proposer=user),
+                _base()
+                .filter(
+                    Q(status__in=states_waiting_for(Decider.SECRETARY))
+                    | Q(status__in=_states_falling_to(Decider.SECRETARY), fell_to_fallback_at__isnull=False)
+                )
+                .exclude(proposer=user),
             )
         )
     if permissions.is_council(user):
@@ -73,6 +87,20 @@ def upcoming_meetings(body: str | None = None) -> QuerySet[Meeting]:
 
 def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
     return meeting.items.select_related("proposal", "proposal__institution", "decision", "decision__decided_by")
+
+
+def agenda_seen_by(user, meeting: Meeting) -> list[tuple[int, AgendaItem]]:
+    """(number on the agenda, item): every item for those who see the whole meeting; an invited proposer's own
+    items only, with their numbers on the agenda (policy 7.5)."""
+    numbered = list(enumerate(agenda(meeting).order_by("order", "id"), start=1))
+    if permissions.can_view_meetings(user):
+        return numbered
+    return [(number, item) for number, item in numbered if item.proposal.proposer_id == user.pk]
+
+
+def fallen_to_fallback() -> QuerySet[Proposal]:
+    """Open proposals whose step fell to its fallback because nobody held the role at their university."""
+    return _base().filter(fell_to_fallback_at__isnull=False).order_by("fell_to_fallback_at")
 
 
 def open_agenda_item(proposal: Proposal) -> AgendaItem | None:

@@ -54,6 +54,7 @@ from microcred.proposals.permissions import (
     can_score,
     check_action,
     may_propose_change,
+    step_falls_to_fallback,
 )
 from microcred.proposals.tasks import send_transition_emails
 from microcred.proposals.versions import copy_version
@@ -246,7 +247,7 @@ def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str
         action, proposal.status, has_financial_implications=version.has_financial_implications
     )
     old_status = proposal.status
-    ProposalEvent.objects.create(
+    event = ProposalEvent.objects.create(
         proposal=proposal,
         version_number=version.number,
         action=action,
@@ -256,7 +257,11 @@ def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str
         comment=comment,
     )
     proposal.status = new_status
-    proposal.save(update_fields=["status", "updated_at"])
+    # A step needing a role nobody holds at the university falls to its named fallback at once (policy 7.4).
+    waiting = workflow.WAITING_FOR.get(new_status)
+    fallen = waiting is not None and step_falls_to_fallback(proposal, waiting)
+    proposal.fell_to_fallback_at = timezone.now() if fallen else None
+    proposal.save(update_fields=["status", "fell_to_fallback_at", "updated_at"])
     _bump(proposal)
     record_audit_event(
         actor=actor,
@@ -265,8 +270,30 @@ def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str
         summary=comment[:500],
         changes={"status": [old_status, new_status], "version": version.number},
     )
+    if fallen:
+        _flag_fallback(proposal, waiting, actor=actor, event=event)
     transaction.on_commit(lambda: send_transition_emails.delay(proposal.pk, str(action), str(new_status)))
     return proposal
+
+
+def _flag_fallback(proposal: Proposal, decider: workflow.Decider, *, actor, event: ProposalEvent) -> None:
+    """Record, and tell the alliance admins at once, that nobody at the proposing university holds the role the
+    step needs, so it fell to the named fallback (policy 7.4). In the transition's transaction."""
+    fallback = workflow.FALLBACK[decider]
+    record_audit_event(
+        actor=actor,
+        action="proposal.step_fell_to_fallback",
+        target=proposal,
+        summary=f"Nobody is {decider} at {proposal.institution}: the step falls to the {fallback}",
+        changes={
+            "waiting_for": str(decider),
+            "fallback": str(fallback),
+            "institution": proposal.institution_id,
+            "status": str(proposal.status),
+        },
+    )
+    for person in notifications.alliance_admins():
+        notifications.announce_fallback(proposal, event, person)
 
 
 @audits_refusals
@@ -372,6 +399,7 @@ def schedule_proposal(*, user, proposal_id: int, meeting_id: int | None = None) 
         meeting=meeting, proposal=proposal, version_number=proposal.current_version.number, order=order
     )
     _apply_transition(proposal, action, actor=user, comment=str(meeting))
+    notifications.announce_meeting_invitation(item)  # the proposer attends the discussion (policy 7.5)
     return item
 
 

@@ -30,7 +30,8 @@ from microcred.proposals.forms import (
 )
 from microcred.proposals.models import AgendaItem, Call, Meeting, Proposal, ProposalStatus, SupportingDocument
 from microcred.proposals.versions import compare, snapshot
-from microcred.proposals.workflow import Action, allowed_actions
+from microcred.proposals.workflow import DECIDER_LABELS, Action, allowed_actions
+from microcred.proposals.workflow import waiting_for as workflow_waiting_for
 
 # Actions shown as buttons on the proposal page (scheduling and decisions have their own forms).
 BUTTON_ACTIONS = [
@@ -191,6 +192,12 @@ def _send(request, proposal):
     return redirect("proposals:detail", pk=proposal.pk)
 
 
+def waiting_for_label(proposal) -> str:
+    """Whom the proposal waits for, in words (the fallback when its step fell to it: policy 7.4)."""
+    decider = workflow_waiting_for(proposal.status, fallen=proposal.fell_to_fallback_at is not None)
+    return str(DECIDER_LABELS[decider]) if decider else ""
+
+
 @login_required
 def proposal_detail(request, pk):
     proposal = _get(request.user, pk)
@@ -224,6 +231,7 @@ def proposal_detail(request, pk):
             "rows": snapshot(version),
             "checklist": services.checklist_for(proposal),
             "policy": policy_for(version),
+            "waiting_for": waiting_for_label(proposal),
             "RuleStatus": RuleStatus,
             "events": proposal.events.select_related("actor"),
             "reviews": proposal.reviews.select_related("author"),
@@ -419,9 +427,11 @@ def meeting_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request, pk):
-    if not permissions.can_view_meetings(request.user):
-        raise PermissionDenied
     meeting = get_object_or_404(Meeting, pk=pk)
+    if not permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied
+    if request.method == "POST" and not permissions.can_view_meetings(request.user):
+        raise PermissionDenied
     minutes_form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
     if request.method == "POST":
         try:
@@ -443,7 +453,8 @@ def meeting_detail(request, pk):
         "proposals/meeting.html",
         {
             "meeting": meeting,
-            "items": selectors.agenda(meeting),
+            "items": selectors.agenda_seen_by(request.user, meeting),
+            "whole_meeting": permissions.can_view_meetings(request.user),
             "members": selectors.meeting_members(meeting),
             "present": set(meeting.attendees.values_list("pk", flat=True)),
             "minutes_form": minutes_form,

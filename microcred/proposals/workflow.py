@@ -109,6 +109,27 @@ WAITING_FOR: Final[dict[S, Decider]] = {
 }
 
 
+DECIDER_LABELS: Final[dict[Decider, str]] = {
+    Decider.PROPOSER: _("the proposer"),
+    Decider.MANAGER: _("the institutional manager"),
+    Decider.SECRETARY: _("the board secretary"),
+    Decider.COUNCIL: _("the Academic Council"),
+    Decider.EXECUTIVE: _("the Executive Board"),
+}
+
+# Who takes a step whose decider holds a role at one university when nobody holds it there (for example no
+# institutional manager at the proposing university, policy 7.4): named here, so a step never waits for nobody.
+FALLBACK: Final[dict[Decider, Decider]] = {Decider.MANAGER: Decider.SECRETARY}
+
+
+def waiting_for(current: S, *, fallen: bool = False) -> Decider | None:
+    """Whom a proposal in `current` waits for; the fallback when its step fell to it (`fallen`)."""
+    decider = WAITING_FOR.get(S(current))
+    if fallen and decider in FALLBACK:
+        return FALLBACK[decider]
+    return decider
+
+
 def states_waiting_for(decider: Decider) -> list[S]:
     return [state for state, waiting in WAITING_FOR.items() if waiting == decider]
 
