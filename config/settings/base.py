@@ -294,6 +294,10 @@ LOGGING = {
 # Rendered catalogue search results are cached this many seconds (0: off); every catalogue change drops them.
 CATALOGUE_RESULTS_CACHE_SECONDS = env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 30)
 
+# The reporting figures (dashboard, staff KPI API, impact page, /api/v1/kpis) are kept this many seconds per query
+# (0: off): they are aggregates over every enrolment and credential, so a busy dashboard reads them once.
+REPORTING_CACHE_SECONDS = env_int("REPORTING_CACHE_SECONDS", 300, minimum=0)
+
 # Alliance identity (data, not code: the name shown in the page frame comes from reference data).
 SITE_NAME = env_str("SITE_NAME", "Alliance micro-credentials")
 

@@ -24,6 +24,7 @@ read as "as of that date").
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -386,7 +387,9 @@ def _ects_value(row: dict) -> Decimal:
 
 
 def _completion() -> dict:
-    return {"places": Count("pk", distinct=True), "completed": Count("pk", distinct=True, filter=COMPLETED_ENROLMENT)}
+    # No DISTINCT needed: a learner has one result per offering (result_one_per_learner), linked to one of their
+    # enrolments, so joining the results repeats no place.
+    return {"places": Count("pk"), "completed": Count("results", filter=COMPLETED_ENROLMENT)}
 
 
 def _completion_value(row: dict) -> Decimal:
@@ -689,6 +692,25 @@ def _today(filters: Filters, today: dt.date | None) -> dt.date:
     return min(today, filters.end) if filters.end else today
 
 
+def _kept(what: str, compute: Callable, *parts):
+    """``compute()``, kept REPORTING_CACHE_SECONDS per query (``parts``) and language (labels are translated):
+    the figures are aggregates over every enrolment and credential, read by every dashboard view."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    seconds = getattr(settings, "REPORTING_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return compute()
+    digest = hashlib.sha256(repr((what, get_language(), *parts)).encode()).hexdigest()
+    key = f"reporting:figures:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
 def _definition(code: str) -> Definition:
     try:
         return BY_CODE[code]
@@ -701,17 +723,25 @@ def indicator(code: str, filters: Filters | None = None, *, today: dt.date | Non
     filters = filters or Filters()
     definition = _definition(code)
     today = _today(filters, today)
-    target = None if filters.narrows_scope else targets_by_indicator().get(code)
-    return _indicator(definition, _value(code, filters, today), target, today)
+
+    def compute():
+        target = None if filters.narrows_scope else targets_by_indicator().get(code)
+        return _indicator(definition, _value(code, filters, today), target, today)
+
+    return _kept("indicator", compute, code, filters, today)
 
 
 def headline_indicators(filters: Filters | None = None, *, today: dt.date | None = None, codes=None) -> list[Indicator]:
     """Every indicator (or those of ``codes``, in that order) for ``filters``, with targets and statuses."""
     filters = filters or Filters()
     today = _today(filters, today)
-    targets = {} if filters.narrows_scope else targets_by_indicator()
     chosen = [_definition(code) for code in codes] if codes is not None else DEFINITIONS
-    return [_indicator(d, _value(d.code, filters, today), targets.get(d.code), today) for d in chosen]
+
+    def compute():
+        targets = {} if filters.narrows_scope else targets_by_indicator()
+        return [_indicator(d, _value(d.code, filters, today), targets.get(d.code), today) for d in chosen]
+
+    return _kept("headline", compute, filters, today, tuple(d.code for d in chosen))
 
 
 def public_indicators(*, today: dt.date | None = None) -> list[Indicator]:
@@ -795,6 +825,10 @@ def breakdown(code: str, by: str, filters: Filters | None = None, *, today: dt.d
     if by not in dimensions(code):
         return []
     today = _today(filters, today)
+    return _kept("breakdown", lambda: _breakdown_rows(code, by, filters, today), code, by, filters, today)
+
+
+def _breakdown_rows(code: str, by: str, filters: Filters, today: dt.date) -> list[Row]:
     measure = MEASURES[code]
     qs = measure.rows(filters, today)
     groups: dict = {}
@@ -840,6 +874,10 @@ def time_series(code: str, period: str, filters: Filters | None = None, *, today
     if measure is None or measure.date is None:
         return []
     today = _today(filters, today)
+    return _kept("series", lambda: _series_rows(measure, period, filters, today), code, period, filters, today)
+
+
+def _series_rows(measure: _Measure, period: str, filters: Filters, today: dt.date) -> list[Row]:
     qs = measure.rows(filters, today)
     expression = TruncMonth(measure.date) if period == "month" else _academic_year(measure.date)
     groups = _grouped(qs, expression, measure)
