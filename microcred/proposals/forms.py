@@ -8,10 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT, validate_single_line
+from microcred.proposals.checklist import policy_for
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 from microcred.proposals.documents import MAX_DOCUMENT_BYTES
 from microcred.proposals.models import Decision, Meeting, ProposalVersion, Review, SupportingDocument
 from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, Institution
+from microcred.reference.selectors import policy_in_force
 from microcred.reference.widgets import EscoSkillField
 
 YES_NO = [("", _("Not answered yet")), ("yes", _("Yes")), ("no", _("No"))]
@@ -58,8 +60,8 @@ SECTIONS = [
         "workload",
         _("Workload and level"),
         _(
-            "Formal programmes give ECTS credits (1 ECTS = 25–30 hours) and an EQF level (7.18). Non-formal activities "
-            "have neither (5.7.2)."
+            "Formal programmes give ECTS credits (1 ECTS = %(min)d–%(max)d hours) and an EQF level (7.18). Non-formal "
+            "activities have neither (5.7.2)."
         ),
         ["hours", "hours_calculation", "ects", "eqf_level"],
     ),
@@ -214,7 +216,7 @@ class ProposalForm(forms.ModelForm):
         }
         help_texts = {
             "hours": _("All learning: contact hours, self-study and assessment."),
-            "ects": _("For formal programmes. Between hours ÷ 30 and hours ÷ 25."),
+            "ects": _("For formal programmes. Between hours ÷ %(max)d and hours ÷ %(min)d."),
             "accredited_before_submission": _("Formal programmes only: required before the council (5.6.1.5)."),
             "credential_type": _("A participation badge recognises engagement in a non-formal activity (7.20)."),
         }
@@ -230,6 +232,13 @@ class ProposalForm(forms.ModelForm):
                 value = getattr(inst, name)
                 self.initial[name] = "" if value is None else ("yes" if value else "no")
         self.fields["title"].required = False
+        # The hours per ECTS credit of the policy the proposal is checked against (policy 7.18, 10.2).
+        policy = policy_for(inst) if inst is not None and inst.pk else policy_in_force()
+        self.hours_per_ects = {
+            "min": policy.hours_per_ects_min if policy else 25,
+            "max": policy.hours_per_ects_max if policy else 30,
+        }
+        self.fields["ects"].help_text = self.fields["ects"].help_text % self.hours_per_ects
         self.fields["title"].validators.append(validate_single_line)  # it becomes e-mail subjects (one line)
         # Policy 5.7.2: a non-formal activity has no ECTS credits, EQF level or prior accreditation,
         # so the form does not ask for them.
@@ -241,6 +250,7 @@ class ProposalForm(forms.ModelForm):
     def sections(self):
         for key, heading, help_text, names in SECTIONS:
             fields = [self[n] for n in names if n in self.fields]
+            help_text = help_text % self.hours_per_ects if key == "workload" else help_text
             yield {"id": key, "heading": heading, "help": help_text, "fields": fields}
 
 

@@ -213,3 +213,13 @@ def test_the_proposal_page_names_the_policy_it_is_checked_against(
     client.force_login(people["proposer"])
     page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "Checked against the policy “old”" in page
+
+
+def test_the_form_states_the_hours_per_ects_of_the_policy(client, people, refdata, institution, old_policy):
+    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
+    old_policy.hours_per_ects_max = 32
+    old_policy.save()
+    client.force_login(people["proposer"])
+    page = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    assert "Between hours ÷ 32 and hours ÷ 25." in page
+    assert "1 ECTS = 25–32 hours" in page
