@@ -197,3 +197,22 @@ def test_a_proposer_who_is_the_only_manager_does_not_count(people, refdata, abo,
     assign_role(user=abo_proposer, role=Role.INSTITUTIONAL_MANAGER, institution=abo)  # nobody approves their own
     proposal = _send_from_abo(abo_proposer, refdata, abo, institution)
     assert proposal.fell_to_fallback_at is not None
+
+
+def test_proposals_already_waiting_for_nobody_fall_to_the_secretary_on_migrating(
+    people, refdata, abo, abo_proposer, institution, other_institution
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("microcred.proposals.migrations.0006_stuck_proposals_fall_to_fallback")
+    stuck = _send_from_abo(abo_proposer, refdata, abo, institution)
+    waiting = draft(people, refdata, institution, other_institution)
+    services.take_action(user=people["proposer"], proposal_id=waiting.pk, action=Action.SEND_TO_MANAGER)
+    type(stuck).objects.filter(pk=stuck.pk).update(fell_to_fallback_at=None)  # as before the step could fall
+    migration.flag_waiting_for_nobody(apps, None)
+    stuck.refresh_from_db()
+    waiting.refresh_from_db()
+    assert stuck.fell_to_fallback_at is not None
+    assert waiting.fell_to_fallback_at is None  # UB has a manager
