@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from microcred.reporting.indicators import Indicator, Status, public_indicators
@@ -113,7 +114,7 @@ def public_figures(*, today: dt.date | None = None) -> list[PublicFigure]:
                 indicator,
                 suppressed,
                 shown,
-                _sentence(indicator, shown),
+                capfirst(_sentence(indicator, shown)),
                 status_sentence(indicator),
                 status_label(indicator.status),
             )

@@ -36,7 +36,7 @@ def test_the_impact_page_for_anyone_with_small_numbers_suppressed(client, world)
     assert "11 ECTS" in html and "3 micro-credentials are approved" in html
     # 2 learners certified and 2 lifelong learners: people, fewer than 5, so the number is never shown.
     assert "So far, fewer than 5 learners hold at least one valid credential." in html
-    assert "fewer than 5 lifelong learners" in html
+    assert "Fewer than 5 lifelong learners" in html
     data = _json_ld(html)
     assert data["@type"] == "Dataset"
     measured = {v["propertyID"]: v for v in data["variableMeasured"]}
