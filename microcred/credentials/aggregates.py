@@ -8,6 +8,7 @@ the period it was revoked.
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 
 from microcred.core.periods import counts_by_period
 from microcred.credentials.models import IssuedCredential, Issuer
@@ -45,3 +46,21 @@ def issued_by_issuer() -> list[dict]:
         }
         for issuer in issuers
     ]
+
+
+def holder_aggregates() -> dict:
+    """Aggregates that count the holders of credentials, each once however many they hold: by account
+    (``accounts``), and, for credentials whose account was erased, by the address they were issued to (``erased``).
+    Add the two for the number of people."""
+    return {
+        "accounts": Count("learner", distinct=True),
+        "erased": Count(Lower("learner_email"), distinct=True, filter=Q(learner__isnull=True)),
+    }
+
+
+def certified_learner_count(credentials=None) -> int:
+    """Learners holding at least one credential that is not revoked (of ``credentials``, all by default), each
+    counted once: a revoked credential certifies nobody."""
+    queryset = IssuedCredential.objects.all() if credentials is None else credentials
+    row = queryset.filter(revoked_at__isnull=True).aggregate(**holder_aggregates())
+    return row["accounts"] + row["erased"]

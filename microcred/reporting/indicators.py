@@ -30,12 +30,13 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import ExtractYear, Lower, TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.kinds import CredentialKind
 from microcred.core.periods import period_name
+from microcred.credentials import aggregates as credential_figures
 from microcred.proposals.models import Proposal, ProposalStatus
 from microcred.reporting import selectors
 from microcred.reporting.selectors import AREAS, COMPLETED_ENROLMENT
@@ -367,11 +368,8 @@ def _distinct(path: str) -> Callable[[], dict]:
 
 def _certified() -> dict:
     # A learner is counted once however many credentials they hold: by account, or, for a credential whose
-    # account was erased, by the e-mail address it was issued to.
-    return {
-        "accounts": Count("learner", distinct=True),
-        "erased": Count(Lower("learner_email"), distinct=True, filter=Q(learner__isnull=True)),
-    }
+    # account was erased, by the e-mail address it was issued to (the credentials app's rule).
+    return credential_figures.holder_aggregates()
 
 
 def _certified_value(row: dict) -> int:

@@ -207,3 +207,9 @@ def test_docs_repeat_each_definition_word_for_word():
         for definition in indicators.DEFINITIONS:
             assert f"(`{definition.code}`, {definition.unit})" in text, definition.code
             assert " ".join(str(definition.definition).split()) in text, definition.code
+
+
+def test_the_indicator_and_the_credentials_app_count_certified_learners_alike(world):
+    from microcred.credentials import aggregates as credential_figures
+
+    assert credential_figures.certified_learner_count() == indicators.indicator("learners_certified").value == 2
