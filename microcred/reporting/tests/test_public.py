@@ -149,3 +149,18 @@ def test_series_rows_carry_the_running_total(client, world, make_user):
         ("2025-10", 6, 11),
         ("2026-02", 0, 11),
     ]
+
+
+def test_the_impact_page_says_the_target_and_the_status(client, world):
+    from microcred.reference.models import StrategicTarget
+
+    StrategicTarget.objects.create(
+        key="t", label="T", min_value=120, max_value=160, unit="ECTS", indicator="ects_prepared",
+        period_start="2025-01-01", deadline="2026-12-31",
+    )  # fmt: skip
+    html = client.get(IMPACT).content.decode()
+    assert "worth 11 ECTS credits; the target is 120 ECTS by December 2026." in html
+    assert "This is behind the path to the target." in html  # 11 of 120, most of the period gone
+    assert "120–160 ECTS" in html
+    ects = next(v for v in _json_ld(html)["variableMeasured"] if v["propertyID"] == "ects_prepared")
+    assert ects["valueReference"]["minValue"] == 120 and ects["valueReference"]["validThrough"] == "2026-12-31"
