@@ -815,8 +815,10 @@ def _labels(by: str, keys) -> dict:
 def breakdown(code: str, by: str, filters: Filters | None = None, *, today: dt.date | None = None) -> list[Row]:
     """The indicator's value per university, content area, kind, EQF level, learner group or issuer, largest
     first. A breakdown that does not apply to the indicator gives no rows. Values of an indicator that counts each
-    learner once are counted once per group (a learner may be in several groups); a micro-credential counts for
-    its awarding and each co-leading university, and for each of its content areas."""
+    learner once are counted once per group (a learner may be in several groups). By university, a
+    micro-credential counts for its awarding and each co-leading university, an offering (its places and results)
+    for the delivering one, a credential (and its holder) for its micro-credential's awarding one; a
+    micro-credential counts for each of its content areas."""
     if by not in BREAKDOWN_DIMENSIONS:
         raise ValueError(f"Unknown breakdown {by!r}: one of {', '.join(BREAKDOWN_DIMENSIONS)}")
     filters = filters or Filters()
