@@ -76,3 +76,13 @@ def test_inactive_or_anonymous_users_hold_no_roles():
 
     assert not permissions.has_role(AnonymousUser(), Role.LEARNER, anywhere=True)
     assert not permissions.is_alliance_admin(AnonymousUser())
+
+
+@pytest.mark.django_db
+def test_a_role_with_the_wrong_scope_is_refused_in_the_readers_language(make_user):
+    from django.utils import translation
+
+    with translation.override("fr"), pytest.raises(InvalidRoleScope) as refused:
+        assign_role(user=make_user(), role=Role.INSTITUTIONAL_MANAGER)
+    assert str(refused.value.message).startswith("Le rôle ")
+    assert str(refused.value.message).endswith("doit désigner une université membre.")

@@ -242,6 +242,14 @@ def test_field_error_messages(cast, offering):
     fields = error(response)["details"]["fields"]
     assert fields["institution"] == ["This field cannot be changed."]
     assert fields["lms"] == ["There is no such field."]
+    response = api(cast["proposer"]).patch(
+        url(offering), {"institution": "uu", "lms": "X"}, format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    fields = error(response)["details"]["fields"]
+    assert (fields["institution"], fields["lms"]) == (
+        ["Ce champ ne peut pas être modifié."],
+        ["Ce champ n'existe pas."],
+    )
     response = api(cast["proposer"]).patch(url(offering), {"ends_on": "2000-01-01"}, format="json")
     assert error(response)["details"]["fields"] == {"ends_on": ["The offering cannot end before it starts."]}
     assert error(response)["message"] == "The offering cannot end before it starts."
