@@ -40,7 +40,7 @@ class DashboardFilterForm(forms.Form):
     # The indicators are known once the figures are computed: the code is checked then (`refuse_indicator`),
     # and the choices are given to the widget (`offer_indicators`).
     indicator = forms.SlugField(
-        label=_("Indicator shown in the trends and breakdowns"), required=False, widget=forms.Select
+        label=_("Indicator shown in the trends and breakdowns"), max_length=80, required=False, widget=forms.Select
     )
 
     def __init__(self, data=None, *, universities=None):

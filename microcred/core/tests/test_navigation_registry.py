@@ -24,6 +24,7 @@ EVERY_ENTRY = [
     ("Category overviews", "catalogue:manage-overviews"),
     ("My wallet", "wallet:home"),
     ("Issue credentials", "credentials:issue-queue"),
+    ("Figures and targets", "reporting:dashboard"),
     ("Administration", "admin:index"),
     ("Audit log", "audit:list"),
     ("Skills look-up", "reference:skills"),
@@ -98,6 +99,7 @@ def test_each_app_registers_its_own_entries_and_the_core_imports_none():
         "credentials": ["credentials"],
         "audit": ["audit"],
         "reference": ["reference"],
+        "reporting": ["reporting"],
     }
     source = Path(navigation.__file__).read_text(encoding="utf-8")
     imported = set()

@@ -14,6 +14,16 @@ from microcred.credentials.tests.conftest import alliance, eqf6, issuers, kek, m
 from microcred.learning.tests.factories import make_offering, record_result, start_offering
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Figures built outside a request read labels in English: a request made in another language by an earlier
+    test (the locale middleware activates it) must not decide the language of the next test's labels."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _at(day: dt.date, hour: int = 12) -> dt.datetime:
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
 
