@@ -231,22 +231,9 @@ def only_own_universities(rows: Sequence[Row], own_universities, *, additive: bo
     return own
 
 
-def _additive(code: str) -> bool:
-    """Do the parts of a breakdown add up to the whole (sums and plain counts; not rates, nor people counted once
-    in each group they belong to)?"""
-    measure = getattr(indicators, "MEASURES", {}).get(code)
-    return bool(getattr(measure, "additive", False))
-
-
-def _dated(code: str) -> bool:
-    """Does the indicator have a date to draw a trend by?"""
-    measure = getattr(indicators, "MEASURES", {}).get(code)
-    return measure is None or getattr(measure, "date", "") is not None
-
-
 def shown_in_detail(indicator: Indicator) -> bool:
     """Has the indicator trends or breakdowns to show?"""
-    return bool(_dimensions(indicator.code)) or _dated(indicator.code)
+    return bool(_dimensions(indicator.code)) or indicators.has_trend(indicator.code)
 
 
 def _dimensions(code: str) -> tuple[str, ...]:
@@ -281,8 +268,8 @@ def build_dashboard(
     chosen = next((i for i in detailed if i.code == indicator_code), detailed[0] if detailed else None)
     trends, breakdowns = [], []
     if chosen is not None:
-        people, additive = chosen.counts_people, _additive(chosen.code)
-        if _dated(chosen.code):
+        people, additive = chosen.counts_people, indicators.adds_up(chosen.code)
+        if indicators.has_trend(chosen.code):
             for period, title, heading in SERIES:
                 rows = _hide_small(indicators.time_series(chosen.code, period, filters), people)
                 trends.append(_series_panel(period, str(title), heading, rows, chosen))

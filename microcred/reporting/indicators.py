@@ -761,6 +761,19 @@ def dimensions(code: str) -> tuple[str, ...]:
     return tuple(d for d in BREAKDOWN_DIMENSIONS if d in dims)
 
 
+def adds_up(code: str) -> bool:
+    """Do the parts of a breakdown of this indicator add up to the whole (sums and plain counts; not rates, nor
+    people counted once in each group they belong to)?"""
+    measure = MEASURES.get(code)
+    return measure is not None and measure.additive
+
+
+def has_trend(code: str) -> bool:
+    """Has the indicator a date to draw a trend by (the others give no series)?"""
+    measure = MEASURES.get(code)
+    return measure is None or measure.date is not None
+
+
 def _kind_expression(path: str):
     from microcred.proposals.choices import CredentialType
 
