@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import check_single_line
-from microcred.proposals import checklist, notifications, publishing, workflow
+from microcred.proposals import checklist, notifications, publishing, signals, workflow
 from microcred.proposals.choices import Kind
 from microcred.proposals.documents import check_document, safe_display_name, sha256_of
 from microcred.proposals.exceptions import (
@@ -450,6 +450,7 @@ def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, 
         proposal._current_version = None
     elif proposal.status == S.APPROVED:
         publishing.publish(proposal=proposal, actor=user)  # what its proposal type publishes
+    signals.proposal_decided.send(sender=Proposal, proposal=proposal, decision=decision, actor=user)
     return decision
 
 

@@ -252,3 +252,47 @@ def test_a_refused_change_goes_back_to_the_micro_credential_and_an_unknown_one_i
     assert response.status_code == 302 and response["Location"] == reverse("catalogue:detail", args=[mc.slug])
     assert not mc.change_proposals.exists()
     assert client.post(reverse("proposals:change", args=[mc.pk + 1000])).status_code == 404
+
+
+def test_each_decision_is_announced_once_inside_its_transaction(
+    people, refdata, institution, other_institution, meetings, published
+):
+    """Other apps (hand-offs, conditions, recommendations) hear of each decision, after approval has published."""
+    from microcred.proposals.signals import proposal_decided
+
+    heard = []
+
+    def receiver(sender, *, proposal, decision, actor, **kwargs):
+        heard.append((proposal.pk, proposal.status, decision.outcome, actor.pk, len(published)))
+
+    proposal_decided.connect(receiver)
+    try:
+        proposal = _approve(_draft(people, refdata, institution, other_institution, FAKE), people, executive=False)
+    finally:
+        proposal_decided.disconnect(receiver)
+    assert heard == [(proposal.pk, S.APPROVED, "approve", people["chair"].pk, 1)]  # after its publisher ran
+
+
+def test_a_receiver_that_fails_rolls_the_decision_back(people, refdata, institution, other_institution, meetings):
+    from microcred.proposals.signals import proposal_decided
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("receiver failed")
+
+    proposal = _draft(people, refdata, institution, other_institution, publishing.MICRO_CREDENTIAL)
+    for user, action in [
+        (people["proposer"], Action.SEND_TO_MANAGER),
+        (people["manager"], Action.MANAGER_APPROVE),
+        (people["secretary"], Action.ACCEPT_AS_COMPLETE),
+    ]:
+        services.take_action(user=user, proposal_id=proposal.pk, action=action)
+    item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+    proposal_decided.connect(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="x")
+    finally:
+        proposal_decided.disconnect(broken)
+    proposal.refresh_from_db()
+    assert proposal.status == S.SCHEDULED
+    assert not MicroCredential.objects.exists()
