@@ -3,8 +3,10 @@
 `load_demo_learning()` runs after the catalogue demo. For each published micro-credential it creates a past
 offering and an upcoming one (enrolment open now). The first one (preferably assessed, not a participation
 badge) gets journey 6: a past offering with 28 learners, 27 passed and 1 failed, and an upcoming offering that
-is full with a waiting list. Idempotent: offerings are found again by their `lms_code`; nothing is duplicated.
-With no published micro-credential it does nothing.
+is full with a waiting list. Every second micro-credential was also run a year earlier (the previous academic
+year), by learners who registered then, so that the reporting trends by academic year and the per-university
+balance have two years to compare (issue #15). Idempotent: offerings are found again by their `lms_code`;
+nothing is duplicated. With no published micro-credential it does nothing.
 """
 
 from __future__ import annotations
@@ -130,14 +132,21 @@ def _staff(version):
     return creator.user, creator.institution, assessors
 
 
-def _offering(mc, version, creator, institution, assessors, code, *, past: bool, capacity: int, **extra) -> tuple:
+# The previous academic year's run of a micro-credential: the same weeks, a year earlier.
+A_YEAR = dt.timedelta(days=364)
+
+
+def _offering(
+    mc, version, creator, institution, assessors, code, *, past: bool, capacity: int, earlier=None, **extra
+) -> tuple:
     offering = Offering.objects.filter(lms_code=code).first()
     if offering is not None:
         return offering, False
     now, today = timezone.now(), timezone.localdate()
+    back = earlier or dt.timedelta(0)
     if past:
-        starts, ends = today - dt.timedelta(days=75), today - dt.timedelta(days=30)
-        opens, closes = now - dt.timedelta(days=120), now - dt.timedelta(days=80)
+        starts, ends = today - dt.timedelta(days=75) - back, today - dt.timedelta(days=30) - back
+        opens, closes = now - dt.timedelta(days=120) - back, now - dt.timedelta(days=80) - back
     else:
         starts, ends = today + dt.timedelta(days=45), today + dt.timedelta(days=90)
         opens, closes = now - dt.timedelta(days=7), now + dt.timedelta(days=30)
@@ -192,6 +201,39 @@ def _result(offering, enrolment, assessor, *, outcome, grade, participated=True)
             "recorded_by": assessor,
         },
     )
+
+
+def _run_a_year_earlier(mc, version, creator, institution, assessors, grader, learners) -> int:
+    """The previous academic year's offering of ``mc``: eight learners who registered shortly before enrolling,
+    seven completed (a participation badge: took part) and one did not. Returns 1 if it was created."""
+    badge = version.is_participation_badge
+    earlier, new = _offering(
+        mc,
+        version,
+        creator,
+        institution,
+        assessors,
+        f"DEMO-{mc.slug}-last-year"[:100],
+        past=True,
+        capacity=20,
+        earlier=A_YEAR,
+        format=Offering.Format.VIRTUAL_MOBILITY,
+    )
+    enrolled_at = timezone.make_aware(dt.datetime.combine(earlier.starts_on, dt.time(9))) - dt.timedelta(days=20)
+    # A different group for each micro-credential, among learners who take it neither this year nor next (the
+    # others are the first six and learners 10 to 12), never the demo learner.
+    start = 13 + (mc.pk % 7)
+    group = learners[start : start + 8]
+    for n, learner in enumerate(group):
+        enrolment = _enrol(earlier, learner, Enrolment.Status.ENROLLED, enrolled_at)
+        registered = enrolled_at - dt.timedelta(days=10 + 3 * n)
+        get_user_model().objects.filter(pk=learner.pk, date_joined__gt=registered).update(date_joined=registered)
+        missed = n == len(group) - 1
+        if badge:
+            _result(earlier, enrolment, grader, outcome="", grade="", participated=not missed)
+        else:
+            _result(earlier, enrolment, grader, outcome="fail" if missed else "pass", grade="4" if missed else "7")
+    return int(new)
 
 
 @transaction.atomic
@@ -257,6 +299,8 @@ def load_demo_learning() -> dict[str, int]:
                     outcome="fail" if failed else "pass",
                     grade="4" if failed else str(6 + n % 5),
                 )
+        if index % 2 == 1:
+            created["offerings"] += _run_a_year_earlier(mc, version, creator, institution, assessors, grader, learners)
         # The upcoming offering of the first one is full, with a waiting list (journey 5).
         now = timezone.now()
         if index == 0:

@@ -22,7 +22,7 @@ def test_demo_learning(cast, institution, other_institution, make_user):
         institution=institution, proposer=cast["proposer"], credential_type="participation_badge", kind="non_formal"
     )
     counts = load_demo_learning()
-    assert counts["offerings"] == 4
+    assert counts["offerings"] == 5  # a past and an upcoming one each, and the badge's run of the previous year
     past = Offering.objects.get(lms_code=f"DEMO-{mc.slug}-past")
     assert past.enrolments.filter(status="enrolled").count() == 28
     assert Result.objects.filter(offering=past, outcome="pass").count() == 27
@@ -36,6 +36,13 @@ def test_demo_learning(cast, institution, other_institution, make_user):
     assert waiting.first().waitlist_position == 1
     badge_past = Offering.objects.get(lms_code=f"DEMO-{badge.slug}-past")
     assert len(selectors.ready_for_credential(offering=badge_past)) == 5  # took part; one did not
+    assert not Offering.objects.filter(lms_code=f"DEMO-{mc.slug}-last-year").exists()  # every second one
+    last_year = Offering.objects.get(lms_code=f"DEMO-{badge.slug}-last-year")
+    assert last_year.ends_on.year < badge_past.ends_on.year or (badge_past.ends_on - last_year.ends_on).days >= 364
+    took_part = last_year.enrolments.filter(status="enrolled")
+    assert took_part.count() == 8 and len(selectors.ready_for_credential(offering=last_year)) == 7
+    assert "learner@demo.microcred.eu" not in {e.learner.email for e in took_part}
+    assert all(e.learner.date_joined < e.enrolled_at for e in took_part)  # registered then, not today
     again = load_demo_learning()
     assert again == {"offerings": 0, "enrolments": 0, "results": 0}
     assert Enrolment.objects.filter(offering=past).count() == 28
