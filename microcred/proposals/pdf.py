@@ -66,9 +66,47 @@ def meeting_pdf(meeting, *, minutes: bool) -> bytes:
         )
     )
     story.append(table)
+    story.extend(_papers(meeting, styles, minutes=minutes, first=len(rows)))
     if minutes and meeting.minutes:
         story.append(Spacer(1, 0.5 * cm))
         for para in meeting.minutes.split("\n\n"):
             story.append(_paragraph(para, styles["Normal"], line_breaks=True))
     doc.build(story)
     return buffer.getvalue()
+
+
+def _papers(meeting, styles, *, minutes: bool, first: int) -> list:
+    """The papers the meeting notes (not decides), numbered after the proposals: kind, presenter, and in the
+    minutes whether and how each was noted."""
+    papers = list(meeting.papers.select_related("presenter", "noted_by").order_by("order", "id"))
+    if not papers:
+        return []
+    rows = [[_("#"), _("Paper to note"), _("Kind"), _("Noted") if minutes else _("Presented by")]]
+    for n, paper in enumerate(papers, start=first):
+        if minutes:
+            last = (
+                _("Noted") + (f": {paper.noted_minutes}" if paper.noted_minutes else "")
+                if paper.noted_at
+                else _("Not noted")
+            )
+        else:
+            last = str(paper.presenter)
+        rows.append(
+            [
+                str(n),
+                _paragraph(paper.title, styles["Normal"]),
+                _paragraph(paper.get_kind_display(), styles["Normal"]),
+                _paragraph(last, styles["Normal"], line_breaks=True),
+            ]
+        )
+    table = Table(rows, colWidths=[1 * cm, 7.5 * cm, 3 * cm, 5.5 * cm], repeatRows=1, splitInRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+            ]
+        )
+    )
+    return [Spacer(1, 0.5 * cm), _paragraph(_("Papers to note"), styles["Heading2"]), table]
