@@ -11,11 +11,13 @@
 2. Times, in this process, each read the pages and the API make: every headline
    indicator for the alliance and for one university (the dashboard's columns), the public figures
    (/reporting/impact/ and GET /api/v1/kpis), the breakdowns and series the dashboard draws for one indicator,
-   and GET /api/v1/kpis through the Django test client. Twice: uncached (REPORTING_CACHE_SECONDS=0: every read
-   computed anew, after one warm-up call), then as served (the figures kept REPORTING_CACHE_SECONDS, 300 by
-   default: the first read computes and keeps them, the next ones read them back).
-3. Prints the first read, p50 and p95 of each against the target (p95 < 300 ms) with PASS/FAIL; the verdict is
-   that of the figures as served. Drops the database (unless --keep or --reuse).
+   and GET /api/v1/kpis through the Django test client. Three times: uncached (REPORTING_CACHE_SECONDS=0: every
+   read computed anew, after one warm-up call); kept (REPORTING_CACHE_SECONDS, 300 by default: the first read
+   computes and keeps the figures, the next ones read them back); and as served (the scheduled refresh,
+   microcred/reporting/refresh.py, has computed the standard figures ahead of the readers: it is timed too).
+3. Prints the first read, p50 and p95 of each against the target (p95 < 300 ms) with PASS/FAIL. The verdict: every
+   read kept and, as served, also the first read of the standard figures (those the refresh computes ahead: a
+   reader never waits for them). Drops the database (unless --keep or --reuse).
 """
 
 from __future__ import annotations
@@ -289,14 +291,19 @@ def build_data(seed: int) -> None:
     print(f"  {PROPOSALS:,} proposals; ANALYZE in {time.perf_counter() - started:.1f} s")
 
 
-def measure(samples: int, cache_seconds: int) -> list[tuple[str, float, float, float]]:
+def measure(
+    samples: int, cache_seconds: int, *, refreshed: bool = False
+) -> list[tuple[str, float, float, float, bool]]:
+    """(name, first read ms, p50 ms, p95 ms, standard) per read; ``refreshed``: run the scheduled refresh first."""
     from django.conf import settings
     from django.core.cache import cache
     from django.test import Client
 
     from microcred.reference.models import Institution
     from microcred.reporting import indicators, public
+    from microcred.reporting.dashboard import build_dashboard
     from microcred.reporting.indicators import Filters
+    from microcred.reporting.refresh import refresh_standard_figures
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.REPORTING_CACHE_SECONDS = cache_seconds
@@ -304,25 +311,33 @@ def measure(samples: int, cache_seconds: int) -> list[tuple[str, float, float, f
     university = Institution.objects.filter(is_alliance=False).order_by("slug").first().pk
     client = Client()
     code = "learners_enrolled"
+    if refreshed:
+        started = time.perf_counter()
+        views = refresh_standard_figures()
+        print(f"  the scheduled refresh computed {views} views ahead in {time.perf_counter() - started:.1f} s")
+    # (name, read, standard: computed ahead by the scheduled refresh)
     reads = [
-        ("headline, alliance (19)", lambda: indicators.headline_indicators(Filters())),
-        ("headline, one university", lambda: indicators.headline_indicators(Filters(university_id=university))),
-        ("public figures", lambda: public.public_figures()),
-        ("GET /api/v1/kpis", lambda: client.get("/api/v1/kpis")),
-        ("GET /reporting/impact/", lambda: client.get("/reporting/impact/")),
+        ("headline, alliance (19)", lambda: indicators.headline_indicators(Filters()), True),
+        ("headline, one university", lambda: indicators.headline_indicators(Filters(university_id=university)), True),
+        ("public figures", lambda: public.public_figures(), True),
+        ("GET /api/v1/kpis", lambda: client.get("/api/v1/kpis"), True),
+        ("GET /reporting/impact/", lambda: client.get("/reporting/impact/"), True),
+        ("the dashboard's default figures", lambda: build_dashboard(Filters()), True),
         (
             f"breakdowns of {code} (6)",
             lambda: [indicators.breakdown(code, by, Filters()) for by in indicators.BREAKDOWN_DIMENSIONS],
+            False,
         ),
         (
             f"series of {code} (2)",
             lambda: [indicators.time_series(code, p, Filters()) for p in ("month", "academic_year")],
+            False,
         ),
-        ("breakdown certified/university", lambda: indicators.breakdown("learners_certified", "university")),
-        ("series ects_prepared/month", lambda: indicators.time_series("ects_prepared", "month")),
+        ("breakdown certified/university", lambda: indicators.breakdown("learners_certified", "university"), False),
+        ("series ects_prepared/month", lambda: indicators.time_series("ects_prepared", "month"), False),
     ]
     rows = []
-    for name, read in reads:
+    for name, read, standard in reads:
         started = time.perf_counter()
         read()  # the first read (warms up connections; computes and keeps the figures when the cache is on)
         first = (time.perf_counter() - started) * 1000
@@ -333,7 +348,7 @@ def measure(samples: int, cache_seconds: int) -> list[tuple[str, float, float, f
             times.append((time.perf_counter() - started) * 1000)
             if hasattr(answer, "status_code") and answer.status_code != 200:
                 raise SystemExit(f"{name} answered {answer.status_code}")
-        rows.append((name, first, statistics.median(times), percentile(times, 95)))
+        rows.append((name, first, statistics.median(times), percentile(times, 95), standard))
     return rows
 
 
@@ -366,19 +381,30 @@ def main() -> int:
         if not args.reuse:
             build_data(args.seed)
         ok = True
-        for title, seconds in (
-            ("uncached (REPORTING_CACHE_SECONDS=0)", 0),
-            (f"as served (cache {args.cache_seconds} s)", args.cache_seconds),
+        for title, seconds, refreshed in (
+            ("uncached (REPORTING_CACHE_SECONDS=0)", 0, False),
+            (f"kept (cache {args.cache_seconds} s): the first read computes", args.cache_seconds, False),
+            (
+                f"as served (cache {args.cache_seconds} s, refreshed ahead by the scheduled task)",
+                args.cache_seconds,
+                True,
+            ),
         ):
-            rows = measure(args.samples, seconds)
             print()
             print(title)
+            rows = measure(args.samples, seconds, refreshed=refreshed)
             print(f"{'read':<34}{'first ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'target':>10}{'':>7}")
-            for name, first, p50, p95 in rows:
-                passed = p95 < TARGET_P95_MS
+            for name, first, p50, p95, standard in rows:
+                # As served, a standard figure's first read counts too: the refresh computed it ahead.
+                passed = p95 < TARGET_P95_MS and (not (refreshed and standard) or first < TARGET_P95_MS)
                 if seconds:
                     ok &= passed
-                print(f"{name:<34}{first:>10.1f}{p50:>10.1f}{p95:>10.1f}{'< 300':>10}{'PASS' if passed else 'FAIL':>7}")
+                mark = "*" if refreshed and standard else ""
+                print(
+                    f"{name + mark:<34}{first:>10.1f}{p50:>10.1f}{p95:>10.1f}{'< 300':>10}{'PASS' if passed else 'FAIL':>7}"
+                )
+            if refreshed:
+                print("* computed ahead by the scheduled refresh: its first read must meet the target too")
         print()
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1

@@ -297,6 +297,13 @@ CATALOGUE_RESULTS_CACHE_SECONDS = env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 30)
 # The reporting figures (dashboard, staff KPI API, impact page, /api/v1/kpis) are kept this many seconds per query
 # (0: off): they are aggregates over every enrolment and credential, so a busy dashboard reads them once.
 REPORTING_CACHE_SECONDS = env_int("REPORTING_CACHE_SECONDS", 300, minimum=0)
+# The figures every reader starts from are computed ahead of them, every two thirds of that time (at least once a
+# minute), so they are replaced before they expire (microcred/reporting/kept.py).
+CELERY_BEAT_SCHEDULE["reporting-refresh-figures"] = {
+    "task": "microcred.reporting.tasks.refresh_standard_figures",
+    "schedule": max(60, REPORTING_CACHE_SECONDS * 2 // 3),
+    "options": {"expires": max(60, REPORTING_CACHE_SECONDS * 2 // 3)},
+}
 
 # Alliance identity (data, not code: the name shown in the page frame comes from reference data).
 SITE_NAME = env_str("SITE_NAME", "Alliance micro-credentials")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from microcred.core.text import drawable, one_line
@@ -148,6 +148,9 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
             styles["body"],
         )
     )
+    if dashboard.as_of is not None:
+        as_of = formats.date_format(timezone.localtime(dashboard.as_of), "DATETIME_FORMAT")
+        story.append(_p(_("Figures as of %(date)s.") % {"date": as_of}, styles["body"]))
     for line in filter_lines or [_("All dates, all universities, all kinds, all content areas.")]:
         story.append(_p(line, styles["body"]))
 

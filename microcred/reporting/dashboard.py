@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from microcred.reporting import charts, indicators, public
+from microcred.reporting import charts, indicators, kept, public
 from microcred.reporting.indicators import Filters, Indicator, Row
 
 # (by, title of the table, heading of its first column); the order of the page
@@ -97,6 +97,7 @@ class Dashboard:
     trends: list[Panel]
     breakdowns: list[Panel]
     detailed: list[Indicator] = field(default_factory=list)  # those with trends or breakdowns, to choose from
+    as_of: dt.datetime | None = None  # when the oldest figure shown was computed (kept.py)
 
     @property
     def tables(self) -> list[Table]:
@@ -249,6 +250,12 @@ def build_dashboard(
     ``every_university``, the balance between the universities shows only ``own_universities`` and the others
     together. Trends and breakdowns are those of the chosen indicator (``indicator_code``, or the first that has
     any), each only where it applies."""
+    with kept.reading() as freshness:
+        dashboard = _build_dashboard(filters, indicator_code, own_universities, every_university)
+    return replace(dashboard, as_of=freshness.as_of)
+
+
+def _build_dashboard(filters: Filters, indicator_code, own_universities, every_university: bool) -> Dashboard:
     alliance = indicators.headline_indicators(filters)
     own = [
         (institution.name, indicators.headline_indicators(_for_university(filters, institution.pk)))

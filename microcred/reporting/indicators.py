@@ -24,7 +24,6 @@ read as "as of that date").
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,7 +37,7 @@ from microcred.catalogue.kinds import CredentialKind
 from microcred.core.periods import period_name
 from microcred.credentials import aggregates as credential_figures
 from microcred.proposals.models import Proposal, ProposalStatus
-from microcred.reporting import selectors
+from microcred.reporting import kept, selectors
 from microcred.reporting.selectors import AREAS, COMPLETED_ENROLMENT
 
 
@@ -691,22 +690,8 @@ def _today(filters: Filters, today: dt.date | None) -> dt.date:
 
 
 def _kept(what: str, compute: Callable, *parts):
-    """``compute()``, kept REPORTING_CACHE_SECONDS per query (``parts``) and language (labels are translated):
-    the figures are aggregates over every enrolment and credential, read by every dashboard view."""
-    from django.conf import settings
-    from django.core.cache import cache
-    from django.utils.translation import get_language
-
-    seconds = getattr(settings, "REPORTING_CACHE_SECONDS", 0)
-    if seconds <= 0:
-        return compute()
-    digest = hashlib.sha256(repr((what, get_language(), *parts)).encode()).hexdigest()
-    key = f"reporting:figures:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, seconds)
-    return found
+    """``compute()``, kept as the figures are (kept.py: numbers and group keys only, never words)."""
+    return kept.kept(what, compute, *parts)
 
 
 def _definition(code: str) -> Definition:
@@ -722,11 +707,9 @@ def indicator(code: str, filters: Filters | None = None, *, today: dt.date | Non
     definition = _definition(code)
     today = _today(filters, today)
 
-    def compute():
-        target = None if filters.narrows_scope else targets_by_indicator().get(code)
-        return _indicator(definition, _value(code, filters, today), target, today)
-
-    return _kept("indicator", compute, code, filters, today)
+    value = _kept("value", lambda: _value(code, filters, today), code, filters, today)
+    target = None if filters.narrows_scope else targets_by_indicator().get(code)
+    return _indicator(definition, value, target, today)
 
 
 def headline_indicators(filters: Filters | None = None, *, today: dt.date | None = None, codes=None) -> list[Indicator]:
@@ -735,11 +718,10 @@ def headline_indicators(filters: Filters | None = None, *, today: dt.date | None
     today = _today(filters, today)
     chosen = [_definition(code) for code in codes] if codes is not None else DEFINITIONS
 
-    def compute():
-        targets = {} if filters.narrows_scope else targets_by_indicator()
-        return [_indicator(d, _value(d.code, filters, today), targets.get(d.code), today) for d in chosen]
-
-    return _kept("headline", compute, filters, today, tuple(d.code for d in chosen))
+    codes = tuple(d.code for d in chosen)
+    values = _kept("values", lambda: {code: _value(code, filters, today) for code in codes}, filters, today, codes)
+    targets = {} if filters.narrows_scope else targets_by_indicator()
+    return [_indicator(d, values[d.code], targets.get(d.code), today) for d in chosen]
 
 
 def public_indicators(*, today: dt.date | None = None) -> list[Indicator]:
@@ -838,10 +820,12 @@ def breakdown(code: str, by: str, filters: Filters | None = None, *, today: dt.d
     if by not in dimensions(code):
         return []
     today = _today(filters, today)
-    return _kept("breakdown", lambda: _breakdown_rows(code, by, filters, today), code, by, filters, today)
+    groups = _kept("breakdown", lambda: _breakdown_groups(code, by, filters, today), code, by, filters, today)
+    return _breakdown_rows(code, by, groups)
 
 
-def _breakdown_rows(code: str, by: str, filters: Filters, today: dt.date) -> list[Row]:
+def _breakdown_groups(code: str, by: str, filters: Filters, today: dt.date) -> dict:
+    """{group value (an id or a code): aggregates}: the numbers of a breakdown, without names."""
     measure = MEASURES[code]
     qs = measure.rows(filters, today)
     groups: dict = {}
@@ -853,6 +837,12 @@ def _breakdown_rows(code: str, by: str, filters: Filters, today: dt.date) -> lis
             if n:  # a further relation (co-leading universities): rows without one are not a group
                 found.pop(None, None)
             _merge(groups, found)
+    return groups
+
+
+def _breakdown_rows(code: str, by: str, groups: dict) -> list[Row]:
+    """The rows of a breakdown's groups, named in the reader's language."""
+    measure = MEASURES[code]
     labels = _labels(by, groups)
     rows = []
     for group, aggregates in groups.items():
@@ -887,13 +877,19 @@ def time_series(code: str, period: str, filters: Filters | None = None, *, today
     if measure is None or measure.date is None:
         return []
     today = _today(filters, today)
-    return _kept("series", lambda: _series_rows(measure, period, filters, today), code, period, filters, today)
+    groups = _kept("series", lambda: _series_groups(measure, period, filters, today), code, period, filters, today)
+    return _series_rows(measure, period, groups)
 
 
-def _series_rows(measure: _Measure, period: str, filters: Filters, today: dt.date) -> list[Row]:
+def _series_groups(measure: _Measure, period: str, filters: Filters, today: dt.date) -> dict:
+    """{start of the period (a date or a year): aggregates}: the numbers of a series, without names."""
     qs = measure.rows(filters, today)
     expression = TruncMonth(measure.date) if period == "month" else _academic_year(measure.date)
-    groups = _grouped(qs, expression, measure)
+    return _grouped(qs, expression, measure)
+
+
+def _series_rows(measure: _Measure, period: str, groups: dict) -> list[Row]:
+    """The rows of a series' groups, named in the reader's language, oldest first."""
     rows, running = [], 0
     for start in sorted(g for g in groups if g is not None):
         aggregates = groups[start]

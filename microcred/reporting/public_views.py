@@ -9,12 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from microcred.catalogue.structured_data import to_script_json
-from microcred.reporting import public
+from microcred.reporting import kept, public
 
 
 def impact(request):
     today = timezone.localdate()
-    figures = public.public_figures(today=today)
+    with kept.reading() as freshness:
+        figures = public.public_figures(today=today)
     title = _("Our impact in figures")
     description = _(
         "The headline figures of the alliance's micro-credentials, computed from the platform's records: "
@@ -30,6 +31,7 @@ def impact(request):
             "description": description,
             "figures": figures,
             "today": today,
+            "as_of": freshness.as_of or timezone.now(),
             "small_number": public.SMALL_NUMBER,
             "json_ld": mark_safe(to_script_json(data)),  # escaped for <script> by to_script_json
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import NOT_AUTHENTICATED, documented_error, error_body
 from microcred.catalogue.kinds import CredentialKind
-from microcred.reporting import indicators, permissions, public
+from microcred.reporting import indicators, kept, permissions, public
 from microcred.reporting.indicators import Filters
 
 SUPPRESSION = (
@@ -39,6 +40,9 @@ class KpiOut(serializers.Serializer):
 
 class KpisOut(serializers.Serializer):
     indicators = KpiOut(many=True)
+    as_of = serializers.DateTimeField(
+        help_text="When the oldest of these figures was computed: they are computed ahead and kept a few minutes."
+    )
 
 
 def _kpi(indicator, *, suppressed: bool = False) -> dict:
@@ -64,8 +68,14 @@ class KpisApi(APIView):
 
     @extend_schema(operation_id="kpis_retrieve", responses={200: KpisOut})
     def get(self, request):
-        figures = public.public_figures()
-        return Response({"indicators": [_kpi(f.indicator, suppressed=f.suppressed) for f in figures]})
+        with kept.reading() as freshness:
+            figures = public.public_figures()
+        return Response(
+            {
+                "indicators": [_kpi(f.indicator, suppressed=f.suppressed) for f in figures],
+                "as_of": (freshness.as_of or timezone.now()).isoformat(),
+            }
+        )
 
 
 # --- staff: breakdowns and time series ------------------------------------------------------------------------
