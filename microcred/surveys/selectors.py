@@ -274,15 +274,20 @@ def results_for_university(
 # --- the pages' lists -----------------------------------------------------------------------------------------
 
 
+def _count(model, **outer):
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    rows = model.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def surveys_with_counts(queryset=None):
-    """Surveys with ``invited`` and ``responses`` counted (``response_rate`` computed by the caller or template)."""
+    """Surveys with ``invited_count`` and ``response_count`` (one subquery each, no row multiplication)."""
     queryset = Survey.objects.all() if queryset is None else queryset
     return (
         queryset.select_related("offering__version", "offering__institution", "template_version__template")
-        .annotate(
-            invited=Count("invitations", distinct=True),
-            responses=Count("responses", distinct=True),
-        )
+        .annotate(invited_count=_count(Invitation), response_count=_count(Response))
         .order_by("-closes_on", "-pk")
     )
 

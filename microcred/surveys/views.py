@@ -27,7 +27,7 @@ def _refuse(check, *args) -> None:
 def _with_rates(surveys):
     rows = list(surveys)
     for survey in rows:
-        survey.rate = selectors.rate(survey.responses, survey.invited)
+        survey.rate = selectors.rate(survey.response_count, survey.invited_count)
     return rows
 
 
