@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -308,6 +308,28 @@ DEFINITIONS: tuple[Definition, ...] = (
         _("credentials"),
         ("period", "university", "kind", "content_area"),
     ),
+    Definition(
+        "survey_response_rate",
+        _("Survey response rate"),
+        _(
+            "Of the learners asked to answer the post-delivery survey of an offering (policy 7.25), the share (per "
+            "cent) who answered, over the learners' surveys that have closed. The period applies to the closing "
+            "date; the university is the delivering one."
+        ),
+        _("%"),
+        ("period", "university", "kind", "content_area"),
+    ),
+    Definition(
+        "learner_satisfaction",
+        _("Learner satisfaction"),
+        _(
+            "The mean of the learners' answers on the 1-to-5 scale questions of the post-delivery surveys that have "
+            "closed with at least 5 responses (fewer are never shown, to protect anonymity); 5 is the most "
+            "satisfied. The period applies to the closing date; the university is the delivering one."
+        ),
+        _("out of 5"),
+        ("period", "university", "kind", "content_area"),
+    ),
 )
 BY_CODE = {d.code: d for d in DEFINITIONS}
 # The public headline figures (the impact page and GET /api/v1/kpis).
@@ -399,6 +421,25 @@ def _waitlist() -> dict:
 
 def _waitlist_value(row: dict) -> Decimal:
     return _percent(row["waitlisted"] or 0, row["requests"] or 0)
+
+
+def _responses() -> dict:
+    return {
+        "invited": Count("invitations", distinct=True),
+        "answered": Count("invitations", filter=Q(invitations__answered=True), distinct=True),
+    }
+
+
+def _responses_value(row: dict) -> Decimal:
+    return _percent(row["answered"] or 0, row["invited"] or 0)
+
+
+def _satisfaction() -> dict:
+    return {"mean": Avg("likert"), "answers": Count("pk")}
+
+
+def _satisfaction_value(row: dict) -> Decimal:
+    return _decimal(row["mean"] or 0, "0.01")
 
 
 def _green_digital() -> dict:
@@ -541,6 +582,24 @@ MEASURES: dict[str, _Measure] = {
         {k: v for k, v in CREDENTIAL_DIMS.items() if k != "learner_group"},
         date="issued_at",
         kind_path="micro_credential_version__",
+    ),
+    "survey_response_rate": _Measure(
+        lambda f, today: selectors.closed_learner_surveys(f),
+        _responses,
+        _responses_value,
+        _offering_dims("offering__"),
+        date="closes_on",
+        additive=False,
+        kind_path="offering__version__",
+    ),
+    "learner_satisfaction": _Measure(
+        lambda f, today: selectors.satisfaction_answers(f),
+        _satisfaction,
+        _satisfaction_value,
+        _offering_dims("response__survey__offering__"),
+        date="response__survey__closes_on",
+        additive=False,
+        kind_path="response__survey__offering__version__",
     ),
     "credentials_revoked": _Measure(
         lambda f, today: selectors.revoked_credentials(f),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from microcred.accounts.models import LearnerGroup
 from microcred.accounts.roles import Role
@@ -228,3 +228,27 @@ def revoked_credentials(filters: Filters) -> QuerySet:
     if filters.university_id is not None or filters.kind or filters.content_area_id is not None:
         qs = qs.filter(version_q(filters, "micro_credential_version__"))
     return qs.filter(date_q(filters, "revoked_at"))
+
+
+# --- surveys (policy 7.25) ----------------------------------------------------------------------------------------
+
+
+def closed_learner_surveys(filters: Filters) -> QuerySet:
+    """The learners' post-delivery surveys that have closed, of offerings within the filters (the university is the
+    delivering one); the period applies to the closing date."""
+    from microcred.surveys.models import Audience, Survey
+
+    return Survey.objects.filter(audience=Audience.LEARNERS, status=Survey.Status.CLOSED).filter(
+        _offering_q(filters, "offering__"), date_q(filters, "closes_on", is_datetime=False)
+    )
+
+
+def satisfaction_answers(filters: Filters) -> QuerySet:
+    """The 1-to-5 answers of the closed learners' surveys whose results are shown: those with at least
+    MIN_RESPONSES_SHOWN responses (fewer are never shown, to protect anonymity, so no group of a breakdown rests on
+    fewer either)."""
+    from microcred.surveys.models import Answer
+    from microcred.surveys.selectors import MIN_RESPONSES_SHOWN
+
+    shown = closed_learner_surveys(filters).annotate(n=Count("responses")).filter(n__gte=MIN_RESPONSES_SHOWN)
+    return Answer.objects.filter(likert__isnull=False, response__survey__in=shown.values("pk"))
