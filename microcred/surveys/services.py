@@ -353,6 +353,11 @@ def publish_version(*, actor, template: SurveyTemplate, questions: list[Question
 
 
 def default_template(audience: str) -> SurveyTemplate | None:
+    """The template sent to ``audience``; the policy's default questionnaire when the audience has none at all."""
+    if not SurveyTemplate.objects.filter(audience=audience).exists():
+        from microcred.surveys.defaults import create_default_templates
+
+        create_default_templates(SurveyTemplate, TemplateVersion, Question, Choice)
     return SurveyTemplate.objects.filter(audience=audience, is_default=True).first()
 
 

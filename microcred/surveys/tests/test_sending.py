@@ -141,3 +141,13 @@ def test_run_scheduled_tasks_runs_the_survey_tasks(settings, ended_offering):
 
 def _complete_answers():
     return {"content": 4, "teaching": 5, "workload": "about-right", "assessment": 4, "recommend": 5}
+
+
+def test_an_audience_with_no_template_at_all_gets_the_policys_default_questionnaire(ended_offering):
+    from microcred.surveys.models import SurveyTemplate
+
+    SurveyTemplate.objects.all().delete()
+    surveys = services.send_surveys_for_offering(ended_offering)
+    assert [s.audience for s in surveys] == ["learners", "staff"]
+    assert SurveyTemplate.objects.filter(is_default=True).count() == 2
+    assert surveys[0].template_version.questions.filter(key="workload").exists()
