@@ -4,10 +4,13 @@ breakdowns and trends show. Bad values are refused with a message, never a serve
 from __future__ import annotations
 
 from django import forms
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.kinds import CredentialKind
+from microcred.proposals.models import AgendaPaper, Meeting
+from microcred.proposals.permissions import can_place_paper
+from microcred.proposals.selectors import upcoming_meetings
 from microcred.reference.models import ContentArea, Institution
 from microcred.reporting.indicators import Filters
 
@@ -119,3 +122,21 @@ class DashboardFilterForm(forms.Form):
         if data.get("content_area"):
             parts.append(data["content_area"].slug)
         return parts
+
+
+class AgendaForm(forms.Form):
+    """Put the board report on an upcoming Academic Council meeting's agenda (for who may place a KPI report)."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Academic Council meeting"),
+        queryset=Meeting.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose an upcoming Academic Council meeting.")},
+    )
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+    def __init__(self, data=None, *, user, query: str = ""):
+        super().__init__(data, initial={"query": query})
+        meetings = upcoming_meetings(Meeting.Body.ACADEMIC_COUNCIL).filter(date__gte=timezone.now())
+        self.fields["meeting"].queryset = meetings  # who may place the paper is the service's to say
+        self.offered = can_place_paper(user, AgendaPaper.Kind.KPI_REPORT) and meetings.exists()

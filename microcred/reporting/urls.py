@@ -10,5 +10,6 @@ urlpatterns: list = [
     path("", views.dashboard, name="dashboard"),
     path("tables/<slug:table>.<str:fmt>", views.export_table, name="export"),
     path("board-report.pdf", views.board_report_pdf, name="board_report"),
+    path("board-report/agenda/", views.board_report_to_agenda, name="board_report_agenda"),
     path("impact/", public_views.impact, name="impact"),
 ]

@@ -7,14 +7,19 @@ audit log is for decisions, issuance and access to personal data.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from microcred.reporting import board_report, exports, permissions
+from microcred.core.exceptions import DomainError
+from microcred.reporting import board_report, exports, permissions, services
+from microcred.reporting.forms import AgendaForm
 from microcred.reporting.reading import read_dashboard
 
 
@@ -41,10 +46,17 @@ def _refused(reading) -> HttpResponseBadRequest:
 def dashboard(request):
     _allowed(request)
     reading = read_dashboard(request.GET, request.user)
+    agenda_form = AgendaForm(user=request.user, query=reading.query)
     return render(
         request,
         "reporting/dashboard.html",
-        {"reading": reading, "dashboard": reading.dashboard, "form": reading.form, "query": reading.query},
+        {
+            "reading": reading,
+            "dashboard": reading.dashboard,
+            "form": reading.form,
+            "query": reading.query,
+            "agenda_form": agenda_form if agenda_form.offered else None,
+        },
     )
 
 
@@ -74,3 +86,27 @@ def board_report_pdf(request):
     )
     name = exports.file_name("board-report", reading.file_name_parts, "pdf")
     return _download(body, "application/pdf", name)
+
+
+@login_required
+@require_POST
+def board_report_to_agenda(request):
+    """Put the board report, for the filters the reader chose, on an Academic Council meeting's agenda."""
+    _allowed(request)
+    form = AgendaForm(request.POST, user=request.user)
+    back = reverse("reporting:dashboard") + (f"?{form.data.get('query', '')}" if form.data.get("query") else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    query = QueryDict(form.cleaned_data["query"])
+    try:
+        paper = services.put_board_report_on_agenda(
+            user=request.user, query=query, meeting_id=form.cleaned_data["meeting"].pk
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("The board report is on the agenda of %(meeting)s.") % {"meeting": paper.meeting})
+    return redirect("proposals:meeting", pk=paper.meeting_id)
