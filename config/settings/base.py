@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "microcred.core.middleware.StaffIdleTimeoutMiddleware",
+    "microcred.accounts.middleware.StaffIdleTimeoutMiddleware",
     "microcred.privacy.middleware.PrivacyConsentMiddleware",
     "microcred.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

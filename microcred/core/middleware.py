@@ -1,11 +1,9 @@
 """Request hygiene shared by every page and the API."""
 
-import time
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 
 class RefuseNulBytesMiddleware:
@@ -58,41 +56,3 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
-
-
-class StaffIdleTimeoutMiddleware:
-    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (OWASP ASVS 3.3.2: idle
-    timeout for accounts with privileges). Learners keep the normal session lifetime."""
-
-    SESSION_KEY = "_last_activity"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from django.conf import settings
-        from django.contrib import messages
-        from django.contrib.auth import logout
-
-        from microcred.accounts.permissions import is_staff_member
-
-        limit = settings.STAFF_SESSION_IDLE_SECONDS
-        user = getattr(request, "user", None)
-        if limit and user is not None and user.is_authenticated and is_staff_member(user):
-            now = int(time.time())
-            last = request.session.get(self.SESSION_KEY)
-            if last is not None and now - int(last) > limit:
-                logout(request)
-                minutes = max(1, limit // 60)
-                messages.info(
-                    request,
-                    ngettext(
-                        "You were logged out after %(minutes)d minute without activity. Log in again to go on.",
-                        "You were logged out after %(minutes)d minutes without activity. Log in again to go on.",
-                        minutes,
-                    )
-                    % {"minutes": minutes},
-                )
-            elif last is None or now - int(last) >= 60:  # a session write at most once a minute
-                request.session[self.SESSION_KEY] = now
-        return self.get_response(request)

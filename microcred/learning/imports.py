@@ -13,8 +13,8 @@ import zipfile
 
 from django.utils.translation import gettext as _
 
+from microcred.core.spreadsheets import append_xlsx_row, csv_bytes, unquote_cell
 from microcred.learning.exceptions import ImportRefused
-from microcred.learning.exports import append_xlsx_row, csv_bytes, unquote_cell
 from microcred.learning.validation import result_problems
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

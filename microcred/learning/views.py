@@ -11,8 +11,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microcred.core import spreadsheets
 from microcred.core.exceptions import DomainError
-from microcred.learning import exports, imports, permissions, selectors, services
+from microcred.learning import imports, permissions, selectors, services
 from microcred.learning.exceptions import (
     CancellationInvalid,
     ImportHasErrors,
@@ -292,7 +293,7 @@ def offering_enrolments_csv(request, pk):
                 "yes" if e.completed else "no",
             ]
         )
-    response = HttpResponse(exports.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(spreadsheets.csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"offering-{offering.pk}-enrolments.csv")
     return response
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.utils import translation
 
+from microcred.core.data_files import LoadError, read_json
 from microcred.privacy import selectors, services
 from microcred.privacy.content import NoticeContentError
 from microcred.privacy.models import PrivacyNotice, PrivacyNoticeText
@@ -27,8 +28,6 @@ SECTION = "privacy notice"
 
 def read(data_dir: Path) -> tuple[dict[str, dict], list[str]]:
     """The file's texts and "to confirm" list, checked. Raises LoadError naming the file and the problem."""
-    from microcred.reference.loader import LoadError, read_json
-
     data = read_json(data_dir, FILE)
     if not isinstance(data, dict) or not isinstance(data.get("texts"), dict):
         raise LoadError(f"{FILE}: missing or invalid 'texts' (an object with one text per language)")

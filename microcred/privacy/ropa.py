@@ -16,7 +16,7 @@ import json
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from microcred.learning.exports import csv_bytes
+from microcred.core.spreadsheets import csv_bytes
 from microcred.privacy import registry, retention, selectors
 from microcred.privacy.content import LAWFUL_BASES, PURPOSES
 
@@ -99,7 +99,7 @@ CSV_COLUMNS = (
 
 
 def as_csv(record: dict) -> bytes:
-    """One row per activity; lists are joined with " | " (spreadsheet-safe cells, learning.exports)."""
+    """One row per activity; lists are joined with " | " (spreadsheet-safe cells, core.spreadsheets)."""
     rows = []
     for a in record["activities"]:
         values = {

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import datetime
 import gzip
-import json
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +30,7 @@ from django.db import connection, models, transaction
 from django.utils.text import slugify
 
 from microcred.audit.services import record_audit_event
+from microcred.core.data_files import LoadError, read_json
 from microcred.reference import models as m
 from microcred.reference.text import search_key, word_start_keys
 
@@ -53,10 +53,6 @@ CHUNK = 500  # concepts per write chunk (also keeps every IN (...) list below SQ
 INSERT_CHUNK = 5000
 
 csv.field_size_limit(10 * 1024 * 1024)
-
-
-class LoadError(Exception):
-    """A reference file is missing or malformed. The message names the file and, where it can, the line."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -156,18 +152,6 @@ class CsvFile:
         except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
             raise self.error(None, f"not a complete gzip file ({exc})") from exc
 
-
-def read_json(data_dir: Path, name: str) -> dict:
-    path = data_dir / name
-    if not path.is_file():
-        raise LoadError(f"{name}: file not found in {path.parent}")
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise LoadError(f"{name} line {exc.lineno}: not valid JSON ({exc.msg})") from exc
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"{name}: not UTF-8 text") from exc
 
 
 def _need(name: str, where: str, obj: dict, key: str, kind: type | tuple = str):

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from microcred.learning import exports as spreadsheet
+from microcred.core import spreadsheets as spreadsheet
 from microcred.reporting.dashboard import Table
 
 FORMATS = {

@@ -47,7 +47,7 @@ def test_no_template_needs_inline_script_or_style():
 
 
 def test_a_staff_session_ends_after_the_idle_time(client, make_user, settings, monkeypatch):
-    import microcred.core.middleware as middleware
+    import microcred.accounts.middleware as middleware
 
     settings.STAFF_SESSION_IDLE_SECONDS = 600
     clock = {"now": 1_000_000}
@@ -64,7 +64,7 @@ def test_a_staff_session_ends_after_the_idle_time(client, make_user, settings, m
 
 
 def test_a_learner_session_is_not_cut_by_the_staff_idle_time(client, make_user, settings, monkeypatch):
-    import microcred.core.middleware as middleware
+    import microcred.accounts.middleware as middleware
 
     settings.STAFF_SESSION_IDLE_SECONDS = 600
     clock = {"now": 1_000_000}

@@ -16,8 +16,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from microcred.core.spreadsheets import append_xlsx_row, csv_bytes, safe_cell, unquote_cell
 from microcred.learning import imports, notifications, services
-from microcred.learning.exports import append_xlsx_row, csv_bytes, safe_cell, unquote_cell
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_micro_credential, make_offering, start_offering
 

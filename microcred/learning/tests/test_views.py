@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.core.spreadsheets import safe_cell
 from microcred.learning import imports
 from microcred.learning.exceptions import ImportRefused
-from microcred.learning.exports import safe_cell
 from microcred.learning.models import Enrolment, Offering, Result
 from microcred.learning.tests.factories import offering_values, record_result, start_offering
 
