@@ -33,10 +33,14 @@ from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from microcred.accounts.models import LearnerGroup
 from microcred.catalogue.kinds import CredentialKind
 from microcred.core.periods import period_name
 from microcred.credentials import aggregates as credential_figures
+from microcred.credentials.models import Issuer
+from microcred.proposals.choices import CredentialType
 from microcred.proposals.models import Proposal, ProposalStatus
+from microcred.reference.models import ContentArea, Institution, OccupationSkill, StrategicTarget
 from microcred.reporting import kept, selectors
 from microcred.reporting.selectors import AREAS, COMPLETED_ENROLMENT
 
@@ -617,8 +621,6 @@ MEASURES: dict[str, _Measure] = {
 
 
 def _universities_involved(filters: Filters, today) -> int:
-    from microcred.reference.models import Institution
-
     listed = selectors.prepared_versions(replace(filters, university_id=None))
     co_leading = selectors.CO_LEADS.objects.filter(microcredentialversion__in=listed).values("institution_id")
     return (
@@ -639,8 +641,6 @@ def _esco_skills_covered(filters: Filters, today) -> int:
 
 
 def _esco_occupations_covered(filters: Filters, today) -> int:
-    from microcred.reference.models import OccupationSkill
-
     return (
         OccupationSkill.objects.filter(
             relation=OccupationSkill.Relation.ESSENTIAL, skill_id__in=_skills_covered(filters)
@@ -708,8 +708,6 @@ def trajectory_status(
 def targets_by_indicator() -> dict:
     """{indicator code: the StrategicTarget it is measured against}, in one query. When several targets name one
     indicator, the one whose trajectory can be drawn (a period start), then the earliest deadline, is used."""
-    from microcred.reference.models import StrategicTarget
-
     chosen: dict = {}
     rows = StrategicTarget.objects.exclude(indicator="")
     for target in sorted(rows, key=lambda t: (t.period_start is None, t.deadline or dt.date.max, t.key)):
@@ -816,8 +814,6 @@ def has_trend(code: str) -> bool:
 
 
 def _kind_expression(path: str):
-    from microcred.proposals.choices import CredentialType
-
     return Case(
         When(
             **{f"{path}credential_type": CredentialType.PARTICIPATION_BADGE.value},
@@ -846,10 +842,6 @@ def _merge(into: dict, more: dict) -> None:
 
 def _labels(by: str, keys) -> dict:
     """{group value: (stable key, label)} for the groups of a breakdown, in one query at most."""
-    from microcred.accounts.models import LearnerGroup
-    from microcred.credentials.models import Issuer
-    from microcred.reference.models import ContentArea, Institution
-
     ids = [k for k in keys if k not in (None, "")]
     if by == "university":
         return {i.pk: (i.slug, i.name) for i in Institution.objects.filter(pk__in=ids)}

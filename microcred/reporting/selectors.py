@@ -9,11 +9,13 @@ the learning app's completion (``learning.selectors.COMPLETED_RESULT``), the cat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
-from microcred.accounts.models import LearnerGroup
+from microcred.accounts.models import LearnerGroup, RoleAssignment
 from microcred.accounts.roles import Role
 from microcred.catalogue.kinds import CredentialKind, participation_badge_q
 from microcred.catalogue.models import MicroCredentialVersion
@@ -22,6 +24,8 @@ from microcred.credentials.models import IssuedCredential
 from microcred.learning.models import Enrolment, Offering, Result
 from microcred.learning.selectors import COMPLETED_RESULT
 from microcred.proposals.models import Proposal, ProposalStatus
+from microcred.surveys.models import Answer, Audience, Survey
+from microcred.surveys.selectors import MIN_RESPONSES_SHOWN
 
 if TYPE_CHECKING:
     from microcred.reporting.indicators import Filters
@@ -144,8 +148,6 @@ def offerings_run(filters: Filters, today) -> QuerySet:
 
 
 def _without_university(filters: Filters) -> Filters:
-    from dataclasses import replace
-
     return replace(filters, university_id=None)
 
 
@@ -193,10 +195,6 @@ def completions(filters: Filters) -> QuerySet:
 def registered_learners(filters: Filters) -> QuerySet:
     """Active accounts holding the learner role; the period applies to the registration. University, kind and
     content area do not apply: a learner belongs to no university here."""
-    from django.contrib.auth import get_user_model
-
-    from microcred.accounts.models import RoleAssignment
-
     learners = RoleAssignment.objects.filter(role=Role.LEARNER).values("user_id")
     return get_user_model().objects.filter(is_active=True, pk__in=learners).filter(date_q(filters, "date_joined"))
 
@@ -236,8 +234,6 @@ def revoked_credentials(filters: Filters) -> QuerySet:
 def closed_learner_surveys(filters: Filters) -> QuerySet:
     """The learners' post-delivery surveys that have closed, of offerings within the filters (the university is the
     delivering one); the period applies to the closing date."""
-    from microcred.surveys.models import Audience, Survey
-
     return Survey.objects.filter(audience=Audience.LEARNERS, status=Survey.Status.CLOSED).filter(
         _offering_q(filters, "offering__"), date_q(filters, "closes_on", is_datetime=False)
     )
@@ -247,8 +243,5 @@ def satisfaction_answers(filters: Filters) -> QuerySet:
     """The 1-to-5 answers of the closed learners' surveys whose results are shown: those with at least
     MIN_RESPONSES_SHOWN responses (fewer are never shown, to protect anonymity, so no group of a breakdown rests on
     fewer either)."""
-    from microcred.surveys.models import Answer
-    from microcred.surveys.selectors import MIN_RESPONSES_SHOWN
-
     shown = closed_learner_surveys(filters).annotate(n=Count("responses")).filter(n__gte=MIN_RESPONSES_SHOWN)
     return Answer.objects.filter(likert__isnull=False, response__survey__in=shown.values("pk"))
