@@ -69,6 +69,7 @@ def build_data(seed: int) -> None:
     from django.utils import timezone
 
     from microcred.accounts.models import RoleAssignment
+    from microcred.catalogue.kinds import issued_by_alliance
     from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
     from microcred.credentials.models import IssuedCredential, Issuer, IssuerKey, StatusList
     from microcred.learning.models import Enrolment, Offering, Result
@@ -118,6 +119,10 @@ def build_data(seed: int) -> None:
     for n, mc in enumerate(mcs):
         formal = rng.random() < 0.7
         badge = not formal and rng.random() < 0.5
+        kind, credential_type = (
+            ("formal" if formal else "non_formal"),
+            ("participation_badge" if badge else "micro_credential"),
+        )
         versions.append(
             MicroCredentialVersion(
                 micro_credential=mc,
@@ -125,12 +130,12 @@ def build_data(seed: int) -> None:
                 source="imported",
                 approved_at=now - dt.timedelta(days=rng.randint(0, 700)),
                 title=f"Micro-credential {n}",
-                kind="formal" if formal else "non_formal",
-                credential_type="participation_badge" if badge else "micro_credential",
+                kind=kind,
+                credential_type=credential_type,
                 ects=Decimal(rng.choice([1, 2, 3, 4, 5, 6])) if formal else None,
                 eqf_level=rng.choice([5, 6, 7, 8]) if formal else None,
                 awarding_institution=rng.choice(universities),
-                issued_by_alliance=not formal or badge,
+                issued_by_alliance=issued_by_alliance(kind, credential_type),
                 annex1={},
                 is_current=True,
             )

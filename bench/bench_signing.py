@@ -52,6 +52,7 @@ def setup_django(tmp: Path) -> None:
 def make_version():
     from django.contrib.auth import get_user_model
 
+    from microcred.catalogue.kinds import issued_by_alliance
     from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
     from microcred.catalogue.services import annex1_record
     from microcred.credentials.services.issuers import create_issuer_keys
@@ -88,7 +89,8 @@ def make_version():
     version = MicroCredentialVersion.objects.create(
         micro_credential=mc, number=1, proposal=proposal, proposal_version=pv, approved_at="2026-06-01T10:00Z",
         title=pv.title, kind="formal", credential_type="micro_credential", ects="5.0", eqf_level=6,
-        awarding_institution=ub, issued_by_alliance=False, annex1=annex1_record(pv),
+        awarding_institution=ub, issued_by_alliance=issued_by_alliance("formal", "micro_credential"),
+        annex1=annex1_record(pv),
     )
     version.skills.set(EscoSkill.objects.all())
     return version

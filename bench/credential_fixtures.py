@@ -41,6 +41,7 @@ def make_world() -> list:
     """
     from django.contrib.auth import get_user_model
 
+    from microcred.catalogue.kinds import issued_by_alliance
     from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
     from microcred.catalogue.services import annex1_record
     from microcred.credentials.services.issuers import create_issuer_keys
@@ -96,7 +97,7 @@ def make_world() -> list:
             micro_credential=mc, number=1, proposal=proposal, proposal_version=pv,
             approved_at="2026-06-01T10:00Z", title=title, kind=kind, credential_type=credential_type,
             ects=Decimal("5.0") if formal else None, eqf_level=6 if formal else None, awarding_institution=awarding,
-            issued_by_alliance=not formal, annex1=annex1_record(pv),
+            issued_by_alliance=issued_by_alliance(kind, credential_type), annex1=annex1_record(pv),
         )
         version.skills.set(skills[:3])
         versions.append(version)
