@@ -9,6 +9,16 @@ def _reference_changed(**kwargs):
     cache.bump()
 
 
+def _conditions_changed(**kwargs):
+    # The catalogue shows "approved with conditions" until each condition of approval is confirmed (issue #14):
+    # a condition written or moved on starts a new generation once its transaction commits.
+    from django.db import transaction
+
+    from microcred.catalogue import cache
+
+    transaction.on_commit(cache.bump)
+
+
 class CatalogueConfig(AppConfig):
     name = "microcred.catalogue"
     label = "catalogue"
@@ -25,6 +35,9 @@ class CatalogueConfig(AppConfig):
         register_publisher(MICRO_CREDENTIAL, publish_approved_proposal)
         register_change_basis(MICRO_CREDENTIAL, micro_credential_change_basis)
 
+        from microcred.proposals.models import ApprovalCondition
+
+        post_save.connect(_conditions_changed, sender=ApprovalCondition, dispatch_uid="catalogue-conditions")
         for model in (ContentArea, Institution, EscoSkill):
             for signal in (post_save, post_delete):
                 signal.connect(_reference_changed, sender=model, dispatch_uid=f"catalogue-labels-{model.__name__}")

@@ -43,6 +43,7 @@ from microcred.catalogue.models import (
     MicroCredentialVersion,
 )
 from microcred.proposals.choices import FormOfParticipation, Language
+from microcred.proposals.selectors import condition_summaries
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -537,3 +538,15 @@ def overview_search_params(overview: CategoryOverview) -> str:
     if overview.scope == CategoryOverview.Scope.CONTENT_AREA and overview.content_area_id:
         return urlencode({"area": overview.content_area.slug})
     return urlencode({"kind": overview.scope})
+
+
+def condition_states(version_ids) -> dict:
+    """{version id: proposals.selectors.ConditionSummary} for the versions approved with conditions (their
+    proposal's conditions of approval and how far they are; issue #14). Two queries whatever the number."""
+    proposal_of = dict(
+        MicroCredentialVersion.objects.filter(pk__in=list(version_ids), proposal__isnull=False).values_list(
+            "pk", "proposal_id"
+        )
+    )
+    summaries = condition_summaries(set(proposal_of.values()))
+    return {pk: summaries[proposal_id] for pk, proposal_id in proposal_of.items() if proposal_id in summaries}

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from microcred.proposals import services
-from microcred.proposals.models import Meeting, Proposal, ProposalVersion
+from microcred.proposals import conditions, services
+from microcred.proposals.models import ApprovalCondition, Meeting, Proposal, ProposalVersion
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.workflow import Action
 from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, EscoSkill, Institution
@@ -448,7 +448,7 @@ def _decided_at_held_meetings(board: _Board):
         council,
         "approve_with_conditions",
         "A strong, well-aligned proposal.",
-        "State the prerequisites explicitly.",
+        "State the prerequisites explicitly.\nPublish the assessment rubric of the life-cycle assessment project.",
     )
     hackathon = _ready(HACKATHON, board)
     board.decide(hackathon, council, "approve", "Engages students across two universities.")
@@ -465,6 +465,21 @@ def _decided_at_held_meetings(board: _Board):
     # Held meetings are in the past.
     Meeting.objects.filter(pk__in=[council.pk, executive.pk]).update(date=board.now - timezone.timedelta(days=20))
     return twins
+
+
+def _follow_up_conditions(board: _Board):
+    """Journey 1's conditions of approval (issue #14): the first reported met and confirmed by the secretary; the
+    second past its due date, not reported (the decision lies 20 days back: its due date is moved back too)."""
+    lca = Proposal.objects.get(versions__title=LCA.title, versions__number=1)
+    first, second = lca.approval_conditions.order_by("number")
+    conditions.report_condition(
+        user=_user(LCA.proposer),
+        condition_id=first.pk,
+        account="The prerequisites are stated in the catalogue description: a bachelor's degree in engineering or "
+        "design, or two years of professional experience in product development.",
+    )
+    conditions.confirm_condition(user=board.secretary, condition_id=first.pk)
+    ApprovalCondition.objects.filter(pk=second.pk).update(due_on=timezone.localdate() - timezone.timedelta(days=5))
 
 
 def _revise_and_resubmit(proposal, board: _Board):
@@ -553,6 +568,7 @@ def load_demo_proposals() -> int:
         return 0
     board = _Board()
     twins = _decided_at_held_meetings(board)
+    _follow_up_conditions(board)
     board.meeting(Meeting.Body.ACADEMIC_COUNCIL, after=timezone.timedelta(days=21), location="Utrecht and online")
     board.meeting(Meeting.Body.EXECUTIVE_BOARD, after=timezone.timedelta(days=35), location="Online")
     services.schedule_proposal(user=board.secretary, proposal_id=twins.pk)  # scheduled on the next council

@@ -75,3 +75,17 @@ class NotOnAgenda(DomainError):
 
 class InvalidDocument(DomainError):
     code = "invalid_document"
+
+
+class ConditionNotFound(NotFound):
+    code = "condition_not_found"
+
+    def __init__(self):
+        super().__init__(str(_("There is no such condition of approval, or you may not see it.")))
+
+
+class ConditionState(DomainError):
+    """The condition is not in a state that allows this step (reported twice, confirmed before a report…)."""
+
+    code = "condition_state"
+    status = 409

@@ -352,3 +352,122 @@ class Decision(models.Model):
                 name="decision_conditions_given",
             )
         ]
+
+
+class ApprovalCondition(models.Model):
+    """One condition of an approval "with conditions", followed until the board secretary confirms it was met.
+
+    Its owner is the proposer's university; the proposer (or a colleague there who may act on the proposal) reports
+    how it was met, and the secretary confirms it or reopens it with a reason. The decision's text
+    (Decision.conditions) stays the record of what was decided; these rows are its follow-up (issue #14)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        REPORTED = "reported", _("Reported as met")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REOPENED = "reopened", _("Reopened")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="condition_items")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="approval_conditions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("condition"), max_length=COMMENT_TEXT)
+    owner_institution = models.ForeignKey(
+        "reference.Institution", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    due_on = models.DateField(_("due by"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    report = models.TextField(_("how it was met"), blank=True, max_length=COMMENT_TEXT)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(_("why it was reopened"), blank=True, max_length=COMMENT_TEXT)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    # Set when the owners were told it is overdue: once per condition (the daily task skips it afterwards).
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "decision_id", "number"]
+        verbose_name = _("condition of approval")
+        verbose_name_plural = _("conditions of approval")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="approval_condition_unique_number"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "reported", "confirmed", "reopened"]), name="approval_condition_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["reported", "confirmed"]) | ~Q(report=""),
+                name="approval_condition_reported_with_account",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_by__isnull=False),
+                name="approval_condition_confirmed_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.reference} #{self.number}"
+
+    @property
+    def awaits_owner(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.REOPENED)
+
+    def is_overdue(self, today=None) -> bool:
+        """Past its due date and not yet reported (a reported condition waits for the secretary, not its owner)."""
+        from django.utils import timezone
+
+        return self.awaits_owner and self.due_on < (today or timezone.localdate())
+
+
+class AgendaPaper(models.Model):
+    """A document on a meeting's agenda to be noted, not decided: a quality report, a KPI report (policy 7.25).
+
+    The board secretary places any kind of paper; the quality office places quality reports. The PDF is given to
+    the proposals app as bytes by whoever produced it, so this app knows nothing of the apps that make papers.
+    The chair or the secretary records that the meeting noted it, with optional minutes text."""
+
+    class Kind(models.TextChoices):
+        QUALITY_REPORT = "quality_report", _("Quality report")
+        KPI_REPORT = "kpi_report", _("KPI report")
+        OTHER = "other", _("Other paper")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="papers", verbose_name=_("meeting"))
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("presented by")
+    )
+    file = models.FileField(_("file"), upload_to="meetings/papers/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    noted_at = models.DateTimeField(_("noted at"), null=True, blank=True)
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    noted_minutes = models.TextField(_("minutes"), blank=True, max_length=COMMENT_TEXT)
+
+    class Meta:
+        ordering = ["meeting__date", "order", "id"]
+        verbose_name = _("agenda paper")
+        verbose_name_plural = _("agenda papers")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["quality_report", "kpi_report", "other"]), name="paper_kind"),
+            models.CheckConstraint(
+                condition=Q(noted_at__isnull=True) | Q(noted_by__isnull=False), name="paper_noted_by_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

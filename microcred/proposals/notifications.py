@@ -188,3 +188,78 @@ def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
             "url": settings.PUBLIC_BASE_URL + reverse("proposals:meeting", args=[meeting.pk]),
         }
     return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+# Conditions of approval (issue #14) ---------------------------------------------------------------------------
+
+
+def condition_owners(condition) -> list:
+    """Who answers for a condition: the proposer and the institutional managers of the owner university."""
+    people = {condition.proposal.proposer, *_people(Role.INSTITUTIONAL_MANAGER, condition.owner_institution_id)}
+    return sorted(
+        (p for p in people if p.is_active and p.email and p.erased_at is None), key=lambda person: person.pk
+    )
+
+
+def announce_condition_step(condition, step: str) -> None:
+    """In the step's transaction: a report goes to the board secretaries; a confirmation or a reopening to the
+    proposer and whoever reported. Once per step taken (the key carries when it was taken)."""
+    if step == "reported":
+        people, at = _people(Role.BOARD_SECRETARY), condition.reported_at
+    else:
+        people = [condition.proposal.proposer] + ([condition.reported_by] if condition.reported_by_id else [])
+        at = condition.confirmed_at if step == "confirmed" else condition.reopened_at
+    for person in {p.pk: p for p in people}.values():
+        enqueue(
+            key=f"condition-{step}:{condition.pk}:{at.isoformat()}:{person.pk}",
+            handler=condition_email,
+            payload={"condition_id": condition.pk, "user_id": person.pk, "step": step},
+        )
+
+
+def announce_condition_overdue(condition, person) -> None:
+    """In the overdue task's transaction: tell an owner the condition is past its due date. Once per person."""
+    enqueue(
+        key=f"condition-overdue:{condition.pk}:{person.pk}",
+        handler=condition_email,
+        payload={"condition_id": condition.pk, "user_id": person.pk, "step": "overdue"},
+    )
+
+
+@outbox_handler
+def condition_email(condition_id: int, user_id: int, step: str) -> EmailMessage | None:
+    from microcred.proposals.models import ApprovalCondition
+
+    condition = ApprovalCondition.objects.select_related("proposal").get(pk=condition_id)
+    person = get_user_model().objects.get(pk=user_id)
+    if not person.email or person.erased_at is not None:
+        return None
+    proposal = condition.proposal
+    with translation.override(person.preferred_language or "en"):
+        subjects = {
+            "reported": _("[%(ref)s] Condition %(n)d reported as met: to confirm"),
+            "confirmed": _("[%(ref)s] Condition %(n)d confirmed as met"),
+            "reopened": _("[%(ref)s] Condition %(n)d reopened"),
+            "overdue": _("[%(ref)s] Condition %(n)d is overdue"),
+        }
+        lines = {
+            "reported": _("It has been reported as met and waits for the board secretary to confirm it."),
+            "confirmed": _("The board secretary confirmed it as met."),
+            "reopened": _("The board secretary reopened it: %(reason)s") % {"reason": condition.reopen_reason},
+            "overdue": _("It was due by %(date)s and has not been reported as met.")
+            % {"date": condition.due_on.isoformat()},
+        }
+        subject = subjects[step] % {"ref": proposal.reference, "n": condition.number}
+        body = _(
+            "Hello %(name)s,\n\nCondition %(n)d of the approval of “%(title)s” (%(ref)s):\n\n%(text)s\n\n%(line)s\n\n"
+            "Open the proposal: %(url)s\n"
+        ) % {
+            "name": person.full_name,
+            "n": condition.number,
+            "title": proposal.current_version.title,
+            "ref": proposal.reference,
+            "text": condition.text,
+            "line": lines[step],
+            "url": settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk]),
+        }
+    return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])

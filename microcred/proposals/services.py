@@ -20,6 +20,7 @@ from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import check_single_line
 from microcred.proposals import checklist, notifications, publishing, signals, workflow
+from microcred.proposals import conditions as approval_conditions
 from microcred.proposals.choices import Kind
 from microcred.proposals.documents import check_document, safe_display_name, sha256_of
 from microcred.proposals.exceptions import (
@@ -405,8 +406,14 @@ def schedule_proposal(*, user, proposal_id: int, meeting_id: int | None = None) 
 
 @audits_refusals
 @transaction.atomic
-def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, conditions: str = "") -> Decision:
-    """Record the decision on one agenda item. Exactly one decision stands (a one-to-one row)."""
+def record_decision(
+    *, user, agenda_item_id: int, outcome: str, rationale: str, conditions: str = "", condition_items=None
+) -> Decision:
+    """Record the decision on one agenda item. Exactly one decision stands (a one-to-one row).
+
+    An approval with conditions states them as `condition_items` (approval_conditions.ConditionInput: text and
+    due date), or one per line in `conditions`, each then due CONDITION_DUE_DAYS from today; each becomes an
+    ApprovalCondition followed up until the board secretary confirms it (approval_conditions)."""
     item = (
         AgendaItem.objects.select_related("meeting", "proposal")
         .select_for_update(of=("self",))
@@ -427,6 +434,14 @@ def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, 
         raise NotOnAgenda(_("This proposal is not waiting for a decision at this meeting."))
     if not rationale.strip():
         raise ValidationFailed(_("Give the rationale for the decision."))
+    condition_list = []
+    if outcome == Decision.Outcome.APPROVE_WITH_CONDITIONS:
+        condition_list = approval_conditions.check_conditions(
+            list(condition_items)
+            if condition_items is not None
+            else approval_conditions.conditions_from_text(conditions)
+        )
+        conditions = "\n".join(item.text for item in condition_list)
     if outcome == Decision.Outcome.APPROVE_WITH_CONDITIONS and not conditions.strip():
         raise ValidationFailed(_("State the conditions of approval."))
     try:
@@ -440,6 +455,7 @@ def record_decision(*, user, agenda_item_id: int, outcome: str, rationale: str, 
             )
     except IntegrityError:
         raise AlreadyDecided() from None
+    approval_conditions.create_conditions(decision=decision, proposal=proposal, items=condition_list)
     comment = rationale.strip() + (f"\n{_('Conditions')}: {conditions.strip()}" if conditions.strip() else "")
     if conditions.strip():
         proposal.conditions = "\n".join(filter(None, [proposal.conditions, conditions.strip()]))

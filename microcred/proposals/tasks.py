@@ -16,3 +16,11 @@ def remind_policy_review() -> list[int]:
     from microcred.proposals import services
 
     return services.remind_policy_review()
+
+
+@shared_task
+def announce_overdue_conditions() -> list[int]:
+    """Celery beat (CELERY_BEAT_SCHEDULE): tell the owners of each condition of approval past its due date, once."""
+    from microcred.proposals import conditions
+
+    return conditions.announce_overdue_conditions()

@@ -11,6 +11,7 @@ from microcred.api.schema import NamedChoiceField
 from microcred.core.text import COMMENT_TEXT
 from microcred.proposals import permissions, selectors, services
 from microcred.proposals.checklist import RuleStatus
+from microcred.proposals.conditions import ConditionInput
 from microcred.proposals.models import Proposal, ProposalStatus
 from microcred.proposals.versions import snapshot
 from microcred.proposals.workflow import Action, allowed_actions
@@ -228,10 +229,27 @@ class ProposalActionApi(APIView):
 DECISION_OUTCOMES = ["approve", "approve_with_conditions", "request_revisions", "reject"]
 
 
+class ConditionItemIn(serializers.Serializer):
+    text = serializers.CharField(max_length=COMMENT_TEXT)
+    due_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Today or later; empty: CONDITION_DUE_DAYS from today."
+    )
+
+
 class DecisionIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=DECISION_OUTCOMES)
     rationale = serializers.CharField(max_length=COMMENT_TEXT)
-    conditions = serializers.CharField(max_length=COMMENT_TEXT, required=False, allow_blank=True, default="")
+    conditions = serializers.CharField(
+        max_length=COMMENT_TEXT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The conditions of an approval with conditions, one per line, each due CONDITION_DUE_DAYS from "
+        "today (or give `condition_items`).",
+    )
+    condition_items = ConditionItemIn(
+        many=True, required=False, help_text="The conditions one by one, each with its due date (issue #14)."
+    )
 
 
 class DecisionOut(serializers.Serializer):
@@ -251,7 +269,7 @@ class DecisionApi(APIView):
             201: OpenApiResponse(DecisionOut, description="The decision, recorded; the proposal moved on."),
             400: documented_error(
                 f"{INVALID_BODY} `invalid` also when the rationale, or the conditions of an approval with "
-                "conditions, are only spaces."
+                "conditions, are only spaces, or a condition's due date is in the past."
             ),
             401: UNAUTHENTICATED,
             403: documented_error(
@@ -268,7 +286,12 @@ class DecisionApi(APIView):
     def post(self, request, item_id: int):
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        decision = services.record_decision(user=request.user, agenda_item_id=item_id, **data.validated_data)
+        items = data.validated_data.pop("condition_items", None)
+        if items is not None:
+            items = [ConditionInput(row["text"], row["due_on"]) for row in items]
+        decision = services.record_decision(
+            user=request.user, agenda_item_id=item_id, condition_items=items, **data.validated_data
+        )
         return Response(
             {
                 "agenda_item": item_id,

@@ -1,0 +1,42 @@
+"""Test helpers (issue #14): a proposal taken to the Academic Council and decided, through the real services."""
+
+from django.utils import timezone
+
+from microcred.proposals import services
+from microcred.proposals.models import Meeting
+from microcred.proposals.tests.conftest import complete_formal_data
+from microcred.proposals.workflow import Action
+
+
+def on_agenda(people, refdata, institution, other_institution, title="Life-cycle thinking"):
+    """A complete proposal of people["proposer"], on the agenda of the next Academic Council: its agenda item."""
+    if not Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=timezone.now()).exists():
+        services.create_meeting(
+            user=people["secretary"],
+            body=Meeting.Body.ACADEMIC_COUNCIL,
+            date=timezone.now() + timezone.timedelta(days=7),
+        )
+    proposal = services.create_proposal(title=title, user=people["proposer"], institution=institution)
+    services.save_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=complete_formal_data(refdata, institution, other_institution, title=title),
+    )
+    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
+    services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
+    return services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+
+
+def approved(people, refdata, institution, other_institution, conditions=None, title="Life-cycle thinking"):
+    """Decided by the council chair: approved, or approved with `conditions` (ConditionInput list). The proposal."""
+    item = on_agenda(people, refdata, institution, other_institution, title=title)
+    services.record_decision(
+        user=people["chair"],
+        agenda_item_id=item.pk,
+        outcome="approve_with_conditions" if conditions else "approve",
+        rationale="A good fit.",
+        condition_items=conditions,
+    )
+    item.proposal.refresh_from_db()
+    return item.proposal
