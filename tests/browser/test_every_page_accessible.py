@@ -16,7 +16,8 @@ PAGES_BY_PERSON = {
     "proposer.ub@demo.microcred.eu": ["/dashboard/", "/proposals/", "/proposals/calls/", "/learning/offerings/",
                                       "/accounts/profile/"],
     "secretary@demo.microcred.eu": ["/proposals/", "/proposals/meetings/", "/proposals/calls/"],
-    "communication@demo.microcred.eu": ["/catalogue/manage/categories/", "/catalogue/manage/categories/new/"],
+    "communication@demo.microcred.eu": ["/catalogue/manage/categories/", "/catalogue/manage/categories/new/",
+                                        "/handoffs/"],
     "officer.ub@demo.microcred.eu": ["/credentials/issue/", "/credentials/issued/"],
     "learner@demo.microcred.eu": ["/learning/", "/wallet/", "/wallet/my-data/"],
     # Has not said a learner group: logging in lands on the question (issue #15), checked there too.
@@ -52,6 +53,14 @@ def test_every_page_for_every_role(page, demo):
         "proposer.ub@demo.microcred.eu": [
             f"/proposals/{Proposal.objects.filter(proposer__email='proposer.ub@demo.microcred.eu').first().pk}/"],
     }
+    # Conditions of approval and hand-off tasks (issue #14): a condition, a task, a conditional catalogue page.
+    from microcred.handoffs.models import HandoffTask
+    from microcred.proposals.models import ApprovalCondition
+
+    condition, task = ApprovalCondition.objects.first(), HandoffTask.objects.filter(kind__code="communication").first()
+    extra["proposer.ub@demo.microcred.eu"] += [f"/proposals/conditions/{condition.pk}/"]
+    extra["communication@demo.microcred.eu"] = [f"/handoffs/{task.pk}/"]
+    extra["manager.ub@demo.microcred.eu"] = [f"/catalogue/{task.micro_credential.slug}/"]
     for who, paths in PAGES_BY_PERSON.items():
         if who:
             log_in(page, who, PASSWORD)

@@ -119,7 +119,7 @@ def test_from_draft_to_approved_micro_credential(page, cast, live_server):
     page.check()
     page.get_by_label("Approve with conditions").check()
     page.get_by_role("textbox", name="Rationale").fill("Well aligned with the alliance's principles.")
-    page.get_by_role("textbox", name="Conditions").fill("State the prerequisites explicitly.")
+    page.get_by_role("textbox", name="Condition 1", exact=True).fill("State the prerequisites explicitly.")
     page.get_by_role("button", name="Record the decision").click()
     page.check()
     assert "Approved" in page.locator(".status").inner_text()
