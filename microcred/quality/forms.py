@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.catalogue.models import MicroCredential
 from microcred.core.text import COMMENT_TEXT, validate_single_line
+from microcred.proposals.models import Meeting
 from microcred.quality.models import TITLE_TEXT, Recommendation
 
 
@@ -20,7 +21,10 @@ class ReportForm(forms.Form):
         queryset=MicroCredential.objects.order_by("slug"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Leave empty to cover every micro-credential with an offering that ended in the period."),
+        help_text=_(
+            "Leave empty to cover every micro-credential with an offering that ended in the period (without a "
+            "period: so far)."
+        ),
     )
 
     def __init__(self, *args, meetings=None, **kwargs):
@@ -33,10 +37,16 @@ class RecommendationForm(forms.Form):
         label=_("Micro-credential"), queryset=MicroCredential.objects.order_by("slug")
     )
     text = forms.CharField(label=_("Recommendation"), max_length=COMMENT_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
+    meeting = forms.ModelChoiceField(
+        label=_("Academic Council meeting that made it (optional)"),
+        queryset=Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL).order_by("-date"),
+        required=False,
+    )
 
     def __init__(self, *args, micro_credentials=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if micro_credentials is not None:  # a report's own: one of them is always meant
+        if micro_credentials is not None:  # on a report's page: one of its micro-credentials, at its meeting
+            del self.fields["meeting"]
             self.fields["micro_credential"].queryset = micro_credentials
             self.fields["micro_credential"].empty_label = None
 

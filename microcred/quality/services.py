@@ -60,7 +60,7 @@ def create_report(
     *, user, meeting_id, title: str, period_start=None, period_end=None, micro_credential_ids=()
 ) -> CouncilReport:
     """Start a council report for an upcoming Academic Council meeting, on the chosen micro-credentials or, when
-    none is chosen, on every micro-credential with an offering that ended in the period."""
+    none is chosen, on every micro-credential with an offering that ended in the period (so far, without one)."""
     if not permissions.can_manage_reports(user):
         raise NotAllowed(_("Only the quality office prepares council reports."))
     title = (title or "").strip()
@@ -83,8 +83,11 @@ def create_report(
         chosen = list(selectors.micro_credentials_with_offerings_ended(period_start, period_end))
         if not chosen:
             raise ValidationFailed(_("No offering ended in that period: choose the micro-credentials instead."))
-    else:
-        raise ValidationFailed(_("Choose the micro-credentials, or a period whose ended offerings the report covers."))
+    else:  # every micro-credential with an offering that has ended so far
+        yesterday = timezone.localdate() - timezone.timedelta(days=1)
+        chosen = list(selectors.micro_credentials_with_offerings_ended(None, yesterday))
+        if not chosen:
+            raise ValidationFailed(_("No offering has ended yet: choose the micro-credentials the report covers."))
     report = CouncilReport.objects.create(
         title=title, meeting=meeting, period_start=period_start, period_end=period_end, created_by=user
     )

@@ -152,10 +152,12 @@ def recommendation_create(request):
     form = RecommendationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            meeting = form.cleaned_data["meeting"]
             rec = services.record_recommendation(
                 user=request.user,
                 micro_credential_id=form.cleaned_data["micro_credential"].pk,
                 text=form.cleaned_data["text"],
+                meeting_id=meeting.pk if meeting else None,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -17,11 +17,11 @@ from microcred.quality import services as quality_services
 V1 = "/api/v1"
 OPERATION_IDS = {
     ("get", "/api/v1/recommendations"): "recommendations_list",
-    ("post", "/api/v1/recommendations"): "recommendations_create",
+    ("post", "/api/v1/micro-credentials/{id}/recommendations"): "micro_credentials_recommendations_create",
     ("get", "/api/v1/recommendations/{id}"): "recommendations_retrieve",
     ("post", "/api/v1/recommendations/{id}/closure"): "recommendations_closure_create",
     ("get", "/api/v1/council-reports"): "council_reports_list",
-    ("post", "/api/v1/council-reports"): "council_reports_create",
+    ("post", "/api/v1/meetings/{id}/council-reports"): "meetings_council_reports_create",
     ("post", "/api/v1/council-reports/{id}/agenda"): "council_reports_agenda_create",
     ("get", "/api/v1/meetings/{id}/papers"): "meetings_papers_list",
 }
@@ -74,36 +74,31 @@ def register(case, api, session_without_csrf):
     def _():
         return api().get(f"{V1}/recommendations")
 
-    @case("post", R, 201)
-    def _(quality_office, published):
-        return api(quality_office).post(
-            f"{V1}/recommendations", {"micro_credential": published.pk, "text": "Add a lab."}, format="json"
-        )
+    MR = "/api/v1/micro-credentials/{id}/recommendations"
 
-    @case("post", R, 400)
+    def recommend(user, mc_id, **body):
+        return api(user).post(f"{V1}/micro-credentials/{mc_id}/recommendations", body, format="json")
+
+    @case("post", MR, 201)
+    def _(quality_office, published):
+        return recommend(quality_office, published.pk, text="Add a lab.")
+
+    @case("post", MR, 400)
     def _(quality_office, published, people):
         retire_micro_credential(user=people["secretary"], micro_credential_id=published.pk, reason="Old.")
-        return api(quality_office).post(
-            f"{V1}/recommendations", {"micro_credential": published.pk, "text": "Add a lab."}, format="json"
-        )
+        return recommend(quality_office, published.pk, text="Add a lab.")
 
-    @case("post", R, 401)
-    def _():
-        return api().post(f"{V1}/recommendations", {}, format="json")
+    @case("post", MR, 401)
+    def _(published):
+        return api().post(f"{V1}/micro-credentials/{published.pk}/recommendations", {}, format="json")
 
-    @case("post", R, 403)
+    @case("post", MR, 403)
     def _(people, published):
-        return api(people["secretary"]).post(
-            f"{V1}/recommendations", {"micro_credential": published.pk, "text": "Add a lab."}, format="json"
-        )
+        return recommend(people["secretary"], published.pk, text="Add a lab.")
 
-    @case("post", R, 404)
+    @case("post", MR, 404)
     def _(quality_office, published):
-        return api(quality_office).post(
-            f"{V1}/recommendations",
-            {"micro_credential": published.pk, "text": "Add a lab.", "report": 987654},
-            format="json",
-        )
+        return recommend(quality_office, published.pk, text="Add a lab.", report=987654)
 
     @case("get", RD, 200)
     def _(people, recommendation):
@@ -157,34 +152,40 @@ def register(case, api, session_without_csrf):
     def _(people):
         return api(people["proposer"]).get(f"{V1}/council-reports")
 
-    def create(user, **body):
-        return api(user).post(f"{V1}/council-reports", body, format="json")
+    MC = "/api/v1/meetings/{id}/council-reports"
 
-    @case("post", CR, 201)
-    def _(quality_office, published):
-        meeting = Meeting.objects.get(body=Meeting.Body.ACADEMIC_COUNCIL)
-        return create(quality_office, title="Spring report", meeting=meeting.pk, micro_credentials=[published.pk])
+    def create(user, meeting_id, **body):
+        return api(user).post(f"{V1}/meetings/{meeting_id}/council-reports", body, format="json")
 
-    @case("post", CR, 400)
+    def council():
+        return Meeting.objects.get(body=Meeting.Body.ACADEMIC_COUNCIL).pk
+
+    @case("post", MC, 201)
     def _(quality_office, published):
-        meeting = Meeting.objects.get(body=Meeting.Body.ACADEMIC_COUNCIL)
+        return create(quality_office, council(), title="Spring report", micro_credentials=[published.pk])
+
+    @case("post", MC, 400)
+    def _(quality_office, published):
         today = timezone.localdate()
         return create(
             quality_office,
+            council(),
             title="Spring report",
-            meeting=meeting.pk,
             period_start=str(today),
             period_end=str(today - dt.timedelta(days=1)),
         )
 
-    @case("post", CR, 401)
-    def _():
-        return api().post(f"{V1}/council-reports", {}, format="json")
+    @case("post", MC, 401)
+    def _(published):
+        return api().post(f"{V1}/meetings/{council()}/council-reports", {}, format="json")
 
-    @case("post", CR, 403)
+    @case("post", MC, 403)
     def _(people, published):
-        meeting = Meeting.objects.get(body=Meeting.Body.ACADEMIC_COUNCIL)
-        return create(people["secretary"], title="Spring report", meeting=meeting.pk, micro_credentials=[published.pk])
+        return create(people["secretary"], council(), title="Spring report", micro_credentials=[published.pk])
+
+    @case("post", MC, 404)
+    def _(quality_office):
+        return create(quality_office, 987654, title="Spring report")
 
     def agenda(user, report_id):
         return api(user).post(f"{V1}/council-reports/{report_id}/agenda", format="json")

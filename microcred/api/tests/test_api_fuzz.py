@@ -42,6 +42,7 @@ from microcred.proposals import services as proposals
 from microcred.proposals.models import Meeting
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
+from microcred.quality import services as quality
 from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, EscoSkill, Institution
 from tests.browser.helpers import load_small_reference_data
 
@@ -105,6 +106,7 @@ def world(settings, tmp_path, make_user):
         (Role.CREDENTIAL_OFFICER, ub),
         Role.COUNCIL_CHAIR,
         Role.ALLIANCE_ADMIN,
+        Role.QUALITY_OFFICE,  # council reports and recommendations (issue #14)
         email="laia@ub.example",
         full_name="Laia Puig",
     )
@@ -146,6 +148,12 @@ def world(settings, tmp_path, make_user):
     proposals.take_action(user=staff, proposal_id=scheduled.pk, action=Action.MANAGER_APPROVE)
     proposals.take_action(user=secretary, proposal_id=scheduled.pk, action=Action.ACCEPT_AS_COMPLETE)
     agenda_item = proposals.schedule_proposal(user=secretary, proposal_id=scheduled.pk)
+    # The council report and its recommendations (issue #14): one of each on the meeting, to read, close, put on it.
+    council = agenda_item.meeting
+    recommendation = quality.record_recommendation(user=staff, micro_credential_id=mc.pk, text="Add a lab session.")
+    report = quality.create_report(
+        user=staff, meeting_id=council.pk, title="Quality report", micro_credential_ids=[mc.pk]
+    )
 
     yield {
         "people": {"learner": learner, "staff": staff},
@@ -169,6 +177,12 @@ def world(settings, tmp_path, make_user):
             "proposals_retrieve": {"id": draft.pk},
             "proposals_actions_create": {"id": draft.pk},
             "agenda_items_decision_create": {"item_id": agenda_item.pk},
+            "micro_credentials_recommendations_create": {"id": mc.pk},
+            "recommendations_retrieve": {"id": recommendation.pk},
+            "recommendations_closure_create": {"id": recommendation.pk},
+            "meetings_council_reports_create": {"id": council.pk},
+            "council_reports_agenda_create": {"id": report.pk},
+            "meetings_papers_list": {"id": council.pk},
         },
         # path parameter (by where it occurs) → the existing values it may take.
         "ids": {
@@ -180,6 +194,10 @@ def world(settings, tmp_path, make_user):
             "^/api/v1/credentials/": {"uuid": [str(credential.uuid)]},
             "^/api/v1/proposals/": {"id": [draft.pk, scheduled.pk]},
             "^/api/v1/agenda-items/": {"item_id": [agenda_item.pk]},
+            "^/api/v1/micro-credentials/": {"id": [mc.pk, mc2.pk]},
+            "^/api/v1/recommendations/": {"id": [recommendation.pk]},
+            "^/api/v1/council-reports/": {"id": [report.pk]},
+            "^/api/v1/meetings/": {"id": [council.pk]},
             "^/api/v1/catalogue/": {"reference": [mc.slug, str(mc2.pk)]},
             "^/api/v1/occupations/": {"reference": ["o-pm", "o-nurse"]},
         },

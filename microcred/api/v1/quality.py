@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error, error_body
 from microcred.api.schema import NamedChoiceField
+from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import PermissionDenied
 from microcred.core.text import COMMENT_TEXT
 from microcred.proposals import papers
@@ -76,10 +77,17 @@ class RecommendationListOut(serializers.Serializer):
 
 
 class RecommendationIn(serializers.Serializer):
-    micro_credential = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="A published one's id.")
     text = serializers.CharField(max_length=COMMENT_TEXT)
     report = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None, help_text="A council report."
+    )
+    meeting = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The Academic Council meeting that made it (without a report; a report's is its meeting).",
     )
 
 
@@ -115,28 +123,43 @@ class RecommendationListApi(APIView):
         qs = selectors.recommendations_seen_by(request.user, state)
         return Response({"count": qs.count(), "results": [_recommendation(r) for r in qs[:500]]})
 
+
+class MicroCredentialRecommendationsApi(APIView):
+    """Record a recommendation about a published micro-credential (the quality office)."""
+
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(
-        operation_id="recommendations_create",
+        operation_id="micro_credentials_recommendations_create",
         request=RecommendationIn,
         responses={
             201: OpenApiResponse(RecommendationOut, description="The recommendation, recorded and open."),
             400: documented_error(
-                f"{INVALID_BODY} `invalid` also when the micro-credential does not exist or is retired, the text is "
-                "only spaces, or the report does not cover the micro-credential."
+                f"{INVALID_BODY} `invalid` also when the micro-credential is retired, the text is "
+                "only spaces, the report does not cover the micro-credential, or the meeting is not an Academic "
+                "Council meeting."
             ),
             401: UNAUTHENTICATED,
             403: documented_error(f"`not_allowed`: only the quality office records recommendations. {CSRF_FAILED}"),
-            404: NO_REPORT,
+            404: documented_error(
+                "`not_found`: there is no such micro-credential. `council_report_not_found`: there is no such council "
+                "report, or you may not see it."
+            ),
         },
     )
-    def post(self, request):
+    def post(self, request, pk: int):
+        if pk > MAX_ID or not MicroCredential.objects.filter(pk=pk).exists():
+            return Response(
+                error_body("not_found", "There is no such micro-credential."), status=status.HTTP_404_NOT_FOUND
+            )
         data = RecommendationIn(data=request.data)
         data.is_valid(raise_exception=True)
         rec = services.record_recommendation(
             user=request.user,
-            micro_credential_id=data.validated_data["micro_credential"],
+            micro_credential_id=pk,
             text=data.validated_data["text"],
             report_id=data.validated_data["report"],
+            meeting_id=data.validated_data["meeting"],
         )
         return Response(_recommendation(rec), status=status.HTTP_201_CREATED)
 
@@ -214,7 +237,6 @@ class CouncilReportListOut(serializers.Serializer):
 
 class CouncilReportIn(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_TEXT)
-    meeting = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An upcoming Academic Council meeting.")
     period_start = serializers.DateField(required=False, allow_null=True, default=None)
     period_end = serializers.DateField(required=False, allow_null=True, default=None)
     micro_credentials = serializers.ListField(
@@ -246,26 +268,36 @@ class CouncilReportListApi(APIView):
         qs = selectors.reports()
         return Response({"count": qs.count(), "results": [_report(r) for r in qs[:100]]})
 
+
+class MeetingCouncilReportsApi(APIView):
+    """Start a council report for an upcoming Academic Council meeting (the quality office): on the micro-credentials
+    given or, without any, on those with an offering that ended in the period (so far, without a period)."""
+
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(
-        operation_id="council_reports_create",
+        operation_id="meetings_council_reports_create",
         request=CouncilReportIn,
         responses={
             201: OpenApiResponse(CouncilReportOut, description="The report, being prepared."),
             400: documented_error(
                 f"{INVALID_BODY} `invalid` also when the meeting is not an upcoming Academic Council meeting, the "
-                "period ends before it starts, or there is nothing to cover."
+                "period ends before it starts, or there is nothing to cover (no offering ended)."
             ),
             401: UNAUTHENTICATED,
             403: documented_error(f"`not_allowed`: only the quality office prepares council reports. {CSRF_FAILED}"),
+            404: documented_error("`not_found`: there is no such meeting."),
         },
     )
-    def post(self, request):
+    def post(self, request, pk: int):
+        if pk > MAX_ID or not Meeting.objects.filter(pk=pk).exists():
+            return Response(error_body("not_found", "There is no such meeting."), status=status.HTTP_404_NOT_FOUND)
         data = CouncilReportIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         report = services.create_report(
             user=request.user,
-            meeting_id=v["meeting"],
+            meeting_id=pk,
             title=v["title"],
             period_start=v["period_start"],
             period_end=v["period_end"],

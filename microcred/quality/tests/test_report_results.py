@@ -50,6 +50,9 @@ def test_below_five_responses_the_report_gives_only_the_counts(quality, council_
     )
     [section] = selectors.report_sections(report)
     assert (section.overall.responses, section.overall.invited, section.overall.shown) == (4, 6, False)
+    # Without a choice or a period, every micro-credential with an offering ended so far.
+    everything = services.create_report(user=quality, meeting_id=council_meeting.pk, title="All so far")
+    assert list(everything.micro_credentials.all()) == [mc]
     assert section.overall.questions == ()
     text = _text(services.report_pdf_bytes(report))
     assert "4 responses of 6 invited" in text

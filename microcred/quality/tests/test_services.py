@@ -75,7 +75,7 @@ def test_a_report_needs_an_upcoming_council_meeting_and_something_to_cover(quali
     with pytest.raises(ValidationFailed, match="already taken place"):
         _report(quality, council_meeting, mc)
     Meeting.objects.filter(pk=council_meeting.pk).update(date=timezone.now() + timezone.timedelta(days=1))
-    with pytest.raises(ValidationFailed, match="Choose the micro-credentials"):
+    with pytest.raises(ValidationFailed, match="No offering has ended yet"):
         services.create_report(user=quality, meeting_id=council_meeting.pk, title="Empty")
     today = timezone.localdate()
     with pytest.raises(ValidationFailed, match="ends before it starts"):

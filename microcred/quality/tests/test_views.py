@@ -68,7 +68,7 @@ def test_the_quality_office_prepares_a_report_and_puts_it_on_the_agenda_from_the
 def test_bad_input_on_the_pages_is_said_and_changes_nothing(client, quality, council_meeting, mc, rec, people):
     client.force_login(quality)
     page = client.post(reverse("quality:report-create"), {"title": "Empty", "meeting": council_meeting.pk})
-    assert "Choose the micro-credentials" in page.content.decode()
+    assert "No offering has ended yet" in page.content.decode()
     assert not CouncilReport.objects.exists()
     response = client.post(
         reverse("quality:recommendation-close", args=[rec.pk]),
@@ -137,7 +137,7 @@ def test_the_api_lists_reads_creates_and_closes_recommendations(quality, people,
     assert api.get("/api/v1/recommendations").json()["count"] == 0
     assert api.get(f"/api/v1/recommendations/{rec.pk}").status_code == 404
     api.force_authenticate(quality)
-    created = api.post("/api/v1/recommendations", {"micro_credential": mc.pk, "text": "Second."}, format="json")
+    created = api.post(f"/api/v1/micro-credentials/{mc.pk}/recommendations", {"text": "Second."}, format="json")
     assert created.status_code == 201 and created.json()["status"] == "open"
     closed = api.post(f"/api/v1/recommendations/{rec.pk}/closure", {"how": "not_followed", "reason": "No budget."})
     assert closed.status_code == 200 and closed.json()["closed_how"] == "not_followed"
@@ -151,8 +151,8 @@ def test_the_api_puts_a_report_on_the_agenda_and_lists_the_meetings_papers(quali
     api = APIClient()
     api.force_authenticate(quality)
     created = api.post(
-        "/api/v1/council-reports",
-        {"title": "Spring report", "meeting": council_meeting.pk, "micro_credentials": [mc.pk]},
+        f"/api/v1/meetings/{council_meeting.pk}/council-reports",
+        {"title": "Spring report", "micro_credentials": [mc.pk]},
         format="json",
     )
     assert created.status_code == 201
@@ -171,3 +171,15 @@ def _third():
     from microcred.reference.models import Institution
 
     return Institution.objects.create(slug="elte", short_name="ELTE", name="ELTE", country="Hungary", country_code="HU")
+
+
+def test_a_recommendation_recorded_on_its_own_names_the_meeting_that_made_it(client, quality, mc, council_meeting):
+    client.force_login(quality)
+    response = client.post(
+        reverse("quality:recommendation-create"),
+        {"micro_credential": mc.pk, "text": "Offer it online too.", "meeting": council_meeting.pk},
+    )
+    rec = Recommendation.objects.get()
+    assert response["Location"] == reverse("quality:recommendation", args=[rec.pk])
+    assert (rec.meeting, rec.report) == (council_meeting, None)
+    assert str(council_meeting) in client.get(response["Location"]).content.decode()
