@@ -19,6 +19,7 @@ from microcred.oid4vci import selectors as oid4vci_selectors
 from microcred.wallet import services
 from microcred.wallet.forms import EraseAccountForm, ShareLinkForm
 from microcred.wallet.models import ShareLink
+from microcred.wallet.panels import credential_panels, wallet_panels
 
 
 def _status(credential) -> str:
@@ -33,7 +34,7 @@ def _status(credential) -> str:
 @login_required
 def wallet(request):
     credentials = [(c, _status(c)) for c in selectors.credentials_of(request.user)]
-    return render(request, "wallet/wallet.html", {"credentials": credentials})
+    return render(request, "wallet/wallet.html", {"credentials": credentials, "panels": wallet_panels(request)})
 
 
 def _own(request, uuid):
@@ -73,6 +74,8 @@ def credential_detail(request, uuid):
             "new_link": new_link,
             "now": timezone.now(),
             "linkedin_url": services.linkedin_add_to_profile_url(credential, public_url),
+            # What the apps above the wallet show with the credential (wallet.panels): recognition decisions.
+            "panels": credential_panels(request, credential),
         },
     )
 
