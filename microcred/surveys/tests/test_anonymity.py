@@ -88,3 +88,20 @@ def test_what_an_answer_says_cannot_be_traced_back(ended_offering, learners):
         None,
         None,
     ]
+
+
+def test_the_persons_data_rights_name_invitations_only(ended_offering, learners):
+    """GDPR export and erasure: the person's invitations (whether answered), never the answers, which cannot be
+    found from the person; erasure makes the unused link stop working and keeps the anonymous responses."""
+    from microcred.surveys import personal_data
+
+    survey = next(s for s in services.send_surveys_for_offering(ended_offering) if s.audience == Audience.LEARNERS)
+    answers = {"content": 2, "teaching": 2, "workload": "much-heavier", "assessment": 2, "recommend": 1}
+    token = services.token_for(Invitation.objects.get(survey=survey, person=learners[0]))
+    services.submit_response(survey=survey, answers={**answers, "comments": "secret opinion"}, token=token)
+    exported = personal_data.export_personal_data(learners[0])
+    assert exported["survey_invitations.json"][0]["answered"] is True
+    assert "secret opinion" not in str(exported)
+    personal_data.erase_personal_data(learners[1])
+    assert Invitation.objects.get(survey=survey, person=learners[1]).token_hash is None
+    assert Response.objects.filter(survey=survey).count() == 1
