@@ -88,3 +88,18 @@ def test_an_offering_ends_five_learners_answer_and_the_quality_office_reads_the_
     assert table.get_by_role("row", name=re.compile(r"5 – Strongly agree 5 100")).count() == 1
     assert "mean 4.40 out of 5" in content  # 4, 5, 4, 5, 4
     assert "More field work." in content  # comments: the quality office's
+
+    # The quality office edits the learners' template: the version the survey was sent with stays as it was.
+    page.goto("/surveys/")
+    page.get_by_role("link", name="Learners' evaluation of an offering").click()
+    page.check()
+    assert "Surveys were sent with this version" in page.content()
+    page.get_by_role("link", name="Add a question").click()
+    page.check()
+    page.get_by_label("Kind of question").select_option("likert")
+    page.get_by_label("Question (English)").fill("The rooms and equipment were adequate.")
+    page.get_by_label("Question (French)").fill("Les salles et l'équipement convenaient.")
+    page.get_by_role("button", name="Save").click()
+    page.check()
+    assert "Questions of version 2" in page.content()
+    assert "The rooms and equipment were adequate." in page.content()
