@@ -1,7 +1,7 @@
 """The default questionnaires (policy 7.25): one for learners (content, teaching, workload against the ECTS
 credits, assessment, would they recommend it, what for, comments) and one for teaching staff (delivery,
-collaboration between the universities, resources, support, comments). English only: the quality office adds the
-other languages (each falls back to English meanwhile).
+collaboration between the universities, resources, support, comments). In English and the other interface languages
+(Spanish, French, Dutch, Hungarian); the quality office edits them.
 
 Used by the data migration (with its historical models) and whenever an audience has no template at all.
 """
@@ -45,6 +45,128 @@ STAFF = [
     ("comments", TEXT, False, "What should be kept, and what improved? Any other comments.", []),
 ]
 
+# The other interface languages (each text falls back to English where one is missing).
+TRANSLATIONS = {
+    "The content matched the learning outcomes announced for this micro-credential.": {
+        "es": "El contenido se correspondía con los resultados de aprendizaje anunciados para esta microcredencial.",
+        "fr": "Le contenu correspondait aux acquis d'apprentissage annoncés pour cette micro-certification.",
+        "nl": "De inhoud kwam overeen met de aangekondigde leerresultaten van deze microcredential.",
+        "hu": "A tartalom megfelelt a mikrotanúsítványhoz meghirdetett tanulási eredményeknek.",
+    },
+    "The teaching helped me reach the learning outcomes.": {
+        "es": "La docencia me ayudó a alcanzar los resultados de aprendizaje.",
+        "fr": "L'enseignement m'a aidé·e à atteindre les acquis d'apprentissage.",
+        "nl": "Het onderwijs hielp me de leerresultaten te bereiken.",
+        "hu": "Az oktatás segített elérni a tanulási eredményeket.",
+    },
+    "Compared with the ECTS credits announced (25 to 30 hours of work per credit), the workload was:": {
+        "es": "En comparación con los créditos ECTS anunciados (de 25 a 30 horas de trabajo por crédito), la carga de trabajo fue:",
+        "fr": "Par rapport aux crédits ECTS annoncés (25 à 30 heures de travail par crédit), la charge de travail était :",
+        "nl": "Vergeleken met de aangekondigde ECTS-studiepunten (25 tot 30 uur werk per studiepunt) was de werklast:",
+        "hu": "A meghirdetett ECTS-kreditekhez képest (kreditenként 25–30 óra munka) a munkaterhelés:",
+    },
+    "Much lighter": {"es": "Mucho menor", "fr": "Beaucoup plus légère", "nl": "Veel lichter", "hu": "Sokkal kisebb"},
+    "A little lighter": {"es": "Algo menor", "fr": "Un peu plus légère", "nl": "Iets lichter", "hu": "Kicsit kisebb"},
+    "About right": {"es": "Adecuada", "fr": "Adaptée", "nl": "Ongeveer goed", "hu": "Nagyjából megfelelő"},
+    "A little heavier": {"es": "Algo mayor", "fr": "Un peu plus lourde", "nl": "Iets zwaarder", "hu": "Kicsit nagyobb"},
+    "Much heavier": {"es": "Mucho mayor", "fr": "Beaucoup plus lourde", "nl": "Veel zwaarder", "hu": "Sokkal nagyobb"},
+    "The assessment fairly tested what I had learned.": {
+        "es": "La evaluación valoró de forma justa lo que había aprendido.",
+        "fr": "L'évaluation a mesuré équitablement ce que j'avais appris.",
+        "nl": "De toetsing toetste eerlijk wat ik had geleerd.",
+        "hu": "Az értékelés igazságosan mérte, amit megtanultam.",
+    },
+    "I would recommend this micro-credential to others.": {
+        "es": "Recomendaría esta microcredencial a otras personas.",
+        "fr": "Je recommanderais cette micro-certification à d'autres personnes.",
+        "nl": "Ik zou deze microcredential aan anderen aanbevelen.",
+        "hu": "Másoknak is ajánlanám ezt a mikrotanúsítványt.",
+    },
+    "What will you use this micro-credential for?": {
+        "es": "¿Para qué utilizará esta microcredencial?",
+        "fr": "À quoi vous servira cette micro-certification ?",
+        "nl": "Waarvoor ga je deze microcredential gebruiken?",
+        "hu": "Mire fogja használni ezt a mikrotanúsítványt?",
+    },
+    "My current job": {
+        "es": "Mi trabajo actual",
+        "fr": "Mon emploi actuel",
+        "nl": "Mijn huidige baan",
+        "hu": "Jelenlegi munkám",
+    },
+    "Finding a new job": {
+        "es": "Encontrar un nuevo trabajo",
+        "fr": "Trouver un nouvel emploi",
+        "nl": "Een nieuwe baan vinden",
+        "hu": "Új munka keresése",
+    },
+    "Further study": {
+        "es": "Seguir estudiando",
+        "fr": "Poursuivre des études",
+        "nl": "Verder studeren",
+        "hu": "További tanulmányok",
+    },
+    "Personal interest": {
+        "es": "Interés personal",
+        "fr": "Intérêt personnel",
+        "nl": "Persoonlijke interesse",
+        "hu": "Személyes érdeklődés",
+    },
+    "What should be kept, and what improved? Any other comments.": {
+        "es": "¿Qué debería mantenerse y qué mejorarse? Otros comentarios.",
+        "fr": "Que faut-il garder, et qu'améliorer ? Autres commentaires.",
+        "nl": "Wat moet blijven en wat kan beter? Overige opmerkingen.",
+        "hu": "Mit érdemes megtartani, és min kellene javítani? Egyéb megjegyzések.",
+    },
+    "The offering was delivered as planned (dates, format, content, assessment).": {
+        "es": "La edición se impartió según lo previsto (fechas, formato, contenido, evaluación).",
+        "fr": "La session s'est déroulée comme prévu (dates, format, contenu, évaluation).",
+        "nl": "Het aanbod werd uitgevoerd zoals gepland (data, vorm, inhoud, toetsing).",
+        "hu": "A képzés a terv szerint valósult meg (időpontok, forma, tartalom, értékelés).",
+    },
+    "Collaboration between the universities involved worked well.": {
+        "es": "La colaboración entre las universidades participantes funcionó bien.",
+        "fr": "La collaboration entre les universités concernées a bien fonctionné.",
+        "nl": "De samenwerking tussen de betrokken universiteiten verliep goed.",
+        "hu": "Az érintett egyetemek közötti együttműködés jól működött.",
+    },
+    "The resources were sufficient (staff time, rooms, learning platform, support).": {
+        "es": "Los recursos fueron suficientes (tiempo del personal, aulas, plataforma de aprendizaje, apoyo).",
+        "fr": "Les ressources étaient suffisantes (temps du personnel, salles, plateforme d'apprentissage, soutien).",
+        "nl": "De middelen waren toereikend (personeelstijd, lokalen, leerplatform, ondersteuning).",
+        "hu": "Az erőforrások elegendők voltak (munkaidő, termek, tanulási platform, támogatás).",
+    },
+    "Which support would have helped most?": {
+        "es": "¿Qué apoyo habría ayudado más?",
+        "fr": "Quel soutien aurait le plus aidé ?",
+        "nl": "Welke ondersteuning had het meest geholpen?",
+        "hu": "Milyen támogatás segített volna a legtöbbet?",
+    },
+    "Teaching and learning support": {
+        "es": "Apoyo a la docencia y el aprendizaje",
+        "fr": "Soutien à l'enseignement et à l'apprentissage",
+        "nl": "Onderwijsondersteuning",
+        "hu": "Oktatás- és tanulástámogatás",
+    },
+    "The learning platform": {
+        "es": "La plataforma de aprendizaje",
+        "fr": "La plateforme d'apprentissage",
+        "nl": "Het leerplatform",
+        "hu": "A tanulási platform",
+    },
+    "Communication and marketing": {
+        "es": "Comunicación y marketing",
+        "fr": "Communication et marketing",
+        "nl": "Communicatie en marketing",
+        "hu": "Kommunikáció és marketing",
+    },
+    "Administration": {"es": "Administración", "fr": "Administration", "nl": "Administratie", "hu": "Adminisztráció"},
+}
+
+
+def texts(english: str) -> dict[str, str]:
+    return {"en": english, **TRANSLATIONS.get(english, {})}
+
 
 def slug(text):
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())[:40]
@@ -65,8 +187,8 @@ def create_default_templates(SurveyTemplate, TemplateVersion, Question, Choice) 
         version = TemplateVersion.objects.create(template=template, number=1)
         for position, (key, kind, required, text, options) in enumerate(questions, start=1):
             question = Question.objects.create(
-                version=version, key=key, position=position, kind=kind, required=required, text={"en": text}
+                version=version, key=key, position=position, kind=kind, required=required, text=texts(text)
             )
             for n, label in enumerate(options, start=1):
-                Choice.objects.create(question=question, key=slug(label), position=n, label_text={"en": label})
+                Choice.objects.create(question=question, key=slug(label), position=n, label_text=texts(label))
     return written

@@ -164,3 +164,13 @@ def test_publishing_a_version_keeps_the_keys_it_names(people, learners_template)
     ]
     with pytest.raises(TemplateInvalid):
         services.publish_version(actor=people["quality"], template=learners_template, questions=[])
+
+
+def test_the_default_questionnaires_are_in_every_interface_language():
+    from django.conf import settings
+
+    codes = {code for code, _name in settings.LANGUAGES}
+    for question in Question.objects.filter(version__template__is_default=True).prefetch_related("choices"):
+        assert set(question.text) == codes, question.key
+        for choice in question.choices.all():
+            assert set(choice.label_text) == codes, choice.key

@@ -188,3 +188,12 @@ def test_template_editing_pages(client, people, answered):
     response = client.post(reverse("surveys:question-delete", args=[used.pk]), follow=True)
     assert "This question has answers, so it cannot be deleted" in response.content.decode()
     assert Question.objects.filter(pk=used.pk).exists()
+
+
+def test_the_answer_page_speaks_the_readers_language(client, survey, learners):
+    token = services.token_for(Invitation.objects.get(survey=survey, person=learners[0]))
+    page = client.get(
+        reverse("surveys:answer-token", args=[survey.pk, token]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "L&#x27;enseignement m&#x27;a aidé·e" in page or "L'enseignement m'a aidé·e" in page
+    assert "Beaucoup plus lourde" in page
