@@ -35,11 +35,24 @@ MAX_ID = 2**31 - 1
 # --- templates ----------------------------------------------------------------------------------------------------
 
 
-class TextsField(serializers.DictField):
-    """A text in each interface language (``en`` required)."""
+def _texts_in(name: str, limit: int, what: str):
+    """A text in each interface language: English required, the others optional (English is shown instead)."""
+    from django.conf import settings
 
-    def __init__(self, limit: int, **kwargs):
-        super().__init__(child=serializers.CharField(max_length=limit, allow_blank=True), **kwargs)
+    fields = {
+        code: serializers.CharField(
+            max_length=limit,
+            required=code == "en",
+            allow_blank=code != "en",
+            help_text=f"{what} in {label}" + ("" if code == "en" else " (optional)") + ".",
+        )
+        for code, label in settings.LANGUAGES
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
+QuestionTextIn = _texts_in("QuestionTextIn", QUESTION_TEXT, "The question")
+ChoiceLabelIn = _texts_in("ChoiceLabelIn", CHOICE_TEXT, "The option")
 
 
 class QuestionOut(serializers.Serializer):
@@ -82,8 +95,8 @@ class QuestionIn(serializers.Serializer):
     key = serializers.SlugField(max_length=50, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
     required = serializers.BooleanField(default=False)
-    text = TextsField(QUESTION_TEXT)
-    choices = serializers.ListField(child=TextsField(CHOICE_TEXT), required=False, default=list, max_length=30)
+    text = QuestionTextIn()
+    choices = ChoiceLabelIn(many=True, required=False, default=list, max_length=30)
 
 
 class VersionIn(serializers.Serializer):
