@@ -122,18 +122,8 @@ def conditions_of_proposal(user, proposal_id) -> list[ApprovalCondition]:
     return conditions_of(proposal)
 
 
-def _audit(user, action: str, condition: ApprovalCondition, old_status: str, summary: str = "") -> None:
-    record_audit_event(
-        actor=user,
-        action=action,
-        target=condition,
-        summary=summary[:500],
-        changes={
-            "status": [old_status, condition.status],
-            "proposal": condition.proposal_id,
-            "number": condition.number,
-        },
-    )
+def _changes(condition: ApprovalCondition, old_status: str) -> dict:
+    return {"status": [old_status, condition.status], "proposal": condition.proposal_id, "number": condition.number}
 
 
 @transaction.atomic
@@ -160,7 +150,9 @@ def report_condition(*, user, condition_id: int, account: str) -> ApprovalCondit
     condition.reported_by = user
     condition.reported_at = timezone.now()
     condition.save(update_fields=["status", "report", "reported_by", "reported_at"])
-    _audit(user, "approval_condition.reported", condition, old)
+    record_audit_event(
+        actor=user, action="approval_condition.reported", target=condition, changes=_changes(condition, old)
+    )
     notifications.announce_condition_step(condition, "reported")
     return condition
 
@@ -180,7 +172,9 @@ def confirm_condition(*, user, condition_id: int) -> ApprovalCondition:
     condition.confirmed_by = user
     condition.confirmed_at = timezone.now()
     condition.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    _audit(user, "approval_condition.confirmed", condition, old)
+    record_audit_event(
+        actor=user, action="approval_condition.confirmed", target=condition, changes=_changes(condition, old)
+    )
     notifications.announce_condition_step(condition, "confirmed")
     return condition
 
@@ -204,7 +198,13 @@ def reopen_condition(*, user, condition_id: int, reason: str) -> ApprovalConditi
     condition.reopened_by = user
     condition.reopened_at = timezone.now()
     condition.save(update_fields=["status", "reopen_reason", "reopened_by", "reopened_at"])
-    _audit(user, "approval_condition.reopened", condition, old, summary=reason)
+    record_audit_event(
+        actor=user,
+        action="approval_condition.reopened",
+        target=condition,
+        summary=reason[:500],
+        changes=_changes(condition, old),
+    )
     notifications.announce_condition_step(condition, "reopened")
     return condition
 
