@@ -237,7 +237,7 @@ def submit_request(
                 verification=record,
                 credential_key=credential_key,
                 document=subject if ours is None and isinstance(subject, dict) else None,
-                annex=snapshot.of_ours(ours) if source == R.Source.WALLET else snapshot.of_report(report, ours=ours),
+                annex=snapshot.of_report(report, ours=ours),
                 micro_credential_id=micro_credential_id,
                 proposed_agreement=agreement,
             )

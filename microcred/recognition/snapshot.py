@@ -75,8 +75,8 @@ def _outcomes(criteria: str, description: str) -> list[str]:
 
 
 def of_report(report, *, ours=None) -> dict:
-    """The snapshot of a verified credential from its signed data (another issuer's, or an upload of one of ours
-    whose micro-credential version is unknown)."""
+    """The snapshot of a verified credential: one of ours from its micro-credential version's approved record; another
+    issuer's (or one of ours awarded for something else, such as a pathway) from its signed data."""
     if ours is not None and ours.micro_credential_version_id:
         return of_ours(ours)
     content = report.content or {}

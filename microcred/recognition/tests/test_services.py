@@ -220,7 +220,7 @@ def test_a_decided_request_is_not_decided_again(ask, credential, officer, second
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_decisions_on_one_request_yield_one(ask, credential, officer, second_officer):
     if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL (SQLite serialises writers)")
+        pytest.skip("needs PostgreSQL: concurrent transactions (SQLite serialises writers)")
     request = ask(credential_uuid=credential.uuid)
     barrier = threading.Barrier(2)
     outcomes = []
