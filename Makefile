@@ -31,6 +31,8 @@ data run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
+	# The ESCO skills' vectors for skill suggestions, when missing or stale (about 3 minutes the first time).
+	$(PY) manage.py build_skill_vectors
 	$(PY) manage.py load_demo_data
 
 ## run: install everything, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)/

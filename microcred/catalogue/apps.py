@@ -35,6 +35,12 @@ class CatalogueConfig(AppConfig):
         register_publisher(MICRO_CREDENTIAL, publish_approved_proposal)
         register_change_basis(MICRO_CREDENTIAL, micro_credential_change_basis)
 
+        # Labour-market evidence (policy 7.12): the occupations whose ESCO skills a micro-credential covers.
+        from microcred.catalogue.public_panels import register_public_panel
+        from microcred.guidance.panels import prepares_for_panel
+
+        register_public_panel(prepares_for_panel)
+
         from microcred.proposals.models import ApprovalCondition
 
         post_save.connect(_conditions_changed, sender=ApprovalCondition, dispatch_uid="catalogue-conditions")

@@ -2,7 +2,8 @@
 
 Search is a prefix search over search terms (see `models.AbstractSearchTerm`): one indexed range query per
 rank, best rank first (start of the preferred label, a word of the preferred label, start of another label,
-a word of another label), until `limit` distinct concepts are found.
+a word of another label), shorter labels first within a rank (so an exact match leads), until `limit` distinct
+concepts are found.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from microcred.reference import models as m
@@ -62,7 +64,9 @@ def _matching_terms(term_model, fk: str, text: str, limit: int, language: str | 
             qs = term_model.objects.filter(rank=rank, key__gte=low, key__lt=high)
             if language:
                 qs = qs.filter(language=language)
-            rows = list(qs.order_by("key", "id").values_list(fk, "label_id")[offset : offset + page])
+            # Within a rank, shorter labels first: an exact match of the whole label comes before longer ones.
+            ordered = qs.order_by(Length("label__label"), "key", "id")
+            rows = list(ordered.values_list(fk, "label_id")[offset : offset + page])
             for concept_id, label_id in rows:
                 if concept_id not in found:
                     found[concept_id] = (label_id, rank)

@@ -116,7 +116,8 @@ class _SearchApi(APIView):
 class SkillSearchApi(_SearchApi):
     """ESCO skills and knowledge whose labels start with, or have a word starting with, `search`.
 
-    Ranked: start of the preferred label, a word of the preferred label, then alternative labels.
+    Ranked: start of the preferred label, a word of the preferred label, then alternative labels; within each,
+    shorter labels first (an exact match leads).
     """
 
     serializer_class = SearchOut

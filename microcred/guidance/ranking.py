@@ -1,0 +1,77 @@
+"""The pure parts of suggesting skills: the texts that stand for a skill, lexical ranking (BM25) and the fusion of
+rankings. No Django here, so the evaluation scripts and the benchmark use exactly what the site uses.
+
+Settings measured on the tuning set (`evaluation/outcomes.py`, TUNING; never on the evaluation set): see
+`evaluation/README.md` for what was tried.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# A skill's text for the sentence encoder: its preferred label, then its description.
+DENSE_TEMPLATE = "{label}. {description}"
+# The query is the learning outcome as written.
+QUERY_TEMPLATE = "{text}"
+RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al. 2009)
+DEPTH = 50  # how deep each ranking goes into the fusion
+LEXICAL_WEIGHT = 0.5  # BM25's weight beside the encoder's (1.0); equal weights measured worse
+LABEL_REPEAT = 1  # how many times the preferred label counts in a skill's BM25 text
+
+
+def dense_text(label: str, description: str) -> str:
+    return DENSE_TEMPLATE.format(label=label, description=description or "").strip()
+
+
+def lexical_text(label: str, alternatives: list[str], description: str) -> str:
+    return " ".join([label] * LABEL_REPEAT + list(alternatives) + [description or ""])
+
+
+class Lexical:
+    """BM25 over the skills' lexical texts (bm25s: sparse matrices in numpy, ~0.2 ms a query)."""
+
+    def __init__(self, texts: list[str]):
+        import bm25s
+
+        self._bm25s = bm25s
+        self.size = len(texts)
+        self._retriever = bm25s.BM25()
+        tokens = bm25s.tokenize(texts, stopwords="en", show_progress=False)
+        self._retriever.index(tokens, show_progress=False)
+        self._vocab = tokens.vocab
+
+    def rank(self, query: str, depth: int = DEPTH) -> list[tuple[int, float]]:
+        """[(row, score)] best first, rows with a positive score only."""
+        words = self._bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)[0]
+        ids = [self._vocab[w] for w in words if w in self._vocab]
+        if not ids or self.size == 0:
+            return []
+        scores = self._retriever.get_scores(ids)
+        return top(scores, depth, positive_only=True)
+
+
+def top(scores: np.ndarray, depth: int, positive_only: bool = False) -> list[tuple[int, float]]:
+    """The `depth` best rows of a score vector, best first (ties by row, so the order is stable)."""
+    depth = min(depth, len(scores))
+    if depth <= 0:
+        return []
+    candidates = np.argpartition(-scores, depth - 1)[:depth]
+    ordered = sorted(candidates.tolist(), key=lambda i: (-float(scores[i]), i))
+    return [(i, float(scores[i])) for i in ordered if not positive_only or scores[i] > 0]
+
+
+def fuse(rankings: list[tuple[list[int], float]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Weighted reciprocal-rank fusion: each ranking (rows best first, weight) adds weight / (k + rank) to a row.
+
+    Answers [(row, score)] best first; ties are broken by the first ranking's order, then by row.
+    """
+    scores: dict[int, float] = {}
+    first_seen: dict[int, int] = {}
+    position = 0
+    for rows, weight in rankings:
+        for rank, row in enumerate(rows, 1):
+            scores[row] = scores.get(row, 0.0) + weight / (k + rank)
+            if row not in first_seen:
+                first_seen[row] = position
+                position += 1
+    return sorted(scores.items(), key=lambda item: (-item[1], first_seen[item[0]], item[0]))
