@@ -1,16 +1,39 @@
 """The hand-off plan is data: the alliance admin edits the kinds of task an approval creates (policy 7.8); every change
 is audited. Tasks themselves are written only by the services (read-only here)."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.permissions import is_alliance_admin
+from microcred.accounts.roles import Role
 from microcred.audit.services import record_audit_event
 from microcred.core.admin import ReadOnlyModelAdmin
 from microcred.handoffs.models import HandoffTask, TaskKind
 
 
+class TaskKindForm(forms.ModelForm):
+    owner_role = forms.ChoiceField(label=_("Owner role"), choices=Role.choices)
+
+    class Meta:
+        model = TaskKind
+        fields = [
+            "code",
+            "name",
+            "description",
+            "owner_role",
+            "at_awarding_university",
+            "due_days",
+            "checklist",
+            "policy",
+            "order",
+            "active",
+        ]
+
+
 @admin.register(TaskKind)
 class TaskKindAdmin(admin.ModelAdmin):
+    form = TaskKindForm
     list_display = ("name", "code", "owner_role", "at_awarding_university", "due_days", "active", "order")
 
     def has_module_permission(self, request):

@@ -23,7 +23,9 @@ class TaskKind(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=COMMENT_TEXT)
-    owner_role = models.CharField(_("owner role"), max_length=40, choices=Role.choices)
+    # A role of accounts.roles.Role (checked on the admin site); no choices here, so a role added there needs no
+    # migration of this app.
+    owner_role = models.CharField(_("owner role"), max_length=40)
     at_awarding_university = models.BooleanField(
         _("held at the awarding university"),
         default=False,
@@ -57,7 +59,7 @@ class HandoffTask(models.Model):
         "catalogue.MicroCredential", on_delete=models.PROTECT, null=True, blank=True, related_name="handoff_tasks"
     )
     title = models.CharField(_("task"), max_length=200)
-    owner_role = models.CharField(_("owner role"), max_length=40, choices=Role.choices)
+    owner_role = models.CharField(_("owner role"), max_length=40)
     owner_institution = models.ForeignKey(
         "reference.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -87,6 +89,10 @@ class HandoffTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.proposal.reference})"
+
+    @property
+    def owner_role_label(self) -> str:
+        return str(dict(Role.choices).get(self.owner_role, self.owner_role))
 
     @property
     def is_closed(self) -> bool:

@@ -17,6 +17,7 @@ from microcred.catalogue.models import MicroCredentialVersion
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import COMMENT_TEXT
 from microcred.handoffs import notifications, permissions, selectors
+from microcred.handoffs.defaults import write_default_plan
 from microcred.handoffs.exceptions import NotAllowed, TaskNotFound, TaskState
 from microcred.handoffs.models import ChecklistItem, HandoffTask, TaskKind
 
@@ -37,6 +38,8 @@ def create_tasks_for_approval(*, proposal, actor) -> list[HandoffTask]:
     version = MicroCredentialVersion.objects.filter(proposal=proposal).order_by("-number").first()
     micro_credential = version.micro_credential if version else None
     awarding_id = version.awarding_institution_id if version else proposal.institution_id
+    if not TaskKind.objects.exists():
+        write_default_plan(TaskKind)  # an empty plan (a flushed database) is the default one, not "hand over nothing"
     existing = set(HandoffTask.objects.filter(proposal=proposal).values_list("kind_id", flat=True))
     today = timezone.localdate()
     created = []

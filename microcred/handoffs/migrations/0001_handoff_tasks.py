@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
-                ('owner_role', models.CharField(choices=[('learner', 'Learner'), ('proposer', 'Proposer'), ('institutional_manager', 'Institutional manager'), ('board_secretary', 'Board secretary'), ('council_member', 'Academic Council member'), ('council_chair', 'Academic Council chair'), ('executive_board_member', 'Executive Board member'), ('assessor', 'Assessor'), ('credential_officer', 'Credential officer'), ('quality_office', 'Quality office'), ('communication_office', 'Communication office'), ('alliance_admin', 'Alliance admin')], max_length=40, verbose_name='owner role')),
+                ('owner_role', models.CharField(max_length=40, verbose_name='owner role')),
                 ('at_awarding_university', models.BooleanField(default=False, help_text="The owners are the holders of the role at the micro-credential's awarding university.", verbose_name='held at the awarding university')),
                 ('due_days', models.PositiveSmallIntegerField(default=30, verbose_name='due (days after approval)')),
                 ('checklist', models.JSONField(default=list, help_text='The items to tick, one text each.', verbose_name='checklist')),
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='task')),
-                ('owner_role', models.CharField(choices=[('learner', 'Learner'), ('proposer', 'Proposer'), ('institutional_manager', 'Institutional manager'), ('board_secretary', 'Board secretary'), ('council_member', 'Academic Council member'), ('council_chair', 'Academic Council chair'), ('executive_board_member', 'Executive Board member'), ('assessor', 'Assessor'), ('credential_officer', 'Credential officer'), ('quality_office', 'Quality office'), ('communication_office', 'Communication office'), ('alliance_admin', 'Alliance admin')], max_length=40, verbose_name='owner role')),
+                ('owner_role', models.CharField(max_length=40, verbose_name='owner role')),
                 ('due_on', models.DateField(verbose_name='due by')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=20, verbose_name='status')),
                 ('cancel_reason', models.TextField(blank=True, max_length=2000, verbose_name='why it was cancelled')),

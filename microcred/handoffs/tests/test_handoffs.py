@@ -189,3 +189,40 @@ def test_pages(approval, offices, client, people):
     assert (
         "Hand-off tasks after approval" not in client.get(reverse("catalogue:detail", args=[mc.slug])).content.decode()
     )
+
+
+def test_an_empty_plan_is_the_default_one(people, refdata, institution, other_institution, offices):
+    """A flushed database (no plan at all) still hands over every approval; a plan with every kind inactive does not."""
+    from microcred.proposals.tests.approvals import approved
+
+    TaskKind.objects.all().delete()
+    approved(people, refdata, institution, other_institution)
+    assert set(HandoffTask.objects.values_list("kind__code", flat=True)) == {"communication", "delivery", "evaluation"}
+    TaskKind.objects.update(active=False)
+    approved(people, refdata, institution, other_institution, title="Second")
+    assert HandoffTask.objects.count() == 3
+
+
+def test_the_alliance_admin_edits_the_plan_on_the_admin_site_audited(make_user, offices, client):
+    kind = TaskKind.objects.get(code="evaluation")
+    url = reverse("admin:handoffs_taskkind_change", args=[kind.pk])
+    client.force_login(offices["quality"])
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(make_user(Role.ALLIANCE_ADMIN, email="admin@example.org", is_staff=True))
+    data = {
+        "code": "evaluation",
+        "name": kind.name,
+        "description": kind.description,
+        "owner_role": "quality_office",
+        "at_awarding_university": "",
+        "due_days": "20",
+        "checklist": '["Surveys chosen"]',
+        "policy": "7.8",
+        "order": "3",
+        "active": "on",
+    }
+    assert client.post(url, {**data, "owner_role": "wizard"}).status_code == 200  # not a role: the form says so
+    assert client.post(url, data).status_code == 302
+    kind.refresh_from_db()
+    assert (kind.due_days, kind.checklist) == (20, ["Surveys chosen"])
+    assert AuditEvent.objects.filter(action="handoff_plan.changed").count() == 1
