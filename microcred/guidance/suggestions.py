@@ -55,6 +55,7 @@ class SkillRows:
     labels: list[str]
     dense_texts: list[str]
     lexical_texts: list[str]
+    reuse_levels: list[str] | None = None
 
     @property
     def digest(self) -> str:
@@ -67,7 +68,7 @@ class SkillRows:
 
 def load_skill_rows(queryset=None) -> SkillRows:
     skills = queryset if queryset is not None else ref.EscoSkill.objects.filter(is_current=True)
-    rows = list(skills.order_by("uri").values_list("pk", "uri", "preferred_label", "description"))
+    rows = list(skills.order_by("uri").values_list("pk", "uri", "preferred_label", "description", "reuse_level"))
     alternatives: dict[int, list[str]] = {}
     labels = ref.EscoSkillLabel.objects.filter(
         skill__in=skills, language="en", kind=ref.LabelKind.ALTERNATIVE
@@ -80,6 +81,7 @@ def load_skill_rows(queryset=None) -> SkillRows:
         labels=[r[2] for r in rows],
         dense_texts=[ranking.dense_text(r[2], r[3]) for r in rows],
         lexical_texts=[ranking.lexical_text(r[2], alternatives.get(r[0], []), r[3]) for r in rows],
+        reuse_levels=[r[4] for r in rows],
     )
 
 
@@ -204,6 +206,15 @@ class SkillIndex:
             if method == "dense":
                 return dense[:limit]
             fused = ranking.fuse([([r for r, _ in dense], 1.0), ([r for r, _ in lexical], ranking.LEXICAL_WEIGHT)])
+        if ranking.SPECIFIC_FACTOR != 1.0 and self.rows.reuse_levels:
+            levels = self.rows.reuse_levels
+            fused = sorted(
+                (
+                    (row, score * (ranking.SPECIFIC_FACTOR if levels[row] in ranking.SPECIFIC else 1.0))
+                    for row, score in fused
+                ),
+                key=lambda item: -item[1],
+            )
         return fused[:limit]
 
     def suggest(self, text: str, limit: int = 10, method: str | None = None) -> list[Suggestion]:
