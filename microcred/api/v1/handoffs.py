@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -92,6 +93,8 @@ class TaskChangeIn(serializers.Serializer):
 
 class TaskApi(APIView):
     permission_classes = [IsAuthenticated]
+    # JSON only: the checklist is a list of objects, which a form body cannot carry.
+    parser_classes = [JSONParser]
 
     @extend_schema(operation_id="tasks_retrieve", responses={200: TaskOut, 401: UNAUTHENTICATED, 404: NO_TASK})
     def get(self, request, pk: int):
