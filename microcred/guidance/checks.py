@@ -20,7 +20,7 @@ def skill_vectors_check(app_configs=None, **kwargs):
             )
         ]
     try:
-        rows = suggestions.load_skill_rows()
+        rows = suggestions.load_skill_rows(lexical=False)
     except DatabaseError:  # not migrated yet: nothing to compare with
         return []
     if not rows.uris:

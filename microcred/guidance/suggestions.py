@@ -66,14 +66,15 @@ class SkillRows:
         return digest.hexdigest()
 
 
-def load_skill_rows(queryset=None) -> SkillRows:
+def load_skill_rows(queryset=None, lexical: bool = True) -> SkillRows:
+    """The skills and their texts; `lexical=False` leaves out the alternative labels (enough for the digest)."""
     skills = queryset if queryset is not None else ref.EscoSkill.objects.filter(is_current=True)
     rows = list(skills.order_by("uri").values_list("pk", "uri", "preferred_label", "description", "reuse_level"))
     alternatives: dict[int, list[str]] = {}
     labels = ref.EscoSkillLabel.objects.filter(
         skill__in=skills, language="en", kind=ref.LabelKind.ALTERNATIVE
     ).order_by("skill_id", "label")
-    for skill_id, label in labels.values_list("skill_id", "label"):
+    for skill_id, label in labels.values_list("skill_id", "label") if lexical else ():
         alternatives.setdefault(skill_id, []).append(label)
     return SkillRows(
         ids=[r[0] for r in rows],

@@ -29,7 +29,20 @@ def register(case, api):
         return api().post(f"{V1}/skills/suggest", {"text": "Manage projects"}, format="json")
 
     @case("get", COVERAGE, 200)
-    def _(esco):
+    def _(esco, make_user):
+        from microcred.accounts.roles import Role
+        from microcred.catalogue.services import publish_imported_micro_credential
+        from microcred.reference.models import EscoSkill, Institution
+
+        publish_imported_micro_credential(
+            actor=make_user(Role.ALLIANCE_ADMIN),
+            approval_note="Approved by the Academic Council on 1 March 2024.",
+            title="Project leadership",
+            awarding_institution=Institution.objects.filter(is_alliance=False).first(),
+            kind="non_formal",
+            learning_outcomes=[("Run a project.", list(EscoSkill.objects.filter(uri__endswith="/s-pm")))],
+            quality_assurance="Approved by the Academic Council.",
+        )
         return api().get(f"{V1}/occupations/o-pm/micro-credentials")
 
     @case("get", COVERAGE, 404)

@@ -82,3 +82,23 @@ def test_the_api_ranks_micro_credentials_by_how_much_of_the_occupation_they_cove
     missing = APIClient().get("/api/v1/occupations/nobody/micro-credentials")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_the_proposal_page_shows_the_occupations_its_outcomes_skills_cover(esco, make_user):
+    from django.template import Context, Template
+
+    from microcred.proposals.models import LearningOutcome, Proposal, ProposalVersion
+
+    institution = Institution.objects.filter(is_alliance=False).first()
+    proposal = Proposal.objects.create(reference="MC-G-00001", proposer=make_user(), institution=institution)
+    version = ProposalVersion.objects.create(proposal=proposal, number=1, title="Project leadership")
+    template = Template("{% load guidance %}{% labour_market_evidence version %}")
+    empty = template.render(Context({"version": version}))
+    assert "Align the learning outcomes to ESCO skills" in empty
+    outcome = LearningOutcome.objects.create(version=version, text="Lead a project team.")
+    outcome.skills.set([skill("s-team"), skill("s-pm")])
+    LearningOutcome.objects.create(version=version, text="Not aligned yet.")
+    html = template.render(Context({"version": version}))
+    assert 'id="labour-market-evidence"' in html and "<caption>" in html
+    assert html.index("project manager") < html.index("nurse")
+    assert "1 of 1" in html

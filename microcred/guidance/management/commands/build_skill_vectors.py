@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 f"No skill vectors computed: the model cannot be used ({exc}). Suggestions use lexical ranking."
             )
             return
-        rows = suggestions.load_skill_rows()
+        rows = suggestions.load_skill_rows(lexical=False)
         if not rows.uris:
             self.stdout.write("No ESCO skills are loaded; run `manage.py load_reference_data` first.")
             return
