@@ -103,7 +103,7 @@ class SkillSuggestApi(APIView):
         )
 
 
-class SkillRefOut(serializers.Serializer):
+class CoveredSkillOut(serializers.Serializer):
     uri = serializers.CharField()
     label = serializers.CharField()
 
@@ -114,12 +114,17 @@ class CoveringOut(serializers.Serializer):
     title = serializers.CharField()
     url = serializers.CharField()
     score = serializers.FloatField(help_text="Share of the occupation's weighted skills covered (0 to 1).")
-    essential_covered = SkillRefOut(many=True)
-    optional_covered = SkillRefOut(many=True)
+    essential_covered = CoveredSkillOut(many=True)
+    optional_covered = CoveredSkillOut(many=True)
+
+
+class CoverageOccupationOut(serializers.Serializer):
+    uri = serializers.CharField(help_text="ESCO URI of the occupation.")
+    label = serializers.CharField()
 
 
 class OccupationCoverageOut(serializers.Serializer):
-    occupation = SkillRefOut()
+    occupation = CoverageOccupationOut()
     results = CoveringOut(many=True, help_text="Best first; only micro-credentials covering at least one skill.")
 
 
