@@ -244,7 +244,7 @@ def get_index() -> SkillIndex:
     key = _files_key()
     with _index_lock:
         if _index is None or key != _index_key:
-            _index = SkillIndex(load_skill_rows(), use_encoder=getattr(settings, "SKILL_SUGGESTIONS_ENCODER", True))
+            _index = SkillIndex(load_skill_rows())
             _index_key = key
             if _index.problem:
                 logger.warning("Skill suggestions use lexical ranking only: %s.", _index.problem)
