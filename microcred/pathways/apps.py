@@ -5,3 +5,19 @@ class PathwaysConfig(AppConfig):
     name = "microcred.pathways"
     label = "pathways"
     verbose_name = "Pathways"
+
+    def ready(self):
+        from microcred.catalogue.public_panels import register_public_panel
+        from microcred.pathways import checklist, panels, services
+        from microcred.proposals import publishing
+
+        # A pathway is proposed and reviewed like a micro-credential (proposal type "pathway", issue #12): approval
+        # publishes a PathwayVersion, a change starts from the current one, the checklist is the pathway's own,
+        # and its proposal is written on this app's form and summarised on the proposal page by this app.
+        publishing.register_publisher(services.PATHWAY, services.publish_approved_pathway)
+        publishing.register_change_basis(services.PATHWAY, services.pathway_change_basis)
+        publishing.register_checklist(services.PATHWAY, checklist.pathway_checklist)
+        publishing.register_edit_page(services.PATHWAY, services.proposal_edit_page)
+        publishing.register_summary(services.PATHWAY, services.proposal_summary)
+        # The catalogue page of a micro-credential names the pathways it counts towards.
+        register_public_panel(panels.part_of_pathways_panel)

@@ -98,6 +98,9 @@ class ChangeBasis:
     university_ids: frozenset[int]  # the universities that may propose the change
     proposal_version: Any  # the ProposalVersion it was approved from; None when approved outside the platform
     url: str  # its public page
+    # Called with the new change proposal once its first version is written (in the same transaction), for what
+    # the type keeps in its own app; `field` may then be "" (the type links the proposal to its subject itself).
+    started: Callable[[Any], None] | None = None
 
 
 def register_change_basis(proposal_type: str, reader: Callable[..., ChangeBasis]) -> None:
@@ -126,3 +129,40 @@ def unregister_checklist(proposal_type: str) -> None:
 
 def checklist_of(proposal_type: str) -> Callable[..., list]:
     return _checklists.get(proposal_type)
+
+
+# The page where a proposal of a type is written, when it is not this app's Appendix 2 form (a pathway's, issue
+# #12), and the rows its proposal page shows and compares: `edit_page(proposal)` returns the page's address,
+# `summary(version)` a list of (field name, label, value as people read it), as versions.snapshot does.
+_edit_pages = _Hooks("edit page")
+_summaries = _Hooks("summary")
+
+
+def register_edit_page(proposal_type: str, edit_page: Callable[[Any], str]) -> None:
+    _edit_pages.register(proposal_type, edit_page)
+
+
+def unregister_edit_page(proposal_type: str) -> None:
+    _edit_pages.unregister(proposal_type)
+
+
+def edit_page_of(proposal) -> str | None:
+    """The address of the type's own edit page for `proposal`, or None: this app's Appendix 2 form."""
+    if proposal.proposal_type not in _edit_pages.types():
+        return None
+    return _edit_pages.get(proposal.proposal_type)(proposal)
+
+
+def register_summary(proposal_type: str, summary: Callable[[Any], list]) -> None:
+    _summaries.register(proposal_type, summary)
+
+
+def unregister_summary(proposal_type: str) -> None:
+    _summaries.unregister(proposal_type)
+
+
+def summary_of(proposal_type: str) -> Callable[[Any], list] | None:
+    """The type's rows of a proposal version, or None: this app's Appendix 2 snapshot."""
+    if proposal_type not in _summaries.types():
+        return None
+    return _summaries.get(proposal_type)

@@ -527,15 +527,18 @@ def start_change_proposal(
     if basis.proposal_version is None:
         raise ValidationFailed(_("This micro-credential was approved outside the platform; propose it anew instead."))
     proposal = create_proposal(user=user, institution=institution, title=basis.title, proposal_type=proposal_type)
-    setattr(proposal, basis.field, basis.subject)
-    try:
-        with transaction.atomic():
-            proposal.save(update_fields=[basis.field])
-    except IntegrityError:
-        raise ValidationFailed(_("A change proposal for this micro-credential is already open.")) from None
+    if basis.field:
+        setattr(proposal, basis.field, basis.subject)
+        try:
+            with transaction.atomic():
+                proposal.save(update_fields=[basis.field])
+        except IntegrityError:
+            raise ValidationFailed(_("A change proposal for this micro-credential is already open.")) from None
     proposal.versions.all().delete()
     copy_version(basis.proposal_version, proposal=proposal, number=1)
     proposal._current_version = None
+    if basis.started is not None:
+        basis.started(proposal)  # the type's own part of the change (a pathway's rule): same transaction
     record_audit_event(actor=user, action="proposal.change_started", target=proposal, summary=str(basis.subject))
     return proposal
 

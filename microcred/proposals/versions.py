@@ -132,10 +132,12 @@ def snapshot(version: ProposalVersion) -> list[tuple[str, str, str]]:
     return [(name, str(label), value or "") for name, label, value in rows]
 
 
-def compare(old: ProposalVersion, new: ProposalVersion) -> list[dict]:
-    """Every field with its old and new value and whether it changed."""
-    before = {name: value for name, _label, value in snapshot(old)}
+def compare(old: ProposalVersion, new: ProposalVersion, *, rows_of=None) -> list[dict]:
+    """Every field with its old and new value and whether it changed (`rows_of`: the proposal type's summary,
+    publishing.summary_of; the Appendix 2 snapshot by default)."""
+    rows_of = rows_of or snapshot
+    before = {name: value for name, _label, value in rows_of(old)}
     return [
         {"field": name, "label": label, "old": before.get(name, ""), "new": value, "changed": before.get(name) != value}
-        for name, label, value in snapshot(new)
+        for name, label, value in rows_of(new)
     ]

@@ -1,0 +1,70 @@
+"""Test helpers: a pathway proposal written and taken through the real review to the Academic Council (and the
+Executive Board when it has financial implications)."""
+
+from django.utils import timezone
+
+from microcred.pathways import services
+from microcred.proposals import services as proposal_services
+from microcred.proposals.models import Meeting
+from microcred.proposals.workflow import Action
+
+
+def rule_all_of(*versions) -> dict:
+    return {"requirements": [{"type": "all_of", "components": [v.micro_credential_id for v in versions]}]}
+
+
+def draft(people, institution, *, rule, title="Sustainable data", co_leads=(), financial=""):
+    proposal = services.propose_pathway(user=people["proposer"], institution=institution, title=title)
+    return services.save_pathway_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=services.PathwayDraftInput(
+            title=title,
+            description="Measure a company's footprint and handle its data ethically.",
+            co_leads=list(co_leads),
+            rule=rule,
+            has_financial_implications=bool(financial),
+            financial_implications=financial,
+        ),
+    )
+
+
+def _meeting(people, body):
+    if not Meeting.objects.filter(body=body, date__gt=timezone.now()).exists():
+        proposal_services.create_meeting(
+            user=people["secretary"], body=body, date=timezone.now() + timezone.timedelta(days=7)
+        )
+
+
+def on_council_agenda(people, proposal):
+    _meeting(people, Meeting.Body.ACADEMIC_COUNCIL)
+    proposal_services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    proposal_services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
+    proposal_services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
+    return proposal_services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+
+
+def council_approves(people, proposal):
+    item = on_council_agenda(people, proposal)
+    proposal_services.record_decision(
+        user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="A coherent pathway."
+    )
+    proposal.refresh_from_db()
+    proposal._current_version = None
+    return proposal
+
+
+def executive_approves(people, proposal):
+    _meeting(people, Meeting.Body.EXECUTIVE_BOARD)
+    item = proposal_services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+    proposal_services.record_decision(
+        user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="Funded."
+    )
+    proposal.refresh_from_db()
+    proposal._current_version = None
+    return proposal
+
+
+def approved_pathway(people, institution, *, rule, title="Sustainable data", co_leads=()):
+    proposal = council_approves(people, draft(people, institution, rule=rule, title=title, co_leads=co_leads))
+    return proposal.current_version.pathway_version
