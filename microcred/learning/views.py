@@ -26,6 +26,7 @@ from microcred.learning.exceptions import (
 from microcred.learning.forms import AssessorForm, EnrolForm, ImportForm, OfferingForm, ResultForm
 from microcred.learning.grading import parse_scale
 from microcred.learning.models import Enrolment
+from microcred.learning.panels import my_learning_panels
 from microcred.learning.uploads import SizeLimitedUploadHandler
 from microcred.reference.models import Institution
 
@@ -41,7 +42,12 @@ def _offering(user, pk, *, staff=False):
 
 @login_required
 def my_learning(request):
-    return render(request, "learning/my_learning.html", {"enrolments": selectors.my_enrolments(request.user)})
+    return render(
+        request,
+        "learning/my_learning.html",
+        # What the apps above learning show here (learning.panels): the pathways she started.
+        {"enrolments": selectors.my_enrolments(request.user), "panels": my_learning_panels(request)},
+    )
 
 
 def offering_list(request):

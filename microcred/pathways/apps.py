@@ -21,3 +21,13 @@ class PathwaysConfig(AppConfig):
         publishing.register_summary(services.PATHWAY, services.proposal_summary)
         # The catalogue page of a micro-credential names the pathways it counts towards.
         register_public_panel(panels.part_of_pathways_panel)
+        # The learner side (issue #12, items 3-4): a new component credential may complete a pathway (award.py); a
+        # revoked one flags the pathway credentials it completed for the credential officers. Her progress shows
+        # in "my learning" through learning's panel registry (the wallet reads progress_panels itself).
+        from microcred.credentials.signals import credential_issued, credential_revoked
+        from microcred.learning.panels import register_my_learning_panel
+        from microcred.pathways import award, progress_panels
+
+        credential_issued.connect(award.on_credential_issued, dispatch_uid="pathways-award-on-credential-issued")
+        credential_revoked.connect(award.on_credential_revoked, dispatch_uid="pathways-flag-on-credential-revoked")
+        register_my_learning_panel(progress_panels.progress_panel)

@@ -226,3 +226,7 @@ def pathway_issued_by_alliance(
     if not versions:
         return True
     return any(v.issued_by_alliance or v.awarding_institution_id != lead_institution_id for v in versions)
+
+
+# The awards (award_models.py: the learner side, issue #12 item 4), registered with this app's models.
+from microcred.pathways.award_models import AwardRun, PathwayAward  # noqa: E402, F401
