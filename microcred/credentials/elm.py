@@ -52,6 +52,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from microcred import vc
 from microcred.catalogue import kinds
@@ -690,18 +691,99 @@ def _display(ns: uuid.UUID, *, title: str, description: str, image: bytes) -> di
     }
 
 
-def elm_credential(issued_credential) -> dict:
-    """The award as an unsigned ELM 3.2 ``EuropeanDigitalCredential`` (JSON-LD, compact form)."""
-    credential = issued_credential
+def _micro_credential_claim(credential) -> tuple[dict, str, str, list[dict]]:
+    """The learning achievement of a micro-credential's credential → (claim, title, description, awarding bodies)."""
     version = credential.micro_credential_version
     annex = version.annex
-    ns = credential.uuid if isinstance(credential.uuid, uuid.UUID) else uuid.UUID(str(credential.uuid))
+    ns = _namespace(credential)
     title = (annex.title or version.title or "").strip()
     languages = [c for c in (_language(code) for code in _unique(annex.languages)) if c]
     credit_point = _credit_point(_ects_point(version.ects if version.ects is not None else annex.workload.ects), ns)
     specification = _specification(version, annex, ns, title=title, languages=languages, credit_point=credit_point)
     awarding_bodies = _awarding_bodies(version)
     claim = _claim(credential, annex, ns, title=title, awarding_bodies=awarding_bodies, specification=specification)
+    return claim, title, annex.description, awarding_bodies
+
+
+def _namespace(credential) -> uuid.UUID:
+    return credential.uuid if isinstance(credential.uuid, uuid.UUID) else uuid.UUID(str(credential.uuid))
+
+
+def _parts(credential) -> list[dict]:
+    """The learning achievements the award is made of: our micro-credentials' credentials its evidence names
+    (a pathway credential names its components so), each as in its own export (ELM ``hasPart``)."""
+    from microcred.credentials.models import IssuedCredential
+
+    parts = []
+    for evidence in (credential.document or {}).get("evidence") or []:
+        evidence_id = str(evidence.get("id") or "") if isinstance(evidence, dict) else ""
+        if not evidence_id.startswith("urn:uuid:"):
+            continue
+        try:
+            part = (
+                IssuedCredential.objects.select_related("micro_credential_version", "issuer__institution")
+                .filter(uuid=evidence_id.removeprefix("urn:uuid:"))
+                .first()
+            )
+        except (ValueError, ValidationError):
+            continue
+        if part is not None and part.micro_credential_version is not None:
+            parts.append(_micro_credential_claim(part)[0])
+    return parts
+
+
+def _composite_claim(credential) -> tuple[dict, str, str, list[dict]]:
+    """The learning achievement of a credential for something made of micro-credentials (a completed pathway),
+    read from its signed document: title, description, credits, criteria, and its parts (``hasPart``)."""
+    ns = _namespace(credential)
+    subject = (credential.document or {}).get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    title = str(achievement.get("name") or credential.title or "").strip()
+    description = str(achievement.get("description") or "").strip()
+    awarding_bodies = [_organisation(credential.issuer.institution)]
+    credit_point = _credit_point(_ects_point(subject.get("creditsEarned")), ns)
+    homepage = str(achievement.get("id") or "")
+    criteria = str((achievement.get("criteria") or {}).get("narrative") or "").strip()
+    specification = {
+        "id": homepage or _urn(ns, "specification"),
+        "type": "LearningAchievementSpecification",
+        "title": _text(title),
+        "description": _text(description),
+        "creditPoint": credit_point,
+        "additionalNote": [n for n in [_note(_urn(ns, "note:criteria"), criteria)] if n],
+        "homepage": {"id": _urn(ns, "specification-homepage"), "type": "WebResource", "contentURL": homepage}
+        if homepage.startswith("http")
+        else None,
+    }
+    awarding_process = {
+        "id": _urn(ns, "awarding-process"),
+        "type": "AwardingProcess",
+        "awardingBody": awarding_bodies,
+        "awardingDate": _stamp(credential.awarded_on),
+    }
+    claim = {
+        "id": _urn(ns, "achievement"),
+        "type": "LearningAchievement",
+        "title": _text(title),
+        "description": _text(description),
+        "awardedBy": awarding_process,
+        "creditReceived": {"id": credit_point["id"]} if credit_point else None,
+        "specifiedBy": specification,
+        "hasPart": _parts(credential),
+    }
+    return claim, title, description, awarding_bodies
+
+
+def elm_credential(issued_credential) -> dict:
+    """The award as an unsigned ELM 3.2 ``EuropeanDigitalCredential`` (JSON-LD, compact form). A credential for
+    something other than a micro-credential (a pathway) is a learning achievement made of the micro-credentials
+    its evidence names (``hasPart``)."""
+    credential = issued_credential
+    ns = _namespace(credential)
+    if credential.micro_credential_version is not None:
+        claim, title, description, awarding_bodies = _micro_credential_claim(credential)
+    else:
+        claim, title, description, awarding_bodies = _composite_claim(credential)
     image = display_image_png(
         title=title,
         learner=credential.learner_name,
@@ -721,7 +803,7 @@ def elm_credential(issued_credential) -> dict:
         },
         "credentialProfiles": [_scheme_concept("credential_type", CREDENTIAL_PROFILE_GENERIC)],
         "credentialSchema": [{"id": EDC_SCHEMA, "type": "ShaclValidator2017"}],
-        "displayParameter": _display(ns, title=title, description=annex.description, image=image),
+        "displayParameter": _display(ns, title=title, description=description, image=image),
         "issuer": _organisation(credential.issuer.institution, legal_identifier=_legal_identifier(credential.issuer)),
         "issued": _stamp(credential.issued_at),
         "issuanceDate": valid_from,

@@ -38,7 +38,7 @@ def credential_json(credential: IssuedCredential) -> bytes:
 
 
 def _badge_lines(credential: IssuedCredential) -> tuple[list[str], str]:
-    title = one_line(drawable(credential.micro_credential_version.title))
+    title = one_line(drawable(credential.title))
     return textwrap.wrap(title, width=22)[:4], one_line(drawable(credential.issuer.institution.short_name))
 
 
@@ -68,7 +68,7 @@ def badge_svg(credential: IssuedCredential) -> str:
     """The badge as SVG, built as an XML tree (so every value is escaped by the serialiser, attributes
     included), with the signed credential baked in."""
     lines, issuer = _badge_lines(credential)
-    title = one_line(drawable(credential.micro_credential_version.title))
+    title = one_line(drawable(credential.title))
     root = ElementTree.Element(
         "svg",
         {
@@ -109,6 +109,8 @@ def _yes_no(value) -> str:
 def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
     """Every Annex 1 element of the award, in plain language (also used by the pages)."""
     version = credential.micro_credential_version
+    if version is None:
+        return _achievement_rows(credential)
     annex = version.annex
     bodies = "; ".join(f"{b.name} ({b.country})" for b in annex.awarding_bodies)
     ects = annex.workload.ects
@@ -135,6 +137,25 @@ def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
     if annex.completion_criteria:
         rows.append((_("Completion criteria"), annex.completion_criteria))
     return rows
+
+
+def _achievement_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
+    """What a credential for something other than a micro-credential (a completed pathway) certifies, read from
+    its signed document: its achievement, credits, criteria and the credentials it is made of (its evidence)."""
+    subject = credential.document.get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    credits = subject.get("creditsEarned")
+    parts = "; ".join(str(e.get("name") or e.get("id")) for e in credential.document.get("evidence") or [])
+    return [
+        (_("Learner"), credential.learner_name),
+        (_("Title"), credential.title),
+        (_("Description"), str(achievement.get("description") or "—")),
+        (_("Issued by"), f"{credential.issuer.name} ({credential.issuer.did})"),
+        (_("Date of issue"), django_formats.date_format(credential.awarded_on, "DATE_FORMAT")),
+        (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": credits} if credits else "—"),
+        (_("Completion criteria"), str((achievement.get("criteria") or {}).get("narrative") or "—")),
+        (_("Made up of"), parts or "—"),
+    ]
 
 
 def _paragraph(value, style):
@@ -186,7 +207,7 @@ def _pdf_header(credential: IssuedCredential, styles: dict, url: str):
             [
                 [
                     _paragraph(_("Certificate of a micro-credential"), styles["bold"]),
-                    _paragraph(credential.micro_credential_version.title, styles["title"]),
+                    _paragraph(credential.title, styles["title"]),
                     _paragraph(_("awarded to %(name)s") % {"name": credential.learner_name}, styles["h2"]),
                     _paragraph(_("by %(issuer)s") % {"issuer": credential.issuer.name}, styles["body"]),
                 ],
@@ -217,8 +238,9 @@ def _pdf_elements(credential: IssuedCredential, styles: dict) -> list:
         )
     )
     story = [_paragraph(_("What this micro-credential certifies"), styles["h2"]), table]
-    story.append(_paragraph(_("Learning outcomes and ESCO skills"), styles["h2"]))
-    for number, outcome in enumerate(credential.micro_credential_version.annex.learning_outcomes, start=1):
+    if credential.learning_outcomes:
+        story.append(_paragraph(_("Learning outcomes and ESCO skills"), styles["h2"]))
+    for number, outcome in enumerate(credential.learning_outcomes, start=1):
         skills = ", ".join(s.label for s in outcome.esco_skills)
         story.append(_paragraph(f"{number}. {outcome.text}", styles["body"]))
         if skills:
@@ -254,7 +276,6 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
     from reportlab.platypus import SimpleDocTemplate, Spacer
 
     styles = _pdf_styles()
-    version = credential.micro_credential_version
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -263,7 +284,7 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         rightMargin=2 * cm,
         topMargin=1.8 * cm,
         bottomMargin=1.8 * cm,
-        title=one_line(drawable(f"{version.title} — {credential.learner_name}")),  # metadata: one line of text
+        title=one_line(drawable(f"{credential.title} — {credential.learner_name}")),  # metadata: one line of text
         author=one_line(drawable(credential.issuer.name)),
         subject=_("Micro-credential certificate"),
         lang=settings.LANGUAGE_CODE,

@@ -201,6 +201,20 @@ class IssuedCredential(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @property
+    def title(self) -> str:
+        """What it is for: the micro-credential version's title, else (a pathway, …) the signed credential's name."""
+        version = self.micro_credential_version
+        if version is not None:
+            return version.title
+        return str(self.document.get("name") or "")
+
+    @property
+    def learning_outcomes(self) -> list:
+        """The micro-credential's learning outcomes (Annex 1); none for other achievements."""
+        version = self.micro_credential_version
+        return version.annex.learning_outcomes if version is not None else []
+
 
 class HolderBoundCredential(models.Model):
     """An issued credential as delivered to a wallet app, bound to the key the wallet proved it holds.

@@ -60,7 +60,7 @@ def credential_issued_email(credential_id: int) -> EmailMessage | None:
         return None
     url = settings.PUBLIC_BASE_URL + reverse("wallet:credential", args=[credential.uuid])
     with translation.override(_language_of(credential.learner_email)):
-        subject = _("Your credential: %(title)s") % {"title": credential.micro_credential_version.title}
+        subject = _("Your credential: %(title)s") % {"title": credential.title}
         body = _(
             "Hello %(name)s,\n\n%(issuer)s has issued your credential for “%(title)s”.\n\n"
             "Open it in your wallet to download it (PDF, badge image, JSON), share it or add it to LinkedIn:\n"
@@ -68,7 +68,7 @@ def credential_issued_email(credential_id: int) -> EmailMessage | None:
         ) % {
             "name": credential.learner_name,
             "issuer": credential.issuer.name,
-            "title": credential.micro_credential_version.title,
+            "title": credential.title,
             "url": url,
         }
     return EmailMessage(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [credential.learner_email])
@@ -80,7 +80,7 @@ def credential_revoked_email(credential_id: int) -> EmailMessage | None:
     if not credential.learner_name:  # erased account: nobody to write to
         return None
     with translation.override(_language_of(credential.learner_email)):
-        subject = _("Your credential was revoked: %(title)s") % {"title": credential.micro_credential_version.title}
+        subject = _("Your credential was revoked: %(title)s") % {"title": credential.title}
         body = _(
             "Hello %(name)s,\n\n%(issuer)s has revoked your credential for “%(title)s” on %(date)s.\n"
             "Reason: %(reason)s\n\nVerifiers now see that it is revoked. If you think this is a mistake, "
@@ -88,7 +88,7 @@ def credential_revoked_email(credential_id: int) -> EmailMessage | None:
         ) % {
             "name": credential.learner_name,
             "issuer": credential.issuer.name,
-            "title": credential.micro_credential_version.title,
+            "title": credential.title,
             "date": credential.revoked_at.date().isoformat(),
             "reason": credential.revocation_reason,
         }

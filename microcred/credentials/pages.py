@@ -41,7 +41,7 @@ def public_credential(request, uuid):
             "credential": credential,
             "report": report,
             "rows": formats.annex1_rows(credential),
-            "outcomes": credential.micro_credential_version.annex.learning_outcomes,
+            "outcomes": credential.learning_outcomes,
             "can_download": permissions.can_download(request.user, credential),
         },
     )

@@ -36,7 +36,7 @@ def wallet_offer(request, uuid):
             qr=qr_svg(
                 created.link,
                 title=_("QR code of the wallet offer for %(title)s")
-                % {"title": credential.micro_credential_version.title},
+                % {"title": credential.title},
                 element_id="wallet-offer-qr",
             ),
         )

@@ -91,7 +91,7 @@ def linkedin_add_to_profile_url(credential, certificate_url: str) -> str:
     issued = credential.awarded_on
     params = {
         "startTask": "CERTIFICATION_NAME",
-        "name": credential.micro_credential_version.title,
+        "name": credential.title,
         "organizationName": credential.issuer.name,
         "issueYear": issued.year,
         "issueMonth": issued.month,

@@ -6,6 +6,9 @@ app_name = "wallet"
 
 urlpatterns = [
     path("wallet/", views.wallet, name="home"),
+    path("wallet/record/", views.record, name="record"),
+    path("wallet/record.pdf", views.record_pdf, name="record-pdf"),
+    path("wallet/record.json", views.record_signed, name="record-json"),
     path("wallet/my-data/", views.my_data, name="my-data"),
     path("wallet/my-data/export/", views.export_data, name="export"),
     path("wallet/my-data/erase/", views.erase_account, name="erase"),

@@ -1,5 +1,7 @@
 """The learner's wallet, share links, and data rights. Thin: parse → service → render."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,8 @@ from microcred.core.ratelimit import rate_limited
 from microcred.credentials import formats, permissions, selectors
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.oid4vci import selectors as oid4vci_selectors
+from microcred.pathways import progress_panels
+from microcred.wallet import record as learner_record
 from microcred.wallet import services
 from microcred.wallet.forms import EraseAccountForm, ShareLinkForm
 from microcred.wallet.models import ShareLink
@@ -34,7 +38,9 @@ def _status(credential) -> str:
 @login_required
 def wallet(request):
     credentials = [(c, _status(c)) for c in selectors.credentials_of(request.user)]
-    return render(request, "wallet/wallet.html", {"credentials": credentials, "panels": wallet_panels(request)})
+    # The pathways she started (pathways.progress_panels: below the wallet), then what the apps above add.
+    panels = [html for html in [progress_panels.progress_panel(request)] if html] + wallet_panels(request)
+    return render(request, "wallet/wallet.html", {"credentials": credentials, "panels": panels})
 
 
 def _own(request, uuid):
@@ -67,7 +73,7 @@ def credential_detail(request, uuid):
             "credential": credential,
             "status": _status(credential),
             "rows": formats.annex1_rows(credential),
-            "outcomes": credential.micro_credential_version.annex.learning_outcomes,
+            "outcomes": credential.learning_outcomes,
             "links": ShareLink.objects.filter(credential=credential, created_by=request.user),
             "deliveries": _deliveries(credential),
             "form": ShareLinkForm(),
@@ -133,7 +139,7 @@ def shared(request, token):
             "credential": credential,
             "report": report,
             "rows": formats.annex1_rows(credential),
-            "outcomes": credential.micro_credential_version.annex.learning_outcomes,
+            "outcomes": credential.learning_outcomes,
             "json_url": reverse("wallet:shared-json", args=[token]),
         },
     )
@@ -150,6 +156,34 @@ def shared_json(request, token):
         raise Http404 from None
     response = HttpResponse(formats.credential_json(link.credential), content_type="application/vc+ld+json")
     response["Content-Disposition"] = content_disposition_header(True, f"credential-{link.credential.uuid}.json")
+    return response
+
+
+@login_required
+def record(request):
+    """The learner record: every micro-credential she earned, with the total ECTS; PDF and signed downloads."""
+    return render(request, "wallet/record.html", {"record": learner_record.learner_record(request.user)})
+
+
+@login_required
+def record_pdf(request):
+    pdf = learner_record.record_pdf(learner_record.learner_record(request.user))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"learner-record-{timezone.now():%Y%m%d}.pdf")
+    return response
+
+
+@login_required
+def record_signed(request):
+    try:
+        document = learner_record.signed_record(learner_record.learner_record(request.user))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("wallet:record")
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"), content_type="application/vp+ld+json"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"learner-record-{timezone.now():%Y%m%d}.json")
     return response
 
 
