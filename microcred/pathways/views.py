@@ -41,6 +41,12 @@ def pathway_list(request):
             "search": search,
             "versions": versions,
             "can_propose": permissions.can_propose_pathway(user),
+            # The pathway's staff are warned of a component retired after approval (a change proposal fixes it).
+            "warnings": [
+                (v, selectors.retired_components(v))
+                for v in versions
+                if selectors.retired_components(v) and permissions.is_pathway_staff(user, v)
+            ],
             "start_form": StartForm(institutions=user_institutions_for_proposing(user))
             if permissions.can_propose_pathway(user)
             else None,

@@ -88,6 +88,9 @@ def test_a_component_retired_after_approval_is_said_on_the_page_and_the_staff_ar
     staff = client.get(f"/pathways/{pathway.pathway.slug}/").content.decode()
     assert "retired-component-warning" in staff
     assert "Propose a change (new version)" in staff
+    assert "retired-component-warnings" in client.get("/pathways/").content.decode()
+    client.force_login(people["learner"])
+    assert "retired-component-warnings" not in client.get("/pathways/").content.decode()
 
 
 def test_a_micro_credentials_page_names_the_pathways_it_belongs_to(client, pathway, cat):
