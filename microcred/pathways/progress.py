@@ -87,6 +87,8 @@ def holdings(user) -> list[Held]:
 def _pinned(version_ids: list[int]) -> dict[int, dict[int, int]]:
     """pathway version → {micro-credential → the version it pinned}."""
     pinned: dict[int, dict[int, int]] = defaultdict(dict)
+    if not version_ids:
+        return pinned
     for pv, mc, mcv in PathwayComponent.objects.filter(pathway_version_id__in=version_ids).values_list(
         "pathway_version_id", "micro_credential_id", "micro_credential_version_id"
     ):
@@ -118,21 +120,27 @@ def evaluate_for(version: PathwayVersion, held: list[Held], pinned: dict[int, in
     return PathwayProgress(version, rule, progress, counted)
 
 
-def _current_versions(q: Q):
-    return (
-        PathwayVersion.objects.filter(q, is_current=True, pathway__status=Pathway.Status.PUBLISHED)
-        .select_related("pathway", "awarding_institution")
-        .distinct()
-        .order_by("pathway__slug")
-    )
-
-
 def pathways_touching(micro_credential_ids) -> list[PathwayVersion]:
-    """The current versions of published pathways with one of these micro-credentials as a component."""
+    """The current versions of published pathways with one of these micro-credentials as a component (two indexed
+    queries; the long texts of a version are not read)."""
     ids = set(micro_credential_ids)
     if not ids:
         return []
-    return list(_current_versions(Q(components__micro_credential_id__in=ids)))
+    version_ids = set(
+        PathwayComponent.objects.filter(
+            micro_credential_id__in=ids,
+            pathway_version__is_current=True,
+            pathway_version__pathway__status=Pathway.Status.PUBLISHED,
+        ).values_list("pathway_version_id", flat=True)
+    )
+    if not version_ids:
+        return []
+    return list(
+        PathwayVersion.objects.filter(pk__in=version_ids)
+        .select_related("pathway")
+        .defer("description", "search_text", "approval_note", "pathway__retirement_reason")
+        .order_by("pathway__slug")
+    )
 
 
 def _enrolled_components(user) -> set[int]:
@@ -147,7 +155,7 @@ def evaluate_learner(user, *, held: list[Held] | None = None) -> list[PathwayPro
     """Her progress on every pathway she holds a component of (what the award re-evaluates after a credential)."""
     held = holdings(user) if held is None else held
     versions = pathways_touching(h.micro_credential_id for h in held)
-    pinned = _pinned([v.pk for v in versions])
+    pinned = _pinned([v.pk for v in versions if v.pinned_only])  # only those pinned read their pins
     return [evaluate_for(v, held, pinned[v.pk]) for v in versions]
 
 
@@ -158,7 +166,7 @@ def pathways_started(user) -> list[PathwayProgress]:
     held = holdings(user)
     enrolled = _enrolled_components(user)
     versions = pathways_touching({h.micro_credential_id for h in held} | enrolled)
-    pinned = _pinned([v.pk for v in versions])
+    pinned = _pinned([v.pk for v in versions if v.pinned_only])
     found = []
     for version in versions:
         item = evaluate_for(version, held, pinned[version.pk])
