@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -184,6 +185,9 @@ class TemplateVersionApi(APIView):
     results add up across versions). Surveys already sent keep their version; new ones are sent with this one."""
 
     permission_classes = [IsAuthenticated]
+    # JSON only: the questions are a list of objects, which a form body cannot carry (a form-encoded nested list
+    # was read in part, leaving bytes on the connection).
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="survey_templates_versions_create",
