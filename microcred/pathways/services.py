@@ -46,7 +46,7 @@ from microcred.reference.models import Institution
 PATHWAY = "pathway"
 
 # Addresses under /pathways/ that are pages of their own, never a pathway's slug.
-RESERVED_SLUGS = frozenset({"propose", "proposals", "manage", "search", "api", "new"})
+RESERVED_SLUGS = frozenset({"propose", "proposals", "awards", "manage", "search", "api", "new"})
 
 
 # Proposing ---------------------------------------------------------------------------------------------------

@@ -226,3 +226,8 @@ def test_the_lead_university_issues_a_pathway_only_of_its_own_formal_micro_crede
     assert pathway_issued_by_alliance(1, [2], [own]) is True  # a co-lead: a joint pathway
     assert pathway_issued_by_alliance(1, [], [own, other]) is True
     assert pathway_issued_by_alliance(1, [], [own, central]) is True  # a non-formal component
+
+
+def test_a_pathway_never_takes_the_address_of_a_page_under_pathways(people, cat, institution):
+    version = approved_pathway(people, institution, rule=rule_all_of(cat["a"], cat["b"]), title="Awards")
+    assert version.pathway.slug == "awards-2"
