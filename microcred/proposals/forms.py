@@ -5,13 +5,15 @@ messages are shown next to these fields.
 """
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT, validate_single_line
 from microcred.proposals.checklist import policy_for
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 from microcred.proposals.documents import MAX_DOCUMENT_BYTES
-from microcred.proposals.models import Decision, Meeting, ProposalVersion, Review, SupportingDocument
+from microcred.proposals.models import AgendaPaper, Decision, Meeting, ProposalVersion, Review, SupportingDocument
 from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, Institution
 from microcred.reference.selectors import policy_in_force
 from microcred.reference.widgets import EscoSkillField
@@ -332,14 +334,62 @@ class ReviewForm(forms.ModelForm):
 
 
 class DecisionForm(forms.ModelForm):
+    # The conditions of an approval with conditions are stated row by row (ConditionRowsForm).
     class Meta:
         model = Decision
-        fields = ["outcome", "rationale", "conditions"]
-        widgets = {
-            "outcome": forms.RadioSelect,
-            "rationale": forms.Textarea(attrs={"rows": 3}),
-            "conditions": forms.Textarea(attrs={"rows": 2}),
-        }
+        fields = ["outcome", "rationale"]
+        widgets = {"outcome": forms.RadioSelect, "rationale": forms.Textarea(attrs={"rows": 3})}
+
+
+class ConditionRowsForm(forms.Form):
+    """The conditions of an approval with conditions, one per row, each with its due date (empty: the default,
+    CONDITION_DUE_DAYS after the decision). Rows left empty are ignored."""
+
+    ROWS = 5
+
+    def items(self):
+        from microcred.proposals.conditions import ConditionInput
+
+        rows = []
+        for n in range(1, self.ROWS + 1):
+            text, due_on = self.cleaned_data.get(f"text_{n}") or "", self.cleaned_data.get(f"due_{n}")
+            if text.strip() or due_on:
+                rows.append(ConditionInput(text, due_on))
+        return rows
+
+
+def _numbered(text: str, n: int) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(text) % {"n": n}  # the label in the language of the request
+
+
+_numbered_lazy = lazy(_numbered, str)
+
+for _n in range(1, ConditionRowsForm.ROWS + 1):
+    ConditionRowsForm.base_fields[f"text_{_n}"] = forms.CharField(
+        label=_numbered_lazy(gettext_noop("Condition %(n)d"), _n),
+        max_length=COMMENT_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    ConditionRowsForm.base_fields[f"due_{_n}"] = forms.DateField(
+        label=_numbered_lazy(gettext_noop("Condition %(n)d due by"), _n),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ConditionReportForm(forms.Form):
+    account = forms.CharField(
+        label=_("How the condition was met"), max_length=COMMENT_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConditionReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is not met yet"), max_length=COMMENT_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MeetingForm(forms.ModelForm):
@@ -356,6 +406,33 @@ class MeetingForm(forms.ModelForm):
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"), max_length=DOCUMENT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class PaperForm(forms.Form):
+    """A paper the meeting notes (a quality report, a KPI report), placed by the board secretary."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaPaper.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
+    presenter = forms.ModelChoiceField(label=_("Presented by"), queryset=None)
+    file = forms.FileField(
+        label=_("The paper (PDF, at most 10 MB)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+
+    def __init__(self, *args, presenters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = presenters
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class PaperNotedForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes (optional)"), max_length=COMMENT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

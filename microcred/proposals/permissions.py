@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
 from microcred.accounts.roles import Role
 from microcred.proposals.exceptions import NotAllowed, OwnProposal, ProposalNotFound
-from microcred.proposals.models import Meeting, Proposal, ProposalStatus
+from microcred.proposals.models import AgendaPaper, Meeting, Proposal, ProposalStatus
 from microcred.proposals.workflow import FALLBACK, Action, Decider, decider_of
 
 
@@ -192,6 +192,34 @@ def can_view_meeting(user, meeting: Meeting) -> bool:
     return can_view_meetings(user) or is_invited_to(user, meeting)
 
 
+def sits_on(user, body: str) -> bool:
+    """Whether `user` holds one of the roles of the meeting body (MEETING_ROLES)."""
+    return any(has_role(user, role) for role in MEETING_ROLES.get(body, ()))
+
+
+def can_place_paper(user, kind: str) -> bool:
+    """The board secretary puts any paper on an agenda; the quality office its quality reports (policy 7.25)."""
+    if is_board_secretary(user):
+        return True
+    return kind == AgendaPaper.Kind.QUALITY_REPORT and has_role(user, Role.QUALITY_OFFICE)
+
+
+def can_read_paper(user, paper) -> bool:
+    """A paper is read by the members of the meeting's body, the alliance admin, and who presents or placed it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in (paper.presenter_id, paper.added_by_id):
+        return True
+    return sits_on(user, paper.meeting.body) or is_alliance_admin(user)
+
+
+def can_note_paper(user, meeting: Meeting) -> bool:
+    """The chair (of the Academic Council) or the board secretary records that the meeting noted a paper."""
+    if is_board_secretary(user):
+        return True
+    return meeting.body == Meeting.Body.ACADEMIC_COUNCIL and has_role(user, Role.COUNCIL_CHAIR)
+
+
 def can_manage_calls(user) -> bool:
     return is_board_secretary(user) or is_alliance_admin(user)
 
@@ -213,3 +241,34 @@ def access_proposal(user, proposal_id, *, lock: bool = False) -> Proposal:
     if not can_view_proposal(user, proposal):
         raise ProposalNotFound()
     return proposal
+
+
+# Conditions of approval (issue #14) -------------------------------------------------------------------------
+
+
+def condition_owner_institution_ids(user) -> set[int]:
+    """The universities whose conditions of approval `user` may report on: where they are proposer or manager."""
+    return institutions_where(user, Role.PROPOSER) | institutions_where(user, Role.INSTITUTIONAL_MANAGER)
+
+
+def may_report_condition(user, condition) -> bool:
+    """The proposer, or a colleague at the owner university who may act on its proposals (proposer or institutional
+    manager there), reports how a condition was met."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if condition.proposal.proposer_id == user.pk:
+        return True
+    return condition.owner_institution_id in condition_owner_institution_ids(user)
+
+
+def may_confirm_condition(user, condition) -> bool:
+    """The board secretary confirms (or reopens) a reported condition; never on their own proposal."""
+    return is_board_secretary(user) and condition.proposal.proposer_id != user.pk
+
+
+def may_view_conditions(user, proposal: Proposal) -> bool:
+    """Who sees a proposal's conditions, their reports and reasons: whoever sees the proposal, and the colleagues
+    at its university who may report on them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_view_proposal(user, proposal) or proposal.institution_id in condition_owner_institution_ids(user)

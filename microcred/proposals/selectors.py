@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from microcred.proposals import permissions
-from microcred.proposals.models import AgendaItem, Meeting, Proposal
+from microcred.proposals.models import AgendaItem, ApprovalCondition, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.workflow import FALLBACK, Decider, states_waiting_for
 from microcred.reference.models import Institution
@@ -63,6 +65,9 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
     panel = _base().filter(status=S.PANEL_REVIEW, call__panel_members=user).exclude(proposer=user)
     if panel.exists():
         lists.append(("panel", panel))
+    # Conditions of approval (issue #14): the owners report, the secretary confirms, the council follows them.
+    for role, conditions in condition_lists(user):
+        lists.append((role, _base().filter(pk__in=conditions.values("proposal_id"))))
     return [(role, qs) for role, qs in lists if qs.exists() or role == "proposer"]
 
 
@@ -98,6 +103,83 @@ def agenda_seen_by(user, meeting: Meeting) -> list[tuple[int, AgendaItem]]:
     return [(number, item) for number, item in numbered if item.proposal.proposer_id == user.pk]
 
 
+# Conditions of approval (issue #14) ---------------------------------------------------------------------------
+
+UNCONFIRMED = (ApprovalCondition.Status.OPEN, ApprovalCondition.Status.REOPENED, ApprovalCondition.Status.REPORTED)
+AWAITING_REPORT = (ApprovalCondition.Status.OPEN, ApprovalCondition.Status.REOPENED)
+
+
+def _conditions() -> QuerySet[ApprovalCondition]:
+    return ApprovalCondition.objects.select_related("proposal", "owner_institution", "decision").order_by(
+        "due_on", "proposal__reference", "number"
+    )
+
+
+def conditions_awaiting_report(user) -> QuerySet[ApprovalCondition]:
+    """Open or reopened conditions the user may report on: of their proposals, or owned by a university where they
+    are proposer or institutional manager."""
+    owned = Q(proposal__proposer=user) | Q(owner_institution_id__in=permissions.condition_owner_institution_ids(user))
+    return _conditions().filter(owned, status__in=AWAITING_REPORT)
+
+
+def condition_lists(user) -> list[tuple[str, QuerySet[ApprovalCondition]]]:
+    """The conditions on the user's action lists, by role: "conditions" to report on; "conditions_to_confirm" (the
+    board secretary); "conditions_followed", every condition not yet confirmed (the council and the secretary)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    lists = [("conditions", conditions_awaiting_report(user))]
+    if permissions.is_board_secretary(user):
+        reported = _conditions().filter(status=ApprovalCondition.Status.REPORTED).exclude(proposal__proposer=user)
+        lists.append(("conditions_to_confirm", reported))
+    if permissions.is_council(user) or permissions.is_board_secretary(user):
+        lists.append(("conditions_followed", _conditions().filter(status__in=UNCONFIRMED)))
+    return [(role, qs) for role, qs in lists if qs.exists()]
+
+
+def conditions_of(proposal: Proposal) -> list[ApprovalCondition]:
+    return list(
+        proposal.approval_conditions.select_related("decision", "owner_institution", "reported_by").order_by(
+            "decision__decided_at", "number"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ConditionSummary:
+    """How far the conditions of one approval are: counts by state (overdue: not reported by the due date)."""
+
+    total: int = 0
+    confirmed: int = 0
+    reported: int = 0
+    awaiting_report: int = 0
+    overdue: int = 0
+
+    @property
+    def all_confirmed(self) -> bool:
+        return self.confirmed == self.total
+
+
+def condition_summaries(proposal_ids, today=None) -> dict[int, ConditionSummary]:
+    """{proposal id: ConditionSummary} for the proposals among `proposal_ids` that have conditions (one query)."""
+    today = today or timezone.localdate()
+    counts: dict[int, dict[str, int]] = {}
+    rows = ApprovalCondition.objects.filter(proposal_id__in=[pk for pk in proposal_ids if pk]).values_list(
+        "proposal_id", "status", "due_on"
+    )
+    for proposal_id, status, due_on in rows:
+        c = counts.setdefault(proposal_id, {"total": 0, "confirmed": 0, "reported": 0, "awaiting_report": 0, "overdue": 0})
+        c["total"] += 1
+        if status == ApprovalCondition.Status.CONFIRMED:
+            c["confirmed"] += 1
+        elif status == ApprovalCondition.Status.REPORTED:
+            c["reported"] += 1
+        else:
+            c["awaiting_report"] += 1
+            if due_on < today:
+                c["overdue"] += 1
+    return {pk: ConditionSummary(**c) for pk, c in counts.items()}
+
+
 def fallen_to_fallback() -> QuerySet[Proposal]:
     """Open proposals whose step fell to its fallback because nobody held the role at their university."""
     return _base().filter(fell_to_fallback_at__isnull=False).order_by("fell_to_fallback_at")
@@ -123,3 +205,15 @@ def meeting_members(meeting: Meeting):
     """The people who sit on the meeting's body (for its attendance list)."""
     roles = permissions.MEETING_ROLES[meeting.body]
     return get_user_model().objects.filter(role_assignments__role__in=roles).distinct().order_by("full_name")
+
+
+def possible_presenters():
+    """Who may present a paper to a meeting: active staff (anyone holding a role other than learner)."""
+    from microcred.accounts.roles import STAFF_ROLES
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, erased_at__isnull=True, role_assignments__role__in=sorted(STAFF_ROLES))
+        .distinct()
+        .order_by("full_name", "email")
+    )

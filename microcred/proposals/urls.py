@@ -1,6 +1,6 @@
 from django.urls import path
 
-from microcred.proposals import views
+from microcred.proposals import condition_views, views
 
 app_name = "proposals"
 
@@ -18,8 +18,13 @@ urlpatterns = [
     path("<int:pk>/documents/<int:document_id>/delete/", views.document_delete, name="document-delete"),
     path("<int:pk>/documents/<int:document_id>/", views.document_download, name="document"),
     path("agenda-items/<int:item_id>/decision/", views.agenda_item_decide, name="decide"),
+    path("conditions/<int:condition_id>/", condition_views.condition_detail, name="condition"),
+    path("conditions/<int:condition_id>/<str:step>/", condition_views.condition_step, name="condition-step"),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/<str:kind>.pdf", views.meeting_pdf, name="meeting-pdf"),
+    path("meetings/<int:pk>/papers/", views.paper_add, name="paper-add"),
+    path("papers/<int:paper_id>/", views.paper_download, name="paper"),
+    path("papers/<int:paper_id>/noted/", views.paper_note, name="paper-note"),
     path("calls/", views.call_list, name="calls"),
 ]

@@ -2,28 +2,35 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.core.exceptions import DomainError
-from microcred.proposals import documents, pdf, permissions, publishing, selectors, services
+from microcred.proposals import documents, papers, pdf, permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus, blocking_problems, policy_for
 from microcred.proposals.exceptions import ChecklistIncomplete, ProposalNotFound
 from microcred.proposals.forms import (
     ActionForm,
     CallForm,
+    ConditionReopenForm,
+    ConditionReportForm,
+    ConditionRowsForm,
     DecisionForm,
     DocumentForm,
     MeetingForm,
     MinutesForm,
     OutcomeFormSet,
+    PaperForm,
+    PaperNotedForm,
     PrincipleForm,
     ProposalForm,
     ReviewForm,
@@ -69,6 +76,8 @@ def proposal_list(request):
         "proposals/list.html",
         {
             "action_lists": selectors.waiting_for(request.user),
+            "condition_lists": [(role, list(qs)) for role, qs in selectors.condition_lists(request.user)],
+            "today": timezone.localdate(),
             "all_visible": selectors.visible_proposals(request.user)[:200],
             "can_propose": permissions.can_create_proposal(request.user),
             "institutions": selectors.user_institutions_for_proposing(request.user),
@@ -131,6 +140,9 @@ def proposal_edit(request, pk):
             _("This proposal cannot be edited now (it is “%(status)s”).") % {"status": proposal.get_status_display()},
         )
         return redirect("proposals:detail", pk=pk)
+    other_page = publishing.edit_page_of(proposal)  # a pathway is written on its own app's page (issue #12)
+    if other_page:
+        return redirect(other_page)
     version = proposal.current_version
     form, principles, outcomes = _edit_forms(request, proposal, version)
     if request.method == "POST" and form.is_valid() and principles.is_valid() and outcomes.is_valid():
@@ -192,6 +204,20 @@ def _send(request, proposal):
     return redirect("proposals:detail", pk=proposal.pk)
 
 
+def _conditions_seen_by(user, proposal) -> list[dict]:
+    """The proposal's conditions of approval, each with what `user` may do with it (none if they may not see them)."""
+    if not permissions.may_view_conditions(user, proposal):
+        return []
+    return [
+        {
+            "condition": c,
+            "may_report": c.awaits_owner and permissions.may_report_condition(user, c),
+            "may_confirm": c.status == c.Status.REPORTED and permissions.may_confirm_condition(user, c),
+        }
+        for c in selectors.conditions_of(proposal)
+    ]
+
+
 def waiting_for_label(proposal) -> str:
     """Whom the proposal waits for, in words (the fallback when its step fell to it: policy 7.4)."""
     decider = workflow_waiting_for(proposal.status, fallen=proposal.fell_to_fallback_at is not None)
@@ -228,7 +254,7 @@ def proposal_detail(request, pk):
         {
             "proposal": proposal,
             "version": version,
-            "rows": snapshot(version),
+            "rows": (publishing.summary_of(proposal.proposal_type) or snapshot)(version),
             "checklist": services.checklist_for(proposal),
             "policy": policy_for(version),
             "waiting_for": waiting_for_label(proposal),
@@ -244,6 +270,12 @@ def proposal_detail(request, pk):
             "agenda_item": agenda_item,
             "can_decide": can_decide,
             "decision_form": DecisionForm(),
+            "condition_rows_form": ConditionRowsForm(),
+            "condition_due_days": settings.CONDITION_DUE_DAYS,
+            "conditions": _conditions_seen_by(user, proposal),
+            "condition_report_form": ConditionReportForm(),
+            "condition_reopen_form": ConditionReopenForm(),
+            "today": timezone.localdate(),
             "can_schedule": can_schedule,
             "meetings": selectors.upcoming_meetings(body) if can_schedule else [],
             "next_meeting": services.next_meeting(body) if can_schedule else None,
@@ -358,7 +390,13 @@ def proposal_compare(request, pk):
     return render(
         request,
         "proposals/compare.html",
-        {"proposal": proposal, "old": old, "new": new, "rows": compare(old, new), "versions": versions},
+        {
+            "proposal": proposal,
+            "old": old,
+            "new": new,
+            "rows": compare(old, new, rows_of=publishing.summary_of(proposal.proposal_type)),
+            "versions": versions,
+        },
     )
 
 
@@ -382,11 +420,17 @@ def proposal_schedule(request, pk):
 def agenda_item_decide(request, item_id):
     item = get_object_or_404(AgendaItem, pk=item_id)
     form = DecisionForm(request.POST)
+    rows = ConditionRowsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give its rationale."))
         return redirect("proposals:detail", pk=item.proposal_id)
+    if not rows.is_valid():
+        messages.error(request, " ".join(str(e) for errors in rows.errors.values() for e in errors))
+        return redirect("proposals:detail", pk=item.proposal_id)
     try:
-        services.record_decision(user=request.user, agenda_item_id=item.pk, **form.cleaned_data)
+        services.record_decision(
+            user=request.user, agenda_item_id=item.pk, condition_items=rows.items(), **form.cleaned_data
+        )
     except ProposalNotFound:
         raise Http404 from None
     except DomainError as exc:
@@ -459,8 +503,87 @@ def meeting_detail(request, pk):
             "present": set(meeting.attendees.values_list("pk", flat=True)),
             "minutes_form": minutes_form,
             "can_manage": permissions.can_manage_meetings(request.user),
+            "papers": _numbered_papers(request.user, meeting),
+            "paper_form": _paper_form(meeting) if permissions.can_manage_meetings(request.user) else None,
+            "can_note": permissions.can_note_paper(request.user, meeting),
+            "noted_form": PaperNotedForm(),
         },
     )
+
+
+def _numbered_papers(user, meeting) -> list[tuple[int, object, bool]]:
+    """(number on the agenda, after the proposals; paper; whether `user` may download it) for those who see the
+    whole meeting; nothing for an invited proposer."""
+    if not permissions.can_view_meetings(user):
+        return []
+    first = meeting.items.count() + 1
+    return [
+        (first + n, paper, permissions.can_read_paper(user, paper))
+        for n, paper in enumerate(papers.papers_of(meeting))
+    ]
+
+
+def _paper_form(meeting, data=None, files=None) -> PaperForm:
+    return PaperForm(data, files, presenters=selectors.possible_presenters())
+
+
+@login_required
+@require_POST
+def paper_add(request, pk):
+    """The board secretary puts a paper (a PDF) on the meeting's agenda, to be noted."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not permissions.can_manage_meetings(request.user):
+        raise PermissionDenied
+    form = _paper_form(meeting, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("proposals:meeting", pk=pk)
+    upload = form.cleaned_data["file"]
+    try:
+        papers.place_paper(
+            user=request.user,
+            meeting_id=meeting.pk,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            presenter=form.cleaned_data["presenter"],
+            name=upload.name,
+            data=upload.read(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The paper is on the agenda."))
+    return redirect("proposals:meeting", pk=pk)
+
+
+@login_required
+def paper_download(request, paper_id):
+    try:
+        paper = papers.get_paper(request.user, paper_id)
+    except DomainError:
+        raise Http404 from None
+    return papers.paper_response(paper)
+
+
+@login_required
+@require_POST
+def paper_note(request, paper_id):
+    """The chair or the secretary records that the meeting noted the paper, with optional minutes text."""
+    try:
+        paper = papers.get_paper(request.user, paper_id)
+    except DomainError:
+        raise Http404 from None
+    form = PaperNotedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("proposals:meeting", pk=paper.meeting_id)
+    try:
+        papers.note_paper(user=request.user, paper_id=paper.pk, minutes=form.cleaned_data["minutes"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Noted."))
+    return redirect("proposals:meeting", pk=paper.meeting_id)
 
 
 @login_required
