@@ -23,7 +23,11 @@ from microcred.catalogue.annex import AnnexOne
 from microcred.catalogue.forms import CategoryOverviewForm, TranslationForm
 from microcred.catalogue.kinds import CredentialKind, credential_kind
 from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroCredentialVersion
+from microcred.catalogue.public_panels import public_panels
+from microcred.catalogue.staff_panels import staff_panels
 from microcred.core.exceptions import DomainError
+from microcred.proposals import permissions as proposal_permissions
+from microcred.proposals import selectors as proposal_selectors
 from microcred.proposals.choices import AssessmentType, FormOfParticipation, Language
 
 FACET_TITLES = {
@@ -95,10 +99,13 @@ def _result_cards(result) -> list[dict]:
     """One card per result on the page: link, localised title and description, and a line of facts."""
     detail_url = reverse("catalogue:detail", args=["SLUG"])
     kind_labels = dict(CredentialKind.choices)
+    conditional = selectors.condition_states(v.pk for v in result.versions)
     cards = []
     for v in result.versions:
         kind = credential_kind(v.kind, v.credential_type)
         facts = [v.institution_name, str(kind_labels.get(kind, kind))]
+        if v.pk in conditional and not conditional[v.pk].all_confirmed:
+            facts.append(_conditions_fact(conditional[v.pk]))
         if v.ects is not None:
             facts.append(_("%(ects)s ECTS") % {"ects": floatformat(v.ects, -1)})
         if v.eqf_level:
@@ -107,6 +114,14 @@ def _result_cards(result) -> list[dict]:
             facts.append(_("next start %(date)s") % {"date": date_format(v.next_start, "j F Y")})
         cards.append({"url": detail_url.replace("SLUG", v.slug), "localised": v.localised, "facts": facts})
     return cards
+
+
+def _conditions_fact(summary) -> str:
+    """"Approved with conditions", and how many are confirmed met (issue #14)."""
+    return _("Approved with conditions (%(confirmed)d of %(total)d confirmed met)") % {
+        "confirmed": summary.confirmed,
+        "total": summary.total,
+    }
 
 
 def _supervision_text(annex: AnnexOne) -> str:
@@ -174,8 +189,28 @@ def micro_credential_page(request, slug, number=None):
             "json_ld": mark_safe(structured_data.to_script_json(data)),  # escaped for <script> by to_script_json
             "can_translate": request.user.is_authenticated and permissions.can_translate(request.user, version),
             "overviews": CategoryOverview.objects.filter(is_published=True, featured=mc),
+            # Approved with conditions, until each is confirmed met (issue #14); staff who follow them see them.
+            "conditions_state": _conditions_state(version),
+            "staff_conditions": _staff_conditions(request.user, version),
+            # What the apps above the catalogue show staff about it (staff_panels.py): open recommendations…
+            "staff_panels": staff_panels(request, mc),
+            # What the apps above the catalogue show everyone about it (public_panels.py): where it is recognised.
+            "public_panels": public_panels(request, mc),
         },
     )
+
+
+def _conditions_state(version):
+    summary = selectors.condition_states([version.pk]).get(version.pk)
+    return summary if summary is not None and not summary.all_confirmed else None
+
+
+def _staff_conditions(user, version) -> list:
+    if not user.is_authenticated or not version.proposal_id:
+        return []
+    if not proposal_permissions.may_view_conditions(user, version.proposal):
+        return []
+    return proposal_selectors.conditions_of(version.proposal)
 
 
 def category_overview_page(request, slug):
