@@ -32,15 +32,21 @@ INSTALLED_APPS = [
     "microcred.accounts",
     "microcred.audit",
     "microcred.reference",
+    "microcred.guidance",
     "microcred.proposals",
     "microcred.catalogue",
     "microcred.learning",
     "microcred.credentials",
+    "microcred.handoffs",
     "microcred.outbox",
     "microcred.oid4vci",
     "microcred.wallet",
+    "microcred.pathways",
+    "microcred.recognition",
+    "microcred.quality",
     "microcred.privacy",
     "microcred.reporting",
+    "microcred.surveys",
     "microcred.api",
 ]
 
@@ -229,10 +235,41 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
         "options": {"expires": 60 * 60},
     },
+    # Conditions of approval not reported by their due date: their owners are told, once each; daily (issue #14).
+    "proposals-announce-overdue-conditions": {
+        "task": "microcred.proposals.tasks.announce_overdue_conditions",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
+    # Hand-off tasks past their due date (policy 7.8): the people in the owner role are told, once each; daily.
+    "handoffs-announce-overdue-tasks": {
+        "task": "microcred.handoffs.tasks.announce_overdue_tasks",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
 }
+# Post-delivery surveys (policy 7.25; microcred/surveys/): the one reminder to those who have not answered, and
+# closing the surveys past their closing date; daily.
+CELERY_BEAT_SCHEDULE["surveys-send-reminders"] = {
+    "task": "microcred.surveys.tasks.send_survey_reminders",
+    "schedule": 24 * 60 * 60,
+    "options": {"expires": 60 * 60},
+}
+CELERY_BEAT_SCHEDULE["surveys-close-due"] = {
+    "task": "microcred.surveys.tasks.close_due_surveys",
+    "schedule": 24 * 60 * 60,
+    "options": {"expires": 60 * 60},
+}
+# Days a survey stays open after its offering ended, and days before it closes that the one reminder goes out.
+SURVEY_OPEN_DAYS = env_int("SURVEY_OPEN_DAYS", 21, minimum=1)
+SURVEY_REMINDER_DAYS_BEFORE_CLOSE = env_int("SURVEY_REMINDER_DAYS_BEFORE_CLOSE", 7, minimum=0)
 # Days before a policy version's review date (policy 10.3) that the alliance admins are e-mailed and the admin
 # pages show it is due.
 POLICY_REVIEW_REMINDER_DAYS = env_int("POLICY_REVIEW_REMINDER_DAYS", 90, minimum=1)
+# Days a learner has to appeal (once) against a recognition decision (issue #12, item 5).
+RECOGNITION_APPEAL_DAYS = env_int("RECOGNITION_APPEAL_DAYS", 30, minimum=1)
+# Days after the decision by which a condition of approval is due when the council gives no date (issue #14).
+CONDITION_DUE_DAYS = env_int("CONDITION_DUE_DAYS", 90, minimum=1)
 # An issuance job whose worker shows no progress for the lease may be taken over (a redelivery, "Resume");
 # with none for the stale period (longer than the visibility timeout) the sweep marks it failed, to run again.
 ISSUANCE_JOB_LEASE_SECONDS = env_int("ISSUANCE_JOB_LEASE_SECONDS", 60, minimum=1)
@@ -331,6 +368,8 @@ TRUSTED_PROXY_NETWORKS = env_networks("TRUSTED_PROXY_NETWORKS")
 # Rate limits of public endpoints, per client address and minute.
 VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30, minimum=1)
 SHARE_LINK_RATE_LIMIT = env_int("SHARE_LINK_RATE_LIMIT", 60, minimum=1)
+# ESCO skill suggestions and the micro-credentials for an occupation (microcred/guidance/), per client a minute.
+SKILL_SUGGEST_RATE_LIMIT = env_int("SKILL_SUGGEST_RATE_LIMIT", 120, minimum=1)
 
 # OpenID4VCI (microcred/oid4vci/README.md): lifetimes in seconds, transaction-code attempts, rate limits per minute.
 OID4VCI_OFFER_TTL = env_int("OID4VCI_OFFER_TTL", 600, minimum=1)

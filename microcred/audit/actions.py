@@ -82,6 +82,8 @@ class AuditAction(StrEnum):
     MEETING_CREATED = "meeting.created"
     MEETING_ATTENDANCE = "meeting.attendance"
     MEETING_MINUTES = "meeting.minutes"
+    MEETING_PAPER_ADDED = "meeting.paper_added"  # a paper to note (a quality report, policy 7.25)
+    MEETING_PAPER_NOTED = "meeting.paper_noted"
     CALL_CREATED = "call.created"
 
     # The catalogue (catalogue)
@@ -94,6 +96,10 @@ class AuditAction(StrEnum):
     CATEGORY_OVERVIEW_UPDATED = "category_overview.updated"
     CATEGORY_OVERVIEW_PUBLISHED = "category_overview.published"
     CATEGORY_OVERVIEW_UNPUBLISHED = "category_overview.unpublished"
+
+    # Pathways (pathways; issue #12, policy 5.12): approval publishes a version; the board secretary retires one
+    PATHWAY_VERSION_PUBLISHED = "pathway.version_published"
+    PATHWAY_RETIRED = "pathway.retired"
 
     # Offerings, enrolment and results (learning)
     OFFERING_CREATED = "offering.created"
@@ -110,6 +116,22 @@ class AuditAction(StrEnum):
     RESULT_CHANGED = "result.changed"
     RESULT_IMPORT_COMMITTED = "result.import_committed"
 
+    # The council report and its recommendations, followed until closed (quality; policy 7.25)
+    COUNCIL_REPORT_CREATED = "council_report.created"
+    COUNCIL_REPORT_PUT_ON_AGENDA = "council_report.put_on_agenda"
+    RECOMMENDATION_RECORDED = "recommendation.recorded"
+    RECOMMENDATION_LINKED = "recommendation.linked_to_change_proposal"
+    RECOMMENDATION_CLOSED = "recommendation.closed"
+    RECOMMENDATION_CLOSED_BY_APPROVAL = "recommendation.closed_by_approval"
+
+    # Post-delivery surveys (surveys; policy 7.25). Answering is not recorded: it would say who answered when.
+    SURVEY_TEMPLATE_CREATED = "survey_template.created"
+    SURVEY_TEMPLATE_CHANGED = "survey_template.changed"
+    SURVEY_TEMPLATE_VERSION_CREATED = "survey_template.version_created"
+    SURVEY_SENT = "survey.sent"
+    SURVEY_REMINDED = "survey.reminded"
+    SURVEY_CLOSED = "survey.closed"
+
     # Issuers, issuance and revocation (credentials)
     ISSUER_KEY_CREATED = "issuer_key.created"
     ISSUER_KEY_ROTATED = "issuer_key.rotated"
@@ -122,6 +144,36 @@ class AuditAction(StrEnum):
     CREDENTIAL_BULK_ISSUE_FINISHED = "credential.bulk_issue_finished"
     CREDENTIAL_BULK_ISSUE_INTERRUPTED = "credential.bulk_issue_interrupted"
     CREDENTIAL_VERIFICATION_RECORDED = "credential.verification_recorded"
+
+    # Conditions of approval followed up (proposals; issue #14)
+    APPROVAL_CONDITION_REPORTED = "approval_condition.reported"
+    APPROVAL_CONDITION_CONFIRMED = "approval_condition.confirmed"
+    APPROVAL_CONDITION_REOPENED = "approval_condition.reopened"
+    APPROVAL_CONDITION_OVERDUE = "approval_condition.overdue"  # its owners told, once
+    # Hand-offs after approval (handoffs; policy 7.8)
+    HANDOFF_TASK_CREATED = "handoff_task.created"
+    HANDOFF_TASK_CHECKLIST_CHANGED = "handoff_task.checklist_changed"
+    HANDOFF_TASK_STATUS_CHANGED = "handoff_task.status_changed"
+    HANDOFF_TASK_CANCELLED = "handoff_task.cancelled"
+    HANDOFF_TASK_OVERDUE = "handoff_task.overdue"  # the people in its owner role told, once
+    HANDOFF_PLAN_CHANGED = "handoff_plan.changed"  # a kind of task added or changed on the admin site
+
+    # Recognition of credentials by the member universities (recognition; policy 6.6, 7.26)
+    RECOGNITION_REQUESTED = "recognition.requested"
+    RECOGNITION_REQUEST_REFUSED = "recognition.request_refused"  # the credential failed verification: nothing written
+    RECOGNITION_DECIDED = "recognition.decided"
+    RECOGNITION_APPEALED = "recognition.appealed"
+    RECOGNITION_APPEAL_DECIDED = "recognition.appeal_decided"
+    RECOGNITION_SHARED = "recognition.shared"
+    RECOGNITION_SHARE_WITHDRAWN = "recognition.share_withdrawn"
+    RECOGNITION_AGREEMENT_CREATED = "recognition_agreement.created"
+    RECOGNITION_AGREEMENT_CHANGED = "recognition_agreement.changed"
+
+    # Pathway credentials awarded (pathways; issue #12, policy 5.12)
+    PATHWAY_AWARDED = "pathway.awarded"
+    PATHWAY_AWARD_FLAGGED = "pathway.award_flagged"  # a component revoked after the award: the officers decide
+    PATHWAY_AWARD_REVIEWED = "pathway.award_reviewed"
+    PATHWAY_AWARD_RUN_STARTED = "pathway.award_run_started"
 
     # Wallets and sharing (oid4vci, wallet), e-mail (outbox)
     OID4VCI_OFFER_CREATED = "oid4vci.offer_created"

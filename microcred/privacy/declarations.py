@@ -318,10 +318,57 @@ declare(
     retention=KEPT_AS_RECORD,
 )
 declare(
+    "proposals.AgendaPaper",
+    activity="proposals",
+    subjects=[S.STAFF],
+    fields={
+        "presenter": C.CONTRIBUTIONS,
+        "added_by": C.ACTIVITY,
+        "noted_by": C.ACTIVITY,
+        "noted_minutes": C.CONTRIBUTIONS,
+    },
+    retention=KEPT_AS_RECORD,
+    not_personal={"file": _("a report to the meeting, about micro-credentials, not people")},
+)
+declare(
     "proposals.Decision",
     activity="proposals",
     subjects=[S.STAFF],
     fields={"decided_by": C.ACTIVITY, "rationale": C.CONTRIBUTIONS},
+    retention=KEPT_AS_RECORD,
+)
+declare(
+    "proposals.ApprovalCondition",
+    activity="proposals",
+    subjects=[S.STAFF],
+    fields={
+        "report": C.CONTRIBUTIONS,
+        "reported_by": C.ACTIVITY,
+        "reported_at": C.ACTIVITY,
+        "confirmed_by": C.ACTIVITY,
+        "confirmed_at": C.ACTIVITY,
+        "reopen_reason": C.CONTRIBUTIONS,
+        "reopened_by": C.ACTIVITY,
+        "reopened_at": C.ACTIVITY,
+    },
+    retention=KEPT_AS_RECORD,
+)
+
+# -- quality (the council report and its recommendations, policy 7.25) ------------------------------------------
+
+declare(
+    "quality.CouncilReport",
+    activity="proposals",
+    subjects=[S.STAFF],
+    fields={"created_by": C.ACTIVITY},
+    retention=KEPT_AS_RECORD,
+    not_personal={"paper": _("the report's PDF: survey results added up, never below 5 responses")},
+)
+declare(
+    "quality.Recommendation",
+    activity="proposals",
+    subjects=[S.STAFF],
+    fields={"created_by": C.ACTIVITY, "closed_by": C.ACTIVITY, "reason": C.CONTRIBUTIONS},
     retention=KEPT_AS_RECORD,
 )
 
@@ -345,6 +392,31 @@ declare(
     activity="catalogue",
     subjects=[S.STAFF],
     fields={"created_by": C.ACTIVITY, "body": C.CONTRIBUTIONS},
+    retention=KEPT_AS_RECORD,
+)
+
+# -- pathways (issue #12; policy 5.12) ------------------------------------------------------------------------
+
+declare_no_personal_data(
+    "pathways.Pathway",
+    "pathways.PathwayVersion",
+    "pathways.PathwayComponent",
+    "pathways.PathwayProposal",
+    "pathways.PathwayDraft",
+    reason=_("the published description of a pathway and the content of its proposal; its author is on the proposal"),
+)
+declare(
+    "pathways.PathwayAward",
+    activity="credentials",
+    subjects=[S.LEARNERS, S.STAFF],
+    fields={"learner": C.IDENTITY, "evidence": C.EDUCATION, "revoked_components": C.EDUCATION},
+    retention=EDUCATION_RECORD,
+)
+declare(
+    "pathways.AwardRun",
+    activity="credentials",
+    subjects=[S.STAFF],
+    fields={"requested_by": C.ACTIVITY, "errors": C.EDUCATION},
     retention=KEPT_AS_RECORD,
 )
 

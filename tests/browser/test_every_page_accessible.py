@@ -12,14 +12,17 @@ PASSWORD = "demo-password-2026"
 PAGES_BY_PERSON = {
     None: ["/", "/catalogue/", "/verify/", "/reference/skills/?q=proj", "/reference/sources/",
            "/reference/frameworks/", "/accounts/login/", "/accounts/register/", "/accounts/password-reset/",
-           "/learning/offerings/"],
+           "/learning/offerings/", "/recognition/agreements/"],
     "proposer.ub@demo.microcred.eu": ["/dashboard/", "/proposals/", "/proposals/calls/", "/learning/offerings/",
                                       "/accounts/profile/"],
     "secretary@demo.microcred.eu": ["/proposals/", "/proposals/meetings/", "/proposals/calls/"],
     "communication@demo.microcred.eu": ["/catalogue/manage/categories/", "/catalogue/manage/categories/new/",
                                         "/handoffs/"],
-    "officer.ub@demo.microcred.eu": ["/credentials/issue/", "/credentials/issued/"],
-    "learner@demo.microcred.eu": ["/learning/", "/wallet/", "/wallet/my-data/"],
+    "officer.ub@demo.microcred.eu": ["/credentials/issue/", "/credentials/issued/", "/pathways/awards/"],
+    "learner@demo.microcred.eu": ["/learning/", "/wallet/", "/wallet/my-data/", "/recognition/", "/recognition/new/",
+                                  "/wallet/record/"],
+    # Recognition of credentials (issue #12, item 5): the officer's queue and the agreements register's form.
+    "recognition.uu@demo.microcred.eu": ["/recognition/queue/", "/recognition/agreements/new/"],
     # Has not said a learner group: logging in lands on the question (issue #15), checked there too.
     "learner2@demo.microcred.eu": ["/accounts/about-you/?next=/learning/", "/accounts/profile/"],
     "admin@demo.microcred.eu": ["/audit/", "/dashboard/"],
@@ -38,8 +41,11 @@ def demo(tmp_path):
 
     load_small_reference_data(tmp_path)
     load_demo_people({i.short_name: i for i in Institution.objects.all()})
+    from microcred.quality.demo import load_demo_quality
+
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         load_demo_proposals()
+        load_demo_quality()  # the council report on the held meeting and its recommendations (issue #14)
 
 
 def test_every_page_for_every_role(page, demo):
@@ -61,6 +67,17 @@ def test_every_page_for_every_role(page, demo):
     extra["proposer.ub@demo.microcred.eu"] += [f"/proposals/conditions/{condition.pk}/"]
     extra["communication@demo.microcred.eu"] = [f"/handoffs/{task.pk}/"]
     extra["manager.ub@demo.microcred.eu"] = [f"/catalogue/{task.micro_credential.slug}/"]
+    # The council report and its recommendations (issue #14): the quality office's pages, the report as a paper on
+    # the held meeting, a recommendation as the proposer's university sees it.
+    from microcred.quality.models import CouncilReport, Recommendation
+
+    report, recommendation = CouncilReport.objects.get(), Recommendation.objects.filter(status="open").first()
+    extra["quality@demo.microcred.eu"] = [
+        "/quality/", "/quality/?state=closed", "/quality/reports/new/", "/quality/recommendations/new/",
+        f"/quality/reports/{report.pk}/", f"/quality/recommendations/{recommendation.pk}/"]
+    extra["secretary@demo.microcred.eu"] += [f"/proposals/meetings/{report.meeting_id}/"]
+    ub_closed = Recommendation.objects.get(status="closed")  # Barcelona's, closed by its approved change proposal
+    extra["manager.ub@demo.microcred.eu"] += ["/quality/?state=all", f"/quality/recommendations/{ub_closed.pk}/"]
     for who, paths in PAGES_BY_PERSON.items():
         if who:
             log_in(page, who, PASSWORD)

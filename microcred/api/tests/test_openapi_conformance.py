@@ -911,6 +911,70 @@ def _(db, settings):
     return _verify("{}")
 
 
+# The council report, its recommendations and the meetings' papers (issue #14): cases kept in their own module.
+from microcred.api.tests import conformance_quality  # noqa: E402
+from microcred.api.tests.conformance_quality import (  # noqa: E402, F401
+    council_report,
+    published,
+    quality_office,
+    recommendation,
+)
+
+conformance_quality.register(case, api, session_without_csrf)
+OPERATION_IDS.update(conformance_quality.OPERATION_IDS)
+
+# The post-delivery surveys (issue #14, policy 7.25): cases kept in their own module.
+from microcred.api.tests import conformance_surveys  # noqa: E402
+from microcred.api.tests.conformance_surveys import learners_survey, survey_quality  # noqa: E402, F401
+
+conformance_surveys.register(case, api, session_without_csrf)
+OPERATION_IDS.update(conformance_surveys.OPERATION_IDS)
+
+# The conditions of approval and the hand-off tasks (issue #14): cases kept in their own module.
+from microcred.api.tests import conformance_handoffs  # noqa: E402
+from microcred.api.tests.conformance_handoffs import communication, condition, reported, task  # noqa: E402, F401
+
+conformance_handoffs.register(case, api, session_without_csrf)
+OPERATION_IDS.update(conformance_handoffs.OPERATION_IDS)
+
+# Recognition of credentials by the member universities (issue #12, item 5): cases kept in their own module.
+from microcred.api.tests import conformance_recognition  # noqa: E402
+from microcred.api.tests.conformance_recognition import (  # noqa: E402, F401
+    rc_agreement,
+    rc_appealed,
+    rc_credential,
+    rc_learner,
+    rc_officer,
+    rc_refused,
+    rc_request,
+    rc_second_officer,
+    rc_version,
+)
+
+conformance_recognition.register(case, api, session_without_csrf, bad_token)
+OPERATION_IDS.update(conformance_recognition.OPERATION_IDS)
+
+# The guidance look-ups: skill suggestions and the micro-credentials for an occupation (issue #13).
+from microcred.api.tests import conformance_guidance  # noqa: E402
+
+conformance_guidance.register(case, api)
+OPERATION_IDS.update(conformance_guidance.OPERATION_IDS)
+
+
+# Stackable pathways, public (issue #12): cases kept in their own module.
+from microcred.api.tests import conformance_pathways  # noqa: E402
+
+conformance_pathways.register(case, api)
+OPERATION_IDS.update(conformance_pathways.OPERATION_IDS)
+
+# The learner's record and pathway progress (issue #12, items 3-4): cases kept in their own module.
+from microcred.api.tests import conformance_learner_pathways  # noqa: E402
+from microcred.api.tests.conformance_learner_pathways import lp_learner, lp_started  # noqa: E402, F401
+
+conformance_learner_pathways.register(case, api)
+OPERATION_IDS.update(conformance_learner_pathways.OPERATION_IDS)
+
+
 # --- the tests ------------------------------------------------------------------------------------------------
 
 

@@ -17,14 +17,21 @@ pytestmark = pytest.mark.django_db
 EVERY_ENTRY = [
     ("My account", "accounts:profile"),
     ("Proposals", "proposals:list"),
+    ("Pathways", "pathways:index"),
+    ("My tasks", "handoffs:list"),
     ("Meetings", "proposals:meetings"),
     ("Calls", "proposals:calls"),
     ("My learning", "learning:my-learning"),
     ("Offerings", "learning:offerings"),
     ("Category overviews", "catalogue:manage-overviews"),
     ("My wallet", "wallet:home"),
+    ("Recognition of my credentials", "recognition:mine"),
+    ("Recognition requests", "recognition:queue"),
     ("Issue credentials", "credentials:issue-queue"),
+    ("Pathway credentials", "pathways:awards-to-review"),
     ("Figures and targets", "reporting:dashboard"),
+    ("Surveys", "surveys:index"),
+    ("Council reports and recommendations", "quality:home"),
     ("Administration", "admin:index"),
     ("Audit log", "audit:list"),
     ("Skills look-up", "reference:skills"),
@@ -54,6 +61,7 @@ def test_a_learner_sees_their_own_entries_and_nobody_logged_out_sees_any(make_us
         "My account",
         "My learning",
         "My wallet",
+        "Recognition of my credentials",
         "Skills look-up",
     ]
     assert navigation_for(AnonymousUser()) == []
@@ -95,11 +103,16 @@ def test_each_app_registers_its_own_entries_and_the_core_imports_none():
         "proposals": ["proposals", "proposals", "proposals"],
         "learning": ["learning", "learning"],
         "catalogue": ["catalogue"],
+        "pathways": ["pathways", "pathways"],
         "wallet": ["wallet"],
+        "recognition": ["recognition", "recognition"],
         "credentials": ["credentials"],
+        "handoffs": ["handoffs"],
+        "quality": ["quality"],
         "audit": ["audit"],
         "reference": ["reference"],
         "reporting": ["reporting"],
+        "surveys": ["surveys", "surveys"],
     }
     source = Path(navigation.__file__).read_text(encoding="utf-8")
     imported = set()

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 LIMITS = {
     "VERIFY_RATE_LIMIT": (30, 7),
     "SHARE_LINK_RATE_LIMIT": (60, 8),
+    "SKILL_SUGGEST_RATE_LIMIT": (120, 19),
     "OID4VCI_TOKEN_RATE_LIMIT": (20, 9),
     "OID4VCI_NONCE_RATE_LIMIT": (30, 11),
     "OID4VCI_CREDENTIAL_RATE_LIMIT": (20, 12),
@@ -34,6 +35,9 @@ LIMITS = {
     "REGISTRATION_LIMIT_PER_CLIENT": (60, 15),
     "OIDC_CALLBACK_FAILURE_LIMIT": (20, 16),
     "POLICY_REVIEW_REMINDER_DAYS": (90, 17),
+    "CONDITION_DUE_DAYS": (90, 30),
+    "SURVEY_OPEN_DAYS": (21, 18),
+    "SURVEY_REMINDER_DAYS_BEFORE_CLOSE": (7, 4),
 }
 
 # Run in a fresh process, so the settings module is imported under the environment given.
