@@ -81,7 +81,14 @@ def test_an_apps_registered_entry_is_shown_in_its_place_to_whom_it_names(monkeyp
     )
     pathfinder = make_user(Role.LEARNER, email="pathfinder@example.org")
     labels = [label for label, _url in _menu(pathfinder)]
-    assert labels == ["My account", "My learning", "My wallet", "Pathways", "Skills look-up"]
+    assert labels == [
+        "My account",
+        "My learning",
+        "My wallet",
+        "Recognition of my credentials",
+        "Pathways",
+        "Skills look-up",
+    ]
     assert "Pathways" not in [label for label, _url in _menu(make_user(Role.LEARNER))]
 
 

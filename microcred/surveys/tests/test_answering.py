@@ -92,7 +92,7 @@ def test_two_submissions_of_one_invitation_write_one_response(survey, learners, 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_write_exactly_one_response(ended_offering, learners):
     if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL")
+        pytest.skip("needs PostgreSQL: concurrent transactions (SQLite serialises writers)")
     survey = next(s for s in services.send_surveys_for_offering(ended_offering) if s.audience == Audience.LEARNERS)
     token = _token(survey, learners[0])
     barrier = threading.Barrier(4)
