@@ -57,11 +57,11 @@ from django.core.exceptions import ValidationError
 from microcred import vc
 from microcred.catalogue import kinds
 from microcred.catalogue.annex import AnnexOne
+from microcred.core.pdf import FONTS
 from microcred.credentials.services.composition import achievement_id
 from microcred.credentials.vocabulary import EXTENSION_VOCAB
 
 ELM_DOCUMENTS = Path(__file__).resolve().parent / "documents" / "elm"
-FONTS = Path(__file__).resolve().parent / "fonts"
 
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 EDC_AP_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"

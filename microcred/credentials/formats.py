@@ -10,9 +10,7 @@ from __future__ import annotations
 import io
 import json
 import textwrap
-from pathlib import Path
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,11 +18,11 @@ from django.utils import formats as django_formats
 from django.utils.translation import gettext as _
 
 from microcred import vc
+from microcred.core.pdf import FONTS, paragraph, register_fonts
 from microcred.core.text import drawable, one_line
 from microcred.credentials.models import IssuedCredential
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
 
-FONTS = Path(__file__).resolve().parent / "fonts"
 BADGE_SIZE = 600
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
@@ -158,23 +156,11 @@ def _achievement_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
     ]
 
 
-def _paragraph(value, style):
-    """A ReportLab paragraph that draws ``value`` as text: its markup characters are escaped, characters
-    that are not text become spaces."""
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(drawable(value)), style)
-
-
 def _pdf_styles() -> dict:
     """The certificate's paragraph styles (DejaVu, which draws every script the platform's languages use)."""
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
+    register_fonts()
     base = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=base["Normal"], fontName="DejaVuSans", fontSize=9.5, leading=12.5)
     bold = ParagraphStyle("bold", parent=body, fontName="DejaVuSans-Bold")
@@ -206,10 +192,10 @@ def _pdf_header(credential: IssuedCredential, styles: dict, url: str):
         [
             [
                 [
-                    _paragraph(_("Certificate of a micro-credential"), styles["bold"]),
-                    _paragraph(credential.title, styles["title"]),
-                    _paragraph(_("awarded to %(name)s") % {"name": credential.learner_name}, styles["h2"]),
-                    _paragraph(_("by %(issuer)s") % {"issuer": credential.issuer.name}, styles["body"]),
+                    paragraph(_("Certificate of a micro-credential"), styles["bold"]),
+                    paragraph(credential.title, styles["title"]),
+                    paragraph(_("awarded to %(name)s") % {"name": credential.learner_name}, styles["h2"]),
+                    paragraph(_("by %(issuer)s") % {"issuer": credential.issuer.name}, styles["body"]),
                 ],
                 drawing,
             ]
@@ -228,8 +214,7 @@ def _pdf_elements(credential: IssuedCredential, styles: dict) -> list:
     from reportlab.platypus import Table, TableStyle
 
     rows = [
-        [_paragraph(label, styles["bold"]), _paragraph(value, styles["body"])]
-        for label, value in annex1_rows(credential)
+        [paragraph(label, styles["bold"]), paragraph(value, styles["body"])] for label, value in annex1_rows(credential)
     ]
     table = Table(rows, colWidths=[5 * cm, 12 * cm], splitInRow=1)  # a long text may go on the next page
     table.setStyle(
@@ -237,14 +222,14 @@ def _pdf_elements(credential: IssuedCredential, styles: dict) -> list:
             [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d1dc"))]
         )
     )
-    story = [_paragraph(_("What this micro-credential certifies"), styles["h2"]), table]
+    story = [paragraph(_("What this micro-credential certifies"), styles["h2"]), table]
     if credential.learning_outcomes:
-        story.append(_paragraph(_("Learning outcomes and ESCO skills"), styles["h2"]))
+        story.append(paragraph(_("Learning outcomes and ESCO skills"), styles["h2"]))
     for number, outcome in enumerate(credential.learning_outcomes, start=1):
         skills = ", ".join(s.label for s in outcome.esco_skills)
-        story.append(_paragraph(f"{number}. {outcome.text}", styles["body"]))
+        story.append(paragraph(f"{number}. {outcome.text}", styles["body"]))
         if skills:
-            story.append(_paragraph(_("ESCO skills: %(skills)s") % {"skills": skills}, styles["skills"]))
+            story.append(paragraph(_("ESCO skills: %(skills)s") % {"skills": skills}, styles["skills"]))
     return story
 
 
@@ -255,7 +240,7 @@ def _pdf_footer(credential: IssuedCredential, styles: dict, url: str) -> list:
 
     return [
         Spacer(1, 0.4 * cm),
-        _paragraph(
+        paragraph(
             _(
                 "Verify this certificate: scan the QR code or open %(url)s. The credential is signed by "
                 "its issuer (Open Badges 3.0, W3C Verifiable Credentials); the verification page shows "
@@ -264,8 +249,8 @@ def _pdf_footer(credential: IssuedCredential, styles: dict, url: str) -> list:
             % {"url": url},
             styles["body"],
         ),
-        _paragraph(_("Credential identifier: %(id)s") % {"id": credential.document.get("id", "")}, styles["body"]),
-        _paragraph(_("This service uses the ESCO classification of the European Commission."), styles["small"]),
+        paragraph(_("Credential identifier: %(id)s") % {"id": credential.document.get("id", "")}, styles["body"]),
+        paragraph(_("This service uses the ESCO classification of the European Commission."), styles["small"]),
     ]
 
 

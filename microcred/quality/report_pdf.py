@@ -8,32 +8,20 @@ script of the interface languages. Each distribution is drawn as a bar row and g
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from microcred.core.text import drawable, one_line
+from microcred.core.pdf import BOLD, FONT, paragraph, register_fonts
+from microcred.core.text import one_line
 
-FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 GRID, HEAD, BAR = "#8a94a6", "#e8edf3", "#1f5fa8"
-
-
-def _fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from microcred.credentials.formats import FONTS
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 def _styles() -> dict:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
-    _fonts()
+    register_fonts()
     base = getSampleStyleSheet()
     body = ParagraphStyle("q-body", parent=base["Normal"], fontName=FONT, fontSize=9.5, leading=12.5)
     return {
@@ -46,10 +34,6 @@ def _styles() -> dict:
     }
 
 
-def _p(text, style):
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(drawable(str(text))), style)
 
 
 def number(value, decimals: int = 0) -> str:
@@ -67,7 +51,7 @@ def _table(rows, styles, widths):
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
-    data = [[_p(c, styles["head"]) for c in rows[0]]] + [[_p(c, styles["cell"]) for c in row] for row in rows[1:]]
+    data = [[paragraph(c, styles["head"]) for c in rows[0]]] + [[paragraph(c, styles["cell"]) for c in row] for row in rows[1:]]
     table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
@@ -105,7 +89,7 @@ def _results_block(results, styles, width) -> list:
     from reportlab.platypus import Spacer
 
     story = [
-        _p(
+        paragraph(
             _("%(responses)s responses of %(invited)s invited (response rate %(rate)s).")
             % {
                 "responses": number(results.responses),
@@ -116,7 +100,7 @@ def _results_block(results, styles, width) -> list:
         )
     ]
     if not results.shown:
-        story.append(_p(results.hidden_reason, styles["body"]))
+        story.append(paragraph(results.hidden_reason, styles["body"]))
         return story
     likert = [q for q in results.questions if q.kind == "likert"]
     if likert:
@@ -128,7 +112,7 @@ def _results_block(results, styles, width) -> list:
         story.append(_table(rows, styles, widths))
         story.append(Spacer(1, 4))
         for q in likert:
-            story.append(_p(q.text, styles["cell"]))
+            story.append(paragraph(q.text, styles["cell"]))
             story.append(_distribution(q.distribution, width))
     for q in results.questions:
         if q.kind in ("single", "multiple") and q.distribution:
@@ -149,8 +133,8 @@ def council_report_pdf(report, sections) -> bytes:
     width = A4[0] - 4 * cm
     meeting_date = formats.date_format(timezone.localtime(report.meeting.date).date(), "DATE_FORMAT")
     story = [
-        _p(report.title, styles["title"]),
-        _p(
+        paragraph(report.title, styles["title"]),
+        paragraph(
             _("Report of the quality office to the Academic Council meeting of %(date)s (policy 7.25).")
             % {"date": meeting_date},
             styles["body"],
@@ -158,7 +142,7 @@ def council_report_pdf(report, sections) -> bytes:
     ]
     if report.period_start or report.period_end:
         story.append(
-            _p(
+            paragraph(
                 _("Offerings that ended from %(start)s to %(end)s.")
                 % {
                     "start": formats.date_format(report.period_start, "DATE_FORMAT") if report.period_start else "—",
@@ -168,7 +152,7 @@ def council_report_pdf(report, sections) -> bytes:
             )
         )
     story.append(
-        _p(
+        paragraph(
             _(
                 "Learners answer anonymously. Results are shown only where at least 5 learners answered; below that, "
                 "only the counts."
@@ -177,19 +161,19 @@ def council_report_pdf(report, sections) -> bytes:
         )
     )
     story.append(
-        _p(
+        paragraph(
             _("Prepared on %(date)s.") % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")},
             styles["body"],
         )
     )
     for section in sections:
         story.append(
-            _p(f"{section.title} ({section.universities})" if section.universities else section.title, styles["h2"])
+            paragraph(f"{section.title} ({section.universities})" if section.universities else section.title, styles["h2"])
         )
-        story.append(_p(_("All its offerings surveyed so far"), styles["h3"]))
+        story.append(paragraph(_("All its offerings surveyed so far"), styles["h3"]))
         story.extend(_results_block(section.overall, styles, width))
         if section.offerings:
-            story.append(_p(_("Offerings in the period"), styles["h3"]))
+            story.append(paragraph(_("Offerings in the period"), styles["h3"]))
             rows = [[_("Offering"), _("Invited"), _("Responses"), _("Response rate"), _("Results")]]
             for result in section.offerings:
                 rows.append(
@@ -202,19 +186,19 @@ def council_report_pdf(report, sections) -> bytes:
                     ]
                 )
             story.append(_table(rows, styles, [width * 0.44, width * 0.12, width * 0.14, width * 0.14, width * 0.16]))
-        story.append(_p(_("Recommendations proposed"), styles["h3"]))
+        story.append(paragraph(_("Recommendations proposed"), styles["h3"]))
         if section.recommendations:
             story.append(
                 ListFlowable(
-                    [ListItem(_p(text, styles["body"])) for text in section.recommendations],
+                    [ListItem(paragraph(text, styles["body"])) for text in section.recommendations],
                     bulletType="bullet",
                     bulletFontName=FONT,
                 )
             )
         else:
-            story.append(_p(_("None."), styles["body"]))
+            story.append(paragraph(_("None."), styles["body"]))
         story.append(Spacer(1, 0.3 * cm))
     if not sections:
-        story.append(_p(_("No micro-credential is covered."), styles["body"]))
+        story.append(paragraph(_("No micro-credential is covered."), styles["body"]))
     doc.build(story)
     return buffer.getvalue()

@@ -10,33 +10,20 @@ followed by its table, as on the page.
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from microcred.core.pdf import BOLD, FONT, paragraph, register_fonts
 from microcred.core.text import drawable, one_line
 from microcred.reporting import charts
 from microcred.reporting.dashboard import Dashboard, Table
-
-FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
-
-
-def _fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from microcred.credentials.formats import FONTS
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 def _styles() -> dict:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
-    _fonts()
+    register_fonts()
     base = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=base["Normal"], fontName=FONT, fontSize=9.5, leading=12.5)
     return {
@@ -50,10 +37,6 @@ def _styles() -> dict:
     }
 
 
-def _p(text, style):
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(drawable(text)), style)
 
 
 def _table(table: Table, styles: dict, width: float):
@@ -63,8 +46,8 @@ def _table(table: Table, styles: dict, width: float):
 
     first = width * (0.34 if len(table.columns) > 3 else 0.5)
     rest = (width - first) / max(len(table.columns) - 1, 1)
-    data = [[_p(c, styles["head"]) for c in table.columns]]
-    data += [[_p(cell, styles["cell"]) for cell in row] for row in table.display_rows()]
+    data = [[paragraph(c, styles["head"]) for c in table.columns]]
+    data += [[paragraph(cell, styles["cell"]) for cell in row] for row in table.display_rows()]
     pdf_table = PdfTable(data, colWidths=[first] + [rest] * (len(table.columns) - 1), repeatRows=1, splitInRow=1)
     pdf_table.setStyle(
         TableStyle(
@@ -141,29 +124,29 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
         buffer, pagesize=A4, title=one_line(title), author=one_line(site_name), leftMargin=2 * cm, rightMargin=2 * cm
     )
     width = A4[0] - 4 * cm
-    story = [_p(title, styles["title"])]
+    story = [paragraph(title, styles["title"])]
     story.append(
-        _p(
+        paragraph(
             _("Prepared on %(date)s from the platform's data.") % {"date": charts.format_date(timezone.localdate())},
             styles["body"],
         )
     )
     if dashboard.as_of is not None:
         as_of = formats.date_format(timezone.localtime(dashboard.as_of), "DATETIME_FORMAT")
-        story.append(_p(_("Figures as of %(date)s.") % {"date": as_of}, styles["body"]))
+        story.append(paragraph(_("Figures as of %(date)s.") % {"date": as_of}, styles["body"]))
     for line in filter_lines or [_("All dates, all universities, all kinds, all content areas.")]:
-        story.append(_p(line, styles["body"]))
+        story.append(paragraph(line, styles["body"]))
 
-    story.append(_p(dashboard.headline_table.title, styles["h2"]))
+    story.append(paragraph(dashboard.headline_table.title, styles["h2"]))
     for headline in dashboard.headlines:
-        block = [_p(headline.indicator.label, styles["h3"]), _p(headline.chart.summary, styles["body"])]
+        block = [paragraph(headline.indicator.label, styles["h3"]), paragraph(headline.chart.summary, styles["body"])]
         drawing = _target(headline, width)
         if drawing is not None:
             block += [Spacer(1, 3), drawing]
         story.append(KeepTogether(block))
     story.append(Spacer(1, 0.3 * cm))
     story.append(
-        _p(
+        paragraph(
             _(
                 "Bar: the value; black line: the target; dashed line: where the trajectory to the target says the value should be today."
             ),
@@ -174,7 +157,7 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
     story.append(_table(dashboard.headline_table, styles, width))
 
     for panel in dashboard.trends + dashboard.breakdowns:
-        block = [_p(panel.table.title, styles["h2"]), _p(panel.chart.summary, styles["body"]), Spacer(1, 4)]
+        block = [paragraph(panel.table.title, styles["h2"]), paragraph(panel.chart.summary, styles["body"]), Spacer(1, 4)]
         if panel.rows:
             block.append(_bars(panel.rows, width))
         story.append(KeepTogether(block))
@@ -182,9 +165,9 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
             story.append(Spacer(1, 4))
             story.append(_table(panel.table, styles, width))
 
-    story.append(_p(_("Definitions"), styles["h2"]))
+    story.append(paragraph(_("Definitions"), styles["h2"]))
     for headline in dashboard.headlines:
-        story.append(_p(headline.indicator.label, styles["h3"]))
-        story.append(_p(headline.indicator.definition, styles["body"]))
+        story.append(paragraph(headline.indicator.label, styles["h3"]))
+        story.append(paragraph(headline.indicator.definition, styles["body"]))
     doc.build(story)
     return buffer.getvalue()

@@ -18,7 +18,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import formats as django_formats
@@ -26,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred import vc
+from microcred.core.pdf import BOLD, FONT, paragraph, register_fonts
 from microcred.core.text import drawable, one_line
 from microcred.credentials import selectors as credential_selectors
 from microcred.credentials.exceptions import IssuerNotReady
-from microcred.credentials.formats import FONTS
 from microcred.credentials.models import MICRO_CREDENTIAL_VERSION, IssuedCredential, Issuer
 from microcred.credentials.services.issuers import active_key, private_key_of
 from microcred.credentials.vocabulary import VC_V2_CONTEXT
@@ -148,21 +147,17 @@ def record_pdf(record: LearnerRecord) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
+    register_fonts()
     base = getSampleStyleSheet()
-    body = ParagraphStyle("record-body", parent=base["Normal"], fontName="DejaVuSans", fontSize=9, leading=12)
-    bold = ParagraphStyle("record-bold", parent=body, fontName="DejaVuSans-Bold")
+    body = ParagraphStyle("record-body", parent=base["Normal"], fontName=FONT, fontSize=9, leading=12)
+    bold = ParagraphStyle("record-bold", parent=body, fontName=BOLD)
     title = ParagraphStyle("record-title", parent=bold, fontSize=18, leading=23, spaceAfter=6)
     h2 = ParagraphStyle("record-h2", parent=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4)
 
     def p(value, style=body):
-        return Paragraph(escape(drawable(value)), style)
+        return paragraph(value, style)
 
     def when(value) -> str:
         return django_formats.date_format(value, "DATE_FORMAT")
