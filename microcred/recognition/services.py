@@ -609,14 +609,9 @@ def create_agreement(*, user, **data) -> RecognitionAgreement:
     return agreement
 
 
-@transaction.atomic
-def update_agreement(*, user, agreement_id, **data) -> RecognitionAgreement:
-    """Change an agreement (fields not given keep their value); the requests it already proposed keep theirs."""
-    pk = _id(agreement_id)
-    agreement = RecognitionAgreement.objects.select_for_update().filter(pk=pk).first() if pk else None
-    if agreement is None or not permissions.may_manage_agreements(user, agreement.institution_id):
-        raise AgreementNotFound()
-    current = {
+def agreement_values(agreement: RecognitionAgreement) -> dict:
+    """An agreement's fields as an update or the form takes them (related objects by id)."""
+    return {
         "micro_credential": agreement.micro_credential_id,
         "institution": agreement.institution_id,
         "programme": agreement.programme,
@@ -626,6 +621,16 @@ def update_agreement(*, user, agreement_id, **data) -> RecognitionAgreement:
         "valid_until": agreement.valid_until,
         "note": agreement.note,
     }
+
+
+@transaction.atomic
+def update_agreement(*, user, agreement_id, **data) -> RecognitionAgreement:
+    """Change an agreement (fields not given keep their value); the requests it already proposed keep theirs."""
+    pk = _id(agreement_id)
+    agreement = RecognitionAgreement.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if agreement is None or not permissions.may_manage_agreements(user, agreement.institution_id):
+        raise AgreementNotFound()
+    current = agreement_values(agreement)
     fields = _agreement_fields({**current, **{k: v for k, v in data.items() if k in current}})
     if not permissions.may_manage_agreements(user, fields["institution"].pk):
         raise NotAllowed(_("Only a recognition officer of that university or the alliance admin keeps its agreements."))

@@ -331,16 +331,7 @@ def agreement_form(request, pk=None):
     else:
         initial = {}
         if agreement is not None:
-            initial = {
-                "micro_credential": agreement.micro_credential_id,
-                "institution": agreement.institution_id,
-                "programme": agreement.programme,
-                "course": agreement.course,
-                "ects": agreement.ects,
-                "valid_from": agreement.valid_from,
-                "valid_until": agreement.valid_until,
-                "note": agreement.note,
-            }
+            initial = services.agreement_values(agreement)
         elif institutions.count() == 1:
             initial["institution"] = institutions.first().pk
         form = AgreementForm(initial=initial, institutions=institutions)
