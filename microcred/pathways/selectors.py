@@ -126,20 +126,21 @@ def member_universities() -> QuerySet[Institution]:
 # Published pathways ------------------------------------------------------------------------------------------
 
 
-def _current_versions() -> QuerySet[PathwayVersion]:
-    return (
-        PathwayVersion.objects.filter(is_current=True, pathway__status=Pathway.Status.PUBLISHED)
-        .select_related("pathway", "awarding_institution")
-        .prefetch_related(
-            "co_lead_institutions",
-            Prefetch(
-                "components",
-                queryset=PathwayComponent.objects.select_related(
-                    "micro_credential", "micro_credential_version__awarding_institution"
-                ).order_by("order"),
-            ),
-        )
+def _with_components(qs: QuerySet[PathwayVersion]) -> QuerySet[PathwayVersion]:
+    """Versions with what their pages show: universities and components with their micro-credentials."""
+    return qs.select_related("pathway", "awarding_institution").prefetch_related(
+        "co_lead_institutions",
+        Prefetch(
+            "components",
+            queryset=PathwayComponent.objects.select_related(
+                "micro_credential", "micro_credential_version__awarding_institution"
+            ).order_by("order"),
+        ),
     )
+
+
+def _current_versions() -> QuerySet[PathwayVersion]:
+    return _with_components(PathwayVersion.objects.filter(is_current=True, pathway__status=Pathway.Status.PUBLISHED))
 
 
 def published_pathways(*, search: str = "", university: str = "") -> list[PathwayVersion]:
@@ -163,19 +164,7 @@ def pathway_by_slug(slug: str) -> Pathway | None:
 
 
 def version_of(pathway: Pathway, number: int | None = None) -> PathwayVersion | None:
-    qs = (
-        PathwayVersion.objects.filter(pathway=pathway)
-        .select_related("pathway", "awarding_institution")
-        .prefetch_related(
-            "co_lead_institutions",
-            Prefetch(
-                "components",
-                queryset=PathwayComponent.objects.select_related(
-                    "micro_credential", "micro_credential_version__awarding_institution"
-                ).order_by("order"),
-            ),
-        )
-    )
+    qs = _with_components(PathwayVersion.objects.filter(pathway=pathway))
     if number is None:
         return qs.filter(is_current=True).first() or qs.order_by("-number").first()
     return qs.filter(number=number).first()
