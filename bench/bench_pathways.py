@@ -20,15 +20,14 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch import percentile, scratch_database
+
 TARGET_P95_MS = 20.0
 MICRO_CREDENTIALS = 1000
 PATHWAYS = 500
@@ -36,21 +35,6 @@ LEARNERS = 20_000
 CREDENTIALS = 100_000
 ENROLMENTS = 10_000
 BATCH = 10_000
-
-
-def admin_sql(server_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url.rstrip("/") + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = max(0, min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1))
-    return ordered[k]
 
 
 def _rule(rng: random.Random, components: list[int], ects: dict[int, int]) -> dict:
@@ -277,22 +261,8 @@ def main() -> int:
     args = parser.parse_args()
     args.samples = max(1, min(args.samples, 5000))
 
-    db_name = args.reuse or f"bench_pathways_{os.getpid()}"
-    os.environ.update(
-        DATABASE_URL=f"{args.server.rstrip('/')}/{db_name}",
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-    )
-    sys.path.insert(0, str(ROOT))
-    if not args.reuse:
-        admin_sql(args.server, f'CREATE DATABASE "{db_name}"')
-    try:
-        import django
-
-        django.setup()
-        print(f"database: {db_name} on {args.server.split('@')[-1]}")
-        if not args.reuse:
+    with scratch_database(args.server, "bench_pathways", reuse=args.reuse, keep=args.keep) as new:
+        if new:
             build_data(args.seed)
         rows = measure(args.samples, args.seed)
         ok = True
@@ -312,13 +282,6 @@ def main() -> int:
         print()
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
-    finally:
-        if not (args.keep or args.reuse):
-            from django.db import connections
-
-            connections.close_all()
-            admin_sql(args.server, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-            print(f"database {db_name} dropped")
 
 
 if __name__ == "__main__":

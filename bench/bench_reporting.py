@@ -23,15 +23,14 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch import percentile, scratch_database
+
 TARGET_P95_MS = 300.0
 MICRO_CREDENTIALS = 2000
 OFFERINGS = 6000
@@ -41,21 +40,6 @@ RESULTS = 200_000
 CREDENTIALS = 150_000
 PROPOSALS = 2500
 BATCH = 10_000
-
-
-def admin_sql(server_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url.rstrip("/") + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = max(0, min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1))
-    return ordered[k]
 
 
 def build_data(seed: int) -> None:
@@ -368,22 +352,8 @@ def main() -> int:
     args = parser.parse_args()
     args.samples = max(1, min(args.samples, 500))
 
-    db_name = args.reuse or f"bench_reporting_{os.getpid()}"
-    os.environ.update(
-        DATABASE_URL=f"{args.server.rstrip('/')}/{db_name}",
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-    )
-    sys.path.insert(0, str(ROOT))
-    if not args.reuse:
-        admin_sql(args.server, f'CREATE DATABASE "{db_name}"')
-    try:
-        import django
-
-        django.setup()
-        print(f"database: {db_name} on {args.server.split('@')[-1]}")
-        if not args.reuse:
+    with scratch_database(args.server, "bench_reporting", reuse=args.reuse, keep=args.keep) as new:
+        if new:
             build_data(args.seed)
         ok = True
         for title, seconds, refreshed in (
@@ -413,13 +383,6 @@ def main() -> int:
         print()
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
-    finally:
-        if not (args.keep or args.reuse):
-            from django.db import connections
-
-            connections.close_all()
-            admin_sql(args.server, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-            print(f"database {db_name} dropped")
 
 
 if __name__ == "__main__":

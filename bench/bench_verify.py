@@ -48,6 +48,8 @@ import warnings
 from datetime import UTC, timedelta
 from pathlib import Path
 
+from scratch import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 TARGET_MEDIAN_MS = 20.0
@@ -64,13 +66,6 @@ def wsgi_app():
     settings.VERIFY_RATE_LIMIT = 10**9
     return application
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = max(0, min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1))
-    return ordered[k]
 
 
 # --- data ------------------------------------------------------------------------------------------------

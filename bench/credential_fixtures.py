@@ -13,6 +13,8 @@ import secrets
 import socket
 from decimal import Decimal
 
+from scratch import admin_sql  # noqa: F401 (the benchmarks import it from here)
+
 PUBLIC_BASE_URL = "https://mc.example.eu"
 
 
@@ -25,13 +27,6 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
-
-def admin_sql(server_url: str, sql: str) -> None:
-    """Run one statement on the server's `postgres` database (CREATE/DROP DATABASE)."""
-    import psycopg
-
-    with psycopg.connect(server_url.rstrip("/") + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def make_world() -> list:
