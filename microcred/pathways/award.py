@@ -40,7 +40,14 @@ from microcred.core.exceptions import NotFound, PermissionDenied, ValidationFail
 from microcred.credentials import permissions as credential_permissions
 from microcred.credentials.models import MICRO_CREDENTIAL_VERSION, IssuedCredential, Issuer
 from microcred.credentials.selectors import issuer_for_version
-from microcred.credentials.services.composition import identity_hash, institution_profile, normalise_email
+from microcred.credentials.services.composition import (
+    datetime_stamp,
+    identity_hash,
+    institution_profile,
+    json_number,
+    normalise_email,
+    without_empty,
+)
 from microcred.credentials.services.issuance import issue_credential_once
 from microcred.credentials.services.issuers import issuer_profile
 from microcred.credentials.services.status import revoke_credential
@@ -80,28 +87,6 @@ def pathway_url(version) -> str:
     return f"{base}/pathways/{slug}/#v{version.number}"
 
 
-def _number(value):
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _clean(value):
-    if isinstance(value, dict):
-        cleaned = {k: _clean(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        cleaned = [_clean(v) for v in value]
-        return [v for v in cleaned if v not in (None, "", [], {})]
-    return value
-
-
-def _stamp(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        return vc.format_datetime(value)
-    return f"{value.isoformat()}T00:00:00Z"
-
-
 @dataclass(frozen=True)
 class Component:
     """A component credential named in the pathway credential's evidence."""
@@ -128,7 +113,7 @@ def pathway_achievement(version: PathwayVersion) -> dict:
         "criteria": {"narrative": narrative},
         "creator": institution_profile(version.awarding_institution),
         "version": str(version.number),
-        "creditsAvailable": _number(version.minimum_ects),
+        "creditsAvailable": json_number(version.minimum_ects),
         "coLeadInstitution": [institution_profile(i) for i in version.co_lead_institutions.select_related("issuer")],
         "stackability": _("A stackable pathway of %(n)d micro-credentials.") % {"n": len(components)},
     }
@@ -166,7 +151,7 @@ def compose_pathway_credential(
             {"type": "IdentityObject", "identityHash": learner_name.strip(), "identityType": "name", "hashed": False},
         ],
         "achievement": pathway_achievement(version),
-        "creditsEarned": _number(earned_ects),
+        "creditsEarned": json_number(earned_ects),
     }
     credential = {
         "@context": list(CREDENTIAL_CONTEXTS),
@@ -176,7 +161,7 @@ def compose_pathway_credential(
         "description": version.description or None,
         "issuer": issuer_profile(issuer),
         "validFrom": vc.format_datetime(valid_from),
-        "awardedDate": _stamp(awarded_on),
+        "awardedDate": datetime_stamp(awarded_on),
         "credentialSubject": subject,
         "evidence": [
             {
@@ -193,7 +178,7 @@ def compose_pathway_credential(
         ],
         "credentialStatus": status_entry,
     }
-    return _clean(credential)
+    return without_empty(credential)
 
 
 @register_source

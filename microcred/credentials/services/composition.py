@@ -39,7 +39,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _number(value):
+def json_number(value):
     """ECTS and hours as JSON numbers: integral values as int (Python and JavaScript agree on those)."""
     if value in (None, ""):
         return None
@@ -47,7 +47,7 @@ def _number(value):
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _datetime_stamp(value: date | datetime) -> str:
+def datetime_stamp(value: date | datetime) -> str:
     if isinstance(value, datetime):
         return vc.format_datetime(value)
     return f"{value.isoformat()}T00:00:00Z"
@@ -61,13 +61,13 @@ def _label(choices, code: str) -> str:
         return str(code)
 
 
-def _clean(value):
+def without_empty(value):
     """Drop None, empty strings and empty lists/dicts (OB serialization: omit nulls and empty arrays)."""
     if isinstance(value, dict):
-        cleaned = {k: _clean(v) for k, v in value.items()}
+        cleaned = {k: without_empty(v) for k, v in value.items()}
         return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
     if isinstance(value, list):
-        cleaned = [_clean(v) for v in value]
+        cleaned = [without_empty(v) for v in value]
         return [v for v in cleaned if v not in (None, "", [], {})]
     if isinstance(value, str):
         return value.strip()
@@ -108,7 +108,7 @@ def institution_profile(institution: Institution | None, *, name: str = "", coun
     country_code = institution.country_code if institution else country_code
     address = {"type": ["Address"], "addressCountry": country, "addressCountryCode": (country_code or "").upper()}
     profile["address"] = address
-    return _clean(profile)
+    return without_empty(profile)
 
 
 def _esco_alignments(version, annex: AnnexOne) -> list[dict]:
@@ -179,13 +179,13 @@ def _achievement(version, annex: AnnexOne, grade: str | None) -> dict:
         "creator": institution_profile(awarding),
         "version": str(version.number),
         "inLanguage": languages[0] if languages else None,
-        "creditsAvailable": _number(ects),
+        "creditsAvailable": json_number(ects),
         "alignment": _esco_alignments(version, annex) + _eqf_alignment(eqf_level),
         # Extension (https://w3id.org/microcred/v1): the Annex 1 elements OB 3.0 has no property for.
         "learningSetting": "formal" if kind == Kind.FORMAL else "non-formal",
         "learningOutcome": outcomes,
-        "ectsCredits": _number(ects),
-        "workloadHours": _number(annex.workload.hours),
+        "ectsCredits": json_number(ects),
+        "workloadHours": json_number(annex.workload.hours),
         "eqfLevel": int(eqf_level) if eqf_level else None,
         "assessmentType": _unique(_label(AssessmentType, c) for c in annex.assessment_types),
         "participationForm": _unique(_label(FormOfParticipation, c) for c in annex.forms_of_participation),
@@ -248,7 +248,7 @@ def compose_open_badge_credential(
             {"type": "IdentityObject", "identityHash": learner_name.strip(), "identityType": "name", "hashed": False},
         ],
         "achievement": _achievement(version, annex, grade),
-        "creditsEarned": _number(ects),
+        "creditsEarned": json_number(ects),
     }
     if grade:
         subject["result"] = [
@@ -267,7 +267,7 @@ def compose_open_badge_credential(
         "description": annex.description or None,
         "issuer": issuer_profile(issuer),
         "validFrom": vc.format_datetime(valid_from),
-        "awardedDate": _datetime_stamp(awarded_on),
+        "awardedDate": datetime_stamp(awarded_on),
         "credentialSubject": subject,
         "credentialSchema": [
             {"id": OB_SCHEMA_URL, "type": SCHEMA_VALIDATOR_TYPE},
@@ -275,7 +275,7 @@ def compose_open_badge_credential(
         ],
         "credentialStatus": status_entry,
     }
-    return _clean(credential)
+    return without_empty(credential)
 
 
 def compose_holder_bound_copy(original: dict, *, credential_id: str, holder_did: str, status_entry: dict) -> dict:

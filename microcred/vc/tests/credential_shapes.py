@@ -98,7 +98,7 @@ def _number(rng: random.Random):
 
 
 def _clean(value):
-    """As composition._clean: drop None, empty strings and empty lists/dicts; strip strings."""
+    """As composition.without_empty: drop None, empty strings and empty lists/dicts; strip strings."""
     if isinstance(value, dict):
         cleaned = {k: _clean(v) for k, v in value.items()}
         return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
