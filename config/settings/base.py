@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "microcred.privacy",
     "microcred.reporting",
     "microcred.surveys",
+    "microcred.operations",
     "microcred.api",
 ]
 
