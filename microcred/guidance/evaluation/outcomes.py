@@ -86,6 +86,149 @@ TUNING: list[tuple[str, str, str]] = [
     ("t-edu2", "education", "Facilitate group discussions and collaborative learning activities."),
     ("t-eng1", "engineering", "Maintain industrial machines and diagnose their faults."),
     ("t-eng2", "engineering", "Select suitable materials for a product based on their mechanical properties."),
+    # Twelve more tuning outcomes, added with the second round of tuning (issue #13 item 1).
+    ("t-sus3", "sustainability", "Plan the collection and recycling of household waste in a municipality."),
+    ("t-sus4", "sustainability", "Explain how air pollution affects human health and how it is measured."),
+    ("t-dig3", "digital", "Test a software application and report the defects found."),
+    ("t-dig4", "digital", "Design the user interface of a mobile app based on user research."),
+    ("t-bus3", "business", "Draft a marketing strategy for launching a new product."),
+    ("t-bus4", "business", "Recruit and interview candidates for a job opening."),
+    ("t-hea3", "health", "Give an injection safely and record it in the patient's file."),
+    ("t-hea4", "health", "Advise older people on preventing falls at home."),
+    ("t-edu3", "education", "Assess pupils' progress with tests and observation and report it to parents."),
+    ("t-edu4", "education", "Teach reading and writing to adults with low literacy."),
+    ("t-eng3", "engineering", "Operate a 3D printer to produce prototypes of plastic parts."),
+    ("t-eng4", "engineering", "Install and test the wiring of a building's lighting system."),
+]
+
+# A second held-out set (issue #13 item 1), written after the first one had been seen while tuning, and before any
+# suggestion for these outcomes was seen; judged blind (`pool.py --set new` -> `new-judgments.tsv`); never tuned on.
+NEW: list[tuple[str, str, str]] = [
+    ("n-sus1", "sustainability", "Measure the carbon footprint of a university campus and propose ways to reduce it."),
+    ("n-sus2", "sustainability", "Explain how forests store carbon and how sustainable forestry protects them."),
+    ("n-sus3", "sustainability", "Audit the energy use of a small business and recommend energy savings."),
+    ("n-sus4", "sustainability", "Design a green roof that retains rainwater and supports insects."),
+    ("n-sus5", "sustainability", "Apply environmental legislation when granting a permit for an industrial site."),
+    ("n-sus6", "sustainability", "Organise a community campaign that encourages people to cycle instead of drive."),
+    ("n-dig1", "digital", "Write a Python program that reads a CSV file and produces summary statistics."),
+    ("n-dig2", "digital", "Set up and administer a Linux server and its user accounts."),
+    ("n-dig3", "digital", "Design a data warehouse and build dashboards for managers."),
+    ("n-dig4", "digital", "Evaluate the ethical risks of using artificial intelligence in public services."),
+    ("n-dig5", "digital", "Develop a simple mobile application for Android."),
+    ("n-dig6", "digital", "Protect personal devices from malware and phishing attacks."),
+    ("n-bus1", "business", "Calculate the cost price of a product and set a selling price."),
+    ("n-bus2", "business", "Handle customer complaints politely and find a solution."),
+    ("n-bus3", "business", "Manage the stock of a retail shop and reorder goods in time."),
+    ("n-bus4", "business", "Prepare an annual budget for a non-profit organisation."),
+    ("n-bus5", "business", "Write a persuasive grant application to obtain funding for a project."),
+    ("n-bus6", "business", "Conduct market research to estimate demand for a new service."),
+    ("n-hea1", "health", "Assist elderly people with their daily personal care."),
+    ("n-hea2", "health", "Explain the risks of smoking and support a person who wants to quit."),
+    ("n-hea3", "health", "Prepare and administer medication according to a doctor's prescription."),
+    ("n-hea4", "health", "Recognise the signs of depression and refer the person to professional help."),
+    ("n-hea5", "health", "Plan a physical training programme for an amateur athlete."),
+    ("n-hea6", "health", "Keep accurate and confidential health records of patients."),
+    ("n-edu1", "education", "Teach mathematics to primary school children using games."),
+    ("n-edu2", "education", "Write clear instructions and a short report in English for colleagues."),
+    ("n-edu3", "education", "Mentor a new teacher during their first year at school."),
+    ("n-edu4", "education", "Moderate a debate between students with opposing opinions."),
+    ("n-edu5", "education", "Design an e-learning module with videos and quizzes."),
+    ("n-edu6", "education", "Translate a technical text from French into English."),
+    ("n-eng1", "engineering", "Calculate the loads on a steel beam and check that it is safe."),
+    ("n-eng2", "engineering", "Weld metal parts together following safety rules."),
+    ("n-eng3", "engineering", "Survey a plot of land and draw a site plan."),
+    ("n-eng4", "engineering", "Install and maintain heat pumps in houses."),
+    ("n-eng5", "engineering", "Program an industrial robot to pick and place parts."),
+    ("n-eng6", "engineering", "Inspect a bridge for damage and plan its repair."),
 ]
 
 FIELDS = ["sustainability", "digital", "business", "health", "education", "engineering"]
+
+# Translations of twelve evaluation outcomes (two a field) into the alliance's other languages (issue #13 item 2),
+# made by the judge from the English before any suggestion for them was seen. An outcome keeps its English id after
+# the language ("es:sus1"): a skill's grade for the English outcome holds for its translation (same meaning), and the
+# pairs not graded yet are judged blind in `language-judgments.tsv` (`pool.py --set languages`).
+TRANSLATED = ("sus1", "sus5", "dig1", "dig3", "bus2", "bus6", "hea1", "hea3", "edu1", "edu6", "eng2", "eng4")
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    "es": {
+        "sus1": "Explicar los principios de la economía circular e identificar oportunidades para reducir los residuos "
+        "en un proceso de producción.",
+        "sus5": "Comunicar los riesgos del cambio climático a los responsables políticos locales y al público.",
+        "dig1": "Limpiar, transformar y visualizar un conjunto de datos con Python para responder a una pregunta de "
+        "negocio.",
+        "dig3": "Identificar las amenazas de ciberseguridad más comunes y aplicar medidas básicas para proteger la red "
+        "de una organización.",
+        "bus2": "Aplicar métodos de gestión de proyectos para planificar, programar y supervisar un proyecto con un "
+        "equipo.",
+        "bus6": "Dirigir un equipo diverso y motivar a sus miembros para alcanzar objetivos comunes.",
+        "hea1": "Prestar primeros auxilios a una persona que ha perdido el conocimiento o que sangra.",
+        "hea3": "Comunicarse con empatía con los pacientes y sus familias sobre su tratamiento.",
+        "edu1": "Diseñar un plan de clase con objetivos de aprendizaje, actividades y evaluación para alumnos de "
+        "educación secundaria.",
+        "edu6": "Presentar con claridad los resultados de una investigación a un público no especializado.",
+        "eng2": "Aplicar métodos de control de calidad para inspeccionar productos en una línea de fabricación.",
+        "eng4": "Realizar una evaluación de riesgos laborales en materia de salud y seguridad en una fábrica.",
+    },
+    "fr": {
+        "sus1": "Expliquer les principes de l'économie circulaire et identifier des possibilités de réduire les "
+        "déchets dans un processus de production.",
+        "sus5": "Communiquer les risques liés au changement climatique aux décideurs politiques locaux et au public.",
+        "dig1": "Nettoyer, transformer et visualiser un jeu de données avec Python pour répondre à une question métier.",
+        "dig3": "Identifier les menaces de cybersécurité courantes et appliquer des mesures de base pour protéger le "
+        "réseau d'une organisation.",
+        "bus2": "Appliquer des méthodes de gestion de projet pour planifier, ordonnancer et suivre un projet avec une "
+        "équipe.",
+        "bus6": "Diriger une équipe diversifiée et motiver ses membres pour atteindre des objectifs communs.",
+        "hea1": "Porter les premiers secours à une personne qui a perdu connaissance ou qui saigne.",
+        "hea3": "Communiquer avec empathie avec les patients et leur famille au sujet de leur traitement.",
+        "edu1": "Concevoir un plan de cours avec des objectifs d'apprentissage, des activités et une évaluation pour "
+        "des élèves du secondaire.",
+        "edu6": "Présenter clairement des résultats de recherche à un public non spécialiste.",
+        "eng2": "Appliquer des méthodes de contrôle qualité pour inspecter des produits sur une ligne de fabrication.",
+        "eng4": "Réaliser une évaluation des risques pour la santé et la sécurité au travail dans une usine.",
+    },
+    "nl": {
+        "sus1": "De principes van de circulaire economie uitleggen en kansen herkennen om afval in een productieproces "
+        "te verminderen.",
+        "sus5": "De risico's van klimaatverandering communiceren aan lokale beleidsmakers en het publiek.",
+        "dig1": "Een dataset met Python opschonen, transformeren en visualiseren om een bedrijfsvraag te beantwoorden.",
+        "dig3": "Veelvoorkomende cyberdreigingen herkennen en basismaatregelen toepassen om het netwerk van een "
+        "organisatie te beveiligen.",
+        "bus2": "Projectmanagementmethoden toepassen om met een team een project te plannen, in te roosteren en te "
+        "bewaken.",
+        "bus6": "Een divers team leiden en de leden motiveren om gezamenlijke doelen te bereiken.",
+        "hea1": "Eerste hulp verlenen aan iemand die het bewustzijn heeft verloren of bloedt.",
+        "hea3": "Met empathie met patiënten en hun familie communiceren over hun behandeling.",
+        "edu1": "Een lesplan ontwerpen met leerdoelen, activiteiten en toetsing voor leerlingen in het voortgezet "
+        "onderwijs.",
+        "edu6": "Onderzoeksresultaten helder presenteren aan een niet-gespecialiseerd publiek.",
+        "eng2": "Kwaliteitscontrolemethoden toepassen om producten op een productielijn te inspecteren.",
+        "eng4": "Een risico-inventarisatie van gezondheids- en veiligheidsrisico's op de werkplek in een fabriek "
+        "uitvoeren.",
+    },
+    "hu": {
+        "sus1": "Ismertesse a körforgásos gazdaság alapelveit, és azonosítsa a hulladékcsökkentés lehetőségeit egy "
+        "gyártási folyamatban.",
+        "sus5": "Kommunikálja az éghajlatváltozás kockázatait a helyi döntéshozók és a nyilvánosság felé.",
+        "dig1": "Tisztítson meg, alakítson át és jelenítsen meg egy adathalmazt Pythonnal egy üzleti kérdés "
+        "megválaszolásához.",
+        "dig3": "Azonosítsa a gyakori kiberbiztonsági fenyegetéseket, és alkalmazzon alapvető intézkedéseket egy "
+        "szervezet hálózatának védelmére.",
+        "bus2": "Alkalmazzon projektmenedzsment-módszereket egy projekt csapattal történő megtervezésére, "
+        "ütemezésére és nyomon követésére.",
+        "bus6": "Vezessen egy sokszínű csapatot, és motiválja tagjait a közös célok elérésére.",
+        "hea1": "Nyújtson elsősegélyt egy eszméletét vesztett vagy vérző személynek.",
+        "hea3": "Kommunikáljon empátiával a betegekkel és családjukkal a kezelésükről.",
+        "edu1": "Tervezzen óratervet tanulási célokkal, tevékenységekkel és értékeléssel középiskolás tanulók "
+        "számára.",
+        "edu6": "Mutassa be érthetően a kutatási eredményeket nem szakmabeli közönségnek.",
+        "eng2": "Alkalmazzon minőségellenőrzési módszereket a termékek gyártósoron történő vizsgálatára.",
+        "eng4": "Végezzen munkahelyi egészségvédelmi és biztonsági kockázatértékelést egy gyárban.",
+    },
+}
+
+
+def translated_outcomes(language: str) -> list[tuple[str, str, str]]:
+    """The translated evaluation outcomes of one language as (id "es:sus1", field, text)."""
+    fields = {oid: field for oid, field, _text in EVALUATION}
+    return [(f"{language}:{oid}", fields[oid], TRANSLATIONS[language][oid]) for oid in TRANSLATED]
