@@ -24,6 +24,7 @@ from microcred.catalogue.forms import CategoryOverviewForm, TranslationForm
 from microcred.catalogue.kinds import CredentialKind, credential_kind
 from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroCredentialVersion
 from microcred.catalogue.public_panels import public_panels
+from microcred.catalogue.search_panels import search_panels
 from microcred.catalogue.staff_panels import staff_panels
 from microcred.core.exceptions import DomainError
 from microcred.proposals import permissions as proposal_permissions
@@ -71,6 +72,9 @@ def catalogue_index(request):
             "query": query,
             "results_html": mark_safe(results_html),  # rendered by our template with autoescaping
             "errors": errors,
+            # What other apps find for the same text (the pathways), rendered on every request outside the cached
+            # results, so it is never stale (search_panels.py).
+            "search_panels": [mark_safe(html) for html in search_panels(request, query.text)],
             "overviews": selectors.published_overviews(),
             "sorts": [
                 ("relevance", _("Relevance")),
@@ -117,7 +121,7 @@ def _result_cards(result) -> list[dict]:
 
 
 def _conditions_fact(summary) -> str:
-    """"Approved with conditions", and how many are confirmed met (issue #14)."""
+    """ "Approved with conditions", and how many are confirmed met (issue #14)."""
     return _("Approved with conditions (%(confirmed)d of %(total)d confirmed met)") % {
         "confirmed": summary.confirmed,
         "total": summary.total,

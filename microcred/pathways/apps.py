@@ -8,6 +8,7 @@ class PathwaysConfig(AppConfig):
 
     def ready(self):
         from microcred.catalogue.public_panels import register_public_panel
+        from microcred.catalogue.search_panels import register_search_panel
         from microcred.pathways import checklist, panels, services
         from microcred.proposals import publishing
 
@@ -21,6 +22,8 @@ class PathwaysConfig(AppConfig):
         publishing.register_summary(services.PATHWAY, services.proposal_summary)
         # The catalogue page of a micro-credential names the pathways it counts towards.
         register_public_panel(panels.part_of_pathways_panel)
+        # The catalogue's search page shows the pathways matching the same text beside the micro-credentials found.
+        register_search_panel(panels.catalogue_search_panel)
         # The learner side (issue #12, items 3-4): a new component credential may complete a pathway (award.py); a
         # revoked one flags the pathway credentials it completed for the credential officers. Her progress shows
         # in "my learning" through learning's panel registry (the wallet reads progress_panels itself).

@@ -13,3 +13,24 @@ def part_of_pathways_panel(request, micro_credential) -> str:
     if not versions:
         return ""
     return render_to_string("pathways/includes/part_of.html", {"versions": versions}, request=request)
+
+
+# At most this many pathways are shown beside the catalogue's results; the rest are one link away (/pathways/).
+SEARCH_PANEL_LIMIT = 5
+
+
+def catalogue_search_panel(request, text: str) -> str:
+    """The published pathways matching the catalogue's search text (their titles, descriptions, components and
+    universities), each with its rule in words and its ECTS, beside the micro-credentials found
+    (catalogue.search_panels). Nothing without a search text: the catalogue links to every pathway already."""
+    if not (text or "").strip():
+        return ""
+    versions = selectors.published_pathways(search=text)
+    if not versions:
+        return ""
+    shown = [(v, selectors.rule_in_words(v)) for v in versions[:SEARCH_PANEL_LIMIT]]
+    return render_to_string(
+        "pathways/includes/catalogue_search.html",
+        {"shown": shown, "total": len(versions), "more": len(versions) > SEARCH_PANEL_LIMIT, "search": text},
+        request=request,
+    )

@@ -1,5 +1,6 @@
 """A pathway as people live it (issue #12): the proposer writes it with its rule, the council approves it, and it
-appears in the catalogue with its rule in words; each page checked by axe-core."""
+appears in the catalogue (beside the micro-credentials a search finds, and among the pathways) with its rule in
+words; each page checked by axe-core."""
 
 import pytest
 from django.utils import timezone
@@ -101,11 +102,19 @@ def test_the_council_approves_a_pathway_and_it_appears_in_the_catalogue_with_its
     version = PathwayVersion.objects.get()
     log_out(page)
 
-    # Anyone finds it in the catalogue's pathways, with its rule in words and its components.
-    page.goto("/catalogue/?search=data")
+    # Anyone searching the catalogue finds it beside the micro-credentials, with its rule in words and its ECTS,
+    # and in the catalogue's pathways.
+    page.goto("/catalogue/?search=ethics")
+    found = page.get_by_role("region", name="1 pathway found")
+    assert "Earn at least 3 ECTS credits from: Data ethics." in found.inner_text()
+    assert "at least 8 ECTS in total" in found.inner_text()
     page.get_by_role("link", name="Pathways: micro-credentials that add up to a larger credential").click()
     page.check()
     page.get_by_role("link", name="Sustainable data").click()
+    page.check()
+    assert page.url.endswith(f"/pathways/{version.pathway.slug}/")
+    page.goto("/catalogue/?search=ethics")
+    found.get_by_role("link", name="Sustainable data").click()
     page.check()
     assert page.url.endswith(f"/pathways/{version.pathway.slug}/")
     rule = page.locator("ul.rule").inner_text()
