@@ -62,6 +62,7 @@ from .multikey import (
     public_key_from_multibase,
     public_key_to_multibase,
 )
+from .signers import Signer, SoftwareSigner, as_signer
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -83,6 +84,8 @@ __all__ = [
     "MissingProof",
     "ProofError",
     "RelativeIRI",
+    "Signer",
+    "SoftwareSigner",
     "StatusListError",
     "UndefinedTerm",
     "UnsafeInput",
@@ -90,6 +93,7 @@ __all__ = [
     "UnsupportedJsonLd",
     "VCError",
     "VerificationResult",
+    "as_signer",
     "bake_png",
     "bake_svg",
     "canonicalize_document",

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .contexts import DEFAULT_REGISTRY, ContextRegistry
 from .cryptosuites import SUITES, eddsa_rdfc_2022
 from .exceptions import (
-    InvalidKey,
     KeyResolutionError,
     MalformedProof,
     MissingProof,
@@ -26,8 +25,9 @@ from .exceptions import (
     UnsupportedCryptosuite,
     VCError,
 )
-from .multikey import private_key_from_multibase, public_key_from_bytes, public_key_from_multibase
+from .multikey import public_key_from_bytes, public_key_from_multibase
 from .rdf import parse_nquads
+from .signers import as_signer
 
 PROOF_TYPE = "DataIntegrityProof"
 DEFAULT_CRYPTOSUITE = eddsa_rdfc_2022.CRYPTOSUITE
@@ -96,14 +96,6 @@ def is_datetime_stamp(value) -> bool:
     return True
 
 
-def _as_private_key(private_key) -> Ed25519PrivateKey:
-    if isinstance(private_key, Ed25519PrivateKey):
-        return private_key
-    if isinstance(private_key, str):
-        return private_key_from_multibase(private_key)
-    raise InvalidKey("The signing key must be an Ed25519 private key or a z3u2… secretKeyMultibase.")
-
-
 def _as_public_key(value) -> Ed25519PublicKey:
     if isinstance(value, Ed25519PublicKey):
         return value
@@ -152,6 +144,9 @@ def sign(
 ) -> dict:
     """Return a copy of ``document`` with a new ``eddsa-rdfc-2022`` proof appended to ``proof: [...]``.
 
+    ``private_key``: an Ed25519 private key, a ``z3u2…`` secretKeyMultibase, or a :class:`~microcred.vc.Signer`
+    (an HSM or KMS key that never leaves its device; :mod:`microcred.vc.signers`).
+
     The document is refused (``VCError`` subclasses) if it is not strictly valid JSON-LD over pinned
     contexts (undefined terms, relative IRIs, unsafe text or numbers, dataset poisoning).
     """
@@ -164,7 +159,7 @@ def sign(
         raise MalformedProof("Only JSON-LD objects with an @context can be signed.")
     if not isinstance(verification_method, str) or ":" not in verification_method:
         raise MalformedProof("verificationMethod must be an absolute URL or DID URL.")
-    key = _as_private_key(private_key)
+    signer = as_signer(private_key)
     if created is None:
         created = format_datetime(datetime.now(UTC))
     elif isinstance(created, datetime):
@@ -181,7 +176,7 @@ def sign(
     }
     suite = SUITES[cryptosuite]
     data = suite.hash_data(unsecured(document), proof, registry)
-    proof["proofValue"] = suite.create_proof_value(key, data)
+    proof["proofValue"] = suite.create_proof_value(signer, data)
 
     signed = {k: _copy_json(v) for k, v in document.items() if k != "proof"}
     signed["proof"] = [*_copy_json(_proofs_of(document)), proof]

@@ -31,6 +31,7 @@ from ..canonicalization import (
 from ..contexts import DEFAULT_REGISTRY, ContextRegistry
 from ..exceptions import CanonicalizationTooComplex, InvalidProof, MalformedProof, UnsafeInput
 from ..multikey import InvalidKey, base58btc_decode, base58btc_encode
+from ..signers import Signer, as_signer, checked_signature
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
@@ -107,12 +108,13 @@ def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextReg
     )
 
 
-def create_proof_value(private_key: Ed25519PrivateKey, data: HashData) -> str:
-    """Sign ``data``; refuses (``UnsafeInput``) a document whose rdf-canonize form differs from RDFC-1.0's,
-    which JavaScript verifiers would not verify."""
+def create_proof_value(signer: Signer | Ed25519PrivateKey, data: HashData) -> str:
+    """Sign ``data`` with ``signer`` (or an Ed25519 private key; :mod:`microcred.vc.signers`); refuses
+    (``UnsafeInput``) a document whose rdf-canonize form differs from RDFC-1.0's, which JavaScript verifiers
+    would not verify, and (``InvalidKey``) a signature the signer's own public key does not verify."""
     if data.rdf_canonize_form is not None:
         raise UnsafeInput(UTF16_ORDER_MESSAGE)
-    return "z" + base58btc_encode(private_key.sign(data.combined))
+    return "z" + base58btc_encode(checked_signature(as_signer(signer), data.combined))
 
 
 def decode_proof_value(proof_value) -> bytes:
