@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.checks import Error, Info, Warning, register
 from django.db import DatabaseError
 
-from microcred.credentials import keys
+from microcred.credentials import keys, signers
 
 
 @register("credentials")
@@ -34,10 +34,14 @@ def check_credential_kek(app_configs=None, **kwargs):
                 )
             )
         return messages
+    if not signers.uses_software_keys():
+        return messages + _check_signer_backend(issuer_keys)
     try:
-        keys.get_kek()
+        current_id = keys.kek_id(keys.get_kek())
+        keys.previous_keks()
     except keys.KeyEncryptionKeyError as exc:
         return [Error(exc.message, hint=keys.GENERATE_HINT, id="credentials.E001")]
+    under_previous = [k for k in issuer_keys if keys.sealed_kek_id(k.sealed_private_key) != current_id]
     for issuer_key in issuer_keys:
         try:
             private_key_of(issuer_key)
@@ -49,6 +53,15 @@ def check_credential_kek(app_configs=None, **kwargs):
                     id="credentials.E002",
                 )
             )
+    if under_previous and not messages:
+        messages.append(
+            Warning(
+                f"{len(under_previous)} issuer key(s) are still sealed under a previous KEK "
+                "(CREDENTIAL_KEK_PREVIOUS): a KEK rotation is not finished.",
+                hint="Run `manage.py rotate_kek`, then remove CREDENTIAL_KEK_PREVIOUS.",
+                id="credentials.W004",
+            )
+        )
     if keys.using_dev_kek():
         messages.append(
             Warning(
@@ -68,6 +81,25 @@ def check_credential_kek(app_configs=None, **kwargs):
                     f"The issuer {issuer.slug} has the DID {issuer.did}, but PUBLIC_BASE_URL now gives {expected}. "
                     "Its DID document is published under the old host; credentials keep the old DID.",
                     id="credentials.W003",
+                )
+            )
+    return messages
+
+
+def _check_signer_backend(issuer_keys) -> list:
+    """CREDENTIAL_SIGNER names a backend: it must load and hold every active issuer key."""
+    messages = []
+    for issuer_key in issuer_keys:
+        if issuer_key.status != issuer_key.Status.ACTIVE:
+            continue
+        try:
+            signers.signer_for(issuer_key)
+        except Exception as exc:
+            messages.append(
+                Error(
+                    f"{issuer_key.issuer.slug} {issuer_key.fragment}: {getattr(exc, 'message', None) or exc}",
+                    hint="CREDENTIAL_SIGNER must name a backend that holds every active issuer key.",
+                    id="credentials.E003",
                 )
             )
     return messages

@@ -8,6 +8,10 @@
   of the KEK, not the KEK) lets a wrong KEK be reported as such instead of as a corrupt key.
 * In the embedded default (``DEBUG`` on, no ``CREDENTIAL_KEK``), a development KEK is generated once and
   kept in ``VAR_DIR/credential-kek.dev`` with a warning. Never use that in production.
+* Rotating the KEK without downtime (docs/operations.md, "Key custody"): every process gets the new KEK as
+  ``CREDENTIAL_KEK`` and the old one in ``CREDENTIAL_KEK_PREVIOUS`` (comma-separated; accepted only to
+  *open* keys, never to seal), ``manage.py rotate_kek`` re-seals every issuer key under the current KEK, then
+  the old KEK is removed from the environment: a key still sealed under it is then refused, naming its KEK id.
 """
 
 from __future__ import annotations
@@ -97,6 +101,34 @@ def get_kek() -> bytes:
     )
 
 
+def previous_keks() -> list[bytes]:
+    """The KEKs of ``CREDENTIAL_KEK_PREVIOUS``: accepted to open issuer keys during a rotation, never to seal."""
+    configured = getattr(settings, "CREDENTIAL_KEK_PREVIOUS", None) or []
+    if isinstance(configured, str):
+        configured = [item for item in configured.split(",") if item.strip()]
+    try:
+        return [_decode_kek(item) for item in configured]
+    except KeyEncryptionKeyError as exc:
+        raise KeyEncryptionKeyError("CREDENTIAL_KEK_PREVIOUS: " + exc.message) from exc
+
+
+def known_keks() -> dict[str, bytes]:
+    """Every KEK that may open an issuer key, by KEK id: the current one first, then the previous ones."""
+    current = get_kek()
+    keks = {kek_id(current): current}
+    for previous in previous_keks():
+        keks.setdefault(kek_id(previous), previous)
+    return keks
+
+
+def sealed_kek_id(sealed: str) -> str:
+    """The KEK id a sealed value names (raises KeyEncryptionKeyError if it is not in a known format)."""
+    parts = sealed.split("$") if isinstance(sealed, str) else []
+    if len(parts) != 3 or parts[0] != FORMAT:
+        raise KeyEncryptionKeyError("A stored issuer key is not in a known encrypted format.")
+    return parts[1]
+
+
 def kek_id(kek: bytes) -> str:
     """A short public identifier of a KEK (keyed hash; reveals nothing about the KEK)."""
     return hmac.new(kek, b"microcred credential KEK id", hashlib.sha256).hexdigest()[:16]
@@ -111,17 +143,28 @@ def seal(secret: bytes, associated_data: str, kek: bytes | None = None) -> str:
 
 
 def unseal(sealed: str, associated_data: str, kek: bytes | None = None) -> bytes:
-    kek = kek if kek is not None else get_kek()
-    parts = sealed.split("$") if isinstance(sealed, str) else []
-    if len(parts) != 3 or parts[0] != FORMAT:
-        raise KeyEncryptionKeyError("A stored issuer key is not in a known encrypted format.")
-    if parts[1] != kek_id(kek):
+    """Open a sealed key with ``kek``, or else with whichever configured KEK (current or previous) sealed it."""
+    sealed_id = sealed_kek_id(sealed)
+    if kek is None:
+        keks = known_keks()
+        kek = keks.get(sealed_id)
+        if kek is None:
+            current_id, *previous_ids = keks
+            raise KeyEncryptionKeyError(
+                f"An issuer key is sealed under the unknown KEK id {sealed_id}: CREDENTIAL_KEK is not the "
+                f"key-encryption key the issuer keys were sealed with (configured KEK id {current_id}"
+                + (f"; CREDENTIAL_KEK_PREVIOUS ids {', '.join(previous_ids)}" if previous_ids else "")
+                + "), so nothing can be signed with it. Set CREDENTIAL_KEK (or, during a KEK rotation, "
+                "CREDENTIAL_KEK_PREVIOUS) to the KEK with that id."
+            )
+    elif sealed_id != kek_id(kek):
         raise KeyEncryptionKeyError(
             "CREDENTIAL_KEK is not the key-encryption key the issuer keys were sealed with "
-            f"(expected KEK id {parts[1]}, configured KEK id {kek_id(kek)}); nothing can be signed."
+            f"(expected KEK id {sealed_id}, configured KEK id {kek_id(kek)}); nothing can be signed."
         )
+    body = sealed.split("$")[2]
     try:
-        raw = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         return AESGCM(kek).decrypt(raw[:12], raw[12:], associated_data.encode("utf-8"))
     except (InvalidTag, ValueError, binascii.Error) as exc:
         raise KeyEncryptionKeyError(

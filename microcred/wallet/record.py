@@ -30,7 +30,8 @@ from microcred.core.text import drawable, one_line
 from microcred.credentials import selectors as credential_selectors
 from microcred.credentials.exceptions import IssuerNotReady
 from microcred.credentials.models import MICRO_CREDENTIAL_VERSION, IssuedCredential, Issuer
-from microcred.credentials.services.issuers import active_key, private_key_of
+from microcred.credentials.services.issuers import active_key
+from microcred.credentials.signers import signer_for
 from microcred.credentials.vocabulary import VC_V2_CONTEXT
 
 
@@ -131,7 +132,7 @@ def signed_record(record: LearnerRecord) -> dict:
         "type": ["VerifiablePresentation"],
         "verifiableCredential": [c.document for c in record.credentials],
     }
-    return vc.sign(presentation, private_key_of(key), key.verification_method_id, created=record.made_at)
+    return vc.sign(presentation, signer_for(key), key.verification_method_id, created=record.made_at)
 
 
 def _plain(value: Decimal | None) -> str:

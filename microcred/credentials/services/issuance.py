@@ -35,10 +35,11 @@ from microcred.credentials.services.composition import (
     compose_holder_bound_copy,
     normalise_email,
 )
-from microcred.credentials.services.issuers import active_key, private_key_of, resolve_verification_method
+from microcred.credentials.services.issuers import active_key, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
 from microcred.credentials.services.status import current_status_list, index_in_use, random_index
 from microcred.credentials.signals import credential_issued, send_after_commit
+from microcred.credentials.signers import signer_for
 from microcred.credentials.sources import source_for
 
 logger = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ def _learner_account(learner, email: str):
     return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
 
 
-def _signed_credential(source, issuer, issuer_key, private_key, completion, status_list, index, credential_uuid, now):
+def _signed_credential(source, issuer, issuer_key, signer, completion, status_list, index, credential_uuid, now):
     """The source's credential for this completion and status entry, signed with the issuer's key."""
     try:
         unsigned = source.compose(
@@ -212,7 +213,7 @@ def _signed_credential(source, issuer, issuer_key, private_key, completion, stat
             valid_from=now,
             status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
         )
-        return vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
+        return vc.sign(unsigned, signer, issuer_key.verification_method_id, created=now)
     except vc.VCError as exc:
         raise InvalidCompletion(_("This credential cannot be signed: %(why)s") % {"why": exc.message}) from exc
 
@@ -267,11 +268,11 @@ def issue_credential_once(
     account = _learner_account(learner, completion.email)
     issuer = source.issuer()
     issuer_key = active_key(issuer)
-    private_key = private_key_of(issuer_key)  # a missing or wrong KEK stops here: nothing is written
+    signer = signer_for(issuer_key)  # a missing or wrong KEK (or signer backend) stops here: nothing is written
 
     def sign(status_list, index, credential_uuid, now):
         return _signed_credential(
-            source, issuer, issuer_key, private_key, completion, status_list, index, credential_uuid, now
+            source, issuer, issuer_key, signer, completion, status_list, index, credential_uuid, now
         )
 
     def store(status_list, index, credential_uuid, now, signed):
@@ -327,7 +328,7 @@ def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> t
             return existing, False
         issuer = Issuer.objects.get(pk=original.issuer_id)
         issuer_key = active_key(issuer)
-        private_key = private_key_of(issuer_key)
+        signer = signer_for(issuer_key)
 
         def sign(status_list, index, copy_uuid, now):
             try:
@@ -337,7 +338,7 @@ def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> t
                     holder_did=did,
                     status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
                 )
-                return vc.sign(unsigned, private_key, issuer_key.verification_method_id, created=now)
+                return vc.sign(unsigned, signer, issuer_key.verification_method_id, created=now)
             except vc.VCError as exc:
                 raise IssuanceFailed(
                     _("The copy of this credential cannot be signed: %(why)s") % {"why": exc.message}

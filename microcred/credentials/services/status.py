@@ -19,8 +19,9 @@ from microcred.credentials.exceptions import AlreadyRevoked, CredentialNotFound,
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
 from microcred.credentials.notifications import announce_credential_revoked
 from microcred.credentials.permissions import can_revoke
-from microcred.credentials.services.issuers import active_key, private_key_of, public_base_url
+from microcred.credentials.services.issuers import active_key, public_base_url
 from microcred.credentials.signals import credential_revoked, send_after_commit
+from microcred.credentials.signers import signer_for
 from microcred.credentials.vocabulary import VC_V2_CONTEXT
 
 # A list takes new entries until this share of its indices is used; then a new list is opened. Keeping
@@ -47,7 +48,7 @@ def etag_for(document: dict) -> str:
 def _sign_status_list(status_list: StatusList, bits: vc.BitstringStatusList) -> None:
     """(Re)publish: encode, sign with the issuer's active key, store with a new ETag."""
     key = active_key(status_list.issuer)
-    private_key = private_key_of(key)
+    signer = signer_for(key)
     unsigned = vc.status_list_credential(
         status_list.url,
         status_list.issuer.did,
@@ -57,7 +58,7 @@ def _sign_status_list(status_list: StatusList, bits: vc.BitstringStatusList) -> 
         ttl_ms=STATUS_LIST_TTL_MS,
     )
     assert unsigned["@context"][0] == VC_V2_CONTEXT
-    signed = vc.sign(unsigned, private_key, key.verification_method_id)
+    signed = vc.sign(unsigned, signer, key.verification_method_id)
     status_list.encoded_list = unsigned["credentialSubject"]["encodedList"]
     status_list.credential = signed
     status_list.etag = etag_for(signed)
