@@ -9,7 +9,7 @@ class PathwaysConfig(AppConfig):
     def ready(self):
         from microcred.catalogue.public_panels import register_public_panel
         from microcred.catalogue.search_panels import register_search_panel
-        from microcred.pathways import checklist, panels, services
+        from microcred.pathways import checklist, notifications, panels, services
         from microcred.proposals import publishing
 
         # A pathway is proposed and reviewed like a micro-credential (proposal type "pathway", issue #12): approval
@@ -20,6 +20,8 @@ class PathwaysConfig(AppConfig):
         publishing.register_checklist(services.PATHWAY, checklist.pathway_checklist)
         publishing.register_edit_page(services.PATHWAY, services.proposal_edit_page)
         publishing.register_summary(services.PATHWAY, services.proposal_summary)
+        # The review's e-mails call it a pathway proposal.
+        publishing.register_wording(services.PATHWAY, notifications.PROPOSAL_WORDING)
         # The catalogue page of a micro-credential names the pathways it counts towards.
         register_public_panel(panels.part_of_pathways_panel)
         # The catalogue's search page shows the pathways matching the same text beside the micro-credentials found.

@@ -4,6 +4,9 @@
   (``pathway-awarded:<award>``).
 * ``announce_award_to_review``: to the credential officers of the pathway credential's issuer, when a component
   credential was revoked after the award (``pathway-award-review:<award>:<component>``): they decide.
+
+And ``PROPOSAL_WORDING``: how the e-mails of a pathway proposal's review (sent by the proposals app) name it: "the
+pathway proposal", never a micro-credential (registered in apps.py).
 """
 
 from __future__ import annotations
@@ -15,11 +18,32 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred.accounts.roles import Role
 from microcred.core.text import one_line
 from microcred.outbox.services import enqueue, outbox_handler
 from microcred.pathways.award_models import PathwayAward
+from microcred.proposals.publishing import ProposalWording
+
+PROPOSAL_WORDING = ProposalWording(
+    transition_subject=gettext_lazy("[%(ref)s] Pathway %(title)s: %(status)s"),
+    transition_body=gettext_lazy(
+        "Hello %(name)s,\n\nThe pathway proposal “%(title)s” (%(ref)s) is now: %(status)s.\n\nOpen it: %(url)s\n"
+    ),
+    invitation_body=gettext_lazy(
+        "Hello %(name)s,\n\nYour pathway proposal “%(title)s” (%(ref)s) is item %(number)d on the agenda of the "
+        "%(body)s on %(date)s%(place)s. You are invited to attend its discussion (policy 7.5).\n\n"
+        "The meeting and your agenda item: %(url)s\n"
+    ),
+    fallback_body=gettext_lazy(
+        "Hello %(name)s,\n\nThe pathway proposal “%(title)s” (%(ref)s) needs the approval of an institutional "
+        "manager of %(university)s (policy 7.4), and nobody holds that role there. The step has fallen to the board "
+        "secretary, who may approve or return it instead, so that it does not wait for nobody; it stays with the "
+        "secretary even if a manager is appointed now.\n\nAppoint an institutional manager for the next "
+        "proposals: %(roles)s\nThe pathway proposal: %(url)s\n"
+    ),
+)
 
 
 def announce_pathway_awarded(award: PathwayAward) -> None:

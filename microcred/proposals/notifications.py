@@ -8,12 +8,39 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred.accounts.roles import Role
 from microcred.core.text import one_line
 from microcred.outbox.services import enqueue, outbox_handler
+from microcred.proposals import publishing
 from microcred.proposals.models import AgendaItem, Proposal
 from microcred.proposals.models import ProposalStatus as S
+
+# The e-mails' wording when the proposal type registered none (a micro-credential proposal): "the proposal".
+DEFAULT_WORDING = publishing.ProposalWording(
+    transition_subject=gettext_lazy("[%(ref)s] %(title)s: %(status)s"),
+    transition_body=gettext_lazy(
+        "Hello %(name)s,\n\nThe proposal “%(title)s” (%(ref)s) is now: %(status)s.\n\nOpen it: %(url)s\n"
+    ),
+    invitation_body=gettext_lazy(
+        "Hello %(name)s,\n\nYour proposal “%(title)s” (%(ref)s) is item %(number)d on the agenda of the "
+        "%(body)s on %(date)s%(place)s. You are invited to attend its discussion (policy 7.5).\n\n"
+        "The meeting and your agenda item: %(url)s\n"
+    ),
+    fallback_body=gettext_lazy(
+        "Hello %(name)s,\n\nThe proposal “%(title)s” (%(ref)s) needs the approval of an institutional manager "
+        "of %(university)s (policy 7.4), and nobody holds that role there. The step has fallen to the board "
+        "secretary, who may approve or return it instead, so that it does not wait for nobody; it stays with the "
+        "secretary even if a manager is appointed now.\n\nAppoint an institutional manager for the next "
+        "proposals: %(roles)s\nThe proposal: %(url)s\n"
+    ),
+)
+
+
+def wording(proposal) -> publishing.ProposalWording:
+    """How the e-mails about `proposal` name what is proposed (its type's registered wording, or the default)."""
+    return publishing.wording_of(proposal.proposal_type) or DEFAULT_WORDING
 
 
 def _people(role, institution_id=None):
@@ -47,14 +74,12 @@ def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
     messages = []
     for person in recipients_for(proposal, new_status):
         with translation.override(person.preferred_language or "en"):
-            subject = _("[%(ref)s] %(title)s: %(status)s") % {
+            subject = str(wording(proposal).transition_subject) % {
                 "ref": proposal.reference,
                 "title": one_line(proposal.current_version.title) or _("(untitled)"),
                 "status": S(new_status).label,
             }
-            body = _(
-                "Hello %(name)s,\n\nThe proposal “%(title)s” (%(ref)s) is now: %(status)s.\n\nOpen it: %(url)s\n"
-            ) % {
+            body = str(wording(proposal).transition_body) % {
                 "name": person.full_name,
                 "title": proposal.current_version.title,
                 "ref": proposal.reference,
@@ -134,13 +159,7 @@ def fallback_email(proposal_id: int, user_id: int) -> EmailMessage | None:
             "ref": proposal.reference,
             "university": proposal.institution.name,
         }
-        body = _(
-            "Hello %(name)s,\n\nThe proposal “%(title)s” (%(ref)s) needs the approval of an institutional manager "
-            "of %(university)s (policy 7.4), and nobody holds that role there. The step has fallen to the board "
-            "secretary, who may approve or return it instead, so that it does not wait for nobody; it stays with the "
-            "secretary even if a manager is appointed now.\n\nAppoint an institutional manager for the next "
-            "proposals: %(roles)s\nThe proposal: %(url)s\n"
-        ) % {
+        body = str(wording(proposal).fallback_body) % {
             "name": person.full_name,
             "title": proposal.current_version.title,
             "ref": proposal.reference,
@@ -173,11 +192,7 @@ def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
             "body": meeting.get_body_display(),
             "date": timezone.localtime(meeting.date).strftime("%Y-%m-%d"),
         }
-        body = _(
-            "Hello %(name)s,\n\nYour proposal “%(title)s” (%(ref)s) is item %(number)d on the agenda of the "
-            "%(body)s on %(date)s%(place)s. You are invited to attend its discussion (policy 7.5).\n\n"
-            "The meeting and your agenda item: %(url)s\n"
-        ) % {
+        body = str(wording(proposal).invitation_body) % {
             "name": person.full_name,
             "title": proposal.current_version.title,
             "ref": proposal.reference,
@@ -196,9 +211,7 @@ def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
 def condition_owners(condition) -> list:
     """Who answers for a condition: the proposer and the institutional managers of the owner university."""
     people = {condition.proposal.proposer, *_people(Role.INSTITUTIONAL_MANAGER, condition.owner_institution_id)}
-    return sorted(
-        (p for p in people if p.is_active and p.email and p.erased_at is None), key=lambda person: person.pk
-    )
+    return sorted((p for p in people if p.is_active and p.email and p.erased_at is None), key=lambda person: person.pk)
 
 
 def announce_condition_step(condition, step: str) -> None:

@@ -13,6 +13,7 @@ here from its AppConfig.ready(), so this app never imports the apps above it.
 - A checklist `checklist(version, manager_approved=...)` lists the eligibility rules with their status; the
   blocking ones stop the proposal from being sent or accepted (the micro-credential one is checklist.py, policy
   Appendix 2, registered in apps.py).
+- A wording (ProposalWording) names what is proposed in the review's e-mails ("the pathway proposal").
 """
 
 from __future__ import annotations
@@ -166,3 +167,34 @@ def summary_of(proposal_type: str) -> Callable[[Any], list] | None:
     if proposal_type not in _summaries.types():
         return None
     return _summaries.get(proposal_type)
+
+
+# How the e-mails of the review name what is proposed. `wording` is a ProposalWording whose texts are translatable
+# (gettext_lazy), each with the same placeholders as the default one; without one registered, the e-mails say
+# "the proposal", as for a micro-credential.
+
+
+@dataclass(frozen=True)
+class ProposalWording:
+    transition_subject: Any  # %(ref)s %(title)s %(status)s
+    transition_body: Any  # %(name)s %(title)s %(ref)s %(status)s %(url)s
+    invitation_body: Any  # %(name)s %(title)s %(ref)s %(number)d %(body)s %(date)s %(place)s %(url)s
+    fallback_body: Any  # %(name)s %(title)s %(ref)s %(university)s %(roles)s %(url)s
+
+
+_wordings = _Hooks("wording")
+
+
+def register_wording(proposal_type: str, wording: ProposalWording) -> None:
+    _wordings.register(proposal_type, wording)
+
+
+def unregister_wording(proposal_type: str) -> None:
+    _wordings.unregister(proposal_type)
+
+
+def wording_of(proposal_type: str) -> ProposalWording | None:
+    """The type's wording of the review's e-mails, or None: the default (notifications.py)."""
+    if proposal_type not in _wordings.types():
+        return None
+    return _wordings.get(proposal_type)

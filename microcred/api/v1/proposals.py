@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error, error_body
 from microcred.api.schema import NamedChoiceField
 from microcred.core.text import COMMENT_TEXT
-from microcred.proposals import permissions, selectors, services
+from microcred.proposals import permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus
 from microcred.proposals.conditions import ConditionInput
 from microcred.proposals.models import Proposal, ProposalStatus
@@ -27,6 +27,10 @@ class ProposalSummaryOut(serializers.Serializer):
     reference = serializers.CharField()
     title = serializers.CharField()
     status = NamedChoiceField("ProposalStatusEnum", choices=ProposalStatus.choices)
+    proposal_type = serializers.CharField(
+        help_text="What is proposed: `micro_credential` (its fields are those of policy Appendix 2) or `pathway` (its "
+        "fields are the pathway's: universities, description, rule, total ECTS)."
+    )
     institution = serializers.CharField()
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
@@ -39,6 +43,7 @@ def _summary(p: Proposal) -> dict:
         "reference": p.reference,
         "title": v.title,
         "status": p.status,
+        "proposal_type": p.proposal_type,
         "institution": p.institution.slug,
         "version": v.number,
         "updated_at": p.updated_at,
@@ -115,7 +120,9 @@ class ChecklistRuleOut(serializers.Serializer):
 class ProposalDetailOut(ProposalSummaryOut):
     revision = serializers.IntegerField(help_text="Send it back as `revision` in an action to refuse stale changes.")
     fields = serializers.DictField(
-        child=serializers.CharField(allow_blank=True), help_text="Each field of the current version as people read it."
+        child=serializers.CharField(allow_blank=True),
+        help_text="Each field of the current version as people read it: for a micro-credential, those of policy "
+        "Appendix 2; for a pathway, its own (no Appendix 2 field).",
     )
     checklist = ChecklistRuleOut(many=True)
     history = inline_serializer(
@@ -146,11 +153,13 @@ class ProposalDetailApi(APIView):
     def get(self, request, pk: int):
         proposal = permissions.access_proposal(request.user, pk)
         version = proposal.current_version
+        # The proposal type's own rows (a pathway's), or the Appendix 2 snapshot of a micro-credential.
+        rows_of = publishing.summary_of(proposal.proposal_type) or snapshot
         return Response(
             {
                 **_summary(proposal),
                 "revision": proposal.revision,
-                "fields": {name: value for name, _label, value in snapshot(version)},
+                "fields": {name: value for name, _label, value in rows_of(version)},
                 "checklist": [
                     {
                         "rule": r.code,
