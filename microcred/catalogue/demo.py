@@ -1,4 +1,4 @@
-"""A demo catalogue: 32 micro-credentials of the nine member universities, and category overviews.
+"""A demo catalogue: 36 micro-credentials of the nine member universities, and category overviews.
 
 Made through the services (`publish_imported_micro_credential`, the category overview services), so
 every row is audited and indexed as in real use. Idempotent: a demo micro-credential is recognised by
@@ -48,7 +48,10 @@ CATALOGUE = [
                 "Carry out a life-cycle assessment of a product.",
                 ["assess the life cycle of resources", "assess environmental impact"],
             ),
-            ("Apply circular economy strategies to product design.", ["circular economy"]),
+            (
+                "Apply circular economy strategies to product design.",
+                ["circular economy", "use sustainable materials and components", "mitigate waste of resources"],
+            ),
         ],
     ),
     (
@@ -69,7 +72,15 @@ CATALOGUE = [
             (
                 "Prepare a sustainability report for a small company.",
                 ["lead the sustainability reporting process", "global standards for sustainability reporting"],
-            )
+            ),
+            (
+                "Measure a company's environmental and social performance with indicators.",
+                [
+                    "measure company's sustainability performance",
+                    "corporate social responsibility",
+                    "monitor social impact",
+                ],
+            ),
         ],
     ),
     (
@@ -86,7 +97,12 @@ CATALOGUE = [
         ("blended",),
         ("portfolio", "oral"),
         "Plan climate adaptation measures for heat, drought and flooding in dense urban districts.",
-        [("Design climate adaptation measures for a city district.", ["urban planning", "climate change impact"])],
+        [
+            (
+                "Design climate adaptation measures for a city district.",
+                ["urban planning", "climate change impact", "environmental policy"],
+            )
+        ],
     ),
     (
         "Energy communities in practice",
@@ -102,7 +118,10 @@ CATALOGUE = [
         ("blended",),
         ("report",),
         "Set up and run a local renewable energy community with citizens and municipalities.",
-        [("Plan a local energy community.", ["renewable energy technologies", "energy efficiency"])],
+        [
+            ("Plan a local energy community.", ["renewable energy technologies", "energy efficiency"]),
+            ("Carry out an energy audit of public buildings.", ["conduct energy audit"]),
+        ],
     ),
     (
         "Environmental data analysis with Python",
@@ -123,7 +142,14 @@ CATALOGUE = [
                 "Analyse environmental data sets with Python.",
                 ["analyse environmental data", "Python (computer programming)"],
             ),
-            ("Apply statistical analysis techniques to time series.", ["apply statistical analysis techniques"]),
+            (
+                "Apply statistical analysis techniques to time series.",
+                ["apply statistical analysis techniques", "statistics"],
+            ),
+            (
+                "Clean monitoring data and present the findings in charts.",
+                ["perform data cleansing", "deliver visual presentation of data", "monitor environmental parameters"],
+            ),
         ],
     ),
     (
@@ -140,7 +166,13 @@ CATALOGUE = [
         ("online",),
         ("written",),
         "Municipal waste systems, their legislation and their place in a circular city.",
-        [("Evaluate a municipal waste management system.", ["waste management", "environmental legislation"])],
+        [
+            ("Evaluate a municipal waste management system.", ["waste management", "environmental legislation"]),
+            (
+                "Propose a waste strategy for a city district.",
+                ["develop non-hazardous waste management strategies", "advise on waste management procedures"],
+            ),
+        ],
     ),
     (
         "Sustainable building materials",
@@ -241,7 +273,10 @@ CATALOGUE = [
         ("online",),
         ("written", "report"),
         "Green bonds, the EU taxonomy and climate risk in investment decisions.",
-        [("Assess an investment against sustainability criteria.", ["sustainable finance", "financial analysis"])],
+        [
+            ("Assess an investment against sustainability criteria.", ["sustainable finance", "financial analysis"]),
+            ("Evaluate the climate risks of a portfolio and its green bonds.", ["risk management", "green bonds"]),
+        ],
     ),
     (
         "Machine learning for scientists",
@@ -260,7 +295,7 @@ CATALOGUE = [
         [
             (
                 "Train and evaluate a machine learning model on research data.",
-                ["machine learning", "Python (computer programming)"],
+                ["machine learning", "Python (computer programming)", "data mining"],
             )
         ],
     ),
@@ -278,7 +313,13 @@ CATALOGUE = [
         ("online",),
         ("report",),
         "Use data analytics to inform and evaluate public policies.",
-        [("Perform a data analysis to support a policy decision.", ["data analytics", "perform data analysis"])],
+        [
+            ("Perform a data analysis to support a policy decision.", ["data analytics", "perform data analysis"]),
+            (
+                "Interpret the results with statistics and report them to decision-makers.",
+                ["interpret current data", "apply statistical analysis techniques", "report analysis results"],
+            ),
+        ],
     ),
     (
         "Research data management and open science",
@@ -294,7 +335,10 @@ CATALOGUE = [
         ("online",),
         ("portfolio",),
         "Plan, document and share research data following the FAIR principles.",
-        [("Write a data management plan for a research project.", ["manage research data", "data protection"])],
+        [
+            ("Write a data management plan for a research project.", ["manage research data", "data protection"]),
+            ("Define quality criteria for research data.", ["define data quality criteria", "manage data"]),
+        ],
     ),
     (
         "Cyber security essentials for organisations",
@@ -326,7 +370,112 @@ CATALOGUE = [
         ("online",),
         ("professional_product",),
         "Run research workloads in the cloud: storage, computing and costs.",
-        [("Deploy a research workflow in the cloud.", ["cloud technologies"])],
+        [("Deploy a research workflow in the cloud.", ["cloud technologies", "manage cloud data and storage"])],
+    ),
+    (
+        "Environmental impact assessment and remediation",
+        "UM",
+        ("UB",),
+        F,
+        False,
+        5,
+        135,
+        7,
+        (GREEN, STEM),
+        ("en", "fr"),
+        ("blended",),
+        ("report", "oral"),
+        "Audit an industrial site, assess its impact on soil, water and air, and plan its remediation.",
+        [
+            (
+                "Carry out an environmental audit of an industrial site.",
+                ["carry out environmental audits", "conduct environmental surveys", "collect samples for analysis"],
+            ),
+            (
+                "Propose the remediation of contaminated soil and water.",
+                [
+                    "develop environmental remediation strategies",
+                    "advise on environmental remediation",
+                    "investigate contamination",
+                ],
+            ),
+            (
+                "Assess a project against pollution legislation.",
+                ["pollution legislation", "pollution prevention", "assess environmental impact"],
+            ),
+        ],
+    ),
+    (
+        "Environmental management systems",
+        "UU",
+        ("ELTE",),
+        F,
+        False,
+        3,
+        80,
+        6,
+        (GREEN, BUSINESS),
+        ("en", "nl"),
+        ("online",),
+        ("report",),
+        "Set up and audit an environmental management system (ISO 14001, EMAS) in an organisation.",
+        [
+            (
+                "Set up an environmental management system for an organisation.",
+                ["manage environmental management system", "environmental policy", "coordinate environmental efforts"],
+            ),
+            (
+                "Keep an organisation compliant with environmental legislation.",
+                ["ensure compliance with environmental legislation", "carry out training in environmental matters"],
+            ),
+        ],
+    ),
+    (
+        "Databases and SQL for data analysis",
+        "ELTE",
+        ("UiB",),
+        F,
+        False,
+        4,
+        105,
+        6,
+        (STEM,),
+        ("en", "hu"),
+        ("online",),
+        ("professional_product",),
+        "Model, query and clean relational data for analysis.",
+        [
+            (
+                "Model and query a relational database.",
+                ["use databases", "query languages", "data models", "normalise data"],
+            ),
+            (
+                "Assess the quality of a data set and clean it.",
+                ["data quality assessment", "perform data cleansing", "implement data quality processes"],
+            ),
+        ],
+    ),
+    (
+        "Business intelligence and data visualisation",
+        "HRW",
+        ("JMU",),
+        F,
+        False,
+        3,
+        84,
+        6,
+        (STEM, BUSINESS),
+        ("en", "de"),
+        ("online",),
+        ("professional_product",),
+        "Turn an organisation's data into dashboards and decisions.",
+        [
+            (
+                "Build a dashboard that answers a business question.",
+                ["business intelligence", "visual presentation techniques", "deliver visual presentation of data"],
+            ),
+            ("Mine a data set for patterns and interpret them.", ["perform data mining", "interpret current data"]),
+        ],
     ),
     (
         "Principles of artificial intelligence and society",

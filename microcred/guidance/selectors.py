@@ -34,7 +34,8 @@ class OccupationMatch:
     optional_total: int = 0
 
 
-def _specificity(skill_ids) -> dict[int, float]:
+def specificity(skill_ids) -> dict[int, float]:
+    """{skill id: log(1 + occupations / occupations listing the skill)}: how much a skill says about a job."""
     total = ref.EscoOccupation.objects.filter(is_current=True).count() or 1
     counts = dict(
         ref.OccupationSkill.objects.filter(skill_id__in=skill_ids)
@@ -50,12 +51,12 @@ def occupations_for_skills(skill_ids, limit: int = 10) -> list[OccupationMatch]:
     skill_ids = sorted({int(s) for s in skill_ids})
     if not skill_ids:
         return []
-    specificity = _specificity(skill_ids)
+    weights_of = specificity(skill_ids)
     scores: dict[int, float] = defaultdict(float)
     covered: dict[int, list[tuple[int, str]]] = defaultdict(list)
     links = ref.OccupationSkill.objects.filter(skill_id__in=skill_ids, occupation__is_current=True)
     for occupation_id, skill_id, relation in links.values_list("occupation_id", "skill_id", "relation"):
-        scores[occupation_id] += WEIGHTS.get(relation, 0.0) * specificity[skill_id]
+        scores[occupation_id] += WEIGHTS.get(relation, 0.0) * weights_of[skill_id]
         covered[occupation_id].append((skill_id, relation))
     if not scores:
         return []
@@ -117,8 +118,8 @@ def rank_by_coverage(
     """
     if not profile:
         return []
-    specificity = _specificity(list(profile))
-    weight = {sid: WEIGHTS.get(rel, 0.0) * specificity[sid] for sid, rel in profile.items()}
+    weights_of = specificity(list(profile))
+    weight = {sid: WEIGHTS.get(rel, 0.0) * weights_of[sid] for sid, rel in profile.items()}
     total = sum(weight.values()) or 1.0
     matches = []
     for key, skills in candidates.items():
@@ -135,3 +136,37 @@ def rank_by_coverage(
         )
     matches.sort(key=lambda m: (-m.score, -len(m.essential_covered), str(m.key)))
     return matches[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationChoice:
+    uri: str
+    label: str  # in the language asked for where ESCO has it, else English
+    matched_label: str  # the label the text matched (an alternative label, another language's)
+    description: str
+
+
+MAX_OCCUPATION_SEARCH = 200
+
+
+def find_occupations(text: str, *, language: str | None = None, limit: int = 10) -> list[OccupationChoice]:
+    """The ESCO occupations a learner may mean by `text`, best first: the one place the guide (its page and the
+    API) looks occupations up, so a better look-up (other languages, meaning rather than words) plugs in here.
+
+    Today: the reference look-up's ranking over English preferred and alternative labels (a label starting with the
+    text first, then a word of it starting with it), current occupations only.
+    """
+    from microcred.reference import selectors as reference
+
+    text = (text or "").strip()[:MAX_OCCUPATION_SEARCH]
+    if not text:
+        return []
+    found = reference.search_occupations(text, limit=limit, language=language)
+    current = set(
+        ref.EscoOccupation.objects.filter(uri__in=[r.uri for r in found], is_current=True).values_list("uri", flat=True)
+    )
+    return [
+        OccupationChoice(uri=r.uri, label=r.label, matched_label=r.matched_label, description=r.description or "")
+        for r in found
+        if r.uri in current
+    ]

@@ -1,0 +1,366 @@
+"""The guide for learners (issue #13, item 4), read for its page and for `GET /api/v1/guidance` alike.
+
+The target comes from `guidance.coverage` (an occupation, picked skills or a sentence); this module gathers what a
+learner can take, as `coverage.Candidate`s: the listed micro-credentials passing the filters (the catalogue's
+parameters and checks: `lang`, `form`, `university`, `ects_min`, `ects_max`, `starts_from`, `starts_to`, `cost`,
+`max_fee`), their skills read from the catalogue's facet memory, and the published pathways, each covering the union
+of the skills of its components that pass the filters. Only two queries touch the micro-credentials whatever their
+number (their ids, and the components of pathways); the details (titles, next offerings) are read for the results
+shown only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.catalogue import facet_memory
+from microcred.catalogue import selectors as catalogue
+from microcred.catalogue.models import MicroCredentialVersion
+from microcred.credentials.selectors import credentials_of
+from microcred.guidance import coverage, suggestions
+from microcred.guidance import selectors as guidance
+from microcred.learning.models import Offering
+from microcred.pathways.models import Pathway, PathwayComponent, PathwayVersion
+from microcred.reference import selectors as reference
+
+MICRO_CREDENTIAL = "micro_credential"
+PATHWAY = "pathway"
+KINDS = (MICRO_CREDENTIAL, PATHWAY)
+MAX_TEXT = 500
+MAX_REFERENCE = 300
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+TARGET_PARAMETERS = ("occupation", "skills", "text")
+FILTER_PARAMETERS = (
+    "lang",
+    "form",
+    "university",
+    "ects_min",
+    "ects_max",
+    "starts_from",
+    "starts_to",
+    "cost",
+    "max_fee",
+)
+
+
+class GuideInputError(ValueError):
+    """Bad parameters: `errors` maps a parameter to a message for people."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class NextOffering:
+    id: int
+    starts_on: dt.date
+    university: str
+    mode: str
+    language: str
+    fee: Decimal
+
+
+@dataclass
+class GuideResult:
+    kind: str
+    id: int  # the micro-credential's or the pathway's id
+    slug: str
+    title: str
+    score: float
+    covered: list[coverage.TargetSkill]
+    missing: list[coverage.TargetSkill]
+    ects: Decimal | None = None
+    next_offering: NextOffering | None = None
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+@dataclass
+class GuideAnswer:
+    target: coverage.Target
+    results: list[GuideResult] = field(default_factory=list)
+    combination: list[GuideResult] = field(default_factory=list)  # `covered`: what each step adds
+    combination_score: float = 0.0
+    combination_missing: list[coverage.TargetSkill] = field(default_factory=list)
+
+    @property
+    def combination_percent(self) -> int:
+        return round(self.combination_score * 100)
+
+
+def _values(params, name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        raw = params.getlist(name)
+    else:
+        value = params.get(name)
+        raw = [] if value is None else value if isinstance(value, list | tuple) else [value]
+    return [str(v) for v in raw]
+
+
+def _one(params, name: str) -> str:
+    values = _values(params, name)
+    return values[-1].strip() if values else ""
+
+
+def parse_filters(params) -> catalogue.CatalogueQuery:
+    """The filters, checked as the catalogue checks them (the same names and messages); GuideInputError if bad."""
+    try:
+        return catalogue.parse_query({name: _values(params, name) for name in FILTER_PARAMETERS})
+    except catalogue.QueryError as error:
+        raise GuideInputError(error.errors) from None
+
+
+def parse_limit(params) -> int:
+    raw = _one(params, "limit")
+    if not raw:
+        return DEFAULT_LIMIT
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
+        raise GuideInputError({"limit": _("Give a whole number from 1 to %(high)d.") % {"high": MAX_LIMIT}})
+    return int(raw)
+
+
+def held_skills(user) -> tuple[frozenset[str], frozenset[int]]:
+    """The ESCO skills (URIs) of the micro-credentials a learner holds (credentials not revoked), and their
+    micro-credentials' ids."""
+    versions = list(
+        credentials_of(user)
+        .filter(revoked_at__isnull=True, micro_credential_version__isnull=False)
+        .values_list("micro_credential_version_id", "micro_credential_version__micro_credential_id")
+    )
+    if not versions:
+        return frozenset(), frozenset()
+    uris = MicroCredentialVersion.skills.through.objects.filter(
+        microcredentialversion_id__in=[v for v, _m in versions]
+    ).values_list("escoskill__uri", flat=True)
+    return frozenset(uris), frozenset(m for _v, m in versions)
+
+
+def parse_target(params, *, held: frozenset[str] = frozenset()) -> coverage.Target:
+    """The target from exactly one of `occupation` (id, URI or the UUID ending it), `skills` (ESCO skill URIs, comma-
+    separated or repeated) or `text` (a sentence, with `language`); GuideInputError naming what is wrong."""
+    given = [name for name in TARGET_PARAMETERS if any(v.strip() for v in _values(params, name))]
+    if len(given) != 1:
+        message = (
+            _("Name an occupation, pick skills or describe your goal.")
+            if not given
+            else _("Give only one of occupation, skills or text.")
+        )
+        raise GuideInputError({"target": message})
+    name = given[0]
+    if name == "occupation":
+        value = _one(params, "occupation")
+        occupation = reference.get_occupation(value) if len(value) <= MAX_REFERENCE else None
+        if occupation is None or not occupation.is_current:
+            raise GuideInputError({"occupation": _("There is no ESCO occupation “%(value)s”.") % {"value": value[:80]}})
+        return coverage.target_for_occupation(occupation, held=held)
+    if name == "skills":
+        uris = [u.strip() for v in _values(params, "skills") for u in v.split(",") if u.strip()]
+        if len(uris) > coverage.MAX_PICKED_SKILLS or any(len(u) > MAX_REFERENCE for u in uris):
+            raise GuideInputError(
+                {"skills": _("Pick at most %(n)d ESCO skills, by their URIs.") % {"n": coverage.MAX_PICKED_SKILLS}}
+            )
+        unknown = coverage.unknown_skills(uris)
+        if unknown:
+            raise GuideInputError(
+                {"skills": _("Not an ESCO skill: %(uris)s.") % {"uris": ", ".join(u[:120] for u in unknown[:5])}}
+            )
+        return coverage.target_for_skills(uris, held=held)
+    text = _one(params, "text")
+    if len(text) > MAX_TEXT:
+        raise GuideInputError({"text": _("Describe your goal in at most %(n)d characters.") % {"n": MAX_TEXT}})
+    language = _one(params, "language") or "en"
+    if language not in suggestions.LANGUAGES:
+        raise GuideInputError(
+            {
+                "language": _("The language of the text is one of: %(codes)s.")
+                % {"codes": ", ".join(suggestions.LANGUAGES)}
+            }
+        )
+    target = coverage.target_for_text(text, language=language, held=held)
+    if not target.skills:
+        raise GuideInputError({"text": _("No ESCO skill was found in this text: try other words.")})
+    return target
+
+
+def find_occupations(text: str, *, language: str | None = None, limit: int = 10):
+    """Occupations matching what a learner typed (`guidance.selectors.find_occupations`)."""
+    return guidance.find_occupations(text, language=language, limit=limit)
+
+
+# Candidates --------------------------------------------------------------------------------------------------------
+
+
+def _offerings(q: catalogue.CatalogueQuery):
+    offerings = Offering.objects.filter(starts_on__gte=q.starts_from or timezone.localdate())
+    if q.starts_to:
+        offerings = offerings.filter(starts_on__lte=q.starts_to)
+    if q.cost == "free":
+        offerings = offerings.filter(fee=0)
+    elif q.cost == "paid":
+        offerings = offerings.filter(fee__gt=0)
+    if q.max_fee is not None:
+        offerings = offerings.filter(fee__lte=q.max_fee)
+    return offerings
+
+
+@dataclass
+class _Listed:
+    version_id: dict[int, int]  # micro-credential id -> its listed version's id (those passing the filters)
+    skills: dict[int, frozenset[str]]  # micro-credential id -> its skills
+
+
+def _listed(q: catalogue.CatalogueQuery) -> _Listed:
+    qs = catalogue.listed_versions()
+    if q.ects_min is not None:
+        qs = qs.filter(ects__gte=q.ects_min)
+    if q.ects_max is not None:
+        qs = qs.filter(ects__lte=q.ects_max)
+    if q.has_offering_filter:
+        qs = qs.filter(Exists(_offerings(q).filter(micro_credential=OuterRef("micro_credential"))))
+    rows = list(qs.order_by("title", "pk").values_list("pk", "micro_credential_id"))  # ties are ranked by title
+    snapshot = facet_memory.memory.snapshot([pk for pk, _m in rows])
+    allowed = None
+    for facet in ("lang", "form", "university", "area", "eqf", "kind", "skill"):
+        values = q.filters.get(facet)
+        if values:
+            having = snapshot.ids_with(facet, values)
+            allowed = having if allowed is None else allowed & having
+    version_id, skills = {}, {}
+    for pk, mc in rows:
+        if allowed is not None and pk not in allowed:
+            continue
+        version_id[mc] = pk
+        facets = snapshot.versions.get(pk)
+        skills[mc] = facets.by_facet.get("skill", frozenset()) if facets else frozenset()
+    return _Listed(version_id=version_id, skills=skills)
+
+
+def _pathway_components() -> dict[int, list[int]]:
+    """Published pathways' current versions -> their components' micro-credential ids."""
+    out: dict[int, list[int]] = {}
+    rows = PathwayComponent.objects.filter(
+        pathway_version__is_current=True, pathway_version__pathway__status=Pathway.Status.PUBLISHED
+    ).order_by("pathway_version__title", "pathway_version_id", "order", "pk")
+    rows = rows.values_list("pathway_version_id", "micro_credential_id")
+    for version_id, mc in rows:
+        out.setdefault(version_id, []).append(mc)
+    return out
+
+
+def candidates(q: catalogue.CatalogueQuery, *, exclude: frozenset[int] = frozenset()):
+    """(micro-credential candidates, pathway candidates, the listed micro-credentials) for the filters; `exclude`:
+    micro-credentials the learner holds (left out, and not counted in pathways: their skills are hers already)."""
+    listed = _listed(q)
+    micro = [
+        coverage.Candidate(MICRO_CREDENTIAL, mc, skills) for mc, skills in listed.skills.items() if mc not in exclude
+    ]
+    paths = []
+    for version_id, components in _pathway_components().items():
+        passing = [mc for mc in components if mc in listed.skills and mc not in exclude]
+        if passing:
+            skills = frozenset().union(*(listed.skills[mc] for mc in passing))
+            paths.append(coverage.Candidate(PATHWAY, version_id, skills))
+    return micro, paths, listed
+
+
+# The answer --------------------------------------------------------------------------------------------------------
+
+
+def _next_offerings(micro_credential_ids, q: catalogue.CatalogueQuery) -> dict[int, NextOffering]:
+    found: dict[int, NextOffering] = {}
+    rows = (
+        _offerings(q)
+        .filter(micro_credential_id__in=list(micro_credential_ids))
+        .order_by("starts_on", "pk")
+        .values_list("micro_credential_id", "pk", "starts_on", "institution__name", "mode", "language", "fee")
+    )
+    for mc, pk, starts_on, university, mode, language, fee in rows:
+        if mc not in found:
+            found[mc] = NextOffering(pk, starts_on, university, mode, language, fee)
+    return found
+
+
+def _describe(ranked: list[coverage.Ranked], listed: _Listed, q) -> list[GuideResult]:
+    mc_ids = {r.candidate.key for r in ranked if r.candidate.kind == MICRO_CREDENTIAL}
+    path_ids = {r.candidate.key for r in ranked if r.candidate.kind == PATHWAY}
+    components = _pathway_components() if path_ids else {}
+    every_mc = mc_ids | {mc for pv in path_ids for mc in components.get(pv, []) if mc in listed.version_id}
+    versions = {
+        v["micro_credential_id"]: v
+        for v in MicroCredentialVersion.objects.filter(pk__in=[listed.version_id[mc] for mc in every_mc]).values(
+            "micro_credential_id", "micro_credential__slug", "title", "ects"
+        )
+    }
+    pathways = {
+        p["pk"]: p
+        for p in PathwayVersion.objects.filter(pk__in=path_ids).values("pk", "pathway_id", "pathway__slug", "title")
+    }
+    offerings = _next_offerings(every_mc, q)
+    out = []
+    for r in ranked:
+        if r.candidate.kind == MICRO_CREDENTIAL:
+            v = versions[r.candidate.key]
+            out.append(
+                GuideResult(
+                    kind=MICRO_CREDENTIAL,
+                    id=r.candidate.key,
+                    slug=v["micro_credential__slug"],
+                    title=v["title"],
+                    score=r.score,
+                    covered=r.covered,
+                    missing=r.missing,
+                    ects=v["ects"],
+                    next_offering=offerings.get(r.candidate.key),
+                )
+            )
+        else:
+            p = pathways[r.candidate.key]
+            mine = [offerings[mc] for mc in components.get(r.candidate.key, []) if mc in offerings]
+            ects = [versions[mc]["ects"] for mc in components.get(r.candidate.key, []) if mc in versions]
+            out.append(
+                GuideResult(
+                    kind=PATHWAY,
+                    id=p["pathway_id"],
+                    slug=p["pathway__slug"],
+                    title=p["title"],
+                    score=r.score,
+                    covered=r.covered,
+                    missing=r.missing,
+                    ects=sum((e for e in ects if e is not None), Decimal(0)) or None,
+                    next_offering=min(mine, key=lambda o: (o.starts_on, o.id)) if mine else None,
+                )
+            )
+    return out
+
+
+def answer(
+    target: coverage.Target,
+    q: catalogue.CatalogueQuery,
+    *,
+    kinds=KINDS,
+    limit: int = DEFAULT_LIMIT,
+    exclude: frozenset[int] = frozenset(),
+) -> GuideAnswer:
+    """What covers the target best under the filters: micro-credentials and pathways (`kinds`) ranked together, and
+    the best combination of micro-credentials."""
+    micro, paths, listed = candidates(q, exclude=exclude)
+    pool = (micro if MICRO_CREDENTIAL in kinds else []) + (paths if PATHWAY in kinds else [])
+    ranked = coverage.rank(target, pool, limit=limit)
+    combination = coverage.best_combination(target, micro)
+    return GuideAnswer(
+        target=target,
+        results=_describe(ranked, listed, q),
+        combination=_describe(combination.steps, listed, q),
+        combination_score=combination.score,
+        combination_missing=combination.missing,
+    )
