@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from microcred.proposals.choices import AssessmentType
@@ -74,11 +75,46 @@ def _outcomes(criteria: str, description: str) -> list[str]:
     return []
 
 
+def _pathway_components(credential) -> list[dict]:
+    """For one of our pathway credentials: the snapshots of the component credentials that completed the pathway
+    (in the order the award names them), or [] for any other credential."""
+    try:
+        award = credential.pathway_award
+    except (AttributeError, ObjectDoesNotExist):
+        return []
+    pks = [pk for pk in award.evidence or [] if isinstance(pk, int)]
+    held = {
+        c.pk: c
+        for c in type(credential)
+        .objects.filter(pk__in=pks)
+        .select_related("issuer", "micro_credential_version__awarding_institution")
+    }
+    return [of_ours(held[pk]) for pk in pks if pk in held and held[pk].micro_credential_version_id]
+
+
 def of_report(report, *, ours=None) -> dict:
     """The snapshot of a verified credential: one of ours from its micro-credential version's approved record; another
-    issuer's (or one of ours awarded for something else, such as a pathway) from its signed data."""
+    issuer's (or one of ours awarded for something else, such as a pathway) from its signed data. For one of our
+    pathway credentials, the learning outcomes and types of assessment are those of its component credentials, which
+    are listed too (title, ECTS, EQF level, issuer): the officer sees what the pathway is made of."""
     if ours is not None and ours.micro_credential_version_id:
         return of_ours(ours)
+    snapshot = _from_signed_data(report, ours=ours)
+    components = _pathway_components(ours) if ours is not None else []
+    if components:
+        snapshot["components"] = [
+            {k: c[k] for k in ("title", "issuer", "ects", "eqf_level", "awarded_on", "credential_id")}
+            for c in components
+        ]
+        snapshot["learning_outcomes"] = [o for c in components for o in c["learning_outcomes"]][:50]
+        snapshot["assessment_types"] = list(dict.fromkeys(t for c in components for t in c["assessment_types"]))
+        levels = {c["eqf_level"] for c in components}
+        if snapshot["eqf_level"] is None and len(levels) == 1 and None not in levels:
+            snapshot["eqf_level"] = levels.pop()  # every component at the same level: the pathway is at it too
+    return snapshot
+
+
+def _from_signed_data(report, *, ours=None) -> dict:
     content = report.content or {}
     alignments = content.get("alignments") or []
     return {
@@ -106,6 +142,24 @@ def rows(snapshot: dict) -> list[tuple[str, str, list[str]]]:
     ects = snapshot.get("ects")
     eqf = snapshot.get("eqf_level")
     outcomes = [str(o) for o in snapshot.get("learning_outcomes") or []]
+    parts = [_component_line(c) for c in snapshot.get("components") or []]
+    made_of = [(_("Made of (component credentials)"), "", parts)] if parts else []
+    base = _rows(snapshot, ects, eqf, outcomes, assessment)
+    return base[:-2] + made_of + base[-2:]  # the components before the date of issue and the credential's id
+
+
+def _component_line(component: dict) -> str:
+    facts = [component.get("issuer") or ""]
+    if component.get("ects"):
+        facts.append(_("%(ects)s ECTS credits") % {"ects": component["ects"]})
+    if component.get("eqf_level"):
+        facts.append(_("EQF level %(n)s") % {"n": component["eqf_level"]})
+    if component.get("awarded_on"):
+        facts.append(component["awarded_on"])
+    return f"{component.get('title') or '—'} ({', '.join(f for f in facts if f)})"
+
+
+def _rows(snapshot, ects, eqf, outcomes, assessment) -> list[tuple[str, str, list[str]]]:
     return [
         (_("Title"), snapshot.get("title") or "—", []),
         (_("Issuer"), snapshot.get("issuer") or "—", []),

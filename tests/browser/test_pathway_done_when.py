@@ -172,11 +172,15 @@ def test_done_when_council_approves_learner_completes_verifies_and_utrecht_recog
     assert "8 ECTS credits" in page.locator("main").inner_text()  # the pathway's total, from its signed data
     log_out(page)
 
-    # The first officer refuses it, with a reason.
+    # The first officer sees what the pathway is made of (its component credentials), and refuses it, with a reason.
     log_in(page, "recognition.uu@example.org")
     page.goto("/recognition/queue/")
     page.get_by_role("link", name="Sustainable data").click()
     page.check()
+    annex = page.locator("dl.annex1").inner_text()
+    assert "Made of (component credentials)" in annex
+    assert "Data analysis (University of Barcelona, 5 ECTS credits" in annex and "Energy policy" in annex
+    assert "Analyse open energy data sets." in annex
     page.get_by_label("Refused").check()
     page.get_by_label("Reason").fill("The programme has no course with these outcomes.")
     page.get_by_role("button", name="Record the decision").click()
