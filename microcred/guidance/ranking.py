@@ -11,6 +11,8 @@ import numpy as np
 
 # A skill's text for the sentence encoder: its preferred label, then its description.
 DENSE_TEMPLATE = "{label}. {description}"
+# An occupation's text for the multilingual encoder (the occupation look-up, `occupation_search.py`).
+OCCUPATION_TEMPLATE = "{label}. {description}"
 # The query is the learning outcome as written.
 QUERY_TEMPLATE = "{text}"
 RRF_K = 20  # reciprocal-rank fusion constant (60 in Cormack et al. 2009; 20 measured a little better here)
@@ -21,6 +23,14 @@ LEXICAL_WEIGHT = 0.5  # BM25's weight beside the encoder's (1.0); equal weights 
 SPECIFIC = ("sector-specific", "occupation-specific")
 SPECIFIC_FACTOR = 1.0
 LABEL_REPEAT = 1  # how many times the preferred label counts in a skill's BM25 text
+# Second stage: a candidate whose label names something the outcome does not mention ("provide first aid to
+# ANIMALS", "use CAD for FOOTWEAR", "negotiate LOAN agreements") is multiplied by UNMATCHED_FACTOR for each such word
+# (at most UNMATCHED_MAX words). Only rare label words count: those in at most UNMATCHED_RARE skill labels, so
+# "assess the life cycle of resources" is not demoted for "resources". Compared by Snowball stem. 1.0: no change.
+UNMATCHED_FACTOR = 1.0
+UNMATCHED_RARE = 50
+UNMATCHED_MAX = 2
+UNMATCHED_LEVELS: tuple[str, ...] | None = None  # None: every skill; else only skills of these reuse levels
 
 
 def dense_text(label: str, description: str) -> str:
@@ -31,22 +41,41 @@ def lexical_text(label: str, alternatives: list[str], description: str) -> str:
     return " ".join([label] * LABEL_REPEAT + list(alternatives) + [description or ""])
 
 
-class Lexical:
-    """BM25 over the skills' lexical texts (bm25s: sparse matrices in numpy, ~0.2 ms a query)."""
+# Other languages' BM25: their stop words (bm25s has no Hungarian list) and a Snowball stemmer, so that "residuos"
+# finds "residuo" (ESCO's labels in those languages are short, and a missed inflection loses the only match).
+# English keeps its measured setting: no stemmer.
+STEMMED = {"es": "spanish", "fr": "french", "nl": "dutch", "hu": "hungarian"}
+STOPWORDS = {"en": "en", "es": "es", "fr": "fr", "nl": "nl"}
 
-    def __init__(self, texts: list[str]):
+
+def _stemmer(language: str):
+    if language not in STEMMED:
+        return None
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(STEMMED[language]).stemWords
+
+
+class Lexical:
+    """BM25 over the skills' lexical texts in one language (bm25s: sparse matrices in numpy, ~0.2 ms a query)."""
+
+    def __init__(self, texts: list[str], language: str = "en"):
         import bm25s
 
         self._bm25s = bm25s
         self.size = len(texts)
+        self._stopwords = STOPWORDS.get(language)
+        self._stem = _stemmer(language)
         self._retriever = bm25s.BM25()
-        tokens = bm25s.tokenize(texts, stopwords="en", show_progress=False)
+        tokens = bm25s.tokenize(texts, stopwords=self._stopwords, stemmer=self._stem, show_progress=False)
         self._retriever.index(tokens, show_progress=False)
         self._vocab = tokens.vocab
 
     def rank(self, query: str, depth: int = DEPTH) -> list[tuple[int, float]]:
         """[(row, score)] best first, rows with a positive score only."""
-        words = self._bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)[0]
+        words = self._bm25s.tokenize(
+            [query], stopwords=self._stopwords, stemmer=self._stem, show_progress=False, return_ids=False
+        )[0]
         ids = [self._vocab[w] for w in words if w in self._vocab]
         if not ids or self.size == 0:
             return []
@@ -80,3 +109,60 @@ def fuse(rankings: list[tuple[list[int], float]], k: int | None = None) -> list[
                 first_seen[row] = position
                 position += 1
     return sorted(scores.items(), key=lambda item: (-item[1], first_seen[item[0]], item[0]))
+
+
+_WORD = __import__("re").compile(r"[^\W\d_]{2,}")
+
+
+def stems(text: str) -> list[str]:
+    """The Snowball (English) stems of a text's words, stop words left out."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    stemmer = _english_stemmer()
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS_EN]
+    return stemmer.stemWords(words) if words else []
+
+
+_stemmer_cache: list = []
+
+
+def _english_stemmer():
+    if not _stemmer_cache:
+        import snowballstemmer
+
+        _stemmer_cache.append(snowballstemmer.stemmer("english"))
+    return _stemmer_cache[0]
+
+
+class LabelWords:
+    """Each skill label's stems, and in how many labels each stem occurs (to tell a rare, sector word)."""
+
+    def __init__(self, labels: list[str]):
+        self.stems = [frozenset(stems(label)) for label in labels]
+        self.frequency: dict[str, int] = {}
+        for words in self.stems:
+            for word in words:
+                self.frequency[word] = self.frequency.get(word, 0) + 1
+
+    def unmatched(self, row: int, query_stems: set[str], rare: int) -> int:
+        return sum(1 for w in self.stems[row] if w not in query_stems and self.frequency[w] <= rare)
+
+
+def demote_unmatched(
+    fused: list[tuple[int, float]],
+    words: LabelWords,
+    query: str,
+    levels: list[str] | None = None,
+    factor: float | None = None,
+) -> list[tuple[int, float]]:
+    """The fused ranking with each candidate multiplied by `factor` per rare label word the query lacks."""
+    factor = UNMATCHED_FACTOR if factor is None else factor
+    if factor == 1.0:
+        return fused
+    query_stems = set(stems(query))
+    out = []
+    for row, score in fused:
+        if UNMATCHED_LEVELS is None or (levels is not None and levels[row] in UNMATCHED_LEVELS):
+            score *= factor ** min(UNMATCHED_MAX, words.unmatched(row, query_stems, UNMATCHED_RARE))
+        out.append((row, score))
+    return sorted(out, key=lambda item: -item[1])

@@ -8,7 +8,39 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 JUDGMENTS = Path(__file__).with_name("judgments.tsv")
+NEW_JUDGMENTS = Path(__file__).with_name("new-judgments.tsv")
+LANGUAGE_JUDGMENTS = Path(__file__).with_name("language-judgments.tsv")
 METHODS = ("lexical", "hybrid")
+LANGUAGE_METHODS = ("lexical", "dense", "hybrid")  # BM25 over the language's labels, e5 alone, both fused
+OTHER_LANGUAGES = ("es", "fr", "nl", "hu")
+
+
+def outcome_set(name: str) -> tuple[list[tuple[str, str, str]], Path]:
+    """The outcomes of a set ("evaluation", "tuning", "new", or a language code) and its judgments file."""
+    from microcred.guidance.evaluation import outcomes
+
+    if name in OTHER_LANGUAGES:
+        return outcomes.translated_outcomes(name), LANGUAGE_JUDGMENTS
+    sets = {
+        "evaluation": (outcomes.EVALUATION, JUDGMENTS),
+        "tuning": (outcomes.TUNING, JUDGMENTS.with_name("tuning-judgments.tsv")),
+        "new": (outcomes.NEW, NEW_JUDGMENTS),
+    }
+    return sets[name]
+
+
+def read_language_judgments() -> dict[tuple[str, str], int]:
+    """Grades for translated outcomes ("es:sus1"): those given to the English outcome hold for its translation (same
+    meaning), completed by the blind grades of the pairs only a translation brought up."""
+    english = read_judgments(JUDGMENTS)
+    grades = read_judgments(LANGUAGE_JUDGMENTS)
+    from microcred.guidance.evaluation.outcomes import TRANSLATED
+
+    for (oid, uri), grade in english.items():
+        if oid in TRANSLATED:
+            for language in OTHER_LANGUAGES:
+                grades.setdefault((f"{language}:{oid}", uri), grade)
+    return grades
 
 
 def setup_django() -> None:

@@ -1,48 +1,73 @@
-"""Writes the pool of candidate skills to judge, blind: for each evaluation outcome, the union of every method's top
-five, listed alphabetically by label with the description and no method name. Grades already in judgments.tsv are
-kept; new pairs get an empty grade to fill in (2 clearly relevant, 1 related, 0 not relevant).
+"""Writes the pool of candidate skills to judge, blind: for each outcome of a set, the union of every method's top
+five, listed alphabetically by label with the description and no method name. Grades already in the judgments file
+are kept; new pairs get an empty grade to fill in (2 clearly relevant, 1 related, 0 not relevant).
 
-    DATABASE_URL=... VAR_DIR=... .venv/bin/python -m microcred.guidance.evaluation.pool [--tuning]
+    DATABASE_URL=... VAR_DIR=... .venv/bin/python -m microcred.guidance.evaluation.pool [--set evaluation|new|languages]
+
+`--set languages` pools the translated outcomes (es, fr, nl, hu) over BM25 in their language, e5 alone and both
+fused, into language-judgments.tsv, listing only the pairs the English outcome's judgments do not already grade.
 """
 
 import argparse
 import sys
 
-from microcred.guidance.evaluation.common import JUDGMENTS, METHODS, read_judgments, setup_django
+from microcred.guidance.evaluation.common import (
+    LANGUAGE_JUDGMENTS,
+    LANGUAGE_METHODS,
+    METHODS,
+    OTHER_LANGUAGES,
+    outcome_set,
+    read_judgments,
+    read_language_judgments,
+    setup_django,
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tuning", action="store_true", help="pool the tuning set instead (tuning-judgments.tsv)")
+    parser.add_argument("--set", default="evaluation", choices=["evaluation", "new", "languages"])
+    parser.add_argument("--tuning", action="store_true", help="(the tuning set is pooled by tune.py)")
     args = parser.parse_args()
     setup_django()
-    from microcred.guidance.evaluation.outcomes import EVALUATION, TUNING
-    from microcred.guidance.suggestions import SkillIndex, load_skill_rows
+    from microcred.guidance.suggestions import LanguageIndex, SkillIndex, load_skill_rows
+    from microcred.reference.models import EscoSkill
 
-    path = JUDGMENTS.with_name("tuning-judgments.tsv") if args.tuning else JUDGMENTS
-    outcomes = TUNING if args.tuning else EVALUATION
-    index = SkillIndex(load_skill_rows())
-    if index.mode != "hybrid":
-        print(f"The encoder cannot be used: {index.problem}", file=sys.stderr)
-        return 1
-    grades = read_judgments(path)
-    descriptions = dict(
-        __import__("microcred.reference.models", fromlist=["EscoSkill"]).EscoSkill.objects.values_list(
-            "uri", "description"
-        )
-    )
+    descriptions = dict(EscoSkill.objects.values_list("uri", "description"))
+    rows = load_skill_rows()
+    pools = []  # (outcomes, index, methods)
+    if args.set == "languages":
+        path, grades = LANGUAGE_JUDGMENTS, read_judgments(LANGUAGE_JUDGMENTS)
+        known = read_language_judgments()
+        for language in OTHER_LANGUAGES:
+            index = LanguageIndex(rows, language)
+            if index.mode != "hybrid":
+                print(f"{language}: the multilingual encoder cannot be used: {index.problem}", file=sys.stderr)
+                return 1
+            methods = LANGUAGE_METHODS if index.lexical is not None else ("dense",)
+            pools.append((outcome_set(language)[0], index, methods))
+    else:
+        outcomes, path = outcome_set(args.set)
+        grades = known = read_judgments(path)
+        index = SkillIndex(rows)
+        if index.mode != "hybrid":
+            print(f"The encoder cannot be used: {index.problem}", file=sys.stderr)
+            return 1
+        pools.append((outcomes, index, METHODS))
     lines = ["outcome\turi\tlabel\tgrade\tdescription"]
-    for outcome_id, _field, text in outcomes:
-        pooled = {}
-        for method in METHODS:
-            for s in index.suggest(text, 5, method=method):
-                pooled[s.uri] = s.label
-        for uri, label in sorted(pooled.items(), key=lambda item: item[1].lower()):
-            grade = grades.get((outcome_id, uri), "")
-            description = " ".join(descriptions.get(uri, "").split())
-            lines.append(f"{outcome_id}\t{uri}\t{label}\t{grade}\t{description}")
+    for outcomes, index, methods in pools:
+        for outcome_id, _field, text in outcomes:
+            pooled = {}
+            for method in methods:
+                for s in index.suggest(text, 5, method=method):
+                    pooled[s.uri] = s.label
+            for uri, label in sorted(pooled.items(), key=lambda item: item[1].lower()):
+                if args.set == "languages" and (outcome_id, uri) in known and (outcome_id, uri) not in grades:
+                    continue  # graded for the English outcome
+                grade = grades.get((outcome_id, uri), "")
+                description = " ".join(descriptions.get(uri, "").split())
+                lines.append(f"{outcome_id}\t{uri}\t{label}\t{grade}\t{description}")
     path.write_text("\n".join(lines) + "\n")
-    print(f"{len(lines) - 1} pairs in {path}")
+    print(f"{len(lines) - 1} pairs in {path}, {sum(1 for line in lines[1:] if not line.split(chr(9))[3])} to grade")
     return 0
 
 

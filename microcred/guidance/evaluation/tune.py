@@ -8,23 +8,20 @@ names); once graded, it prints P@5 and hit@5 per variant.
 from microcred.guidance.evaluation.common import JUDGMENTS, metrics, read_judgments, setup_django
 
 VARIANTS = {
-    # name: (module settings, method)
-    "bm25 (study)": ({}, "lexical"),
-    "bm25 label x2": ({"LABEL_REPEAT": 2}, "lexical"),
+    # name: (module settings, method). The first round's variants (README) were measured on the first 12 outcomes;
+    # this second round runs on all 24 tuning outcomes.
+    "bm25": ({}, "lexical"),
     "dense only": ({}, "dense"),
-    "hybrid (study: bm25 0.5, depth 50)": ({}, "hybrid"),
-    "hybrid bm25 0.3": ({"LEXICAL_WEIGHT": 0.3}, "hybrid"),
-    "hybrid bm25 0.7": ({"LEXICAL_WEIGHT": 0.7}, "hybrid"),
-    "hybrid depth 20": ({"DEPTH": 20}, "hybrid"),
-    "hybrid bm25 label x2": ({"LABEL_REPEAT": 2}, "hybrid"),
-    "hybrid specific x0.97": ({"SPECIFIC_FACTOR": 0.97}, "hybrid"),
-    "hybrid label x2 specific x0.97": ({"LABEL_REPEAT": 2, "SPECIFIC_FACTOR": 0.97}, "hybrid"),
-    "hybrid bm25 0.3 depth 20": ({"LEXICAL_WEIGHT": 0.3, "DEPTH": 20}, "hybrid"),
-    "hybrid depth 20 label x2": ({"DEPTH": 20, "LABEL_REPEAT": 2}, "hybrid"),
-    "hybrid depth 20 label x2 specific x0.97": ({"DEPTH": 20, "LABEL_REPEAT": 2, "SPECIFIC_FACTOR": 0.97}, "hybrid"),
-    "hybrid depth 10": ({"DEPTH": 10}, "hybrid"),
-    "hybrid k 20": ({"RRF_K": 20}, "hybrid"),
-    "hybrid k 20 depth 20 label x2": ({"RRF_K": 20, "DEPTH": 20, "LABEL_REPEAT": 2}, "hybrid"),
+    "hybrid (k 20, first round's choice)": ({}, "hybrid"),
+    "hybrid unmatched x0.8 rare<=50": ({"UNMATCHED_FACTOR": 0.8}, "hybrid"),
+    "hybrid unmatched x0.6 rare<=50": ({"UNMATCHED_FACTOR": 0.6}, "hybrid"),
+    "hybrid unmatched x0.8 rare<=200": ({"UNMATCHED_FACTOR": 0.8, "UNMATCHED_RARE": 200}, "hybrid"),
+    "hybrid unmatched x0.6 rare<=200": ({"UNMATCHED_FACTOR": 0.6, "UNMATCHED_RARE": 200}, "hybrid"),
+    "hybrid unmatched x0.8 rare<=50 specific only": (
+        {"UNMATCHED_FACTOR": 0.8, "UNMATCHED_LEVELS": ("sector-specific", "occupation-specific")},
+        "hybrid",
+    ),
+    "hybrid unmatched x0.6 rare<=1000": ({"UNMATCHED_FACTOR": 0.6, "UNMATCHED_RARE": 1000}, "hybrid"),
 }
 
 
@@ -36,7 +33,9 @@ def main() -> int:
     from microcred.reference.models import EscoSkill
 
     path = JUDGMENTS.with_name("tuning-judgments.tsv")
-    defaults = {k: getattr(ranking, k) for k in ("LABEL_REPEAT", "LEXICAL_WEIGHT", "DEPTH", "SPECIFIC_FACTOR", "RRF_K")}
+    settings = ("LABEL_REPEAT", "LEXICAL_WEIGHT", "DEPTH", "SPECIFIC_FACTOR", "RRF_K")
+    settings += ("UNMATCHED_FACTOR", "UNMATCHED_RARE", "UNMATCHED_MAX", "UNMATCHED_LEVELS")
+    defaults = {k: getattr(ranking, k) for k in settings}
     indexes = {}
     tops = {}
     for name, (values, method) in VARIANTS.items():
@@ -55,7 +54,9 @@ def main() -> int:
     if any(pair not in grades for pair in pooled):
         lines = ["outcome\turi\tlabel\tgrade\tdescription"]
         for oid, _f, _text in TUNING:
-            for uri in sorted({u for o, u in pooled if o == oid}, key=lambda u: labels[u].lower()):
+            # Pairs graded for earlier variants stay, so that every round's numbers can be recomputed.
+            uris = {u for o, u in pooled if o == oid} | {u for o, u in grades if o == oid and u in labels}
+            for uri in sorted(uris, key=lambda u: labels[u].lower()):
                 desc = " ".join(descriptions[uri].split())
                 lines.append(f"{oid}\t{uri}\t{labels[uri]}\t{grades.get((oid, uri), '')}\t{desc}")
         path.write_text("\n".join(lines) + "\n")
