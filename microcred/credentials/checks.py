@@ -17,6 +17,12 @@ def check_credential_kek(app_configs=None, **kwargs):
     from microcred.credentials.models import IssuerKey
     from microcred.credentials.services.issuers import did_for_slug, private_key_of
 
+    try:  # a KEK that cannot be one is an error before any key exists (and before the tables do)
+        if getattr(settings, "CREDENTIAL_KEK", ""):
+            keys.get_kek()
+        keys.previous_keks()
+    except keys.KeyEncryptionKeyError as exc:
+        return [Error(exc.message, hint=keys.GENERATE_HINT, id="credentials.E001")]
     try:
         issuer_keys = list(IssuerKey.objects.select_related("issuer").order_by("issuer__slug", "number"))
     except DatabaseError:
