@@ -1,4 +1,12 @@
-"""Is the database answering? What /healthz asks, bounded in time (HEALTHZ_DB_TIMEOUT seconds).
+"""What /healthz/ready (and /healthz) asks: do the database, the cache and the broker answer, each bounded in time.
+
+Liveness (/healthz/live) asks nothing of them: the process answers. Readiness checks each dependency within
+HEALTHZ_DB_TIMEOUT seconds (``readiness``); one that fails or does not answer in time makes the answer 503.
+The cache is asked directly (a Redis PING), not through the fallback to process memory that keeps pages
+working while Redis is gone (microcred/core/cache.py). The broker is not used in the embedded default (tasks
+run eagerly): it then counts as ready.
+
+The database:
 
 A load balancer asks often, and a database that accepts connections and never answers must not hold the
 web worker that asks (nor make it wait for the site's own DB_CONNECT_TIMEOUT). For a database over the
@@ -76,3 +84,77 @@ def database_answers(alias: str = DEFAULT_DB_ALIAS, timeout: float | None = None
         if probe is None or probe.finished.is_set():
             probe = _running = _Probe(dict(connection.settings_dict), timeout)
     return probe.finished.wait(timeout) and probe.answered
+
+
+# -- the cache and the broker ----------------------------------------------------------------------------------
+
+OK = "ok"
+NOT_ANSWERING = "not answering"
+NOT_USED = "not used"
+
+
+def _within(check, timeout: float, name: str) -> bool:
+    """Run ``check`` in a thread and wait for it at most ``timeout`` seconds; False if it fails or is late.
+
+    The clients asked here have socket timeouts of their own, so a thread left behind by a hung dependency ends
+    soon after; the request never waits for it.
+    """
+    outcome = {"answered": False}
+
+    def run():
+        try:
+            outcome["answered"] = bool(check())
+        except Exception as exc:  # any failure of the dependency means "not ready", never a crash
+            logger.warning("Health probe: the %s does not answer: %s", name, exc)
+
+    thread = threading.Thread(target=run, name=f"healthz-{name}-probe", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return not thread.is_alive() and outcome["answered"]
+
+
+def _ping_cache(timeout: float) -> bool:
+    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches[DEFAULT_CACHE_ALIAS]  # the backend itself (django.core.cache.cache is a proxy)
+    if isinstance(cache, RedisCache):  # also RedisCacheWithFallback: ask Redis itself, not the fallback
+        return cache._cache.get_client(write=True).ping()
+    key = "healthz:probe"
+    cache.set(key, "1", timeout=max(1, int(timeout)))
+    return cache.get(key) == "1"
+
+
+def cache_answers(timeout: float | None = None) -> bool:
+    timeout = settings.HEALTHZ_DB_TIMEOUT if timeout is None else timeout
+    return _within(lambda: _ping_cache(timeout), timeout, "cache")
+
+
+def broker_in_use() -> bool:
+    from celery import current_app
+
+    return not current_app.conf.task_always_eager
+
+
+def _connect_broker(timeout: float) -> bool:
+    from celery import current_app
+
+    with current_app.connection_for_write() as connection:
+        connection.connect_timeout = timeout
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+        return connection.connected
+
+
+def broker_answers(timeout: float | None = None) -> bool:
+    timeout = settings.HEALTHZ_DB_TIMEOUT if timeout is None else timeout
+    return _within(lambda: _connect_broker(timeout), timeout, "broker")
+
+
+def readiness() -> tuple[bool, dict[str, str]]:
+    """(ready, {component: state}) for the database, the cache and the broker."""
+    states = {
+        "database": OK if database_answers() else NOT_ANSWERING,
+        "cache": OK if cache_answers() else NOT_ANSWERING,
+        "broker": (OK if broker_answers() else NOT_ANSWERING) if broker_in_use() else NOT_USED,
+    }
+    return all(state != NOT_ANSWERING for state in states.values()), states

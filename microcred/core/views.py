@@ -12,11 +12,21 @@ from microcred.core.navigation import navigation_for
 
 @require_GET
 @never_cache
-def healthz(request):
-    """200 {"status": "ok"} when the database answers, 503 otherwise, within HEALTHZ_DB_TIMEOUT seconds."""
-    if not health.database_answers():
-        return JsonResponse({"status": "unavailable", "database": "not answering"}, status=503)
+def healthz_live(request):
+    """Liveness: the process answers (nothing else is asked, so a slow database never restarts the web)."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def healthz_ready(request):
+    """Readiness: 200 when the database, the cache and the broker each answer within HEALTHZ_DB_TIMEOUT
+    seconds, 503 otherwise; the body names each component's state. /healthz is the same (older monitors)."""
+    ready, states = health.readiness()
+    return JsonResponse({"status": "ok" if ready else "unavailable", **states}, status=200 if ready else 503)
+
+
+healthz = healthz_ready
 
 
 def home(request):
