@@ -1,4 +1,4 @@
-"""POST /api/v1/skills/suggest and GET /api/v1/occupations/{id}/micro-credentials: public guidance look-ups
+"""POST /api/v1/skills/suggest, GET /api/v1/occupations/{id}/micro-credentials and GET /api/v1/guidance: public guidance look-ups
 (issue #13; policy 7.12 and 7.16). Rate-limited per client address like the other public endpoints that do work."""
 
 from django.urls import reverse
@@ -15,6 +15,7 @@ from microcred.catalogue.models import MicroCredentialVersion
 from microcred.core.ratelimit import rate_limited
 from microcred.guidance import selectors as guidance
 from microcred.guidance import suggestions
+from microcred.guide import selectors as guide
 from microcred.reference import models as ref
 from microcred.reference import selectors as reference_selectors
 
@@ -30,7 +31,7 @@ class SuggestIn(serializers.Serializer):
         help_text=f"A learning outcome (1 to {suggestions.MAX_TEXT_LENGTH} characters).",
     )
     language = serializers.ChoiceField(
-        choices=list(suggestions.LANGUAGES), default="en", help_text="The outcome's language (English for now)."
+        choices=list(suggestions.LANGUAGES), default="en", help_text="The outcome's language: en, es, fr, nl or hu."
     )
     limit = serializers.IntegerField(
         min_value=1, max_value=suggestions.MAX_LIMIT, default=10, help_text="How many skills (1 to 50)."
@@ -198,4 +199,205 @@ class OccupationMicroCredentialsApi(APIView):
             )
         return Response(
             {"occupation": {"uri": occupation.uri, "label": occupation.preferred_label}, "results": results}
+        )
+
+
+class TargetSkillOut(serializers.Serializer):
+    uri = serializers.CharField(help_text="ESCO URI of the skill.")
+    label = serializers.CharField()
+    essential = serializers.BooleanField(
+        help_text="Essential to the occupation (or picked, or found first in the text)."
+    )
+
+
+class TargetOccupationOut(serializers.Serializer):
+    uri = serializers.CharField()
+    label = serializers.CharField()
+
+
+class TargetOut(serializers.Serializer):
+    occupation = TargetOccupationOut(allow_null=True, help_text="The occupation named, if the target is one.")
+    skills = TargetSkillOut(many=True, help_text="Essential first, then by weight.")
+
+
+class GuidanceSkillOut(serializers.Serializer):
+    uri = serializers.CharField()
+    label = serializers.CharField()
+    essential = serializers.BooleanField()
+
+
+class NextOfferingOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_on = serializers.DateField()
+    university = serializers.CharField()
+    mode = serializers.CharField()
+    language = serializers.CharField()
+    fee = serializers.CharField(help_text="EUR, as a decimal string.")
+
+
+class GuidanceResultOut(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["micro_credential", "pathway"])
+    id = serializers.IntegerField(help_text="The micro-credential's or the pathway's id.")
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="Its public page.")
+    score = serializers.FloatField(help_text="Share of the target's weighted skills it covers (0 to 1).")
+    ects = serializers.CharField(allow_null=True, help_text="ECTS credits (a pathway: of its components).")
+    covered_skills = GuidanceSkillOut(many=True)
+    missing_skills = GuidanceSkillOut(many=True)
+    next_offering = NextOfferingOut(allow_null=True, help_text="The first upcoming offering within the filters.")
+
+
+class CombinationStepOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The micro-credential's id.")
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    added_skills = GuidanceSkillOut(many=True, help_text="What this step adds to the steps before it.")
+
+
+class CombinationOut(serializers.Serializer):
+    score = serializers.FloatField(help_text="Share of the target's weighted skills the steps cover together.")
+    steps = CombinationStepOut(many=True)
+    missing_skills = GuidanceSkillOut(many=True)
+
+
+class GuidanceOut(serializers.Serializer):
+    target = TargetOut()
+    results = GuidanceResultOut(many=True, help_text="Best first; only those covering at least one target skill.")
+    combination = CombinationOut(help_text="Micro-credentials that together cover most of the target (greedy).")
+
+
+def _guidance_parameters():
+    text = "Give exactly one of `occupation`, `skills` or `text`."
+    return [
+        OpenApiParameter(
+            "occupation", str, description=f"An ESCO occupation: its URI, id or the UUID ending its URI. {text}"
+        ),
+        OpenApiParameter("skills", str, description="ESCO skill URIs, comma-separated (at most 50)."),
+        OpenApiParameter("text", str, description=f"A goal in a sentence (at most {guide.MAX_TEXT} characters)."),
+        OpenApiParameter("language", str, description="The language of `text` (default en)."),
+        OpenApiParameter(
+            "kind", str, many=True, enum=list(guide.KINDS), description="Only these kinds (default both)."
+        ),
+        OpenApiParameter(
+            "lang", str, many=True, description="Language of instruction (ISO 639-1), as in the catalogue."
+        ),
+        OpenApiParameter("form", str, many=True, description="Mode: online, on_site, blended, work_experience."),
+        OpenApiParameter("university", str, many=True, description="A member university's short name key."),
+        OpenApiParameter("ects_min", str, description="At least this many ECTS credits."),
+        OpenApiParameter("ects_max", str, description="At most this many ECTS credits."),
+        OpenApiParameter(
+            "starts_from", str, description="Has an offering starting on or after this date (YYYY-MM-DD)."
+        ),
+        OpenApiParameter("starts_to", str, description="Has an offering starting on or before this date (YYYY-MM-DD)."),
+        OpenApiParameter("cost", str, enum=["free", "paid"], description="Cost of an upcoming offering."),
+        OpenApiParameter("max_fee", str, description="Has an upcoming offering costing at most this (EUR)."),
+        OpenApiParameter("limit", int, description=f"How many results (1 to {guide.MAX_LIMIT}, default 20)."),
+        RETRY_AFTER,
+    ]
+
+
+@method_decorator(
+    rate_limited("guidance", limit_setting="SKILL_SUGGEST_RATE_LIMIT", default=120, json=True), name="get"
+)
+class GuidanceApi(APIView):
+    """The guide for learners: micro-credentials and pathways ranked by how much of a target they cover.
+
+    The target is an occupation's ESCO skills (essential weigh 1, optional 0.25, each times how specific it is to
+    few occupations), picked skills, or the skills found in a sentence. A pathway covers the union of the skills of
+    its components that pass the filters.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+
+    @extend_schema(
+        operation_id="guidance_retrieve",
+        parameters=_guidance_parameters(),
+        responses={
+            200: GuidanceOut,
+            400: documented_error(
+                "`invalid`: no target or more than one, an unknown occupation or skill, a text too long, or a bad "
+                "filter (`details.fields` names each)."
+            ),
+            429: RATE_LIMITED,
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        errors: dict[str, str] = {}
+        kinds = [k for v in params.getlist("kind") for k in v.split(",") if k.strip()]
+        if any(k not in guide.KINDS for k in kinds):
+            errors["kind"] = f"'kind' is one of: {', '.join(guide.KINDS)}."
+        target = q = limit = None
+        for step in ("target", "filters", "limit"):
+            try:
+                if step == "target":
+                    target = guide.parse_target(params)
+                elif step == "filters":
+                    q = guide.parse_filters(params)
+                else:
+                    limit = guide.parse_limit(params)
+            except guide.GuideInputError as error:
+                errors.update(error.errors)
+        if errors:
+            message = " ".join(str(m) for m in errors.values())
+            return Response(
+                error_body("invalid", message, {"fields": {k: [str(v)] for k, v in errors.items()}}),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        found = guide.answer(target, q, kinds=tuple(kinds) or guide.KINDS, limit=limit)
+
+        def skills(items):
+            return [{"uri": s.uri, "label": s.label, "essential": s.essential} for s in items]
+
+        def url(result):
+            name = "pathways:detail" if result.kind == guide.PATHWAY else "catalogue:detail"
+            return request.build_absolute_uri(reverse(name, args=[result.slug]))
+
+        def offering(o):
+            if o is None:
+                return None
+            return {
+                "id": o.id,
+                "starts_on": o.starts_on.isoformat(),
+                "university": o.university,
+                "mode": o.mode,
+                "language": o.language,
+                "fee": str(o.fee),
+            }
+
+        occupation = found.target.occupation
+        return Response(
+            {
+                "target": {
+                    "occupation": {"uri": occupation.uri, "label": occupation.preferred_label} if occupation else None,
+                    "skills": skills(found.target.skills),
+                },
+                "results": [
+                    {
+                        "kind": r.kind,
+                        "id": r.id,
+                        "slug": r.slug,
+                        "title": r.title,
+                        "url": url(r),
+                        "score": r.score,
+                        "ects": None if r.ects is None else str(r.ects),
+                        "covered_skills": skills(r.covered),
+                        "missing_skills": skills(r.missing),
+                        "next_offering": offering(r.next_offering),
+                    }
+                    for r in found.results
+                ],
+                "combination": {
+                    "score": found.combination_score,
+                    "steps": [
+                        {"id": s.id, "slug": s.slug, "title": s.title, "url": url(s), "added_skills": skills(s.covered)}
+                        for s in found.combination
+                    ],
+                    "missing_skills": skills(found.combination_missing),
+                },
+            }
         )

@@ -39,7 +39,7 @@ def titles(response):
 def test_a_learner_types_an_occupation_chooses_it_and_sees_what_covers_it(client, catalogue):
     found = client.get(GUIDE, {"occupation_search": "project"})
     assert found.status_code == 200
-    links = dict((c.label, url) for c, url in found.context["occupations"])
+    links = {c.label: url for c, url in found.context["occupations"]}
     assert list(links) == ["project manager"]
     assert "project manager" in found.content.decode()
 
