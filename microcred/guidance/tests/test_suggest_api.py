@@ -43,7 +43,7 @@ def test_language_and_limit_have_defaults(fake_vectors):
         ({"text": ""}, "text", "Give the learning outcome"),
         ({"text": "   "}, "text", "Give the learning outcome"),
         ({"text": "x" * 2001}, "text", "2000 characters"),
-        ({"text": "Gérer des projets", "language": "fr"}, "language", "'language' must be one of: en"),
+        ({"text": "Projekte leiten", "language": "de"}, "language", "'language' must be one of: en, es, fr, nl, hu"),
         ({"text": "Manage projects", "language": "klingon"}, "language", "'language'"),
         ({"text": "Manage projects", "limit": 0}, "limit", "from 1 to 50"),
         ({"text": "Manage projects", "limit": 51}, "limit", "from 1 to 50"),
@@ -74,3 +74,9 @@ def test_the_rate_limit_setting_takes_effect(esco, settings):
     assert refused["Retry-After"] == "60"
     # Counted per client address.
     assert post({"text": "Manage projects"}, REMOTE_ADDR="192.0.2.9").status_code == 200
+
+
+def test_an_outcome_in_spanish_is_suggested_skills(e5_vectors):
+    response = post({"text": "Reciclar los residuos domésticos", "language": "es", "limit": 2})
+    assert response.status_code == 200, response.content
+    assert response.json()["results"][0]["label"] == "recycle waste"

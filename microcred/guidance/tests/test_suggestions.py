@@ -40,11 +40,6 @@ def test_suggestions_are_limited_and_empty_text_gives_none(fake_vectors):
     assert suggestions.suggest("   ") == []
 
 
-def test_other_languages_are_refused(fake_vectors):
-    with pytest.raises(suggestions.UnsupportedLanguage):
-        suggestions.suggest("Gérer des projets", language="fr")
-
-
 def test_vectors_from_another_model_are_refused_and_bm25_is_used(fake_vectors, var_dir):
     meta_path = var_dir / "guidance" / suggestions.META_NAME
     meta = json.loads(meta_path.read_text())
@@ -78,7 +73,7 @@ def test_missing_vectors_degrade_to_bm25_with_a_check_warning(esco, var_dir, fak
     assert "lexical ranking only" in warning.msg
 
 
-def test_a_missing_model_degrades_to_bm25_with_a_check_warning_not_an_error(esco, var_dir, monkeypatch):
+def test_a_missing_model_degrades_to_bm25_with_a_check_warning_not_an_error(esco, var_dir, monkeypatch, no_e5):
     def unavailable():
         raise EncoderUnavailable("the model package is not installed")
 
@@ -101,7 +96,7 @@ def test_new_vector_files_are_picked_up_without_a_restart(esco, var_dir, fake_en
     assert suggestions.get_index().mode == "hybrid"
 
 
-def test_the_command_builds_vectors_only_when_missing_or_stale(esco, var_dir, monkeypatch, capsys):
+def test_the_command_builds_vectors_only_when_missing_or_stale(esco, var_dir, monkeypatch, capsys, no_e5):
     encoder = FakeEncoder()
     command = "microcred.guidance.management.commands.build_skill_vectors"
     monkeypatch.setattr(f"{command}.model_fingerprint", lambda: encoder.fingerprint)

@@ -1,52 +1,90 @@
-"""Computes the ESCO skills' vectors for the skill suggestions into VAR_DIR/guidance/ (see guidance/suggestions.py).
+"""Computes the vectors for skill suggestions and the occupation look-up into VAR_DIR/guidance/ (see
+guidance/suggestions.py and guidance/occupation_search.py), each only when missing or stale:
 
-Run after `load_reference_data` loads a new ESCO release (`make run` does it when the vectors are missing or
-stale). About 3 minutes for the 13,896 skills of ESCO v1.1.1 on two cores.
+* the MiniLM vectors of the ESCO skills (English suggestions): about 3 minutes for the 13,896 skills of ESCO v1.1.1
+  on two cores;
+* the multilingual e5 vectors of the occupations (look-up in any language): about 2 minutes;
+* with `--multilingual`, also the e5 vectors of the skills (suggestions for outcomes in Spanish, French, Dutch and
+  Hungarian): about 6-11 minutes, so `make run` leaves it out; run it once after `make data`.
+
+Run after `load_reference_data` loads a new ESCO release (`make data` does it for the first two). A model that is
+not installed is reported and skipped, never an error: the suggestions fall back to lexical ranking.
 """
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from microcred.guidance import suggestions
-from microcred.guidance.encoder import EncoderUnavailable, model_fingerprint
+from microcred.guidance import occupation_search, suggestions
+from microcred.guidance.encoder import EncoderUnavailable, e5_fingerprint, model_fingerprint
 
 
 class Command(BaseCommand):
-    help = "Compute the ESCO skills' vectors for skill suggestions (only if missing or stale, unless --force)."
+    help = (
+        "Compute the vectors for skill suggestions (MiniLM, skills) and the occupation look-up (e5, occupations); "
+        "--multilingual adds the e5 vectors of the skills (outcomes in es/fr/nl/hu). Only if missing or stale, "
+        "unless --force."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Compute them even if the stored ones are current.")
+        parser.add_argument(
+            "--multilingual",
+            action="store_true",
+            help="Also the e5 vectors of the skills, for outcomes in Spanish, French, Dutch and Hungarian (~6-11 min).",
+        )
+        parser.add_argument(
+            "--only-multilingual",
+            action="store_true",
+            help="Only the e5 vectors of the skills (implies --multilingual).",
+        )
 
-    def handle(self, *args, force=False, verbosity=1, **options):
-        try:
-            fingerprint = model_fingerprint()
-        except EncoderUnavailable as exc:
-            # Not an error: suggestions work without the model, on lexical ranking (`manage.py check` says so).
-            self.stderr.write(
-                f"No skill vectors computed: the model cannot be used ({exc}). Suggestions use lexical ranking."
-            )
-            return
-        rows = suggestions.load_skill_rows(lexical=False)
-        if not rows.uris:
+    def handle(self, *args, force=False, multilingual=False, only_multilingual=False, verbosity=1, **options):
+        self.verbosity = verbosity
+        skills = suggestions.load_skill_rows(lexical=False)
+        if not skills.uris:
             self.stdout.write("No ESCO skills are loaded; run `manage.py load_reference_data` first.")
             return
-        problem = suggestions.vector_problem(rows, fingerprint)
+        built = False
+        if not only_multilingual:
+            built |= self.build("skill vectors (MiniLM)", model_fingerprint, skills, suggestions.MINILM_SKILLS, force)
+            occupations = occupation_search.load_occupation_rows()
+            if occupations.uris:
+                built |= self.build(
+                    "occupation vectors (e5)", e5_fingerprint, occupations, suggestions.E5_OCCUPATIONS, force
+                )
+        if multilingual or only_multilingual:
+            built |= self.build("skill vectors (e5)", e5_fingerprint, skills, suggestions.E5_SKILLS, force)
+        if built:
+            suggestions.reset_index()
+            occupation_search.reset_occupation_index()
+
+    def build(self, what, fingerprint, rows, kind, force) -> bool:
+        try:
+            current = fingerprint()
+        except EncoderUnavailable as exc:
+            # Not an error: suggestions work without the model, on lexical ranking (`manage.py check` says so).
+            self.stderr.write(f"No {what} computed: the model cannot be used ({exc}). Lexical ranking is used.")
+            return False
+        problem = suggestions.vector_problem(rows, current, kind=kind)
         if problem is None and not force:
-            self.stdout.write(f"The skill vectors are current ({len(rows.uris)} skills).")
-            return
+            self.stdout.write(f"The {what} are current ({len(rows.uris)} {kind.concepts}).")
+            return False
         if problem:
-            self.stdout.write(f"Computing the skill vectors: {problem}.")
+            self.stdout.write(f"Computing the {what}: {problem}.")
         started = time.monotonic()
         last = [0.0]
 
         def progress(done, total):
-            if verbosity >= 1 and (time.monotonic() - last[0] > 15 or done == total):
+            if self.verbosity >= 1 and (time.monotonic() - last[0] > 15 or done == total):
                 last[0] = time.monotonic()
-                self.stdout.write(f"  {done}/{total} skills")
+                self.stdout.write(f"  {done}/{total} {kind.concepts}")
 
-        path = suggestions.build_vectors(rows, progress=progress)
-        suggestions.reset_index()
+        if kind is suggestions.MINILM_SKILLS:
+            path = suggestions.build_vectors(rows, progress=progress)
+        else:
+            path = suggestions.build_multilingual_vectors(rows, kind, progress=progress)
         self.stdout.write(
-            self.style.SUCCESS(f"Wrote {len(rows.uris)} skill vectors to {path} in {time.monotonic() - started:.0f} s.")
+            self.style.SUCCESS(f"Wrote {len(rows.uris)} {what} to {path} in {time.monotonic() - started:.0f} s.")
         )
+        return True
