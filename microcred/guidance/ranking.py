@@ -21,6 +21,8 @@ def first_sentence(text: str, limit: int = 300) -> str:
     text = " ".join((text or "").split())
     end = text.find(". ")
     return (text if end < 0 else text[: end + 1])[:limit]
+
+
 # The query is the learning outcome as written.
 QUERY_TEMPLATE = "{text}"
 RRF_K = 20  # reciprocal-rank fusion constant (60 in Cormack et al. 2009; 20 measured a little better here)
