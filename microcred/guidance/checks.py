@@ -69,7 +69,7 @@ def multilingual_vectors_check(app_configs=None, **kwargs):
             warnings.append(
                 Warning(
                     f"The occupation look-up will match labels in the typed language only: {problem}.",
-                    hint="Run `manage.py build_skill_vectors` (about 2 minutes for the occupations).",
+                    hint="Run `manage.py build_skill_vectors` (a few minutes for the occupations).",
                     id="guidance.W004",
                 )
             )
@@ -80,7 +80,7 @@ def multilingual_vectors_check(app_configs=None, **kwargs):
                 Warning(
                     "Skill suggestions for outcomes in Spanish and French will use lexical ranking over their ESCO "
                     f"labels only, and outcomes in Dutch and Hungarian will get none: {problem}.",
-                    hint="Run `manage.py build_skill_vectors --multilingual` once (6-11 minutes on two cores).",
+                    hint="Run `manage.py build_skill_vectors --multilingual` once (10-20 minutes on two cores).",
                     id="guidance.W005",
                 )
             )

@@ -2,8 +2,9 @@
 
 `find_occupations("analista de datos", "es")` answers ESCO's "data analyst" first although ESCO's occupation labels
 are loaded in English only: the multilingual e5 encoder puts the typed words near the English occupation's label and
-description (vectors computed once by `manage.py build_skill_vectors`, about 2 minutes), fused with BM25 over the
-occupations' labels in the typed language where any are loaded (English today) at half weight.
+the first sentence of its description (vectors computed once by `manage.py build_skill_vectors`, a few minutes),
+fused with BM25 over the occupations' labels in the typed language where any are loaded (English today) at half
+weight.
 
 Without the model or its vectors, the look-up is lexical over the labels in that language (English: every label and
 alternative label), and finds nothing for words in a language whose labels are not loaded; `manage.py check` warns.
