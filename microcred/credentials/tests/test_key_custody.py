@@ -349,3 +349,28 @@ def test_the_software_signer_is_the_default(issuers):
     signer = signers.signer_for(key)
     assert isinstance(signer, vc.SoftwareSigner)
     assert vc.public_key_to_multibase(signer.public_key) == key.public_key_multibase
+
+
+def test_import_takes_a_passphrase_protected_operator_key_from_the_environment(
+    issuers, issue, settings, tmp_path, monkeypatch
+):
+    operator = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    private_path, public_path = tmp_path / "op.pem", tmp_path / "op.pub.pem"
+    private_path.write_bytes(
+        operator.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"correct horse"),
+        )
+    )
+    public_path.write_bytes(
+        operator.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    out = tmp_path / "ub.json"
+    _run("export_issuer_key", "ub", "--recipient", str(public_path), "--out", str(out))
+    settings.CREDENTIAL_KEK = NEW_KEK
+    with pytest.raises(CommandError, match="give its passphrase"):
+        _run("import_issuer_key", str(out), "--private-key", str(private_path))
+    monkeypatch.setenv("ESCROW_PASSPHRASE", "correct horse")
+    _run("import_issuer_key", str(out), "--private-key", str(private_path), "--passphrase-env", "ESCROW_PASSPHRASE")
+    assert _verifies(issue().document)
