@@ -5,3 +5,11 @@ class OperationsConfig(AppConfig):
     name = "microcred.operations"
     label = "operations"
     verbose_name = "Operations"
+
+    def ready(self):
+        from microcred.operations import logs, metrics, schedule
+
+        logs.connect_request_finished()  # a request's id is forgotten once its response is sent
+        logs.connect_celery_signals()  # the request id travels with the tasks a request queues
+        metrics.connect_celery_signals()  # failed tasks are counted
+        schedule.connect_beat_catch_up()  # a beat that starts queues the jobs it missed

@@ -102,8 +102,12 @@ def test_an_offering_announced_meanwhile_is_not_announced_again(ended, received,
 
 
 def test_celery_beat_runs_the_announcement():
+    from microcred.operations import schedule
+
+    # Beat runs the job of that name, which calls the task (the one list of periodic jobs, operations/schedule.py).
     entry = settings.CELERY_BEAT_SCHEDULE["learning-announce-ended-offerings"]
-    assert entry["task"] == tasks.announce_ended_offerings.name
+    assert entry["task"] == schedule.TASK and entry["args"] == ("learning-announce-ended-offerings",)
+    assert schedule.job_named("learning-announce-ended-offerings").call == tasks.announce_ended_offerings.name
 
 
 def test_the_embedded_default_runs_the_announcement_with_a_command(ended, received):

@@ -183,10 +183,13 @@ def test_the_reminder_days_come_from_the_setting(admins, old_policy, settings):
 
 
 def test_the_scheduled_task_is_on_the_beat_schedule(admins, old_policy, settings):
+    from microcred.operations import schedule
     from microcred.proposals.tasks import remind_policy_review
 
+    # Beat runs the job of that name, which calls the task (the one list of periodic jobs, operations/schedule.py).
     entry = settings.CELERY_BEAT_SCHEDULE["proposals-remind-policy-review"]
-    assert entry["task"] == remind_policy_review.name
+    assert entry["task"] == schedule.TASK and entry["args"] == ("proposals-remind-policy-review",)
+    assert schedule.job_named("proposals-remind-policy-review").call == remind_policy_review.name
     old_policy.review_due = TODAY + datetime.timedelta(days=5)
     old_policy.save()
     assert remind_policy_review.apply().get() == [old_policy.pk]

@@ -4,7 +4,10 @@ production, for the embedded default (no broker, no beat). Run it from cron, e.g
     manage.py run_scheduled_tasks                      # every entry of CELERY_BEAT_SCHEDULE
     manage.py run_scheduled_tasks learning-announce-ended-offerings
 
-Each task is looked up by the name the schedule gives it (so core imports no app) and run synchronously.
+Each task is looked up by the name the schedule gives it (so core imports no app) and run synchronously, with
+the entry's arguments: every periodic job runs through microcred/operations/schedule.py, so a job another run
+holds, or that ran less than half an interval ago, is not run twice (`manage.py run_scheduled` runs one job
+whatever its last run).
 One task failing does not stop the others; the command ends with an error if any failed.
 """
 
@@ -39,7 +42,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name}: no task {task_name} is registered.")
                 continue
             try:
-                result = task.apply(throw=True).get()
+                entry = schedule[name]
+                result = task.apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}), throw=True).get()
             except Exception as exc:  # one task's failure must not keep the others from running
                 failed.append(name)
                 self.stderr.write(f"{name}: failed: {exc!r}")
