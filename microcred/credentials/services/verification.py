@@ -47,6 +47,7 @@ from microcred.credentials.services.issuers import (
 )
 from microcred.credentials.services.schemas import ob_schema_errors
 from microcred.credentials.services.status_resolvers import StatusQuery, resolve_status
+from microcred.operations.metrics import observe_verification
 from microcred.reference.models import Institution
 from microcred.vc.credential_data import XSD
 
@@ -554,6 +555,7 @@ def _not_checked(names, why: str) -> list[Check]:
     return [Check(name, None, why, advisory=name == "schema") for name in names]
 
 
+@observe_verification  # counted by result and timed in the Prometheus metrics (microcred/operations/metrics.py)
 def verify_credential_document(doc, *, now: datetime | None = None) -> VerificationReport:
     """Verify a credential (a dict, JSON text or bytes, or a baked PNG/SVG) and report every check."""
     now = now or datetime.now(UTC)
