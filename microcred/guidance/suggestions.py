@@ -299,7 +299,15 @@ class LanguageIndex:
     vectors of the skills, and BM25 over the skills' labels in that language (where any are loaded) at half weight.
     `mode` is "hybrid", "lexical" (no usable encoder or vectors: `problem` says why) or "none" (neither)."""
 
-    def __init__(self, rows: SkillRows, language: str, directory: Path | None = None, use_encoder: bool = True):
+    def __init__(
+        self,
+        rows: SkillRows,
+        language: str,
+        directory: Path | None = None,
+        use_encoder: bool = True,
+        vectors: np.ndarray | None = None,
+    ):
+        """`vectors`: the e5 vectors already loaded for another language's index over the same rows (shared)."""
         self.rows = rows
         self.language = language
         texts = language_label_texts(rows, language)
@@ -314,7 +322,7 @@ class LanguageIndex:
             except EncoderUnavailable as exc:
                 encoder, self.problem = None, str(exc)
             if self.problem is None:
-                self.vectors = load_vectors(E5_SKILLS, directory)
+                self.vectors = vectors if vectors is not None else load_vectors(E5_SKILLS, directory)
                 self.encoder = encoder
 
     @property
@@ -392,7 +400,12 @@ def get_language_index(language: str) -> LanguageIndex:
             _language_indexes.clear()
             _language_key = key
         if language not in _language_indexes:
-            index = LanguageIndex(load_skill_rows(lexical=False), language)
+            # The languages share the skills' rows and e5 vectors (21 MB as float32) once one index has them.
+            other = next(iter(_language_indexes.values()), None)
+            if other is not None:
+                index = LanguageIndex(other.rows, language, vectors=other.vectors)
+            else:
+                index = LanguageIndex(load_skill_rows(lexical=False), language)
             _language_indexes[language] = index
             if index.problem:
                 how = {"lexical": "lexical ranking over its ESCO labels only", "none": "no suggestions"}.get(index.mode)

@@ -21,6 +21,8 @@ def test_a_spanish_outcome_finds_a_skill_through_the_multilingual_encoder(e5_vec
     assert index.mode == "hybrid", index.problem
     # "recycle waste" has no Spanish label here: only the encoder connects "residuos" to it.
     assert labels(suggestions.suggest("Reciclar los residuos domésticos", language="es", limit=3))[0] == "recycle waste"
+    # The other languages share the loaded vectors.
+    assert suggestions.get_language_index("nl").vectors is index.vectors
 
 
 def test_spanish_labels_count_through_bm25_beside_the_encoder(e5_vectors):
