@@ -6,10 +6,11 @@ With a database that has ESCO loaded and a VAR_DIR with its vectors (`manage.py 
 it uses those. Without, it loads the reference data into a temporary SQLite file (~2 minutes) and computes the
 vectors (MiniLM ~4 minutes, e5 ~10-20 minutes on two cores). Latency is measured per outcome, in this process:
 English for BM25 alone and for the hybrid (MiniLM + BM25 at half weight, reciprocal-rank fusion) over the 96
-English outcomes of the three sets; each other language (es, fr, nl, hu) for BM25 over its ESCO labels, e5 alone
-and both fused, over its 12 translated outcomes. Quality is P@5 and hit@5 from the blind judgments: the held-out
-evaluation set (judgments.tsv), the second held-out set (new-judgments.tsv) and the translations
-(language-judgments.tsv with the English outcomes' grades). Target: p95 < 20 ms a suggestion; P@5 >= 0.6.
+English outcomes of the three sets; each other language (es, fr, nl, hu) for BM25 over its ESCO labels and for e5
+fused with it (e5 alone for nl and hu), over its 12 translated outcomes. Quality is P@5 and hit@5 from the blind
+judgments: the held-out evaluation set (judgments.tsv), the second held-out set (new-judgments.tsv) and the
+translations (language-judgments.tsv with the English outcomes' grades). Target: p95 < 20 ms a suggestion;
+P@5 >= 0.6.
 """
 
 import argparse

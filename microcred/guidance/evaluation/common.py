@@ -11,7 +11,7 @@ JUDGMENTS = Path(__file__).with_name("judgments.tsv")
 NEW_JUDGMENTS = Path(__file__).with_name("new-judgments.tsv")
 LANGUAGE_JUDGMENTS = Path(__file__).with_name("language-judgments.tsv")
 METHODS = ("lexical", "hybrid")
-LANGUAGE_METHODS = ("lexical", "dense", "hybrid")  # BM25 over the language's labels, e5 alone, both fused
+LANGUAGE_METHODS = ("lexical", "hybrid")  # BM25 over the language's labels, and e5 fused with it
 OTHER_LANGUAGES = ("es", "fr", "nl", "hu")
 
 

@@ -4,8 +4,9 @@ are kept; new pairs get an empty grade to fill in (2 clearly relevant, 1 related
 
     DATABASE_URL=... VAR_DIR=... .venv/bin/python -m microcred.guidance.evaluation.pool [--set evaluation|new|languages]
 
-`--set languages` pools the translated outcomes (es, fr, nl, hu) over BM25 in their language, e5 alone and both
-fused, into language-judgments.tsv, listing only the pairs the English outcome's judgments do not already grade.
+`--set languages` pools the translated outcomes (es, fr, nl, hu) over BM25 in their language and e5 fused with it
+(e5 alone for nl and hu, which have no labels), into language-judgments.tsv, listing only the pairs the English
+outcome's judgments do not already grade.
 """
 
 import argparse
