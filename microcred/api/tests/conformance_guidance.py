@@ -5,6 +5,7 @@ V1 = "/api/v1"
 OPERATION_IDS = {
     ("post", "/api/v1/skills/suggest"): "skills_suggest_create",
     ("get", "/api/v1/occupations/{reference}/micro-credentials"): "occupations_micro_credentials_retrieve",
+    ("get", "/api/v1/guidance"): "guidance_retrieve",
 }
 
 
@@ -55,3 +56,32 @@ def register(case, api):
         for _ in range(5):
             api().get(f"{V1}/occupations/o-pm/micro-credentials")
         return api().get(f"{V1}/occupations/o-pm/micro-credentials")
+
+    GUIDANCE = "/api/v1/guidance"
+
+    @case("get", GUIDANCE, 200)
+    def _(esco, make_user):
+        from microcred.accounts.roles import Role
+        from microcred.catalogue.services import publish_imported_micro_credential
+        from microcred.reference.models import EscoSkill, Institution
+
+        publish_imported_micro_credential(
+            actor=make_user(Role.ALLIANCE_ADMIN),
+            approval_note="Approved by the Academic Council on 1 March 2024.",
+            title="Project leadership",
+            awarding_institution=Institution.objects.filter(is_alliance=False).first(),
+            kind="non_formal",
+            learning_outcomes=[("Run a project.", list(EscoSkill.objects.filter(uri__endswith="/s-pm")))],
+            quality_assurance="Approved by the Academic Council.",
+        )
+        return api().get(f"{V1}/guidance", {"occupation": "o-pm", "lang": "en"})
+
+    @case("get", GUIDANCE, 400)
+    def _(esco):
+        return api().get(f"{V1}/guidance", {"occupation": "o-pm", "text": "manage projects"})
+
+    @case("get", GUIDANCE, 429)
+    def _(esco, settings):
+        settings.SKILL_SUGGEST_RATE_LIMIT = 1
+        api().get(f"{V1}/guidance", {"occupation": "o-pm"})
+        return api().get(f"{V1}/guidance", {"occupation": "o-pm"})

@@ -202,7 +202,7 @@ class OccupationMicroCredentialsApi(APIView):
         )
 
 
-class TargetSkillOut(serializers.Serializer):
+class GuidanceTargetSkillOut(serializers.Serializer):
     uri = serializers.CharField(help_text="ESCO URI of the skill.")
     label = serializers.CharField()
     essential = serializers.BooleanField(
@@ -210,14 +210,14 @@ class TargetSkillOut(serializers.Serializer):
     )
 
 
-class TargetOccupationOut(serializers.Serializer):
+class GuidanceOccupationOut(serializers.Serializer):
     uri = serializers.CharField()
     label = serializers.CharField()
 
 
-class TargetOut(serializers.Serializer):
-    occupation = TargetOccupationOut(allow_null=True, help_text="The occupation named, if the target is one.")
-    skills = TargetSkillOut(many=True, help_text="Essential first, then by weight.")
+class GuidanceTargetOut(serializers.Serializer):
+    occupation = GuidanceOccupationOut(allow_null=True, help_text="The occupation named, if the target is one.")
+    skills = GuidanceTargetSkillOut(many=True, help_text="Essential first, then by weight.")
 
 
 class GuidanceSkillOut(serializers.Serializer):
@@ -226,7 +226,7 @@ class GuidanceSkillOut(serializers.Serializer):
     essential = serializers.BooleanField()
 
 
-class NextOfferingOut(serializers.Serializer):
+class GuidanceNextOfferingOut(serializers.Serializer):
     id = serializers.IntegerField()
     starts_on = serializers.DateField()
     university = serializers.CharField()
@@ -245,10 +245,12 @@ class GuidanceResultOut(serializers.Serializer):
     ects = serializers.CharField(allow_null=True, help_text="ECTS credits (a pathway: of its components).")
     covered_skills = GuidanceSkillOut(many=True)
     missing_skills = GuidanceSkillOut(many=True)
-    next_offering = NextOfferingOut(allow_null=True, help_text="The first upcoming offering within the filters.")
+    next_offering = GuidanceNextOfferingOut(
+        allow_null=True, help_text="The first upcoming offering within the filters."
+    )
 
 
-class CombinationStepOut(serializers.Serializer):
+class GuidanceStepOut(serializers.Serializer):
     id = serializers.IntegerField(help_text="The micro-credential's id.")
     slug = serializers.CharField()
     title = serializers.CharField()
@@ -256,16 +258,16 @@ class CombinationStepOut(serializers.Serializer):
     added_skills = GuidanceSkillOut(many=True, help_text="What this step adds to the steps before it.")
 
 
-class CombinationOut(serializers.Serializer):
+class GuidanceCombinationOut(serializers.Serializer):
     score = serializers.FloatField(help_text="Share of the target's weighted skills the steps cover together.")
-    steps = CombinationStepOut(many=True)
+    steps = GuidanceStepOut(many=True)
     missing_skills = GuidanceSkillOut(many=True)
 
 
 class GuidanceOut(serializers.Serializer):
-    target = TargetOut()
+    target = GuidanceTargetOut()
     results = GuidanceResultOut(many=True, help_text="Best first; only those covering at least one target skill.")
-    combination = CombinationOut(help_text="Micro-credentials that together cover most of the target (greedy).")
+    combination = GuidanceCombinationOut(help_text="Micro-credentials that together cover most of the target (greedy).")
 
 
 def _guidance_parameters():
