@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
+from django.utils import translation
 
 from microcred.catalogue import cache, kinds
 from microcred.catalogue.annex import AnnexOne
@@ -39,8 +41,23 @@ def query_tokens(text: str) -> list[str]:
     return seen[:MAX_QUERY_TOKENS]
 
 
+def content_area_labels(areas) -> list[str]:
+    """The names of `areas` as people may type them: the name kept in the reference data and its translation in
+    each of the interface's languages (when the translations have one), each once."""
+    labels: list[str] = []
+    for area in areas:
+        if not area.name:
+            continue
+        labels.append(area.name)
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                labels.append(translation.gettext(area.name))
+    return list(dict.fromkeys(labels))
+
+
 def document_parts(version, translations) -> dict[str, str]:
-    """Normalised text by weight: A titles, B descriptions, C outcomes and skill labels."""
+    """Normalised text by weight: A titles, B descriptions, C outcomes, skill labels and content areas (their
+    names in every language, so "sustainab" finds what is filed under "Sustainability and climate change")."""
     annex = AnnexOne.from_json(version.annex1)
     titles = [version.title] + [t.title for t in translations if t.title]
     descriptions = [annex.description] + [t.description for t in translations if t.description]
@@ -50,10 +67,11 @@ def document_parts(version, translations) -> dict[str, str]:
     skills = [s.preferred_label for s in version.skills.all()]
     for o in annex.learning_outcomes:
         skills += [s.label for s in o.esco_skills]
+    areas = content_area_labels(version.content_areas.all())
     return {
         "A": normalise(" ".join(titles)),
         "B": normalise(" ".join(descriptions)),
-        "C": normalise(" ".join(outcomes + skills)),
+        "C": normalise(" ".join(outcomes + skills + areas)),
     }
 
 
@@ -123,4 +141,20 @@ def reindex_all() -> int:
             reindex_version(version)
             n += 1
         transaction.on_commit(cache.bump)
+    return n
+
+
+def reindex_content_area(area_id: int) -> int:
+    """Rebuild the index of the versions filed under one content area (its name is searched: a renamed area is
+    found by its new name). The number of versions."""
+    versions = (
+        MicroCredentialVersion.objects.filter(content_areas=area_id)
+        .select_related("awarding_institution")
+        .prefetch_related("skills", "content_areas", "co_lead_institutions", "translations")
+    )
+    n = 0
+    with transaction.atomic():
+        for version in versions:
+            reindex_version(version)
+            n += 1
     return n

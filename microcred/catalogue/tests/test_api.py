@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_list_searches_filters_and_counts(client, cat):
-    response = client.get("/api/v1/catalogue", {"search": "sustainab", "lang": "en"})
+    response = client.get("/api/v1/catalogue", {"search": "sustainab report", "lang": "en"})
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 1
