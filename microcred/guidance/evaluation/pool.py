@@ -42,8 +42,11 @@ def main() -> int:
         for language in OTHER_LANGUAGES:
             index = LanguageIndex(rows, language)
             if index.mode != "hybrid":
+                # Pool what can be pooled now (BM25 over the labels); run again once the e5 vectors are there.
                 print(f"{language}: the multilingual encoder cannot be used: {index.problem}", file=sys.stderr)
-                return 1
+                if index.lexical is not None:
+                    pools.append((outcome_set(language)[0], index, ("lexical",)))
+                continue
             methods = LANGUAGE_METHODS if index.lexical is not None else ("dense",)
             pools.append((outcome_set(language)[0], index, methods))
     else:
