@@ -494,7 +494,7 @@ CATALOGUE = [
         [("Explain the principles of artificial intelligence.", ["principles of artificial intelligence", "ethics"])],
     ),
     (
-        "Digital twins for sustainable manufacturing",
+        "Energy-saving digital twins of production lines",
         "JMU",
         ("ÅAU",),
         F,

@@ -507,9 +507,43 @@ def upcoming_offerings(micro_credential) -> list:
         .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
         .order_by("starts_on", "pk")[:20]
     )
+    _with_enrolment_state(offerings)
+    return offerings
+
+
+def _with_enrolment_state(offerings) -> None:
+    """Set what a learner needs to act on each offering: `places_left`, `full` and `enrolment` ("open",
+    "not_yet" or "closed" at this moment). Each offering is annotated with `enrolled`."""
+    now = timezone.now()
     for offering in offerings:
         offering.places_left = max(0, offering.capacity - offering.enrolled)
-    return offerings
+        offering.full = offering.places_left == 0
+        if now < offering.enrolment_opens:
+            offering.enrolment = "not_yet"
+        elif now > offering.enrolment_closes:
+            offering.enrolment = "closed"
+        else:
+            offering.enrolment = "open"
+
+
+def next_offerings(micro_credential_ids) -> dict[int, object]:
+    """{micro-credential id: its first upcoming offering}, with places left and whether enrolment is open (see
+    _with_enrolment_state): what a catalogue card offers as the next step (issue #16). One query."""
+    from microcred.learning.models import Offering
+
+    ids = list(micro_credential_ids)
+    if not ids:
+        return {}
+    offerings = (
+        Offering.objects.filter(micro_credential_id__in=ids, starts_on__gte=timezone.localdate())
+        .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
+        .order_by("micro_credential_id", "starts_on", "pk")
+    )
+    first: dict[int, object] = {}
+    for offering in offerings:
+        first.setdefault(offering.micro_credential_id, offering)
+    _with_enrolment_state(first.values())
+    return first
 
 
 def published_overviews() -> QuerySet:
@@ -550,3 +584,23 @@ def condition_states(version_ids) -> dict:
     )
     summaries = condition_summaries(set(proposal_of.values()))
     return {pk: summaries[proposal_id] for pk, proposal_id in proposal_of.items() if proposal_id in summaries}
+
+
+def micro_credential_titled(title: str, *, proposal=None) -> tuple[str, str] | None:
+    """(title, page address) of a published micro-credential whose current version bears `title` (case and spacing
+    aside), or None. The micro-credential `proposal` changes, or was published from, is left out: a new version
+    keeps its title (issue #16, defect 3; registered with proposals.checklist)."""
+    wanted = " ".join((title or "").split())
+    if not wanted:
+        return None
+    qs = listed_versions().filter(title__iexact=wanted).select_related("micro_credential")
+    if proposal is not None:
+        if proposal.changes_micro_credential_id:
+            qs = qs.exclude(micro_credential_id=proposal.changes_micro_credential_id)
+        qs = qs.exclude(micro_credential__versions__proposal_id=proposal.pk)
+    version = qs.order_by("micro_credential_id").first()
+    if version is None:
+        return None
+    from django.urls import reverse
+
+    return version.title, reverse("catalogue:detail", args=[version.micro_credential.slug])

@@ -87,6 +87,9 @@ class ProposalFacts:
     hours_per_ects_max: int = 30
     require_esco_alignment: bool = True
     require_supporting_documents: bool = True
+    # Another micro-credential in the catalogue with the same title (issue #16, defect 3), as (its title, its page's
+    # address); None when the title is free, or is that of the micro-credential this proposal changes.
+    title_in_use: tuple[str, str] | None = None
 
 
 def _num(value: Decimal) -> str:
@@ -303,6 +306,8 @@ def _annex1(f: ProposalFacts) -> RuleResult:
     problems = []
     if _blank(f.title):
         problems.append(Problem("title", str(_("Give the title."))))
+    elif f.title_in_use:
+        problems.append(Problem("title", title_in_use_message(*f.title_in_use)))
     if not f.languages:
         problems.append(Problem("languages", str(_("Choose at least one language."))))
     if not f.forms_of_participation:
@@ -374,6 +379,34 @@ RULES = (
     _financial,
     _institutional_approval,
 )
+
+
+def title_in_use_message(title: str, url: str) -> str:
+    return str(
+        _(
+            "A micro-credential with this title is already in the catalogue: “%(title)s” (%(url)s). Two "
+            "micro-credentials with one title cannot be told apart: change the title, or, to change “%(title)s”, "
+            "propose a new version of it from its catalogue page."
+        )
+    ) % {"title": title, "url": url}
+
+
+# Which published micro-credential already bears a title. The catalogue, above this app, registers the look-up from
+# its AppConfig.ready(): `lookup(title, proposal=...)` returns (title, page address) or None, leaving out the
+# micro-credential the proposal changes or was published from. Without one registered, no title is in use.
+_title_lookup = None
+
+
+def register_title_lookup(lookup) -> None:
+    global _title_lookup
+    _title_lookup = lookup
+
+
+def title_in_use(version) -> tuple[str, str] | None:
+    """The other catalogue entry titled like `version` (see register_title_lookup), or None."""
+    if _title_lookup is None or _blank(version.title):
+        return None
+    return _title_lookup(version.title, proposal=version.proposal)
 
 
 def evaluate(facts: ProposalFacts) -> list[RuleResult]:
@@ -449,5 +482,6 @@ def facts_from_version(version, *, manager_approved: bool = False, policy=None) 
         outcomes=[(o.text, o.skills.count()) for o in version.learning_outcomes.all()],
         document_purposes=[d.purpose for d in version.documents.all()],
         manager_approved=manager_approved,
+        title_in_use=title_in_use(version),
         **policy_facts(policy or policy_for(version)),
     )

@@ -444,6 +444,17 @@ def record_decision(
         conditions = "\n".join(item.text for item in condition_list)
     if outcome == Decision.Outcome.APPROVE_WITH_CONDITIONS and not conditions.strip():
         raise ValidationFailed(_("State the conditions of approval."))
+    if outcome in (Decision.Outcome.APPROVE, Decision.Outcome.APPROVE_WITH_CONDITIONS) and (
+        proposal.proposal_type == publishing.MICRO_CREDENTIAL
+    ):
+        # Approving would put a second micro-credential with the same title in the catalogue (issue #16, defect 3).
+        clash = checklist.title_in_use(proposal.current_version)
+        if clash:
+            raise ValidationFailed(
+                checklist.title_in_use_message(*clash)
+                + " "
+                + _("Request revisions so that the proposer changes the title; nothing was recorded.")
+            )
     try:
         with transaction.atomic():
             decision = Decision.objects.create(
