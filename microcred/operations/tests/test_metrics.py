@@ -166,3 +166,26 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
         )
         assert result.returncode == 0, result.stderr
         assert f'microcred_celery_task_failures_total{{task="probe.task"}} {expected}' in result.stdout
+
+
+ENV_PROBE = """
+from django.test import Client
+client = Client()
+print("scrape", client.get("/metrics", HTTP_AUTHORIZATION="Bearer from-the-environment-42", HTTP_HOST="localhost").status_code)
+"""
+
+
+@pytest.mark.parametrize(("environment", "expected"), [({}, 404), ({"METRICS_TOKEN": "from-the-environment-42"}, 200)])
+def test_metrics_token_is_read_from_the_environment(environment, expected):
+    env = {k: v for k, v in os.environ.items() if k != "METRICS_TOKEN"}
+    env.update(environment, DJANGO_SETTINGS_MODULE="config.settings.test")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", ENV_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"scrape {expected}" in result.stdout
