@@ -1,6 +1,5 @@
 """Backup and restore round trip (issue #19, item 1), on the database the suite runs on: SQLite in the SQLite job,
-PostgreSQL (pg_dump/pg_restore) in the PostgreSQL job; test_backup_restore_postgresql_only.py holds what only
-PostgreSQL can show.
+PostgreSQL (pg_dump/pg_restore) in the PostgreSQL job (where the restored guard must refuse a DELETE as well).
 
 A small demo (credentials, one revoked; a supporting document; audit events) is backed up by `manage.py backup`,
 restored by `manage.py restore` in a new installation (its own process, database and VAR_DIR), and checked from
@@ -47,6 +46,8 @@ from microcred.proposals.models import SupportingDocument
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+UPDATE_FIRST_EVENT = "UPDATE audit_auditevent SET summary = 'x' WHERE id = (SELECT min(id) FROM audit_auditevent)"
+DELETE_FIRST_EVENT = "DELETE FROM audit_auditevent WHERE id = (SELECT min(id) FROM audit_auditevent)"
 PDF = b"%PDF-1.4\n% a supporting document of the demo\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
 
 
@@ -92,14 +93,12 @@ def _rows(connect, sql: str) -> list[tuple]:
         database.close()
 
 
-def _update_refused(connect) -> bool:
+def _refused(connect, sql: str) -> bool:
     database = connect()
     try:
         cursor = database.cursor()
         try:
-            cursor.execute(
-                "UPDATE audit_auditevent SET summary = 'rewritten' WHERE id = (SELECT min(id) FROM audit_auditevent)"
-            )
+            cursor.execute(sql)
             database.commit()
         except (sqlite3.DatabaseError, Exception) as exc:  # psycopg.errors.RaiseException on PostgreSQL
             return "append-only" in str(exc)
@@ -149,7 +148,9 @@ def test_round_trip_restores_a_working_installation(demo, tmp_path):
         restored_events = _rows(connect, "SELECT id, action, summary FROM audit_auditevent ORDER BY id")
         assert restored_events[: len(events_before)] == events_before
         assert [row[1] for row in restored_events[len(events_before) :]] == ["operations.backup_restored"]
-        assert _update_refused(connect)
+        assert _refused(connect, UPDATE_FIRST_EVENT)
+        if connection.vendor == "postgresql":
+            assert _refused(connect, DELETE_FIRST_EVENT)
         restored_documents = dict(_rows(connect, "SELECT uuid, document FROM credentials_issuedcredential"))
         restored_documents = {
             str(UUID(str(uuid))): document if isinstance(document, dict) else json.loads(document)
