@@ -604,3 +604,16 @@ def micro_credential_titled(title: str, *, proposal=None) -> tuple[str, str] | N
     from django.urls import reverse
 
     return version.title, reverse("catalogue:detail", args=[version.micro_credential.slug])
+
+
+def my_enrolments(user, offerings) -> dict[int, str]:
+    """{offering id: status} of `user`'s active enrolments (enrolled or wait-listed) in `offerings`."""
+    from microcred.learning.models import Enrolment
+
+    if not getattr(user, "is_authenticated", False) or not offerings:
+        return {}
+    return dict(
+        Enrolment.objects.filter(
+            learner=user, offering__in=[o.pk for o in offerings], status__in=Enrolment.ACTIVE
+        ).values_list("offering_id", "status")
+    )

@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.catalogue import cache, permissions, selectors, services, structured_data
@@ -26,6 +25,7 @@ from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroC
 from microcred.catalogue.public_panels import public_panels
 from microcred.catalogue.search_panels import search_panels
 from microcred.catalogue.staff_panels import staff_panels
+from microcred.core.dates import public_date
 from microcred.core.exceptions import DomainError
 from microcred.proposals import permissions as proposal_permissions
 from microcred.proposals import selectors as proposal_selectors
@@ -99,11 +99,42 @@ def _facet_panel(result) -> list[dict]:
     return panel
 
 
+def _offering_card(offering) -> dict:
+    """The next offering as a card shows it (issue #16, "next steps"): dates, mode, language, fee, places left and
+    the step to take. The card links to the offering's page, where the learner confirms (the rendered results
+    are the same for everyone, so they hold no form)."""
+    languages = dict(Language.choices)
+    if offering.enrolment == "not_yet":
+        state = _("Enrolment opens on %(date)s") % {"date": public_date(offering.enrolment_opens)}
+    elif offering.enrolment == "closed":
+        state = _("Enrolment is closed")
+    else:
+        state = ""
+    return {
+        "url": reverse("learning:offering", args=[offering.pk]),
+        "dates": _("%(start)s to %(end)s")
+        % {"start": public_date(offering.starts_on), "end": public_date(offering.ends_on)},
+        "mode": offering.get_mode_display(),
+        "language": str(languages.get(offering.language, offering.language)),
+        "fee": (_("%(fee)s EUR") % {"fee": floatformat(offering.fee, -2)}) if offering.fee else _("Free"),
+        "places": (
+            ngettext("%(n)d place left of %(capacity)d", "%(n)d places left of %(capacity)d", offering.places_left)
+            % {"n": offering.places_left, "capacity": offering.capacity}
+            if not offering.full
+            else _("Full: a waiting list is open")
+        ),
+        "action": (_("Join the waiting list") if offering.full else _("Enrol")) if not state else "",
+        "state": state,
+    }
+
+
 def _result_cards(result) -> list[dict]:
-    """One card per result on the page: link, localised title and description, and a line of facts."""
+    """One card per result on the page: link, localised title and description, a line of facts, and the next
+    offering with the step to take (issue #16)."""
     detail_url = reverse("catalogue:detail", args=["SLUG"])
     kind_labels = dict(CredentialKind.choices)
     conditional = selectors.condition_states(v.pk for v in result.versions)
+    upcoming = selectors.next_offerings(v.micro_credential_id for v in result.versions)
     cards = []
     for v in result.versions:
         kind = credential_kind(v.kind, v.credential_type)
@@ -111,12 +142,18 @@ def _result_cards(result) -> list[dict]:
         if v.pk in conditional and not conditional[v.pk].all_confirmed:
             facts.append(_conditions_fact(conditional[v.pk]))
         if v.ects is not None:
-            facts.append(_("%(ects)s ECTS") % {"ects": floatformat(v.ects, -1)})
+            facts.append(_("%(ects)s ECTS") % {"ects": floatformat(v.ects, -1)})  # localised: "2,5 ECTS" in French
         if v.eqf_level:
             facts.append(_("EQF level %(level)s") % {"level": v.eqf_level})
-        if v.next_start:
-            facts.append(_("next start %(date)s") % {"date": date_format(v.next_start, "j F Y")})
-        cards.append({"url": detail_url.replace("SLUG", v.slug), "localised": v.localised, "facts": facts})
+        offering = upcoming.get(v.micro_credential_id)
+        cards.append(
+            {
+                "url": detail_url.replace("SLUG", v.slug),
+                "localised": v.localised,
+                "facts": facts,
+                "offering": _offering_card(offering) if offering else None,
+            }
+        )
     return cards
 
 
@@ -159,6 +196,9 @@ def micro_credential_page(request, slug, number=None):
     annex = version.annex
     latest = versions[-1]
     offerings = selectors.upcoming_offerings(mc) if version.pk == latest.pk else []
+    mine = selectors.my_enrolments(request.user, offerings)
+    for offering in offerings:
+        offering.my_status = mine.get(offering.pk, "")
     language_names = dict(Language.choices)
     data = structured_data.course(version, localised, offerings)
     return render(

@@ -295,6 +295,7 @@ def enrol(*, user, offering_id: int, prerequisites_acknowledged: bool = False) -
         changes={"offering": offering.pk},
     )
     notifications.announce_enrolment_confirmed(enrolment)
+    transaction.on_commit(catalogue_cache.offerings_changed)  # catalogue cards show the places left (issue #16)
     return enrolment
 
 
@@ -380,6 +381,7 @@ def _cancel(*, user, offering, enrolment, on_behalf: bool, reason: str = "") -> 
     freed place goes to the first wait-listed learner (promoted by the staff member; by nobody for a learner's own
     cancellation). The messages speak to whoever cancels.
     """
+    transaction.on_commit(catalogue_cache.offerings_changed)  # a place freed shows on catalogue cards (issue #16)
     if Result.objects.filter(offering=offering, learner_id=enrolment.learner_id).exists():
         raise EnrolmentRefused(
             _("A result is recorded for %(name)s: the enrolment can no longer be cancelled.")
