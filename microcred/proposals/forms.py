@@ -333,12 +333,23 @@ class ReviewForm(forms.ModelForm):
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
 
-class DecisionForm(forms.ModelForm):
-    # The conditions of an approval with conditions are stated row by row (ConditionRowsForm).
-    class Meta:
-        model = Decision
-        fields = ["outcome", "rationale"]
-        widgets = {"outcome": forms.RadioSelect, "rationale": forms.Textarea(attrs={"rows": 3})}
+class DecisionForm(forms.Form):
+    """The outcome (radios: one of the four decisions, no empty choice) and its rationale. A plain form, not a
+    model form: the conditions of an approval with conditions are stated row by row (ConditionRowsForm) and
+    checked by services.record_decision, which says what is missing."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a decision."), "invalid_choice": _("Choose a decision.")},
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        max_length=COMMENT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the rationale for the decision.")},
+    )
 
 
 class ConditionRowsForm(forms.Form):

@@ -8,6 +8,7 @@ editable, and only while the proposer holds the pen (draft, returned, revisions 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microcred.core.text import COMMENT_TEXT, DOCUMENT_TEXT, SECTION_TEXT
@@ -311,7 +312,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
 
     def __str__(self) -> str:
-        return f"{self.get_body_display()} {self.date:%Y-%m-%d}"
+        return f"{self.get_body_display()} {timezone.localtime(self.date):%Y-%m-%d}"  # the day in TIME_ZONE
 
 
 class AgendaItem(models.Model):

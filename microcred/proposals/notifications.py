@@ -68,6 +68,38 @@ def recipients_for(proposal, new_status) -> list:
     return [p for p in people if p.email and p.erased_at is None]
 
 
+# The step each status waits for, said to the people who take it (issue #16: an e-mail that asks for an action
+# says so in its first lines, not only the new status).
+ACTION_NEEDED = {
+    S.AWAITING_MANAGER: gettext_lazy(
+        "Action needed from you: approve the proposal for submission, or return it to the proposer with a comment "
+        "saying what to change."
+    ),
+    S.SUBMITTED: gettext_lazy(
+        "Action needed from you: check that the proposal is complete, then accept it or return it as incomplete."
+    ),
+    S.READY_FOR_AGENDA: gettext_lazy("Action needed from you: put the proposal on an Academic Council agenda."),
+    S.EXECUTIVE_REVIEW: gettext_lazy(
+        "Action needed from you: the proposal has financial implications; put it on an Executive Board agenda."
+    ),
+    S.RETURNED: gettext_lazy("Action needed from you: edit the proposal as the comment asks, then send it again."),
+    S.REVISIONS_REQUESTED: gettext_lazy(
+        "Action needed from you: revise the proposal (the reasons are at the top of its page), then submit it again."
+    ),
+    S.SCHEDULED: gettext_lazy("Please read the proposal before the meeting: the Academic Council decides on it there."),
+    S.EXECUTIVE_SCHEDULED: gettext_lazy(
+        "Please read the proposal before the meeting: the Executive Board decides on it there."
+    ),
+}
+_PROPOSER_ACTS = frozenset({S.RETURNED, S.REVISIONS_REQUESTED})
+
+
+def action_needed(proposal, new_status, person) -> str:
+    """The sentence telling `person` what they must do now, or "" when they only need to know."""
+    acts = (person.pk == proposal.proposer_id) == (new_status in _PROPOSER_ACTS)
+    return str(ACTION_NEEDED.get(new_status, "")) if acts else ""
+
+
 def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
     proposal = Proposal.objects.select_related("proposer", "institution", "call").get(pk=proposal_id)
     url = settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk])
@@ -86,6 +118,10 @@ def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
                 "status": S(new_status).label,
                 "url": url,
             }
+            needed = action_needed(proposal, new_status, person)
+            if needed:
+                subject = _("%(subject)s (action needed from you)") % {"subject": subject}
+                body = str(body).replace("\n\n", f"\n\n{needed}\n\n", 1)
         messages.append((one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email]))
     if messages:
         send_mass_mail(messages, fail_silently=False)

@@ -3,6 +3,7 @@
 import io
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -23,7 +24,7 @@ def meeting_pdf(meeting, *, minutes: bool) -> bytes:
     buffer = io.BytesIO()
     title = (
         _("Minutes") if minutes else _("Agenda")
-    ) + f" — {meeting.get_body_display()}, {meeting.date:%Y-%m-%d %H:%M}"
+    ) + f" — {meeting.get_body_display()}, {timezone.localtime(meeting.date):%Y-%m-%d %H:%M}"  # as the page shows it
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=one_line(title), leftMargin=2 * cm, rightMargin=2 * cm)
     styles = getSampleStyleSheet()
     story = [_paragraph(title, styles["Title"])]

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from microcred.proposals import permissions
-from microcred.proposals.models import AgendaItem, ApprovalCondition, Meeting, Proposal
+from microcred.proposals.models import AgendaItem, ApprovalCondition, Meeting, Proposal, ProposalEvent
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.workflow import FALLBACK, Decider, states_waiting_for
 from microcred.reference.models import Institution
@@ -167,7 +167,9 @@ def condition_summaries(proposal_ids, today=None) -> dict[int, ConditionSummary]
         "proposal_id", "status", "due_on"
     )
     for proposal_id, status, due_on in rows:
-        c = counts.setdefault(proposal_id, {"total": 0, "confirmed": 0, "reported": 0, "awaiting_report": 0, "overdue": 0})
+        c = counts.setdefault(
+            proposal_id, {"total": 0, "confirmed": 0, "reported": 0, "awaiting_report": 0, "overdue": 0}
+        )
         c["total"] += 1
         if status == ApprovalCondition.Status.CONFIRMED:
             c["confirmed"] += 1
@@ -217,3 +219,11 @@ def possible_presenters():
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def what_to_fix(proposal: Proposal) -> ProposalEvent | None:
+    """While a proposal waits for its proposer to revise it (returned, or revisions requested by a meeting), the
+    step that sent it back, with its reasons: shown at the top of the proposal's page (issue #16)."""
+    if proposal.status not in (S.RETURNED, S.REVISIONS_REQUESTED):
+        return None
+    return proposal.events.filter(to_status=proposal.status).select_related("actor").order_by("-at", "-id").first()

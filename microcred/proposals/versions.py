@@ -65,8 +65,12 @@ def copy_version(source: ProposalVersion, *, proposal, number: int) -> ProposalV
 
 
 def _labels(values, choices) -> str:
+    """The labels of a set of choices, in the order of the choices (the order they were ticked or sent in carries
+    no meaning, so it never shows as a change between versions); values no longer among the choices last."""
     mapping = dict(choices.choices)
-    return ", ".join(str(mapping.get(v, v)) for v in values or [])
+    position = {value: n for n, value in enumerate(mapping)}
+    ordered = sorted(dict.fromkeys(values or []), key=lambda v: (position.get(v, len(position)), str(v)))
+    return ", ".join(str(mapping.get(v, v)) for v in ordered)
 
 
 def _yes_no(value) -> str:
@@ -83,7 +87,7 @@ def snapshot(version: ProposalVersion) -> list[tuple[str, str, str]]:
         ("credential_type", _("Credential type"), dict(CredentialType.choices).get(v.credential_type, "")),
         ("title", _("Title"), v.title),
         ("accrediting_institution", _("Accrediting university"), str(v.accrediting_institution or "")),
-        ("co_leads", _("Co-lead universities"), ", ".join(i.name for i in v.co_leads.all())),
+        ("co_leads", _("Co-lead universities"), ", ".join(sorted(i.name for i in v.co_leads.all()))),
         ("relevance", _("Relevance to the alliance"), v.relevance),
         (
             "principles",
@@ -92,7 +96,7 @@ def snapshot(version: ProposalVersion) -> list[tuple[str, str, str]]:
         ),
         ("criteria", _("Criteria"), v.criteria),
         ("description", _("Description"), v.description),
-        ("content_areas", _("Content areas"), ", ".join(a.name for a in v.content_areas.all())),
+        ("content_areas", _("Content areas"), ", ".join(sorted(a.name for a in v.content_areas.all()))),
         ("hours", _("Total hours"), "" if v.hours is None else str(v.hours)),
         ("hours_calculation", _("Calculation of hours"), v.hours_calculation),
         ("ects", _("ECTS credits"), "" if v.ects is None else str(v.ects.normalize())),

@@ -14,8 +14,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from microcred.core.exceptions import DomainError
-from microcred.proposals import documents, papers, pdf, permissions, publishing, selectors, services
+from microcred.core.exceptions import DomainError, ValidationFailed
+from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus, blocking_problems, policy_for
 from microcred.proposals.exceptions import ChecklistIncomplete, ProposalNotFound
 from microcred.proposals.forms import (
@@ -200,7 +200,8 @@ def _send(request, proposal):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("proposals:edit", pk=proposal.pk)
-    messages.success(request, _("Sent. You will get an e-mail at each step."))
+    proposal.refresh_from_db()
+    messages.success(request, next_steps.next_step_message(proposal))
     return redirect("proposals:detail", pk=proposal.pk)
 
 
@@ -226,7 +227,12 @@ def waiting_for_label(proposal) -> str:
 
 @login_required
 def proposal_detail(request, pk):
-    proposal = _get(request.user, pk)
+    return _render_detail(request, _get(request.user, pk))
+
+
+def _render_detail(request, proposal, *, decision_form=None, condition_rows_form=None, status=200):
+    """The proposal page; after a decision that could not be recorded, with the decision form as it was sent
+    (its errors next to the fields) so nothing typed is lost."""
     version = proposal.current_version
     user = request.user
     actions = [
@@ -258,6 +264,7 @@ def proposal_detail(request, pk):
             "checklist": services.checklist_for(proposal),
             "policy": policy_for(version),
             "waiting_for": waiting_for_label(proposal),
+            "what_to_fix": selectors.what_to_fix(proposal),
             "RuleStatus": RuleStatus,
             "events": proposal.events.select_related("actor"),
             "reviews": proposal.reviews.select_related("author"),
@@ -269,8 +276,8 @@ def proposal_detail(request, pk):
             "review_form": ReviewForm(),
             "agenda_item": agenda_item,
             "can_decide": can_decide,
-            "decision_form": DecisionForm(),
-            "condition_rows_form": ConditionRowsForm(),
+            "decision_form": decision_form or DecisionForm(),
+            "condition_rows_form": condition_rows_form or ConditionRowsForm(),
             "condition_due_days": settings.CONDITION_DUE_DAYS,
             "conditions": _conditions_seen_by(user, proposal),
             "condition_report_form": ConditionReportForm(),
@@ -283,6 +290,7 @@ def proposal_detail(request, pk):
             "documents": version.documents.all(),
             "is_own": permissions.is_own(user, proposal),
         },
+        status=status,
     )
 
 
@@ -312,7 +320,8 @@ def proposal_action(request, pk):
     except ValueError:
         raise Http404 from None
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": Action(form.cleaned_data["action"]).label})
+        proposal = Proposal.objects.select_related("institution").get(pk=pk)
+        messages.success(request, next_steps.next_step_message(proposal))
     return redirect("proposals:detail", pk=pk)
 
 
@@ -421,23 +430,26 @@ def agenda_item_decide(request, item_id):
     item = get_object_or_404(AgendaItem, pk=item_id)
     form = DecisionForm(request.POST)
     rows = ConditionRowsForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision and give its rationale."))
-        return redirect("proposals:detail", pk=item.proposal_id)
-    if not rows.is_valid():
-        messages.error(request, " ".join(str(e) for errors in rows.errors.values() for e in errors))
-        return redirect("proposals:detail", pk=item.proposal_id)
-    try:
-        services.record_decision(
-            user=request.user, agenda_item_id=item.pk, condition_items=rows.items(), **form.cleaned_data
-        )
-    except ProposalNotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if form.is_valid() and rows.is_valid():
+        try:
+            decision = services.record_decision(
+                user=request.user, agenda_item_id=item.pk, condition_items=rows.items(), **form.cleaned_data
+            )
+        except ProposalNotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            if isinstance(exc, ValidationFailed) and form.cleaned_data["outcome"] == "approve_with_conditions":
+                rows.add_error(None, exc.message)  # shown above the condition rows, as typed
+            messages.error(request, exc.message)
+        else:
+            proposal = Proposal.objects.select_related("institution").get(pk=item.proposal_id)
+            messages.success(request, next_steps.decision_recorded_message(decision, proposal))
+            return redirect("proposals:detail", pk=item.proposal_id)
     else:
-        messages.success(request, _("Decision recorded."))
-    return redirect("proposals:detail", pk=item.proposal_id)
+        messages.error(request, _("The decision is not recorded yet: see the messages next to the fields."))
+    # Nothing was recorded: the page again, with what was typed and what is missing.
+    proposal = _get(request.user, item.proposal_id)
+    return _render_detail(request, proposal, decision_form=form, condition_rows_form=rows, status=400)
 
 
 # Meetings --------------------------------------------------------------------------------------------
@@ -518,8 +530,7 @@ def _numbered_papers(user, meeting) -> list[tuple[int, object, bool]]:
         return []
     first = meeting.items.count() + 1
     return [
-        (first + n, paper, permissions.can_read_paper(user, paper))
-        for n, paper in enumerate(papers.papers_of(meeting))
+        (first + n, paper, permissions.can_read_paper(user, paper)) for n, paper in enumerate(papers.papers_of(meeting))
     ]
 
 
