@@ -18,6 +18,7 @@ from microcred.credentials.services.verification import (
     load_credential,
     verify_credential_document,
 )
+from microcred.credentials.uploads import recognise_upload
 
 DOWNLOADS = {
     "json": ("application/vc+ld+json", "json"),
@@ -85,24 +86,32 @@ def verify_page(request):
     """Anyone verifies a credential: paste JSON, or upload a JSON, PNG or SVG file."""
     posted = request.method == "POST"
     form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
-    report = error = None
+    report = error = recognised = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else form.cleaned_data["credential"].encode("utf-8")
         try:
             if len(raw) > MAX_UPLOAD_BYTES:
                 raise UnreadableCredential(_("The file is larger than 2 MB; a credential is much smaller."))
-            document = load_credential(raw)
-            if document is None:
+            # Our PDF certificate or ELM export: said what it is, and the signed credential it names verified.
+            recognised = recognise_upload(raw)
+            document = recognised.document if recognised else load_credential(raw)
+            if document is None and recognised is None:
                 raise UnreadableCredential(_("This image does not carry a credential."))
         except UnreadableCredential as exc:
             error = str(exc)
         else:
-            report = verify_credential_document(document)
+            report = verify_credential_document(document) if document is not None else None
     status = 400 if error or (posted and form.errors) else 200
     return render(
         request,
         "credentials/verify.html",
-        {"form": form, "report": report, "error": error, "content": report.content if report else None},
+        {
+            "form": form,
+            "report": report,
+            "error": error,
+            "recognised": recognised,
+            "content": report.content if report else None,
+        },
         status=status,
     )
