@@ -17,10 +17,14 @@ Candidates are plain values: the apps that know micro-credentials and pathways (
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
+from django.db.models import Count
 
 from microcred.guidance import selectors
 from microcred.reference import models as ref
@@ -61,19 +65,47 @@ def _ordered(skills: list[TargetSkill]) -> list[TargetSkill]:
     return sorted(skills, key=lambda s: (not s.essential, -s.weight, s.label.lower(), s.uri))
 
 
+_counts_lock = threading.Lock()
+_counts: tuple[tuple, int, dict[int, int]] | None = None
+
+
+def _occupations_per_skill() -> tuple[int, dict[int, int]]:
+    """(current occupations, {skill id: occupations listing it}) for the specificity of every skill, read once per
+    process and again when ESCO is reloaded (the number of occupations or the last relation changes)."""
+    global _counts
+    occupations, relations = ref.EscoOccupation._meta.db_table, ref.OccupationSkill._meta.db_table
+    with connection.cursor() as cursor:  # one round trip; the table names are the models', not input
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {occupations} WHERE is_current), (SELECT MAX(id) FROM {relations})"  # noqa: S608
+        )
+        key = tuple(cursor.fetchone())
+    with _counts_lock:
+        if _counts is not None and _counts[0] == key:
+            return _counts[1], _counts[2]
+    counts = dict(
+        ref.OccupationSkill.objects.order_by()
+        .values("skill_id")
+        .annotate(n=Count("occupation_id"))
+        .values_list("skill_id", "n")
+    )
+    with _counts_lock:
+        _counts = (key, key[0] or 1, counts)
+    return key[0] or 1, counts
+
+
 def target_for_occupation(occupation: ref.EscoOccupation, *, held: Iterable[str] = ()) -> Target:
-    profile = selectors.occupation_profile(occupation)
-    specificity = selectors.specificity(list(profile))
-    skills = ref.EscoSkill.objects.in_bulk(list(profile))
+    """The occupation's ESCO skills, each weighted as `selectors.occupations_for_skills` weighs it: relation weight
+    (essential 1, optional 0.25) times specificity, log(1 + occupations / occupations listing the skill)."""
+    total, counts = _occupations_per_skill()
+    links = occupation.skill_links.values_list("skill_id", "relation", "skill__uri", "skill__preferred_label")
     found = [
         TargetSkill(
-            uri=skills[sid].uri,
-            label=skills[sid].preferred_label,
+            uri=uri,
+            label=label,
             essential=relation == ref.OccupationSkill.Relation.ESSENTIAL,
-            weight=round(selectors.WEIGHTS.get(relation, 0.0) * specificity[sid], 6),
+            weight=round(selectors.WEIGHTS.get(relation, 0.0) * math.log(1 + total / max(1, counts.get(sid, 0))), 6),
         )
-        for sid, relation in profile.items()
-        if sid in skills
+        for sid, relation, uri, label in links
     ]
     return Target(skills=_ordered(found), held=frozenset(held), occupation=occupation)
 

@@ -141,32 +141,38 @@ def rank_by_coverage(
 @dataclass(frozen=True, slots=True)
 class OccupationChoice:
     uri: str
-    label: str  # in the language asked for where ESCO has it, else English
-    matched_label: str  # the label the text matched (an alternative label, another language's)
+    label: str
     description: str
 
 
 MAX_OCCUPATION_SEARCH = 200
 
 
-def find_occupations(text: str, *, language: str | None = None, limit: int = 10) -> list[OccupationChoice]:
-    """The ESCO occupations a learner may mean by `text`, best first: the one place the guide (its page and the
-    API) looks occupations up, so a better look-up (other languages, meaning rather than words) plugs in here.
+def find_occupations(text: str, *, language: str = "en", limit: int = 10) -> list[OccupationChoice]:
+    """The ESCO occupations a learner may mean by what she typed in `language`, best first: the one place the guide
+    looks occupations up.
 
-    Today: the reference look-up's ranking over English preferred and alternative labels (a label starting with the
-    text first, then a word of it starting with it), current occupations only.
+    The multilingual look-up (`occupation_search.find_occupations`: e5 and BM25 over the labels of that language) comes
+    first; when it finds nothing in another language (no model: only English labels are loaded), the English labels
+    are tried; when that finds nothing either, the reference look-up by prefix (a label or one of its words starting
+    with the text, so "environmental engin" finds "environmental engineer"). Current occupations only.
     """
+    from microcred.guidance import occupation_search
     from microcred.reference import selectors as reference
 
     text = (text or "").strip()[:MAX_OCCUPATION_SEARCH]
     if not text:
         return []
-    found = reference.search_occupations(text, limit=limit, language=language)
-    current = set(
-        ref.EscoOccupation.objects.filter(uri__in=[r.uri for r in found], is_current=True).values_list("uri", flat=True)
-    )
+    language = (language or "en").split("-")[0].lower()
+    found = [o for o, _score in occupation_search.find_occupations(text, language, limit)]
+    if not found and language != "en":
+        found = [o for o, _score in occupation_search.find_occupations(text, "en", limit)]
+    if not found:
+        hits = [r.uri for r in reference.search_occupations(text, limit=limit)]
+        by_uri = ref.EscoOccupation.objects.in_bulk(hits, field_name="uri")
+        found = [by_uri[u] for u in hits if u in by_uri]
     return [
-        OccupationChoice(uri=r.uri, label=r.label, matched_label=r.matched_label, description=r.description or "")
-        for r in found
-        if r.uri in current
+        OccupationChoice(uri=o.uri, label=o.preferred_label, description=o.description or "")
+        for o in found
+        if o.is_current
     ]

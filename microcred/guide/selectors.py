@@ -12,13 +12,15 @@ shown only.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.catalogue import cache as catalogue_cache
 from microcred.catalogue import facet_memory
 from microcred.catalogue import selectors as catalogue
 from microcred.catalogue.models import MicroCredentialVersion
@@ -192,7 +194,7 @@ def parse_target(params, *, held: frozenset[str] = frozenset()) -> coverage.Targ
     return target
 
 
-def find_occupations(text: str, *, language: str | None = None, limit: int = 10):
+def find_occupations(text: str, *, language: str = "en", limit: int = 10):
     """Occupations matching what a learner typed (`guidance.selectors.find_occupations`)."""
     return guidance.find_occupations(text, language=language, limit=limit)
 
@@ -214,63 +216,136 @@ def _offerings(q: catalogue.CatalogueQuery):
 
 
 @dataclass
-class _Listed:
-    version_id: dict[int, int]  # micro-credential id -> its listed version's id (those passing the filters)
-    skills: dict[int, frozenset[str]]  # micro-credential id -> its skills
+class _Index:
+    """What the guide ranks, kept per process: the listed micro-credentials (by title), their skills, which of them
+    teach each skill (the columns of the sparse incidence matrix), and the published pathways' components."""
+
+    key: tuple
+    mc_ids: list[int]  # row -> micro-credential id
+    version_ids: list[int]  # row -> its listed version's id
+    skills: list[frozenset[str]]  # row -> ESCO skill URIs
+    postings: dict[str, list[int]]  # skill URI -> rows teaching it
+    row_of_version: dict[int, int]
+    row_of_mc: dict[int, int]
+    pathways: list[tuple[int, list[int]]]  # (pathway version id, rows of its listed components), by title
 
 
-def _listed(q: catalogue.CatalogueQuery) -> _Listed:
-    qs = catalogue.listed_versions()
-    if q.ects_min is not None:
-        qs = qs.filter(ects__gte=q.ects_min)
-    if q.ects_max is not None:
-        qs = qs.filter(ects__lte=q.ects_max)
-    if q.has_offering_filter:
-        qs = qs.filter(Exists(_offerings(q).filter(micro_credential=OuterRef("micro_credential"))))
-    rows = list(qs.order_by("title", "pk").values_list("pk", "micro_credential_id"))  # ties are ranked by title
-    snapshot = facet_memory.memory.snapshot([pk for pk, _m in rows])
-    allowed = None
-    for facet in ("lang", "form", "university", "area", "eqf", "kind", "skill"):
-        values = q.filters.get(facet)
-        if values:
-            having = snapshot.ids_with(facet, values)
-            allowed = having if allowed is None else allowed & having
-    version_id, skills = {}, {}
-    for pk, mc in rows:
-        if allowed is not None and pk not in allowed:
-            continue
-        version_id[mc] = pk
+_index_lock = threading.Lock()
+_index_cache: _Index | None = None
+
+
+def _pathways_stamp() -> tuple:
+    """Changes when a pathway is published, changed or retired (one small query)."""
+    return tuple(
+        PathwayVersion.objects.filter(is_current=True, pathway__status=Pathway.Status.PUBLISHED)
+        .aggregate(n=Count("pk"), last=Max("pk"))
+        .values()
+    )
+
+
+def _index() -> _Index:
+    """The index for the catalogue's current generation (catalogue.cache: every change the catalogue shows) and the
+    published pathways; built again when either moves on."""
+    global _index_cache
+    key = (catalogue_cache.generation(), _pathways_stamp())
+    with _index_lock:
+        if _index_cache is not None and _index_cache.key == key:
+            return _index_cache
+    rows = list(catalogue.listed_versions().order_by("title", "pk").values_list("pk", "micro_credential_id"))
+    snapshot = facet_memory.memory.snapshot([pk for pk, _mc in rows])
+    skills = []
+    postings: dict[str, list[int]] = {}
+    for row, (pk, _mc) in enumerate(rows):
         facets = snapshot.versions.get(pk)
-        skills[mc] = facets.by_facet.get("skill", frozenset()) if facets else frozenset()
-    return _Listed(version_id=version_id, skills=skills)
+        taught = facets.by_facet.get("skill", frozenset()) if facets else frozenset()
+        skills.append(frozenset(taught))
+        for uri in taught:
+            postings.setdefault(uri, []).append(row)
+    row_of_mc = {mc: row for row, (_pk, mc) in enumerate(rows)}
+    components: dict[int, list[int]] = {}
+    found = (
+        PathwayComponent.objects.filter(
+            pathway_version__is_current=True, pathway_version__pathway__status=Pathway.Status.PUBLISHED
+        )
+        .order_by("pathway_version__title", "pathway_version_id", "order", "pk")
+        .values_list("pathway_version_id", "micro_credential_id")
+    )
+    for version_id, mc in found:
+        rows_of_path = components.setdefault(version_id, [])
+        if mc in row_of_mc:
+            rows_of_path.append(row_of_mc[mc])
+    built = _Index(
+        key=key,
+        mc_ids=[mc for _pk, mc in rows],
+        version_ids=[pk for pk, _mc in rows],
+        skills=skills,
+        postings=postings,
+        row_of_version={pk: row for row, (pk, _mc) in enumerate(rows)},
+        row_of_mc=row_of_mc,
+        pathways=list(components.items()),
+    )
+    with _index_lock:
+        _index_cache = built
+    return built
 
 
-def _pathway_components() -> dict[int, list[int]]:
-    """Published pathways' current versions -> their components' micro-credential ids."""
-    out: dict[int, list[int]] = {}
-    rows = PathwayComponent.objects.filter(
-        pathway_version__is_current=True, pathway_version__pathway__status=Pathway.Status.PUBLISHED
-    ).order_by("pathway_version__title", "pathway_version_id", "order", "pk")
-    rows = rows.values_list("pathway_version_id", "micro_credential_id")
-    for version_id, mc in rows:
-        out.setdefault(version_id, []).append(mc)
-    return out
+def reset_index() -> None:
+    global _index_cache
+    with _index_lock:
+        _index_cache = None
 
 
-def candidates(q: catalogue.CatalogueQuery, *, exclude: frozenset[int] = frozenset()):
-    """(micro-credential candidates, pathway candidates, the listed micro-credentials) for the filters; `exclude`:
-    micro-credentials the learner holds (left out, and not counted in pathways: their skills are hers already)."""
-    listed = _listed(q)
-    micro = [
-        coverage.Candidate(MICRO_CREDENTIAL, mc, skills) for mc, skills in listed.skills.items() if mc not in exclude
-    ]
+def _allowed_rows(index: _Index, q: catalogue.CatalogueQuery) -> set[int] | None:
+    """The rows passing the filters (None: every row)."""
+    allowed: set[int] | None = None
+    if q.ects_min is not None or q.ects_max is not None or q.has_offering_filter:
+        qs = catalogue.listed_versions()
+        if q.ects_min is not None:
+            qs = qs.filter(ects__gte=q.ects_min)
+        if q.ects_max is not None:
+            qs = qs.filter(ects__lte=q.ects_max)
+        if q.has_offering_filter:
+            qs = qs.filter(Exists(_offerings(q).filter(micro_credential=OuterRef("micro_credential"))))
+        allowed = {index.row_of_version[pk] for pk in qs.values_list("pk", flat=True) if pk in index.row_of_version}
+    facets = {facet: values for facet, values in q.filters.items() if values}
+    if facets:
+        snapshot = facet_memory.memory.snapshot(index.version_ids)
+        for facet, values in facets.items():
+            having = {index.row_of_version[pk] for pk in snapshot.ids_with(facet, values) if pk in index.row_of_version}
+            allowed = having if allowed is None else allowed & having
+    return allowed
+
+
+@dataclass
+class Candidates:
+    micro_credentials: list[coverage.Candidate]
+    pathways: list[coverage.Candidate]
+    index: _Index
+    allowed: set[int] | None  # the index's rows passing the filters (None: all)
+
+
+def candidates(
+    q: catalogue.CatalogueQuery, target: coverage.Target, *, exclude: frozenset[int] = frozenset()
+) -> Candidates:
+    """The micro-credentials and pathways passing the filters that teach some of the
+    target's remaining skills, each with the target's skills it teaches (all that matters to the ranking), in title
+    order; `exclude`: micro-credentials the learner holds (left out, and not counted in pathways: their skills are
+    hers already). A pathway covers the union of its components that pass."""
+    index = _index()
+    allowed = _allowed_rows(index, q)
+    excluded = {index.row_of_mc[mc] for mc in exclude if mc in index.row_of_mc}
+    hits: dict[int, set[str]] = {}
+    for skill in target.remaining:
+        for row in index.postings.get(skill.uri, ()):
+            if (allowed is None or row in allowed) and row not in excluded:
+                hits.setdefault(row, set()).add(skill.uri)
+    micro = [coverage.Candidate(MICRO_CREDENTIAL, index.mc_ids[row], frozenset(hits[row])) for row in sorted(hits)]
     paths = []
-    for version_id, components in _pathway_components().items():
-        passing = [mc for mc in components if mc in listed.skills and mc not in exclude]
-        if passing:
-            skills = frozenset().union(*(listed.skills[mc] for mc in passing))
-            paths.append(coverage.Candidate(PATHWAY, version_id, skills))
-    return micro, paths, listed
+    for version_id, rows in index.pathways:
+        taught = [hits[row] for row in rows if row in hits]
+        if taught:
+            paths.append(coverage.Candidate(PATHWAY, version_id, frozenset().union(*taught)))
+    return Candidates(micro, paths, index, allowed)
 
 
 # The answer --------------------------------------------------------------------------------------------------------
@@ -290,16 +365,21 @@ def _next_offerings(micro_credential_ids, q: catalogue.CatalogueQuery) -> dict[i
     return found
 
 
-def _describe(ranked: list[coverage.Ranked], listed: _Listed, q) -> list[GuideResult]:
+def _describe(ranked: list[coverage.Ranked], found: Candidates, q) -> list[GuideResult]:
+    index, allowed = found.index, found.allowed
     mc_ids = {r.candidate.key for r in ranked if r.candidate.kind == MICRO_CREDENTIAL}
     path_ids = {r.candidate.key for r in ranked if r.candidate.kind == PATHWAY}
-    components = _pathway_components() if path_ids else {}
-    every_mc = mc_ids | {mc for pv in path_ids for mc in components.get(pv, []) if mc in listed.version_id}
+    components = {
+        pv: [index.mc_ids[row] for row in rows if allowed is None or row in allowed]
+        for pv, rows in index.pathways
+        if pv in path_ids
+    }
+    every_mc = mc_ids | {mc for mcs in components.values() for mc in mcs}
     versions = {
         v["micro_credential_id"]: v
-        for v in MicroCredentialVersion.objects.filter(pk__in=[listed.version_id[mc] for mc in every_mc]).values(
-            "micro_credential_id", "micro_credential__slug", "title", "ects"
-        )
+        for v in MicroCredentialVersion.objects.filter(
+            pk__in=[index.version_ids[index.row_of_mc[mc]] for mc in every_mc]
+        ).values("micro_credential_id", "micro_credential__slug", "title", "ects")
     }
     pathways = {
         p["pk"]: p
@@ -353,14 +433,15 @@ def answer(
 ) -> GuideAnswer:
     """What covers the target best under the filters: micro-credentials and pathways (`kinds`) ranked together, and
     the best combination of micro-credentials."""
-    micro, paths, listed = candidates(q, exclude=exclude)
-    pool = (micro if MICRO_CREDENTIAL in kinds else []) + (paths if PATHWAY in kinds else [])
+    found = candidates(q, target, exclude=exclude)
+    pool = (found.micro_credentials if MICRO_CREDENTIAL in kinds else []) + (found.pathways if PATHWAY in kinds else [])
     ranked = coverage.rank(target, pool, limit=limit)
-    combination = coverage.best_combination(target, micro)
+    combination = coverage.best_combination(target, found.micro_credentials)
+    described = _describe(ranked + combination.steps, found, q)
     return GuideAnswer(
         target=target,
-        results=_describe(ranked, listed, q),
-        combination=_describe(combination.steps, listed, q),
+        results=described[: len(ranked)],
+        combination=described[len(ranked) :],
         combination_score=combination.score,
         combination_missing=combination.missing,
     )

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from microcred.catalogue import facet_memory
 from microcred.core.ratelimit import rate_limited
@@ -71,6 +72,6 @@ def guide(request):
     elif context["occupation_search"].strip():
         context["occupations"] = [
             (choice, _url(kept, occupation=choice.uri))
-            for choice in selectors.find_occupations(context["occupation_search"])
+            for choice in selectors.find_occupations(context["occupation_search"], language=get_language() or "en")
         ]
     return render(request, "guide/guide.html", context)

@@ -59,3 +59,54 @@ def test_a_learner_finds_what_covers_an_occupation_and_follows_it(page, catalogu
     results.get_by_role("link", name="Project leadership").click()
     page.check()
     assert page.get_by_role("heading", level=1, name="Project leadership").is_visible()
+
+
+@pytest.fixture
+def demo_catalogue_with_occupation_vectors(make_user, tmp_path, settings):
+    """The demo catalogue over a slice of the real ESCO release, and the multilingual model's vectors of its
+    occupations (what `manage.py build_skill_vectors` makes), so that an occupation is found in Spanish."""
+    from microcred.accounts.roles import Role
+    from microcred.catalogue.demo import CATALOGUE, load_demo_catalogue
+    from microcred.guidance import occupation_search
+    from microcred.guidance.encoder import load_multilingual_encoder
+    from microcred.guide.tests.esco_slice import make_slice_dir
+    from microcred.reference.loader import load_reference_data
+
+    labels = [label for row in CATALOGUE for _outcome, names in row[13] for label in names]
+    load_reference_data(data_dir=make_slice_dir(tmp_path, extra_skill_labels=labels))
+    make_user(Role.ALLIANCE_ADMIN)
+    load_demo_catalogue()
+    settings.VAR_DIR = tmp_path / "var"
+    suggestions.reset_index()
+    occupation_search.reset_occupation_index()
+    encoder = load_multilingual_encoder()
+    rows = occupation_search.load_occupation_rows()
+    suggestions.write_vectors(
+        rows, encoder.passages(rows.dense_texts), encoder.fingerprint, kind=suggestions.E5_OCCUPATIONS
+    )
+    yield
+    occupation_search.reset_occupation_index()
+    suggestions.reset_index()
+
+
+def test_a_learner_names_the_occupation_in_spanish(page, demo_catalogue_with_occupation_vectors):
+    page.goto("/")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change").click()
+    page.check()
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.locator("main a[href='/guide/']").first.click()  # the home page's way to the guide, whatever its words
+    page.check()
+    page.locator("#occupation_search").fill("analista de datos")
+    page.locator("form:has(#occupation_search) button[type=submit]").click()
+    page.check()
+    choices = page.locator("section[aria-labelledby=occupations-heading] li > a")
+    assert choices.first.inner_text() == "data analyst"
+    choices.first.click()
+    page.check()
+    results = page.locator("section[aria-labelledby=results-heading] ol > li")
+    assert results.first.locator("h3").inner_text().strip() == "Databases and SQL for data analysis"
+    assert "use databases" in results.first.inner_text()  # covered
+    results.first.locator("details summary").click()
+    assert "business intelligence" in results.first.locator("details").inner_text()  # still missing
+    page.check()

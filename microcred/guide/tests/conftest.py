@@ -6,12 +6,16 @@ from microcred.catalogue import facet_memory
 
 @pytest.fixture(autouse=True)
 def _fresh_memory():
-    """Rate-limit counters and the catalogue's facet memory start empty in each test."""
+    """Rate-limit counters, the catalogue's facet memory and the guide's index start empty in each test."""
+    from microcred.guide import selectors
+
     cache.clear()
     facet_memory.memory.clear()
+    selectors.reset_index()
     yield
     cache.clear()
     facet_memory.memory.clear()
+    selectors.reset_index()
 
 
 @pytest.fixture
@@ -26,3 +30,18 @@ def demo_catalogue(db, tmp_path, make_user):
     load_reference_data(data_dir=make_slice_dir(tmp_path, extra_skill_labels=labels))
     make_user(Role.ALLIANCE_ADMIN)
     load_demo_catalogue()
+
+
+@pytest.fixture(autouse=True)
+def _occupation_look_up_without_the_model(monkeypatch):
+    """The occupation look-up matches labels only (the multilingual model is not loaded: its own tests are
+    guidance's), and its index is made afresh for each test's database."""
+    from microcred.guidance import encoder, occupation_search
+
+    def unavailable(*args, **kwargs):
+        raise encoder.EncoderUnavailable("not loaded in these tests")
+
+    monkeypatch.setattr(occupation_search, "load_multilingual_encoder", unavailable)
+    occupation_search.reset_occupation_index()
+    yield
+    occupation_search.reset_occupation_index()

@@ -147,3 +147,8 @@ def test_an_occupation_nobody_has_heard_of_is_said_so(client, catalogue):
 def test_the_guide_is_linked_from_the_home_page_and_the_catalogue(client, catalogue):
     for url in ("/", reverse("catalogue:index")):
         assert f'href="{GUIDE}"' in client.get(url).content.decode()
+
+
+def test_a_prefix_finds_an_occupation_when_no_label_has_the_word(client, catalogue):
+    page = client.get(GUIDE, {"occupation_search": "proj"})
+    assert [c.label for c, _url in page.context["occupations"]] == ["project manager"]
