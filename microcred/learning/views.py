@@ -26,7 +26,7 @@ from microcred.learning.exceptions import (
 from microcred.learning.forms import AssessorForm, EnrolForm, ImportForm, OfferingForm, ResultForm
 from microcred.learning.grading import parse_scale
 from microcred.learning.models import Enrolment
-from microcred.learning.panels import my_learning_panels
+from microcred.learning.panels import credentials_of_enrolments, my_learning_panels
 from microcred.learning.uploads import SizeLimitedUploadHandler
 from microcred.reference.models import Institution
 
@@ -42,11 +42,16 @@ def _offering(user, pk, *, staff=False):
 
 @login_required
 def my_learning(request):
+    enrolments = selectors.my_enrolments(request.user)
+    # Each completion's credential, when issued (found by the wallet through learning.panels): a link to it.
+    found = credentials_of_enrolments(request.user, [selectors.completion_key(e) for e in enrolments if e.completed])
+    for e in enrolments:
+        e.credential = found.get(selectors.completion_key(e)) if e.completed else None
     return render(
         request,
         "learning/my_learning.html",
         # What the apps above learning show here (learning.panels): the pathways she started.
-        {"enrolments": selectors.my_enrolments(request.user), "panels": my_learning_panels(request)},
+        {"enrolments": enrolments, "panels": my_learning_panels(request)},
     )
 
 

@@ -37,6 +37,10 @@ def create_share_link(
     credential = credential_selectors.credential_by_uuid(credential_uuid)
     if credential is None or not credential_permissions.is_holder(user, credential):
         raise NotFound(_("There is no such credential in your wallet."))
+    if credential.is_revoked:
+        raise ValidationFailed(
+            _("This credential was revoked: a share link would only show that it is not valid, so none is made.")
+        )
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_SHARE_DAYS:
         raise ValidationFailed(_("A link expires after 1 to 3650 days, or never."))
     token = secrets.token_urlsafe(32)
