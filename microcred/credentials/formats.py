@@ -13,11 +13,12 @@ import textwrap
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils import formats as django_formats
 from django.utils.translation import gettext as _
 
 from microcred import vc
+from microcred.core.dates import public_date
 from microcred.core.pdf import FONTS, paragraph, register_fonts
 from microcred.core.text import drawable, one_line
 from microcred.credentials.models import IssuedCredential
@@ -117,10 +118,13 @@ def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
         (_("Title"), version.title),
         (_("Awarding body or bodies, and country"), bodies),
         (_("Issued by"), f"{credential.issuer.name} ({credential.issuer.did})"),
-        (_("Date of issue"), django_formats.date_format(credential.awarded_on, "DATE_FORMAT")),
+        (_("Date of issue"), public_date(credential.awarded_on)),
         (_("Kind"), str(dict(Kind.choices).get(annex.kind, ""))),
         (_("Credential type"), str(dict(CredentialType.choices).get(annex.credential_type, ""))),
-        (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": ects} if ects else _("No ECTS (non-formal)")),
+        (
+            _("Notional workload"),
+            _("%(ects)s ECTS credits") % {"ects": floatformat(ects, -1)} if ects else _("No ECTS (non-formal)"),
+        ),
         (_("Level"), _("EQF level %(n)s") % {"n": annex.eqf_level} if annex.eqf_level else "—"),
         (_("Type of assessment"), _plain(annex.assessment_types, AssessmentType)),
         (_("Form of participation"), _plain(annex.forms_of_participation, FormOfParticipation)),
@@ -149,8 +153,8 @@ def _achievement_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
         (_("Title"), credential.title),
         (_("Description"), str(achievement.get("description") or "—")),
         (_("Issued by"), f"{credential.issuer.name} ({credential.issuer.did})"),
-        (_("Date of issue"), django_formats.date_format(credential.awarded_on, "DATE_FORMAT")),
-        (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": credits} if credits else "—"),
+        (_("Date of issue"), public_date(credential.awarded_on)),
+        (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": floatformat(credits, -1)} if credits else "—"),
         (_("Completion criteria"), str((achievement.get("criteria") or {}).get("narrative") or "—")),
         (_("Made up of"), parts or "—"),
     ]

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from django.utils.translation import gettext as _
 
 from microcred import vc
+from microcred.core.dates import public_date, public_datetime
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, StatusList
 from microcred.credentials.services.remote_status import RemoteStatusError, remote_status_list
 from microcred.credentials.services.status import bits_of
@@ -70,9 +71,10 @@ def own_status_list(query: StatusQuery) -> StatusAnswer | None:
             or HolderBoundCredential.objects.filter(status_list=status_list, status_index=query.index).first()
         )
         when = entry_owner.revoked_at if entry_owner and entry_owner.revoked_at else status_list.updated_at
-        return StatusAnswer(False, _("Revoked on %(date)s.") % {"date": when.date().isoformat()})
+        # Dates and moments written as on every public page (core.dates; issue #16, defect 9).
+        return StatusAnswer(False, _("Revoked on %(date)s.") % {"date": public_date(when)})
     return StatusAnswer(
-        True, _("Not revoked (status list checked %(when)s).") % {"when": vc.format_datetime(datetime.now(UTC))}
+        True, _("Not revoked (status list checked %(when)s).") % {"when": public_datetime(datetime.now(UTC))}
     )
 
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
+from microcred.core.dates import public_datetime
 from microcred.credentials.models import VerificationRecord
 from microcred.credentials.services.issuers import (
     issuer_for_did,
@@ -528,12 +529,16 @@ def _validity_check(facts: vc.CredentialData, now: datetime) -> Check:
     valid_from, start, failed = _one_datetime(facts.valid_from, "validFrom")
     if failed:
         return failed
+    # Written as every public page writes a moment (core.dates: one format per language, issue #16 defect 9); the
+    # signed value stays ISO 8601 in the credential itself.
+    start = public_datetime(valid_from)
     if valid_from > now:
         return Check("validity", False, _("Not valid before %(date)s.") % {"date": start})
     if facts.valid_until:
         valid_until, end, failed = _one_datetime(facts.valid_until, "validUntil")
         if failed:
             return failed
+        end = public_datetime(valid_until)
         if valid_until < now:
             return Check("validity", False, _("Expired on %(date)s.") % {"date": end})
         return Check("validity", True, _("Valid from %(start)s until %(end)s.") % {"start": start, "end": end})
@@ -606,6 +611,15 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _moment_text(literals) -> str:
+    """A signed date and time as the public pages write one (core.dates), or as signed when it is not one."""
+    text = _one_line(lit.value for lit in literals)
+    try:
+        return public_datetime(vc.parse_datetime_stamp(text)) if text else ""
+    except ValueError:
+        return text
+
+
 def describe_credential(facts: vc.CredentialData) -> dict:
     """The content of an OB 3.0 credential in plain words, for the verification page, from its signed data
     (never trusted markup: the template escapes every value)."""
@@ -618,8 +632,8 @@ def describe_credential(facts: vc.CredentialData) -> dict:
         "criteria": _one_line(c for a in achievements for c in a.criteria),
         "learner": _one_line(n for subject in facts.subjects for n in subject.plain_names),
         "issuer": _one_line(facts.issuer_names),
-        "valid_from": _one_line(lit.value for lit in facts.valid_from),
-        "valid_until": _one_line(lit.value for lit in facts.valid_until),
+        "valid_from": _moment_text(facts.valid_from),
+        "valid_until": _moment_text(facts.valid_until),
         "credits": _one_line(credits) or None,
         "alignments": [
             {"name": _one_line(a.names), "url": _one_line(a.urls), "framework": _one_line(a.frameworks)}

@@ -216,4 +216,4 @@ def test_a_revoked_copy_reports_its_own_revocation_date(issue, ub_officer):
     revoke_credential(ub_officer, original.credential_id, "Academic misconduct established by the board.")
     HolderBoundCredential.objects.filter(pk=copy.pk).update(revoked_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
     report = verify_credential_document(copy.document)
-    assert report.check("status").message == "Revoked on 2026-01-05."
+    assert report.check("status").message == "Revoked on 5 January 2026."
