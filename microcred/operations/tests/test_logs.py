@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from microcred.operations import logs
+from microcred.outbox.services import outbox_handler
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET = "Zx9SecretTokenValue42"
@@ -198,6 +200,41 @@ def test_the_request_id_travels_through_redis_to_a_worker(redis_url):
         while not seen and time.monotonic() < deadline:
             time.sleep(0.05)
     assert seen == ["req-through-redis-1"]
+
+
+class RefusingBackend:
+    """An SMTP server that refuses the recipient, naming the address (as real servers do)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError(f"550 5.1.1 <{messages[0].to[0]}>: Recipient address rejected")
+
+
+@outbox_handler
+def refused_mail(to):
+    return EmailMessage("Subject", "Body", "platform@example.org", [to])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_outbox_logs_a_refused_email_under_the_request_that_wrote_it(console, settings):
+    """An e-mail is written to the outbox in a request's transaction and sent after its commit (by a task): the
+    sending's log line carries that request's id, and not the address the mail server named."""
+    from django.db import transaction
+
+    from microcred.outbox.services import enqueue
+
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    token = logs.bind_request_id("req-wrote-the-mail-1")  # what RequestIdMiddleware does for the request
+    try:
+        with transaction.atomic():
+            enqueue(key="test:refused", handler=refused_mail, payload={"to": "refused.person@example.org"})
+    finally:
+        logs.unbind_request_id(token)
+    line = next(line for line in console.getvalue().splitlines() if "not sent" in line)
+    assert "[req-wrote-the-mail-1]" in line
+    assert "Recipient address rejected" in line and "[e-mail]" in line and "refused.person" not in line
 
 
 # -- a journey: nothing personal, no token ---------------------------------------------------------------------
