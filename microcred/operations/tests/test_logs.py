@@ -322,8 +322,9 @@ logging.getLogger("microcred.probe").warning("sent to %s for %s", "ana@ub.exampl
 
 
 def _log_line(**env) -> str:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"LOG_FORMAT", "DJANGO_SETTINGS_MODULE"}}
-    full_env.update(env, DJANGO_SETTINGS_MODULE="config.settings.test")
+    drop = {"LOG_FORMAT", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {k: v for k, v in os.environ.items() if k not in drop}
+    full_env.update({"DJANGO_SETTINGS_MODULE": "config.settings.test", **env})
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", PROBE],
         cwd=ROOT,
@@ -343,6 +344,16 @@ def test_log_format_plain_by_default_and_json_when_set():
     assert entry["level"] == "WARNING" and entry["logger"] == "microcred.probe"
     assert entry["message"] == "sent to [e-mail] for /s/[redacted]/"
     assert entry["request_id"] is None and entry["time"].endswith("+00:00")
+
+
+def test_production_logs_json_unless_told_otherwise():
+    production = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "x7Gq2pV9zL4mN8bR1tY6wK3cF5hJ0dS2aQ9eU7iO4pZ1xC8vB6nM3",
+        "ALLOWED_HOSTS": "microcred.example.org",
+    }
+    assert json.loads(_log_line(**production))["message"] == "sent to [e-mail] for /s/[redacted]/"
+    assert _log_line(**production, LOG_FORMAT="plain").endswith("sent to [e-mail] for /s/[redacted]/")
 
 
 def test_an_unknown_log_format_is_refused():
