@@ -88,6 +88,10 @@ def test_from_the_catalogue_card_to_a_confirmed_enrolment_in_three_clicks(browse
         assert "number 1 on the waiting list" in page.content()
         assert clicks <= 3
         assert Enrolment.objects.get(learner__email="katrin@example.org").status == "waitlisted"
+        # The micro-credential's page says so beside that offering, and fits the phone too.
+        page.goto(f"/catalogue/{catalogue['mc'].slug}/")
+        no_horizontal_overflow(page)
+        assert "You are on the waiting list." in page.locator(f"#offering-{catalogue['full'].pk}").inner_text()
     finally:
         context.close()
 
