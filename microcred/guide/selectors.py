@@ -228,6 +228,8 @@ class _Index:
     row_of_version: dict[int, int]
     row_of_mc: dict[int, int]
     pathways: list[tuple[int, list[int]]]  # (pathway version id, rows of its listed components), by title
+    shown: dict[int, tuple[str, str, Decimal | None]]  # micro-credential id -> (slug, title, ECTS)
+    pathways_shown: dict[int, tuple[int, str, str]]  # pathway version id -> (pathway id, slug, title)
 
 
 _index_lock = threading.Lock()
@@ -251,7 +253,12 @@ def _index() -> _Index:
     with _index_lock:
         if _index_cache is not None and _index_cache.key == key:
             return _index_cache
-    rows = list(catalogue.listed_versions().order_by("title", "pk").values_list("pk", "micro_credential_id"))
+    listed = list(
+        catalogue.listed_versions()
+        .order_by("title", "pk")
+        .values_list("pk", "micro_credential_id", "micro_credential__slug", "title", "ects")
+    )
+    rows = [(pk, mc) for pk, mc, _slug, _title, _ects in listed]
     snapshot = facet_memory.memory.snapshot([pk for pk, _mc in rows])
     skills = []
     postings: dict[str, list[int]] = {}
@@ -283,6 +290,13 @@ def _index() -> _Index:
         row_of_version={pk: row for row, (pk, _mc) in enumerate(rows)},
         row_of_mc=row_of_mc,
         pathways=list(components.items()),
+        shown={mc: (slug, title, ects) for _pk, mc, slug, title, ects in listed},
+        pathways_shown={
+            pk: (pathway_id, slug, title)
+            for pk, pathway_id, slug, title in PathwayVersion.objects.filter(pk__in=list(components)).values_list(
+                "pk", "pathway_id", "pathway__slug", "title"
+            )
+        },
     )
     with _index_lock:
         _index_cache = built
@@ -375,44 +389,34 @@ def _describe(ranked: list[coverage.Ranked], found: Candidates, q) -> list[Guide
         if pv in path_ids
     }
     every_mc = mc_ids | {mc for mcs in components.values() for mc in mcs}
-    versions = {
-        v["micro_credential_id"]: v
-        for v in MicroCredentialVersion.objects.filter(
-            pk__in=[index.version_ids[index.row_of_mc[mc]] for mc in every_mc]
-        ).values("micro_credential_id", "micro_credential__slug", "title", "ects")
-    }
-    pathways = {
-        p["pk"]: p
-        for p in PathwayVersion.objects.filter(pk__in=path_ids).values("pk", "pathway_id", "pathway__slug", "title")
-    }
     offerings = _next_offerings(every_mc, q)
     out = []
     for r in ranked:
         if r.candidate.kind == MICRO_CREDENTIAL:
-            v = versions[r.candidate.key]
+            slug, title, ects = index.shown[r.candidate.key]
             out.append(
                 GuideResult(
                     kind=MICRO_CREDENTIAL,
                     id=r.candidate.key,
-                    slug=v["micro_credential__slug"],
-                    title=v["title"],
+                    slug=slug,
+                    title=title,
                     score=r.score,
                     covered=r.covered,
                     missing=r.missing,
-                    ects=v["ects"],
+                    ects=ects,
                     next_offering=offerings.get(r.candidate.key),
                 )
             )
         else:
-            p = pathways[r.candidate.key]
+            pathway_id, slug, title = index.pathways_shown[r.candidate.key]
             mine = [offerings[mc] for mc in components.get(r.candidate.key, []) if mc in offerings]
-            ects = [versions[mc]["ects"] for mc in components.get(r.candidate.key, []) if mc in versions]
+            ects = [index.shown[mc][2] for mc in components.get(r.candidate.key, [])]
             out.append(
                 GuideResult(
                     kind=PATHWAY,
-                    id=p["pathway_id"],
-                    slug=p["pathway__slug"],
-                    title=p["title"],
+                    id=pathway_id,
+                    slug=slug,
+                    title=title,
                     score=r.score,
                     covered=r.covered,
                     missing=r.missing,
