@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from microcred.catalogue import facet_memory
 from microcred.core.ratelimit import rate_limited
+from microcred.guidance import suggestions
 from microcred.guide import forms, selectors
 from microcred.proposals.choices import FormOfParticipation, Language
 
@@ -25,6 +26,16 @@ def _kept(params) -> dict[str, list[str]]:
 def _url(kept, **target) -> str:
     query = [(k, v) for k, vs in kept.items() for v in vs] + [(k, v) for k, v in target.items() if v]
     return reverse("guide:index") + ("?" + urlencode(query) if query else "")
+
+
+def _with_text_language(params):
+    """A sentence is read in the interface's language when suggestions support it (else English), unless the
+    request names its language."""
+    if params.get("text", "").strip() and not params.get("language"):
+        params = params.copy()
+        language = (get_language() or "en").split("-")[0]
+        params["language"] = language if language in suggestions.LANGUAGES else "en"
+    return params
 
 
 @rate_limited("guide", limit_setting="SKILL_SUGGEST_RATE_LIMIT", default=120)
@@ -57,7 +68,7 @@ def guide(request):
     if any(params.get(name, "").strip() for name in selectors.TARGET_PARAMETERS):
         held, held_ids = selectors.held_skills(request.user) if held_wanted else (frozenset(), frozenset())
         try:
-            target = selectors.parse_target(params, held=held)
+            target = selectors.parse_target(_with_text_language(params), held=held)
         except selectors.GuideInputError as error:
             context["errors"].update(error.errors)
         else:

@@ -152,3 +152,19 @@ def test_the_guide_is_linked_from_the_home_page_and_the_catalogue(client, catalo
 def test_a_prefix_finds_an_occupation_when_no_label_has_the_word(client, catalogue):
     page = client.get(GUIDE, {"occupation_search": "proj"})
     assert [c.label for c, _url in page.context["occupations"]] == ["project manager"]
+
+
+def test_a_sentence_is_read_in_the_interface_language(client, catalogue, monkeypatch):
+    from microcred.guidance import coverage
+
+    seen = []
+
+    def target_for_text(text, *, language="en", held=()):
+        seen.append(language)
+        return coverage.target_for_skills([skill("s-pm").uri])
+
+    monkeypatch.setattr(coverage, "target_for_text", target_for_text)
+    client.get(GUIDE, {"text": "gestionar proyectos"}, HTTP_ACCEPT_LANGUAGE="es")
+    client.get(GUIDE, {"text": "manage projects"})
+    client.get(GUIDE, {"text": "gérer des projets", "language": "fr"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert seen == ["es", "en", "fr"]
