@@ -527,8 +527,9 @@ def _with_enrolment_state(offerings) -> None:
 
 
 def next_offerings(micro_credential_ids) -> dict[int, object]:
-    """{micro-credential id: its first upcoming offering}, with places left and whether enrolment is open (see
-    _with_enrolment_state): what a catalogue card offers as the next step (issue #16). One query."""
+    """{micro-credential id: its next offering}, the first upcoming one open for enrolment (else the first upcoming
+    one), with places left and whether enrolment is open (see _with_enrolment_state): what a catalogue card offers
+    as the next step (issue #16). One query."""
     from microcred.learning.models import Offering
 
     ids = list(micro_credential_ids)
@@ -539,10 +540,14 @@ def next_offerings(micro_credential_ids) -> dict[int, object]:
         .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
         .order_by("micro_credential_id", "starts_on", "pk")
     )
+    offerings = list(offerings)
+    _with_enrolment_state(offerings)
+    # The first one open for enrolment; else the first upcoming one (whose card says when enrolment opens).
     first: dict[int, object] = {}
     for offering in offerings:
-        first.setdefault(offering.micro_credential_id, offering)
-    _with_enrolment_state(first.values())
+        current = first.get(offering.micro_credential_id)
+        if current is None or (current.enrolment != "open" and offering.enrolment == "open"):
+            first[offering.micro_credential_id] = offering
     return first
 
 
