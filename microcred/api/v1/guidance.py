@@ -233,6 +233,7 @@ class GuidanceNextOfferingOut(serializers.Serializer):
     mode = serializers.CharField()
     language = serializers.CharField()
     fee = serializers.CharField(help_text="EUR, as a decimal string.")
+    url = serializers.CharField(help_text="Its page, where a signed-in learner enrols.")
 
 
 class GuidanceResultOut(serializers.Serializer):
@@ -369,6 +370,7 @@ class GuidanceApi(APIView):
                 "mode": o.mode,
                 "language": o.language,
                 "fee": str(o.fee),
+                "url": request.build_absolute_uri(reverse("learning:offering", args=[o.id])),
             }
 
         occupation = found.target.occupation

@@ -48,6 +48,7 @@ def test_an_occupation_answers_its_skills_and_the_ranked_results(catalogue):
     assert first["missing_skills"] == []
     assert first["url"].endswith(f"/catalogue/{catalogue['leadership'].slug}/")
     assert first["next_offering"]["id"] == catalogue["offering"].pk and first["next_offering"]["fee"] == "100.00"
+    assert first["next_offering"]["url"].endswith(f"/learning/offerings/{catalogue['offering'].pk}/")
     assert results[1]["missing_skills"] == [{"uri": skill("s-pm").uri, "label": "manage projects", "essential": True}]
     assert results[2]["id"] == catalogue["pathway"].pathway_id and results[2]["ects"] == "3.0"
     assert [step["title"] for step in body["combination"]["steps"]] == ["Project leadership"]
