@@ -121,7 +121,7 @@ def test_wait_listed_promoted_assessed(page, offering, live_server):
     page.check()
     row = page.get_by_role("row", name=re.compile("Life-cycle thinking"))
     assert "Passed" in row.inner_text() and "8" in row.inner_text()
-    assert "a credential will be issued to you" in row.inner_text()
+    assert "a credential officer of the university issues your credential" in row.inner_text()
 
 
 def test_staff_cancel_an_enrolment_and_edit_the_offering(page, offering, make_user, live_server):
