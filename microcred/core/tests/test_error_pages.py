@@ -7,6 +7,8 @@ from django.http import Http404
 from django.test import Client
 from django.urls import include, path
 
+from config import urls as config_urls
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,7 +30,7 @@ urlpatterns = [
     path("broken/", _broken),
     path("", include("config.urls")),
 ]
-handler500 = "microcred.core.errors.server_error"
+handler500 = config_urls.handler500  # the site's own, as config/urls.py sets it
 
 
 @pytest.fixture
