@@ -229,6 +229,7 @@ class _Index:
     row_of_mc: dict[int, int]
     pathways: list[tuple[int, list[int]]]  # (pathway version id, rows of its listed components), by title
     shown: dict[int, tuple[str, str, Decimal | None]]  # micro-credential id -> (slug, title, ECTS)
+    facet_rows: dict[tuple[str, str], set[int]]  # (facet, value) -> rows having it (skills apart: postings)
     pathways_shown: dict[int, tuple[int, str, str]]  # pathway version id -> (pathway id, slug, title)
 
 
@@ -262,8 +263,12 @@ def _index() -> _Index:
     snapshot = facet_memory.memory.snapshot([pk for pk, _mc in rows])
     skills = []
     postings: dict[str, list[int]] = {}
+    facet_rows: dict[tuple[str, str], set[int]] = {}
     for row, (pk, _mc) in enumerate(rows):
         facets = snapshot.versions.get(pk)
+        for facet, value in facets.pairs if facets else ():
+            if facet != "skill":
+                facet_rows.setdefault((facet, value), set()).add(row)
         taught = facets.by_facet.get("skill", frozenset()) if facets else frozenset()
         skills.append(frozenset(taught))
         for uri in taught:
@@ -291,6 +296,7 @@ def _index() -> _Index:
         row_of_mc=row_of_mc,
         pathways=list(components.items()),
         shown={mc: (slug, title, ects) for _pk, mc, slug, title, ects in listed},
+        facet_rows=facet_rows,
         pathways_shown={
             pk: (pathway_id, slug, title)
             for pk, pathway_id, slug, title in PathwayVersion.objects.filter(pk__in=list(components)).values_list(
@@ -321,12 +327,14 @@ def _allowed_rows(index: _Index, q: catalogue.CatalogueQuery) -> set[int] | None
         if q.has_offering_filter:
             qs = qs.filter(Exists(_offerings(q).filter(micro_credential=OuterRef("micro_credential"))))
         allowed = {index.row_of_version[pk] for pk in qs.values_list("pk", flat=True) if pk in index.row_of_version}
-    facets = {facet: values for facet, values in q.filters.items() if values}
-    if facets:
-        snapshot = facet_memory.memory.snapshot(index.version_ids)
-        for facet, values in facets.items():
-            having = {index.row_of_version[pk] for pk in snapshot.ids_with(facet, values) if pk in index.row_of_version}
-            allowed = having if allowed is None else allowed & having
+    for facet, values in q.filters.items():  # OR within a facet, AND across facets, as in the catalogue
+        if not values:
+            continue
+        if facet == "skill":
+            having = {row for uri in values for row in index.postings.get(uri, ())}
+        else:
+            having = set().union(*(index.facet_rows.get((facet, value), set()) for value in values))
+        allowed = having if allowed is None else allowed & having
     return allowed
 
 
