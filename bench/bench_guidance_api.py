@@ -14,8 +14,9 @@
    teach: the occupation alone (first each asked once: the first reads of its ESCO rows come from disk rather than
    PostgreSQL's cache, shown for information; then again, timed against the target), the occupation with three
    filters (language, a start date, a highest fee), and five picked skills. The first request of the process (which
-   fills the catalogue's facet memory and the guide's index) is shown apart. Also times the ranking alone (the candidates teaching some of the target, gathered from the index the guide keeps
-   per process, ranked, and the best combination; its `results` column: the candidates ranked).
+   fills the catalogue's facet memory and the guide's index) is shown apart. Also times the ranking alone (the
+   candidates teaching some of the target, gathered from the index the guide keeps per process, ranked, and the
+   best combination; its `results` column: the candidates ranked).
 3. Prints a table: mean, p50, p95 and max; the occupation alone (second pass) against the target (p95 < 50 ms) with
    PASS/FAIL, the other rows for information. Drops the database (unless --keep or --reuse).
 """
