@@ -4,7 +4,7 @@
 
 With a database that has ESCO loaded and a VAR_DIR with its vectors (`manage.py build_skill_vectors --multilingual`),
 it uses those. Without, it loads the reference data into a temporary SQLite file (~2 minutes) and computes the
-vectors (MiniLM ~4 minutes, e5 ~10-20 minutes on two cores). Latency is measured per outcome, in this process:
+vectors (MiniLM ~3 minutes, e5 ~8-12 minutes on two idle cores, far longer on busy ones). Latency is measured per outcome, in this process:
 English for BM25 alone and for the hybrid (MiniLM + BM25 at half weight, reciprocal-rank fusion) over the 96
 English outcomes of the three sets; each other language (es, fr, nl, hu) for BM25 over its ESCO labels and for e5
 fused with it (e5 alone for nl and hu), over its 12 translated outcomes. Quality is P@5 and hit@5 from the blind

@@ -80,7 +80,7 @@ def multilingual_vectors_check(app_configs=None, **kwargs):
                 Warning(
                     "Skill suggestions for outcomes in Spanish and French will use lexical ranking over their ESCO "
                     f"labels only, and outcomes in Dutch and Hungarian will get none: {problem}.",
-                    hint="Run `manage.py build_skill_vectors --multilingual` once (10-20 minutes on two cores).",
+                    hint="Run `manage.py build_skill_vectors --multilingual` once (6-10 minutes on two idle cores, far longer on busy ones).",
                     id="guidance.W005",
                 )
             )

@@ -9,7 +9,7 @@
 
 The vectors are computed once by `manage.py build_skill_vectors` into VAR_DIR/guidance/ (float16, each with a meta
 file naming the model, the text template and a digest of the ESCO concepts they were made from); the e5 vectors of
-the skills take 10-20 minutes on two cores and are a separate step (`--multilingual`). Vectors whose meta file does
+the skills take an estimated 6-10 minutes on two idle cores (48 measured on busy ones) and are a separate step (`--multilingual`). Vectors whose meta file does
 not match the model installed or the skills loaded are refused, and so is a missing model: English suggestions then
 use BM25 alone; Spanish and French use BM25 over their labels; Dutch and Hungarian get none (`manage.py check` warns).
 

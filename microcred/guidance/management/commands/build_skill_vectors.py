@@ -3,9 +3,10 @@ guidance/suggestions.py and guidance/occupation_search.py), each only when missi
 
 * the MiniLM vectors of the ESCO skills (English suggestions): about 3 minutes for the 13,896 skills of ESCO v1.1.1
   on two cores;
-* the multilingual e5 vectors of the occupations (look-up in any language): about 3 minutes;
+* the multilingual e5 vectors of the occupations (look-up in any language): about 2 minutes on idle cores;
 * with `--multilingual`, also the e5 vectors of the skills (suggestions for outcomes in Spanish, French, Dutch and
-  Hungarian): 10-20 minutes on two cores, so `make run` leaves it out; run it once after `make data`.
+  Hungarian): an estimated 6-10 minutes on two idle cores (48 measured on busy ones), so `make run` leaves it out;
+  run it once after `make data`.
 
 Run after `load_reference_data` loads a new ESCO release (`make data` does it for the first two). A model that is
 not installed is reported and skipped, never an error: the suggestions fall back to lexical ranking.
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--multilingual",
             action="store_true",
-            help="Also the e5 vectors of the skills, for outcomes in Spanish, French, Dutch and Hungarian (10-20 min).",
+            help="Also the e5 vectors of the skills, for outcomes in Spanish, French, Dutch and Hungarian (6-10 min on idle cores).",
         )
         parser.add_argument(
             "--only-multilingual",
