@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import django
-from django.conf import settings
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -84,7 +83,7 @@ def safe_relative_path(text) -> PurePosixPath | None:
 
 def application_version() -> dict:
     """The version in pyproject.toml and the git commit of the code, when it is a git checkout."""
-    base = Path(settings.BASE_DIR)
+    base = Path(__file__).resolve().parents[2]  # the checkout: microcred/operations/ is two levels down
     version = ""
     with contextlib.suppress(OSError, KeyError, tomllib.TOMLDecodeError):
         version = tomllib.loads((base / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
