@@ -219,8 +219,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "bus6": "Vezessen egy sokszínű csapatot, és motiválja tagjait a közös célok elérésére.",
         "hea1": "Nyújtson elsősegélyt egy eszméletét vesztett vagy vérző személynek.",
         "hea3": "Kommunikáljon empátiával a betegekkel és családjukkal a kezelésükről.",
-        "edu1": "Tervezzen óratervet tanulási célokkal, tevékenységekkel és értékeléssel középiskolás tanulók "
-        "számára.",
+        "edu1": "Tervezzen óratervet tanulási célokkal, tevékenységekkel és értékeléssel középiskolás tanulók számára.",
         "edu6": "Mutassa be érthetően a kutatási eredményeket nem szakmabeli közönségnek.",
         "eng2": "Alkalmazzon minőségellenőrzési módszereket a termékek gyártósoron történő vizsgálatára.",
         "eng4": "Végezzen munkahelyi egészségvédelmi és biztonsági kockázatértékelést egy gyárban.",
