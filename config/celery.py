@@ -2,18 +2,31 @@
 
 Its configuration is the CELERY_* Django settings (config/settings/base.py): tasks are acknowledged late, so
 the broker hands a killed worker's task to another after CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-(CELERY_VISIBILITY_TIMEOUT, Celery documentation "Using Redis"), and CELERY_BEAT_SCHEDULE lists the sweeps
-(outbox messages left pending, issuance jobs that stopped) and the daily retention schedule (GDPR Art. 5(1)(e),
-microcred/privacy/retention.py). Run the workers with `celery -A config worker` and the schedule with one
-`celery -A config beat` (README, "Running in production").
+(CELERY_VISIBILITY_TIMEOUT, Celery documentation "Using Redis"), and CELERY_BEAT_SCHEDULE is built from the one
+list of periodic jobs (microcred/operations/schedule.py: sweeps, retention, survey and overdue reminders, status
+lists, reporting). Workers and beat log through Django's LOGGING (a request id on each line, tokens and e-mail
+addresses redacted; docs/operations.md "Logs"), not through a logging set-up of Celery's own. Run the workers
+with `celery -A config worker` and the schedule with one `celery -A config beat` (README, "Running in
+production").
 """
 
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("microcred")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _use_django_logging(**kwargs):
+    """Celery configures no logging of its own: Django's LOGGING (applied by django.setup()) stays in force."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from config.env import BASE_DIR, env_bool, env_int, env_list, env_networks, env_pairs, env_str
 
 DEBUG = False
+# With DEBUG on (config.settings.local, `make run`): show Django's debug pages for a 404 or 500 (URL patterns,
+# tracebacks). Off by default: our error pages, as in production (microcred/core/errors.py).
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-not-for-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -15,6 +18,12 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 # Key-encryption key of the issuers' signing keys: 32 random bytes, base64 (see microcred/credentials/README.md).
 CREDENTIAL_KEK = env_str("CREDENTIAL_KEK", "")
+# During a KEK rotation only: the old KEK(s), comma-separated, accepted to open issuer keys, never to seal
+# (`manage.py rotate_kek`, docs/operations.md "Key custody").
+CREDENTIAL_KEK_PREVIOUS = env_list("CREDENTIAL_KEK_PREVIOUS")
+# Who signs with the issuers' keys: "software" (the key sealed in the database, opened with CREDENTIAL_KEK) or
+# the dotted path of a signer backend (an HSM or cloud KMS; microcred/credentials/signers.py).
+CREDENTIAL_SIGNER = env_str("CREDENTIAL_SIGNER", "software")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +52,7 @@ INSTALLED_APPS = [
     "microcred.wallet",
     "microcred.pathways",
     "microcred.recognition",
+    "microcred.guide",
     "microcred.quality",
     "microcred.privacy",
     "microcred.reporting",
@@ -52,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id; every request is timed (microcred/operations/).
+    "microcred.operations.logs.RequestIdMiddleware",
+    "microcred.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "microcred.api.middleware.JsonErrorsForApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -62,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "microcred.core.errors.DebugErrorPagesMiddleware",
     "microcred.accounts.middleware.StaffIdleTimeoutMiddleware",
     "microcred.privacy.middleware.PrivacyConsentMiddleware",
     "microcred.core.middleware.SecurityHeadersMiddleware",
@@ -206,61 +220,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker to 
 # Sweeps (run by `celery -A config beat`, see README "Running in production"): outbox messages left pending,
 # issuance jobs never started or whose worker was lost. Each sweep expires if no worker takes it in time.
 BACKGROUND_SWEEP_SECONDS = env_int("BACKGROUND_SWEEP_SECONDS", 60, minimum=1)
-CELERY_BEAT_SCHEDULE = {
-    "outbox-deliver-pending": {
-        "task": "microcred.outbox.tasks.deliver_pending_messages",
-        "schedule": BACKGROUND_SWEEP_SECONDS,
-        "options": {"expires": BACKGROUND_SWEEP_SECONDS},
-    },
-    "credentials-sweep-issuance-jobs": {
-        "task": "microcred.credentials.tasks.sweep_issuance_jobs",
-        "schedule": BACKGROUND_SWEEP_SECONDS,
-        "options": {"expires": BACKGROUND_SWEEP_SECONDS},
-    },
-    # The retention schedule (microcred/privacy/retention.py), once every RETENTION_RUN_SECONDS.
-    "privacy-apply-retention": {
-        "task": "microcred.privacy.tasks.apply_retention_schedule",
-        "schedule": env_int("RETENTION_RUN_SECONDS", 24 * 60 * 60, minimum=60),
-        "options": {"expires": 60 * 60},
-    },
-    # The "offering ended" event (microcred/learning/signals.py) of each offering past its last day, once; hourly.
-    "learning-announce-ended-offerings": {
-        "task": "microcred.learning.tasks.announce_ended_offerings",
-        "schedule": 60 * 60,
-        "options": {"expires": 60 * 60},
-    },
-    # The alliance admins are reminded, once per review date, that the policy is due for review (policy 4.1,
-    # 10.3) POLICY_REVIEW_REMINDER_DAYS before it; daily.
-    "proposals-remind-policy-review": {
-        "task": "microcred.proposals.tasks.remind_policy_review",
-        "schedule": 24 * 60 * 60,
-        "options": {"expires": 60 * 60},
-    },
-    # Conditions of approval not reported by their due date: their owners are told, once each; daily (issue #14).
-    "proposals-announce-overdue-conditions": {
-        "task": "microcred.proposals.tasks.announce_overdue_conditions",
-        "schedule": 24 * 60 * 60,
-        "options": {"expires": 60 * 60},
-    },
-    # Hand-off tasks past their due date (policy 7.8): the people in the owner role are told, once each; daily.
-    "handoffs-announce-overdue-tasks": {
-        "task": "microcred.handoffs.tasks.announce_overdue_tasks",
-        "schedule": 24 * 60 * 60,
-        "options": {"expires": 60 * 60},
-    },
-}
-# Post-delivery surveys (policy 7.25; microcred/surveys/): the one reminder to those who have not answered, and
-# closing the surveys past their closing date; daily.
-CELERY_BEAT_SCHEDULE["surveys-send-reminders"] = {
-    "task": "microcred.surveys.tasks.send_survey_reminders",
-    "schedule": 24 * 60 * 60,
-    "options": {"expires": 60 * 60},
-}
-CELERY_BEAT_SCHEDULE["surveys-close-due"] = {
-    "task": "microcred.surveys.tasks.close_due_surveys",
-    "schedule": 24 * 60 * 60,
-    "options": {"expires": 60 * 60},
-}
+# The retention schedule (microcred/privacy/retention.py) runs once every RETENTION_RUN_SECONDS.
+RETENTION_RUN_SECONDS = env_int("RETENTION_RUN_SECONDS", 24 * 60 * 60, minimum=60)
+# Workers log through LOGGING below (a request id on each line, redacted), not Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Days a survey stays open after its offering ended, and days before it closes that the one reminder goes out.
 SURVEY_OPEN_DAYS = env_int("SURVEY_OPEN_DAYS", 21, minimum=1)
 SURVEY_REMINDER_DAYS_BEFORE_CLOSE = env_int("SURVEY_REMINDER_DAYS_BEFORE_CLOSE", 7, minimum=0)
@@ -321,13 +284,39 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Logs (microcred/operations/logs.py, docs/operations.md "Logs"): "plain" lines (the embedded default) or "json",
+# one object a line (production). Every line has the request id; tokens in URLs and e-mail addresses are redacted
+# by a filter on every handler. Django's own loggers (requests, runserver) go through the same handler.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ValueError(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "microcred.operations.logs.RequestIdFilter"},
+        "redact": {"()": "microcred.operations.logs.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"()": "microcred.operations.logs.PlainFormatter"},
+        "json": {"()": "microcred.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers (console when DEBUG, mail_admins) are replaced: everything reaches the one
+        # redacting handler above, through the root logger.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "celery": {"level": "WARNING"},
+    },
 }
+# The Prometheus metrics at /metrics, to a scraper sending "Authorization: Bearer <METRICS_TOKEN>"; without a token
+# the endpoint answers 404 (docs/operations.md "Metrics").
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Rendered catalogue search results are cached this many seconds (0: off); every catalogue change drops them.
 CATALOGUE_RESULTS_CACHE_SECONDS = env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 30)
@@ -337,11 +326,12 @@ CATALOGUE_RESULTS_CACHE_SECONDS = env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 30)
 REPORTING_CACHE_SECONDS = env_int("REPORTING_CACHE_SECONDS", 300, minimum=0)
 # The figures every reader starts from are computed ahead of them, every two thirds of that time (at least once a
 # minute), so they are replaced before they expire (microcred/reporting/kept.py).
-CELERY_BEAT_SCHEDULE["reporting-refresh-figures"] = {
-    "task": "microcred.reporting.tasks.refresh_standard_figures",
-    "schedule": max(60, REPORTING_CACHE_SECONDS * 2 // 3),
-    "options": {"expires": max(60, REPORTING_CACHE_SECONDS * 2 // 3)},
-}
+# Every periodic job (survey reminders and closing, retention, status lists, reminders, sweeps, reporting) is
+# listed once, in microcred/operations/schedule.py; beat's schedule is built from that list. Each entry runs
+# the job through its lease (never twice at once) and records its last success (docs/operations.md).
+from microcred.operations.schedule import beat_schedule  # noqa: E402 (reads the values set above)
+
+CELERY_BEAT_SCHEDULE = beat_schedule(globals())
 
 # Alliance identity (data, not code: the name shown in the page frame comes from reference data).
 SITE_NAME = env_str("SITE_NAME", "Alliance micro-credentials")

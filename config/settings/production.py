@@ -9,6 +9,10 @@ SECRET_KEY = env_str("SECRET_KEY")  # raises MissingSetting when absent: never d
 if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50:
     raise RuntimeError("SECRET_KEY must be a random string of at least 50 characters in production.")
 
+# Logs: one JSON object a line for the log collector, unless LOG_FORMAT says otherwise (docs/operations.md, "Logs").
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+
 # Keep database connections between requests and tasks (bench/bench_issuance.py: 2x for Celery workers).
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 

@@ -135,6 +135,9 @@ class AuditAction(StrEnum):
     # Issuers, issuance and revocation (credentials)
     ISSUER_KEY_CREATED = "issuer_key.created"
     ISSUER_KEY_ROTATED = "issuer_key.rotated"
+    ISSUER_KEY_EXPORTED = "issuer_key.exported"  # for escrow, encrypted to an operator's public key
+    ISSUER_KEY_IMPORTED = "issuer_key.imported"  # restored from escrow, sealed under the current KEK
+    CREDENTIAL_KEK_ROTATED = "credential_kek.rotated"  # every issuer key re-sealed under a new KEK
     CREDENTIAL_ISSUED = "credential.issued"
     CREDENTIAL_BOUND_COPY_ISSUED = "credential.bound_copy_issued"
     CREDENTIAL_REVOKED = "credential.revoked"
@@ -190,6 +193,10 @@ class AuditAction(StrEnum):
     PRIVACY_NOTICE_PUBLISHED = "privacy.notice_published"
     PRIVACY_NOTICE_AGREED = "privacy.notice_agreed"
     PRIVACY_RETENTION_APPLIED = "privacy.retention_applied"
+
+    # Operations (operations): backups and restores
+    OPERATIONS_BACKUP_MADE = "operations.backup_made"
+    OPERATIONS_BACKUP_RESTORED = "operations.backup_restored"
 
 
 KNOWN_ACTIONS: frozenset[str] = frozenset(AuditAction)

@@ -628,3 +628,9 @@ declare(
     fields={"user": C.ACCOUNT, "notice": C.ACCOUNT, "occasion": C.ACCOUNT, "language": C.ACCOUNT, "at": C.ACCOUNT},
     retention=_("for the life of the account (the proof of what the person was told, GDPR Art. 5(2))"),
 )
+
+# -- operations ----------------------------------------------------------------------------------------------
+
+declare_no_personal_data(
+    "operations.ScheduledRun", reason=_("when each periodic job last ran, and the lease that keeps it from overlapping")
+)

@@ -216,6 +216,8 @@ def world(settings, tmp_path, make_user):
             "conditions_reopening_create": {"id": to_reopen.pk},
             "tasks_retrieve": {"id": task.pk},
             "tasks_partial_update": {"id": task.pk},
+            # The guide for an occupation of the small ESCO set (the other parameters are generated).
+            "guidance_retrieve": {"query.occupation": "o-pm"},
         },
         # path parameter (by where it occurs) → the existing values it may take.
         "ids": {
@@ -249,7 +251,10 @@ def fuzz_config(base_url: str, headers: dict, world: dict, *, fixed_objects: boo
             operations.append(
                 {
                     "include-operation-id": operation_id,
-                    "parameters": {f"path.{name}": value for name, value in parameters.items()},
+                    # A bare name is a path parameter; "query.name" fixes a query parameter.
+                    "parameters": {
+                        (name if "." in name else f"path.{name}"): value for name, value in parameters.items()
+                    },
                 }
             )
     else:
@@ -396,6 +401,7 @@ PUBLIC = {
     "GET /api/v1/catalogue/{reference}",
     "GET /api/v1/offerings/{id}",
     "POST /api/v1/verify",
+    "GET /api/v1/guidance",
 }
 REACHED = {
     "anonymous": PUBLIC,

@@ -109,6 +109,7 @@ urlpatterns = [
         guidance_api.OccupationMicroCredentialsApi.as_view(),
         name="occupation-micro-credentials",
     ),
+    path("guidance", guidance_api.GuidanceApi.as_view(), name="guidance"),
     path("catalogue", catalogue_api.CatalogueListApi.as_view(), name="catalogue"),
     path("catalogue/<str:reference>", catalogue_api.CatalogueDetailApi.as_view(), name="catalogue-detail"),
     path("pathways", pathways_api.PathwayListApi.as_view(), name="pathways"),

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
+from microcred.core.metrics import observe_issuance
 from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
 from microcred.credentials.selectors import issuer_for_version  # noqa: F401  (callers import it from here)
@@ -236,6 +237,7 @@ def _record_issued(credential: IssuedCredential, source, issued_by) -> None:
     send_after_commit(credential_issued, credential)
 
 
+@observe_issuance  # counted and timed in the Prometheus metrics (microcred/core/metrics.py)
 def issue_credential_once(
     *,
     completion_key: str,

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from microcred import vc
 from microcred.audit.services import record_audit_event
 from microcred.core.dates import public_datetime
+from microcred.core.metrics import observe_verification
 from microcred.credentials.models import VerificationRecord
 from microcred.credentials.services.issuers import (
     issuer_for_did,
@@ -48,7 +49,6 @@ from microcred.credentials.services.issuers import (
 )
 from microcred.credentials.services.schemas import ob_schema_errors
 from microcred.credentials.services.status_resolvers import StatusQuery, resolve_status
-from microcred.operations.metrics import observe_verification
 from microcred.reference.models import Institution
 from microcred.vc.credential_data import XSD
 
@@ -560,7 +560,7 @@ def _not_checked(names, why: str) -> list[Check]:
     return [Check(name, None, why, advisory=name == "schema") for name in names]
 
 
-@observe_verification  # counted by result and timed in the Prometheus metrics (microcred/operations/metrics.py)
+@observe_verification  # counted by result and timed in the Prometheus metrics (microcred/core/metrics.py)
 def verify_credential_document(doc, *, now: datetime | None = None) -> VerificationReport:
     """Verify a credential (a dict, JSON text or bytes, or a baked PNG/SVG) and report every check."""
     now = now or datetime.now(UTC)

@@ -106,6 +106,9 @@ def unit_environment(unit: dict, tmp_path: Path) -> dict[str, str]:
     )
     for line in values(unit, "Service", "Environment"):
         key, _, value = line.partition("=")
+        if value.startswith("/run/"):  # the unit's RuntimeDirectory=, made here in the scratch directory
+            value = str(tmp_path / "run" / value.removeprefix("/run/"))
+            Path(value).mkdir(parents=True, exist_ok=True)
         env[key] = value
     return env
 
@@ -367,3 +370,22 @@ def test_the_compose_file_runs_postgres_redis_web_worker_and_one_beat():
         env = {**os.environ, **example}
         config = run([docker, "compose", "-f", str(DEPLOY / "compose.yaml"), "config", "--quiet"], env, timeout=60)
         assert config.returncode == 0, config.stderr
+
+
+def test_the_web_unit_keeps_every_workers_metrics_in_one_directory_emptied_at_start(tmp_path, monkeypatch):
+    import importlib.util
+
+    unit = parse_unit(UNITS["web"])
+    assert "PROMETHEUS_MULTIPROC_DIR=/run/microcred-metrics" in values(unit, "Service", "Environment")
+    assert one(unit, "Service", "RuntimeDirectory") == "microcred-metrics"
+    argv = shlex.split(one(unit, "Service", "ExecStart"))
+    config_path = ROOT / argv[argv.index("--config") + 1]
+    spec = importlib.util.spec_from_file_location("gunicorn_config", config_path)
+    config = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(config)
+    metrics_dir = tmp_path / "metrics"
+    (metrics_dir / "old").mkdir(parents=True)
+    (metrics_dir / "counter_123.db").write_bytes(b"left by an earlier run")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    config.on_starting(server=None)
+    assert metrics_dir.is_dir() and list(metrics_dir.iterdir()) == []
