@@ -52,6 +52,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check_migration_locks
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
 
 test-sqlite: $(VENV)/.installed-dev
