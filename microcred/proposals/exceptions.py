@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from microcred.core.exceptions import DomainError, NotFound, PermissionDenied
+from microcred.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 
 
 class ProposalNotFound(NotFound):
@@ -71,6 +71,10 @@ class AlreadyDecided(DomainError):
 class NotOnAgenda(DomainError):
     code = "not_on_agenda"
     status = 409
+
+
+class MeetingNotYetHeld(ValidationFailed):
+    """A decision asked for before the day of its meeting (issue #16, defect 8): nothing is recorded."""
 
 
 class InvalidDocument(DomainError):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import record_audit_event
+from microcred.core.dates import public_date
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import check_single_line
 from microcred.proposals import checklist, notifications, publishing, signals, workflow
@@ -26,6 +27,7 @@ from microcred.proposals.documents import check_document, safe_display_name, sha
 from microcred.proposals.exceptions import (
     AlreadyDecided,
     ChecklistIncomplete,
+    MeetingNotYetHeld,
     NotAllowed,
     NotOnAgenda,
     OwnProposal,
@@ -404,6 +406,21 @@ def schedule_proposal(*, user, proposal_id: int, meeting_id: int | None = None) 
     return item
 
 
+def meeting_day(meeting: Meeting):
+    """The day of a meeting in the platform's time zone (TIME_ZONE), as its members know it."""
+    return timezone.localdate(meeting.date)
+
+
+def too_early_to_decide(meeting: Meeting) -> str:
+    """Why no decision of this meeting can be recorded yet, or "" when they can: a board decides at its meeting,
+    so its decisions are recorded from the meeting's day on, never weeks before (issue #16, defect 8)."""
+    if timezone.localdate() >= meeting_day(meeting):
+        return ""
+    return _("This meeting is on %(date)s: its decisions can be recorded from that day.") % {
+        "date": public_date(meeting_day(meeting))
+    }
+
+
 @audits_refusals
 @transaction.atomic
 def record_decision(
@@ -432,6 +449,9 @@ def record_decision(
     check_action(user, proposal, action)
     if proposal.status != sitting.on_agenda or item.version_number != proposal.current_version.number:
         raise NotOnAgenda(_("This proposal is not waiting for a decision at this meeting."))
+    too_early = too_early_to_decide(item.meeting)
+    if too_early:
+        raise MeetingNotYetHeld(too_early)
     if not rationale.strip():
         raise ValidationFailed(_("Give the rationale for the decision."))
     condition_list = []

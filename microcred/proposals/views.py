@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from microcred.core.exceptions import DomainError, ValidationFailed
 from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus, blocking_problems, policy_for
-from microcred.proposals.exceptions import ChecklistIncomplete, ProposalNotFound
+from microcred.proposals.exceptions import ChecklistIncomplete, MeetingNotYetHeld, ProposalNotFound
 from microcred.proposals.forms import (
     ActionForm,
     CallForm,
@@ -276,6 +276,7 @@ def _render_detail(request, proposal, *, decision_form=None, condition_rows_form
             "review_form": ReviewForm(),
             "agenda_item": agenda_item,
             "can_decide": can_decide,
+            "too_early_to_decide": services.too_early_to_decide(agenda_item.meeting) if can_decide else "",
             "decision_form": decision_form or DecisionForm(),
             "condition_rows_form": condition_rows_form or ConditionRowsForm(),
             "condition_due_days": settings.CONDITION_DUE_DAYS,
@@ -438,7 +439,11 @@ def agenda_item_decide(request, item_id):
         except ProposalNotFound:
             raise Http404 from None
         except DomainError as exc:
-            if isinstance(exc, ValidationFailed) and form.cleaned_data["outcome"] == "approve_with_conditions":
+            if (
+                isinstance(exc, ValidationFailed)
+                and not isinstance(exc, MeetingNotYetHeld)
+                and form.cleaned_data["outcome"] == "approve_with_conditions"
+            ):
                 rows.add_error(None, exc.message)  # shown above the condition rows, as typed
             messages.error(request, exc.message)
         else:

@@ -16,6 +16,7 @@ from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers,
 from microcred.proposals import services
 from microcred.proposals.models import Meeting
 from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.tests.approvals import decide_in_session
 from tests.browser.helpers import log_in, log_out
 from tests.browser.test_proposal_journeys import cast, refdata_for_services  # noqa: F401 - fixtures
 
@@ -73,7 +74,7 @@ def test_the_proposer_sees_what_to_fix_at_the_top_and_a_reordered_list_is_not_a_
 ):
     proposal = refdata_for_services(financial=False)
     item = proposal.agenda_items.get()
-    services.record_decision(
+    decide_in_session(
         user=cast["chair"],
         agenda_item_id=item.pk,
         outcome="request_revisions",

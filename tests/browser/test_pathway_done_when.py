@@ -20,6 +20,7 @@ from django.utils import timezone
 from microcred.accounts.roles import Role
 from microcred.pathways.tests.approvals import draft, on_council_agenda, rule_all_of
 from microcred.pathways.tests.learner_fixtures import *  # noqa: F403 - kek, issuers, make_version, learner, earn, ...
+from microcred.proposals.tests.approvals import hold_meeting_now
 from tests.browser.helpers import log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,7 +81,7 @@ def cast(make_user, make_version, institution, other_institution, issuers, learn
     proposal = draft(
         people, institution, rule=rule_all_of(first, second), title="Sustainable data", co_leads=[other_institution]
     )
-    on_council_agenda(people, proposal)
+    hold_meeting_now(on_council_agenda(people, proposal))  # the council meets today (issue #16, defect 8)
     earn(first)
 
     offering = start_offering(

@@ -10,6 +10,7 @@ from microcred.catalogue import services as catalogue_services
 from microcred.pathways.models import PathwayVersion
 from microcred.proposals import services
 from microcred.proposals.models import Meeting, Proposal
+from microcred.proposals.tests.approvals import hold_meeting_now
 from microcred.proposals.workflow import Action
 from tests.browser.helpers import load_small_reference_data, log_in, log_out
 
@@ -89,7 +90,7 @@ def test_the_council_approves_a_pathway_and_it_appears_in_the_catalogue_with_its
 
     services.take_action(user=cast["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
     services.take_action(user=cast["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
-    services.schedule_proposal(user=cast["secretary"], proposal_id=proposal.pk)
+    hold_meeting_now(services.schedule_proposal(user=cast["secretary"], proposal_id=proposal.pk))  # meets today
 
     # The council chair approves it on the proposal page.
     log_in(page, "pieter@alliance.example")

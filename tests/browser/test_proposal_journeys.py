@@ -5,9 +5,11 @@ from django.utils import timezone
 
 from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
+from microcred.core.dates import public_date
 from microcred.proposals import services
 from microcred.proposals.models import Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.tests.approvals import decide_in_session, hold_meeting_now
 from tests.browser.helpers import load_small_reference_data, log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,8 +115,17 @@ def test_from_draft_to_approved_micro_credential(page, cast, live_server):
     page.check()
     log_out(page)
 
-    # The council chair approves with a condition.
+    # The council chair opens it before the meeting's day: the page says from when the decision can be recorded
+    # (issue #16, defect 8). On the day, the chair approves with a condition.
     log_in(page, "pieter@alliance.example")
+    page.goto(f"/proposals/{proposal.pk}/")
+    meeting_day = public_date(Meeting.objects.get(items__proposal=proposal).date)
+    assert page.get_by_text(
+        f"This meeting is on {meeting_day}: its decisions can be recorded from that day."
+    ).is_visible()
+    assert page.get_by_role("button", name="Record the decision").count() == 0
+    page.check()
+    hold_meeting_now(proposal.agenda_items.get())
     page.goto(f"/proposals/{proposal.pk}/")
     page.check()
     page.get_by_label("Approve with conditions").check()
@@ -166,7 +177,9 @@ def test_revisions_round_shows_what_changed_then_a_rejection(page, cast, refdata
     # The secretary schedules version 2; the council rejects it this time.
     secretary = cast["secretary"]
     services.take_action(user=secretary, proposal_id=proposal.pk, action="accept_as_complete")
-    services.schedule_proposal(user=secretary, proposal_id=proposal.pk)
+    services.create_meeting(user=secretary, body=Meeting.Body.ACADEMIC_COUNCIL,
+                            date=timezone.now() + timezone.timedelta(days=14))
+    hold_meeting_now(services.schedule_proposal(user=secretary, proposal_id=proposal.pk))
     log_in(page, "pieter@alliance.example")
     page.goto(f"/proposals/{proposal.pk}/")
     page.get_by_label("Reject").check()
@@ -221,8 +234,9 @@ def refdata_for_services(cast):
             services.create_meeting(user=cast["secretary"], body=body, date=timezone.now() + timezone.timedelta(days=days))
         item = services.schedule_proposal(user=cast["secretary"], proposal_id=proposal.pk)
         if financial:
-            services.record_decision(user=cast["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
-            services.schedule_proposal(user=cast["secretary"], proposal_id=proposal.pk)
+            decide_in_session(user=cast["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+            item = services.schedule_proposal(user=cast["secretary"], proposal_id=proposal.pk)
+        hold_meeting_now(item)  # the meeting is today: its decision can be recorded (issue #16, defect 8)
         proposal.refresh_from_db()
         return proposal
 

@@ -16,6 +16,7 @@ from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_offering, start_offering
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import AgendaPaper, Meeting, Proposal
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures)
 from microcred.proposals.tests.test_services import draft, to_agenda
 from microcred.quality.models import CouncilReport, Recommendation
@@ -39,7 +40,7 @@ def _approve(proposal, people, meeting=None):
         item = proposal_services.schedule_proposal(
             user=people["secretary"], proposal_id=proposal.pk, meeting_id=meeting.pk
         )
-    proposal_services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
 
 
 def _links_a_person(model) -> list[str]:

@@ -6,8 +6,8 @@ import pytest
 from microcred.accounts.roles import Role
 from microcred.handoffs.models import HandoffTask
 from microcred.proposals import conditions
-from microcred.proposals import services as proposals
 from microcred.proposals.models import ApprovalCondition
+from microcred.proposals.tests.approvals import decide_in_session
 
 V1 = "/api/v1"
 OPERATION_IDS = {
@@ -24,7 +24,7 @@ OPERATION_IDS = {
 @pytest.fixture
 def condition(people, agenda_item):
     """The proposal approved with one condition, open."""
-    proposals.record_decision(
+    decide_in_session(
         user=people["chair"],
         agenda_item_id=agenda_item.pk,
         outcome="approve_with_conditions",

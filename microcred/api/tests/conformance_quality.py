@@ -10,8 +10,8 @@ from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.catalogue.services import retire_micro_credential
 from microcred.proposals import papers
-from microcred.proposals import services as proposals
 from microcred.proposals.models import Meeting
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.quality import services as quality_services
 
 V1 = "/api/v1"
@@ -35,7 +35,7 @@ def quality_office(make_user):
 @pytest.fixture
 def published(people, agenda_item):
     """The proposal approved: a published micro-credential, and the (upcoming) council meeting."""
-    proposals.record_decision(user=people["chair"], agenda_item_id=agenda_item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["chair"], agenda_item_id=agenda_item.pk, outcome="approve", rationale="ok")
     return MicroCredential.objects.get()
 
 

@@ -40,6 +40,7 @@ from microcred.learning import services as learning
 from microcred.learning.tests.factories import make_micro_credential, make_offering, start_offering
 from microcred.proposals import services as proposals
 from microcred.proposals.models import Meeting
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 from microcred.quality import services as quality
@@ -167,7 +168,7 @@ def world(settings, tmp_path, make_user):
     proposals.take_action(user=staff, proposal_id=approved.pk, action=Action.MANAGER_APPROVE)
     proposals.take_action(user=secretary, proposal_id=approved.pk, action=Action.ACCEPT_AS_COMPLETE)
     decided = proposals.schedule_proposal(user=secretary, proposal_id=approved.pk, meeting_id=council.pk)
-    proposals.record_decision(
+    decide_in_session(
         user=staff, agenda_item_id=decided.pk, outcome="approve_with_conditions", rationale="Yes.", conditions="A\nB\nC"
     )
     from microcred.handoffs.models import HandoffTask

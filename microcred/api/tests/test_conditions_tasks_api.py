@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from microcred.accounts.roles import Role
 from microcred.handoffs.models import HandoffTask
 from microcred.proposals.models import ApprovalCondition
-from microcred.proposals.tests.approvals import on_agenda
+from microcred.proposals.tests.approvals import hold_meeting_now, on_agenda
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ def api(user):
 def decided(people, refdata, institution, other_institution, make_user):
     make_user(Role.COMMUNICATION_OFFICE, email="communication@example.org")
     item = on_agenda(people, refdata, institution, other_institution)
+    hold_meeting_now(item)
     due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
     response = api(people["chair"]).post(
         f"/api/v1/agenda-items/{item.pk}/decision",
@@ -57,6 +58,7 @@ def test_conditions_with_due_dates_then_report_and_confirm(decided, people):
 
 def test_a_past_due_date_is_refused(people, refdata, institution, other_institution):
     item = on_agenda(people, refdata, institution, other_institution)
+    hold_meeting_now(item)
     response = api(people["chair"]).post(
         f"/api/v1/agenda-items/{item.pk}/decision",
         {

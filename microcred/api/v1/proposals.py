@@ -278,7 +278,8 @@ class DecisionApi(APIView):
             201: OpenApiResponse(DecisionOut, description="The decision, recorded; the proposal moved on."),
             400: documented_error(
                 f"{INVALID_BODY} `invalid` also when the rationale, or the conditions of an approval with "
-                "conditions, are only spaces, or a condition's due date is in the past."
+                "conditions, are only spaces, or a condition's due date is in the past, or the meeting's day (in the "
+                "platform's time zone) has not come yet: a meeting's decisions are recorded from its day on."
             ),
             401: UNAUTHENTICATED,
             403: documented_error(

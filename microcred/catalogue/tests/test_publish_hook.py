@@ -7,6 +7,7 @@ from microcred.catalogue import selectors
 from microcred.catalogue.models import CatalogueFacet, MicroCredential
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import Meeting
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.test_services import draft, to_agenda
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def test_approved_proposal_is_searchable_with_its_facets(people, refdata, instit
     )
     proposal = draft(people, refdata, institution, other_institution)
     item = to_agenda(proposal, people)
-    proposal_services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
     mc = MicroCredential.objects.get()
     version = mc.current_version
     assert version.is_current
@@ -39,7 +40,7 @@ def test_approved_proposal_is_searchable_with_its_facets(people, refdata, instit
     proposal_services.save_draft(
         user=people["proposer"], proposal_id=change.pk, data={"title": "Life-cycle thinking, 2nd ed."}
     )
-    proposal_services.record_decision(
+    decide_in_session(
         user=people["chair"], agenda_item_id=to_agenda(change, people).pk, outcome="approve", rationale="ok"
     )
     found = selectors.search(selectors.parse_query({"search": "life cycle"})).versions

@@ -11,6 +11,7 @@ from microcred.core.exceptions import ValidationFailed
 from microcred.proposals import services
 from microcred.proposals.exceptions import ChecklistIncomplete
 from microcred.proposals.models import Decision, Meeting
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 
@@ -98,16 +99,14 @@ def test_the_council_cannot_approve_a_second_entry_with_the_title(
     existing_entry(people, refdata, institution)  # published while it waited for the council
 
     with pytest.raises(ValidationFailed) as refused:
-        services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
+        decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
     assert f"“{TITLE}”" in refused.value.message and "Request revisions" in refused.value.message
     assert not Decision.objects.exists()
     assert MicroCredential.objects.count() == 1
     assert not MicroCredential.objects.filter(slug__endswith="-2").exists()
 
     # Asking for revisions is still possible, and the renamed proposal is approved beside the first.
-    services.record_decision(
-        user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Rename it."
-    )
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Rename it.")
     proposal.refresh_from_db()
     proposal._current_version = None
     services.save_draft(
@@ -127,7 +126,7 @@ def test_a_new_version_keeps_the_title_and_its_own_checklist_is_clean(
     ):
         services.take_action(user=people[user], proposal_id=proposal.pk, action=action)
     item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
-    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
     mc = MicroCredential.objects.get()
     assert title_problems(proposal) == []  # approved: the entry it became is not "another" one
 
@@ -140,7 +139,7 @@ def test_a_new_version_keeps_the_title_and_its_own_checklist_is_clean(
     ):
         services.take_action(user=people[user], proposal_id=change.pk, action=action)
     item = services.schedule_proposal(user=people["secretary"], proposal_id=change.pk)
-    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
     assert list(mc.versions.order_by("number").values_list("number", "title")) == [(1, TITLE), (2, TITLE)]
     assert MicroCredential.objects.count() == 1
 

@@ -20,7 +20,7 @@ from microcred.handoffs.models import HandoffTask, TaskKind
 from microcred.handoffs.receivers import on_proposal_decided
 from microcred.outbox.models import OutboxMessage
 from microcred.proposals.models import Decision
-from microcred.proposals.tests.approvals import on_agenda
+from microcred.proposals.tests.approvals import decide_in_session, on_agenda
 
 pytestmark = pytest.mark.django_db
 S = HandoffTask.Status
@@ -68,9 +68,8 @@ def test_a_repeated_signal_creates_no_duplicates(approval, people):
 
 def test_no_tasks_for_a_decision_other_than_approval(people, refdata, institution, other_institution):
     item = on_agenda(people, refdata, institution, other_institution)
-    from microcred.proposals import services as proposals
 
-    proposals.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="reject", rationale="No.")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="reject", rationale="No.")
     assert not HandoffTask.objects.exists()
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from microcred.pathways import services
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import Meeting
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.workflow import Action
 
 
@@ -46,9 +47,7 @@ def on_council_agenda(people, proposal):
 
 def council_approves(people, proposal):
     item = on_council_agenda(people, proposal)
-    proposal_services.record_decision(
-        user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="A coherent pathway."
-    )
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="A coherent pathway.")
     proposal.refresh_from_db()
     proposal._current_version = None
     return proposal
@@ -57,9 +56,7 @@ def council_approves(people, proposal):
 def executive_approves(people, proposal):
     _meeting(people, Meeting.Body.EXECUTIVE_BOARD)
     item = proposal_services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
-    proposal_services.record_decision(
-        user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="Funded."
-    )
+    decide_in_session(user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="Funded.")
     proposal.refresh_from_db()
     proposal._current_version = None
     return proposal

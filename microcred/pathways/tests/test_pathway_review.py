@@ -22,6 +22,7 @@ from microcred.proposals import services as proposal_services
 from microcred.proposals.checklist import RuleStatus, blocking_problems
 from microcred.proposals.exceptions import ChecklistIncomplete
 from microcred.proposals.models import ProposalStatus
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.workflow import Action
 
 pytestmark = pytest.mark.django_db
@@ -135,9 +136,7 @@ def test_a_component_retired_before_the_decision_stops_the_approval_and_nothing_
         user=cat["admin"], micro_credential_id=cat["b"].micro_credential_id, reason="Replaced."
     )
     with pytest.raises(DomainError) as exc:
-        proposal_services.record_decision(
-            user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Fine."
-        )
+        decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Fine.")
     assert "is retired" in exc.value.message
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.SCHEDULED
@@ -150,9 +149,7 @@ def test_revisions_keep_the_rule_and_a_change_proposal_publishes_version_two(
     a, b, c = cat["a"], cat["b"], cat["c"]
     proposal = draft(people, institution, rule=rule_all_of(a, b))
     item = on_council_agenda(people, proposal)
-    proposal_services.record_decision(
-        user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Say more."
-    )
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Say more.")
     proposal.refresh_from_db()
     proposal._current_version = None
     assert proposal.current_version.number == 2
@@ -161,7 +158,7 @@ def test_revisions_keep_the_rule_and_a_change_proposal_publishes_version_two(
     proposal_services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.RESUBMIT)
     proposal_services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
     item = proposal_services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
-    proposal_services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Ok")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Ok")
     v1 = PathwayVersion.objects.get()
     pathway = v1.pathway
 

@@ -11,6 +11,7 @@ from microcred.catalogue.tests.conftest import cat, people, refdata  # noqa: F40
 from microcred.outbox.services import deliver_pending
 from microcred.pathways.tests.approvals import draft, on_council_agenda, rule_all_of
 from microcred.proposals import services as proposal_services
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 from microcred.reference.models import Institution
@@ -34,9 +35,7 @@ def test_every_review_email_of_a_pathway_proposal_says_pathway(
         item = on_council_agenda(people, proposal)
     deliver_pending()  # the invitation to the meeting goes through the outbox (before the decision)
     with django_capture_on_commit_callbacks(execute=True):
-        proposal_services.record_decision(
-            user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good."
-        )
+        decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
     about = [m for m in mail.outbox if proposal.reference in m.subject]
     # Every step: to the manager, submitted, complete, on the agenda, the invitation to the meeting, approved.
     assert len({m.subject for m in about}) >= 6

@@ -5,6 +5,7 @@ from rest_framework.authtoken.models import Token
 from microcred.proposals import services
 from microcred.proposals.models import Meeting
 from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.tests.approvals import hold_meeting_now
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 
@@ -106,6 +107,7 @@ def test_decision_through_the_api_and_second_one_refused(client, people, ready):
     services.take_action(user=people["manager"], proposal_id=ready.pk, action=Action.MANAGER_APPROVE)
     services.take_action(user=people["secretary"], proposal_id=ready.pk, action=Action.ACCEPT_AS_COMPLETE)
     item = services.schedule_proposal(user=people["secretary"], proposal_id=ready.pk)
+    hold_meeting_now(item)  # decisions are recorded from the meeting's day on
     r = client.post(
         f"/api/v1/agenda-items/{item.pk}/decision",
         {"outcome": "approve", "rationale": "Good"},

@@ -14,11 +14,11 @@ from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.core.exceptions import ValidationFailed
 from microcred.outbox.models import OutboxMessage
-from microcred.proposals import conditions, selectors, services
+from microcred.proposals import conditions, selectors
 from microcred.proposals.conditions import ConditionInput
 from microcred.proposals.exceptions import ConditionNotFound, ConditionState, NotAllowed
 from microcred.proposals.models import ApprovalCondition, Decision
-from microcred.proposals.tests.approvals import approved, on_agenda
+from microcred.proposals.tests.approvals import approved, decide_in_session, hold_meeting_now, on_agenda
 
 pytestmark = pytest.mark.django_db
 Status = ApprovalCondition.Status
@@ -58,7 +58,7 @@ def test_each_condition_is_a_row_with_owner_due_date_and_the_decision_keeps_the_
 def test_the_due_days_setting_takes_effect(people, refdata, institution, other_institution, settings):
     settings.CONDITION_DUE_DAYS = 14
     item = on_agenda(people, refdata, institution, other_institution)
-    services.record_decision(
+    decide_in_session(
         user=people["chair"],
         agenda_item_id=item.pk,
         outcome="approve_with_conditions",
@@ -86,7 +86,7 @@ def test_bad_conditions_are_refused_and_nothing_is_decided(
 ):
     item = on_agenda(people, refdata, institution, other_institution)
     with pytest.raises(ValidationFailed, match=message):
-        services.record_decision(
+        decide_in_session(
             user=people["chair"],
             agenda_item_id=item.pk,
             outcome="approve_with_conditions",
@@ -213,6 +213,7 @@ def test_condition_pages_are_hidden_from_others(two, make_user, other_institutio
 
 def test_the_decision_form_states_conditions_row_by_row(people, refdata, institution, other_institution, client):
     item = on_agenda(people, refdata, institution, other_institution)
+    hold_meeting_now(item)
     client.force_login(people["chair"])
     detail = client.get(reverse("proposals:detail", args=[item.proposal_id])).content.decode()
     assert 'name="text_1"' in detail and 'name="due_1"' in detail

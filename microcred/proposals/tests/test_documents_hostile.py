@@ -19,6 +19,7 @@ from microcred.proposals import services
 from microcred.proposals.documents import check_document, safe_display_name
 from microcred.proposals.exceptions import InvalidDocument
 from microcred.proposals.models import SupportingDocument
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.test_services import council_meeting  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -316,7 +317,7 @@ def test_meeting_minutes_draw_hostile_and_very_long_values_as_text(
     item = to_agenda(proposal, people)
     title = '</para><font size="90">Big</font> & <script>alert(1)</script>'
     ProposalVersion.objects.filter(proposal=proposal).update(title=title)
-    services.record_decision(
+    decide_in_session(
         user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Sound. " + "long words " * 3000
     )
     Meeting.objects.filter(pk=item.meeting_id).update(

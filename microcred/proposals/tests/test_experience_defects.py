@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from microcred.proposals import selectors, services
 from microcred.proposals.models import Meeting
-from microcred.proposals.tests.approvals import on_agenda
+from microcred.proposals.tests.approvals import decide_in_session, on_agenda
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.versions import compare
 from microcred.proposals.workflow import Action
@@ -86,7 +86,7 @@ def test_what_to_fix_is_the_step_that_sent_the_proposal_back(people, refdata, in
     item = on_agenda(people, refdata, institution, other_institution)
     proposal = item.proposal
     assert selectors.what_to_fix(proposal) is None
-    services.record_decision(
+    decide_in_session(
         user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Make outcomes observable."
     )
     proposal.refresh_from_db()

@@ -17,6 +17,7 @@ from microcred.proposals import services
 from microcred.proposals.checklist import RuleStatus
 from microcred.proposals.exceptions import ChecklistIncomplete
 from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.test_services import draft
 from microcred.proposals.workflow import Action
 from microcred.reference.models import PolicyVersion
@@ -119,9 +120,7 @@ def test_a_revision_is_checked_against_the_policy_in_force_when_it_is_resubmitte
         user=people["secretary"], body="academic_council", date=timezone.now() + timezone.timedelta(days=3)
     )
     item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
-    services.record_decision(
-        user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Say more."
-    )
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Say more.")
     newer = make_policy("newer", TODAY, TODAY + datetime.timedelta(days=900))
     services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.RESUBMIT)
     first, second = proposal.versions.order_by("number")

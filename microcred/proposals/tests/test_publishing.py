@@ -20,6 +20,7 @@ from microcred.proposals.models import CLOSED_STATUSES, Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.permissions import may_take_action
 from microcred.proposals.selectors import meeting_members, waiting_for
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import TRANSITIONS, WAITING_FOR, Action, Decider, allowed_actions, decider_of
 from microcred.reference.models import Institution
@@ -72,11 +73,11 @@ def _approve(proposal, people, *, executive: bool):
     ]:
         services.take_action(user=user, proposal_id=proposal.pk, action=action)
     item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
-    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Fits.")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Fits.")
     if executive:
         item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
         assert item.meeting.body == Meeting.Body.EXECUTIVE_BOARD
-        services.record_decision(user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="Funded.")
+        decide_in_session(user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="Funded.")
     proposal.refresh_from_db()
     return proposal
 
@@ -290,7 +291,7 @@ def test_a_receiver_that_fails_rolls_the_decision_back(people, refdata, institut
     proposal_decided.connect(broken)
     try:
         with pytest.raises(RuntimeError):
-            services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="x")
+            decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="x")
     finally:
         proposal_decided.disconnect(broken)
     proposal.refresh_from_db()

@@ -22,6 +22,7 @@ from microcred.proposals.exceptions import (
 )
 from microcred.proposals.models import Decision, Meeting, ProposalEvent
 from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action, InvalidTransition
 
@@ -71,7 +72,7 @@ def test_whole_journey_approve_with_conditions_publishes_version_1(
     assert any(people["manager"].email in m.to for m in mail.outbox)
     assert any(people["member"].email in m.to for m in mail.outbox)
 
-    services.record_decision(
+    decide_in_session(
         user=people["chair"],
         agenda_item_id=item.pk,
         outcome="approve_with_conditions",
@@ -110,17 +111,17 @@ def test_financial_implications_go_to_the_executive_board(
         financial_implications="Catering 4,000 EUR",
     )
     item = to_agenda(proposal, people)
-    services.record_decision(user=people["member"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["member"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
     proposal.refresh_from_db()
     assert proposal.status == S.EXECUTIVE_REVIEW
     assert not MicroCredential.objects.exists()
     with pytest.raises(AlreadyDecided):  # the council cannot decide again, nor skip the board
-        services.record_decision(user=people["member"], agenda_item_id=item.pk, outcome="approve", rationale="x")
+        decide_in_session(user=people["member"], agenda_item_id=item.pk, outcome="approve", rationale="x")
     board_item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
     assert board_item.meeting == board_meeting
     with pytest.raises(NotAllowed):  # a council member is not the Executive Board
-        services.record_decision(user=people["member"], agenda_item_id=board_item.pk, outcome="approve", rationale="x")
-    services.record_decision(user=people["board"], agenda_item_id=board_item.pk, outcome="approve", rationale="ok")
+        decide_in_session(user=people["member"], agenda_item_id=board_item.pk, outcome="approve", rationale="x")
+    decide_in_session(user=people["board"], agenda_item_id=board_item.pk, outcome="approve", rationale="ok")
     proposal.refresh_from_db()
     assert proposal.status == S.APPROVED
     assert MicroCredential.objects.count() == 1
@@ -133,7 +134,7 @@ def test_revisions_round_creates_version_2_and_comparison(
 
     proposal = draft(people, refdata, institution, other_institution)
     item = to_agenda(proposal, people)
-    services.record_decision(
+    decide_in_session(
         user=people["chair"],
         agenda_item_id=item.pk,
         outcome="request_revisions",
@@ -156,14 +157,14 @@ def test_revisions_round_creates_version_2_and_comparison(
     services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
     item2 = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
     assert item2.version_number == 2
-    services.record_decision(user=people["chair"], agenda_item_id=item2.pk, outcome="approve", rationale="Fixed.")
+    decide_in_session(user=people["chair"], agenda_item_id=item2.pk, outcome="approve", rationale="Fixed.")
     assert MicroCredential.objects.get().current_version.proposal_version.number == 2
 
 
 def test_rejection_closes_the_proposal(people, refdata, institution, other_institution, council_meeting):
     proposal = draft(people, refdata, institution, other_institution)
     item = to_agenda(proposal, people)
-    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="reject", rationale="Out of scope")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="reject", rationale="Out of scope")
     proposal.refresh_from_db()
     assert proposal.status == S.REJECTED
     with pytest.raises(InvalidTransition):
@@ -248,9 +249,9 @@ def test_stale_save_is_refused_and_changes_nothing(people, refdata, institution,
 def test_second_decision_on_the_same_item_is_refused(people, refdata, institution, other_institution, council_meeting):
     proposal = draft(people, refdata, institution, other_institution)
     item = to_agenda(proposal, people)
-    services.record_decision(user=people["member"], agenda_item_id=item.pk, outcome="approve", rationale="yes")
+    decide_in_session(user=people["member"], agenda_item_id=item.pk, outcome="approve", rationale="yes")
     with pytest.raises((AlreadyDecided, NotOnAgenda)):
-        services.record_decision(user=people["member2"], agenda_item_id=item.pk, outcome="reject", rationale="no")
+        decide_in_session(user=people["member2"], agenda_item_id=item.pk, outcome="reject", rationale="no")
     assert Decision.objects.count() == 1
 
 
@@ -275,7 +276,7 @@ def test_change_proposal_produces_version_2_and_keeps_version_1(
 ):
     proposal = draft(people, refdata, institution, other_institution)
     item = to_agenda(proposal, people)
-    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
     mc = MicroCredential.objects.get()
     change = services.start_change_proposal(user=people["proposer"], micro_credential_id=mc.pk, institution=institution)
     from microcred.core.exceptions import ValidationFailed
@@ -283,7 +284,7 @@ def test_change_proposal_produces_version_2_and_keeps_version_1(
     with pytest.raises(ValidationFailed):  # one open change proposal at a time
         services.start_change_proposal(user=people["proposer"], micro_credential_id=mc.pk, institution=institution)
     services.save_draft(user=people["proposer"], proposal_id=change.pk, data={"title": "Life-cycle thinking, 2nd ed."})
-    services.record_decision(
+    decide_in_session(
         user=people["chair"], agenda_item_id=to_agenda(change, people).pk, outcome="approve", rationale="ok"
     )
     titles = list(mc.versions.order_by("number").values_list("number", "title"))
@@ -360,7 +361,7 @@ def test_two_simultaneous_decisions_leave_exactly_one(people, refdata, instituti
 
         try:
             barrier.wait()
-            services.record_decision(user=user, agenda_item_id=item.pk, outcome=outcome, rationale=outcome)
+            decide_in_session(user=user, agenda_item_id=item.pk, outcome=outcome, rationale=outcome)
             outcomes.append("ok")
         except (AlreadyDecided, NotOnAgenda) as exc:
             outcomes.append(exc.message)
@@ -417,7 +418,7 @@ def test_refused_workflow_steps_are_in_the_audit_log(
     with pytest.raises(NotAllowed):  # a council member is not the secretary
         services.schedule_proposal(user=people["member"], proposal_id=proposal.pk)
     with pytest.raises(NotAllowed):  # the Executive Board does not decide for the Academic Council
-        services.record_decision(user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+        decide_in_session(user=people["board"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
     # A council member who proposed it may not decide on it (self-approval).
     author = make_user((Role.PROPOSER, institution), Role.COUNCIL_MEMBER, email="author@ub.example")
     own = services.create_proposal(title="A working title", user=author, institution=institution)
@@ -429,7 +430,7 @@ def test_refused_workflow_steps_are_in_the_audit_log(
     services.take_action(user=people["secretary"], proposal_id=own.pk, action=Action.ACCEPT_AS_COMPLETE)
     own_item = services.schedule_proposal(user=people["secretary"], proposal_id=own.pk)
     with pytest.raises(OwnProposal):
-        services.record_decision(user=author, agenda_item_id=own_item.pk, outcome="approve", rationale="mine")
+        decide_in_session(user=author, agenda_item_id=own_item.pk, outcome="approve", rationale="mine")
 
     recorded = [(e.actor, e.object_id, e.changes) for e in refusals.order_by("pk")]
     assert recorded == [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from microcred.proposals import services
 from microcred.proposals.models import Meeting, SupportingDocument
 from microcred.proposals.models import ProposalStatus as S
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 
@@ -226,7 +227,7 @@ def test_change_proposal_and_retire_from_the_catalogue_page(client, people, refd
     services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
     services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
     item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
-    services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
     mc = MicroCredential.objects.get()
     page = reverse("catalogue:detail", args=[mc.slug])
     client.force_login(people["proposer"])

@@ -5,6 +5,7 @@ from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import Meeting
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures reused here)
 from microcred.proposals.tests.test_services import draft, to_agenda
 
@@ -23,7 +24,7 @@ def council_meeting(people):
 
 def approve(proposal, people):
     item = to_agenda(proposal, people)
-    proposal_services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
     proposal.refresh_from_db()
     return proposal
 

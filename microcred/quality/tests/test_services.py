@@ -9,6 +9,7 @@ from microcred.core.exceptions import ValidationFailed
 from microcred.proposals import papers
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import AgendaPaper, Meeting, ProposalStatus
+from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.test_services import to_agenda
 from microcred.quality import selectors, services
 from microcred.quality.exceptions import AlreadyClosed, AlreadyOnAgenda, NotAllowed, RecommendationNotFound
@@ -146,7 +147,7 @@ def test_a_change_proposal_started_from_a_recommendation_closes_it_when_approved
     with pytest.raises(ValidationFailed, match="already followed"):
         services.start_change_proposal_from(user=people["proposer"], recommendation_id=rec.pk, institution=institution)
     item = to_agenda(proposal, people)
-    proposal_services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="ok")
     rec.refresh_from_db()
     other.refresh_from_db()
     assert (rec.status, rec.closed_how, rec.closed_by) == ("closed", "change_proposal", None)
@@ -160,7 +161,7 @@ def test_a_rejected_change_proposal_leaves_the_recommendation_open_to_follow_aga
         user=people["proposer"], recommendation_id=rec.pk, institution=institution
     )
     item = to_agenda(proposal, people)
-    proposal_services.record_decision(user=people["chair"], agenda_item_id=item.pk, outcome="reject", rationale="no")
+    decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="reject", rationale="no")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REJECTED
     rec.refresh_from_db()
