@@ -384,8 +384,11 @@ class _Board:
         return Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=self.now).first()
 
     def decide(self, proposal, meeting, outcome, rationale, conditions=""):
-        """Put the proposal on the meeting's agenda and record the decision of its body."""
+        """Put the proposal on the meeting's agenda and record the decision of its body. A board decides at its
+        meeting (issue #16, defect 8): a meeting still ahead is brought to now for the decision, then back."""
         item = services.schedule_proposal(user=self.secretary, proposal_id=proposal.pk, meeting_id=meeting.pk)
+        planned = Meeting.objects.get(pk=meeting.pk).date
+        Meeting.objects.filter(pk=meeting.pk).update(date=min(planned, timezone.now()))
         services.record_decision(
             user=self.chair if meeting.body == Meeting.Body.ACADEMIC_COUNCIL else self.board,
             agenda_item_id=item.pk,
@@ -393,6 +396,7 @@ class _Board:
             rationale=rationale,
             conditions=conditions,
         )
+        Meeting.objects.filter(pk=meeting.pk).update(date=planned)  # its next items are scheduled as planned
 
 
 def _make(demo: Demo, *, call=None, with_document=True):
@@ -500,14 +504,17 @@ def _before_the_council(board: _Board):
 
 
 def _at_the_next_meetings(board: _Board):
-    """Decided at the next council: one waiting for the Executive Board, one on its agenda, one to revise."""
+    """Decided at today's council session: one waiting for the Executive Board, one on its agenda, one to revise.
+    (Decisions are recorded from the meeting's day on, so not at the council three weeks ahead.)"""
+    next_council = board.meeting(
+        Meeting.Body.ACADEMIC_COUNCIL, after=timezone.timedelta(minutes=30), location="Online (extraordinary session)"
+    )
     board.decide(
         _ready(ENERGY_COMMUNITIES, board),
-        board.next_council(),
+        next_council,
         "approve",
         "Approved by the council; the budget goes to the Executive Board.",
     )  # executive review
-    next_council = board.next_council()
     mobility = _ready(VIRTUAL_MOBILITY, board)
     board.decide(mobility, next_council, "approve", "Approved by the council; the licence goes to the Executive Board.")
     services.schedule_proposal(user=board.secretary, proposal_id=mobility.pk)  # on the next Executive Board agenda
@@ -517,6 +524,7 @@ def _at_the_next_meetings(board: _Board):
         "request_revisions",
         "Say how the ethical assessment is graded, and add a second co-lead university.",
     )  # revisions requested
+    Meeting.objects.filter(pk=next_council.pk).update(date=timezone.now())  # held: not offered for scheduling
 
 
 def _returned_and_withdrawn():

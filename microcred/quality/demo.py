@@ -104,6 +104,7 @@ def load_demo_quality() -> int:
         user=secretary, body=Meeting.Body.ACADEMIC_COUNCIL, date=now + timezone.timedelta(minutes=7), location="Online"
     )
     item = proposal_services.schedule_proposal(user=secretary, proposal_id=change.pk, meeting_id=later.pk)
+    Meeting.objects.filter(pk=later.pk).update(date=timezone.now())  # decided at the session (issue #16, defect 8)
     proposal_services.record_decision(
         user=chair,
         agenda_item_id=item.pk,
