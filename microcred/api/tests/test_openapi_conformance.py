@@ -32,7 +32,8 @@ from microcred.learning import services as learning
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_offering, start_offering
 from microcred.proposals import services as proposals
-from microcred.proposals.models import Meeting
+from microcred.proposals.models import AgendaItem, Meeting
+from microcred.proposals.tests.approvals import hold_meeting_now
 from microcred.proposals.tests.conftest import complete_formal_data, people, refdata  # noqa: F401
 from microcred.proposals.workflow import Action
 from microcred.reference.loader import load_reference_data
@@ -788,6 +789,7 @@ DECISION = "/api/v1/agenda-items/{item_id}/decision"
 
 
 def _decide(user, item_id, **body):
+    hold_meeting_now(AgendaItem.objects.get(pk=item_id))  # decisions are recorded from the meeting's day on
     return api(user).post(f"{V1}/agenda-items/{item_id}/decision", body, format="json")
 
 
