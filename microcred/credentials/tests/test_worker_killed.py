@@ -77,6 +77,9 @@ class Worker:
                 self.kill()
 
 
+CREDENTIAL_EMAIL = "microcred.credentials.notifications.credential_issued_email"
+
+
 def worker_env(tmp: Path) -> dict:
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "REDIS_", "DATABASE_"))}
@@ -157,10 +160,14 @@ def test_a_worker_killed_mid_job_and_mid_email_leaves_each_credential_issued_onc
         )
         workers.append(Worker("b", env, tmp_path, "--beat", "--schedule", str(tmp_path / "beat-schedule")))
 
+        # Beat in worker B catches up every periodic job at its start (operations/schedule.py), so the offering's
+        # surveys go out too: only the credential e-mails are counted here.
+        issued_emails = OutboxMessage.objects.filter(handler=CREDENTIAL_EMAIL)
+
         def finished() -> bool:
             job.refresh_from_db()
             pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
-            return job.status != "running" and not pending and OutboxMessage.objects.count() == LEARNERS
+            return job.status != "running" and not pending and issued_emails.count() == LEARNERS
 
         wait_for(finished, "worker B finishing the job and its e-mails", workers=workers)
     finally:
@@ -176,9 +183,9 @@ def test_a_worker_killed_mid_job_and_mid_email_leaves_each_credential_issued_onc
     for credential in credentials:  # signed and stored once: one audit event per completion
         events = AuditEvent.objects.filter(action="credential.issued", changes__completion=credential.completion_key)
         assert events.count() == 1
-    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}  # the surveys too
 
-    messages = sent_emails(tmp_path / "mail")
+    messages = [m for m in sent_emails(tmp_path / "mail") if m["Subject"].startswith("Your credential:")]
     assert sorted(m["To"] for m in messages) == sorted(learner.email for learner in learners)
     assert len({m["Message-ID"] for m in messages}) == LEARNERS
-    assert all(m["Subject"].startswith("Your credential:") for m in messages)
+    # Each learner's credential e-mail was sent once, though worker A was killed while sending the second one.
