@@ -45,6 +45,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _checked_sha256(path: Path, expected: str, what: str) -> str:
+    """The sha256 of the file `what` at `path`, or EncoderUnavailable if it is missing or not the expected one."""
+    if not path.is_file():
+        raise EncoderUnavailable(f"the {what} {path} is missing")
+    found = _sha256(path)
+    if found != expected:
+        raise EncoderUnavailable(f"the {what} {path} is not the expected one (sha256 {found[:12]}…)")
+    return found
+
+
 @lru_cache(maxsize=1)
 def model_path() -> Path:
     """The installed model file, or EncoderUnavailable."""
@@ -58,15 +68,8 @@ def model_path() -> Path:
 @lru_cache(maxsize=1)
 def model_fingerprint() -> str:
     """sha256 of the model file and of the tokenizer, as recorded with the vectors made with them."""
-    path = model_path()
-    if not path.is_file():
-        raise EncoderUnavailable(f"the model file {path} is missing")
-    model_hash = _sha256(path)
-    if model_hash != MODEL_SHA256:
-        raise EncoderUnavailable(f"the model file {path} is not the expected one (sha256 {model_hash[:12]}…)")
-    tokenizer_hash = _sha256(TOKENIZER_PATH)
-    if tokenizer_hash != TOKENIZER_SHA256:
-        raise EncoderUnavailable(f"the tokenizer {TOKENIZER_PATH} is not the expected one")
+    model_hash = _checked_sha256(model_path(), MODEL_SHA256, "model file")
+    tokenizer_hash = _checked_sha256(TOKENIZER_PATH, TOKENIZER_SHA256, "tokenizer")
     return f"model:{model_hash};tokenizer:{tokenizer_hash}"
 
 
@@ -166,13 +169,7 @@ def e5_model_path() -> Path:
 @lru_cache(maxsize=1)
 def e5_fingerprint() -> str:
     """sha256 of the multilingual model file (recorded with the vectors made with it), or EncoderUnavailable."""
-    path = e5_model_path()
-    if not path.is_file():
-        raise EncoderUnavailable(f"the multilingual model file {path} is missing")
-    model_hash = _sha256(path)
-    if model_hash != E5_SHA256:
-        raise EncoderUnavailable(f"the multilingual model file {path} is not the expected one ({model_hash[:12]}…)")
-    return f"e5:{model_hash}"
+    return "e5:" + _checked_sha256(e5_model_path(), E5_SHA256, "multilingual model file")
 
 
 class MultilingualEncoder:
