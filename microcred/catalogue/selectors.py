@@ -207,10 +207,9 @@ def versions_teaching(skill_uris, *, limit: int | None = 20) -> list[MicroCreden
     return list(versions[:limit] if limit is not None else versions)
 
 
-def _offerings(q: CatalogueQuery):
-    from microcred.learning.models import Offering
-
-    offerings = Offering.objects.filter(micro_credential=OuterRef("micro_credential"))
+def offerings_matching(offerings: QuerySet, q: CatalogueQuery) -> QuerySet:
+    """`offerings` narrowed to the query's start dates (from today when it gives none) and fees: which offerings make
+    a micro-credential pass the catalogue's offering filters (the catalogue's search and the guide)."""
     offerings = offerings.filter(starts_on__gte=q.starts_from or timezone.localdate())
     if q.starts_to:
         offerings = offerings.filter(starts_on__lte=q.starts_to)
@@ -290,15 +289,20 @@ class SearchResult:
     facets: dict[str, list[dict]]
 
 
-def _candidates(q: CatalogueQuery) -> QuerySet:
-    """Listed versions matching the text and the filters that are not facets (ECTS range, offerings)."""
+def versions_matching(q: CatalogueQuery) -> QuerySet:
+    """Listed versions matching the text and the filters that are not facets (ECTS range, offerings); the facets are
+    applied from the facet memory (the catalogue's search and the guide)."""
     qs = _text_filter(listed_versions(), q.tokens)
     if q.ects_min is not None:
         qs = qs.filter(ects__gte=q.ects_min)
     if q.ects_max is not None:
         qs = qs.filter(ects__lte=q.ects_max)
     if q.has_offering_filter:
-        qs = qs.filter(Exists(_offerings(q)))
+        from microcred.learning.models import Offering
+
+        qs = qs.filter(
+            Exists(offerings_matching(Offering.objects.filter(micro_credential=OuterRef("micro_credential")), q))
+        )
     return qs
 
 
@@ -317,7 +321,7 @@ class _Evaluation:
     out in memory."""
 
     def __init__(self, q: CatalogueQuery):
-        self.ordered_ids = _fetch_ids(_ordered(_candidates(q), q, for_display=False).values_list("pk"))
+        self.ordered_ids = _fetch_ids(_ordered(versions_matching(q), q, for_display=False).values_list("pk"))
         self.facets = facet_memory.memory.snapshot(self.ordered_ids)
         self.chosen = {facet: frozenset(vals) for facet, vals in q.filters.items()}
         self._having = {facet: self.facets.ids_with(facet, vals) for facet, vals in self.chosen.items()}

@@ -16,8 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef
-from django.utils import timezone
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from microcred.catalogue import cache as catalogue_cache
@@ -202,19 +201,6 @@ def find_occupations(text: str, *, language: str = "en", limit: int = 10):
 # Candidates --------------------------------------------------------------------------------------------------------
 
 
-def _offerings(q: catalogue.CatalogueQuery):
-    offerings = Offering.objects.filter(starts_on__gte=q.starts_from or timezone.localdate())
-    if q.starts_to:
-        offerings = offerings.filter(starts_on__lte=q.starts_to)
-    if q.cost == "free":
-        offerings = offerings.filter(fee=0)
-    elif q.cost == "paid":
-        offerings = offerings.filter(fee__gt=0)
-    if q.max_fee is not None:
-        offerings = offerings.filter(fee__lte=q.max_fee)
-    return offerings
-
-
 @dataclass
 class _Index:
     """What the guide ranks, kept per process: the listed micro-credentials (by title), their skills, which of them
@@ -319,13 +305,7 @@ def _allowed_rows(index: _Index, q: catalogue.CatalogueQuery) -> set[int] | None
     """The rows passing the filters (None: every row)."""
     allowed: set[int] | None = None
     if q.ects_min is not None or q.ects_max is not None or q.has_offering_filter:
-        qs = catalogue.listed_versions()
-        if q.ects_min is not None:
-            qs = qs.filter(ects__gte=q.ects_min)
-        if q.ects_max is not None:
-            qs = qs.filter(ects__lte=q.ects_max)
-        if q.has_offering_filter:
-            qs = qs.filter(Exists(_offerings(q).filter(micro_credential=OuterRef("micro_credential"))))
+        qs = catalogue.versions_matching(q)  # no text: the guide's filters have none
         allowed = {index.row_of_version[pk] for pk in qs.values_list("pk", flat=True) if pk in index.row_of_version}
     for facet, values in q.filters.items():  # OR within a facet, AND across facets, as in the catalogue
         if not values:
@@ -376,8 +356,7 @@ def candidates(
 def _next_offerings(micro_credential_ids, q: catalogue.CatalogueQuery) -> dict[int, NextOffering]:
     found: dict[int, NextOffering] = {}
     rows = (
-        _offerings(q)
-        .filter(micro_credential_id__in=list(micro_credential_ids))
+        catalogue.offerings_matching(Offering.objects.filter(micro_credential_id__in=list(micro_credential_ids)), q)
         .order_by("starts_on", "pk")
         .values_list("micro_credential_id", "pk", "starts_on", "institution__name", "mode", "language", "fee")
     )
