@@ -3,18 +3,14 @@ connections give up after DB_CONNECT_TIMEOUT instead of holding the worker."""
 
 import contextlib
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[3]
+from microcred.core.tests import fresh_process
 
 
 @contextlib.contextmanager
@@ -61,23 +57,15 @@ print("RESULT " + json.dumps({"healthz": healthz, "own": own}))
 def test_a_hung_database_gets_503_from_healthz_within_5_seconds_and_connections_time_out(tmp_path):
     """The whole site as deployed (settings from the environment), its DATABASE_URL at the hung server."""
     with hung_database() as port:
-        env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings.local",
+        # The time limit (120 s) is a safety net only: without connect timeouts this would wait forever.
+        result = fresh_process.shell(
+            PROBE,
+            settings_module="config.settings.local",
             DEBUG="0",
             ALLOWED_HOSTS="testserver",
             VAR_DIR=str(tmp_path),
             DATABASE_URL=f"postgres://nobody@127.0.0.1:{port}/microcred",
             DB_CONNECT_TIMEOUT="2",
-        )
-        # The time limit is a safety net only: without connect timeouts this would wait forever.
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", PROBE],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
         )
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, result.stdout + result.stderr

@@ -2,12 +2,12 @@
 and listed in the README: database and health-check timeouts, the broker's visibility timeout, the sweeps."""
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from microcred.core.tests import fresh_process
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -44,17 +44,8 @@ print(json.dumps({
 
 
 def _run(code: str, **env) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in {*SETTINGS, "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
     # A PostgreSQL address (never connected to here) so that the PostgreSQL options are built.
-    full_env.update(env, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL="postgres://x@127.0.0.1:1/x")
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return fresh_process.shell(code, drop=SETTINGS, **{**env, "DATABASE_URL": "postgres://x@127.0.0.1:1/x"})
 
 
 def _probe(**env) -> dict:

@@ -1,13 +1,13 @@
 """Every documented setting is read from the environment (config/env.py), validated, and listed in the README."""
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from microcred.core.tests import fresh_process
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -68,17 +68,8 @@ print(json.dumps({
 
 
 def _run(code: str, settings_module: str = "config.settings.test", **env) -> subprocess.CompletedProcess:
-    drop = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS"}
-    full_env = {k: v for k, v in os.environ.items() if k not in drop}
-    full_env.update(env, DJANGO_SETTINGS_MODULE=settings_module)
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS"}
+    return fresh_process.shell(code, drop=drop, settings_module=settings_module, **env)
 
 
 def _probe(**env) -> dict:

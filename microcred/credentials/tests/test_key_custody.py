@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 
 from microcred import vc
 from microcred.audit.models import AuditEvent
+from microcred.core.tests import fresh_process
 from microcred.credentials import escrow, keys, signers
 from microcred.credentials.checks import check_credential_kek
 from microcred.credentials.keys import KeyEncryptionKeyError
@@ -138,20 +139,8 @@ print(json.dumps({
 
 
 def _probe(**env) -> dict:
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"CREDENTIAL_KEK", "CREDENTIAL_KEK_PREVIOUS", "CREDENTIAL_SIGNER", "DJANGO_SETTINGS_MODULE"}
-    }
-    full_env.update(env, DJANGO_SETTINGS_MODULE="config.settings.test")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SETTINGS_PROBE],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    drop = {"CREDENTIAL_KEK", "CREDENTIAL_KEK_PREVIOUS", "CREDENTIAL_SIGNER"}
+    result = fresh_process.shell(SETTINGS_PROBE, drop=drop, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

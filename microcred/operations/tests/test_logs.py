@@ -3,21 +3,17 @@
 import io
 import json
 import logging
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from microcred.core.tests import fresh_process
 from microcred.operations import logs
 from microcred.outbox.services import outbox_handler
 
-ROOT = Path(__file__).resolve().parents[3]
 SECRET = "Zx9SecretTokenValue42"
 
 
@@ -322,17 +318,7 @@ logging.getLogger("microcred.probe").warning("sent to %s for %s", "ana@ub.exampl
 
 
 def _log_line(**env) -> str:
-    drop = {"LOG_FORMAT", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    full_env = {k: v for k, v in os.environ.items() if k not in drop}
-    full_env.update({"DJANGO_SETTINGS_MODULE": "config.settings.test", **env})
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", PROBE],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = fresh_process.shell(PROBE, drop={"LOG_FORMAT", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env)
     assert result.returncode == 0, result.stderr
     return next(line for line in result.stderr.splitlines() if "microcred.probe" in line)
 
@@ -357,8 +343,5 @@ def test_production_logs_json_unless_told_otherwise():
 
 
 def test_an_unknown_log_format_is_refused():
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "LOG_FORMAT": "xml"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
-    )
+    result = fresh_process.manage("check", LOG_FORMAT="xml")
     assert result.returncode != 0 and "LOG_FORMAT must be plain or json, not 'xml'" in result.stderr

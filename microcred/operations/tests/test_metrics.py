@@ -1,16 +1,11 @@
 """The Prometheus endpoint (/metrics): protected by METRICS_TOKEN, and scraped here after real work."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from microcred.core.tests import fresh_process
 from microcred.credentials.tests.conftest import *  # noqa: F403 - the issuing fixtures (kek, issue, ...)
 
-ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "scrape-token-for-tests-0123456789"
 
 
@@ -154,16 +149,8 @@ print([l for l in body.decode().splitlines() if l.startswith("microcred_celery_t
 
 def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
     """With PROMETHEUS_MULTIPROC_DIR (gunicorn workers), a scrape adds up what every process wrote there."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     for expected in ("2.0", "4.0"):  # the second process's scrape includes the first one's values
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", MULTIPROCESS_PROBE],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = fresh_process.shell(MULTIPROCESS_PROBE, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
         assert result.returncode == 0, result.stderr
         assert f'microcred_celery_task_failures_total{{task="probe.task"}} {expected}' in result.stdout
 
@@ -177,15 +164,6 @@ print("scrape", client.get("/metrics", HTTP_AUTHORIZATION="Bearer from-the-envir
 
 @pytest.mark.parametrize(("environment", "expected"), [({}, 404), ({"METRICS_TOKEN": "from-the-environment-42"}, 200)])
 def test_metrics_token_is_read_from_the_environment(environment, expected):
-    env = {k: v for k, v in os.environ.items() if k != "METRICS_TOKEN"}
-    env.update(environment, DJANGO_SETTINGS_MODULE="config.settings.test")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", ENV_PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = fresh_process.shell(ENV_PROBE, drop={"METRICS_TOKEN"}, **environment)
     assert result.returncode == 0, result.stderr
     assert f"scrape {expected}" in result.stdout
