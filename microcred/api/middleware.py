@@ -6,14 +6,10 @@ replaced by ``{"error": {"code", "message"}}`` with the same status, and an unha
 JSON 500 (logged as Django would log it).
 """
 
-import logging
-
-from django.core import signals
 from django.http import JsonResponse
 
 from microcred.api.errors import error_body, json_not_found
-
-logger = logging.getLogger("django.request")
+from microcred.core.errors import log_server_error
 
 CODES = {
     400: ("bad_request", "The request is malformed."),
@@ -58,13 +54,6 @@ class JsonErrorsForApiMiddleware:
 
         if settings.DEBUG:
             return None  # the developer's traceback page
-        logger.error(
-            "Internal Server Error: %s",
-            request.path,
-            exc_info=exception,
-            extra={"status_code": 500, "request": request},
-        )
-        # As Django's own handler does: the test client re-raises it, error reporters see it.
-        signals.got_request_exception.send(sender=None, request=request)
+        log_server_error(request, exception)
         code, message = CODES[500]
         return JsonResponse(error_body(code, message), status=500)

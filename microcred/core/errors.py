@@ -29,6 +29,19 @@ def server_error(request, template_name="500.html"):
     return defaults.HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))
 
 
+def log_server_error(request, exception) -> None:
+    """What Django's own handler does with an unhandled exception, for middleware that answers it instead: log it
+    with its traceback on django.request, and send got_request_exception (error reporters see it, the test client
+    re-raises it)."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exception,
+        extra={"status_code": 500, "request": request},
+    )
+    signals.got_request_exception.send(sender=None, request=request)
+
+
 def _ours(request) -> bool:
     """Whether our pages replace Django's debug pages for this request (never under /api/: JSON errors there)."""
     return settings.DEBUG and not settings.DEBUG_ERROR_PAGES and not request.path.startswith("/api/")
@@ -52,11 +65,5 @@ class DebugErrorPagesMiddleware:
             return defaults.page_not_found(request, exception)
         if isinstance(exception, PermissionDenied | BadRequest | SuspiciousOperation):
             return None  # Django renders 403.html itself, with DEBUG on too; a bad request is a 400, not ours
-        logger.error(
-            "Internal Server Error: %s",
-            request.path,
-            exc_info=exception,
-            extra={"status_code": 500, "request": request},
-        )
-        signals.got_request_exception.send(sender=None, request=request)
+        log_server_error(request, exception)
         return server_error(request)
