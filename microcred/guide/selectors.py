@@ -113,6 +113,11 @@ def _one(params, name: str) -> str:
     return values[-1].strip() if values else ""
 
 
+def _skill_uris(params) -> list[str]:
+    """The skill URIs given, comma-separated or repeated (a lone comma gives none)."""
+    return [u.strip() for v in _values(params, "skills") for u in v.split(",") if u.strip()]
+
+
 def parse_filters(params) -> catalogue.CatalogueQuery:
     """The filters, checked as the catalogue checks them (the same names and messages); GuideInputError if bad."""
     try:
@@ -149,7 +154,11 @@ def held_skills(user) -> tuple[frozenset[str], frozenset[int]]:
 def parse_target(params, *, held: frozenset[str] = frozenset()) -> coverage.Target:
     """The target from exactly one of `occupation` (id, URI or the UUID ending it), `skills` (ESCO skill URIs, comma-
     separated or repeated) or `text` (a sentence, with `language`); GuideInputError naming what is wrong."""
-    given = [name for name in TARGET_PARAMETERS if any(v.strip() for v in _values(params, name))]
+    given = [
+        name
+        for name in TARGET_PARAMETERS
+        if (_skill_uris(params) if name == "skills" else any(v.strip() for v in _values(params, name)))
+    ]
     if len(given) != 1:
         message = (
             _("Name an occupation, pick skills or describe your goal.")
@@ -165,7 +174,7 @@ def parse_target(params, *, held: frozenset[str] = frozenset()) -> coverage.Targ
             raise GuideInputError({"occupation": _("There is no ESCO occupation “%(value)s”.") % {"value": value[:80]}})
         return coverage.target_for_occupation(occupation, held=held)
     if name == "skills":
-        uris = [u.strip() for v in _values(params, "skills") for u in v.split(",") if u.strip()]
+        uris = _skill_uris(params)
         if len(uris) > coverage.MAX_PICKED_SKILLS or any(len(u) > MAX_REFERENCE for u in uris):
             raise GuideInputError(
                 {"skills": _("Pick at most %(n)d ESCO skills, by their URIs.") % {"n": coverage.MAX_PICKED_SKILLS}}

@@ -73,6 +73,7 @@ def test_skills_kinds_filters_and_limit(catalogue):
     [
         ({}, "target", "Name an occupation, pick skills or describe your goal."),
         ({"occupation": "o-pm", "skills": "x"}, "target", "Give only one of occupation, skills or text."),
+        ({"skills": " , ,"}, "target", "Name an occupation, pick skills or describe your goal."),  # no URI in it
         ({"occupation": "astronaut"}, "occupation", "There is no ESCO occupation “astronaut”."),
         ({"skills": "http://example.org/x"}, "skills", "Not an ESCO skill: http://example.org/x."),
         ({"text": "y" * 501}, "text", "Describe your goal in at most 500 characters."),

@@ -126,6 +126,7 @@ def test_a_goal_in_a_sentence_becomes_target_skills(client, catalogue):
         ({"occupation": "no-such-occupation"}, "There is no ESCO occupation “no-such-occupation”."),
         ({"occupation": OCC + "o-pm", "text": "manage projects"}, "Give only one of occupation, skills or text."),
         ({"skills": "http://example.org/not-esco"}, "Not an ESCO skill: http://example.org/not-esco."),
+        ({"skills": ","}, "Name an occupation, pick skills or describe your goal."),
         ({"text": "x" * 501}, "Describe your goal in at most 500 characters."),
         ({"occupation": OCC + "o-pm", "ects_min": "many"}, "Give a number, such as 5 or 2.5."),
         ({"occupation": OCC + "o-pm", "lang": "xx"}, "Unknown language."),
