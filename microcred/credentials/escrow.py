@@ -47,6 +47,7 @@ FORMAT = "microcred-issuer-key-escrow/1"
 RSA_OAEP = "RSA-OAEP-256+A256GCM"
 X25519_HKDF = "X25519-HKDF-SHA256+A256GCM"
 MIN_RSA_BITS = 3072
+MAX_ENVELOPE_BYTES = 64 * 1024  # an envelope is about 1 KB (2 KB with an RSA-4096 recipient)
 _HKDF_INFO = b"microcred issuer-key escrow v1"
 _SECRET_MEMBERS = ("ciphertext", "encryptedKey", "ephemeralPublicKey", "nonce")
 
@@ -146,8 +147,10 @@ def seal_for_recipient(private_key: Ed25519PrivateKey, header: dict, recipient_p
 def load_operator_key(pem: bytes, passphrase: bytes | None = None):
     try:
         key = serialization.load_pem_private_key(pem, password=passphrase)
-    except TypeError as exc:
-        raise EscrowError("The operator's private key is encrypted: give its passphrase.") from exc
+    except TypeError as exc:  # a passphrase missing, or one given for a key that has none
+        if passphrase is None:
+            raise EscrowError("The operator's private key is encrypted: give its passphrase.") from exc
+        raise EscrowError("The operator's private key is not encrypted: give no passphrase.") from exc
     except (ValueError, UnsupportedAlgorithm) as exc:
         raise EscrowError(f"The operator's private key cannot be read: {exc}") from exc
     if not isinstance(key, rsa.RSAPrivateKey | x25519.X25519PrivateKey):
@@ -161,7 +164,9 @@ def open_envelope(envelope: dict, operator_private_pem: bytes, passphrase: bytes
         raise EscrowError(f"This is not an issuer-key escrow envelope ({FORMAT}).")
     operator = load_operator_key(operator_private_pem, passphrase)
     header = {k: v for k, v in envelope.items() if k not in _SECRET_MEMBERS}
-    recipient = header.get("recipient") or {}
+    recipient = header.get("recipient")
+    if not isinstance(recipient, dict):
+        raise EscrowError("The envelope names no recipient (the operator key it was encrypted to).")
     if recipient.get("publicKeySha256") != public_key_fingerprint(operator.public_key()):
         raise EscrowError(
             "This envelope was encrypted to another operator key "
@@ -198,6 +203,44 @@ def open_envelope(envelope: dict, operator_private_pem: bytes, passphrase: bytes
     return OpenedEnvelope(private_key=private_key, header=header)
 
 
+def read_envelope(path) -> dict:
+    """The envelope in the file at ``path`` (JSON text), or EscrowError saying why it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_ENVELOPE_BYTES + 1)
+    except OSError as exc:
+        raise EscrowError(f"{path}: {exc.strerror}") from exc
+    if len(raw) > MAX_ENVELOPE_BYTES:
+        raise EscrowError(f"{path} is larger than {MAX_ENVELOPE_BYTES // 1024} KB: it is not an escrow envelope.")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise EscrowError(f"{path} is not JSON: it is not UTF-8 text.") from exc
+    except (ValueError, RecursionError) as exc:
+        raise EscrowError(f"{path} is not JSON: {exc}") from exc
+
+
+def passphrase_from_env(name: str | None) -> bytes | None:
+    """The operator key's passphrase from the environment variable ``name`` (None when no variable is named)."""
+    if not name:
+        return None
+    value = os.environ.get(name)
+    if value is None:
+        raise EscrowError(f"The environment variable {name} (the passphrase) is not set.")
+    return value.encode("utf-8") or None
+
+
+def create_private_file(path):
+    """A new file at ``path``, open for writing bytes, readable by its owner only (0600); never an existing file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise EscrowError(f"{path} exists: choose another file (a key file is never overwritten).") from exc
+    except OSError as exc:
+        raise EscrowError(f"{path}: {exc.strerror}") from exc
+    return os.fdopen(fd, "wb")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open an envelope offline and write the issuer's private key as PKCS#8 PEM (mode 0600)."""
     parser = argparse.ArgumentParser(prog="python -m microcred.credentials.escrow", description=main.__doc__)
@@ -206,25 +249,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passphrase-env", help="environment variable holding the private key's passphrase")
     parser.add_argument("--out", required=True, help="where to write the issuer key (PEM); must not exist")
     args = parser.parse_args(argv)
-    passphrase = os.environ.get(args.passphrase_env, "").encode() if args.passphrase_env else None
     try:
-        with open(args.envelope, encoding="utf-8") as handle:
-            envelope = json.load(handle)
+        envelope = read_envelope(args.envelope)
+        passphrase = passphrase_from_env(args.passphrase_env)
         with open(args.private_key, "rb") as handle:
-            opened = open_envelope(envelope, handle.read(), passphrase or None)
-    except (OSError, json.JSONDecodeError, EscrowError) as exc:
+            opened = open_envelope(envelope, handle.read(), passphrase)
+        pem = opened.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        with create_private_file(args.out) as handle:
+            handle.write(pem)
+    except OSError as exc:
+        print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except EscrowError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    pem = opened.private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    try:
-        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as exc:
-        print(f"error: {args.out}: {exc.strerror} (it must not exist)", file=sys.stderr)
-        return 1
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
     print(f"{opened.header.get('verificationMethod')}: {opened.header.get('publicKeyMultibase')} written to {args.out}")
     return 0
 

@@ -1,10 +1,10 @@
 import json
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from microcred.core.exceptions import DomainError
+from microcred.credentials import escrow
 from microcred.credentials.services.key_custody import export_issuer_key
 
 
@@ -26,19 +26,19 @@ class Command(BaseCommand):
             recipient_pem = Path(recipient).read_bytes()
         except OSError as exc:
             raise CommandError(f"{recipient}: {exc.strerror}") from exc
-        if Path(out).exists():
-            raise CommandError(f"{out} exists: choose another file (an envelope is never overwritten).")
+        try:  # the file first: an --out that exists or cannot be written exports (and records) nothing
+            handle = escrow.create_private_file(out)
+        except escrow.EscrowError as exc:
+            raise CommandError(str(exc)) from exc
         try:
-            envelope = export_issuer_key(issuer, recipient_pem, number=number, actor=None)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
-        try:
-            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError as exc:
-            raise CommandError(f"{out}: {exc.strerror}") from exc
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(envelope, handle, indent=2)
-            handle.write("\n")
+            with handle:
+                envelope = export_issuer_key(issuer, recipient_pem, number=number, actor=None)
+                handle.write((json.dumps(envelope, indent=2) + "\n").encode("utf-8"))
+        except BaseException as exc:
+            Path(out).unlink(missing_ok=True)  # no empty or half-written envelope is left behind
+            if isinstance(exc, DomainError):
+                raise CommandError(exc.message) from exc
+            raise
         self.stdout.write(
             f"{envelope['verificationMethod']} written to {out}, encrypted to the operator key with SHA-256 "
             f"{envelope['recipient']['publicKeySha256']} ({envelope['recipient']['algorithm']})."

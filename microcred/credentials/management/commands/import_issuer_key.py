@@ -1,10 +1,9 @@
-import json
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from microcred.core.exceptions import DomainError
+from microcred.credentials import escrow
 from microcred.credentials.services.key_custody import import_issuer_key
 
 
@@ -23,15 +22,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, envelope, private_key, passphrase_env, **options):
         try:
-            document = json.loads(Path(envelope).read_text(encoding="utf-8"))
+            document = escrow.read_envelope(envelope)
+            passphrase = escrow.passphrase_from_env(passphrase_env)
             operator_pem = Path(private_key).read_bytes()
+        except escrow.EscrowError as exc:
+            raise CommandError(str(exc)) from exc
         except OSError as exc:
-            raise CommandError(f"{exc.filename}: {exc.strerror}") from exc
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{envelope} is not JSON: {exc}") from exc
-        passphrase = os.environ.get(passphrase_env, "").encode() if passphrase_env else None
+            raise CommandError(f"{private_key}: {exc.strerror}") from exc
         try:
-            issuer_key, changed = import_issuer_key(document, operator_pem, passphrase=passphrase or None, actor=None)
+            issuer_key, changed = import_issuer_key(document, operator_pem, passphrase=passphrase, actor=None)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if changed:
