@@ -11,8 +11,7 @@ from microcred.catalogue.tests.conftest import cat, people, refdata  # noqa: F40
 from microcred.outbox.services import deliver_pending
 from microcred.pathways.tests.approvals import draft, on_council_agenda, rule_all_of
 from microcred.proposals import services as proposal_services
-from microcred.proposals.tests.approvals import decide_in_session
-from microcred.proposals.tests.conftest import complete_formal_data
+from microcred.proposals.tests.approvals import decide_in_session, draft_proposal
 from microcred.proposals.workflow import Action
 from microcred.reference.models import Institution
 
@@ -68,12 +67,7 @@ def test_the_fallback_email_of_a_pathway_proposal_says_pathway(
 def test_a_micro_credential_proposal_keeps_its_wording(
     people, refdata, institution, other_institution, django_capture_on_commit_callbacks
 ):
-    proposal = proposal_services.create_proposal(title="Circular", user=people["proposer"], institution=institution)
-    proposal_services.save_draft(
-        user=people["proposer"],
-        proposal_id=proposal.pk,
-        data=complete_formal_data(refdata, institution, other_institution),
-    )
+    proposal = draft_proposal(people, refdata, institution, other_institution)
     with django_capture_on_commit_callbacks(execute=True):
         proposal_services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
     sent = [m for m in mail.outbox if proposal.reference in m.subject]
@@ -96,11 +90,6 @@ def test_the_api_gives_a_pathway_proposal_its_own_fields(client, people, cat, in
 def test_the_api_keeps_the_appendix_2_fields_of_a_micro_credential_proposal(
     client, people, refdata, institution, other_institution
 ):
-    other = proposal_services.create_proposal(title="Circular", user=people["proposer"], institution=institution)
-    proposal_services.save_draft(
-        user=people["proposer"],
-        proposal_id=other.pk,
-        data=complete_formal_data(refdata, institution, other_institution),
-    )
+    other = draft_proposal(people, refdata, institution, other_institution)
     body = client.get(f"/api/v1/proposals/{other.pk}", **_auth(people["proposer"])).json()
     assert body["proposal_type"] == "micro_credential" and set(body["fields"]) >= APPENDIX_2_ONLY

@@ -8,6 +8,21 @@ from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 
 
+def draft_proposal(people, refdata, institution, other_institution, **overrides):
+    """A complete draft (complete_formal_data with `overrides`) of people["proposer"], through the services."""
+    proposal = services.create_proposal(
+        title=overrides.get("title", "A working title"), user=people["proposer"], institution=institution
+    )
+    services.save_draft(
+        user=people["proposer"],
+        proposal_id=proposal.pk,
+        data=complete_formal_data(refdata, institution, other_institution, **overrides),
+    )
+    proposal.refresh_from_db()
+    proposal._current_version = None
+    return proposal
+
+
 def on_agenda(people, refdata, institution, other_institution, title="Life-cycle thinking"):
     """A complete proposal of people["proposer"], on the agenda of the next Academic Council: its agenda item."""
     if not Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=timezone.now()).exists():
@@ -16,12 +31,7 @@ def on_agenda(people, refdata, institution, other_institution, title="Life-cycle
             body=Meeting.Body.ACADEMIC_COUNCIL,
             date=timezone.now() + timezone.timedelta(days=7),
         )
-    proposal = services.create_proposal(title=title, user=people["proposer"], institution=institution)
-    services.save_draft(
-        user=people["proposer"],
-        proposal_id=proposal.pk,
-        data=complete_formal_data(refdata, institution, other_institution, title=title),
-    )
+    proposal = draft_proposal(people, refdata, institution, other_institution, title=title)
     services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
     services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
     services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)

@@ -10,29 +10,17 @@ from django.utils import timezone
 
 from microcred.proposals import selectors, services
 from microcred.proposals.models import Meeting
-from microcred.proposals.tests.approvals import decide_in_session, on_agenda
-from microcred.proposals.tests.conftest import complete_formal_data
+from microcred.proposals.tests.approvals import decide_in_session, draft_proposal, on_agenda
 from microcred.proposals.versions import compare
 from microcred.proposals.workflow import Action
 
 pytestmark = pytest.mark.django_db
 
 
-def _draft(people, refdata, institution, other_institution, **overrides):
-    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
-    services.save_draft(
-        user=people["proposer"],
-        proposal_id=proposal.pk,
-        data=complete_formal_data(refdata, institution, other_institution, **overrides),
-    )
-    proposal.refresh_from_db()
-    return proposal
-
-
 def test_sets_ticked_in_another_order_are_not_a_change(people, refdata, institution, other_institution):
     from microcred.proposals.versions import copy_version
 
-    proposal = _draft(
+    proposal = draft_proposal(
         people, refdata, institution, other_institution, assessment_types=["report", "oral"], languages=["es", "en"]
     )
     v1 = proposal.versions.get(number=1)
@@ -48,7 +36,7 @@ def test_sets_ticked_in_another_order_are_not_a_change(people, refdata, institut
 def test_the_manager_is_told_an_action_is_needed_and_the_proposer_is_not(
     people, refdata, institution, other_institution, django_capture_on_commit_callbacks
 ):
-    proposal = _draft(people, refdata, institution, other_institution)
+    proposal = draft_proposal(people, refdata, institution, other_institution)
     with django_capture_on_commit_callbacks(execute=True):
         services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
     to_manager = next(m for m in mail.outbox if people["manager"].email in m.to)

@@ -23,6 +23,7 @@ from microcred.proposals.exceptions import (
 from microcred.proposals.models import Decision, Meeting, ProposalEvent
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.tests.approvals import decide_in_session
+from microcred.proposals.tests.approvals import draft_proposal as draft  # other tests import it from here
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action, InvalidTransition
 
@@ -41,18 +42,6 @@ def board_meeting(people):
     return services.create_meeting(
         user=people["secretary"], body=Meeting.Body.EXECUTIVE_BOARD, date=timezone.now() + timezone.timedelta(days=14)
     )
-
-
-def draft(people, refdata, institution, other_institution, **overrides):
-    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
-    services.save_draft(
-        user=people["proposer"],
-        proposal_id=proposal.pk,
-        data=complete_formal_data(refdata, institution, other_institution, **overrides),
-    )
-    proposal.refresh_from_db()
-    proposal._current_version = None
-    return proposal
 
 
 def to_agenda(proposal, people):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from microcred.proposals import services
 from microcred.proposals.models import Meeting, SupportingDocument
 from microcred.proposals.models import ProposalStatus as S
-from microcred.proposals.tests.approvals import decide_in_session
+from microcred.proposals.tests.approvals import decide_in_session, draft_proposal
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 
@@ -157,12 +157,7 @@ def test_action_list_shows_what_waits_for_each_actor(client, people, refdata, in
 def test_manager_approves_from_the_page_and_own_approval_is_refused(
     client, people, refdata, institution, other_institution
 ):
-    proposal = services.create_proposal(title="A working title", user=people["proposer"], institution=institution)
-    services.save_draft(
-        user=people["proposer"],
-        proposal_id=proposal.pk,
-        data=complete_formal_data(refdata, institution, other_institution),
-    )
+    proposal = draft_proposal(people, refdata, institution, other_institution)
     services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
     client.force_login(people["proposer"])
     response = client.post(
