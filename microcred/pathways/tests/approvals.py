@@ -1,6 +1,7 @@
 """Test helpers: a pathway proposal written and taken through the real review to the Academic Council (and the
 Executive Board when it has financial implications)."""
 
+import pytest
 from django.utils import timezone
 
 from microcred.pathways import services
@@ -12,6 +13,17 @@ from microcred.proposals.workflow import Action
 
 def rule_all_of(*versions) -> dict:
     return {"requirements": [{"type": "all_of", "components": [v.micro_credential_id for v in versions]}]}
+
+
+def a_and_3_ects_of_b(cat) -> dict:
+    """The rule of the catalogue tests' pathway (fixtures of catalogue/tests/conftest.py): all of "a", and at least
+    3 ECTS from "b"."""
+    return {
+        "requirements": [
+            {"type": "all_of", "components": [cat["a"].micro_credential_id]},
+            {"type": "min_ects", "ects": "3", "components": [cat["b"].micro_credential_id]},
+        ]
+    }
 
 
 def draft(people, institution, *, rule, title="Sustainable data", co_leads=(), financial=""):
@@ -65,3 +77,9 @@ def executive_approves(people, proposal):
 def approved_pathway(people, institution, *, rule, title="Sustainable data", co_leads=()):
     proposal = council_approves(people, draft(people, institution, rule=rule, title=title, co_leads=co_leads))
     return proposal.current_version.pathway_version
+
+
+@pytest.fixture
+def pathway(people, cat, institution):
+    """ "Sustainable data" (a_and_3_ects_of_b), approved by the council: its published version."""
+    return approved_pathway(people, institution, rule=a_and_3_ects_of_b(cat), title="Sustainable data")

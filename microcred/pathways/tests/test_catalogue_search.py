@@ -7,23 +7,9 @@ import pytest
 from microcred.catalogue.tests.conftest import cat, people, refdata  # noqa: F401  (fixtures)
 from microcred.pathways import panels
 from microcred.pathways import services as pathway_services
-from microcred.pathways.tests.approvals import approved_pathway
+from microcred.pathways.tests.approvals import a_and_3_ects_of_b, approved_pathway, pathway  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-def _rule(cat):
-    return {
-        "requirements": [
-            {"type": "all_of", "components": [cat["a"].micro_credential_id]},
-            {"type": "min_ects", "ects": "3", "components": [cat["b"].micro_credential_id]},
-        ]
-    }
-
-
-@pytest.fixture
-def pathway(people, cat, institution):
-    return approved_pathway(people, institution, rule=_rule(cat), title="Sustainable data")
 
 
 def _block(html: str) -> str:
@@ -66,7 +52,7 @@ def test_the_block_is_fresh_though_the_results_are_cached(client, pathway, cat, 
 def test_more_pathways_than_shown_are_one_link_away(client, people, cat, institution, monkeypatch):
     monkeypatch.setattr(panels, "SEARCH_PANEL_LIMIT", 1)
     for title in ("Sustainable data", "Sustainable ethics"):
-        approved_pathway(people, institution, rule=_rule(cat), title=title)
+        approved_pathway(people, institution, rule=a_and_3_ects_of_b(cat), title=title)
     block = _block(client.get("/catalogue/", {"search": "sustainable"}).content.decode())
     assert "2 pathways found" in block
     assert block.count("<h3>") == 1

@@ -11,24 +11,15 @@ from microcred.catalogue import services as catalogue_services
 from microcred.catalogue.tests.conftest import cat, people, refdata  # noqa: F401  (fixtures)
 from microcred.learning.models import Offering
 from microcred.pathways.models import PathwayDraft
-from microcred.pathways.tests.approvals import approved_pathway, rule_all_of
+from microcred.pathways.tests.approvals import (  # noqa: F401  (pathway: a fixture)
+    a_and_3_ects_of_b,
+    approved_pathway,
+    pathway,
+    rule_all_of,
+)
 from microcred.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
-
-
-def _rule(cat):
-    return {
-        "requirements": [
-            {"type": "all_of", "components": [cat["a"].micro_credential_id]},
-            {"type": "min_ects", "ects": "3", "components": [cat["b"].micro_credential_id]},
-        ]
-    }
-
-
-@pytest.fixture
-def pathway(people, cat, institution):
-    return approved_pathway(people, institution, rule=_rule(cat), title="Sustainable data")
 
 
 def _offering(version, days, user):
@@ -143,7 +134,7 @@ def test_the_api_lists_and_reads_pathways(client, pathway, cat):
     (item,) = body["results"]
     assert {"id", "slug", "title", "rule", "components", "total_ects", "universities"} <= set(item)
     assert item["id"] == pathway.pathway_id and item["slug"] == pathway.pathway.slug
-    assert item["rule"] == _rule(cat)
+    assert item["rule"] == a_and_3_ects_of_b(cat)
     assert [(c["id"], c["title"], c["ects"]) for c in item["components"]] == [
         (cat["a"].micro_credential_id, "Sustainability reporting for SMEs", "5.0"),
         (cat["b"].micro_credential_id, "Data ethics for researchers", "3.0"),
