@@ -334,17 +334,15 @@ class GuidanceApi(APIView):
         kinds = [k for v in params.getlist("kind") for k in v.split(",") if k.strip()]
         if any(k not in guide.KINDS for k in kinds):
             errors["kind"] = f"'kind' is one of: {', '.join(guide.KINDS)}."
-        target = q = limit = None
-        for step in ("target", "filters", "limit"):
+
+        def parsed(parse):  # every parameter is checked, so that the answer names each bad one
             try:
-                if step == "target":
-                    target = guide.parse_target(params)
-                elif step == "filters":
-                    q = guide.parse_filters(params)
-                else:
-                    limit = guide.parse_limit(params)
+                return parse(params)
             except guide.GuideInputError as error:
                 errors.update(error.errors)
+                return None
+
+        target, q, limit = (parsed(parse) for parse in (guide.parse_target, guide.parse_filters, guide.parse_limit))
         if errors:
             message = " ".join(str(m) for m in errors.values())
             return Response(

@@ -91,6 +91,12 @@ def test_bad_input_is_a_clear_400(catalogue, params, field, message):
     assert list(error["details"]["fields"]) == [field]
 
 
+def test_every_bad_parameter_is_named_at_once(catalogue):
+    params = {"occupation": "astronaut", "kind": "course", "max_fee": "free", "limit": "0"}
+    error = APIClient().get(URL, params).json()["error"]
+    assert sorted(error["details"]["fields"]) == ["kind", "limit", "max_fee", "occupation"]
+
+
 def test_it_is_rate_limited_like_the_other_public_look_ups(catalogue, settings):
     settings.SKILL_SUGGEST_RATE_LIMIT = 2
     api = APIClient()
