@@ -331,7 +331,7 @@ class GuidanceApi(APIView):
     def get(self, request):
         params = request.query_params
         errors: dict[str, str] = {}
-        kinds = [k for v in params.getlist("kind") for k in v.split(",") if k.strip()]
+        kinds = [k.strip() for v in params.getlist("kind") for k in v.split(",") if k.strip()]
         if any(k not in guide.KINDS for k in kinds):
             errors["kind"] = f"'kind' is one of: {', '.join(guide.KINDS)}."
 

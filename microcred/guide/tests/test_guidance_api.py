@@ -97,6 +97,11 @@ def test_every_bad_parameter_is_named_at_once(catalogue):
     assert sorted(error["details"]["fields"]) == ["kind", "limit", "max_fee", "occupation"]
 
 
+def test_kinds_may_be_listed_with_spaces(catalogue):
+    body = APIClient().get(URL, {"occupation": "o-pm", "kind": "pathway, micro_credential"}).json()
+    assert {r["kind"] for r in body["results"]} == {"micro_credential", "pathway"}
+
+
 def test_it_is_rate_limited_like_the_other_public_look_ups(catalogue, settings):
     settings.SKILL_SUGGEST_RATE_LIMIT = 2
     api = APIClient()
