@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -65,11 +66,13 @@ def credentials_of(user) -> QuerySet[IssuedCredential]:
 
 
 def credential_by_uuid(value) -> IssuedCredential | None:
+    """The credential with this UUID; None when there is none, or ``value`` is not a UUID (it may come from an
+    uploaded file)."""
     try:
         return (
             IssuedCredential.objects.select_related("issuer", "issuer__institution", "micro_credential_version")
             .filter(uuid=value)
             .first()
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):  # UUIDField refuses a malformed string with ValidationError
         return None

@@ -31,6 +31,15 @@ def test_our_elm_export_names_its_open_badges_credential_and_an_edited_one_is_fl
     assert "is not the one made from" in recognise_upload(json.dumps(edited).encode()).note
 
 
+@pytest.mark.parametrize("notation", ["urn:uuid:not-a-uuid", "urn:uuid:00000000-0000-4000-8000-000000000000"])
+def test_an_elm_export_naming_no_credential_of_ours_is_explained(issue, notation):
+    edited = json.loads(elm_json_bytes(issue()))
+    edited["identifier"] = [{"notation": notation}]
+    recognised = recognise_upload(json.dumps(edited).encode())
+    assert recognised.kind == "elm" and recognised.credential is None
+    assert "names no credential issued here" in recognised.explanation
+
+
 def test_an_erased_credential_is_not_found_through_its_pdf(issue):
     credential = issue()
     pdf = formats.certificate_pdf(credential)
