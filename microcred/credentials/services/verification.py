@@ -211,8 +211,10 @@ def parse_json_document(data: bytes | str):
     """JSON text (UTF-8) to a Python value, safely: depth-limited, no lone surrogates (UnreadableCredential)."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
-    except UnicodeDecodeError as exc:
-        raise UnreadableCredential(_("The credential is not valid JSON: %(why)s") % {"why": exc}) from exc
+    except UnicodeDecodeError as exc:  # a binary file (a PDF, a photo, a zip): no decoder detail for people
+        raise UnreadableCredential(
+            _("This file is not text, so not a credential: upload the credential (JSON) or its badge (PNG or SVG).")
+        ) from exc
     _check_json_text(text)
     try:
         value = json.loads(text)

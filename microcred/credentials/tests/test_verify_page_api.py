@@ -53,11 +53,14 @@ def test_a_tampered_credential_says_signature_invalid(client, issue):
         ({"file": SimpleUploadedFile("plain.png", tiny_png())}, "does not carry a credential"),
         ({"file": SimpleUploadedFile("big.json", b" " * (2 * 1024 * 1024 + 10))}, "larger than 2 MB"),
         ({}, "Paste a credential or choose a file."),
+        ({"file": SimpleUploadedFile("empty.json", b"")}, "The submitted file is empty."),
+        ({"file": SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)))}, "This file is not text"),
     ],
 )
 def test_bad_input_gets_a_clear_message(client, payload, message):
     response = client.post(reverse("credentials:verify"), payload)
     assert message in response.content.decode()
+    assert response.status_code == 400 and "codec" not in response.content.decode()
 
 
 def test_api_gives_the_same_checks(client, issue):
