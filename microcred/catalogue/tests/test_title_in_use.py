@@ -11,8 +11,7 @@ from microcred.core.exceptions import ValidationFailed
 from microcred.proposals import services
 from microcred.proposals.exceptions import ChecklistIncomplete
 from microcred.proposals.models import Decision, Meeting
-from microcred.proposals.tests.approvals import decide_in_session
-from microcred.proposals.tests.conftest import complete_formal_data
+from microcred.proposals.tests.approvals import decide_in_session, draft_proposal, to_agenda
 from microcred.proposals.workflow import Action
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +47,7 @@ def existing_entry(people, refdata, institution, title=TITLE):
 
 
 def draft(people, refdata, institution, other_institution, title):
-    proposal = services.create_proposal(title=title, user=people["proposer"], institution=institution)
-    services.save_draft(
-        user=people["proposer"],
-        proposal_id=proposal.pk,
-        data=complete_formal_data(refdata, institution, other_institution, title=title),
-    )
-    return proposal
+    return draft_proposal(people, refdata, institution, other_institution, title=title)
 
 
 def title_problems(proposal):
@@ -92,10 +85,7 @@ def test_the_council_cannot_approve_a_second_entry_with_the_title(
     people, refdata, institution, other_institution, council
 ):
     proposal = draft(people, refdata, institution, other_institution, TITLE)
-    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
-    services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
-    services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
-    item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+    item = to_agenda(proposal, people)
     existing_entry(people, refdata, institution)  # published while it waited for the council
 
     with pytest.raises(ValidationFailed) as refused:
@@ -119,26 +109,14 @@ def test_a_new_version_keeps_the_title_and_its_own_checklist_is_clean(
     people, refdata, institution, other_institution, council
 ):
     proposal = draft(people, refdata, institution, other_institution, TITLE)
-    for user, action in (
-        ("proposer", Action.SEND_TO_MANAGER),
-        ("manager", Action.MANAGER_APPROVE),
-        ("secretary", Action.ACCEPT_AS_COMPLETE),
-    ):
-        services.take_action(user=people[user], proposal_id=proposal.pk, action=action)
-    item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
+    item = to_agenda(proposal, people)
     decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
     mc = MicroCredential.objects.get()
     assert title_problems(proposal) == []  # approved: the entry it became is not "another" one
 
     change = services.start_change_proposal(user=people["proposer"], micro_credential_id=mc.pk, institution=institution)
     assert title_problems(change) == []
-    for user, action in (
-        ("proposer", Action.SEND_TO_MANAGER),
-        ("manager", Action.MANAGER_APPROVE),
-        ("secretary", Action.ACCEPT_AS_COMPLETE),
-    ):
-        services.take_action(user=people[user], proposal_id=change.pk, action=action)
-    item = services.schedule_proposal(user=people["secretary"], proposal_id=change.pk)
+    item = to_agenda(change, people)
     decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="approve", rationale="Good.")
     assert list(mc.versions.order_by("number").values_list("number", "title")) == [(1, TITLE), (2, TITLE)]
     assert MicroCredential.objects.count() == 1

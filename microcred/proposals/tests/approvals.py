@@ -31,7 +31,11 @@ def on_agenda(people, refdata, institution, other_institution, title="Life-cycle
             body=Meeting.Body.ACADEMIC_COUNCIL,
             date=timezone.now() + timezone.timedelta(days=7),
         )
-    proposal = draft_proposal(people, refdata, institution, other_institution, title=title)
+    return to_agenda(draft_proposal(people, refdata, institution, other_institution, title=title), people)
+
+
+def to_agenda(proposal, people):
+    """A complete draft sent, approved by the manager, accepted and put on the next meeting: its agenda item."""
     services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
     services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
     services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)

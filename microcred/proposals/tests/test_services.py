@@ -22,7 +22,7 @@ from microcred.proposals.exceptions import (
 )
 from microcred.proposals.models import Decision, Meeting, ProposalEvent
 from microcred.proposals.models import ProposalStatus as S
-from microcred.proposals.tests.approvals import decide_in_session
+from microcred.proposals.tests.approvals import decide_in_session, to_agenda
 from microcred.proposals.tests.approvals import draft_proposal as draft  # other tests import it from here
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action, InvalidTransition
@@ -42,13 +42,6 @@ def board_meeting(people):
     return services.create_meeting(
         user=people["secretary"], body=Meeting.Body.EXECUTIVE_BOARD, date=timezone.now() + timezone.timedelta(days=14)
     )
-
-
-def to_agenda(proposal, people):
-    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
-    services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
-    services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
-    return services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
 
 
 def test_whole_journey_approve_with_conditions_publishes_version_1(
