@@ -2,15 +2,13 @@
 the credential officer issues the credential of its last component, and the pathway credential appears in her
 wallet with every format and in her learner record; axe-core on every page."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from microcred.accounts.roles import Role
 from microcred.pathways.tests.learner_fixtures import *  # noqa: F403 - kek, issuers, make_version, make_pathway, ...
-from tests.browser.helpers import log_in, log_out
+from tests.browser.helpers import issue_the_ready_credential, log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,8 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def last_component(make_user, make_version, make_pathway, issuers, institution, learner, earn):
     """A pathway of two: she holds the first; she passed the offering of the second, not yet issued."""
-    from microcred.learning.models import Enrolment, Result
-    from microcred.learning.tests.factories import make_offering, start_offering
+    from microcred.learning.tests.factories import enrol_and_pass, make_offering, start_offering
 
     first = make_version(title="Data analysis", ects=Decimal("5.0"))
     second = make_version(title="Energy policy", ects=Decimal("3.0"))
@@ -30,19 +27,7 @@ def last_component(make_user, make_version, make_pathway, issuers, institution, 
         make_offering(micro_credential=second.micro_credential, creator=proposer, institution=institution)
     )
     make_user((Role.CREDENTIAL_OFFICER, institution), email="officer@ub.example", full_name="Marta Vidal")
-    enrolment = Enrolment.objects.create(
-        offering=offering, learner=learner, status="enrolled", enrolled_at=timezone.now()
-    )
-    Result.objects.create(
-        offering=offering,
-        learner=learner,
-        enrolment=enrolment,
-        participated=True,
-        outcome="pass",
-        grade="8",
-        assessed_on=timezone.localdate() - dt.timedelta(days=1),
-        recorded_by=proposer,
-    )
+    enrol_and_pass(offering, learner)
     return version
 
 
@@ -54,12 +39,7 @@ def test_a_learner_completes_the_last_component_and_the_pathway_credential_appea
     log_out(page)
 
     # The credential officer issues the credential of the last component.
-    log_in(page, "officer@ub.example")
-    page.goto("/credentials/issue/")
-    page.get_by_role("button", name="Issue 1 credential").click()
-    page.check()
-    page.wait_for_function("document.getElementById('job-progress').value == 1")
-    log_out(page)
+    issue_the_ready_credential(page, "officer@ub.example")
 
     # The pathway credential is in her wallet, with every format, and in her learner record.
     log_in(page, "katrin@example.org", password="katrin-pass-42")

@@ -10,35 +10,16 @@ from django.utils import timezone
 from microcred.credentials.models import IssuanceJob, IssuedCredential
 from microcred.credentials.services import bulk
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.tests.factories import enrol_and_pass, start_offering
 
 pytestmark = pytest.mark.django_db
-
-
-def complete(offering, learner, *, outcome="pass", grade="8"):
-    from microcred.learning.models import Enrolment, Result
-
-    enrolment = Enrolment.objects.create(
-        offering=offering, learner=learner, status="enrolled", enrolled_at=timezone.now()
-    )
-    Result.objects.create(
-        offering=offering,
-        learner=learner,
-        enrolment=enrolment,
-        participated=True,
-        outcome=outcome,
-        grade=grade,
-        assessed_on=timezone.localdate() - dt.timedelta(days=1),
-        recorded_by=offering.created_by,
-    )
-    return enrolment
 
 
 @pytest.fixture
 def finished(offering, cast, issuers):
     start_offering(offering)
-    enrolments = [complete(offering, cast[k]) for k in ("learner", "learner2")]
-    complete(offering, cast["learner3"], outcome="fail", grade="3")
+    enrolments = [enrol_and_pass(offering, cast[k]) for k in ("learner", "learner2")]
+    enrol_and_pass(offering, cast["learner3"], outcome="fail", grade="3")
     return offering, enrolments
 
 
