@@ -22,3 +22,63 @@ def load_small_reference_data(tmp_path):
     from microcred.reference.tests.esco_fixture import make_data_dir
 
     load_reference_data(data_dir=make_data_dir(tmp_path))
+
+
+def record_decision(page, proposal_pk, outcome, rationale):
+    """On the proposal page, a meeting's chair (logged in) records `outcome` (the radio's label) with its rationale."""
+    page.goto(f"/proposals/{proposal_pk}/")
+    page.get_by_label(outcome, exact=True).check()
+    page.get_by_role("textbox", name="Rationale").fill(rationale)
+    page.get_by_role("button", name="Record the decision").click()
+    page.check()
+
+
+def issue_the_ready_credential(page, officer_email):
+    """The credential officer logs in, issues the one credential ready in the queue, waits for the job, logs out."""
+    log_in(page, officer_email)
+    page.goto("/credentials/issue/")
+    page.get_by_role("button", name="Issue 1 credential").click()
+    page.check()
+    page.wait_for_function("document.getElementById('job-progress').value == 1")
+    log_out(page)
+
+
+def verify_file(page, path):
+    """Upload a file to the /verify/ page and wait for the result."""
+    page.goto("/verify/")
+    page.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(path))
+    page.get_by_role("button", name="Verify").click()
+    page.check()
+
+
+def refuse_recognition(page, title, reason):
+    """A recognition officer (logged in) opens the request for `title` from the queue and refuses it."""
+    page.goto("/recognition/queue/")
+    page.get_by_role("link", name=title).click()
+    page.check()
+    page.get_by_label("Refused").check()
+    page.get_by_label("Reason").fill(reason)
+    page.get_by_role("button", name="Record the decision").click()
+    page.check()
+
+
+def appeal_recognition(page, title, reason):
+    """The learner (logged in) appeals the refused request for `title`."""
+    page.goto("/recognition/")
+    page.get_by_role("link", name=title).click()
+    page.check()
+    page.get_by_label("Why you appeal").fill(reason)
+    page.get_by_role("button", name="Send the appeal").click()
+    page.check()
+
+
+def recognise_on_appeal(page, title, ects, recognised_as):
+    """A second recognition officer (logged in) recognises the appealed request for `title`."""
+    page.goto("/recognition/queue/")
+    page.get_by_role("link", name=title).click()
+    page.check()
+    page.get_by_label("Recognised", exact=True).check()
+    page.get_by_label("ECTS credits recognised").fill(ects)
+    page.get_by_label("Recognised as (course or module)").fill(recognised_as)
+    page.get_by_role("button", name="Record the decision on the appeal").click()
+    page.check()

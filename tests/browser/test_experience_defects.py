@@ -17,7 +17,7 @@ from microcred.proposals import services
 from microcred.proposals.models import Meeting
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.tests.approvals import decide_in_session
-from tests.browser.helpers import log_in, log_out
+from tests.browser.helpers import log_in, log_out, verify_file
 from tests.browser.test_proposal_journeys import cast, refdata_for_services  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,9 +129,8 @@ def test_the_minutes_pdf_shows_the_meeting_time_the_page_shows(page, cast, tmp_p
 def issued(make_user, make_version, issuers, institution):
     """Katrin's credential for an offering she completed, issued to her account."""
     from microcred.credentials.services.issuance import issue_credential
-    from microcred.learning.models import Enrolment, Result
     from microcred.learning.selectors import completion_key
-    from microcred.learning.tests.factories import make_offering, start_offering
+    from microcred.learning.tests.factories import enrol_and_pass, make_offering, start_offering
 
     version = make_version(title="Data analysis for sustainability")
     proposer = make_user((Role.PROPOSER, institution), email="proposer@ub.example")
@@ -140,19 +139,7 @@ def issued(make_user, make_version, issuers, institution):
     )
     officer = make_user((Role.CREDENTIAL_OFFICER, institution), email="officer@ub.example", full_name="Marta Vidal")
     learner = make_user(Role.LEARNER, email="katrin@example.org", full_name="Katrin Weber")
-    enrolment = Enrolment.objects.create(
-        offering=offering, learner=learner, status="enrolled", enrolled_at=timezone.now()
-    )
-    Result.objects.create(
-        offering=offering,
-        learner=learner,
-        enrolment=enrolment,
-        participated=True,
-        outcome="pass",
-        grade="8",
-        assessed_on=timezone.localdate() - dt.timedelta(days=1),
-        recorded_by=proposer,
-    )
+    enrolment = enrol_and_pass(offering, learner)
     credential = issue_credential(
         completion_key=completion_key(enrolment),
         micro_credential_version=version,
@@ -181,20 +168,14 @@ def test_verify_page_recognises_our_pdf_certificate_and_elm_export(page, browser
     log_out(page)
 
     # An employer uploads the PDF: told what a PDF is, and the credential it names is verified.
-    page.goto("/verify/")
-    page.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(pdf))
-    page.get_by_role("button", name="Verify").click()
-    page.check()
+    verify_file(page, pdf)
     notice = page.get_by_role("region", name="A PDF certificate").inner_text()
     assert "not signed data" in notice and "QR code" in notice
     assert "✔ Valid" in page.content() and "Katrin Weber" in page.content()
     assert "decod" not in page.content().lower()
 
     # The ELM export: explained (unsigned), and the Open Badges credential it names is verified.
-    page.goto("/verify/")
-    page.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(elm))
-    page.get_by_role("button", name="Verify").click()
-    page.check()
+    verify_file(page, elm)
     notice = page.get_by_role("region", name="A European Learning Model (Europass) export").inner_text()
     assert "not signed" in notice and "identifier is the one made from that credential" in notice
     assert "✔ Valid" in page.content()
@@ -204,10 +185,7 @@ def test_verify_page_recognises_our_pdf_certificate_and_elm_export(page, browser
     edited["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
     changed = tmp_path / "changed.elm.jsonld"
     changed.write_text(json.dumps(edited))
-    page.goto("/verify/")
-    page.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(changed))
-    page.get_by_role("button", name="Verify").click()
-    page.check()
+    verify_file(page, changed)
     assert "is not the one made from that credential" in page.content()
 
     # A PDF that names no credential of ours: pointed to its QR code, no error.
@@ -217,10 +195,7 @@ def test_verify_page_recognises_our_pdf_certificate_and_elm_export(page, browser
     sheet = canvas.Canvas(str(other))
     sheet.drawString(72, 720, "Certificate of attendance")
     sheet.save()
-    page.goto("/verify/")
-    page.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(other))
-    page.get_by_role("button", name="Verify").click()
-    page.check()
+    verify_file(page, other)
     notice = page.get_by_role("region", name="A PDF certificate").inner_text()
     assert "Scan its QR code" in notice
 

@@ -7,7 +7,6 @@ wallet. axe-core checks every page visited.
 The steps before the council (drafting, the manager, the secretary) are seeded with the services: the browser walk of
 those steps is test_pathway_journeys.py."""
 
-import datetime as dt
 import json
 import shutil
 import subprocess
@@ -15,13 +14,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from microcred.accounts.roles import Role
 from microcred.pathways.tests.approvals import draft, on_council_agenda, rule_all_of
 from microcred.pathways.tests.learner_fixtures import *  # noqa: F403 - kek, issuers, make_version, learner, earn, ...
 from microcred.proposals.tests.approvals import hold_meeting_now
-from tests.browser.helpers import log_in, log_out
+from tests.browser.helpers import (
+    appeal_recognition,
+    issue_the_ready_credential,
+    log_in,
+    log_out,
+    recognise_on_appeal,
+    record_decision,
+    verify_file,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,8 +69,7 @@ def node_verifier():
 def cast(make_user, make_version, institution, other_institution, issuers, learner, earn):
     """A pathway of two micro-credentials on the council's agenda; the learner holds the first and passed the
     offering of the second (not yet issued); Utrecht has two recognition officers."""
-    from microcred.learning.models import Enrolment, Result
-    from microcred.learning.tests.factories import make_offering, start_offering
+    from microcred.learning.tests.factories import enrol_and_pass, make_offering, start_offering
 
     people = {
         "proposer": make_user((Role.PROPOSER, institution), email="laia@ub.example", full_name="Laia Puig"),
@@ -87,19 +92,7 @@ def cast(make_user, make_version, institution, other_institution, issuers, learn
     offering = start_offering(
         make_offering(micro_credential=second.micro_credential, creator=people["proposer"], institution=institution)
     )
-    enrolment = Enrolment.objects.create(
-        offering=offering, learner=learner, status="enrolled", enrolled_at=timezone.now()
-    )
-    Result.objects.create(
-        offering=offering,
-        learner=learner,
-        enrolment=enrolment,
-        participated=True,
-        outcome="pass",
-        grade="8",
-        assessed_on=timezone.localdate() - dt.timedelta(days=1),
-        recorded_by=people["proposer"],
-    )
+    enrol_and_pass(offering, learner)
     return proposal
 
 
@@ -111,11 +104,7 @@ def test_done_when_council_approves_learner_completes_verifies_and_utrecht_recog
 
     # The Academic Council's chair approves the pathway on its proposal page.
     log_in(page, "pieter@alliance.example")
-    page.goto(f"/proposals/{cast.pk}/")
-    page.get_by_label("Approve", exact=True).check()
-    page.get_by_role("textbox", name="Rationale").fill("Two universities, a coherent whole.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.check()
+    record_decision(page, cast.pk, "Approve", "Two universities, a coherent whole.")
     assert "Approved" in page.locator(".status").inner_text()
     log_out(page)
 
@@ -127,12 +116,7 @@ def test_done_when_council_approves_learner_completes_verifies_and_utrecht_recog
     log_out(page)
 
     # The credential officer issues the credential of the last component.
-    log_in(page, "officer@ub.example")
-    page.goto("/credentials/issue/")
-    page.get_by_role("button", name="Issue 1 credential").click()
-    page.check()
-    page.wait_for_function("document.getElementById('job-progress').value == 1")
-    log_out(page)
+    issue_the_ready_credential(page, "officer@ub.example")
 
     # The pathway credential is in her wallet; she downloads its signed JSON.
     award = PathwayAward.objects.get()
@@ -152,10 +136,7 @@ def test_done_when_council_approves_learner_completes_verifies_and_utrecht_recog
     # The independent verifier accepts it, and so does our /verify/ page.
     code, outcome, stderr = independent_verification(downloaded, tmp_path)
     assert (code, outcome.get("verified"), outcome.get("revoked")) == (0, True, False), (outcome, stderr)
-    page.goto("/verify/")
-    page.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(downloaded))
-    page.get_by_role("button", name="Verify").click()
-    page.check()
+    verify_file(page, downloaded)
     assert "✔ Valid" in page.content() and "Sustainable data" in page.content()
 
     # From the pathway credential's page in her wallet she asks Utrecht to recognise it.
@@ -191,25 +172,13 @@ def test_done_when_council_approves_learner_completes_verifies_and_utrecht_recog
 
     # She appeals.
     log_in(page, "katrin@example.org", password="katrin-pass-42")
-    page.goto("/recognition/")
-    page.get_by_role("link", name="Sustainable data").click()
-    page.check()
-    page.get_by_label("Why you appeal").fill("Sustainable Data Science has the same learning outcomes.")
-    page.get_by_role("button", name="Send the appeal").click()
-    page.check()
+    appeal_recognition(page, "Sustainable data", "Sustainable Data Science has the same learning outcomes.")
     assert page.get_by_text("Your appeal is with a second recognition officer.").is_visible()
     log_out(page)
 
     # The second officer recognises it for 8 ECTS.
     log_in(page, "recognition2.uu@example.org")
-    page.goto("/recognition/queue/")
-    page.get_by_role("link", name="Sustainable data").click()
-    page.check()
-    page.get_by_label("Recognised", exact=True).check()
-    page.get_by_label("ECTS credits recognised").fill("8")
-    page.get_by_label("Recognised as (course or module)").fill("Sustainable Data Science")
-    page.get_by_role("button", name="Record the decision on the appeal").click()
-    page.check()
+    recognise_on_appeal(page, "Sustainable data", "8", "Sustainable Data Science")
     log_out(page)
     request.refresh_from_db()
     assert (request.status, request.outcome) == ("appeal_decided", "recognised")

@@ -12,7 +12,7 @@ from microcred.proposals import services
 from microcred.proposals.models import Meeting, Proposal
 from microcred.proposals.tests.approvals import hold_meeting_now
 from microcred.proposals.workflow import Action
-from tests.browser.helpers import load_small_reference_data, log_in, log_out
+from tests.browser.helpers import load_small_reference_data, log_in, log_out, record_decision
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,11 +94,7 @@ def test_the_council_approves_a_pathway_and_it_appears_in_the_catalogue_with_its
 
     # The council chair approves it on the proposal page.
     log_in(page, "pieter@alliance.example")
-    page.goto(f"/proposals/{proposal.pk}/")
-    page.get_by_label("Approve", exact=True).check()
-    page.get_by_role("textbox", name="Rationale").fill("Two universities, a coherent whole.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.check()
+    record_decision(page, proposal.pk, "Approve", "Two universities, a coherent whole.")
     assert "Approved" in page.locator(".status").inner_text()
     version = PathwayVersion.objects.get()
     log_out(page)

@@ -10,7 +10,7 @@ from microcred.proposals import services
 from microcred.proposals.models import Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.tests.approvals import decide_in_session, hold_meeting_now
-from tests.browser.helpers import load_small_reference_data, log_in, log_out
+from tests.browser.helpers import load_small_reference_data, log_in, log_out, record_decision
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,11 +157,7 @@ def test_budget_goes_through_the_executive_board(page, cast, refdata_for_service
 def test_revisions_round_shows_what_changed_then_a_rejection(page, cast, refdata_for_services):
     proposal = refdata_for_services(financial=False)
     log_in(page, "pieter@alliance.example")
-    page.goto(f"/proposals/{proposal.pk}/")
-    page.get_by_label("Request revisions").check()
-    page.get_by_role("textbox", name="Rationale").fill("Learning outcomes are not assessable as written.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.check()
+    record_decision(page, proposal.pk, "Request revisions", "Learning outcomes are not assessable as written.")
     log_out(page)
     log_in(page, "laia@ub.example")
     page.goto(f"/proposals/{proposal.pk}/edit/")
@@ -181,11 +177,7 @@ def test_revisions_round_shows_what_changed_then_a_rejection(page, cast, refdata
                             date=timezone.now() + timezone.timedelta(days=14))
     hold_meeting_now(services.schedule_proposal(user=secretary, proposal_id=proposal.pk))
     log_in(page, "pieter@alliance.example")
-    page.goto(f"/proposals/{proposal.pk}/")
-    page.get_by_label("Reject").check()
-    page.get_by_role("textbox", name="Rationale").fill("Out of scope for the alliance.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.check()
+    record_decision(page, proposal.pk, "Reject", "Out of scope for the alliance.")
     assert "Rejected" in page.locator(".status").inner_text()
     assert not MicroCredential.objects.exists()
 

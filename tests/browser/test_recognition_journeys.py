@@ -11,7 +11,7 @@ from microcred.accounts.roles import Role
 from microcred.credentials.services.issuance import issue_credential
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
 from microcred.recognition.models import RecognitionRequest
-from tests.browser.helpers import log_in, log_out
+from tests.browser.helpers import appeal_recognition, log_in, log_out, recognise_on_appeal, refuse_recognition
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,13 +47,7 @@ def test_refused_appealed_and_recognised_in_the_wallet(page, make_user, make_ver
 
     # The first officer refuses it, with a reason.
     log_in(page, "recognition.uu@example.org")
-    page.goto("/recognition/queue/")
-    page.get_by_role("link", name="Data analysis for sustainability").click()
-    page.check()
-    page.get_by_label("Refused").check()
-    page.get_by_label("Reason").fill("The programme has no course with these outcomes.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.check()
+    refuse_recognition(page, "Data analysis for sustainability", "The programme has no course with these outcomes.")
     assert page.locator(".status-badge").first.inner_text().startswith("Refused")
     # The agreements register and its form (accessible too).
     page.goto("/recognition/agreements/new/")
@@ -62,12 +56,9 @@ def test_refused_appealed_and_recognised_in_the_wallet(page, make_user, make_ver
 
     # She appeals.
     log_in(page, "katrin@example.org")
-    page.goto("/recognition/")
-    page.get_by_role("link", name="Data analysis for sustainability").click()
-    page.check()
-    page.get_by_label("Why you appeal").fill("Data Science for Sustainability has the same learning outcomes.")
-    page.get_by_role("button", name="Send the appeal").click()
-    page.check()
+    appeal_recognition(
+        page, "Data analysis for sustainability", "Data Science for Sustainability has the same learning outcomes."
+    )
     assert page.get_by_text("Your appeal is with a second recognition officer.").is_visible()
     log_out(page)
 
@@ -78,14 +69,7 @@ def test_refused_appealed_and_recognised_in_the_wallet(page, make_user, make_ver
     assert page.get_by_role("button", name="Record the decision on the appeal").count() == 0
     log_out(page)
     log_in(page, "recognition2.uu@example.org")
-    page.goto("/recognition/queue/")
-    page.get_by_role("link", name="Data analysis for sustainability").click()
-    page.check()
-    page.get_by_label("Recognised", exact=True).check()
-    page.get_by_label("ECTS credits recognised").fill("5")
-    page.get_by_label("Recognised as (course or module)").fill("Data Science for Sustainability")
-    page.get_by_role("button", name="Record the decision on the appeal").click()
-    page.check()
+    recognise_on_appeal(page, "Data analysis for sustainability", "5", "Data Science for Sustainability")
     log_out(page)
     request.refresh_from_db()
     assert (request.status, request.outcome) == ("appeal_decided", "recognised")
