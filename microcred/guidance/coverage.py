@@ -17,7 +17,6 @@ Candidates are plain values: the apps that know micro-credentials and pathways (
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -95,7 +94,7 @@ def _occupations_per_skill() -> tuple[int, dict[int, int]]:
 
 def target_for_occupation(occupation: ref.EscoOccupation, *, held: Iterable[str] = ()) -> Target:
     """The occupation's ESCO skills, each weighted as `selectors.occupations_for_skills` weighs it: relation weight
-    (essential 1, optional 0.25) times specificity, log(1 + occupations / occupations listing the skill)."""
+    (essential 1, optional 0.25) times `selectors.specificity_weight`."""
     total, counts = _occupations_per_skill()
     links = occupation.skill_links.values_list("skill_id", "relation", "skill__uri", "skill__preferred_label")
     found = [
@@ -103,7 +102,9 @@ def target_for_occupation(occupation: ref.EscoOccupation, *, held: Iterable[str]
             uri=uri,
             label=label,
             essential=relation == ref.OccupationSkill.Relation.ESSENTIAL,
-            weight=round(selectors.WEIGHTS.get(relation, 0.0) * math.log(1 + total / max(1, counts.get(sid, 0))), 6),
+            weight=round(
+                selectors.WEIGHTS.get(relation, 0.0) * selectors.specificity_weight(total, counts.get(sid, 0)), 6
+            ),
         )
         for sid, relation, uri, label in links
     ]

@@ -34,8 +34,13 @@ class OccupationMatch:
     optional_total: int = 0
 
 
+def specificity_weight(occupations: int, listing: int) -> float:
+    """How much a skill says about a job: log(1 + occupations / occupations listing the skill)."""
+    return math.log(1 + occupations / max(1, listing))
+
+
 def specificity(skill_ids) -> dict[int, float]:
-    """{skill id: log(1 + occupations / occupations listing the skill)}: how much a skill says about a job."""
+    """{skill id: its specificity_weight} over the current occupations."""
     total = ref.EscoOccupation.objects.filter(is_current=True).count() or 1
     counts = dict(
         ref.OccupationSkill.objects.filter(skill_id__in=skill_ids)
@@ -43,7 +48,7 @@ def specificity(skill_ids) -> dict[int, float]:
         .annotate(n=Count("occupation_id"))
         .values_list("skill_id", "n")
     )
-    return {sid: math.log(1 + total / max(1, counts.get(sid, 0))) for sid in skill_ids}
+    return {sid: specificity_weight(total, counts.get(sid, 0)) for sid in skill_ids}
 
 
 def occupations_for_skills(skill_ids, limit: int = 10) -> list[OccupationMatch]:
