@@ -361,18 +361,14 @@ def check_credentials(manifest: dict | None) -> Check:
 
     failures = []
     total = 0
-    rows = IssuedCredential.objects.order_by("id").values_list("uuid", "document", "revoked_at")
-    for uuid, document, revoked_at in rows.iterator(chunk_size=500):
-        total += 1
-        problem = _credential_problem(document, revoked_at is not None)
-        if problem:
-            failures.append(f"{uuid}: {problem}")
-    copies = HolderBoundCredential.objects.order_by("id").values_list("uuid", "document", "original__revoked_at")
-    for uuid, document, revoked_at in copies.iterator(chunk_size=500):
-        total += 1
-        problem = _credential_problem(document, revoked_at is not None)
-        if problem:
-            failures.append(f"{uuid}: {problem}")
+    originals = IssuedCredential.objects.values_list("uuid", "document", "revoked_at")
+    copies = HolderBoundCredential.objects.values_list("uuid", "document", "original__revoked_at")
+    for rows in (originals, copies):
+        for uuid, document, revoked_at in rows.order_by("id").iterator(chunk_size=500):
+            total += 1
+            problem = _credential_problem(document, revoked_at is not None)
+            if problem:
+                failures.append(f"{uuid}: {problem}")
     if manifest is not None:
         contents = manifest["contents"]
         expected = contents["issued_credentials"] + contents["holder_bound_credentials"]
