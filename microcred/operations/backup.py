@@ -241,6 +241,8 @@ def record_backup(location: str, manifest: dict) -> None:
 
 def make_backup(target: str, progress: Progress = lambda message: None) -> BackupResult:
     """Back up to a directory, or to ``s3://bucket/prefix`` (an S3-compatible object store)."""
+    if not target.strip():  # Path("") is the current directory: say what is missing, not that it exists
+        raise BackupError("Name where the backup goes: --to DIR (a new directory) or --to s3://bucket/prefix.")
     if target.startswith("s3://"):
         from microcred.operations.backup_s3 import backup_to_s3
 

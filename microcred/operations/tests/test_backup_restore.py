@@ -274,6 +274,14 @@ def test_a_backup_never_overwrites(demo, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize("to", ["", "  "])
+def test_a_backup_without_a_destination_says_so_and_writes_nothing(to, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an empty --to would otherwise mean the current directory
+    with pytest.raises(CommandError, match=r"Name where the backup goes: --to DIR"):
+        call_command("backup", "--to", to, verbosity=0)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_backup_leaves_nothing(demo, tmp_path, monkeypatch):
     from microcred.operations import backup as backup_module
 
