@@ -105,9 +105,14 @@ class QueueCollector:
 
 
 def token_matches(authorization: str, token: str) -> bool:
-    """Whether an Authorization header is "Bearer <token>" (compared in constant time)."""
+    """Whether an Authorization header is "Bearer <token>" (compared in constant time, as bytes: compare_digest
+    refuses str with characters outside ASCII, which a header may hold)."""
     scheme, _, supplied = (authorization or "").partition(" ")
-    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(supplied.strip(), token)
+    return (
+        bool(token)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(supplied.strip().encode("utf-8", "replace"), token.encode("utf-8"))
+    )
 
 
 def exposition() -> tuple[bytes, str]:

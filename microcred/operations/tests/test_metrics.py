@@ -49,6 +49,12 @@ def test_a_missing_or_wrong_token_is_refused(client, settings):
 
 
 @pytest.mark.django_db
+def test_a_token_with_characters_outside_ascii_is_refused_not_a_server_error(client, settings):
+    settings.METRICS_TOKEN = TOKEN
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer jeton-\u00e9t\u00e9").status_code == 401
+
+
+@pytest.mark.django_db
 def test_request_latency_is_counted_by_route_method_and_status(client, scrape):
     before = scrape()
     client.get("/healthz/live")
