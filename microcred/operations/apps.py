@@ -7,7 +7,8 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from microcred.operations import logs, metrics, schedule, tasks  # noqa: F401 (tasks: beat's one task)
+        from microcred.core import metrics
+        from microcred.operations import logs, schedule, tasks  # noqa: F401 (tasks: beat's one task)
 
         logs.connect_request_finished()  # a request's id is forgotten once its response is sent
         logs.connect_celery_signals()  # the request id travels with the tasks a request queues

@@ -26,23 +26,6 @@ import os
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-# The instruments live in core (imported by the credentials services); the scrape is here.
-from microcred.core.metrics import (  # noqa: F401 - re-exported for the view, the settings and the tests
-    ISSUANCE_SECONDS,
-    ISSUANCE_TOTAL,
-    REQUEST_LATENCY,
-    TASK_FAILURES,
-    UNRESOLVED,
-    VERIFICATION_SECONDS,
-    VERIFICATION_TOTAL,
-    MetricsMiddleware,
-    _count_task_failure,
-    connect_celery_signals,
-    observe_issuance,
-    observe_verification,
-    route_of,
-)
-
 logger = logging.getLogger(__name__)
 
 
@@ -119,13 +102,12 @@ def exposition() -> tuple[bytes, str]:
     """The metrics text (Prometheus text format) and its content type."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY
 
+    registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
-        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
-        registry = CollectorRegistry()
         registry.register(_Default(REGISTRY))
     registry.register(QueueCollector())
     return generate_latest(registry), CONTENT_TYPE_LATEST

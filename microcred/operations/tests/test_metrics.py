@@ -145,9 +145,10 @@ def test_the_celery_queue_length_is_read_from_redis(scrape, redis_url):
 
 
 MULTIPROCESS_PROBE = """
+from microcred.core.metrics import TASK_FAILURES
 from microcred.operations import metrics
-metrics.TASK_FAILURES.labels("probe.task").inc()
-metrics.TASK_FAILURES.labels("probe.task").inc()
+TASK_FAILURES.labels("probe.task").inc()
+TASK_FAILURES.labels("probe.task").inc()
 body, _ = metrics.exposition()
 print([l for l in body.decode().splitlines() if l.startswith("microcred_celery_task_failures_total")])
 """
