@@ -77,6 +77,11 @@ class MeetingNotYetHeld(ValidationFailed):
     """A decision asked for before the day of its meeting (issue #16, defect 8): nothing is recorded."""
 
 
+class ConditionsNotValid(ValidationFailed):
+    """An approval with conditions whose conditions are missing or not valid: nothing is recorded. The decision
+    form shows the message next to the condition rows."""
+
+
 class InvalidDocument(DomainError):
     code = "invalid_document"
 

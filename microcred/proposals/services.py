@@ -27,6 +27,7 @@ from microcred.proposals.documents import check_document, safe_display_name, sha
 from microcred.proposals.exceptions import (
     AlreadyDecided,
     ChecklistIncomplete,
+    ConditionsNotValid,
     MeetingNotYetHeld,
     NotAllowed,
     NotOnAgenda,
@@ -456,14 +457,17 @@ def record_decision(
         raise ValidationFailed(_("Give the rationale for the decision."))
     condition_list = []
     if outcome == Decision.Outcome.APPROVE_WITH_CONDITIONS:
-        condition_list = approval_conditions.check_conditions(
-            list(condition_items)
-            if condition_items is not None
-            else approval_conditions.conditions_from_text(conditions)
-        )
+        try:
+            condition_list = approval_conditions.check_conditions(
+                list(condition_items)
+                if condition_items is not None
+                else approval_conditions.conditions_from_text(conditions)
+            )
+        except ValidationFailed as exc:
+            raise ConditionsNotValid(exc.message) from None
         conditions = "\n".join(item.text for item in condition_list)
-    if outcome == Decision.Outcome.APPROVE_WITH_CONDITIONS and not conditions.strip():
-        raise ValidationFailed(_("State the conditions of approval."))
+        if not conditions.strip():
+            raise ConditionsNotValid(_("State the conditions of approval."))
     if outcome in (Decision.Outcome.APPROVE, Decision.Outcome.APPROVE_WITH_CONDITIONS) and (
         proposal.proposal_type == publishing.MICRO_CREDENTIAL
     ):

@@ -14,10 +14,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from microcred.core.exceptions import DomainError, ValidationFailed
+from microcred.core.exceptions import DomainError
 from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus, blocking_problems, policy_for
-from microcred.proposals.exceptions import ChecklistIncomplete, MeetingNotYetHeld, ProposalNotFound
+from microcred.proposals.exceptions import ChecklistIncomplete, ConditionsNotValid, ProposalNotFound
 from microcred.proposals.forms import (
     ActionForm,
     CallForm,
@@ -439,11 +439,7 @@ def agenda_item_decide(request, item_id):
         except ProposalNotFound:
             raise Http404 from None
         except DomainError as exc:
-            if (
-                isinstance(exc, ValidationFailed)
-                and not isinstance(exc, MeetingNotYetHeld)
-                and form.cleaned_data["outcome"] == "approve_with_conditions"
-            ):
+            if isinstance(exc, ConditionsNotValid):
                 rows.add_error(None, exc.message)  # shown above the condition rows, as typed
             messages.error(request, exc.message)
         else:

@@ -132,3 +132,27 @@ def test_a_retired_entry_does_not_hold_its_title(people, refdata, institution, o
     )
     proposal = draft(people, refdata, institution, other_institution, TITLE)
     assert title_problems(proposal) == []
+
+
+def test_the_decision_page_says_the_title_is_taken_and_not_beside_the_conditions(
+    people, refdata, institution, other_institution, council, client
+):
+    from django.urls import reverse
+
+    from microcred.proposals.tests.approvals import hold_meeting_now
+
+    item = to_agenda(draft(people, refdata, institution, other_institution, TITLE), people)
+    existing_entry(people, refdata, institution)  # published while it waited for the council
+    hold_meeting_now(item)
+    client.force_login(people["chair"])
+    response = client.post(
+        reverse("proposals:decide", args=[item.pk]),
+        {"outcome": "approve_with_conditions", "rationale": "Good.", "text_1": "Publish the rubric."},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Request revisions so that the proposer changes the title" in html
+    rows = html[html.index('<fieldset class="condition-rows">') :]
+    assert "Request revisions so that the proposer changes the title" not in rows[: rows.index("</fieldset>")]
+    assert "Publish the rubric." in rows  # the condition typed is kept
+    assert not Decision.objects.exists()

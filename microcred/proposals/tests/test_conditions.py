@@ -230,3 +230,36 @@ def test_the_decision_form_states_conditions_row_by_row(people, refdata, institu
     )
     rows = list(ApprovalCondition.objects.order_by("number").values_list("text", "due_on"))
     assert rows[0] == ("First.", TODAY() + dt.timedelta(days=10)) and rows[1][0] == "Second."
+
+
+def _condition_rows(html: str) -> str:
+    start = html.index('<fieldset class="condition-rows">')
+    return html[start : html.index("</fieldset>", start)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ({}, "State the conditions of approval."),
+        ({"text_1": "   "}, "State the conditions of approval."),
+        ({"due_1": (TODAY() + dt.timedelta(days=5)).isoformat()}, "Condition 1 has no text"),
+        ({"text_1": "First.", "due_1": (TODAY() - dt.timedelta(days=1)).isoformat()}, "is in the past"),
+    ],
+)
+def test_conditions_missing_or_not_valid_are_shown_next_to_the_rows_and_nothing_is_recorded(
+    people, refdata, institution, other_institution, client, rows, message
+):
+    item = on_agenda(people, refdata, institution, other_institution)
+    hold_meeting_now(item)
+    client.force_login(people["chair"])
+    response = client.post(
+        reverse("proposals:decide", args=[item.pk]),
+        {"outcome": "approve_with_conditions", "rationale": "A good fit, with one change.", **rows},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in _condition_rows(html)
+    assert "A good fit, with one change." in html  # what was typed is kept
+    assert not Decision.objects.exists() and not ApprovalCondition.objects.exists()
+    item.proposal.refresh_from_db()
+    assert item.proposal.status == "scheduled"
