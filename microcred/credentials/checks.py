@@ -42,15 +42,16 @@ def check_credential_kek(app_configs=None, **kwargs):
         return messages
     if not signers.uses_software_keys():
         return messages + _check_signer_backend(issuer_keys)
-    try:
+    try:  # CREDENTIAL_KEK_PREVIOUS was checked above; here the KEK may be missing, or the development one
         current_id = keys.kek_id(keys.get_kek())
-        keys.previous_keks()
     except keys.KeyEncryptionKeyError as exc:
         return [Error(exc.message, hint=keys.GENERATE_HINT, id="credentials.E001")]
-    under_previous = [k for k in issuer_keys if keys.sealed_kek_id(k.sealed_private_key) != current_id]
+    under_previous = []
     for issuer_key in issuer_keys:
         try:
-            private_key_of(issuer_key)
+            private_key_of(issuer_key)  # a sealed value in no known format is an E002 too
+            if keys.sealed_kek_id(issuer_key.sealed_private_key) != current_id:
+                under_previous.append(issuer_key)
         except keys.KeyEncryptionKeyError as exc:
             messages.append(
                 Error(

@@ -111,3 +111,10 @@ def test_a_sealed_key_only_opens_on_its_own_row(issuers):
     ub.sealed_private_key = uu.sealed_private_key  # associated data binds it to uu key-1
     with pytest.raises(KeyEncryptionKeyError, match="could not be decrypted"):
         private_key_of(ub)
+
+
+def test_a_sealed_value_in_no_known_format_is_a_startup_error_not_a_crash(issuers):
+    IssuerKey.objects.filter(issuer__slug="ub").update(sealed_private_key="damaged in a manual edit")
+    errors = check_credential_kek()
+    assert [e.id for e in errors] == ["credentials.E002"]
+    assert errors[0].msg.startswith("ub key-1: ") and "not in a known encrypted format" in errors[0].msg
