@@ -9,6 +9,23 @@ OPERATION_IDS = {
 }
 
 
+def _publish_project_leadership(make_user):
+    """A published micro-credential teaching "manage projects" (s-pm), an essential skill of o-pm."""
+    from microcred.accounts.roles import Role
+    from microcred.catalogue.services import publish_imported_micro_credential
+    from microcred.reference.models import EscoSkill, Institution
+
+    publish_imported_micro_credential(
+        actor=make_user(Role.ALLIANCE_ADMIN),
+        approval_note="Approved by the Academic Council on 1 March 2024.",
+        title="Project leadership",
+        awarding_institution=Institution.objects.filter(is_alliance=False).first(),
+        kind="non_formal",
+        learning_outcomes=[("Run a project.", list(EscoSkill.objects.filter(uri__endswith="/s-pm")))],
+        quality_assurance="Approved by the Academic Council.",
+    )
+
+
 def register(case, api):
     SUGGEST = "/api/v1/skills/suggest"
     COVERAGE = "/api/v1/occupations/{reference}/micro-credentials"
@@ -31,19 +48,7 @@ def register(case, api):
 
     @case("get", COVERAGE, 200)
     def _(esco, make_user):
-        from microcred.accounts.roles import Role
-        from microcred.catalogue.services import publish_imported_micro_credential
-        from microcred.reference.models import EscoSkill, Institution
-
-        publish_imported_micro_credential(
-            actor=make_user(Role.ALLIANCE_ADMIN),
-            approval_note="Approved by the Academic Council on 1 March 2024.",
-            title="Project leadership",
-            awarding_institution=Institution.objects.filter(is_alliance=False).first(),
-            kind="non_formal",
-            learning_outcomes=[("Run a project.", list(EscoSkill.objects.filter(uri__endswith="/s-pm")))],
-            quality_assurance="Approved by the Academic Council.",
-        )
+        _publish_project_leadership(make_user)
         return api().get(f"{V1}/occupations/o-pm/micro-credentials")
 
     @case("get", COVERAGE, 404)
@@ -61,19 +66,7 @@ def register(case, api):
 
     @case("get", GUIDANCE, 200)
     def _(esco, make_user):
-        from microcred.accounts.roles import Role
-        from microcred.catalogue.services import publish_imported_micro_credential
-        from microcred.reference.models import EscoSkill, Institution
-
-        publish_imported_micro_credential(
-            actor=make_user(Role.ALLIANCE_ADMIN),
-            approval_note="Approved by the Academic Council on 1 March 2024.",
-            title="Project leadership",
-            awarding_institution=Institution.objects.filter(is_alliance=False).first(),
-            kind="non_formal",
-            learning_outcomes=[("Run a project.", list(EscoSkill.objects.filter(uri__endswith="/s-pm")))],
-            quality_assurance="Approved by the Academic Council.",
-        )
+        _publish_project_leadership(make_user)
         return api().get(f"{V1}/guidance", {"occupation": "o-pm", "lang": "en"})
 
     @case("get", GUIDANCE, 400)
