@@ -36,7 +36,7 @@ def _serve(argv: list[str]) -> int:
     operator_pem = Path(args.operator_key).read_bytes()
     held = {}
     for path in args.envelopes:
-        opened = escrow.open_envelope(json.loads(Path(path).read_text(encoding="utf-8")), operator_pem)
+        opened = escrow.open_envelope(escrow.read_envelope(path), operator_pem)
         held[opened.header["verificationMethod"]] = opened.private_key
     signatures = 0
     print(json.dumps({"ready": sorted(held), "pid": os.getpid()}), flush=True)
