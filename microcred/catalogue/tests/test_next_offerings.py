@@ -57,3 +57,54 @@ def test_a_card_says_when_enrolment_opens_and_a_paid_full_one_offers_the_waiting
 
     cache.clear()
     assert "Enrolment opens on" in card_of(client, "Data ethics for researchers")
+
+
+def _row(client, offering) -> str:
+    html = client.get(reverse("catalogue:detail", args=[offering.micro_credential.slug])).content.decode()
+    start = html.index(f'id="offering-{offering.pk}"')
+    return html[start : html.index("</li>", start)]
+
+
+def test_the_micro_credential_page_offers_each_visitor_the_step_they_can_take(client, cat, offerings, make_user):
+    from microcred.learning.models import Enrolment
+
+    offering = offerings["a"]
+    enrol_url = reverse("learning:enrol", args=[offering.pk])
+    # A visitor: a link to log in that comes back to this offering; no form. Posting anyway changes nothing.
+    row = _row(client, offering)
+    assert "Log in to enrol" in row and f"%23offering-{offering.pk}" in row and enrol_url not in row
+    response = client.post(enrol_url)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert not Enrolment.objects.exists()
+    # Logged in without a confirmed e-mail address: told what to do first, no form.
+    client.force_login(make_user(verified=False))
+    row = _row(client, offering)
+    assert "Confirm your e-mail address first" in row and enrol_url not in row
+    # A learner: the form; once enrolled, the row says so, and a second post changes nothing.
+    learner = make_user(email="katrin@example.org")
+    client.force_login(learner)
+    row = _row(client, offering)
+    assert f'action="{enrol_url}"' in row and 'name="prerequisites_acknowledged"' in row
+    response = client.post(enrol_url, follow=True)  # the prerequisites not confirmed: refused, nothing written
+    assert "Confirm that you meet the prerequisites before you enrol." in response.content.decode()
+    assert not Enrolment.objects.exists()
+    client.post(enrol_url, {"prerequisites_acknowledged": "on"})
+    assert "You are enrolled." in _row(client, offering) and enrol_url not in _row(client, offering)
+    response = client.post(enrol_url, {"prerequisites_acknowledged": "on"}, follow=True)
+    assert "You are already enrolled in this offering." in response.content.decode()
+    assert Enrolment.objects.filter(learner=learner).count() == 1
+
+
+def test_a_full_offering_offers_its_waiting_list_and_says_when_she_is_on_it(client, cat, offerings, make_user):
+    from microcred.learning.models import Offering
+
+    offering = offerings["a"]
+    Offering.objects.filter(pk=offering.pk).update(capacity=1)
+    client.force_login(make_user())
+    client.post(reverse("learning:enrol", args=[offering.pk]), {"prerequisites_acknowledged": "on"})
+    learner = make_user()
+    client.force_login(learner)
+    assert "Join the waiting list" in _row(client, offering)
+    client.post(reverse("learning:enrol", args=[offering.pk]), {"prerequisites_acknowledged": "on"})
+    assert "You are on the waiting list." in _row(client, offering)
+    assert learner.enrolments.get().status == "waitlisted"
