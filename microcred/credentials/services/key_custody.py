@@ -47,10 +47,13 @@ def rotate_kek(*, actor=None) -> KekRotation:
     issuer_keys = list(IssuerKey.objects.select_for_update(of=("self",)).select_related("issuer").order_by("pk"))
     to_reseal = []
     for issuer_key in issuer_keys:
-        if keys.sealed_kek_id(issuer_key.sealed_private_key) == result.kek_id:
-            result.already_current += 1
-            continue
-        to_reseal.append((issuer_key, private_key_of(issuer_key)))  # every key opens before one is written
+        try:
+            if keys.sealed_kek_id(issuer_key.sealed_private_key) == result.kek_id:
+                result.already_current += 1
+                continue
+            to_reseal.append((issuer_key, private_key_of(issuer_key)))  # every key opens before one is written
+        except keys.KeyEncryptionKeyError as exc:  # said with the key it is about
+            raise keys.KeyEncryptionKeyError(f"{issuer_key.verification_method_id}: {exc.message}") from exc
     sources = Counter()
     for issuer_key, private_key in to_reseal:
         sources[keys.sealed_kek_id(issuer_key.sealed_private_key)] += 1

@@ -4,7 +4,9 @@ nothing changes (no key re-sealed, no audit event, no file written or overwritte
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 
 import pytest
 from django.core.management import CommandError
@@ -133,3 +135,15 @@ def test_the_offline_opener_says_what_is_wrong_and_never_overwrites(exported, tm
         assert message in capsys.readouterr().err
     assert existing.read_text() == "keep me"
     assert not (tmp_path / "a.pem").exists() and not (tmp_path / "b.pem").exists()
+
+
+def test_rotate_kek_names_a_damaged_key_and_changes_nothing(issuers, settings):
+    damaged = IssuerKey.objects.get(issuer__slug="uu")
+    IssuerKey.objects.filter(pk=damaged.pk).update(sealed_private_key="damaged in a manual edit")
+    settings.CREDENTIAL_KEK_PREVIOUS = [settings.CREDENTIAL_KEK]
+    settings.CREDENTIAL_KEK = base64.urlsafe_b64encode(bytes(range(100, 132))).decode()
+    before = _sealed()
+    with pytest.raises(CommandError, match=f"{re.escape(damaged.verification_method_id)}: .*not in a known"):
+        _run("rotate_kek")
+    assert _sealed() == before
+    assert not AuditEvent.objects.filter(action="credential_kek.rotated").exists()
