@@ -13,7 +13,6 @@ alternative label), and finds nothing for words in a language whose labels are n
 from __future__ import annotations
 
 import logging
-import threading
 
 import numpy as np
 
@@ -23,8 +22,8 @@ from microcred.guidance.suggestions import (
     E5_OCCUPATIONS,
     MAX_LIMIT,
     MAX_TEXT_LENGTH,
+    KeptPerProcess,
     SkillRows,
-    _files_key,
     load_vectors,
     vector_problem,
 )
@@ -100,27 +99,23 @@ class OccupationIndex:
         return ranking.fuse([(dense, 1.0), (lexical, ranking.LEXICAL_WEIGHT)])[:limit]
 
 
-_index: OccupationIndex | None = None
-_index_key = None
-_lock = threading.Lock()
+def _occupation_index() -> OccupationIndex:
+    index = OccupationIndex(load_occupation_rows())
+    if index.problem:
+        logger.warning("The occupation look-up is lexical only: %s.", index.problem)
+    return index
+
+
+_kept = KeptPerProcess(E5_OCCUPATIONS, _occupation_index)
 
 
 def get_occupation_index() -> OccupationIndex:
-    global _index, _index_key
-    key = _files_key(E5_OCCUPATIONS)
-    with _lock:
-        if _index is None or key != _index_key:
-            _index = OccupationIndex(load_occupation_rows())
-            _index_key = key
-            if _index.problem:
-                logger.warning("The occupation look-up is lexical only: %s.", _index.problem)
-        return _index
+    """The process's index, built on first use and again when the e5 vectors of the occupations change."""
+    return _kept.get()
 
 
 def reset_occupation_index() -> None:
-    global _index, _index_key
-    with _lock:
-        _index, _index_key = None, None
+    _kept.reset()
 
 
 def find_occupations(text: str, language: str = "en", limit: int = 10) -> list[tuple[ref.EscoOccupation, float]]:

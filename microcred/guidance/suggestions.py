@@ -362,14 +362,7 @@ def language_label_texts(rows: SkillRows, language: str) -> list[str]:
     return [" ".join(labels.get(pk, ())) for pk in rows.ids]
 
 
-_index: SkillIndex | None = None
-_index_key = None
-_language_indexes: dict[str, LanguageIndex] = {}
-_language_key = None
-_index_lock = threading.Lock()
-
-
-def _files_key(kind: VectorKind = MINILM_SKILLS):
+def _files_key(kind: VectorKind):
     directory = vectors_dir()
     try:
         return tuple((directory / name).stat().st_mtime_ns for name in (kind.meta, kind.vectors))
@@ -377,49 +370,68 @@ def _files_key(kind: VectorKind = MINILM_SKILLS):
         return None
 
 
+class KeptPerProcess:
+    """What `build()` makes from the stored vectors of `kind`, kept per process: made on first use and again when
+    those files change (another `build_skill_vectors`); `reset()` forgets it."""
+
+    def __init__(self, kind: VectorKind, build):
+        self._kind, self._build = kind, build
+        self._lock = threading.Lock()
+        self._key, self._value = None, None
+
+    def get(self):
+        key = _files_key(self._kind)
+        with self._lock:
+            if self._value is None or key != self._key:
+                self._value, self._key = self._build(), key
+            return self._value
+
+    def reset(self) -> None:
+        with self._lock:
+            self._key, self._value = None, None
+
+
+def _english_index() -> SkillIndex:
+    index = SkillIndex(load_skill_rows())
+    if index.problem:
+        logger.warning("Skill suggestions use lexical ranking only: %s.", index.problem)
+    return index
+
+
+_english = KeptPerProcess(MINILM_SKILLS, _english_index)
+_languages = KeptPerProcess(E5_SKILLS, dict)  # {language: LanguageIndex}, made when first asked
+_languages_lock = threading.Lock()
+
+
 def get_index() -> SkillIndex:
     """The process's English index, built on first use and again when the vector files change."""
-    global _index, _index_key
-    key = _files_key()
-    with _index_lock:
-        if _index is None or key != _index_key:
-            _index = SkillIndex(load_skill_rows())
-            _index_key = key
-            if _index.problem:
-                logger.warning("Skill suggestions use lexical ranking only: %s.", _index.problem)
-        return _index
+    return _english.get()
 
 
 def get_language_index(language: str) -> LanguageIndex:
     """The process's index for outcomes in `language` (not English), built on first use and when the e5 vectors
     change. The skills are read again for each language (once): about 1 s."""
-    global _language_key
-    key = _files_key(E5_SKILLS)
-    with _index_lock:
-        if key != _language_key:
-            _language_indexes.clear()
-            _language_key = key
-        if language not in _language_indexes:
+    indexes = _languages.get()
+    with _languages_lock:
+        if language not in indexes:
             # The languages share the skills' rows and e5 vectors (21 MB as float32) once one index has them.
-            other = next(iter(_language_indexes.values()), None)
+            other = next(iter(indexes.values()), None)
             if other is not None:
                 index = LanguageIndex(other.rows, language, vectors=other.vectors)
             else:
                 index = LanguageIndex(load_skill_rows(lexical=False), language)
-            _language_indexes[language] = index
+            indexes[language] = index
             if index.problem:
                 how = {"lexical": "lexical ranking over its ESCO labels only", "none": "no suggestions"}.get(index.mode)
                 logger.warning(
                     "Skill suggestions for outcomes in %s: %s: %s.", language, how or index.mode, index.problem
                 )
-        return _language_indexes[language]
+        return indexes[language]
 
 
 def reset_index() -> None:
-    global _index, _index_key, _language_key
-    with _index_lock:
-        _index, _index_key, _language_key = None, None, None
-        _language_indexes.clear()
+    _english.reset()
+    _languages.reset()
 
 
 def suggest(text: str, language: str = "en", limit: int = 10) -> list[tuple[ref.EscoSkill, float]]:
