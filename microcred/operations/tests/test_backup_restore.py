@@ -25,14 +25,6 @@ from microcred.audit.models import AuditEvent
 from microcred.audit.services import record_audit_event
 from microcred.credentials.models import IssuedCredential
 from microcred.credentials.services.status import revoke_credential
-from microcred.credentials.tests.conftest import (  # noqa: F401 (fixtures)
-    alliance,
-    eqf6,
-    issue,
-    issuers,
-    kek,
-    make_version,
-)
 from microcred.operations.backup_manifest import MANIFEST
 from microcred.operations.tests.backup_helpers import (
     PUBLIC_BASE_URL,

@@ -11,14 +11,6 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from microcred.credentials.tests.conftest import (  # noqa: F401 (fixtures)
-    alliance,
-    eqf6,
-    issue,
-    issuers,
-    kek,
-    make_version,
-)
 from microcred.operations.backup_manifest import BackupError
 from microcred.operations.tests.backup_helpers import PUBLIC_BASE_URL, fresh_database, installation_env, manage
 

@@ -235,9 +235,6 @@ def test_the_outbox_logs_a_refused_email_under_the_request_that_wrote_it(console
 
 # -- a journey: nothing personal, no token ---------------------------------------------------------------------
 
-from microcred.credentials.tests.conftest import *  # noqa: E402, F403 - the issuing fixtures (kek, issue, ...)
-from microcred.surveys.tests.conftest import *  # noqa: E402, F403 - the survey fixtures (ended_offering, ...)
-
 
 @pytest.mark.django_db
 def test_a_journey_leaves_no_email_address_or_token_in_the_logs(

@@ -4,7 +4,6 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from microcred.core.tests import fresh_process
-from microcred.credentials.tests.conftest import *  # noqa: F403 - the issuing fixtures (kek, issue, ...)
 
 TOKEN = "scrape-token-for-tests-0123456789"
 

@@ -11,10 +11,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from microcred.credentials.tests.conftest import *  # noqa: F403 - the issuing fixtures (kek, issue, ...)
 from microcred.operations import schedule
 from microcred.operations.models import ScheduledRun
-from microcred.surveys.tests.conftest import *  # noqa: F403 - the survey fixtures (ended_offering, ...)
 
 pytestmark = pytest.mark.django_db
 
