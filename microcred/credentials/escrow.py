@@ -193,7 +193,10 @@ def open_envelope(envelope: dict, operator_private_pem: bytes, passphrase: bytes
         if isinstance(exc, EscrowError):
             raise
         raise EscrowError("The envelope does not open with this key: it was changed or is damaged.") from exc
-    private_key = serialization.load_pem_private_key(plaintext, password=None)
+    try:  # anyone with the operator's public key can make an envelope: what it holds is checked, not trusted
+        private_key = serialization.load_pem_private_key(plaintext, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise EscrowError("The envelope does not hold a private key.") from exc
     if not isinstance(private_key, Ed25519PrivateKey):
         raise EscrowError("The envelope does not hold an Ed25519 key.")
     from microcred.vc import public_key_to_multibase  # framework-free as well

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import x25519
 from django.core.management import CommandError
 
 from microcred import vc
@@ -147,3 +148,26 @@ def test_rotate_kek_names_a_damaged_key_and_changes_nothing(issuers, settings):
         _run("rotate_kek")
     assert _sealed() == before
     assert not AuditEvent.objects.filter(action="credential_kek.rotated").exists()
+
+
+class _NotAKey:
+    """What a made-up envelope may hold instead of a PEM private key."""
+
+    def __init__(self, content: bytes):
+        self.content = content
+
+    def private_bytes(self, *args) -> bytes:
+        return self.content
+
+
+def test_an_envelope_made_to_hold_something_else_is_refused(exported, tmp_path):
+    _, operator_private = exported
+    operator_public = (tmp_path / "operator-x25519.pub.pem").read_bytes()
+    header = {"issuer": "ub", "keyNumber": 1, "publicKeyMultibase": "z6Mk"}
+    for content, message in (
+        (_NotAKey(b"not a PEM key"), "does not hold a private key"),
+        (x25519.X25519PrivateKey.generate(), "does not hold an Ed25519 key"),
+    ):
+        envelope = escrow.seal_for_recipient(content, header, operator_public)
+        with pytest.raises(escrow.EscrowError, match=message):
+            escrow.open_envelope(envelope, operator_private.read_bytes())
