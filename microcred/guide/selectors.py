@@ -25,7 +25,6 @@ from microcred.catalogue import selectors as catalogue
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.credentials.selectors import credentials_of
 from microcred.guidance import coverage, suggestions
-from microcred.guidance import selectors as guidance
 from microcred.learning.models import Offering
 from microcred.pathways.models import Pathway, PathwayComponent, PathwayVersion
 from microcred.reference import selectors as reference
@@ -200,11 +199,6 @@ def parse_target(params, *, held: frozenset[str] = frozenset()) -> coverage.Targ
     if not target.skills:
         raise GuideInputError({"text": _("No ESCO skill was found in this text: try other words.")})
     return target
-
-
-def find_occupations(text: str, *, language: str = "en", limit: int = 10):
-    """Occupations matching what a learner typed (`guidance.selectors.find_occupations`)."""
-    return guidance.find_occupations(text, language=language, limit=limit)
 
 
 # Candidates --------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from microcred.catalogue import facet_memory
 from microcred.core.ratelimit import rate_limited
+from microcred.guidance import selectors as guidance
 from microcred.guidance import suggestions
 from microcred.guide import forms, selectors
 from microcred.proposals.choices import FormOfParticipation, Language
@@ -83,6 +84,6 @@ def guide(request):
     elif context["occupation_search"].strip():
         context["occupations"] = [
             (choice, _url(kept, occupation=choice.uri))
-            for choice in selectors.find_occupations(context["occupation_search"], language=get_language() or "en")
+            for choice in guidance.find_occupations(context["occupation_search"], language=get_language() or "en")
         ]
     return render(request, "guide/guide.html", context)
