@@ -208,6 +208,12 @@ def backup_to_directory(target: Path, progress: Progress = lambda message: None)
         raise BackupError(f"{target} already exists: a backup never overwrites anything. Choose a new directory.")
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent} does not exist: create it first (backups go in a new directory in it).")
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if target.resolve().is_relative_to(media):
+        raise BackupError(
+            f"{target} is inside MEDIA_ROOT ({media}): the backup would copy itself with the documents. "
+            "Choose a directory outside it."
+        )
     work = target.parent / f".{target.name}.partial-{secrets.token_hex(4)}"
     work.mkdir(mode=0o700)
     try:

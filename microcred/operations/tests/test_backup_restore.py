@@ -274,6 +274,15 @@ def test_a_backup_without_a_destination_says_so_and_writes_nothing(to, tmp_path,
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_backup_inside_media_root_is_refused(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "proposals").mkdir(parents=True)
+    for target in (tmp_path / "media" / "backup", tmp_path / "media" / "proposals" / "backup"):
+        with pytest.raises(CommandError, match=r"is inside MEDIA_ROOT .*: the backup would copy itself"):
+            call_command("backup", "--to", str(target), verbosity=0)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["media", "media/proposals"]
+
+
 def test_a_failed_backup_leaves_nothing(demo, tmp_path, monkeypatch):
     from microcred.operations import backup as backup_module
 
