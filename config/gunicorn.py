@@ -3,10 +3,11 @@
 With PROMETHEUS_MULTIPROC_DIR set, every worker writes its metrics into that directory and a scrape of /metrics adds
 them up (prometheus-client's multiprocess mode; docs/operations.md "Metrics"): the directory is emptied when the
 server starts, so counts of an earlier run are not added in, and a worker that exits is marked dead so its gauges
-stop counting."""
+stop counting. Only what prometheus-client leaves there (``*.db`` files) and empty directories are removed: a
+directory holding anything else is not the metrics directory (a mistyped setting), and gunicorn refuses to start
+rather than delete it."""
 
 import os
-import shutil
 from pathlib import Path
 
 
@@ -15,8 +16,19 @@ def on_starting(server):
     if directory:
         path = Path(directory)
         if path.exists():
-            for child in path.iterdir():
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
+            children = list(path.iterdir())
+            foreign = [
+                child.name
+                for child in children
+                if not (child.is_file() and child.suffix == ".db") and not (child.is_dir() and not any(child.iterdir()))
+            ]
+            if foreign:
+                raise RuntimeError(
+                    f"PROMETHEUS_MULTIPROC_DIR={directory} holds {', '.join(sorted(foreign)[:5])}, not only metrics "
+                    "files: set it to a directory of its own (it is emptied at every start)."
+                )
+            for child in children:
+                child.rmdir() if child.is_dir() else child.unlink()
         path.mkdir(parents=True, exist_ok=True)
 
 

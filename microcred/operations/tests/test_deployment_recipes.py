@@ -22,6 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from django.urls import resolve
 
@@ -389,3 +390,19 @@ def test_the_web_unit_keeps_every_workers_metrics_in_one_directory_emptied_at_st
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
     config.on_starting(server=None)
     assert metrics_dir.is_dir() and list(metrics_dir.iterdir()) == []
+
+
+def test_a_metrics_directory_that_holds_other_files_is_refused_and_left_alone(tmp_path, monkeypatch):
+    """A mistyped PROMETHEUS_MULTIPROC_DIR (e.g. VAR_DIR) must not be emptied: gunicorn does not start."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gunicorn_config", ROOT / "config" / "gunicorn.py")
+    config = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(config)
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "document.pdf").write_bytes(b"%PDF")
+    (tmp_path / "counter_123.db").write_bytes(b"metrics")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    with pytest.raises(RuntimeError, match=r"holds media, not only metrics files"):
+        config.on_starting(server=None)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["counter_123.db", "document.pdf", "media"]
