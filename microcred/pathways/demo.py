@@ -18,6 +18,7 @@ from django.utils import timezone
 from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
 from microcred.pathways import services
 from microcred.proposals import services as proposal_services
+from microcred.proposals.demo import decide_in_session
 from microcred.proposals.models import Meeting, Proposal, ProposalVersion
 from microcred.proposals.workflow import Action
 from microcred.reference.models import Institution
@@ -131,16 +132,12 @@ def _propose_and_approve(demo) -> bool:
     secretary, meeting = _council()
     proposal_services.take_action(user=secretary, proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
     item = proposal_services.schedule_proposal(user=secretary, proposal_id=proposal.pk, meeting_id=meeting.pk)
-    # The council decides at its session (issue #16, defect 8): brought to now for the decision, then back, so
-    # that the next pathway is scheduled on it too.
-    Meeting.objects.filter(pk=meeting.pk).update(date=timezone.now())
-    proposal_services.record_decision(
+    decide_in_session(  # at the council's session; the next pathway is scheduled on it too
         user=chair,
         agenda_item_id=item.pk,
         outcome="approve",
         rationale="A coherent pathway across the alliance's universities.",
     )
-    Meeting.objects.filter(pk=meeting.pk).update(date=meeting.date)
     return Proposal.objects.filter(pk=proposal.pk, status="approved").exists()
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from microcred.proposals import conditions, services
-from microcred.proposals.models import ApprovalCondition, Meeting, Proposal, ProposalVersion
+from microcred.proposals.models import AgendaItem, ApprovalCondition, Meeting, Proposal, ProposalVersion
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.workflow import Action
 from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, EscoSkill, Institution
@@ -384,19 +384,30 @@ class _Board:
         return Meeting.objects.filter(body=Meeting.Body.ACADEMIC_COUNCIL, date__gt=self.now).first()
 
     def decide(self, proposal, meeting, outcome, rationale, conditions=""):
-        """Put the proposal on the meeting's agenda and record the decision of its body. A board decides at its
-        meeting (issue #16, defect 8): a meeting still ahead is brought to now for the decision, then back."""
+        """Put the proposal on the meeting's agenda and record the decision of its body, at its session."""
         item = services.schedule_proposal(user=self.secretary, proposal_id=proposal.pk, meeting_id=meeting.pk)
-        planned = Meeting.objects.get(pk=meeting.pk).date
-        Meeting.objects.filter(pk=meeting.pk).update(date=min(planned, timezone.now()))
-        services.record_decision(
+        decide_in_session(
             user=self.chair if meeting.body == Meeting.Body.ACADEMIC_COUNCIL else self.board,
             agenda_item_id=item.pk,
             outcome=outcome,
             rationale=rationale,
             conditions=conditions,
         )
-        Meeting.objects.filter(pk=meeting.pk).update(date=planned)  # its next items are scheduled as planned
+
+
+def decide_in_session(**kwargs):
+    """services.record_decision at the meeting itself, for the demo data (and the tests): decisions are recorded from
+    the meeting's day on (issue #16, defect 8), so a meeting still ahead is brought to now for the decision, then
+    back to its planned date, so that its next items are scheduled on it as planned."""
+    item = AgendaItem.objects.select_related("meeting").filter(pk=kwargs.get("agenda_item_id")).first()
+    if item is None:
+        return services.record_decision(**kwargs)  # which says there is no such agenda item
+    planned = item.meeting.date
+    Meeting.objects.filter(pk=item.meeting_id).update(date=min(planned, timezone.now()))
+    try:
+        return services.record_decision(**kwargs)
+    finally:
+        Meeting.objects.filter(pk=item.meeting_id).update(date=planned)
 
 
 def _make(demo: Demo, *, call=None, with_document=True):

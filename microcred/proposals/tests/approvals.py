@@ -3,7 +3,8 @@
 from django.utils import timezone
 
 from microcred.proposals import services
-from microcred.proposals.models import AgendaItem, Meeting
+from microcred.proposals.demo import decide_in_session
+from microcred.proposals.models import Meeting
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 
@@ -48,21 +49,6 @@ def hold_meeting_now(item_or_meeting):
     meeting_id = getattr(item_or_meeting, "meeting_id", None) or item_or_meeting.pk
     Meeting.objects.filter(pk=meeting_id).update(date=timezone.now())
     return meeting_id
-
-
-def decide_in_session(**kwargs):
-    """services.record_decision at the meeting itself: decisions are recorded from the meeting's day on (issue #16,
-    defect 8), so a meeting still ahead is brought to now for the decision, then back to its date (it stays open
-    for scheduling, as the tests set it up)."""
-    item = AgendaItem.objects.select_related("meeting").filter(pk=kwargs.get("agenda_item_id")).first()
-    if item is None:
-        return services.record_decision(**kwargs)
-    planned = item.meeting.date
-    Meeting.objects.filter(pk=item.meeting_id).update(date=min(planned, timezone.now()))
-    try:
-        return services.record_decision(**kwargs)
-    finally:
-        Meeting.objects.filter(pk=item.meeting_id).update(date=planned)
 
 
 def approved(people, refdata, institution, other_institution, conditions=None, title="Life-cycle thinking"):
