@@ -190,8 +190,13 @@ def _restore_media(source: Path, manifest: dict) -> None:
         os.replace(partial, target)
 
 
-def restore_from_directory(root: Path, progress: Progress = lambda message: None) -> RestoreReport:
+def restore_from_directory(
+    root: Path, progress: Progress = lambda message: None, source: str | None = None
+) -> RestoreReport:
+    """Restore the backup in ``root``; ``source``: where it came from (an s3:// prefix), for the report and the
+    audit log, when ``root`` is only a temporary copy."""
     root = Path(root)
+    source = source or str(root)
     progress(f"Checking every file of {root} against its manifest…")
     manifest = verified_manifest(root)
     check_restorable(manifest)
@@ -212,11 +217,11 @@ def restore_from_directory(root: Path, progress: Progress = lambda message: None
     progress("Applying migrations (a backup of an older version is upgraded)…")
     call_command("migrate", interactive=False, verbosity=0)
     progress("Checking the restored installation…")
-    report = RestoreReport(str(root), manifest, check_installation(manifest))
+    report = RestoreReport(source, manifest, check_installation(manifest))
     record_audit_event(
         actor=None,
         action="operations.backup_restored",
-        summary=f"Restored from {root}",
+        summary=f"Restored from {source}",
         changes={
             "backup_created_at": manifest.get("created_at", ""),
             "backup_version": manifest.get("application", {}).get("version", ""),
@@ -227,28 +232,32 @@ def restore_from_directory(root: Path, progress: Progress = lambda message: None
     return report
 
 
-def restore_backup(source: str, progress: Progress = lambda message: None) -> RestoreReport:
+@contextlib.contextmanager
+def _local_copy(source: str, progress: Progress):
+    """The backup at ``source`` as a local directory: the directory itself, or ``s3://bucket/prefix`` downloaded
+    into a temporary one (removed afterwards)."""
     if source.startswith("s3://"):
         from microcred.operations.backup_s3 import download_from_s3
 
         with tempfile.TemporaryDirectory(prefix="microcred-restore-") as folder:
             progress(f"Downloading {source}…")
             download_from_s3(source, Path(folder))
-            report = restore_from_directory(Path(folder), progress)
-            report.source = source
-            return report
-    return restore_from_directory(Path(source), progress)
+            yield Path(folder)
+        return
+    if "://" in source:
+        raise BackupError(f"{source}: a backup is restored from a directory or from s3://bucket/prefix.")
+    yield Path(source)
+
+
+def restore_backup(source: str, progress: Progress = lambda message: None) -> RestoreReport:
+    with _local_copy(source, progress) as root:
+        return restore_from_directory(root, progress, source=source if source.startswith("s3://") else None)
 
 
 def manifest_of(source: str) -> dict:
     """The verified manifest of a backup (for ``restore --check --from``)."""
-    if source.startswith("s3://"):
-        from microcred.operations.backup_s3 import download_from_s3
-
-        with tempfile.TemporaryDirectory(prefix="microcred-restore-") as folder:
-            download_from_s3(source, Path(folder))
-            return verified_manifest(Path(folder))
-    return verified_manifest(Path(source))
+    with _local_copy(source, lambda message: None) as root:
+        return verified_manifest(root)
 
 
 # 6: the checks ----------------------------------------------------------------------------------------------

@@ -283,6 +283,13 @@ def test_a_backup_inside_media_root_is_refused(settings, tmp_path):
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["media", "media/proposals"]
 
 
+@pytest.mark.parametrize("command", ["restore", "check"])
+def test_a_restore_from_another_kind_of_url_says_what_is_accepted(command, tmp_path):
+    arguments = ["--from", "https://backups.example.org/microcred"] + (["--check"] if command == "check" else [])
+    with pytest.raises(CommandError, match=r"is restored from a directory or from s3://bucket/prefix"):
+        call_command("restore", *arguments, verbosity=0)
+
+
 def test_a_failed_backup_leaves_nothing(demo, tmp_path, monkeypatch):
     from microcred.operations import backup as backup_module
 

@@ -85,6 +85,15 @@ def test_backup_to_s3_and_restore_from_it(s3, small_demo, tmp_path):
         credentials = next(check for check in report["checks"] if check["name"] == "credentials")
         assert credentials["message"].startswith("2 credentials verify")
         assert (var_dir / "media" / "meetings" / "paper.pdf").read_bytes() == b"%PDF-1.4 a paper\n%%EOF\n"
+        # The audit log names the backup restored, not the temporary directory it was downloaded into.
+        audit = manage(
+            installation_env(database_url, var_dir, **aws),
+            "shell",
+            "-c",
+            "from microcred.audit.models import AuditEvent; "
+            "print(AuditEvent.objects.filter(action='operations.backup_restored').get().summary)",
+        )
+        assert audit.stdout.strip().splitlines()[-1] == f"Restored from {url}", audit.stdout + audit.stderr
 
 
 def test_a_prefix_without_manifest_is_not_a_backup(s3, small_demo, tmp_path):
