@@ -35,9 +35,8 @@ from microcred.accounts.roles import Role
 from microcred.credentials.services import bulk
 from microcred.credentials.services.issuers import create_issuer_keys
 from microcred.credentials.tests.conftest import TEST_KEK
-from microcred.credentials.tests.test_bulk import complete
 from microcred.learning import services as learning
-from microcred.learning.tests.factories import make_micro_credential, make_offering, start_offering
+from microcred.learning.tests.factories import enrol_and_pass, make_micro_credential, make_offering, start_offering
 from microcred.proposals import services as proposals
 from microcred.proposals.models import Meeting
 from microcred.proposals.tests.approvals import decide_in_session
@@ -122,8 +121,8 @@ def world(settings, tmp_path, make_user):
     waiting = learning.enrol(user=other, offering_id=upcoming.pk)
     empty = make_offering(micro_credential=mc2, creator=staff, institution=ub, assessors=[staff])
     finished = start_offering(make_offering(micro_credential=mc, creator=staff, institution=ub, assessors=[staff]))
-    completion = complete(finished, learner)
-    complete(finished, other)
+    completion = enrol_and_pass(finished, learner)
+    enrol_and_pass(finished, other)
     credential = bulk.issue_for_enrolment(enrolment=completion, issued_by=staff)
     job = bulk.start_issuance_job(user=staff, offering_id=finished.pk)
 

@@ -27,10 +27,9 @@ from microcred.api.tests.test_offerings_api import three_imports  # noqa: F401  
 from microcred.catalogue.tests.conftest import cat, offerings  # noqa: F401  (fixtures)
 from microcred.credentials.services import bulk
 from microcred.credentials.tests.conftest import alliance, eqf6, issuers, kek, make_version  # noqa: F401
-from microcred.credentials.tests.test_bulk import complete
 from microcred.learning import services as learning
 from microcred.learning.models import Enrolment
-from microcred.learning.tests.factories import make_offering, start_offering
+from microcred.learning.tests.factories import enrol_and_pass, make_offering, start_offering
 from microcred.proposals import services as proposals
 from microcred.proposals.models import AgendaItem, Meeting
 from microcred.proposals.tests.approvals import hold_meeting_now
@@ -203,7 +202,7 @@ def enrolled(cast, offering):
 def finished(cast, offering, issuers):
     """The offering has ended; learner and learner2 passed, learner3 was enrolled and has no result."""
     start_offering(offering)
-    completions = [complete(offering, cast[k]) for k in ("learner", "learner2")]
+    completions = [enrol_and_pass(offering, cast[k]) for k in ("learner", "learner2")]
     Enrolment.objects.create(offering=offering, learner=cast["learner3"], status="enrolled")
     return completions
 
@@ -634,7 +633,7 @@ def _(cast, issuers):
 @case("post", ISSUE, 409)
 def _(cast, offering):
     start_offering(offering)
-    complete(offering, cast["learner"])  # but nobody has made the issuers' keys yet
+    enrol_and_pass(offering, cast["learner"])  # but nobody has made the issuers' keys yet
     return api(cast["officer"]).post(f"{V1}/offerings/{offering.pk}/credentials")
 
 

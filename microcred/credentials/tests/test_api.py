@@ -4,9 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from microcred.credentials.models import IssuedCredential
-from microcred.credentials.tests.test_bulk import complete
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.tests.factories import enrol_and_pass, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def auth(user):
 def finished(offering, cast, issuers):
     start_offering(offering)
     for k in ("learner", "learner2"):
-        complete(offering, cast[k])
+        enrol_and_pass(offering, cast[k])
     return offering
 
 

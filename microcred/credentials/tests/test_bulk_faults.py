@@ -15,9 +15,8 @@ from rest_framework.authtoken.models import Token
 from microcred.audit.models import AuditEvent
 from microcred.credentials.models import IssuanceJob, IssuanceJobItem, IssuedCredential
 from microcred.credentials.services import bulk
-from microcred.credentials.tests.test_bulk import complete
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.tests.factories import enrol_and_pass, start_offering
 from microcred.outbox.models import OutboxMessage
 from microcred.outbox.tests.infrastructure import celery_broker, free_port, requires_postgresql
 
@@ -26,8 +25,8 @@ from microcred.outbox.tests.infrastructure import celery_broker, free_port, requ
 def finished(offering, cast, issuers):
     """An offering two learners completed (learner3 failed it)."""
     start_offering(offering)
-    enrolments = [complete(offering, cast[k]) for k in ("learner", "learner2")]
-    complete(offering, cast["learner3"], outcome="fail", grade="3")
+    enrolments = [enrol_and_pass(offering, cast[k]) for k in ("learner", "learner2")]
+    enrol_and_pass(offering, cast["learner3"], outcome="fail", grade="3")
     return offering, enrolments
 
 
@@ -327,7 +326,7 @@ def test_two_deliveries_of_one_job_at_the_same_time_issue_and_count_each_credent
     start_offering(offering)
     learners = [make_user(Role.LEARNER, email=f"many{n}@example.org", full_name=f"Learner {n}") for n in range(8)]
     for learner in learners:
-        complete(offering, learner)
+        enrol_and_pass(offering, learner)
     job = queue_job(cast["officer"], offering)
     real_claim, real_process = bulk._claim, bulk._process
     claims, both_claimed = [], threading.Event()

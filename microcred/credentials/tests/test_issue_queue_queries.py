@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from microcred.accounts.roles import Role
 from microcred.credentials.services import bulk
-from microcred.credentials.tests.test_bulk import complete
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.tests.factories import enrol_and_pass, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +28,9 @@ def test_the_queue_reads_a_fixed_number_of_queries_whatever_the_learners(
     client, offering, cast, issuers, make_user, django_assert_max_num_queries
 ):
     start_offering(offering)
-    first = complete(offering, cast["learner"])
+    first = enrol_and_pass(offering, cast["learner"])
     bulk.issue_one(user=cast["officer"], enrolment_id=first.pk)
-    complete(offering, cast["learner2"])
+    enrol_and_pass(offering, cast["learner2"])
     client.force_login(cast["officer"])
     queue_page(client)  # the first request of a session also writes the session
     response, few = queue_page(client)
@@ -39,7 +38,7 @@ def test_the_queue_reads_a_fixed_number_of_queries_whatever_the_learners(
     assert (len(response.context["rows"][0]["pending"]), response.context["rows"][0]["issued"]) == (1, 1)
 
     for n in range(12):
-        complete(offering, make_user(Role.LEARNER, email=f"learner{n}@many.example", full_name=f"Learner {n}"))
+        enrol_and_pass(offering, make_user(Role.LEARNER, email=f"learner{n}@many.example", full_name=f"Learner {n}"))
     with django_assert_max_num_queries(MAX_QUERIES):
         response, many = queue_page(client)
     assert many == few

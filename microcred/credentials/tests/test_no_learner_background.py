@@ -8,9 +8,8 @@ import pytest
 from microcred.credentials import elm
 from microcred.credentials.models import IssuedCredential
 from microcred.credentials.services import bulk
-from microcred.credentials.tests.test_bulk import complete
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.tests.factories import enrol_and_pass, start_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +53,7 @@ def test_a_credential_carries_none_of_the_learners_background(
         setattr(learner, name, value)
     learner.save()
     start_offering(offering)
-    complete(offering, learner)
+    enrol_and_pass(offering, learner)
     with django_capture_on_commit_callbacks(execute=True):
         bulk.start_issuance_job(user=cast["officer"], offering_id=offering.pk)
     credential = IssuedCredential.objects.get(learner=learner)

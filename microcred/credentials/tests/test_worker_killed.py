@@ -27,9 +27,8 @@ from microcred.audit.models import AuditEvent
 from microcred.credentials.models import IssuanceJobItem, IssuedCredential
 from microcred.credentials.services import bulk
 from microcred.credentials.tests.conftest import TEST_KEK
-from microcred.credentials.tests.test_bulk import complete
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
-from microcred.learning.tests.factories import start_offering
+from microcred.learning.tests.factories import enrol_and_pass, start_offering
 from microcred.outbox.models import OutboxMessage
 from microcred.outbox.tests.infrastructure import celery_broker, redis_url, requires_postgresql, requires_redis
 
@@ -131,7 +130,7 @@ def test_a_worker_killed_mid_job_and_mid_email_leaves_each_credential_issued_onc
     start_offering(offering)
     learners = [make_user(Role.LEARNER, email=f"killed{n}@example.org", full_name=f"Learner {n}") for n in range(8)]
     for learner in learners:
-        complete(offering, learner)
+        enrol_and_pass(offering, learner)
     broker = redis.Redis.from_url(redis_url(REDIS_DB))
     broker.flushdb()
     env = worker_env(tmp_path)
