@@ -81,3 +81,32 @@ def test_what_to_fix_is_the_step_that_sent_the_proposal_back(people, refdata, in
     fix = selectors.what_to_fix(proposal)
     assert fix.action == "council_request_revisions" and "Make outcomes observable." in fix.comment
     assert timezone.now() - fix.at < dt.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({"rationale": "A good fit."}, "Choose a decision."),
+        ({"outcome": "approve_all", "rationale": "A good fit."}, "Choose a decision."),
+        ({"outcome": "approve", "rationale": "   "}, "Give the rationale for the decision."),
+        ({"outcome": "approve", "rationale": "x" * 2001}, "at most 2000 characters"),
+    ],
+)
+def test_a_decision_form_sent_incomplete_says_what_is_missing_and_records_nothing(
+    people, refdata, institution, other_institution, client, posted, message
+):
+    from django.urls import reverse
+
+    from microcred.proposals.models import Decision
+    from microcred.proposals.tests.approvals import hold_meeting_now
+
+    item = on_agenda(people, refdata, institution, other_institution)
+    hold_meeting_now(item)
+    client.force_login(people["chair"])
+    response = client.post(reverse("proposals:decide", args=[item.pk]), posted)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and "The decision is not recorded yet: see the messages next to the fields." in html
+    assert not Decision.objects.exists()
+    item.proposal.refresh_from_db()
+    assert item.proposal.status == "scheduled"
