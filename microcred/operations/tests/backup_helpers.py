@@ -61,6 +61,7 @@ def installation_env(database_url: str, var_dir: Path, **extra: str) -> dict[str
 
 
 def manage(env: dict[str, str], *arguments: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """``manage.py <arguments>`` in a process of its own with exactly ``env`` (also the upgrade checks' runner)."""
     return subprocess.run(
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],
         env=env,

@@ -9,27 +9,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import subprocess
-import sys
-from pathlib import Path
-
-from django.conf import settings
 
 from microcred.credentials.tests.conftest import TEST_KEK
+from microcred.operations.tests.backup_helpers import manage
 
 DOCUMENTED_WARNINGS = {"privacy.W001"}
-
-
-def _manage(env, *arguments):
-    return subprocess.run(
-        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def test_a_migrated_production_installation_passes_check_deploy_with_only_documented_warnings(tmp_path):
@@ -49,10 +33,10 @@ def test_a_migrated_production_installation_passes_check_deploy_with_only_docume
         CELERY_BROKER_URL="redis://127.0.0.1:6379/8",
         CREDENTIAL_KEK=TEST_KEK,
     )
-    migrated = _manage(env, "migrate", "--noinput", "-v", "0")
+    migrated = manage(env, "migrate", "--noinput", "-v", "0", timeout=600)
     assert migrated.returncode == 0, migrated.stderr
-    assert _manage(env, "migrate", "--check").returncode == 0  # nothing left unapplied
-    checked = _manage(env, "check", "--deploy", "--database", "default")
+    assert manage(env, "migrate", "--check", timeout=600).returncode == 0  # nothing left unapplied
+    checked = manage(env, "check", "--deploy", "--database", "default", timeout=600)
     output = checked.stdout + checked.stderr
     assert checked.returncode == 0, output
     found = set(re.findall(r"\(([a-z_]+\.[EWC]\d{3})\)", output))
