@@ -139,6 +139,15 @@ def test_bad_input_is_named_and_nothing_is_ranked(client, catalogue, params, mes
     assert "answer" not in page.context
 
 
+def test_a_bad_filter_can_be_corrected_on_the_page(client, catalogue):
+    page = client.get(GUIDE, {"occupation": OCC + "o-pm", "max_fee": "cheap"})
+    html = page.content.decode()
+    assert "answer" not in page.context and "Give a number, such as 5 or 2.5." in html
+    assert 'id="filters-heading"' in html and 'id="f-max_fee"' in html  # the filters form, to correct it
+    assert f'href="{page.context["clear_filters_url"]}"' in html.replace("&amp;", "&")
+    assert "max_fee" not in page.context["clear_filters_url"]
+
+
 def test_an_occupation_nobody_has_heard_of_is_said_so(client, catalogue):
     page = client.get(GUIDE, {"occupation_search": "astronaut"})
     assert page.context["occupations"] == []
