@@ -14,6 +14,17 @@ pytestmark = pytest.mark.django_db
 CLOSED_PORT = "redis://127.0.0.1:1"  # nothing listens there: connections are refused at once
 
 
+def _redis_cache(location: str) -> dict:
+    """CACHES as in production: Redis with the fallback to process memory, short socket timeouts."""
+    return {
+        "default": {
+            "BACKEND": "microcred.core.cache.RedisCacheWithFallback",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
 def _database_down():
     from django.db import connection
 
@@ -50,13 +61,7 @@ def test_database_down_is_503(client, path):
 
 
 def test_cache_down_is_503_even_though_pages_use_the_fallback(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "microcred.core.cache.RedisCacheWithFallback",
-            "LOCATION": CLOSED_PORT + "/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = _redis_cache(CLOSED_PORT + "/0")
     response = client.get("/healthz/ready")
     assert response.status_code == 503
     assert response.json() == {
@@ -79,13 +84,7 @@ def test_broker_down_is_503(client):
 def test_real_redis_cache_and_broker_are_ready(client, settings, redis_url):
     from microcred.outbox.tests.infrastructure import celery_broker
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "microcred.core.cache.RedisCacheWithFallback",
-            "LOCATION": redis_url + "/11",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = _redis_cache(redis_url + "/11")
     with celery_broker(redis_url + "/12"):
         response = client.get("/healthz/ready")
     assert response.status_code == 200
