@@ -11,19 +11,9 @@ OPERATION_IDS = {
 
 def _publish_project_leadership(make_user):
     """A published micro-credential teaching "manage projects" (s-pm), an essential skill of o-pm."""
-    from microcred.accounts.roles import Role
-    from microcred.catalogue.services import publish_imported_micro_credential
-    from microcred.reference.models import EscoSkill, Institution
+    from microcred.guide.tests.builders import publish
 
-    publish_imported_micro_credential(
-        actor=make_user(Role.ALLIANCE_ADMIN),
-        approval_note="Approved by the Academic Council on 1 March 2024.",
-        title="Project leadership",
-        awarding_institution=Institution.objects.filter(is_alliance=False).first(),
-        kind="non_formal",
-        learning_outcomes=[("Run a project.", list(EscoSkill.objects.filter(uri__endswith="/s-pm")))],
-        quality_assurance="Approved by the Academic Council.",
-    )
+    publish(make_user, "Project leadership", ["s-pm"])
 
 
 def register(case, api):
