@@ -143,9 +143,18 @@ def rows(snapshot: dict) -> list[tuple[str, str, list[str]]]:
     eqf = snapshot.get("eqf_level")
     outcomes = [str(o) for o in snapshot.get("learning_outcomes") or []]
     parts = [_component_line(c) for c in snapshot.get("components") or []]
-    made_of = [(_("Made of (component credentials)"), "", parts)] if parts else []
-    base = _rows(snapshot, ects, eqf, outcomes, assessment)
-    return base[:-2] + made_of + base[-2:]  # the components before the date of issue and the credential's id
+    return [
+        (_("Title"), snapshot.get("title") or "—", []),
+        (_("Issuer"), snapshot.get("issuer") or "—", []),
+        (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": ects} if ects else _("No ECTS stated"), []),
+        (_("Level"), _("EQF level %(n)s") % {"n": eqf} if eqf else _("No EQF level stated"), []),
+        (_("Learning outcomes"), "" if outcomes else _("Not stated in the credential"), outcomes),
+        (_("Type of assessment"), ", ".join(assessment) or _("Not stated in the credential"), []),
+        # A pathway credential of ours: what it is made of.
+        *([(_("Made of (component credentials)"), "", parts)] if parts else []),
+        (_("Date of issue"), snapshot.get("awarded_on") or "—", []),
+        (_("Credential"), snapshot.get("credential_id") or "—", []),
+    ]
 
 
 def _component_line(component: dict) -> str:
@@ -157,16 +166,3 @@ def _component_line(component: dict) -> str:
     if component.get("awarded_on"):
         facts.append(component["awarded_on"])
     return f"{component.get('title') or '—'} ({', '.join(f for f in facts if f)})"
-
-
-def _rows(snapshot, ects, eqf, outcomes, assessment) -> list[tuple[str, str, list[str]]]:
-    return [
-        (_("Title"), snapshot.get("title") or "—", []),
-        (_("Issuer"), snapshot.get("issuer") or "—", []),
-        (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": ects} if ects else _("No ECTS stated"), []),
-        (_("Level"), _("EQF level %(n)s") % {"n": eqf} if eqf else _("No EQF level stated"), []),
-        (_("Learning outcomes"), "" if outcomes else _("Not stated in the credential"), outcomes),
-        (_("Type of assessment"), ", ".join(assessment) or _("Not stated in the credential"), []),
-        (_("Date of issue"), snapshot.get("awarded_on") or "—", []),
-        (_("Credential"), snapshot.get("credential_id") or "—", []),
-    ]
