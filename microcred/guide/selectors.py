@@ -50,12 +50,8 @@ FILTER_PARAMETERS = (
 )
 
 
-class GuideInputError(ValueError):
-    """Bad parameters: `errors` maps a parameter to a message for people."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class GuideInputError(catalogue.QueryError):
+    """Bad parameters: `errors` maps a parameter to a message for people (as the catalogue's QueryError)."""
 
 
 @dataclass(frozen=True, slots=True)
