@@ -114,3 +114,9 @@ def test_without_the_model_the_occupation_look_up_matches_labels_of_the_typed_la
     # "project lead" is an alternative English label of "project manager".
     assert labels(occupation_search.find_occupations("project lead", "en"))[0] == "project manager"
     assert occupation_search.find_occupations("enfermera", "es") == []
+
+
+def test_the_command_without_esco_says_to_load_it_and_writes_nothing(db, var_dir, capsys):
+    call_command("build_skill_vectors", "--multilingual")
+    assert "No ESCO skills are loaded; run `manage.py load_reference_data` first." in capsys.readouterr().out
+    assert not (var_dir / "guidance").exists()
