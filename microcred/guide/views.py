@@ -77,10 +77,12 @@ def guide(request):
             context["target"] = target
             if q is not None:
                 context["answer"] = selectors.answer(target, q, exclude=held_ids)
-            context["target_params"] = {name: params.get(name) for name in selectors.TARGET_PARAMETERS}
+            # The target travels with the filters, with the language its sentence was read in (if it was named).
+            target_names = (*selectors.TARGET_PARAMETERS, "language")
+            context["target_params"] = {name: params.get(name) for name in target_names}
             context["clear_filters_url"] = _url(
                 {"held": kept["held"]} if "held" in kept else {},
-                **{name: params.get(name, "") for name in selectors.TARGET_PARAMETERS},
+                **{name: params.get(name, "") for name in target_names},
             )
     elif context["occupation_search"].strip():
         context["occupations"] = [

@@ -178,3 +178,21 @@ def test_a_sentence_is_read_in_the_interface_language(client, catalogue, monkeyp
     client.get(GUIDE, {"text": "manage projects"})
     client.get(GUIDE, {"text": "gérer des projets", "language": "fr"}, HTTP_ACCEPT_LANGUAGE="es")
     assert seen == ["es", "en", "fr"]
+
+
+def test_the_filters_keep_the_language_a_sentence_was_read_in(client, catalogue, monkeypatch):
+    from microcred.guidance import coverage
+
+    seen = []
+
+    def target_for_text(text, *, language="en", held=()):
+        seen.append(language)
+        return coverage.target_for_skills([skill("s-pm").uri])
+
+    monkeypatch.setattr(coverage, "target_for_text", target_for_text)
+    page = client.get(GUIDE, {"text": "gérer des projets", "language": "fr"})
+    html = page.content.decode()
+    assert '<input type="hidden" name="language" value="fr">' in html  # in the filters form
+    assert "language=fr" in page.context["clear_filters_url"]
+    client.get(page.context["clear_filters_url"])
+    assert seen == ["fr", "fr"]
