@@ -57,3 +57,9 @@ def test_more_pathways_than_shown_are_one_link_away(client, people, cat, institu
     assert "2 pathways found" in block
     assert block.count("<h3>") == 1
     assert 'href="/pathways/?search=sustainable"' in block
+
+
+def test_the_matching_pathways_come_before_the_list_of_micro_credentials(client, pathway, cat):
+    # A search can find many micro-credentials: the pathways are shown first so a long list does not hide them.
+    html = client.get("/catalogue/", {"search": "sustainable"}).content.decode()
+    assert 0 <= html.find('id="pathway-results"') < html.find('id="results-heading"')
