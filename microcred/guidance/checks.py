@@ -32,7 +32,7 @@ def skill_vectors_check(app_configs=None, **kwargs):
     return [
         Warning(
             f"Skill suggestions will use lexical ranking only: {problem}.",
-            hint="Run `manage.py build_skill_vectors` (about 3 minutes on two cores).",
+            hint="Run `manage.py build_skill_vectors` (about 3-4 minutes on two idle cores).",
             id="guidance.W002",
         )
     ]

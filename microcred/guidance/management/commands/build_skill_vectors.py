@@ -1,7 +1,7 @@
 """Computes the vectors for skill suggestions and the occupation look-up into VAR_DIR/guidance/ (see
 guidance/suggestions.py and guidance/occupation_search.py), each only when missing or stale:
 
-* the MiniLM vectors of the ESCO skills (English suggestions): about 3 minutes for the 13,896 skills of ESCO v1.1.1
+* the MiniLM vectors of the ESCO skills (English suggestions): about 3-4 minutes for the 13,896 skills of ESCO v1.1.1
   on two cores;
 * the multilingual e5 vectors of the occupations (look-up in any language): about 2 minutes on idle cores;
 * with `--multilingual`, also the e5 vectors of the skills (suggestions for outcomes in Spanish, French, Dutch and
