@@ -32,7 +32,7 @@ data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	# The ESCO skills' vectors for skill suggestions and the occupations' multilingual vectors for the occupation
-	# look-up, when missing or stale (about 4 + 2 minutes the first time on idle cores, far longer on busy ones).
+	# look-up, when missing or stale (about 3-4 + 2 minutes the first time on idle cores, far longer on busy ones).
 	# Suggestions for outcomes in es/fr/nl/hu need `manage.py build_skill_vectors --multilingual` once (6-10
 	# minutes on idle cores; lexical in es/fr until then).
 	$(PY) manage.py build_skill_vectors
