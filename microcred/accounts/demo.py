@@ -3,12 +3,14 @@
 All demo accounts share one password, listed in the README. Idempotent: re-running changes nothing.
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
+from microcred.core.demo import DemoDataMissing, DemoStep
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - public demo data, documented in the README
 
@@ -107,9 +109,23 @@ def load_demo_people(institutions_by_short_name: dict) -> int:
             if short is not None:
                 institution = institutions_by_short_name.get(short)
                 if institution is None:
-                    raise LookupError(f"Demo data names the institution {short!r}, which reference data lacks.")
+                    raise DemoDataMissing(f"Demo data names the institution {short!r}, which reference data lacks.")
             assign_role(user=user, role=role, institution=institution)
         if any(role == Role.ALLIANCE_ADMIN for role, _ in roles) and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
     return created
+
+
+def _load_people() -> int:
+    # Institutions are reference data, an app above accounts: looked up by label, not imported.
+    institutions = {i.short_name: i for i in apps.get_model("reference", "Institution").objects.all()}
+    if not institutions:
+        raise DemoDataMissing("No member institutions yet: run `manage.py load_reference_data` first.")
+    return load_demo_people(institutions)
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(10, "Demo people: {} created, the rest already there.", _load_people),
+]

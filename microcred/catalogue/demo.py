@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from microcred.catalogue import permissions, services
 from microcred.catalogue.models import CategoryOverview, MicroCredential
+from microcred.core.demo import DemoStep
 from microcred.reference.models import ContentArea, EscoSkill, Institution
 
 GREEN = "sustainability-climate-change"
@@ -859,3 +860,9 @@ def load_demo_catalogue() -> int:
             services.set_category_overview_published(user=actor, overview_id=overview.pk, published=True)
             created += 1
     return created
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(30, "Demo catalogue: {}.", load_demo_catalogue),
+]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
+from microcred.core.demo import DemoStep
 from microcred.credentials.models import IssuedCredential
 from microcred.credentials.services import bulk
 from microcred.credentials.services.issuance import issuer_for_version
@@ -64,3 +65,9 @@ def load_demo_credentials() -> int:
         if victim is not None:
             revoke_credential(_officer_for(victim.issuer), victim.pk, "Issued to the wrong person.")
     return issued
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(70, "Demo credentials: {} issued.", load_demo_credentials),
+]

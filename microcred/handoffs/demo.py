@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from microcred.core.demo import DemoStep
 from microcred.handoffs import services
 from microcred.handoffs.models import HandoffTask
 
@@ -67,3 +68,9 @@ def load_demo_handoffs() -> int:
         due_on=timezone.localdate() - timezone.timedelta(days=1)
     )
     return 5
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(40, "Demo hand-off tasks: {} moved on from open.", load_demo_handoffs),
+]

@@ -22,6 +22,7 @@ from microcred.accounts.models import RoleAssignment
 from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
 from microcred.catalogue.models import MicroCredential
+from microcred.core.demo import DemoStep
 from microcred.learning.models import Enrolment, Offering, OfferingAssessor, Result
 from microcred.learning.permissions import micro_credential_universities
 
@@ -314,3 +315,9 @@ def load_demo_learning() -> dict[str, int]:
     created["enrolments"] = Enrolment.objects.count() - before[0]
     created["results"] = Result.objects.count() - before[1]
     return created
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(50, "Demo offerings, enrolments and results: {}.", load_demo_learning),
+]

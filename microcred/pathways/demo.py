@@ -16,7 +16,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from microcred.catalogue.models import MicroCredential, MicroCredentialVersion
+from microcred.core.demo import DemoStep
 from microcred.pathways import services
+from microcred.pathways.award_demo import load_demo_pathway_awards
 from microcred.proposals import services as proposal_services
 from microcred.proposals.demo import decide_in_session
 from microcred.proposals.models import Meeting, Proposal, ProposalVersion
@@ -149,3 +151,10 @@ def load_demo_pathways() -> int:
         date=timezone.now() - timezone.timedelta(days=10)
     )
     return approved
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(60, "Demo pathways: {} approved.", load_demo_pathways),
+    DemoStep(80, "Demo pathway credentials: {} awarded.", load_demo_pathway_awards),
+]

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from microcred.core.demo import DemoStep
 from microcred.proposals import conditions, services
 from microcred.proposals.models import AgendaItem, ApprovalCondition, Meeting, Proposal, ProposalVersion
 from microcred.proposals.models import ProposalStatus as S
@@ -600,3 +601,9 @@ def load_demo_proposals() -> int:
 
 def demo_status_counts() -> dict[str, int]:
     return {s: Proposal.objects.filter(status=s).count() for s in S.values}
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(20, "Demo proposals: {} created.", load_demo_proposals),
+]

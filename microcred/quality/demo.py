@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from microcred.catalogue.models import MicroCredential
+from microcred.core.demo import DemoStep
 from microcred.proposals import papers
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import Meeting
@@ -113,3 +114,9 @@ def load_demo_quality() -> int:
     )
     Meeting.objects.filter(pk=later.pk).update(date=now - timezone.timedelta(days=5))
     return 2
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(110, "Demo council report: {} recommendations.", load_demo_quality),
+]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from microcred.core.demo import DemoStep
 from microcred.credentials.selectors import credentials_of
 from microcred.recognition import services
 from microcred.recognition.models import RecognitionAgreement, RecognitionRequest, programme_key
@@ -148,3 +149,9 @@ def _play(request, state, credential, people, learner, university) -> None:
             recognised_as="Research Methods",
             reason="On appeal: the learning outcomes match those of Research Methods.",
         )
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(90, "Demo recognition requests: {} made.", load_demo_recognition),
+]

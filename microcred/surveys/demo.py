@@ -20,6 +20,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from microcred.core.demo import DemoStep
 from microcred.learning.models import Offering
 from microcred.surveys import services
 from microcred.surveys.models import Audience, Invitation, Question, Survey
@@ -114,3 +115,9 @@ def load_demo_surveys() -> int:
     # Links of closed surveys are no longer of use.
     Invitation.objects.filter(survey__status=Survey.Status.CLOSED, token_hash__isnull=False).update(token_hash=None)
     return written
+
+
+# The step of `manage.py load_demo_data` (microcred.core.demo) that loads this app's demo data.
+DEMO_STEPS = [
+    DemoStep(100, "Demo surveys: {} anonymous responses.", load_demo_surveys),
+]
