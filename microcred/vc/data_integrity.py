@@ -26,7 +26,6 @@ from .exceptions import (
     VCError,
 )
 from .multikey import public_key_from_bytes, public_key_from_multibase
-from .rdf import parse_nquads
 from .signers import as_signer
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -115,14 +114,17 @@ def _proofs_of(document: dict) -> list:
     return list(proof) if isinstance(proof, list) else [proof]
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _copy_json(value):
     """A deep copy of JSON data (dicts, lists, immutable scalars); anything else via ``copy.deepcopy``."""
     kind = type(value)
     if kind is dict:
-        return {k: _copy_json(v) for k, v in value.items()}
+        return {k: v if type(v) in _JSON_SCALARS else _copy_json(v) for k, v in value.items()}
     if kind is list:
-        return [_copy_json(v) for v in value]
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return [v if type(v) in _JSON_SCALARS else _copy_json(v) for v in value]
+    if kind in _JSON_SCALARS:
         return value
     return copy.deepcopy(value)
 
@@ -235,7 +237,7 @@ def _verify_one(
     _check_proof_shape(proof, expected_purpose)
     suite = SUITES[proof["cryptosuite"]]
     # Fail fast on a malformed signature before any expensive work.
-    suite.decode_proof_value(proof["proofValue"])
+    signature = suite.decode_proof_value(proof["proofValue"])
     vm = proof["verificationMethod"]
     try:
         public_key = _as_public_key(resolve_key(vm))
@@ -246,7 +248,7 @@ def _verify_one(
     except Exception as exc:  # resolver failures of any kind
         raise KeyResolutionError(f"The verification method {vm!r} could not be resolved: {exc}") from exc
     data = suite.hash_data(unsecured(document), proof, registry)
-    suite.verify_proof_value(public_key, data, proof["proofValue"])
+    suite.verify_proof_value(public_key, data, signature)
     return data
 
 
@@ -285,6 +287,6 @@ def verify(
             verification_method=proof["verificationMethod"],
             errors=errors,
             dataset=data.document_quads,
-            proof_dataset=tuple(parse_nquads(data.canonical_proof_config)),
+            proof_dataset=data.canonical_proof_config_quads,
         )
     return VerificationResult(False, error=errors[0], errors=errors)

@@ -22,6 +22,7 @@ MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
+_B58_PAIRS = [high + low for high in _B58_ALPHABET for low in _B58_ALPHABET]  # the two digits of 0..58²-1
 MAX_BASE58_LENGTH = 4096
 
 
@@ -33,10 +34,13 @@ def base58btc_encode(data: bytes) -> str:
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
     out = []
-    while number:
-        number, rem = divmod(number, 58)
-        out.append(_B58_ALPHABET[rem])
-    return "1" * zeros + "".join(reversed(out))
+    while number >= 58:  # two digits per division (half the big-integer divisions)
+        number, rem = divmod(number, 3364)
+        out.append(_B58_PAIRS[rem])
+    if number:
+        out.append(_B58_ALPHABET[number])
+    # the leading pair may start with a zero digit ("1"), which is not part of the number
+    return "1" * zeros + "".join(reversed(out)).lstrip("1")
 
 
 def base58btc_decode(text: str) -> bytes:

@@ -340,6 +340,13 @@ def _canonical_issuer(
             f"The document has {len(bnode_quads)} blank nodes; at most {MAX_BLANK_NODES} are accepted."
         )
     state = _State(hash_fn, utf16_sort_key if utf16 else None)
+    if len(bnode_quads) <= 1:
+        deep_iterations_budget(0, max_work_factor)  # the same argument check as below
+        # §4.4.3 steps 3-4: a lone blank node's first-degree hash is unique, so it is issued c14n0 whatever
+        # the hash is (nothing to order it against); no N-degree hashing (step 5) is needed.
+        for bnode in bnode_quads:
+            state.canonical.issue(bnode)
+        return state.canonical
     state.bnode_quads = bnode_quads
 
     # 3. first-degree hashes
@@ -421,3 +428,29 @@ def canonicalize_quads(
         else:
             add(f"{s} {p} {o} .\n")
     return "".join(sorted(lines, key=utf16_sort_key if utf16 else None))
+
+
+def canonicalize_quads_with_dataset(
+    quads: list[Quad],
+    hash_algorithm: str = "SHA256",
+    max_work_factor: int | float = DEFAULT_MAX_WORK_FACTOR,
+) -> tuple[str, tuple[Quad, ...]]:
+    """:func:`canonicalize_quads` (RDFC-1.0's form) and the canonical dataset it serializes: the relabelled
+    quads in the order of the canonical N-Quads lines, i.e. what parsing that text gives back (the terms of
+    our quads are already in canonical N-Quads form, :mod:`microcred.vc.rdf`), without parsing it."""
+    issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, False).issued
+    labels = {k: "_:" + v for k, v in issued.items()}
+    lines: dict[str, Quad] = {}
+    for s, p, o, g in quads:
+        if s[0] == "_":
+            s = labels[s]
+        if o[0] == "_":
+            o = labels[o]
+        if g:
+            if g[0] == "_":
+                g = labels[g]
+            lines[f"{s} {p} {o} {g} .\n"] = (s, p, o, g)
+        else:
+            lines[f"{s} {p} {o} .\n"] = (s, p, o, g)
+    ordered = sorted(lines)
+    return "".join(ordered), tuple([lines[line] for line in ordered])

@@ -31,6 +31,7 @@ from ..canonicalization import (
 from ..contexts import DEFAULT_REGISTRY, ContextRegistry
 from ..exceptions import CanonicalizationTooComplex, InvalidProof, MalformedProof, UnsafeInput
 from ..multikey import InvalidKey, base58btc_decode, base58btc_encode
+from ..rdfc10 import canonicalize_quads_with_dataset
 from ..signers import Signer, as_signer, checked_signature
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -58,6 +59,8 @@ class HashData:
     document_quads: tuple = ()
     proof_config_quads: tuple = ()
     orders_may_differ: bool = True
+    #: The proof configuration's canonical dataset (relabelled, in the order of ``canonical_proof_config``).
+    canonical_proof_config_quads: tuple = ()
 
     @property
     def combined(self) -> bytes:
@@ -92,7 +95,7 @@ def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextReg
     config = {k: v for k, v in proof_config.items() if k != "proofValue"}
     config["@context"] = unsecured_document["@context"]
     config_quads = document_to_quads(config, registry)
-    canonical_config = canonical_form(config_quads)
+    canonical_config, canonical_config_quads = canonicalize_quads_with_dataset(config_quads)
     document_quads = document_to_quads(unsecured_document, registry)
     canonical_document = canonical_form(document_quads)
     config_bytes = canonical_config.encode("utf-8")
@@ -105,6 +108,7 @@ def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextReg
         document_quads=tuple(document_quads),
         proof_config_quads=tuple(config_quads),
         orders_may_differ=orders_may_differ(config_bytes) or orders_may_differ(document_bytes),
+        canonical_proof_config_quads=canonical_config_quads,
     )
 
 
@@ -129,10 +133,10 @@ def decode_proof_value(proof_value) -> bytes:
     return signature
 
 
-def verify_proof_value(public_key: Ed25519PublicKey, data: HashData, proof_value: str) -> None:
-    """Raise :class:`InvalidProof` unless ``proof_value`` signs ``data`` with ``public_key``, over the
-    RDFC-1.0 canonical form or, where it differs, over rdf-canonize's (UTF-16 order)."""
-    signature = decode_proof_value(proof_value)
+def verify_proof_value(public_key: Ed25519PublicKey, data: HashData, proof_value: str | bytes) -> None:
+    """Raise :class:`InvalidProof` unless ``proof_value`` (or its decoded 64 bytes) signs ``data`` with
+    ``public_key``, over the RDFC-1.0 canonical form or, where it differs, over rdf-canonize's (UTF-16 order)."""
+    signature = proof_value if isinstance(proof_value, bytes) else decode_proof_value(proof_value)
     try:
         public_key.verify(signature, data.combined)
         return

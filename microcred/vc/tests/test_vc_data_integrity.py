@@ -17,6 +17,7 @@ from microcred.vc.exceptions import (
     UnsupportedCryptosuite,
     VCError,
 )
+from microcred.vc.rdf import parse_nquads
 
 W3C = "w3c-vc-di-eddsa/"
 
@@ -105,7 +106,10 @@ def test_ob_vector_sign_reproduces_signed_document():
 
 def test_ob_signed_vector_verifies_as_object_and_as_array():
     signed = read_json("1edtech-ob3/obv3p0-signed.json")
-    assert vc.verify(signed, _ob_resolver).verified
+    result = vc.verify(signed, _ob_resolver)
+    assert result.verified
+    # the proof configuration's dataset as signed: the canonical N-Quads of the vector, parsed
+    assert result.proof_dataset == tuple(parse_nquads(read_text("1edtech-ob3/obv3p0-proof-canon.txt")))
     signed["proof"] = [signed["proof"]]
     assert vc.verify(signed, _ob_resolver).verified
 

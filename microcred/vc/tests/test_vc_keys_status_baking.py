@@ -3,6 +3,7 @@
 import base64
 import gzip
 import json
+import secrets
 import struct
 import zlib
 
@@ -76,6 +77,24 @@ def test_base58_known_values_and_leading_zeros():
     assert multikey.base58btc_decode("112") == b"\0\0\x01"
     assert multikey.base58btc_decode("") == b""
     for data in (b"", b"\0", b"\xff" * 40, bytes(range(64))):
+        assert multikey.base58btc_decode(multikey.base58btc_encode(data)) == data
+
+
+def _base58_one_digit_at_a_time(data: bytes) -> str:
+    number, digits = int.from_bytes(data, "big"), ""
+    while number:
+        number, rem = divmod(number, 58)
+        digits = multikey._B58_ALPHABET[rem] + digits
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
+
+
+def test_base58_two_digits_per_division_matches_one_digit_at_a_time():
+    numbers = [n + d for n in (58, 58**2, 58**3, 58**44, 2**256, 2**512) for d in (-1, 0, 1)] + [1, 57]
+    values = [n.to_bytes((n.bit_length() + 7) // 8, "big") for n in numbers]
+    values += [zeros + value for zeros in (b"\0", b"\0\0\0") for value in values]
+    values += [secrets.token_bytes(64) for _ in range(200)]  # signatures' length
+    for data in values:
+        assert multikey.base58btc_encode(data) == _base58_one_digit_at_a_time(data), data.hex()
         assert multikey.base58btc_decode(multikey.base58btc_encode(data)) == data
 
 

@@ -51,6 +51,13 @@ def test_w3c_rdfc10(entry):
     else:
         expected = read_text("w3c-rdf-canon/" + entry["result"])
         assert rdfc10.canonicalize_quads(quads, algorithm, _work_factor(entry)) == expected
+        if algorithm == "SHA256":
+            # the canonical dataset given with the text is exactly what parsing the text gives back
+            text, dataset = rdfc10.canonicalize_quads_with_dataset(quads, algorithm, _work_factor(entry))
+            assert text == expected
+            assert len(dataset) == expected.count("\n")
+            if len(expected.splitlines()) == len(dataset):  # parse_nquads also splits at U+2028, U+0085…
+                assert dataset == tuple(parse_nquads(expected))
 
 
 @contextmanager
