@@ -91,12 +91,12 @@ def build_data(seed: int) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from microcred.accounts.roles import Role
     from microcred.accounts.services import assign_role
     from microcred.catalogue import services
     from microcred.catalogue.models import MicroCredentialVersion
     from microcred.learning.models import Enrolment, Offering
     from microcred.reference.models import ContentArea, EqfLevel, EscoSkill, Institution
+    from microcred.roles import Role
 
     rng = random.Random(seed)
     call_command("migrate", verbosity=0)

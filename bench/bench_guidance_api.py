@@ -47,7 +47,6 @@ def build_data(seed: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from microcred.accounts.roles import Role
     from microcred.accounts.services import assign_role
     from microcred.catalogue import services
     from microcred.catalogue.models import MicroCredentialVersion
@@ -55,6 +54,7 @@ def build_data(seed: int) -> None:
     from microcred.pathways.models import Pathway, PathwayComponent, PathwayVersion
     from microcred.reference.loader import load_reference_data
     from microcred.reference.models import EscoOccupation, EscoSkill, Institution, OccupationSkill
+    from microcred.roles import Role
 
     rng = random.Random(seed)
     started = time.perf_counter()

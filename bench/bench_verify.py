@@ -76,7 +76,7 @@ def issue_real(count: int, revoked_share: float, rng: random.Random) -> list[tup
     from credential_fixtures import learner, make_world
     from django.contrib.auth import get_user_model
 
-    from microcred.accounts.roles import Role
+    from microcred.roles import Role
     from microcred.accounts.services import assign_role
     from microcred.credentials.models import IssuedCredential, Issuer
     from microcred.credentials.services.issuance import issue_credential

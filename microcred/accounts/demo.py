@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
 from microcred.core.demo import DemoDataMissing, DemoStep
+from microcred.roles import Role
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - public demo data, documented in the README
 

@@ -8,7 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts import countries, permissions, services
+from microcred import roles
+from microcred.accounts import countries, services
 from microcred.accounts.exceptions import TooManyAttempts
 from microcred.accounts.models import AgeBand, EmploymentStatus, LearnerGroup
 from microcred.core.exceptions import ValidationFailed
@@ -209,7 +210,7 @@ class ProfileForm(LearnerBackgroundFields):
 
     def __init__(self, *args, user, **kwargs):
         initial = {name: getattr(user, name) for name in services.PROFILE_FIELDS}
-        super().__init__(*args, initial=initial, group_required=permissions.is_learner_account(user), **kwargs)
+        super().__init__(*args, initial=initial, group_required=roles.is_learner_account(user), **kwargs)
 
     def clean_did(self):
         did = self.cleaned_data["did"].strip()

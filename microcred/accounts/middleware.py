@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import ngettext
 
-from microcred.accounts.permissions import is_staff_member
+from microcred.roles import is_staff_member
 
 
 class StaffIdleTimeoutMiddleware:

@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
+from microcred.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
 
 
 class LearnerGroup(models.TextChoices):

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts import countries, permissions
+from microcred import roles
+from microcred.accounts import countries
 from microcred.accounts.exceptions import (
     EmailAlreadyRegistered,
     InvalidBackground,
@@ -26,10 +27,10 @@ from microcred.accounts.exceptions import (
     VerificationLinkInvalid,
 )
 from microcred.accounts.models import AgeBand, EmploymentStatus, LearnerGroup, RoleAssignment
-from microcred.accounts.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
 from microcred.audit.services import record_audit_event
 from microcred.core import ratelimit
 from microcred.privacy import services as privacy_services
+from microcred.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
 
 VERIFY_SALT = "microcred.accounts.verify-email"
 
@@ -81,7 +82,7 @@ def update_profile(*, user, changes: dict, where: str = "profile") -> list[str]:
     """Save the learner's own details: the names of the fields that changed (none: nothing written).
 
     `changes` maps fields of PROFILE_FIELDS to their new values; the background is checked first
-    (InvalidBackground, nothing written; the group is required of learner accounts, permissions.is_learner_account). Audited as account.details_changed with the names of the fields that
+    (InvalidBackground, nothing written; the group is required of learner accounts, roles.is_learner_account). Audited as account.details_changed with the names of the fields that
     changed and `where` ("profile", or "log-in" for the question asked after logging in), never their values:
     the audit log is kept after the account is erased, the background is not (GDPR Art. 5(1)(c), 17).
     """
@@ -91,7 +92,7 @@ def update_profile(*, user, changes: dict, where: str = "profile") -> list[str]:
     if any(name in changes for name in BACKGROUND_FIELDS):
         current = get_user_model().objects.filter(pk=user.pk).values(*BACKGROUND_FIELDS).get()
         LearnerBackground(**{**current, **{k: v for k, v in changes.items() if k in BACKGROUND_FIELDS}}).checked(
-            group_required=permissions.is_learner_account(user)
+            group_required=roles.is_learner_account(user)
         )
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
     changed = sorted(name for name, value in changes.items() if getattr(locked, name) != value)

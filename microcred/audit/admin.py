@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from microcred.accounts.permissions import can_view_audit_log
 from microcred.audit.models import AuditEvent
+from microcred.audit.permissions import can_view_audit_log
 from microcred.core.admin import ReadOnlyModelAdmin
 
 

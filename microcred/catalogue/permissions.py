@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.reference.models import Institution
+from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
 
 def can_manage_category_overviews(user) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
 from microcred.core.demo import DemoStep
 from microcred.credentials.models import IssuedCredential
@@ -14,6 +13,7 @@ from microcred.credentials.services import bulk
 from microcred.credentials.services.issuance import issuer_for_version
 from microcred.credentials.services.issuers import create_issuer_keys
 from microcred.credentials.services.status import revoke_credential
+from microcred.roles import Role
 
 
 def _officer_for(issuer):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role
-from microcred.accounts.roles import Role
 from microcred.credentials.selectors import job_issuer
+from microcred.roles import Role, has_role
 
 
 def is_credential_officer_of(user, issuer) -> bool:
     """A credential officer of the issuer's university; for the alliance's issuer, an alliance-scoped officer.
 
-    Alliance-scoped credential officers hold the role with no institution (accounts/roles.py); an assignment
+    Alliance-scoped credential officers hold the role with no institution (microcred/roles/definitions.py); an assignment
     at the alliance's own Institution row counts the same.
     """
     institution = issuer.institution

@@ -5,11 +5,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts.permissions import is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.audit.services import record_audit_event
 from microcred.core.admin import ReadOnlyModelAdmin
 from microcred.handoffs.models import HandoffTask, TaskKind
+from microcred.roles import Role, is_alliance_admin
 
 
 class TaskKindForm(forms.ModelForm):

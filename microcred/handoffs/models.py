@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts.roles import Role
 from microcred.core.text import COMMENT_TEXT
+from microcred.roles import Role
 
 ITEM_TEXT = 300
 
@@ -23,7 +23,7 @@ class TaskKind(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=COMMENT_TEXT)
-    # A role of accounts.roles.Role (checked on the admin site); no choices here, so a role added there needs no
+    # A role of microcred.roles.Role (checked on the admin site); no choices here, so a role added there needs no
     # migration of this app.
     owner_role = models.CharField(_("owner role"), max_length=40)
     at_awarding_university = models.BooleanField(

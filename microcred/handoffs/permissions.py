@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role, is_alliance_admin
-from microcred.accounts.roles import Role
+from microcred.roles import Role, has_role, is_alliance_admin
 
 
 def holds_owner_role(user, task) -> bool:

@@ -6,10 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from microcred.accounts.permissions import institutions_where, roles_of
-from microcred.accounts.roles import Role
 from microcred.handoffs import permissions
 from microcred.handoffs.models import HandoffTask
+from microcred.roles import Role, institutions_where, roles_of
 
 OPEN_STATUSES = (HandoffTask.Status.OPEN, HandoffTask.Status.IN_PROGRESS)
 

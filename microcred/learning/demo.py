@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from microcred.accounts.demo import DEMO_PASSWORD, demo_background
 from microcred.accounts.models import RoleAssignment
-from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
 from microcred.catalogue.models import MicroCredential
 from microcred.core.demo import DemoStep
 from microcred.learning.models import Enrolment, Offering, OfferingAssessor, Result
 from microcred.learning.permissions import micro_credential_universities
+from microcred.roles import Role
 
 FIRST_NAMES = [
     "Anna",

@@ -25,10 +25,9 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin, is_staff_member
-from microcred.accounts.roles import Role
 from microcred.learning.exceptions import NotAllowed, OfferingEnded, OfferingNotFound
 from microcred.learning.models import Enrolment, Offering
+from microcred.roles import Role, has_role, institutions_where, is_alliance_admin, is_staff_member
 
 DELIVERING_ROLES = (Role.PROPOSER, Role.ASSESSOR)
 OFFERING_STAFF_ROLES = (Role.PROPOSER, Role.ASSESSOR, Role.INSTITUTIONAL_MANAGER)

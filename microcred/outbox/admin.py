@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from microcred.accounts.permissions import is_alliance_admin
 from microcred.core.admin import ReadOnlyModelAdmin
 from microcred.outbox.models import OutboxMessage
+from microcred.roles import is_alliance_admin
 
 
 @admin.register(OutboxMessage)

@@ -20,11 +20,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from microcred.accounts.roles import Role
 from microcred.core.text import one_line
 from microcred.outbox.services import enqueue, outbox_handler
 from microcred.pathways.award_models import PathwayAward
 from microcred.proposals.publishing import ProposalWording
+from microcred.roles import Role
 
 PROPOSAL_WORDING = ProposalWording(
     transition_subject=gettext_lazy("[%(ref)s] Pathway %(title)s: %(status)s"),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.audit.services import record_audit_event
+from microcred.roles import Role
 
 DELETE, CLEAR = "delete", "clear"
 
@@ -78,8 +79,6 @@ def _people_kept_by_other_records(users: models.QuerySet) -> models.QuerySet:
 
 def _unverified_accounts(cutoff):
     """Self-registered learner accounts whose address was never confirmed (nor used to log in)."""
-    from microcred.accounts.roles import Role
-
     # Never before the confirmation link has expired: a link that still works must find its account.
     link_days = math.ceil(settings.EMAIL_VERIFICATION_MAX_AGE / 86400)
     cutoff = min(cutoff, timezone.now() - datetime.timedelta(days=link_days))

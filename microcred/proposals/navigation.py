@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts.permissions import is_staff_member
 from microcred.core.navigation import Entry
 from microcred.proposals import permissions
+from microcred.roles import is_staff_member
 
 
 def _sees_proposals(user) -> bool:

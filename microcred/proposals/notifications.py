@@ -10,12 +10,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from microcred.accounts.roles import Role
 from microcred.core.text import one_line
 from microcred.outbox.services import enqueue, outbox_handler
 from microcred.proposals import publishing
 from microcred.proposals.models import AgendaItem, Proposal
 from microcred.proposals.models import ProposalStatus as S
+from microcred.roles import Role
 
 # The e-mails' wording when the proposal type registered none (a micro-credential proposal): "the proposal".
 DEFAULT_WORDING = publishing.ProposalWording(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.proposals.exceptions import NotAllowed, OwnProposal, ProposalNotFound
 from microcred.proposals.models import AgendaPaper, Meeting, Proposal, ProposalStatus
 from microcred.proposals.workflow import FALLBACK, Action, Decider, decider_of
+from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
 
 def is_own(user, proposal: Proposal) -> bool:

@@ -211,7 +211,7 @@ def meeting_members(meeting: Meeting):
 
 def possible_presenters():
     """Who may present a paper to a meeting: active staff (anyone holding a role other than learner)."""
-    from microcred.accounts.roles import STAFF_ROLES
+    from microcred.roles import STAFF_ROLES
 
     return (
         get_user_model()

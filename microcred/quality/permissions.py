@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.proposals.permissions import is_board_secretary, is_council, is_executive
+from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
 
 def is_quality_office(user) -> bool:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
+from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
 
 def officer_institution_ids(user) -> set[int]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from microcred.accounts.permissions import institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.recognition import permissions
 from microcred.recognition.exceptions import RequestNotFound
 from microcred.recognition.models import RecognitionAgreement, RecognitionRequest
+from microcred.roles import Role, institutions_where, is_alliance_admin
 
 R = RecognitionRequest
 # The queue's filters: what waits for a decision (new requests and appeals), what is decided, or everything.

@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from microcred.accounts.roles import Role
 from microcred.audit.services import record_audit_event
 from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import ValidationFailed
@@ -48,6 +47,7 @@ from microcred.recognition.models import (
     programme_key,
 )
 from microcred.reference.models import Institution
+from microcred.roles import Role
 
 R = RecognitionRequest
 MAX_ID = 2**63 - 1

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from microcred.accounts.permissions import is_alliance_admin
 from microcred.core.exceptions import DomainError
 from microcred.core.ratelimit import rate_limited
 from microcred.credentials import selectors as credential_selectors
@@ -20,6 +19,7 @@ from microcred.recognition import permissions, selectors, services, snapshot
 from microcred.recognition.exceptions import CredentialNotVerified, RequestNotFound
 from microcred.recognition.forms import OTHER, AgreementForm, AppealForm, DecisionForm, RequestForm, universities
 from microcred.recognition.models import RecognitionAgreement, RecognitionRequest
+from microcred.roles import is_alliance_admin
 
 R = RecognitionRequest
 

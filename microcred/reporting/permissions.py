@@ -9,9 +9,8 @@ and GET /api/v1/kpis): those need no check here.
 
 from __future__ import annotations
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.reference.models import Institution
+from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
 # Roles that read every figure of every university.
 ALLIANCE_READERS = frozenset(

@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from microcred.accounts.models import LearnerGroup, RoleAssignment
-from microcred.accounts.roles import Role
 from microcred.catalogue.kinds import CredentialKind, participation_badge_q
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.catalogue.selectors import listed_versions
@@ -24,6 +23,7 @@ from microcred.credentials.models import IssuedCredential
 from microcred.learning.models import Enrolment, Offering, Result
 from microcred.learning.selectors import COMPLETED_RESULT
 from microcred.proposals.models import Proposal, ProposalStatus
+from microcred.roles import Role
 from microcred.surveys.models import Answer, Audience, Survey
 from microcred.surveys.selectors import MIN_RESPONSES_SHOWN
 

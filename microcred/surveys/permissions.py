@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from microcred.accounts.permissions import has_role, institutions_where, is_alliance_admin
-from microcred.accounts.roles import Role
 from microcred.learning.permissions import is_offering_staff, staff_offerings_scope
+from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 from microcred.surveys.exceptions import NotAllowed
 
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.learning import services
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_micro_credential, make_offering
+from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

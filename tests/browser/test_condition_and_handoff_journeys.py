@@ -4,10 +4,10 @@ saying "with conditions"; the communication office ticks its hand-off checklist 
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.handoffs.models import HandoffTask
 from microcred.proposals.models import ApprovalCondition
+from microcred.roles import Role
 from tests.browser.helpers import log_in, log_out
 from tests.browser.test_proposal_journeys import cast, refdata_for_services  # noqa: F401  (fixtures)
 

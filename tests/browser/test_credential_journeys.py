@@ -7,8 +7,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
+from microcred.roles import Role
 from tests.browser.helpers import log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,12 +11,12 @@ import json
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
 from microcred.proposals import services
 from microcred.proposals.models import Meeting
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.tests.approvals import decide_in_session
+from microcred.roles import Role
 from tests.browser.helpers import log_in, log_out, verify_file
 from tests.browser.test_proposal_journeys import cast, refdata_for_services  # noqa: F401 - fixtures
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from microcred.accounts.roles import Role
+from microcred.roles import Role
 from tests.browser.conftest import AccessibilityError, check_accessibility
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.guidance import suggestions
 from microcred.proposals.models import LearningOutcome, Proposal
+from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

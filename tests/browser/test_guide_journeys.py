@@ -65,12 +65,12 @@ def test_a_learner_finds_what_covers_an_occupation_and_follows_it(page, catalogu
 def demo_catalogue_with_occupation_vectors(make_user, tmp_path, settings):
     """The demo catalogue over a slice of the real ESCO release, and the multilingual model's vectors of its
     occupations (what `manage.py build_skill_vectors` makes), so that an occupation is found in Spanish."""
-    from microcred.accounts.roles import Role
     from microcred.catalogue.demo import CATALOGUE, load_demo_catalogue
     from microcred.guidance import occupation_search
     from microcred.guidance.encoder import load_multilingual_encoder
     from microcred.guide.tests.esco_slice import make_slice_dir
     from microcred.reference.loader import load_reference_data
+    from microcred.roles import Role
 
     labels = [label for row in CATALOGUE for _outcome, names in row[13] for label in names]
     load_reference_data(data_dir=make_slice_dir(tmp_path, extra_skill_labels=labels))

@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.learning import services
 from microcred.learning.models import Enrolment, Result
 from microcred.learning.tests.factories import make_micro_credential, make_offering, start_offering
+from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data, log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.pathways.tests.learner_fixtures import *  # noqa: F403 - kek, issuers, make_version, make_pathway, ...
+from microcred.roles import Role
 from tests.browser.helpers import issue_the_ready_credential, log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)

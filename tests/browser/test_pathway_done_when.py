@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.pathways.tests.approvals import draft, on_council_agenda, rule_all_of
 from microcred.pathways.tests.learner_fixtures import *  # noqa: F403 - kek, issuers, make_version, learner, earn, ...
 from microcred.proposals.tests.approvals import hold_meeting_now
+from microcred.roles import Role
 from tests.browser.helpers import (
     appeal_recognition,
     issue_the_ready_credential,

@@ -5,13 +5,13 @@ words; each page checked by axe-core."""
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.catalogue import services as catalogue_services
 from microcred.pathways.models import PathwayVersion
 from microcred.proposals import services
 from microcred.proposals.models import Meeting, Proposal
 from microcred.proposals.tests.approvals import hold_meeting_now
 from microcred.proposals.workflow import Action
+from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data, log_in, log_out, record_decision
 
 pytestmark = pytest.mark.django_db(transaction=True)

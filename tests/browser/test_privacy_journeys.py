@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from microcred.accounts.roles import Role
 from microcred.privacy.models import NoticeReceipt
+from microcred.roles import Role
 from tests.browser.conftest import check_accessibility
 from tests.browser.helpers import PASSWORD, load_small_reference_data, log_in
 

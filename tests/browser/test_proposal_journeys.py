@@ -3,13 +3,13 @@
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.core.dates import public_date
 from microcred.proposals import services
 from microcred.proposals.models import Meeting, Proposal
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.tests.approvals import decide_in_session, hold_meeting_now
+from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data, log_in, log_out, record_decision
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.learning import tasks as learning_tasks
 from microcred.learning.models import Enrolment
@@ -20,6 +19,7 @@ from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures)
 from microcred.proposals.tests.test_services import draft, to_agenda
 from microcred.quality.models import CouncilReport, Recommendation
+from microcred.roles import Role
 from microcred.surveys.models import Answer, Invitation, Response, Survey
 from tests.browser.helpers import log_in, log_out
 

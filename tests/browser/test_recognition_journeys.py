@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.credentials.services.issuance import issue_credential
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
 from microcred.recognition.models import RecognitionRequest
+from microcred.roles import Role
 from tests.browser.helpers import appeal_recognition, log_in, log_out, recognise_on_appeal, refuse_recognition
 
 pytestmark = pytest.mark.django_db(transaction=True)

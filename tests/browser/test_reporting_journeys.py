@@ -7,8 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.tests import conftest as catalogue_fixtures
+from microcred.roles import Role
 from tests.browser.helpers import log_in
 
 # A small catalogue made through the services: five micro-credentials over three universities and three areas.

@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_micro_credential, make_offering, start_offering
+from microcred.roles import Role
 from microcred.surveys.models import Invitation, Response
 from tests.browser.helpers import load_small_reference_data, log_in
 

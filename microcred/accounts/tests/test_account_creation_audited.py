@@ -6,11 +6,11 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.accounts.tests.oidc_standin import StandInProvider
 from microcred.accounts.tests.test_oidc import PERSON, _sso_login
 from microcred.accounts.tests.test_registration import GOOD
 from microcred.audit.models import AuditEvent
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from microcred.accounts import countries, permissions, services
 from microcred.accounts.exceptions import InvalidBackground
-from microcred.accounts.roles import Role
 from microcred.accounts.tests.test_registration import GOOD
 from microcred.audit.models import AuditEvent
 from microcred.privacy import registry
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import requests
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from microcred.accounts.roles import Role
 from microcred.accounts.tests.oidc_standin import StandInProvider
+from microcred.roles import Role
 
 PERSON = {"sub": "u-123", "email": "Ana.Lopez@ub.edu", "email_verified": True, "name": "Ana López"}
 

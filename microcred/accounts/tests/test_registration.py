@@ -6,8 +6,8 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
+from microcred.roles import Role
 
 GOOD = {
     "full_name": "Katrin Weber",

@@ -1,21 +1,21 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from microcred.accounts import permissions
+from microcred import roles
 from microcred.accounts.exceptions import InvalidRoleScope
 from microcred.accounts.models import RoleAssignment
-from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
 from microcred.audit.models import AuditEvent
+from microcred.roles import Role
 
 
 @pytest.mark.django_db
 def test_staff_roles_are_scoped_to_one_institution(make_user, institution, other_institution):
     user = make_user((Role.PROPOSER, institution))
-    assert permissions.has_role(user, Role.PROPOSER, institution_id=institution.pk)
-    assert not permissions.has_role(user, Role.PROPOSER, institution_id=other_institution.pk)
-    assert permissions.has_role(user, Role.PROPOSER, anywhere=True)
-    assert permissions.institutions_where(user, Role.PROPOSER) == {institution.pk}
+    assert roles.has_role(user, Role.PROPOSER, institution_id=institution.pk)
+    assert not roles.has_role(user, Role.PROPOSER, institution_id=other_institution.pk)
+    assert roles.has_role(user, Role.PROPOSER, anywhere=True)
+    assert roles.institutions_where(user, Role.PROPOSER) == {institution.pk}
 
 
 @pytest.mark.django_db
@@ -74,8 +74,8 @@ def test_admin_site_is_for_the_alliance_admin_only(client, make_user, institutio
 def test_inactive_or_anonymous_users_hold_no_roles():
     from django.contrib.auth.models import AnonymousUser
 
-    assert not permissions.has_role(AnonymousUser(), Role.LEARNER, anywhere=True)
-    assert not permissions.is_alliance_admin(AnonymousUser())
+    assert not roles.has_role(AnonymousUser(), Role.LEARNER, anywhere=True)
+    assert not roles.is_alliance_admin(AnonymousUser())
 
 
 @pytest.mark.django_db

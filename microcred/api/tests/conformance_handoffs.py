@@ -3,11 +3,11 @@ test_openapi_conformance's `case` when it imports this module (each documented a
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.handoffs.models import HandoffTask
 from microcred.proposals import conditions
 from microcred.proposals.models import ApprovalCondition
 from microcred.proposals.tests.approvals import decide_in_session
+from microcred.roles import Role
 
 V1 = "/api/v1"
 OPERATION_IDS = {

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
+from microcred.roles import Role
 
 V1 = "/api/v1"
 OPERATION_IDS = {

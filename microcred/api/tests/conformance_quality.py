@@ -6,13 +6,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.catalogue.services import retire_micro_credential
 from microcred.proposals import papers
 from microcred.proposals.models import Meeting
 from microcred.proposals.tests.approvals import decide_in_session
 from microcred.quality import services as quality_services
+from microcred.roles import Role
 
 V1 = "/api/v1"
 OPERATION_IDS = {

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.recognition import services
 from microcred.recognition.models import RecognitionRequest
+from microcred.roles import Role
 
 V1 = "/api/v1"
 OPERATION_IDS = {

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import start_offering
+from microcred.roles import Role
 from microcred.surveys import services as survey_services
 from microcred.surveys.models import Audience, Invitation, SurveyTemplate
 

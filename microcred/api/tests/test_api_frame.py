@@ -3,7 +3,7 @@ import json
 import pytest
 from rest_framework.authtoken.models import Token
 
-from microcred.accounts.roles import Role
+from microcred.roles import Role
 
 
 @pytest.mark.django_db

@@ -31,7 +31,6 @@ from rest_framework.authtoken.models import Token
 from schemathesis.engine import Status, events
 from schemathesis.engine import context as engine_context
 
-from microcred.accounts.roles import Role
 from microcred.credentials.services import bulk
 from microcred.credentials.services.issuers import create_issuer_keys
 from microcred.credentials.tests.conftest import TEST_KEK
@@ -44,6 +43,7 @@ from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 from microcred.quality import services as quality
 from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, EscoSkill, Institution
+from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from microcred.accounts.roles import Role
 from microcred.audit.services import record_audit_event
+from microcred.roles import Role
 
 
 @pytest.fixture

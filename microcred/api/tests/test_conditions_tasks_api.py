@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from microcred.accounts.roles import Role
 from microcred.handoffs.models import HandoffTask
 from microcred.proposals.models import ApprovalCondition
 from microcred.proposals.tests.approvals import hold_meeting_now, on_agenda
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures)
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

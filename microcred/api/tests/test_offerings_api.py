@@ -14,12 +14,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from microcred.accounts import services as accounts_services
-from microcred.accounts.roles import Role
 from microcred.api.v1.learning import OfferingChangeIn
 from microcred.audit.models import AuditEvent
 from microcred.learning import imports, services
 from microcred.learning.models import Enrolment, Offering
 from microcred.learning.tests.factories import make_offering, record_result, start_offering
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

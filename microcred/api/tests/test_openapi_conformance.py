@@ -22,7 +22,6 @@ from jsonschema import Draft202012Validator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from microcred.accounts.roles import Role
 from microcred.api.tests.test_offerings_api import three_imports  # noqa: F401  (fixture)
 from microcred.catalogue.tests.conftest import cat, offerings  # noqa: F401  (fixtures)
 from microcred.credentials.services import bulk
@@ -37,6 +36,7 @@ from microcred.proposals.tests.conftest import complete_formal_data, people, ref
 from microcred.proposals.workflow import Action
 from microcred.reference.loader import load_reference_data
 from microcred.reference.tests.esco_fixture import make_data_dir
+from microcred.roles import Role
 
 V1 = "/api/v1"
 

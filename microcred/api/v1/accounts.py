@@ -7,11 +7,11 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from microcred.accounts import permissions
 from microcred.accounts.models import AgeBand, EmploymentStatus, LearnerGroup
-from microcred.accounts.roles import Role
 from microcred.api.errors import NOT_AUTHENTICATED, documented_error
+from microcred.audit import permissions as audit_permissions
 from microcred.audit.models import AuditEvent
+from microcred.roles import Role
 
 
 class RoleOut(serializers.Serializer):
@@ -65,10 +65,10 @@ class MeApi(APIView):
 
 
 class CanViewAuditLog(BasePermission):
-    message = permissions.AUDIT_LOG_REFUSED  # translated in the request's language when refused
+    message = audit_permissions.AUDIT_LOG_REFUSED  # translated in the request's language when refused
 
     def has_permission(self, request, view):
-        return permissions.can_view_audit_log(request.user)
+        return audit_permissions.can_view_audit_log(request.user)
 
 
 class AuditEventOut(serializers.ModelSerializer):

@@ -2,9 +2,9 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AppendOnlyError, AuditEvent
 from microcred.audit.services import record_audit_event
+from microcred.roles import Role
 
 
 @pytest.mark.django_db

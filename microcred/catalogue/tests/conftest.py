@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures reused here)
+from microcred.roles import Role
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.catalogue import services
 from microcred.catalogue.annex import ACCREDITING, CO_LEAD, AnnexOne, AwardingBody, Outcome, SkillRef, Workload
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.catalogue import permissions, services
 from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import PermissionDenied
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

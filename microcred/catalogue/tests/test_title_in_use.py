@@ -123,7 +123,7 @@ def test_a_new_version_keeps_the_title_and_its_own_checklist_is_clean(
 
 
 def test_a_retired_entry_does_not_hold_its_title(people, refdata, institution, other_institution, make_user):
-    from microcred.accounts.roles import Role
+    from microcred.roles import Role
 
     entry = existing_entry(people, refdata, institution)
     admin = make_user(Role.ALLIANCE_ADMIN, email="admin@example.org")

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.catalogue import selectors, services
 from microcred.core.exceptions import PermissionDenied, ValidationFailed
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

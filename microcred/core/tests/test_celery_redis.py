@@ -10,10 +10,10 @@ from django.core import mail
 def test_a_task_goes_through_redis_to_a_worker(make_user, institution, redis_url):
     from celery.contrib.testing.worker import start_worker
 
-    from microcred.accounts.roles import Role
     from microcred.outbox.tests.infrastructure import celery_broker
     from microcred.proposals import services
     from microcred.proposals.tasks import send_transition_emails
+    from microcred.roles import Role
 
     proposer = make_user((Role.PROPOSER, institution), email="proposer@example.org")
     proposal = services.create_proposal(title="A working title", user=proposer, institution=institution)

@@ -57,7 +57,7 @@ def test_language_switch_changes_interface_language(client):
 
 @pytest.mark.django_db
 def test_navigation_differs_by_role(client, make_user):
-    from microcred.accounts.roles import Role
+    from microcred.roles import Role
 
     learner = make_user(Role.LEARNER)
     admin = make_user(Role.ALLIANCE_ADMIN, is_staff=True)

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.core import navigation
 from microcred.core.navigation import navigation_for
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ def redis_cache(location: str) -> dict:
 def test_with_redis_gone_people_log_in_browse_and_enrol(
     client, settings, make_user, django_capture_on_commit_callbacks
 ):
-    from microcred.accounts.roles import Role
     from microcred.outbox.models import OutboxMessage
+    from microcred.roles import Role
 
     dead = f"redis://127.0.0.1:{free_port()}"
     settings.CACHES = redis_cache(f"{dead}/12")

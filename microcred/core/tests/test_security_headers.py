@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from microcred.accounts.roles import Role
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 TEMPLATE_DIRS = [Path(settings.BASE_DIR) / "microcred"]

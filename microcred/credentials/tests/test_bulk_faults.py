@@ -321,7 +321,7 @@ def test_two_deliveries_of_one_job_at_the_same_time_issue_and_count_each_credent
 ):
     """A broker redelivers a job whose worker is alive (e.g. a visibility timeout shorter than the job): both
     deliveries run; each completion is issued, recorded and counted by exactly one of them."""
-    from microcred.accounts.roles import Role
+    from microcred.roles import Role
 
     start_offering(offering)
     learners = [make_user(Role.LEARNER, email=f"many{n}@example.org", full_name=f"Learner {n}") for n in range(8)]

@@ -71,8 +71,8 @@ def test_only_the_holder_or_an_officer_downloads(client, issue, make_user):
 
 
 def test_public_page_shows_live_verification(client, issue, make_user):
-    from microcred.accounts.roles import Role
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     credential = issue()
     page = client.get(reverse("credentials:public", args=[credential.uuid])).content.decode()
@@ -86,8 +86,8 @@ def test_public_page_shows_live_verification(client, issue, make_user):
 def test_the_learner_is_told_when_a_credential_is_revoked(issue, make_user, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from microcred.accounts.roles import Role
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     credential = issue(learner_email="katrin@example.org", learner_name="Katrin Weber")
     officer = make_user((Role.CREDENTIAL_OFFICER, credential.issuer.institution))

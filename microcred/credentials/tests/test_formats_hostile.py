@@ -176,8 +176,8 @@ def test_credential_emails_have_a_one_line_subject(
     revocation e-mail that is sent, with a one-line subject."""
     from django.core import mail
 
-    from microcred.accounts.roles import Role
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     credential = issue(version=make_version(title=title), learner_email="katrin@example.org")
     officer = make_user((Role.CREDENTIAL_OFFICER, credential.issuer.institution))

@@ -9,7 +9,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from microcred import vc
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.credentials.exceptions import CredentialNotFound, InvalidCompletion, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, StatusList
@@ -20,6 +19,7 @@ from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.credentials.tests.helpers import status_bit
 from microcred.credentials.tests.test_interop_node import _node_verify, node_verifier  # noqa: F401
+from microcred.roles import Role
 
 # The did:key method's own test vectors (W3C CCG did:key, Ed25519 from the all-zero seed and from seed 1).
 HOLDER = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"

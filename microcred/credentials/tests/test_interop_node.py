@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from microcred import vc
-from microcred.accounts.roles import Role
 from microcred.credentials.models import Issuer, StatusList
 from microcred.credentials.services.issuers import did_document, rotate_issuer_key
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.tests.helpers import TINY_SVG, tiny_png
+from microcred.roles import Role
 
 INTEROP = Path(__file__).resolve().parents[3] / "tests" / "interop"
 NODE = shutil.which("node")

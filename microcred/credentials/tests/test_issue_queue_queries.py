@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.credentials.services import bulk
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
 from microcred.learning.tests.factories import enrol_and_pass, start_offering
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@
 import pytest
 from django.db import transaction
 
-from microcred.accounts.roles import Role
 from microcred.credentials.exceptions import AlreadyRevoked
 from microcred.credentials.models import IssuedCredential
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.signals import credential_issued, credential_revoked
+from microcred.roles import Role
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from microcred.accounts.roles import Role
 from microcred.credentials import permissions, selectors
 from microcred.credentials.models import IssuanceJob, IssuedCredential
 from microcred.credentials.services import bulk
@@ -27,6 +26,7 @@ from microcred.credentials.sources import (
 )
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
 from microcred.learning.tests.factories import record_result, start_offering
+from microcred.roles import Role
 
 
 def test_a_micro_credential_version_is_an_achievement_source(issuers, make_version):

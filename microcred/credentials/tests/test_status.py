@@ -3,7 +3,6 @@
 import pytest
 
 from microcred import vc
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.core.exceptions import ValidationFailed
 from microcred.credentials.exceptions import AlreadyRevoked, CredentialNotFound, NotAllowed
@@ -11,6 +10,7 @@ from microcred.credentials.services.issuers import resolve_verification_method
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.credentials.tests.helpers import path_of, status_bit
+from microcred.roles import Role
 
 
 @pytest.fixture

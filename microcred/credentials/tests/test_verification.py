@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from microcred import vc
-from microcred.accounts.roles import Role
 from microcred.credentials.services.issuers import active_key, private_key_of
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.credentials.tests.helpers import TINY_SVG, tiny_png
+from microcred.roles import Role
 
 
 def _passed(report):

@@ -22,11 +22,11 @@ import pytest
 from django.core.cache import cache
 
 from microcred import vc
-from microcred.accounts.roles import Role
 from microcred.credentials.services.issuers import active_key, private_key_of
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.credentials.tests.credential_mutations import changed_data_mutations, same_data_mutations
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

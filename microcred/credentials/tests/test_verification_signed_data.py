@@ -16,10 +16,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from microcred import vc
-from microcred.accounts.roles import Role
 from microcred.credentials.services.issuers import active_key, private_key_of, rotate_issuer_key
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
+from microcred.roles import Role
 from microcred.vc.cryptosuites import eddsa_rdfc_2022
 
 CRED = "https://www.w3.org/2018/credentials#"

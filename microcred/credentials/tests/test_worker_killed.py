@@ -125,7 +125,7 @@ def test_a_worker_killed_mid_job_and_mid_email_leaves_each_credential_issued_onc
 ):
     import redis
 
-    from microcred.accounts.roles import Role
+    from microcred.roles import Role
 
     start_offering(offering)
     learners = [make_user(Role.LEARNER, email=f"killed{n}@example.org", full_name=f"Learner {n}") for n in range(8)]

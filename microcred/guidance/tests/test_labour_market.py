@@ -6,11 +6,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from microcred.accounts.roles import Role
 from microcred.catalogue import services as catalogue
 from microcred.guidance import selectors
 from microcred.reference.models import EscoSkill, Institution
 from microcred.reference.tests.esco_fixture import S
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.catalogue import services as catalogue
 from microcred.learning.tests.factories import make_offering
 from microcred.pathways.models import Pathway, PathwayComponent, PathwayVersion
 from microcred.reference.models import EscoSkill, Institution
 from microcred.reference.tests.esco_fixture import S
+from microcred.roles import Role
 
 _n = itertools.count(1)
 

@@ -4,11 +4,11 @@ the guide, which then counts the skills her credentials cover as hers and ranks 
 import pytest
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.catalogue import services as catalogue
 from microcred.credentials.tests.conftest import SKILLS
 from microcred.pathways.tests.learner_fixtures import *  # noqa: F403 - kek, issuers, make_version, issue, learner
 from microcred.reference.models import EscoOccupation, EscoSkill, OccupationSkill
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 OCCUPATION = "http://data.europa.eu/esco/occupation/guide-data-analyst"

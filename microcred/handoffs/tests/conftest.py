@@ -1,8 +1,8 @@
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.proposals.tests.approvals import approved
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures)
+from microcred.roles import Role
 
 
 @pytest.fixture

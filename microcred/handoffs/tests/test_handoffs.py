@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredential
 from microcred.core.exceptions import ValidationFailed
@@ -21,6 +20,7 @@ from microcred.handoffs.receivers import on_proposal_decided
 from microcred.outbox.models import OutboxMessage
 from microcred.proposals.models import Decision
 from microcred.proposals.tests.approvals import decide_in_session, on_agenda
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 S = HandoffTask.Status

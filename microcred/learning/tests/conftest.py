@@ -1,7 +1,7 @@
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.learning.tests.factories import make_micro_credential, make_offering
+from microcred.roles import Role
 
 
 @pytest.fixture

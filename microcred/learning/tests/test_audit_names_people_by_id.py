@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_assigning_and_removing_an_assessor_records_the_person_by_id(cast, offering, make_user, institution):
-    from microcred.accounts.roles import Role
+    from microcred.roles import Role
 
     person = make_user((Role.ASSESSOR, institution), email="second.assessor@ub.example", full_name="Eva Jansen")
     services.assign_assessor(user=cast["proposer"], offering_id=offering.pk, email=person.email)

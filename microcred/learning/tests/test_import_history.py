@@ -5,11 +5,11 @@ import io
 import pytest
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.learning import permissions, selectors, services
 from microcred.learning.exceptions import NotAllowed
 from microcred.learning.tests.factories import start_offering
 from microcred.learning.tests.test_results_import import csv_file, enrol_all, journey6_rows
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.services import publish_imported_micro_credential
 from microcred.learning import permissions, services
 from microcred.learning.exceptions import NotAllowed
 from microcred.learning.models import Offering, Result
 from microcred.learning.tests.factories import offering_values
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.learning import permissions, services
 from microcred.learning.exceptions import NotAllowed, OfferingEnded, OfferingInvalid
 from microcred.learning.models import Enrolment, Offering
 from microcred.learning.tests.factories import record_result, start_offering
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.learning import permissions, services
 from microcred.learning.exceptions import CancellationInvalid, EnrolmentNotFound, EnrolmentRefused, NotAllowed
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_offering, record_result, start_offering
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.credentials.models import HolderBoundCredential
 from microcred.credentials.services.status import revoke_credential
@@ -19,6 +18,7 @@ from microcred.credentials.services.verification import verify_credential_docume
 from microcred.oid4vci import jose, services
 from microcred.oid4vci.models import AccessToken, Delivery
 from microcred.oid4vci.tests.wallet import PRE_AUTHORIZED_GRANT, ScriptedWallet, assert_bound_copy_of, offer_from_page
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 CONFIGURATION = "OpenBadgeCredential_ldp_vc"

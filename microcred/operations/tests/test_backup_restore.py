@@ -20,7 +20,6 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.audit.services import record_audit_event
 from microcred.credentials.models import IssuedCredential
@@ -35,6 +34,7 @@ from microcred.operations.tests.backup_helpers import (
     table_count,
 )
 from microcred.proposals.models import SupportingDocument
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

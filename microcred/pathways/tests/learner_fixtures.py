@@ -16,7 +16,7 @@ _slugs = itertools.count(1)
 
 @pytest.fixture
 def learner(make_user):
-    from microcred.accounts.roles import Role
+    from microcred.roles import Role
 
     return make_user(Role.LEARNER, email="katrin@example.org", full_name="Katrin Weber", password="katrin-pass-42")
 

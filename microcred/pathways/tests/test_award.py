@@ -55,8 +55,8 @@ def test_the_learner_is_emailed(three, make_pathway, earn, learner, django_captu
 
 
 def test_a_revoked_component_means_no_award(three, make_pathway, earn, learner, make_user):
-    from microcred.accounts.roles import Role
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     make_pathway(three)
     first = earn(three[0])
@@ -111,8 +111,8 @@ def test_two_awards_racing_yield_one_credential(three, make_pathway, earn, learn
 def test_revoking_a_component_after_the_award_flags_it_for_the_officer(
     three, make_pathway, earn, learner, make_user, issuers, django_capture_on_commit_callbacks
 ):
-    from microcred.accounts.roles import Role
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     make_pathway(three[:2])
     first = earn(three[0])
@@ -140,9 +140,9 @@ def test_revoking_a_component_after_the_award_flags_it_for_the_officer(
 def test_the_officer_may_keep_it_and_only_the_issuers_officer_decides(
     three, make_pathway, earn, make_user, django_capture_on_commit_callbacks
 ):
-    from microcred.accounts.roles import Role
     from microcred.core.exceptions import PermissionDenied, ValidationFailed
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     make_pathway(three[:1])
     first = earn(three[0])

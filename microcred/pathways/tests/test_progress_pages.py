@@ -8,11 +8,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_offering
 from microcred.pathways.award_models import AwardRun, PathwayAward
 from microcred.pathways.tests.learner_fixtures import *  # noqa: F403
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

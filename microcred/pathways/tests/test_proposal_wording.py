@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from rest_framework.authtoken.models import Token
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.tests.conftest import cat, people, refdata  # noqa: F401  (fixtures)
 from microcred.outbox.services import deliver_pending
 from microcred.pathways.tests.approvals import draft, on_council_agenda, rule_all_of
@@ -14,6 +13,7 @@ from microcred.proposals import services as proposal_services
 from microcred.proposals.tests.approvals import decide_in_session, draft_proposal
 from microcred.proposals.workflow import Action
 from microcred.reference.models import Institution
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.privacy.forms import PrivacyNoticeTextForm, purposes_as_lines
 from microcred.privacy.models import PrivacyNotice, PrivacyNoticeText
 from microcred.privacy.tests.conftest import make_notice, text
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.privacy import services
 from microcred.privacy.models import NoticeReceipt
 from microcred.privacy.tests.conftest import make_notice, text
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ import requests
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from microcred.accounts.roles import Role
 from microcred.accounts.tests.oidc_standin import StandInProvider
 from microcred.audit.models import AuditEvent
 from microcred.privacy import services
 from microcred.privacy.models import NoticeReceipt
 from microcred.privacy.tests.conftest import make_notice, text
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.test import override_settings
 
-from microcred.accounts.roles import Role
 from microcred.privacy import registry, ropa
 from microcred.privacy.registry import NoPersonalData, activities, declarations, looks_personal, problems
 from microcred.privacy.tests.conftest import make_notice, text
+from microcred.roles import Role
 
 # -- The registry ------------------------------------------------------------------------------------------
 

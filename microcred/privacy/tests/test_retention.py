@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.audit.services import record_audit_event
 from microcred.credentials.models import IssuedCredential
@@ -24,6 +23,7 @@ from microcred.oid4vci.models import AccessToken, CredentialOffer, Delivery
 from microcred.outbox.models import OutboxMessage
 from microcred.privacy import retention, services
 from microcred.privacy.retention import RULES, apply_retention
+from microcred.roles import Role
 from microcred.wallet.models import ShareLink
 
 pytestmark = pytest.mark.django_db

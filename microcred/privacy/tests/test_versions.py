@@ -3,12 +3,12 @@
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.core.exceptions import ValidationFailed
 from microcred.privacy import selectors, services
 from microcred.privacy.models import PrivacyNotice, PrivacyNoticeText, PublishedNoticeIsFinal
 from microcred.privacy.tests.conftest import make_notice, text
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

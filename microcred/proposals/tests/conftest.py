@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from microcred.accounts.roles import Role
+from microcred.roles import Role
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.core.exceptions import ValidationFailed
 from microcred.outbox.models import OutboxMessage
@@ -19,6 +18,7 @@ from microcred.proposals.conditions import ConditionInput
 from microcred.proposals.exceptions import ConditionNotFound, ConditionState, NotAllowed
 from microcred.proposals.models import ApprovalCondition, Decision
 from microcred.proposals.tests.approvals import approved, decide_in_session, hold_meeting_now, on_agenda
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 Status = ApprovalCondition.Status

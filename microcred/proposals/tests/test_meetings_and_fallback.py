@@ -6,7 +6,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.accounts.services import assign_role
 from microcred.audit.models import AuditEvent
 from microcred.outbox.models import OutboxMessage
@@ -19,6 +18,7 @@ from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.tests.test_services import draft, to_agenda
 from microcred.proposals.workflow import Action
 from microcred.reference.models import Institution
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

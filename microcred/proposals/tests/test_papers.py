@@ -7,12 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.proposals import papers, pdf
 from microcred.proposals.exceptions import NotAllowed
 from microcred.proposals.models import AgendaPaper
 from microcred.proposals.tests.test_services import council_meeting  # noqa: F401  (fixture)
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.outbox.models import OutboxMessage
 from microcred.proposals import services
@@ -21,6 +20,7 @@ from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.test_services import draft
 from microcred.proposals.workflow import Action
 from microcred.reference.models import PolicyVersion
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredential
 from microcred.catalogue.services import publish_approved_proposal
@@ -24,6 +23,7 @@ from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import TRANSITIONS, WAITING_FOR, Action, Decider, allowed_actions, decider_of
 from microcred.reference.models import Institution
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

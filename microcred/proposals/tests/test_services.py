@@ -7,7 +7,6 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.catalogue.models import MicroCredential
 from microcred.proposals import services
@@ -26,6 +25,7 @@ from microcred.proposals.tests.approvals import decide_in_session, to_agenda
 from microcred.proposals.tests.approvals import draft_proposal as draft  # other tests import it from here
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action, InvalidTransition
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -163,8 +163,8 @@ def test_incomplete_proposal_cannot_be_sent(people, refdata, institution, other_
 
 
 def test_nobody_approves_their_own_proposal(people, refdata, institution, other_institution, make_user):
-    from microcred.accounts.roles import Role
     from microcred.accounts.services import assign_role
+    from microcred.roles import Role
 
     proposer = people["proposer"]
     assign_role(user=proposer, role=Role.INSTITUTIONAL_MANAGER, institution=institution)
@@ -274,8 +274,8 @@ def test_change_proposal_produces_version_2_and_keeps_version_1(
 
 
 def test_call_with_panel_review(people, refdata, institution, other_institution, make_user):
-    from microcred.accounts.roles import Role
     from microcred.core.exceptions import ValidationFailed
+    from microcred.roles import Role
 
     panelist = make_user(Role.COUNCIL_MEMBER, email="panel@example.org")
     call = services.create_call(

@@ -1,13 +1,13 @@
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.models import MicroCredential
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import Meeting
 from microcred.proposals.tests.approvals import decide_in_session
 from microcred.proposals.tests.conftest import people, refdata  # noqa: F401  (fixtures reused here)
 from microcred.proposals.tests.test_services import draft, to_agenda
+from microcred.roles import Role
 
 
 @pytest.fixture

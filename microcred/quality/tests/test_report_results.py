@@ -6,10 +6,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from microcred.accounts.roles import Role
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_offering, start_offering
 from microcred.quality import selectors, services
+from microcred.roles import Role
 from microcred.surveys import services as surveys
 from microcred.surveys.models import Invitation
 

@@ -200,8 +200,8 @@ def test_linking_checks_the_proposal(quality, people, mc, institution, refdata, 
 
 
 def test_who_sees_which_recommendations(quality, people, mc, make_user, institution, other_institution):
-    from microcred.accounts.roles import Role
     from microcred.reference.models import Institution
+    from microcred.roles import Role
 
     rec = services.record_recommendation(user=quality, micro_credential_id=mc.pk, text="Update the outcomes.")
     third = Institution.objects.create(

@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from microcred.accounts.roles import Role
 from microcred.catalogue import services as catalogue_services
 from microcred.proposals.models import AgendaPaper, Proposal
 from microcred.quality import services
 from microcred.quality.models import CouncilReport, Recommendation
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

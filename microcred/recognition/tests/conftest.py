@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.credentials.tests.conftest import *  # noqa: F403 - the issuing fixtures (kek, issuers, issue, ...)
+from microcred.roles import Role
 
 
 @pytest.fixture

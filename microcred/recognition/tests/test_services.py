@@ -13,7 +13,6 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.credentials.models import VerificationRecord
 from microcred.credentials.services.status import revoke_credential
@@ -27,6 +26,7 @@ from microcred.recognition.exceptions import (
     WrongState,
 )
 from microcred.recognition.models import RecognitionDecision, RecognitionRequest
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 R = RecognitionRequest

@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.recognition import services
 from microcred.recognition.forms import AgreementForm, AppealForm, DecisionForm, RequestForm
 from microcred.recognition.models import RecognitionRequest
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 R = RecognitionRequest

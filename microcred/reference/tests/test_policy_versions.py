@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.reference.loader import LoadError, load_reference_data
 from microcred.reference.models import PolicyVersion
 from microcred.reference.selectors import policy_in_force
 from microcred.reference.tests.esco_fixture import make_data_dir
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

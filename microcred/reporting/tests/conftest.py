@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.credentials.tests.conftest import alliance, eqf6, issuers, kek, make_version  # noqa: F401
 from microcred.learning.tests.factories import make_offering, record_result, start_offering
+from microcred.roles import Role
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,10 @@ a message and nothing written otherwise."""
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.audit.models import AuditEvent
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import AgendaPaper, Meeting
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ read from the environment."""
 import pytest
 from django.core.cache import cache
 
-from microcred.accounts.roles import Role
 from microcred.core.tests.test_settings_environment import _run
 from microcred.reporting import indicators
 from microcred.reporting.indicators import Filters
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

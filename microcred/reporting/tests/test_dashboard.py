@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from microcred.accounts.roles import Role
 from microcred.catalogue.tests import conftest as catalogue_fixtures
 from microcred.reporting import exports
 from microcred.reporting.tests import fakes
+from microcred.roles import Role
 
 cat = catalogue_fixtures.cat  # five micro-credentials over three universities, made through the services
 

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from microcred.accounts.roles import Role
 from microcred.reporting import permissions
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

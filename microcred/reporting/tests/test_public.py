@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from microcred.accounts.roles import Role
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 

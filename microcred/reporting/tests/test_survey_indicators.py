@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_micro_credential, make_offering, start_offering
 from microcred.reporting import indicators
 from microcred.reporting.indicators import Filters
+from microcred.roles import Role
 from microcred.surveys import services
 from microcred.surveys.models import Audience, Invitation
 

@@ -1,9 +1,9 @@
 import pytest
 from django.utils import timezone
 
-from microcred.accounts.roles import Role
 from microcred.learning.models import Enrolment
 from microcred.learning.tests.factories import make_micro_credential, make_offering, start_offering
+from microcred.roles import Role
 
 
 @pytest.fixture

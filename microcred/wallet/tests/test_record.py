@@ -28,8 +28,8 @@ def held(issue, make_version, holder):
 
 
 def test_the_record_lists_her_credentials_not_revoked_with_the_total(held, holder, issue, make_user):
-    from microcred.accounts.roles import Role
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     first, second = held
     revoked = issue(learner=holder, learner_email=holder.email)

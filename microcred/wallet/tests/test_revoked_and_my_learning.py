@@ -3,10 +3,10 @@ completion's credential in the wallet (with whether it was revoked) through the 
 
 import pytest
 
-from microcred.accounts.roles import Role
 from microcred.core.exceptions import ValidationFailed
 from microcred.credentials.services.status import revoke_credential
 from microcred.learning.panels import EnrolmentCredential, credentials_of_enrolments
+from microcred.roles import Role
 from microcred.wallet import services
 from microcred.wallet.models import ShareLink
 

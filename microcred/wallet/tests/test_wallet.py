@@ -44,8 +44,8 @@ def test_wallet_lists_own_credentials_only(client, holder, credential, issue):
 
 
 def test_share_link_shows_the_credential_until_withdrawn(client, holder, credential, make_user):
-    from microcred.accounts.roles import Role
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     link, token = services.create_share_link(user=holder, credential_uuid=credential.uuid, label="employer")
     assert ShareLink.objects.get().token_hash != token  # only the hash is stored

@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from microcred.accounts.roles import Role
 from microcred.credentials.models import HolderBoundCredential, StatusList
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
@@ -20,6 +19,7 @@ from microcred.credentials.tests.helpers import status_bit
 from microcred.oid4vci.models import Delivery
 from microcred.oid4vci.services import create_offer
 from microcred.oid4vci.tests.wallet import ScriptedWallet
+from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 
