@@ -17,20 +17,16 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     FilteredRelation,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.fields.json import KT
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.catalogue import facet_memory
@@ -42,6 +38,7 @@ from microcred.catalogue.models import (
     MicroCredentialTranslation,
     MicroCredentialVersion,
 )
+from microcred.catalogue.offerings import offering_reader
 from microcred.proposals.choices import FormOfParticipation, Language
 from microcred.proposals.selectors import condition_summaries
 
@@ -207,21 +204,6 @@ def versions_teaching(skill_uris, *, limit: int | None = 20) -> list[MicroCreden
     return list(versions[:limit] if limit is not None else versions)
 
 
-def offerings_matching(offerings: QuerySet, q: CatalogueQuery) -> QuerySet:
-    """`offerings` narrowed to the query's start dates (from today when it gives none) and fees: which offerings make
-    a micro-credential pass the catalogue's offering filters (the catalogue's search and the guide)."""
-    offerings = offerings.filter(starts_on__gte=q.starts_from or timezone.localdate())
-    if q.starts_to:
-        offerings = offerings.filter(starts_on__lte=q.starts_to)
-    if q.cost == "free":
-        offerings = offerings.filter(fee=0)
-    elif q.cost == "paid":
-        offerings = offerings.filter(fee__gt=0)
-    if q.max_fee is not None:
-        offerings = offerings.filter(fee__lte=q.max_fee)
-    return offerings
-
-
 def _text_filter(qs: QuerySet, tokens: list[str]) -> QuerySet:
     if not tokens:
         return qs
@@ -237,16 +219,7 @@ def _text_filter(qs: QuerySet, tokens: list[str]) -> QuerySet:
 
 def _with_next_start(qs: QuerySet) -> QuerySet:
     """Annotate `next_start`: the date of the micro-credential's first upcoming offering (or None)."""
-    from microcred.learning.models import Offering
-
-    upcoming = (
-        Offering.objects.filter(micro_credential=OuterRef("micro_credential"), starts_on__gte=timezone.localdate())
-        .order_by()
-        .values("micro_credential")
-        .annotate(first=Min("starts_on"))
-        .values("first")
-    )
-    return qs.annotate(next_start=Subquery(upcoming))
+    return qs.annotate(next_start=offering_reader().next_start(OuterRef("micro_credential")))
 
 
 def _ordered(qs: QuerySet, q: CatalogueQuery, *, for_display: bool = True) -> QuerySet:
@@ -298,11 +271,7 @@ def versions_matching(q: CatalogueQuery) -> QuerySet:
     if q.ects_max is not None:
         qs = qs.filter(ects__lte=q.ects_max)
     if q.has_offering_filter:
-        from microcred.learning.models import Offering
-
-        qs = qs.filter(
-            Exists(offerings_matching(Offering.objects.filter(micro_credential=OuterRef("micro_credential")), q))
-        )
+        qs = qs.filter(offering_reader().any_matching(OuterRef("micro_credential"), q))
     return qs
 
 
@@ -503,56 +472,15 @@ def translation_for(version, language: str):
 
 
 def upcoming_offerings(micro_credential) -> list:
-    from microcred.learning.models import Offering
-
-    offerings = list(
-        Offering.objects.filter(micro_credential=micro_credential, starts_on__gte=timezone.localdate())
-        .select_related("institution")
-        .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
-        .order_by("starts_on", "pk")[:20]
-    )
-    _with_enrolment_state(offerings)
-    return offerings
-
-
-def _with_enrolment_state(offerings) -> None:
-    """Set what a learner needs to act on each offering: `places_left`, `full` and `enrolment` ("open",
-    "not_yet" or "closed" at this moment). Each offering is annotated with `enrolled`."""
-    now = timezone.now()
-    for offering in offerings:
-        offering.places_left = max(0, offering.capacity - offering.enrolled)
-        offering.full = offering.places_left == 0
-        if now < offering.enrolment_opens:
-            offering.enrolment = "not_yet"
-        elif now > offering.enrolment_closes:
-            offering.enrolment = "closed"
-        else:
-            offering.enrolment = "open"
+    """Its upcoming offerings, with places left and whether enrolment is open (from the learning app's reader)."""
+    return offering_reader().upcoming(micro_credential)
 
 
 def next_offerings(micro_credential_ids) -> dict[int, object]:
     """{micro-credential id: its next offering}, the first upcoming one open for enrolment (else the first upcoming
-    one), with places left and whether enrolment is open (see _with_enrolment_state): what a catalogue card offers
-    as the next step (issue #16). One query."""
-    from microcred.learning.models import Offering
-
-    ids = list(micro_credential_ids)
-    if not ids:
-        return {}
-    offerings = (
-        Offering.objects.filter(micro_credential_id__in=ids, starts_on__gte=timezone.localdate())
-        .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
-        .order_by("micro_credential_id", "starts_on", "pk")
-    )
-    offerings = list(offerings)
-    _with_enrolment_state(offerings)
-    # The first one open for enrolment; else the first upcoming one (whose card says when enrolment opens).
-    first: dict[int, object] = {}
-    for offering in offerings:
-        current = first.get(offering.micro_credential_id)
-        if current is None or (current.enrolment != "open" and offering.enrolment == "open"):
-            first[offering.micro_credential_id] = offering
-    return first
+    one), with places left and whether enrolment is open: what a catalogue card offers as the next step (issue
+    #16). One query."""
+    return offering_reader().next_for(micro_credential_ids)
 
 
 def published_overviews() -> QuerySet:
@@ -617,12 +545,4 @@ def micro_credential_titled(title: str, *, proposal=None) -> tuple[str, str] | N
 
 def my_enrolments(user, offerings) -> dict[int, str]:
     """{offering id: status} of `user`'s active enrolments (enrolled or wait-listed) in `offerings`."""
-    from microcred.learning.models import Enrolment
-
-    if not getattr(user, "is_authenticated", False) or not offerings:
-        return {}
-    return dict(
-        Enrolment.objects.filter(
-            learner=user, offering__in=[o.pk for o in offerings], status__in=Enrolment.ACTIVE
-        ).values_list("offering_id", "status")
-    )
+    return offering_reader().enrolments_of(user, offerings)

@@ -25,6 +25,7 @@ from microcred.catalogue import selectors as catalogue
 from microcred.catalogue.models import MicroCredentialVersion
 from microcred.credentials.selectors import credentials_of
 from microcred.guidance import coverage, suggestions
+from microcred.learning.catalogue_offerings import offerings_matching
 from microcred.learning.models import Offering
 from microcred.pathways.models import Pathway, PathwayComponent, PathwayVersion
 from microcred.reference import selectors as reference
@@ -355,7 +356,7 @@ def candidates(
 def _next_offerings(micro_credential_ids, q: catalogue.CatalogueQuery) -> dict[int, NextOffering]:
     found: dict[int, NextOffering] = {}
     rows = (
-        catalogue.offerings_matching(Offering.objects.filter(micro_credential_id__in=list(micro_credential_ids)), q)
+        offerings_matching(Offering.objects.filter(micro_credential_id__in=list(micro_credential_ids)), q)
         .order_by("starts_on", "pk")
         .values_list("micro_credential_id", "pk", "starts_on", "institution__name", "mode", "language", "fee")
     )
