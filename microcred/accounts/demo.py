@@ -1,4 +1,4 @@
-"""Demo people for every role at several member universities (journeys in shared design docs).
+"""Demo people for every role at several member universities (the journeys in docs/journeys.md).
 
 All demo accounts share one password, listed in the README. Idempotent: re-running changes nothing.
 """

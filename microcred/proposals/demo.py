@@ -1,4 +1,4 @@
-"""Demo proposals in every state (shared design journeys 1–4 and 8), made through the real services.
+"""Demo proposals in every state (docs/journeys.md, journeys 1–4 and 8), made through the real services.
 
 Idempotent: a demo proposal is recognised by its title and not created twice.
 """

@@ -1,4 +1,4 @@
-"""Enrolment and assessment as people live them (shared design journeys 5 and 6), each page checked by axe-core."""
+"""Enrolment and assessment as people live them (docs/journeys.md, journeys 5 and 6), each page checked by axe-core."""
 
 import datetime as dt
 import re

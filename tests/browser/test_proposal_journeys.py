@@ -1,4 +1,4 @@
-"""Proposals as people live them (shared design journeys 1, 2, 4 and 8), each page checked by axe-core."""
+"""Proposals as people live them (docs/journeys.md, journeys 1, 2, 4 and 8), each page checked by axe-core."""
 
 import pytest
 from django.utils import timezone
