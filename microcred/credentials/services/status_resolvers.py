@@ -3,7 +3,8 @@
 Verification (services/verification.py) checks each status entry's shape, then asks the resolvers in turn;
 the first that knows the list answers (Bitstring Status List 1.0 §3.2, validate algorithm):
 
-1. ``own_status_list``: our issuers' lists, read from the database (never fetched over the network);
+1. ``own_status_list``: our issuers' lists, read from the database (never fetched over the network) and kept
+   in process memory until one is re-signed (services/verification_cache.py);
 2. the resolvers other apps register (``register_status_resolver``): lists of issuers the alliance works
    with through another channel (a partner's database, a recognition register, a test double);
 3. ``remote_status``: any other list, fetched only from STATUS_LIST_ALLOWED_HOSTS and verified
@@ -24,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from microcred import vc
 from microcred.core.dates import public_date, public_datetime
-from microcred.credentials.models import HolderBoundCredential, IssuedCredential, StatusList
+from microcred.credentials.models import HolderBoundCredential, IssuedCredential
 from microcred.credentials.services.remote_status import RemoteStatusError, remote_status_list
-from microcred.credentials.services.status import bits_of
+from microcred.credentials.services.verification_cache import own_status_list as cached_status_list
 
 
 @dataclass(frozen=True)
@@ -53,22 +54,25 @@ StatusResolver = Callable[[StatusQuery], "StatusAnswer | None"]
 
 
 def own_status_list(query: StatusQuery) -> StatusAnswer | None:
-    """Our issuers' lists, from the database; None for any other list."""
-    status_list = StatusList.objects.select_related("issuer").filter(url=query.url).first()
+    """Our issuers' lists, from the database (through the process memory of services/verification_cache.py,
+    emptied in every process when a list is re-signed); None for any other list."""
+    status_list = cached_status_list(query.url)
     if status_list is None:
         return None
-    if status_list.issuer.did != query.issuer_id:
+    if status_list.issuer_did != query.issuer_id:
         return StatusAnswer(False, _("The status list belongs to another issuer."))
     if query.purpose != status_list.purpose:
         return StatusAnswer(False, _("The status purpose does not match the status list."))
     try:
-        set_bit = bool(bits_of(status_list).get(query.index))
+        if status_list.bits is None:
+            raise vc.StatusListError("The stored list cannot be decoded.")
+        set_bit = bool(status_list.bits.get(query.index))
     except (IndexError, vc.StatusListError):
         return StatusAnswer(False, _("The status list index is not valid."))
     if set_bit:
         entry_owner = (
-            IssuedCredential.objects.filter(status_list=status_list, status_index=query.index).first()
-            or HolderBoundCredential.objects.filter(status_list=status_list, status_index=query.index).first()
+            IssuedCredential.objects.filter(status_list_id=status_list.pk, status_index=query.index).first()
+            or HolderBoundCredential.objects.filter(status_list_id=status_list.pk, status_index=query.index).first()
         )
         when = entry_owner.revoked_at if entry_owner and entry_owner.revoked_at else status_list.updated_at
         # Dates and moments written as on every public page (core.dates; issue #16, defect 9).

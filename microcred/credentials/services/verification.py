@@ -2,7 +2,8 @@
 
 Checks, in order: ``format`` (an Open Badges 3.0 credential), ``schema`` (the 1EdTech OB 3.0 JSON Schema;
 advisory, see below), ``signature`` (Data Integrity eddsa-rdfc-2022; keys of our own issuers from the
-database, did:key from the identifier itself, other did:web issuers only from DID_WEB_ALLOWED_HOSTS),
+database (kept in process memory until a key or issuer changes: services/verification_cache.py), did:key
+from the identifier itself, other did:web issuers only from DID_WEB_ALLOWED_HOSTS),
 ``issuer`` (a member of the alliance?), ``status`` (revoked or suspended? asked of the status-list resolvers,
 services/status_resolvers.py), ``validity`` (validFrom / validUntil). ``verify_and_record`` also keeps what
 was found (a VerificationRecord) for whoever must cite it.
@@ -42,13 +43,9 @@ from microcred.audit.services import record_audit_event
 from microcred.core.dates import public_datetime
 from microcred.core.metrics import observe_verification
 from microcred.credentials.models import VerificationRecord
-from microcred.credentials.services.issuers import (
-    issuer_for_did,
-    resolve_verification_method,
-    verification_method_retirement,
-)
 from microcred.credentials.services.schemas import ob_schema_errors
 from microcred.credentials.services.status_resolvers import StatusQuery, resolve_status
+from microcred.credentials.services.verification_cache import key_retirement, own_issuer, resolve_key
 from microcred.reference.models import Institution
 from microcred.vc.credential_data import XSD
 
@@ -345,7 +342,7 @@ def _facts_of_unverified(doc: dict) -> vc.CredentialData | None:
 
 def _verify_signature(doc: dict) -> _Signature:
     try:
-        result = vc.verify(doc, resolve_verification_method)
+        result = vc.verify(doc, resolve_key)
     except vc.VCError as exc:  # defensive: verify reports errors, but never let one escape
         return _Signature(_unsupported(exc) if _is_unsupported(exc) else Check("signature", False, vc_message(exc)))
     except (TypeError, ValueError, KeyError, RecursionError):
@@ -411,7 +408,7 @@ def _key_and_issuer_check(signature: _Signature, issuer_id: str) -> Check:
             % {"who": controller, "issuer": issuer_id or "?"},
         )
     try:
-        retired = verification_method_retirement(vm)
+        retired = key_retirement(vm)
     except vc.KeyResolutionError:
         retired = None
     if retired is not None:
@@ -439,9 +436,9 @@ def _issuer_check(issuer_ids: tuple[str, ...], issuer_names: tuple[str, ...]) ->
             return Check("issuer", False, _("The credential names no issuer."))
         return Check("issuer", False, _("The credential names several issuers."))
     issuer_id = issuer_ids[0]
-    issuer = issuer_for_did(issuer_id) if issuer_id else None
+    issuer = own_issuer(issuer_id) if issuer_id else None
     if issuer is not None:
-        if issuer.institution.is_alliance:
+        if issuer.is_alliance:
             return Check("issuer", True, _("Issued by %(name)s, the alliance.") % {"name": issuer.name})
         return Check("issuer", True, _("Issued by %(name)s, a member of the alliance.") % {"name": issuer.name})
     claimed = [n for n in issuer_names if Institution.objects.filter(name__iexact=n.strip()).exists()]
