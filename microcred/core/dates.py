@@ -12,9 +12,24 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 PUBLIC_DATE = "j F Y"
-PUBLIC_DATETIME = "j F Y, H:i T"
+# Languages whose grammar wants more than day, month name, year: "3. Dezember 2026"; Finnish month names take the
+# partitive after a day number (E: "3. joulukuuta 2026"); Catalan is written by _catalan ("3 de desembre de 2026",
+# "1 d’abril de 2026").
+PUBLIC_DATE_IN = {"de": "j. F Y", "nb": "j. F Y", "fi": "j. E Y"}
+
+
+def _catalan(value) -> str:
+    month = date_format(value, "F")
+    return f"{value.day} {'d’' if month[:1].lower() in 'aeiou' else 'de '}{month} de {value.year}"
+
+
+def _written(value, *, with_time: bool = False) -> str:
+    language = (get_language() or "en").split("-")[0]
+    text = _catalan(value) if language == "ca" else date_format(value, PUBLIC_DATE_IN.get(language, PUBLIC_DATE))
+    return text + date_format(value, ", H:i T") if with_time else text
 
 
 def public_date(value: dt.date | dt.datetime | None) -> str:
@@ -23,7 +38,7 @@ def public_date(value: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return date_format(value, PUBLIC_DATE)
+    return _written(value)
 
 
 def public_datetime(value: dt.datetime | None) -> str:
@@ -32,4 +47,4 @@ def public_datetime(value: dt.datetime | None) -> str:
         return ""
     if timezone.is_naive(value):
         value = timezone.make_aware(value, dt.UTC)
-    return date_format(timezone.localtime(value), PUBLIC_DATETIME)
+    return _written(timezone.localtime(value), with_time=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils.text import slugify
 
@@ -396,7 +397,7 @@ def plan_isced(data_dir: Path) -> Callable[[Report], None]:
     name = "frameworks/isced_f_2013.json"
     data = read_json(data_dir, name)
     records = []
-    keep_languages = ("es", "fr", "nl", "hu")
+    keep_languages = [code for code, _name in settings.LANGUAGES if code != "en"]  # the interface languages
     for i, item in enumerate(_need(name, "top level", data, "items", list), 1):
         where = f"items[{i}]"
         level = _need(name, where, item, "level")

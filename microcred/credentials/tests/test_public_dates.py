@@ -26,6 +26,21 @@ def test_one_format_for_dates_and_moments():
         assert public_date(dt.date(2026, 11, 30)) == "30 novembre 2026"
 
 
+def test_languages_whose_grammar_wants_more_get_their_own_pattern():
+    import datetime as dt
+
+    day = dt.date(2026, 12, 3)
+    expected = {"de": "3. Dezember 2026", "nb": "3. desember 2026", "ca": "3 de desembre de 2026", "fi": "3. joulukuuta 2026"}
+    for language, written in expected.items():
+        with translation.override(language):
+            assert public_date(day) == written
+    with translation.override("de"):
+        moment = dt.datetime(2026, 12, 2, 17, 57, tzinfo=dt.UTC)
+        assert public_datetime(moment) == "2. Dezember 2026, 18:57 CET"
+    with translation.override("ca"):
+        assert public_date(dt.date(2026, 4, 1)) == "1 d’abril de 2026"
+
+
 @pytest.mark.parametrize(
     "language, issued, month, ects",
     [("en", "1 July 2026", "December", "5 ECTS"), ("fr", "1 juillet 2026", "décembre", "5 crédits")],
