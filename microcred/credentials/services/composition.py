@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -28,6 +32,38 @@ from microcred.reference.models import EqfLevel, Institution
 
 ESCO_FRAMEWORK = "ESCO"
 EQF_FRAMEWORK = "European Qualifications Framework (EQF)"
+
+
+# Where the achievement goes in a credential (composed and cleaned apart: once per batch).
+_ACHIEVEMENT = object()
+# The parts of a credential that are the same for every learner of a batch (composing_a_batch), by key.
+_batch_parts: ContextVar[dict | None] = ContextVar("composition_batch_parts", default=None)
+
+
+@contextmanager
+def composing_a_batch() -> Iterator[None]:
+    """Within the block, what does not change per learner (a version's Annex 1 record and achievement, the
+    issuer's profile) is read and composed once, for every credential composed in it. The block must not
+    outlive the batch: a version or an issuer edited meanwhile would not be seen."""
+    if _batch_parts.get() is not None:  # already in a batch
+        yield
+        return
+    token = _batch_parts.set({})
+    try:
+        yield
+    finally:
+        _batch_parts.reset(token)
+
+
+def _once_per_batch(key: tuple, make: Callable):
+    """``make()``, computed once per batch for ``key`` (every time outside a batch). The value is shared by
+    the batch's credentials: it is only read (``without_empty`` copies it into each credential)."""
+    parts = _batch_parts.get()
+    if parts is None or key[-1] is None:  # not in a batch, or an unsaved object (no stable key)
+        return make()
+    if key not in parts:
+        parts[key] = make()
+    return parts[key]
 
 
 def identity_hash(value: str, salt: str) -> str:
@@ -230,7 +266,10 @@ def compose_open_badge_credential(
     ``IdentityObject`` of type ``name``), plus their DID as ``credentialSubject.id`` when given.
     """
     version = micro_credential_version
-    annex = version.annex
+    annex = _once_per_batch(("annex", version.pk), lambda: version.annex)
+    achievement = _once_per_batch(
+        ("achievement", bool(grade), version.pk), lambda: without_empty(_achievement(version, annex, grade))
+    )
     salt = salt or secrets.token_hex(16)
     email = normalise_email(learner_email)
     ects = version.ects if version.ects is not None else annex.workload.ects
@@ -247,14 +286,14 @@ def compose_open_badge_credential(
             },
             {"type": "IdentityObject", "identityHash": learner_name.strip(), "identityType": "name", "hashed": False},
         ],
-        "achievement": _achievement(version, annex, grade),
+        "achievement": _ACHIEVEMENT,  # put in below, cleaned once per batch
         "creditsEarned": json_number(ects),
     }
     if grade:
         subject["result"] = [
             {
                 "type": ["Result"],
-                "resultDescription": f"{achievement_id(version)}#grade",
+                "resultDescription": f"{_once_per_batch(('url', version.pk), lambda: achievement_id(version))}#grade",
                 "value": str(grade).strip(),
                 "status": "Completed",
             }
@@ -265,7 +304,7 @@ def compose_open_badge_credential(
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": annex.title or version.title,
         "description": annex.description or None,
-        "issuer": issuer_profile(issuer),
+        "issuer": _once_per_batch(("issuer", issuer.pk), lambda: issuer_profile(issuer)),
         "validFrom": vc.format_datetime(valid_from),
         "awardedDate": datetime_stamp(awarded_on),
         "credentialSubject": subject,
@@ -275,7 +314,10 @@ def compose_open_badge_credential(
         ],
         "credentialStatus": status_entry,
     }
-    return without_empty(credential)
+    credential = without_empty(credential)
+    # In its place, the credential's own copy (a batch's credentials share nothing); JSON values only.
+    credential["credentialSubject"]["achievement"] = json.loads(json.dumps(achievement))
+    return credential
 
 
 def compose_holder_bound_copy(original: dict, *, credential_id: str, holder_did: str, status_entry: dict) -> dict:
