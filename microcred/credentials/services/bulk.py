@@ -7,8 +7,10 @@ Exactly once, whatever the number of jobs, retries, redeliveries or workers:
 * one e-mail per credential: its outbox row (``credential-issued:<id>``, a unique key) is written in the
   transaction that stores the credential, and only by the call that made it (microcred.outbox delivers it);
 * one queued or running job per offering: a conditional unique constraint (IssuanceJob.Meta);
-* within a job, each completion is issued, recorded (IssuanceJobItem, unique per job and enrolment) and
-  counted in one transaction, under the job's row lock, so the counters say what was actually issued.
+* within a job, a batch of completions (BATCH_SIZE) is issued (issue_credentials), recorded
+  (IssuanceJobItem, unique per job and enrolment) and counted in one transaction, under the job's row lock,
+  so the counters say what was actually issued. A batch that fails as a whole is issued one completion at a
+  time, so one learner's problem is reported for that learner and does not stop the others.
 
 A job's runner holds a lease (IssuanceJob.runner) renewed with every completion. With late acknowledgement a
 worker that is killed leaves the task's message unacknowledged; the broker hands it to another worker after
@@ -37,7 +39,7 @@ from microcred.credentials.models import IssuanceJob, IssuanceJobItem, IssuedCre
 from microcred.credentials.notifications import announce_credential_issued
 from microcred.credentials.permissions import is_credential_officer_of
 from microcred.credentials.selectors import issuer_for_version, job_issuer
-from microcred.credentials.services.issuance import issue_credential_once
+from microcred.credentials.services.issuance import Completion, issue_credential_once, issue_credentials
 from microcred.credentials.sources import source_for
 from microcred.learning.exceptions import OfferingNotFound
 from microcred.learning.models import Enrolment, Offering
@@ -49,6 +51,10 @@ logger = logging.getLogger(__name__)
 Status = IssuanceJob.Status
 Outcome = IssuanceJobItem.Outcome
 COUNTER = {Outcome.ISSUED: "issued", Outcome.ALREADY_ISSUED: "already_issued", Outcome.FAILED: "failed"}
+# Completions issued, recorded and counted per transaction of a job (one status-list lock, one audit event, one
+# heartbeat each): large enough that the per-batch work is small beside signing, small enough that a batch takes
+# about a second, far below ISSUANCE_JOB_LEASE_SECONDS.
+BATCH_SIZE = 200
 
 
 class JobAlreadyRunning(DomainError):
@@ -232,32 +238,101 @@ def _claim(job_id: int, runner: str) -> IssuanceJob | None:
         return job
 
 
-def _process(job_id: int, runner: str, enrolment_id: int, enrolment, issued_by) -> bool:
-    """Issue one completion of the job and record it, in one transaction under the job's row lock.
+def _failure(exc: Exception) -> str:
+    return str(getattr(exc, "message", exc))[:300]
+
+
+def _issue_one_by_one(completions: dict, version, issued_by) -> dict:
+    """The completions of a batch that failed as a whole, each in its own savepoint, so that one learner's
+    problem does not stop the others → {enrolment id: (credential, outcome, error)}."""
+    results = {}
+    for enrolment_id, completion in completions.items():
+        try:
+            with transaction.atomic():
+                (outcome,) = issue_credentials([completion], source=version, issued_by=issued_by)
+                if outcome.error is not None:
+                    raise outcome.error
+                if outcome.created:
+                    announce_credential_issued(outcome.credential)
+        except Exception as exc:  # reported on the job, as the batch would have
+            logger.exception("Issuing for enrolment %s failed", enrolment_id)
+            results[enrolment_id] = (None, Outcome.FAILED, _failure(exc))
+        else:
+            kind = Outcome.ISSUED if outcome.created else Outcome.ALREADY_ISSUED
+            results[enrolment_id] = (outcome.credential, kind, "")
+    return results
+
+
+def _issue_batch(completions: dict, version, issued_by) -> dict:
+    """Issue the completions of one version as one batch (issue_credentials) and write the e-mail of each
+    credential this call made to the outbox, in one savepoint → {enrolment id: (credential, outcome, error)}.
+    When the batch fails as a whole (e.g. one credential does not conform), its completions are issued one by
+    one instead."""
+    try:
+        with transaction.atomic():
+            outcomes = issue_credentials(list(completions.values()), source=version, issued_by=issued_by)
+            for outcome in outcomes:
+                if outcome.created:
+                    announce_credential_issued(outcome.credential)
+    except Exception:
+        logger.warning("A batch of %d completions failed; issuing them one by one.", len(completions), exc_info=True)
+        return _issue_one_by_one(completions, version, issued_by)
+    results = {}
+    for enrolment_id, outcome in zip(completions, outcomes, strict=True):
+        if outcome.error is not None:
+            logger.info("Enrolment %s not issued: %s", enrolment_id, outcome.error)
+            results[enrolment_id] = (None, Outcome.FAILED, _failure(outcome.error))
+        else:
+            kind = Outcome.ISSUED if outcome.created else Outcome.ALREADY_ISSUED
+            results[enrolment_id] = (outcome.credential, kind, "")
+    return results
+
+
+def _completion_of(enrolment) -> tuple:
+    """(version, Completion) of an enrolment (ValidationFailed / NotCompleted when it has none)."""
+    if enrolment is None:
+        raise ValidationFailed(_("There is no such enrolment."))
+    found = completion_for_issuance(enrolment)
+    version = found.pop("micro_credential_version")
+    return version, Completion(**found, learner=enrolment.learner)  # the account, not only its e-mail address
+
+
+def _process(job_id: int, runner: str, enrolment_ids: list[int], enrolments: dict, issued_by) -> bool:
+    """Issue a batch of the job's completions and record them, in one transaction under the job's row lock:
+    the credentials (one batch per version), their e-mails (outbox), one item per completion and the counters.
     False when the job is no longer this runner's (taken over, or marked failed): stop."""
     with transaction.atomic():
         job = IssuanceJob.objects.select_for_update().get(pk=job_id)
         if job.status != Status.RUNNING or job.runner != runner:
             return False
-        if job.items.filter(enrolment_id=enrolment_id).exists():
-            return True  # recorded by another delivery of this job running at the same time
-        credential, error = None, ""
-        try:
-            with transaction.atomic():
-                if enrolment is None:
-                    raise ValidationFailed(_("There is no such enrolment."))
-                credential, created = issue_for_enrolment_once(enrolment=enrolment, issued_by=issued_by)
-        except Exception as exc:  # one learner's problem must not stop the others; it is reported
-            logger.exception("Issuing for enrolment %s failed", enrolment_id)
-            outcome, error = Outcome.FAILED, str(getattr(exc, "message", exc))[:300]
-        else:
-            outcome = Outcome.ISSUED if created else Outcome.ALREADY_ISSUED
-        IssuanceJobItem.objects.create(
-            job=job, enrolment_id=enrolment_id, outcome=outcome, credential=credential, error=error
+        # Recorded by another delivery of this job running at the same time: left alone.
+        done = set(job.items.filter(enrolment_id__in=enrolment_ids).values_list("enrolment_id", flat=True))
+        results, by_version = {}, {}
+        for enrolment_id in enrolment_ids:
+            if enrolment_id in done:
+                continue
+            try:
+                version, completion = _completion_of(enrolments.get(enrolment_id))
+            except Exception as exc:  # one learner's problem must not stop the others; it is reported
+                logger.exception("Issuing for enrolment %s failed", enrolment_id)
+                results[enrolment_id] = (None, Outcome.FAILED, _failure(exc))
+                continue
+            by_version.setdefault(version.pk, (version, {}))[1][enrolment_id] = completion
+        for version, completions in by_version.values():
+            results.update(_issue_batch(completions, version, issued_by))
+        if not results:
+            return True
+        IssuanceJobItem.objects.bulk_create(
+            IssuanceJobItem(job=job, enrolment_id=enrolment_id, outcome=outcome, credential=credential, error=error)
+            for enrolment_id, (credential, outcome, error) in results.items()
         )
-        updates = {COUNTER[outcome]: F(COUNTER[outcome]) + 1, "heartbeat_at": timezone.now()}
-        if error:
-            updates["errors"] = [*job.errors, {"enrolment": enrolment_id, "error": error}]
+        updates = {"heartbeat_at": timezone.now()}
+        for outcome in COUNTER:
+            if n := sum(1 for _c, o, _e in results.values() if o == outcome):
+                updates[COUNTER[outcome]] = F(COUNTER[outcome]) + n
+        errors = [{"enrolment": e, "error": error} for e, (_c, _o, error) in results.items() if error]
+        if errors:
+            updates["errors"] = [*job.errors, *errors]
         IssuanceJob.objects.filter(pk=job_id).update(**updates)
     return True
 
@@ -291,9 +366,10 @@ def run_job(job_id: int, runner: str = "") -> IssuanceJob:
         return IssuanceJob.objects.get(pk=job_id)
     done = set(job.items.values_list("enrolment_id", flat=True))
     todo = sorted(set(job.enrolment_ids) - done)
-    enrolments = Enrolment.objects.select_related("offering__version").in_bulk(todo)
-    for enrolment_id in todo:
-        if not _process(job.pk, runner, enrolment_id, enrolments.get(enrolment_id), job.requested_by):
+    for start in range(0, len(todo), BATCH_SIZE):
+        batch = todo[start : start + BATCH_SIZE]
+        enrolments = Enrolment.objects.select_related("learner", "offering__version").in_bulk(batch)
+        if not _process(job.pk, runner, batch, enrolments, job.requested_by):
             return IssuanceJob.objects.get(pk=job_id)  # another worker carries on
     return _finish(job.pk, runner)
 

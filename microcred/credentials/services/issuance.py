@@ -1,44 +1,52 @@
 """Issuing credentials: idempotent, signed, self-verified, indexed on a status list.
 
-* issue_credential: the credential of a completion (once per completion) of an achievement source (what is
-  awarded: a micro-credential version today; credentials/sources.py); issue_credential_once also tells whether
-  this call made it.
+* issue_credentials: the credentials of a batch of completions of one achievement source (what is awarded: a
+  micro-credential version today; credentials/sources.py), each once per completion. The one implementation:
+  issue_credential and issue_credential_once (which also tells whether this call made it) are a batch of one.
 * issue_holder_bound_copy: the copy of an issued credential bound to a wallet's key (OpenID4VCI 1.0 §8.1),
   once per holder DID, with its own id and status entry, signed the same way.
 
 Status indices are drawn at random (Bitstring Status List: random assignment, for herd privacy). Credentials
-and copies share the issuer's lists but live in two tables, so an index is drawn and checked under the
-list's row lock.
+and copies share the issuer's lists but live in two tables, so an index is checked free under the list's row
+lock before it is stored. A batch draws its indices and signs before taking that lock, then checks them all
+in one query under it (drawing and signing again only the few a concurrent batch took meanwhile), so
+workers issuing for the same issuer hold the lock only while they store.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
-from microcred.core.metrics import observe_issuance
+from microcred.core.metrics import ISSUANCE_SECONDS, ISSUANCE_TOTAL
 from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
 from microcred.credentials.selectors import issuer_for_version  # noqa: F401  (callers import it from here)
 from microcred.credentials.services.composition import (
     compose_holder_bound_copy,
+    composing_a_batch,
     normalise_email,
 )
-from microcred.credentials.services.issuers import active_key, resolve_verification_method
+from microcred.credentials.services.issuers import active_key, public_key_of, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
-from microcred.credentials.services.status import current_status_list, index_in_use, random_index
+from microcred.credentials.services.status import current_status_list, indices_in_use, random_index
 from microcred.credentials.signals import credential_issued, send_after_commit
 from microcred.credentials.signers import signer_for
 from microcred.credentials.sources import source_for
@@ -64,8 +72,35 @@ def _text(value, label: str, *, max_length: int, required: bool = True) -> str:
     return text
 
 
-def _existing(completion_key: str) -> IssuedCredential | None:
-    return IssuedCredential.objects.filter(completion_key=completion_key).first()
+def _existing_among(completion_keys) -> dict[str, IssuedCredential]:
+    """The credentials already issued for these completion keys, by key (one query)."""
+    return {c.completion_key: c for c in IssuedCredential.objects.filter(completion_key__in=list(completion_keys))}
+
+
+_shuffle = secrets.SystemRandom().shuffle
+
+
+def _shuffled(values) -> list:
+    values = list(values)
+    _shuffle(values)
+    return values
+
+
+def _free_indices(status_list: StatusList, count: int, *, besides=()) -> list[int]:
+    """``count`` distinct random indices that no credential or copy has on ``status_list`` (nor in ``besides``):
+    each round draws what is still missing and checks the draws in one query per table. IssuanceFailed after
+    MAX_INDEX_ATTEMPTS rounds that left some missing."""
+    chosen: list[int] = []
+    avoid = set(besides)
+    for _round in range(MAX_INDEX_ATTEMPTS):
+        draws = {random_index(status_list.length) for _ in range(count - len(chosen))} - avoid
+        free = draws - indices_in_use(status_list, draws)
+        chosen += _shuffled(free)  # not in the order of the learners, nor of the indices
+        avoid |= draws
+        if len(chosen) == count:
+            return chosen
+        logger.info("%d drawn status indices of %s were taken; drawing again.", len(draws - free), status_list.url)
+    raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
 
 
 def _draw_status_entry(issuer: Issuer) -> tuple[StatusList, int | None]:
@@ -73,13 +108,27 @@ def _draw_status_entry(issuer: Issuer) -> tuple[StatusList, int | None]:
     (None when the draw hit a used index: draw again)."""
     status_list = StatusList.objects.select_for_update().get(pk=current_status_list(issuer).pk)
     index = random_index(status_list.length)
-    return status_list, None if index_in_use(status_list, index) else index
+    return status_list, None if indices_in_use(status_list, [index]) else index
 
 
-def _check_signed(signed: dict) -> None:
+def _key_resolver(issuer_key):
+    """Resolves only the issuer key's own verification method, to the public key already in memory: the
+    self-check of a credential we just signed needs no look-up (VC Data Integrity 1.0 §4.6, step 3)."""
+    public_key = public_key_of(issuer_key)
+    vm_id = issuer_key.verification_method_id
+
+    def resolve(verification_method: str):
+        if verification_method != vm_id:
+            raise vc.KeyResolutionError(f"{verification_method!r} is not the key this credential was signed with.")
+        return public_key
+
+    return resolve
+
+
+def _check_signed(signed: dict, resolve_key=resolve_verification_method) -> None:
     """What every credential we store passes: its own signature verifies and it conforms to the 1EdTech
     OB 3.0 schema and to our extension schema. IssuanceFailed otherwise."""
-    result = vc.verify(signed, resolve_verification_method)
+    result = vc.verify(signed, resolve_key)
     if not result.verified:
         raise IssuanceFailed(
             _("The signed credential did not verify (%(why)s); nothing was issued.")
@@ -93,9 +142,8 @@ def _check_signed(signed: dict) -> None:
         )
 
 
-def _store_on_free_entry(issuer: Issuer, *, sign, store, find_winner, announce):
-    """The steps every credential and copy goes through → (row, True), or (the row a concurrent call stored
-    first, False).
+def _store_on_free_entry(issuer: Issuer, *, sign, store, find_winner, announce, resolve_key):
+    """The steps a holder-bound copy goes through → (row, True), or (the row a concurrent call stored first, False).
 
     In a transaction per attempt: draw a free random index on the issuer's current list (its row locked),
     ``sign(status_list, index, uuid, now)``, check the signed document (_check_signed), ``store(status_list,
@@ -110,7 +158,7 @@ def _store_on_free_entry(issuer: Issuer, *, sign, store, find_winner, announce):
                 continue
             row_uuid, now = uuid.uuid4(), timezone.now()
             signed = sign(status_list, index, row_uuid, now)
-            _check_signed(signed)
+            _check_signed(signed, resolve_key)
             try:
                 with transaction.atomic():
                     row = store(status_list, index, row_uuid, now, signed)
@@ -159,6 +207,32 @@ def issue_credential(
 
 
 @dataclass(frozen=True)
+class Completion:
+    """One completion to issue a credential for, as the caller has it (checked by issue_credentials).
+
+    ``learner`` is the account the credential is issued to; without it, the active account with the learner's
+    e-mail address, if there is one."""
+
+    completion_key: str
+    learner_name: str
+    learner_email: str
+    learner_did: str | None = None
+    learner: Any = None
+    grade: str | None = None
+    awarded_on: date | None = None
+
+
+@dataclass
+class Outcome:
+    """What issue_credentials did for one completion: the credential (made by this call when ``created``), or
+    the ``error`` (InvalidCompletion) that kept this one completion from being issued."""
+
+    credential: IssuedCredential | None = None
+    created: bool = False
+    error: Exception | None = None
+
+
+@dataclass(frozen=True)
 class _Completion:
     """A completion's learner and award, checked (InvalidCompletion otherwise)."""
 
@@ -192,12 +266,15 @@ def _checked_completion(completion_key, learner_name, learner_email, learner_did
     return _Completion(key, name, email, did, grade_text, awarded_on)
 
 
-def _learner_account(learner, email: str):
-    """The account the credential is issued to: the one given, else the active account with this e-mail
-    address (the learner's own; addresses are unique per account), else none."""
-    if learner is not None:
-        return learner
-    return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+def _learner_accounts(emails) -> dict:
+    """The active accounts with these e-mail addresses (normalised), by address (one query; addresses are
+    unique per account, whatever their case)."""
+    accounts = (
+        get_user_model()
+        .objects.annotate(normalised_email=Lower("email"))
+        .filter(normalised_email__in=list(emails), is_active=True)
+    )
+    return {account.normalised_email: account for account in accounts}
 
 
 def _signed_credential(source, issuer, issuer_key, signer, completion, status_list, index, credential_uuid, now):
@@ -219,25 +296,201 @@ def _signed_credential(source, issuer, issuer_key, signer, completion, status_li
         raise InvalidCompletion(_("This credential cannot be signed: %(why)s") % {"why": exc.message}) from exc
 
 
-def _record_issued(credential: IssuedCredential, source, issued_by) -> None:
+def _record_issued(credentials: list[IssuedCredential], source, issuer_key, issued_by) -> None:
+    """One audit event for the credentials a batch stored (listed by credential id, completion key and status
+    entry; no personal data), and credential_issued for each once the transaction commits."""
+    first = credentials[0]
     record_audit_event(
         actor=issued_by,
         action="credential.issued",
-        target=credential,
-        summary=f"{source.title} → {credential.issuer.name}",
+        target=first if len(credentials) == 1 else None,
+        summary=f"{source.title} → {first.issuer.name}"
+        + (f" ({len(credentials)} credentials)" if len(credentials) > 1 else ""),
         changes={
-            "credential": credential.credential_id,
-            "completion": credential.completion_key,
             "source": [source.label, source.pk],
-            "verificationMethod": credential.issuer_key.verification_method_id,
-            "statusList": credential.status_list.url,
-            "statusListIndex": credential.status_index,
+            "verificationMethod": issuer_key.verification_method_id,
+            "statusList": first.status_list.url,
+            "credentials": [
+                {"credential": c.credential_id, "completion": c.completion_key, "statusListIndex": c.status_index}
+                for c in credentials
+            ],
         },
     )
-    send_after_commit(credential_issued, credential)
+    for credential in credentials:
+        send_after_commit(credential_issued, credential)
 
 
-@observe_issuance  # counted and timed in the Prometheus metrics (microcred/core/metrics.py)
+@dataclass
+class _Pending:
+    """A checked completion of a batch on its way to being stored: its status index, id and signed document."""
+
+    completion: _Completion
+    account: Any
+    index: int = -1
+    uuid: uuid.UUID = field(default_factory=uuid.uuid4)
+    signed: dict | None = None
+
+
+def _sign_pending(pending: list[_Pending], outcomes: dict, *, sign, check) -> list[_Pending]:
+    """Sign and check each; a completion the core refuses to sign (InvalidCompletion) is that completion's
+    outcome, a signed credential that fails its check (IssuanceFailed) stops the batch → those signed."""
+    signed = []
+    for item in pending:
+        try:
+            item.signed = sign(item)
+        except InvalidCompletion as exc:
+            outcomes[item.completion.key] = Outcome(error=exc)
+            continue
+        check(item.signed)
+        signed.append(item)
+    return signed
+
+
+def issue_credentials(completions: Sequence[Completion], *, source, issued_by=None) -> list[Outcome]:
+    """Issue (once each) the credentials of a batch of completions of ``source`` → an Outcome per completion,
+    in order.
+
+    ``source`` is what is awarded: an achievement source, or a model instance that has one (credentials.sources).
+    Exactly once per completion key, however many calls run at the same time or again: a completion already
+    issued (also by a concurrent call that stored it first) is that credential with ``created`` False; only the
+    call that stored a credential announces it. A completion whose data is refused (InvalidCompletion) is
+    reported in its Outcome and the others are issued. Every credential stored is signed with the issuer's
+    active key, verifies and conforms to the JSON Schemas; if one does not, IssuanceFailed and nothing of the
+    batch is stored. The batch is stored in one transaction (the caller's, if any) with one audit event;
+    credential_issued is sent for each credential after the commit.
+    """
+    started = time.perf_counter()
+    try:
+        outcomes = _issue_batch(completions, source, issued_by)
+    except Exception:
+        ISSUANCE_TOTAL.labels("failed").inc(len(completions))
+        raise
+    # Counted and timed (per credential) in the Prometheus metrics (microcred/core/metrics.py).
+    for outcome in outcomes:
+        ISSUANCE_TOTAL.labels("failed" if outcome.error else "issued" if outcome.created else "already_issued").inc()
+        ISSUANCE_SECONDS.observe((time.perf_counter() - started) / max(1, len(outcomes)))
+    return outcomes
+
+
+def _issue_batch(completions: Sequence[Completion], source, issued_by) -> list[Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    keys = []
+    for number, completion in enumerate(completions):
+        try:
+            keys.append(_text(completion.completion_key, _("completion key"), max_length=200))
+        except InvalidCompletion as exc:
+            keys.append(None)
+            outcomes[f"#{number}"] = Outcome(error=exc)
+    for key, credential in _existing_among(k for k in keys if k).items():
+        outcomes[key] = Outcome(credential)
+    checked: dict[str, tuple[_Completion, Any]] = {}
+    for key, completion in zip(keys, completions, strict=True):
+        if key is None or key in outcomes or key in checked:  # refused, issued, or twice in this batch
+            continue
+        try:
+            checked[key] = (
+                _checked_completion(
+                    key,
+                    completion.learner_name,
+                    completion.learner_email,
+                    completion.learner_did,
+                    completion.grade,
+                    completion.awarded_on,
+                ),
+                completion.learner,
+            )
+        except InvalidCompletion as exc:
+            outcomes[key] = Outcome(error=exc)
+    if checked:
+        _issue_checked(checked, source_for(source), issued_by, outcomes)
+    return [outcomes[key] if key else outcomes[f"#{n}"] for n, key in enumerate(keys)]
+
+
+def _issue_checked(checked: dict, source, issued_by, outcomes: dict) -> None:
+    """Sign, check and store the checked completions of one batch (issue_credentials), filling ``outcomes``."""
+    issuer = source.issuer()
+    issuer_key = active_key(issuer)
+    signer = signer_for(issuer_key)  # a missing or wrong KEK (or signer backend) stops here: nothing is written
+    resolve_key = _key_resolver(issuer_key)
+    accounts = _learner_accounts({c.email for c, account in checked.values() if account is None})
+    pending = [_Pending(c, account or accounts.get(c.email)) for c, account in checked.values()]
+    status_list = current_status_list(issuer)
+    now = timezone.now()
+    stored_by = issued_by if getattr(issued_by, "is_authenticated", False) else None
+
+    def sign(item: _Pending) -> dict:
+        return _signed_credential(
+            source, issuer, issuer_key, signer, item.completion, status_list, item.index, item.uuid, now
+        )
+
+    def check(signed: dict) -> None:
+        _check_signed(signed, resolve_key)
+
+    # Drawn and signed before the list's row is locked (IssuanceFailed stops here, before any write).
+    for item, index in zip(pending, _free_indices(status_list, len(pending)), strict=True):
+        item.index = index
+    with composing_a_batch():
+        pending = _sign_pending(pending, outcomes, sign=sign, check=check)
+        for _attempt in range(MAX_INDEX_ATTEMPTS):
+            if not pending:
+                return
+            with transaction.atomic():
+                StatusList.objects.select_for_update().filter(pk=status_list.pk).first()  # the list's row lock
+                taken = indices_in_use(status_list, [item.index for item in pending])
+                if taken:  # by a concurrent batch meanwhile: draw and sign those again, under the lock
+                    clashing = [item for item in pending if item.index in taken]
+                    kept = {item.index for item in pending} - taken
+                    for item, index in zip(
+                        clashing, _free_indices(status_list, len(clashing), besides=kept), strict=True
+                    ):
+                        item.index, item.uuid = index, uuid.uuid4()
+                    pending = [item for item in pending if item.index in kept] + _sign_pending(
+                        clashing, outcomes, sign=sign, check=check
+                    )
+                rows = [
+                    IssuedCredential(
+                        uuid=item.uuid,
+                        completion_key=item.completion.key,
+                        source_type=source.label,
+                        source_id=source.pk,
+                        **source.stored_fields(),
+                        issuer=issuer,
+                        issuer_key=issuer_key,
+                        learner=item.account,
+                        learner_name=item.completion.name,
+                        learner_email=item.completion.email,
+                        learner_did=item.completion.did,
+                        grade=item.completion.grade,
+                        awarded_on=item.completion.awarded_on,
+                        status_list=status_list,
+                        status_index=item.index,
+                        document=item.signed,
+                        issued_at=now,
+                        issued_by=stored_by,
+                    )
+                    for item in pending
+                ]
+                try:
+                    with transaction.atomic():
+                        stored = IssuedCredential.objects.bulk_create(rows)
+                except IntegrityError:
+                    # A concurrent call stored some of these completions first: theirs is the credential.
+                    winners = _existing_among(item.completion.key for item in pending)
+                    for key, credential in winners.items():
+                        outcomes[key] = Outcome(credential)
+                    pending = [item for item in pending if item.completion.key not in winners]
+                    if not winners:  # not a completion: an index after all; draw and sign them all again
+                        for item, index in zip(pending, _free_indices(status_list, len(pending)), strict=True):
+                            item.index, item.uuid = index, uuid.uuid4()
+                        pending = _sign_pending(pending, outcomes, sign=sign, check=check)
+                    continue
+                _record_issued(stored, source, issuer_key, issued_by)
+                for credential in stored:
+                    outcomes[credential.completion_key] = Outcome(credential, created=True)
+                return
+    raise IssuanceFailed(_("No free status list index was found; nothing was issued."))
+
+
 def issue_credential_once(
     *,
     completion_key: str,
@@ -251,7 +504,8 @@ def issue_credential_once(
     awarded_on: date | None = None,
     issued_by=None,
 ) -> tuple[IssuedCredential, bool]:
-    """issue_credential, telling whether this call made the credential → (credential, created).
+    """issue_credential, telling whether this call made the credential → (credential, created): a batch of one
+    (issue_credentials).
 
     What is awarded is ``source`` (an achievement source, or a model instance that has one: credentials.sources),
     or ``micro_credential_version``. The credential is linked to ``learner`` (an account), or else to the
@@ -261,51 +515,21 @@ def issue_credential_once(
     the call whose row was stored (in its caller's transaction). Callers that announce the credential, or
     count what they issued, go by it. Only that call records the audit event and sends credential_issued.
     """
-    key = _text(completion_key, _("completion key"), max_length=200)
-    existing = _existing(key)
-    if existing is not None:
-        return existing, False
-    source = source_for(source if source is not None else micro_credential_version)
-    completion = _checked_completion(key, learner_name, learner_email, learner_did, grade, awarded_on)
-    account = _learner_account(learner, completion.email)
-    issuer = source.issuer()
-    issuer_key = active_key(issuer)
-    signer = signer_for(issuer_key)  # a missing or wrong KEK (or signer backend) stops here: nothing is written
-
-    def sign(status_list, index, credential_uuid, now):
-        return _signed_credential(
-            source, issuer, issuer_key, signer, completion, status_list, index, credential_uuid, now
-        )
-
-    def store(status_list, index, credential_uuid, now, signed):
-        return IssuedCredential.objects.create(
-            uuid=credential_uuid,
-            completion_key=key,
-            source_type=source.label,
-            source_id=source.pk,
-            **source.stored_fields(),
-            issuer=issuer,
-            issuer_key=issuer_key,
-            learner=account,
-            learner_name=completion.name,
-            learner_email=completion.email,
-            learner_did=completion.did,
-            grade=completion.grade,
-            awarded_on=completion.awarded_on,
-            status_list=status_list,
-            status_index=index,
-            document=signed,
-            issued_at=now,
-            issued_by=issued_by if getattr(issued_by, "is_authenticated", False) else None,
-        )
-
-    return _store_on_free_entry(
-        issuer,
-        sign=sign,
-        store=store,
-        find_winner=lambda: _existing(key),  # a concurrent call issued this completion first
-        announce=lambda credential: _record_issued(credential, source, issued_by),
+    completion = Completion(
+        completion_key=completion_key,
+        learner_name=learner_name,
+        learner_email=learner_email,
+        learner_did=learner_did,
+        learner=learner,
+        grade=grade,
+        awarded_on=awarded_on,
     )
+    (outcome,) = issue_credentials(
+        [completion], source=source if source is not None else micro_credential_version, issued_by=issued_by
+    )
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.credential, outcome.created
 
 
 def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> tuple[HolderBoundCredential, bool]:
@@ -380,4 +604,5 @@ def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> t
             store=store,
             find_winner=lambda: original.bound_copies.filter(holder_did=did).first(),
             announce=announce,
+            resolve_key=_key_resolver(issuer_key),
         )

@@ -81,16 +81,14 @@ def current_status_list(issuer: Issuer) -> StatusList:
     return status_list
 
 
-def index_in_use(status_list: StatusList, index: int) -> bool:
-    """Whether a credential or a holder-bound copy already has this index on this list.
-
-    The two tables each keep their indices unique; across them, issuance checks under the list's row lock
-    (credentials.services.issuance).
-    """
-    return (
-        status_list.entries.filter(status_index=index).exists()
-        or status_list.bound_entries.filter(status_index=index).exists()
-    )
+def indices_in_use(status_list: StatusList, indices) -> set[int]:
+    """Which of ``indices`` a credential or a holder-bound copy already has on this list (one query per table:
+    issuance checks a whole batch of random draws at once)."""
+    indices = list(indices)
+    if not indices:
+        return set()
+    used = set(status_list.entries.filter(status_index__in=indices).values_list("status_index", flat=True))
+    return used | set(status_list.bound_entries.filter(status_index__in=indices).values_list("status_index", flat=True))
 
 
 def bits_of(status_list: StatusList) -> vc.BitstringStatusList:

@@ -1,7 +1,8 @@
 """Fault injection for test_worker_killed: a Celery worker started with ``--include`` of this module stops,
 as if frozen, at two points, so the test can kill it there with SIGKILL:
 
-* MICROCRED_FAULT_JOB_PAUSE_AFTER=n: after the n-th completion an issuance job committed in this process;
+* MICROCRED_FAULT_JOB_PAUSE_AFTER=n: after the n-th batch of completions an issuance job committed in this
+  process (MICROCRED_FAULT_JOB_BATCH_SIZE=k: k completions per batch, so that n batches are n×k completions);
 * MICROCRED_FAULT_MAIL_PAUSE_AT=n: in the n-th outbox delivery, holding the row lock, before sending.
 
 Each pause first creates a file in MICROCRED_FAULT_DIR (``job-paused``, ``mail-paused``). Without
@@ -29,6 +30,7 @@ if FAULT_DIR:
     _real_process, _real_handler = bulk._process, outbox._handler
     _job_pause = int(os.environ.get("MICROCRED_FAULT_JOB_PAUSE_AFTER", "0"))
     _mail_pause = int(os.environ.get("MICROCRED_FAULT_MAIL_PAUSE_AT", "0"))
+    bulk.BATCH_SIZE = int(os.environ.get("MICROCRED_FAULT_JOB_BATCH_SIZE", bulk.BATCH_SIZE))
 
     def _process(*args, **kwargs):
         going_on = _real_process(*args, **kwargs)

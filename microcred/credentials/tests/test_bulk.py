@@ -41,7 +41,8 @@ def test_a_job_run_again_after_a_crash_never_issues_twice(finished, cast, django
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert bulk._claim(job.pk, "worker-that-dies") is not None
-        assert bulk._process(job.pk, "worker-that-dies", enrolments[0].pk, enrolments[0], cast["officer"])
+        batch = {enrolments[0].pk: enrolments[0]}
+        assert bulk._process(job.pk, "worker-that-dies", list(batch), batch, cast["officer"])
     # The worker died there; its lease goes stale and a redelivery carries on.
     IssuanceJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=True):

@@ -223,7 +223,7 @@ def test_a_job_whose_worker_was_lost_is_marked_failed_and_run_again(
     job = queue_job(cast["officer"], offering)
     with django_capture_on_commit_callbacks(execute=True):
         bulk._claim(job.pk, "worker-1")
-        bulk._process(job.pk, "worker-1", enrolments[0].pk, enrolments[0], cast["officer"])
+        bulk._process(job.pk, "worker-1", [enrolments[0].pk], {enrolments[0].pk: enrolments[0]}, cast["officer"])
     lose_the_worker(job, seconds=settings.ISSUANCE_JOB_STALE_SECONDS + 1)
     assert bulk.sweep_jobs() == {"requeued": [], "interrupted": [job.pk]}
     job.refresh_from_db()

@@ -27,15 +27,15 @@ def test_the_same_completion_twice_gives_one_credential(issue, make_version):
 def test_a_concurrent_call_that_loses_the_race_returns_the_winner(issue, make_version, monkeypatch):
     version = make_version()
     winner = issue(version=version, completion_key="race")
-    real_existing = issuance._existing
+    real_existing = issuance._existing_among
     calls = []
 
-    def not_yet_visible(key):
+    def not_yet_visible(keys):
         # The first look happens before the other process has committed: it sees nothing.
-        calls.append(key)
-        return None if len(calls) == 1 else real_existing(key)
+        calls.append(list(keys))
+        return {} if len(calls) == 1 else real_existing(calls[-1])
 
-    monkeypatch.setattr(issuance, "_existing", not_yet_visible)
+    monkeypatch.setattr(issuance, "_existing_among", not_yet_visible)
     loser = issue(version=version, completion_key="race")
     assert len(calls) == 2  # the insert hit the unique constraint and looked again
     assert loser.pk == winner.pk
@@ -125,7 +125,13 @@ def test_issuance_is_audited_without_personal_data(issue, make_user):
     credential = issue(issued_by=officer, learner_email="private.person@example.org")
     event = AuditEvent.objects.get(action="credential.issued")
     assert event.actor == officer and event.object_id == str(credential.pk)
-    assert event.changes["credential"] == credential.credential_id
+    assert event.changes["credentials"] == [
+        {
+            "credential": credential.credential_id,
+            "completion": credential.completion_key,
+            "statusListIndex": credential.status_index,
+        }
+    ]
     assert "private.person" not in repr(event.changes) + event.summary
     assert credential.issued_by == officer
     assert credential.issued_at <= timezone.now()
