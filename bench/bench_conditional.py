@@ -10,7 +10,7 @@ conditional GET, so a CDN carries verification traffic and the origin mostly ans
    with issuers and keys, 30 credentials issued through issue_credential (so three status lists, one per
    issuer), one revoked through revoke_credential; one key rotated (a DID document with two keys).
 2. Fetches each document once (200) to learn its ETag, as a CDN does on its first miss.
-3. Sends --requests conditional GETs through the Django test Client (the whole middleware stack and view, one
+3. Sends --requests conditional GETs (VERIFICATION_CACHE=process by default: one process) through the Django test Client (the whole middleware stack and view, one
    process, no network): the documents in turn, each with ``If-None-Match`` = its ETag, except a --stale share
    sent with an outdated ETag (a CDN revalidating after a change: answered 200 with the body). Every answer
    must be 304 (or 200 for the stale ones) with the current ETag.
@@ -42,7 +42,7 @@ from scratch import percentile
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup(database_url: str, tmp: Path) -> None:
+def setup(database_url: str, tmp: Path, cache_mode: str = "process") -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -55,10 +55,14 @@ def setup(database_url: str, tmp: Path) -> None:
         LOG_LEVEL="WARNING",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
+    os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    settings.VERIFICATION_CACHE = cache_mode
 
     call_command("migrate", verbosity=0)
 
@@ -94,11 +98,14 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=1000.0, help="requests per second to reach")
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--cache", choices=["process", "off"], default="process",
+                        help="VERIFICATION_CACHE: 'process' (one process: the documents from memory until a list is "
+                             "re-signed or a key changes) or 'off' (the document's row read on every request)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-conditional-") as tmp_name:
         tmp = Path(tmp_name)
-        setup(args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}", tmp)
+        setup(args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}", tmp, args.cache)
         from django.db import connection
         from django.test import Client
 
@@ -109,7 +116,7 @@ def main() -> int:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
             etags[path] = response["ETag"]
-        print(f"database: {connection.vendor}; documents: {len(paths)} "
+        print(f"database: {connection.vendor}; VERIFICATION_CACHE={args.cache}; documents: {len(paths)} "
               f"({sum(p.startswith('/status/') for p in paths)} status lists, "
               f"{sum(p.endswith('did.json') for p in paths)} DID documents)")
 
@@ -147,8 +154,9 @@ def main() -> int:
           f"{'PASS' if passed else 'FAIL'}")
     print(f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
           f"after {', '.join(f'{x:.2f}' for x in load_after)} (2 cores, shared)")
-    print("Django test Client, one process, no network: the whole middleware stack and the view; each request reads")
-    print("the document's row(s) (1 query), the bytes and ETag come from the process memo (services/published.py).")
+    print("Django test Client, one process, no network: the whole middleware stack and the view. The bytes and ETag")
+    print("come from the process memo (services/published.py); with --cache off each request also reads the")
+    print("document's row(s) (1 query), with 'process' only the generation in the (local-memory) Django cache.")
     return 0 if passed else 1
 
 
