@@ -9,3 +9,9 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def page_url(listing, number):
+    """The address of page `number` of a staff list (core/listing.py), its search and filters kept."""
+    return listing.url_for_page(number)
