@@ -152,3 +152,37 @@ def test_an_unknown_key_number_of_our_issuer_is_refused_from_memory(issue):
     report = verify_credential_document(document)
     assert report.check("signature").passed is None
     assert "is not a key of" in report.check("signature").message
+
+
+def test_with_redis_the_shared_mode_caches_and_a_revocation_reaches_the_other_process(
+    issue, ub_officer, settings, redis_url, monkeypatch, django_assert_num_queries
+):
+    """As deployed (VERIFICATION_CACHE = "shared", the default, with Redis): the generations live in Redis."""
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "microcred.core.cache.RedisCacheWithFallback",
+            "LOCATION": f"{redis_url}/11",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.VERIFICATION_CACHE = "shared"
+    server = redis.Redis.from_url(f"{redis_url}/11")
+    server.flushdb()
+    try:
+        credential = issue()
+        assert verify_credential_document(credential.document).result == "valid"
+        with django_assert_num_queries(0):
+            assert verify_credential_document(credential.document).result == "valid"
+        generation = caches["default"].make_key(vcache._KEY.format(vcache.STATUS_LISTS))
+        assert server.exists(generation)
+        url = credential.document["credentialStatus"]["statusListCredential"]
+        other = OtherProcess(monkeypatch)
+        assert other.status_list(url).bits.get(credential.status_index) == 0
+        revoke_credential(ub_officer, credential.pk, "Issued by mistake.")
+        assert other.status_list(url).bits.get(credential.status_index) == 1
+        assert verify_credential_document(credential.document).result == "invalid"
+    finally:
+        server.flushdb()
