@@ -44,9 +44,11 @@ is safe in threaded workers.
 from __future__ import annotations
 
 import math
+import pickle
 import re
 import threading
 import weakref
+from collections import Counter
 
 from . import rdf
 from .contexts import ContextRegistry
@@ -104,6 +106,13 @@ _CONTEXT_KEYS = frozenset({"@protected", "@version", "@vocab"})
 _CONTAINERS = {"@set": 0, "@list": 1, "@graph": 2}
 _NO_CONTEXT = object()  # a term definition without a scoped context ("@context": null is a context)
 _MEMO_LIMIT = 512  # per active context, for document-driven keys (type combinations)
+# Node objects identified by an IRI, with at least _SUBTREE_MIN_KEYS keys and at least _SUBTREE_MIN_BYTES
+# pickled, are remembered per active context as the quads they convert to (see _Walker.identified_node); at
+# most _SUBTREE_LIMIT of them, the most recently used. (Smaller ones cost less to walk than to look up.)
+_SUBTREE_MIN_KEYS = 8
+_SUBTREE_MIN_BYTES = 512
+_SUBTREE_MAX_BYTES = 1 << 14
+_SUBTREE_LIMIT = 64
 
 PLAIN, LIST, GRAPH, JSON_LITERAL = 0, 1, 2, 3
 
@@ -146,7 +155,7 @@ class _Term:
 class _Prop:
     """How the values of one key are converted in one active context (memoized per context)."""
 
-    __slots__ = ("child_ctx", "id_ctx", "kind", "pred", "suffix", "vctx", "vtype")
+    __slots__ = ("child_ctx", "id_ctx", "kind", "pred", "suffix", "typed_string", "vctx", "vtype")
 
     def __init__(self, pred, kind, child_ctx, id_ctx, vctx, vtype):
         self.pred = pred  # "<iri>"
@@ -162,6 +171,7 @@ class _Prop:
         self.id_ctx = id_ctx  # ... for node objects that are a single @id (not reverted)
         self.vctx = vctx  # active context for scalar values (property-scoped, not reverted)
         self.vtype = vtype  # type mapping used for scalar values
+        self.typed_string = vtype == rdf.XSD_STRING
 
 
 class _Ctx:
@@ -169,7 +179,8 @@ class _Ctx:
     only ever gain entries computed under the module lock."""
 
     __slots__ = (
-        "aliases", "applied", "other_aliases", "previous", "props", "registry", "terms", "tops", "types", "vocab",
+        "aliases", "applied", "other_aliases", "previous", "props", "registry", "subtrees", "terms", "tops",
+        "types", "vocab",
     )  # fmt: skip
 
     def __init__(self, registry: ContextRegistry):
@@ -183,6 +194,7 @@ class _Ctx:
         self.aliases: dict[str, str] = {}
         self.other_aliases = False
         self.tops: dict[tuple, _Ctx] = {}  # on a registry's initial context: top-level @context lists
+        self.subtrees: dict[tuple, _Subtree] = {}  # node objects already converted in this context (LRU)
 
     def clone(self) -> _Ctx:
         new = _Ctx(self.registry)
@@ -597,13 +609,34 @@ def _check_json(value, depth: int) -> None:
         _check_number(value)
 
 
+class _Subtree:
+    """The quads of one node object converted in one active context at one depth, in the order the walk
+    emits them, with the blank nodes it created as their local numbers (0, 1, …: ``"_:b" + str(counter +
+    n)`` when replayed), and its subject. Immutable once published."""
+
+    __slots__ = ("bnodes", "quads", "subject", "typed_strings", "unmergeable")
+
+    def __init__(self, quads: tuple, bnodes: int, subject, unmergeable: tuple, typed_strings: tuple):
+        self.quads = quads
+        self.bnodes = bnodes
+        self.subject = subject
+        self.unmergeable = unmergeable  # what the walk added to _Walker.unmergeable / typed_strings
+        self.typed_strings = typed_strings
+
+
 class _Walker:
-    __slots__ = ("counter", "labels", "quads")
+    __slots__ = ("counter", "labels", "named", "quads", "typed_strings", "unmergeable")
 
     def __init__(self):
         self.quads: list[rdf.Quad] = []
         self.labels: dict[str, str] = {}
         self.counter = 0
+        self.named = 0  # how many times a blank node identifier of the document was looked up
+        # Where literals came from, for repeated ones (see _repeats_merge): every literal quad made from a
+        # value that is not a JSON string (number, boolean, @json), and every one made from a string under a
+        # term typed xsd:string (written like an untyped one, but a different value for jsonld.js).
+        self.unmergeable: list[rdf.Quad] = []
+        self.typed_strings: list[rdf.Quad] = []
 
     def bnode(self) -> str:
         label = "_:b" + str(self.counter)
@@ -611,6 +644,7 @@ class _Walker:
         return label
 
     def named_bnode(self, label: str) -> str:
+        self.named += 1
         found = self.labels.get(label)
         if found is None:
             found = self.labels[label] = self.bnode()
@@ -697,10 +731,74 @@ class _Walker:
                 # inlined: a single string value that needs neither checks nor escapes
                 if type(value) is str and prop.suffix is not None and _SPECIAL.search(value) is None:
                     out.append((subject, prop.pred, '"' + value + '"' + prop.suffix, graph))
+                    if prop.typed_string:
+                        self.typed_strings.append(out[-1])
                 else:
                     self.plain(subject, prop, value, ctx, graph, depth)
             else:
                 self.values(subject, prop, value, ctx, graph, depth)
+        return subject
+
+    def identified_node(self, element: dict, ctx: _Ctx, depth: int) -> str:
+        """:meth:`node` in the default graph for a node object with an IRI ``id`` (an achievement, an issuer
+        profile: described the same way in every credential that embeds it), replayed from ``ctx.subtrees``
+        when the same object was converted in the same active context at the same depth before.
+
+        "The same object" is decided on its pickle: pickling is exact (types, dict order, every character
+        and float bit), so equal pickles are equal JSON values of equal Python types, which the walk turns
+        into the same quads, blank nodes aside. Objects that name a blank node identifier (shared with the
+        rest of the document) or that the walk refuses are never remembered."""
+        try:
+            key = pickle.dumps(element, protocol=5)
+        except Exception:  # not plain data: the walk refuses it
+            return self.node(element, ctx, "", depth)
+        if not _SUBTREE_MIN_BYTES <= len(key) <= _SUBTREE_MAX_BYTES:
+            return self.node(element, ctx, "", depth)
+        key = (depth, key)
+        cache = ctx.subtrees
+        hit = cache.get(key)
+        if hit is not None:
+            with _lock:  # most recently used last
+                cache.pop(key, None)
+                cache[key] = hit
+            base = self.counter
+            self.counter = base + hit.bnodes
+            labels = ["_:b" + str(base + n) for n in range(hit.bnodes)]
+            for recorded, out in (
+                (hit.quads, self.quads),
+                (hit.unmergeable, self.unmergeable),
+                (hit.typed_strings, self.typed_strings),
+            ):
+                for quad in recorded:
+                    if type(quad) is tuple:
+                        out.append(quad)
+                    else:
+                        out.append(tuple([labels[t] if type(t) is int else t for t in quad]))
+            subject = hit.subject
+            return labels[subject] if type(subject) is int else subject
+        starts = len(self.quads), len(self.unmergeable), len(self.typed_strings)
+        base, named = self.counter, self.named
+        subject = self.node(element, ctx, "", depth)
+        if self.named != named:
+            return subject
+        local = {"_:b" + str(base + n): n for n in range(self.counter - base)}
+
+        def template(quads):
+            if not local:
+                return tuple(quads)
+            return tuple([local.get(t, t) for t in q] if any(t in local for t in q) else q for q in quads)
+
+        entry = _Subtree(
+            template(self.quads[starts[0] :]),
+            len(local),
+            local.get(subject, subject),
+            template(self.unmergeable[starts[1] :]),
+            template(self.typed_strings[starts[2] :]),
+        )
+        with _lock:
+            cache[key] = entry
+            while len(cache) > _SUBTREE_LIMIT:
+                del cache[next(iter(cache))]
         return subject
 
     def values(self, subject: str, prop: _Prop, value, ctx: _Ctx, graph: str, depth: int) -> None:
@@ -715,6 +813,7 @@ class _Walker:
                 _refuse("null @json value")
             _check_json(value, depth)
             self.quads.append((subject, prop.pred, rdf.literal(canonical_json(value), RDF_JSON), graph))
+            self.unmergeable.append(self.quads[-1])  # a @json object is never === another
         elif kind == LIST:
             self.list(subject, prop, value, graph, depth)
         else:
@@ -738,9 +837,26 @@ class _Walker:
                 (key,) = value
                 if key == "@id" or ctx.aliases.get(key) == "@id":
                     child = prop.id_ctx
-            obj = self.node(value, child, graph, depth)
+                obj = self.node(value, child, graph, depth)
+            elif (
+                len(value) >= _SUBTREE_MIN_KEYS
+                and graph == ""
+                and type(value.get("id")) is str
+                and value["id"][:2] != "_:"
+            ):
+                obj = self.identified_node(value, child, depth)
+            else:
+                obj = self.node(value, child, graph, depth)
         else:
             obj = self.scalar(prop, value)
+            if obj[0] == '"':
+                quad = (subject, prop.pred, obj, graph)
+                self.quads.append(quad)
+                if type(value) is not str:
+                    self.unmergeable.append(quad)
+                elif prop.typed_string:
+                    self.typed_strings.append(quad)
+                return
         self.quads.append((subject, prop.pred, obj, graph))
 
     def scalar(self, prop: _Prop, value) -> str:
@@ -827,17 +943,22 @@ def to_quads(document: dict, registry: ContextRegistry) -> list[rdf.Quad]:
         raise NeedsReferenceProcessor("too deep") from None
     quads = walker.quads
     unique = list(dict.fromkeys(quads))
-    if len(unique) != len(quads) and _repeats_a_literal(quads):
+    if len(unique) != len(quads) and not _repeats_merge(walker):
         # Whether jsonld.js merges a repeated literal depends on the values it came from (its node map tells
         # 5 and "5" apart, and 1e-7 and 2e-7, which both make "0"): the strict path decides.
         raise NeedsReferenceProcessor("repeated literal")
     return unique
 
 
-def _repeats_a_literal(quads) -> bool:
-    seen = set()
-    for quad in quads:
-        if quad in seen and quad[2][0] == '"':
-            return True
-        seen.add(quad)
-    return False
+def _repeats_merge(walker: _Walker) -> bool:
+    """Whether every literal the document makes more than once comes each time from an equal JSON string
+    under the same type mapping, hence from equal expanded values (same ``@value``, same ``@type``), which
+    jsonld.js's node map (util.compareValues) and the strict path merge into one statement: the issuer's
+    profile embedded again as the achievement's creator, a string repeated in an array. A literal's text
+    tells the type mapping of a string, except that untyped and xsd:string-typed ones are written alike."""
+    repeated = [(quad, n) for quad, n in Counter(walker.quads).items() if n > 1 and quad[2][0] == '"']
+    if not repeated:
+        return True
+    unmergeable = set(walker.unmergeable)
+    typed = Counter(walker.typed_strings)
+    return not any(quad in unmergeable or 0 < typed[quad] < n for quad, n in repeated)

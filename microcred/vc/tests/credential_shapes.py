@@ -13,6 +13,7 @@ the real service, key for key: change both together.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import random
@@ -329,6 +330,16 @@ def documents(credentials: int, seed: int = 20261123) -> list[tuple[str, dict]]:
             kind, doc = "status-list", status_list_credential(rng)
         else:
             kind, doc = "open-badge", open_badge_credential(rng)
+            if rng.random() < 0.5:
+                # as composed when the awarding institution issues: its profile twice, as issuer and as creator
+                # (the same literals twice, which JSON-LD's node map merges)
+                doc["credentialSubject"]["achievement"]["creator"] = copy.deepcopy(doc["issuer"])
+            previous = next((d for k, d in reversed(out) if k.startswith("open-badge")), None)
+            if previous is not None and rng.random() < 0.3:
+                # another learner of the same micro-credential: the same achievement and issuer (as composed
+                # for each learner; what the fast path's identified-node memo replays)
+                doc["issuer"] = copy.deepcopy(previous["issuer"])
+                doc["credentialSubject"]["achievement"] = copy.deepcopy(previous["credentialSubject"]["achievement"])
             made += 1
         if rng.random() < 0.1:
             kind, doc = kind + "+proof", with_embedded_proof(rng, doc)

@@ -126,6 +126,11 @@ def test_corpus_covers_every_shape(corpus):
     assert any("id" in d["credentialSubject"] for d in badges)
     assert any("credentialStatus" not in d for d in badges)
     assert any(isinstance(d["credentialSubject"].get("creditsEarned"), float) for d in badges)
+    # the issuer's profile repeated as the achievement's creator (repeated literals, merged)
+    assert sum(d["credentialSubject"]["achievement"].get("creator") == d["issuer"] for d in badges) >= CREDENTIALS // 4
+    # cohorts: one achievement for several learners (the fast path replays it, see below)
+    achievements = [json.dumps(d["credentialSubject"]["achievement"]) for d in badges]
+    assert len(achievements) - len(set(achievements)) >= CREDENTIALS // 5
 
 
 def test_fast_path_handles_every_shape_itself(corpus, reg):
@@ -349,6 +354,66 @@ def test_repeated_list_values_kept_on_the_fast_path(reg):
     assert _fast(doc, reg) == _reference(doc, reg)
     doc["credentialSubject"]["achievement"]["resultDescription"][0]["allowedValue"] = []
     assert _fast(doc, reg) == _reference(doc, reg)
+
+
+def test_repeated_literals_from_equal_strings_stay_on_the_fast_path(reg):
+    """jsonld.js's node map merges equal values of one property of one node (same @value, same @type): the
+    issuer's profile embedded again as the creator, a string repeated in an array. The fast path answers
+    those itself; literals from values that jsonld.js keeps apart are still left to the strict path."""
+    doc = ob_unsigned()
+    issuer = {"id": "did:web:mc.example.eu:issuers:ub", "type": ["Profile"], "name": "UB", "url": "https://ub.edu"}
+    doc["issuer"] = issuer
+    doc["credentialSubject"]["achievement"]["creator"] = copy.deepcopy(issuer)
+    doc["credentialSubject"]["achievement"]["tag"] = ["data", "energy", "data"]
+    quads = expansion.to_quads(doc, reg)
+    assert ("<did:web:mc.example.eu:issuers:ub>", "<https://schema.org/name>", '"UB"', "") in quads
+    assert len(quads) == len(set(quads))
+    assert _fast(doc, reg) == _reference(doc, reg)
+    for repeated in ([5, "5"], [True, "true"], [2.5, 2.5]):
+        other = copy.deepcopy(doc)
+        other["credentialSubject"]["creditsEarned"] = repeated
+        with pytest.raises(expansion.NeedsReferenceProcessor, match="repeated literal"):
+            expansion.to_quads(other, reg)
+    other = copy.deepcopy(doc)
+    other["credentialSubject"]["achievement"]["creator"]["name"] = "UB (creator)"  # one node, two names
+    assert _fast(other, reg) == _reference(other, reg)
+
+
+def test_identified_nodes_are_replayed_exactly(reg, monkeypatch):
+    """The memo of node objects with an IRI id (an achievement shared by a cohort) gives the quads the walk
+    gives, blank nodes numbered from where the document has got to, whatever comes before it."""
+    walked_nodes = []
+    walk = expansion._Walker.node
+    monkeypatch.setattr(
+        expansion._Walker, "node", lambda self, e, *a, **k: walked_nodes.append(e) or walk(self, e, *a, **k)
+    )
+    doc = ob_unsigned()
+    achievement = doc["credentialSubject"]["achievement"]
+    achievement["alignment"] = [
+        {"type": ["Alignment"], "targetName": f"skill {n}", "targetUrl": f"https://example.org/skill/{n}"}
+        for n in range(6)
+    ]
+    achievement.update(achievementType="Course", tag=["data", "energy"], humanCode="DA-1")
+    achievement["description"] = "x" * 600  # large enough to be remembered
+    expected = jsonld.reference_to_quads(doc, reg)
+    first = expansion.to_quads(copy.deepcopy(doc), reg)
+    walked_nodes.clear()
+    again = expansion.to_quads(copy.deepcopy(doc), reg)
+    assert achievement not in walked_nodes  # replayed, not walked
+    assert first == again  # same quads, same blank node labels, same order
+    assert canonicalize_quads(again) == canonicalize_quads(expected)
+    # more blank nodes before the achievement: its replayed blank nodes are numbered after them
+    doc["credentialSubject"]["identifier"] = [
+        {"type": "IdentityObject", "identityHash": f"h{n}", "identityType": "name", "hashed": False} for n in range(3)
+    ]
+    walked = expansion.to_quads(copy.deepcopy(doc), registry())  # a fresh registry: nothing remembered
+    replayed = expansion.to_quads(copy.deepcopy(doc), reg)
+    assert replayed == walked
+    assert canonicalize_quads(replayed) == canonicalize_quads(jsonld.reference_to_quads(doc, reg))
+    # a value of another type with the same JSON text is not the same object
+    doc["credentialSubject"]["achievement"] = {**achievement, "alignment": tuple(achievement["alignment"])}
+    with pytest.raises(expansion.NeedsReferenceProcessor):
+        expansion.to_quads(doc, reg)
 
 
 def test_unsupported_constructs_are_handed_to_the_strict_path(reg):
