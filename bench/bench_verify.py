@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_verify.py [--server postgres://postgres@127.0.0.1:5432] [--credentials 1000]
                                            [--total 1000000] [--requests 300] [--rounds 3] [--keep]
-                                           [--profile]
+                                           [--profile] [--redis redis://127.0.0.1:6379/14]
 
 Target (issue "wallet", speed): verification through the API on PostgreSQL with 1,000,000 issued
 credentials in the database has a median under 20 ms, and under 2x the median with 1,000 credentials.
@@ -21,9 +21,15 @@ credentials in the database has a median under 20 ms, and under 2x the median wi
    131,072 entries each filled to half like production's FILL_LIMIT, foreign keys to the existing
    version/issuer/key, a small valid JSON document), then VACUUM ANALYZE, restarts gunicorn and sends the
    same requests again.
-4. Prints median/p95 per size, the ratio to the 1,000 case, the targets with PASS/FAIL, and where the time
+4. Prints median/p95 per size, the ratio to the 1,000 case, the targets with PASS/FAIL and the load average
+   before and after each size, and where the time
    of one verification goes (each check timed in-process, SQL queries counted; --profile adds cProfile),
    then stops gunicorn and drops the database (unless --keep). Exit status 1 on a FAIL.
+
+With --redis the Django cache is Redis, as in production, and the verification cache
+(credentials/services/verification_cache.py: our issuers' keys and status lists in process memory, emptied in
+every process through a generation in the shared cache) is on as deployed; without it the cache is local
+memory and the verification cache is on only for one worker (VERIFICATION_CACHE=process).
 
 The per-client rate limit of the endpoint (VERIFY_RATE_LIMIT, 30/min by default) is raised inside the
 benchmark's gunicorn (a WSGI factory in this file) because every request comes from 127.0.0.1; the limiter
@@ -76,11 +82,11 @@ def issue_real(count: int, revoked_share: float, rng: random.Random) -> list[tup
     from credential_fixtures import learner, make_world
     from django.contrib.auth import get_user_model
 
-    from microcred.roles import Role
     from microcred.accounts.services import assign_role
     from microcred.credentials.models import IssuedCredential, Issuer
     from microcred.credentials.services.issuance import issue_credential
     from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
 
     versions = make_world()
     started = time.perf_counter()
@@ -113,7 +119,7 @@ def grow_with_copy(total: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from microcred import vc
-    from microcred.credentials.models import IssuedCredential, Issuer, IssuerKey, StatusList
+    from microcred.credentials.models import MICRO_CREDENTIAL_VERSION, IssuedCredential, Issuer, IssuerKey, StatusList
     from microcred.credentials.services.status import _sign_status_list, status_list_url
 
     existing = IssuedCredential.objects.count()
@@ -140,7 +146,7 @@ def grow_with_copy(total: int, rng: random.Random) -> None:
     print(f"  {lists_needed} filler status lists of {vc.MIN_ENTRIES:,} entries created and signed "
           f"in {time.perf_counter() - started:.1f} s")
 
-    fields = ["uuid", "completion_key", "micro_credential_version", "issuer", "issuer_key", "learner_name",
+    fields = ["uuid", "completion_key", "source_type", "source_id", "micro_credential_version", "issuer", "issuer_key", "learner_name",
               "learner_email", "learner_did", "grade", "awarded_on", "status_list", "status_index", "document",
               "issued_at", "revocation_reason"]
     meta = IssuedCredential._meta
@@ -173,7 +179,8 @@ def grow_with_copy(total: int, rng: random.Random) -> None:
                         "description": "Benchmark filler row (not signed).",
                     }
                     copy.write_row((
-                        credential_uuid, f"filler-{n:07d}", version_of[issuer.pk], issuer.pk, keys[issuer.pk],
+                        credential_uuid, f"filler-{n:07d}", MICRO_CREDENTIAL_VERSION, version_of[issuer.pk],
+                        version_of[issuer.pk], issuer.pk, keys[issuer.pk],
                         f"Filler Learner {n}", f"filler{n}@example.org", "", "", issued_at.date(),
                         status_list.pk, index, json.dumps(document), issued_at, "",
                     ))
@@ -307,14 +314,18 @@ def breakdown(requests: list[tuple[bytes, str]], samples: int) -> dict[str, tupl
             queries[-1] += 1
 
     for body in bodies:
-        doc = timed("JSON parse", lambda body=body: json.loads(body))
-        issuer_id, _name = v._issuer_id_and_name(doc)
-        timed("format check", lambda doc=doc: v._format_check(doc))
+        doc = timed("JSON parse (depth-checked)", lambda body=body: v.parse_json_document(body))
+        timed("format check (JSON)", lambda doc=doc: v._json_format_check(doc))
         timed("schema check (OB 3.0 JSON Schema)", lambda doc=doc: v._schema_check(doc))
-        timed("signature check (RDFC + Ed25519 + key)", lambda doc=doc, i=issuer_id: v._signature_check(doc, i))
-        timed("issuer check (DB)", lambda i=issuer_id: v._issuer_check(i, ""))
-        timed("status check (DB + bitstring)", lambda doc=doc, i=issuer_id: v._status_check(doc, i))
-        timed("validity check", lambda doc=doc: v._validity_check(doc, timezone.now()))
+        signature = timed("signature (RDFC + Ed25519 + key)", lambda doc=doc: v._verify_signature(doc))
+        facts = signature.facts
+        issuer_id = facts.issuer_ids[0] if facts and len(facts.issuer_ids) == 1 else ""
+        if signature.signed:
+            timed("key and retirement check", lambda s=signature, i=issuer_id: v._key_and_issuer_check(s, i))
+        if facts is not None:
+            timed("issuer check", lambda f=facts: v._issuer_check(f.issuer_ids, f.issuer_names))
+            timed("status check (list + bitstring)", lambda f=facts, i=issuer_id: v._status_check(f, i))
+            timed("validity check", lambda f=facts: v._validity_check(f, timezone.now()))
         queries.append(0)
         sql_ms.append(0.0)
         with connection.execute_wrapper(timing_wrapper):
@@ -361,6 +372,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of verify at the large size")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", ""),
+                        help="Redis URL for the Django cache (e.g. redis://127.0.0.1:6379/14), as in production: "
+                             "the verification cache is then shared by the processes; without it, local memory")
     args = parser.parse_args()
     args.total = min(max(args.total, args.credentials), 5_000_000)
     args.requests = min(args.requests, 5000)
@@ -382,9 +396,16 @@ def main() -> int:
         PYTHONWARNINGS="ignore:No directory at",  # STATIC_ROOT is not collected here; irrelevant to the API
     )
     warnings.filterwarnings("ignore", message="No directory at")
-    for name in ("REDIS_URL", "CELERY_BROKER_URL"):  # local memory cache, eager tasks: only PostgreSQL matters
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):  # eager tasks; the cache only if --redis
         env.pop(name, None)
         os.environ.pop(name, None)
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+        env["VERIFICATION_CACHE"] = "shared"
+    else:
+        # Local-memory cache: the verification cache (services/verification_cache.py) is only correct in one
+        # process, so it is on for one gunicorn worker and off for more.
+        env["VERIFICATION_CACHE"] = "process" if args.workers == 1 else "off"
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     rng = random.Random(args.seed)
@@ -399,7 +420,9 @@ def main() -> int:
 
         settings.VERIFY_RATE_LIMIT = 10**9  # for the in-process test Client of the breakdown
         connection.ensure_connection()
-        print(f"database: {db_name} on {args.server.split('@')[-1]} (PostgreSQL {connection.pg_version})")
+        print(f"database: {db_name} on {args.server.split('@')[-1]} (PostgreSQL {connection.pg_version}); "
+              f"cache: {'Redis ' + args.redis if args.redis else 'local memory'}, "
+              f"VERIFICATION_CACHE={env['VERIFICATION_CACHE']}")
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         print(f"  migrated in {time.perf_counter() - started:.1f} s")
@@ -412,11 +435,12 @@ def main() -> int:
               f"({valid} valid, {len(requests) - valid} revoked) x {args.rounds} rounds, sequential, gunicorn {args.workers} sync "
               f"worker(s) on 127.0.0.1, after {args.warmup} warm-up requests")
 
-        results = {}
+        results, loads = {}, {}
         small = credential_count()
         connection.close()
         load = os.getloadavg()[0]
         results[small] = measure(env, args.workers, requests, args.warmup, args.rounds)
+        loads[small] = (load, os.getloadavg()[0])
         print(f"  measured with {small:,} credentials: medians of the rounds "
               + ", ".join(f"{m:.2f}" for m in results[small][2]) + f" ms (load average before: {load:.2f})")
         details = {small: breakdown(requests, min(50, len(requests)))}
@@ -426,6 +450,7 @@ def main() -> int:
         connection.close()
         load = os.getloadavg()[0]
         results[large] = measure(env, args.workers, requests, args.warmup, args.rounds)
+        loads[large] = (load, os.getloadavg()[0])
         print(f"  measured with {large:,} credentials: medians of the rounds "
               + ", ".join(f"{m:.2f}" for m in results[large][2]) + f" ms (load average before: {load:.2f})")
         details[large] = breakdown(requests, min(50, len(requests)))
@@ -435,7 +460,7 @@ def main() -> int:
         base = statistics.median(results[small][0])
         print()
         header = (f"{'issued credentials':>18}{'median':>10}{'p95':>10}{'max':>10}{'ratio':>8}{'wrong':>7}   "
-                  f"{'target':<28}result")
+                  f"{'target':<28}{'result':<8}load avg (before/after)")
         print(header)
         print("-" * len(header))
         ok = True
@@ -450,7 +475,8 @@ def main() -> int:
             passed = all(checks)
             ok &= passed
             print(f"{size:>18,}{median:>8.2f}ms{percentile(latencies, 95):>8.2f}ms{max(latencies):>8.2f}ms"
-                  f"{ratio:>7.2f}x{wrong:>7}   {target:<28}{'PASS' if passed else 'FAIL'}")
+                  f"{ratio:>7.2f}x{wrong:>7}   {target:<28}{'PASS' if passed else 'FAIL':<8}"
+                  f"{loads[size][0]:.2f} / {loads[size][1]:.2f}")
 
         print(f"\nWhere the time goes (in-process, median / p95 over {min(50, len(requests))} of the same credentials):")
         print(f"{'step':<42}" + "".join(f"{f'{size:,} rows':>22}" for size in details))
@@ -458,8 +484,10 @@ def main() -> int:
             unit = "" if "count" in name else " ms"
             cells = "".join(f"{details[s][name][0]:>10.2f} /{details[s][name][1]:>6.2f}{unit:<3}" for s in details)
             print(f"{name:<42}{cells}")
-        print("(4 queries for a valid credential: issuer and key for the signature, issuer again, status list; the")
-        print(" issued-credential table is read only for a revoked one, by its unique (status list, index) index.)")
+        print("(With the verification cache, 0 queries for one of our credentials once its issuer and status list are in")
+        print(" memory; without it, 4 (the issuer's keys for the signature, for the retirement, for the issuer check,")
+        print(" and the status list). A revoked one also reads the issued-credential table for the date of the")
+        print(" revocation, by its unique (status list, index) index. 2 cores shared with other sessions.)")
         print()
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
