@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Func, IntegerField, Prefetch, Q
+from django.db.models import Case, Count, Func, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from microcred.catalogue.kinds import participation_badge_q
@@ -92,6 +93,42 @@ def offering_enrolments(offering, *, include_cancelled: bool = True) -> list[Enr
         else:
             e.position = None
     return enrolments
+
+
+def enrolments_in_order(offering) -> QuerySet[Enrolment]:
+    """The offering's enrolments as a query, annotated to be sorted as offering_enrolments sorts them (`rank`:
+    enrolled, waiting, cancelled; `queued_at`: when they joined the list), for a staff list that pages them."""
+    return offering.enrolments.select_related("learner").annotate(
+        rank=Case(
+            When(status=ENROLLED, then=Value(0)),
+            When(status=WAITLISTED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        queued_at=Coalesce("waitlisted_at", "created_at"),
+    )
+
+
+def with_results(offering, enrolments) -> list[Enrolment]:
+    """`enrolments` (a page of them) with what offering_enrolments sets on each: its result, whether it is
+    completed, its place on the waiting list. Three queries whatever the page's length."""
+    rows = list(enrolments)
+    learners = [e.learner_id for e in rows if e.status == ENROLLED]
+    results = {r.learner_id: r for r in Result.objects.filter(offering=offering, learner_id__in=learners)}
+    waiting = offering.enrolments.filter(status=WAITLISTED).order_by(Coalesce("waitlisted_at", "created_at"), "pk")
+    place = {pk: n for n, pk in enumerate(waiting.values_list("pk", flat=True), start=1)}
+    for e in rows:
+        e.result = results.get(e.learner_id) if e.status == ENROLLED else None
+        e.completed = is_completed(e.result, offering)
+        e.position = place.get(e.pk)
+    return rows
+
+
+def enrolment_counts(offering) -> dict[str, int]:
+    """{"enrolled": n, "waiting": n} of the offering, counted by the database."""
+    return offering.enrolments.aggregate(
+        enrolled=Count("pk", filter=Q(status=ENROLLED)), waiting=Count("pk", filter=Q(status=WAITLISTED))
+    )
 
 
 class JSONArrayLength(Func):

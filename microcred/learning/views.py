@@ -7,12 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.core import spreadsheets
 from microcred.core.exceptions import DomainError
+from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.learning import imports, permissions, selectors, services
 from microcred.learning.exceptions import (
     CancellationInvalid,
@@ -25,7 +26,7 @@ from microcred.learning.exceptions import (
 )
 from microcred.learning.forms import AssessorForm, EnrolForm, ImportForm, OfferingForm, ResultForm
 from microcred.learning.grading import parse_scale
-from microcred.learning.models import Enrolment
+from microcred.learning.models import Enrolment, Offering
 from microcred.learning.panels import credentials_of_enrolments, my_learning_panels
 from microcred.learning.uploads import SizeLimitedUploadHandler
 from microcred.reference.models import Institution
@@ -55,14 +56,83 @@ def my_learning(request):
     )
 
 
+def _member_universities():
+    return Institution.objects.filter(is_alliance=False).order_by("short_name").values_list("pk", "short_name")
+
+
+def _when(queryset, value):
+    today = timezone.localdate()
+    if value == "upcoming":
+        return queryset.filter(starts_on__gt=today)
+    if value == "running":
+        return queryset.filter(starts_on__lte=today, ends_on__gte=today)
+    return queryset.filter(ends_on__lt=today)
+
+
+_UNIVERSITY = ListFilter("institution", gettext_lazy("University"), _member_universities)
+_MODE = ListFilter("mode", gettext_lazy("Mode"), Offering.Mode.choices)
+
+# The offerings a member of staff delivers or assesses, and those open for enrolment (issue #16, staff lists that
+# scale); two lists on one page, so the second's parameters start with "open_".
+MY_OFFERINGS = ListSpec(
+    search=("version__title", "institution__short_name"),
+    search_label=gettext_lazy("Title or university"),
+    filters=(
+        _UNIVERSITY,
+        ListFilter(
+            "when",
+            gettext_lazy("When"),
+            [
+                ("upcoming", gettext_lazy("Not started")),
+                ("running", gettext_lazy("Running")),
+                ("ended", gettext_lazy("Ended")),
+            ],
+            apply=_when,
+        ),
+        _MODE,
+    ),
+    sorts=(
+        ListSort("latest", gettext_lazy("Latest start first"), ("-starts_on", "-pk")),
+        ListSort("earliest", gettext_lazy("Earliest start first"), ("starts_on", "pk")),
+        ListSort("title", gettext_lazy("Title"), ("version__title", "starts_on", "pk")),
+    ),
+)
+OPEN_OFFERINGS = ListSpec(
+    search=("version__title", "institution__short_name"),
+    search_label=gettext_lazy("Title or university"),
+    filters=(_UNIVERSITY, _MODE),
+    sorts=(
+        ListSort("closing", gettext_lazy("Enrolment closing first"), ("enrolment_closes", "starts_on", "pk")),
+        ListSort("earliest", gettext_lazy("Earliest start first"), ("starts_on", "pk")),
+        ListSort("title", gettext_lazy("Title"), ("version__title", "starts_on", "pk")),
+    ),
+    prefix="open_",
+)
+# The enrolments of one offering, for its staff.
+ENROLMENTS = ListSpec(
+    search=("learner__full_name", "learner__email"),
+    search_label=gettext_lazy("Name or e-mail"),
+    filters=(ListFilter("status", gettext_lazy("Status"), Enrolment.Status.choices),),
+    sorts=(
+        ListSort(
+            "status", gettext_lazy("Enrolled, then the waiting list"), ("rank", "queued_at", "learner__email", "pk")
+        ),
+        ListSort("name", gettext_lazy("Name"), ("learner__full_name", "learner__email", "pk")),
+        ListSort("requested", gettext_lazy("Latest request first"), ("-created_at", "-pk")),
+    ),
+)
+
+
 def offering_list(request):
     user = request.user
     return render(
         request,
         "learning/offering_list.html",
         {
-            "open_offerings": selectors.open_offerings()[:200],
-            "my_offerings": selectors.offerings_for_staff(user)[:200] if user.is_authenticated else [],
+            "open_offerings": OPEN_OFFERINGS.read(request, selectors.open_offerings()),
+            "my_offerings": MY_OFFERINGS.read(request, selectors.offerings_for_staff(user))
+            if user.is_authenticated
+            else None,
             "offerable": selectors.offerable_micro_credentials(user) if user.is_authenticated else [],
         },
     )
@@ -217,15 +287,17 @@ def offering_enrolments(request, pk):
 
 def _enrolments_page(request, offering, *, cancel_error=None):
     user = request.user
-    enrolments = selectors.offering_enrolments(offering)
+    listing = ENROLMENTS.read(request, selectors.enrolments_in_order(offering))
+    listing.page.object_list = selectors.with_results(offering, listing.page.object_list)
+    counts = selectors.enrolment_counts(offering)
     return render(
         request,
         "learning/enrolments.html",
         {
             "offering": offering,
-            "enrolments": enrolments,
-            "enrolled": sum(1 for e in enrolments if e.status == Enrolment.Status.ENROLLED),
-            "waiting": sum(1 for e in enrolments if e.status == Enrolment.Status.WAITLISTED),
+            "listing": listing,
+            "enrolled": counts["enrolled"],
+            "waiting": counts["waiting"],
             "ready": len(selectors.ready_for_credential(offering=offering)),
             "assessors": offering.assessor_links.select_related("user"),
             "can_manage_assessors": permissions.can_manage_assessors(user, offering),

@@ -119,7 +119,11 @@ class Proposal(models.Model):
     def current_version(self):
         cached = getattr(self, "_current_version", None)
         if cached is None:
-            cached = self.versions.order_by("-number").first()
+            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("versions")
+            if prefetched is not None:  # a list of proposals fetched their versions at once
+                cached = max(prefetched, key=lambda v: v.number, default=None)
+            else:
+                cached = self.versions.order_by("-number").first()
             self._current_version = cached
         return cached
 

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.core.exceptions import DomainError
+from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus, blocking_problems, policy_for
 from microcred.proposals.exceptions import ChecklistIncomplete, ConditionsNotValid, ProposalNotFound
@@ -39,6 +41,7 @@ from microcred.proposals.models import AgendaItem, Call, Meeting, Proposal, Prop
 from microcred.proposals.versions import compare, snapshot
 from microcred.proposals.workflow import DECIDER_LABELS, Action, allowed_actions
 from microcred.proposals.workflow import waiting_for as workflow_waiting_for
+from microcred.reference.models import Institution
 
 # Actions shown as buttons on the proposal page (scheduling and decisions have their own forms).
 BUTTON_ACTIONS = [
@@ -69,16 +72,41 @@ def _get(user, pk) -> Proposal:
         raise Http404(_("There is no such proposal, or you may not see it.")) from None
 
 
+def _member_universities():
+    return Institution.objects.filter(is_alliance=False).order_by("short_name").values_list("pk", "short_name")
+
+
+ACTION_LIST_ROWS = 50
+# "All proposals I can see" (issue #16, staff lists that scale).
+VISIBLE_PROPOSALS = ListSpec(
+    search=("reference", "versions__title"),
+    search_label=gettext_lazy("Reference or title"),
+    filters=(
+        ListFilter("status", gettext_lazy("Status"), ProposalStatus.choices),
+        ListFilter("institution", gettext_lazy("University"), _member_universities),
+    ),
+    sorts=(
+        ListSort("updated", gettext_lazy("Recently changed"), ("-updated_at", "-pk")),
+        ListSort("newest", gettext_lazy("Newest first"), ("-created_at", "-pk")),
+        ListSort("reference", gettext_lazy("Reference"), ("reference",)),
+    ),
+)
+
+
 @login_required
 def proposal_list(request):
     return render(
         request,
         "proposals/list.html",
         {
-            "action_lists": selectors.waiting_for(request.user),
+            # Each action list shows its first ACTION_LIST_ROWS (the rest are in "All proposals I can see").
+            "action_lists": [
+                (role, qs[:ACTION_LIST_ROWS], qs.count()) for role, qs in selectors.waiting_for(request.user)
+            ],
+            "action_list_rows": ACTION_LIST_ROWS,
             "condition_lists": [(role, list(qs)) for role, qs in selectors.condition_lists(request.user)],
             "today": timezone.localdate(),
-            "all_visible": selectors.visible_proposals(request.user)[:200],
+            "all_visible": VISIBLE_PROPOSALS.read(request, selectors.visible_proposals(request.user)),
             "can_propose": permissions.can_create_proposal(request.user),
             "institutions": selectors.user_institutions_for_proposing(request.user),
             "calls": Call.objects.order_by("-deadline")[:10],

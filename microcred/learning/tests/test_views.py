@@ -52,7 +52,7 @@ def test_offering_staff_see_the_list(client, cast, offering, who):
     services.enrol(user=cast["learner2"], offering_id=offering.pk)
     response = login(client, cast[who]).get(reverse("learning:enrolments", args=[offering.pk]))
     assert response.status_code == 200
-    rows = [(e.learner.full_name, e.learner.email, e.status) for e in response.context["enrolments"]]
+    rows = [(e.learner.full_name, e.learner.email, e.status) for e in response.context["listing"].rows]
     assert rows == [
         ("Katrin Weber", "learner@example.org", Enrolment.Status.ENROLLED),
         ("Tomás García", "learner2@example.org", Enrolment.Status.WAITLISTED),
