@@ -1,4 +1,4 @@
-""""All proposals I can see" as a staff list that scales (issue #16): 10,000 proposals in pages of fifty, searched
+""" "All proposals I can see" as a staff list that scales (issue #16): 10,000 proposals in pages of fifty, searched
 by reference or title, filtered by status and university, in a bounded number of queries."""
 
 import pytest
