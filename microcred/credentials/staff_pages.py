@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from microcred.core.exceptions import DomainError
+from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.credentials import permissions, selectors
 from microcred.credentials.models import IssuanceJob, IssuedCredential, Issuer
 from microcred.credentials.selectors import issuer_for_version
@@ -132,15 +134,42 @@ def job_progress(request, pk):
     return JsonResponse(_own_job(request, pk).progress())
 
 
+def _by_state(queryset, value):
+    return queryset.filter(revoked_at__isnull=value == "valid")
+
+
+def _issued_list(issuers) -> ListSpec:
+    """The credentials an officer's issuers issued, as a staff list that scales (issue #16)."""
+    filters = [
+        ListFilter(
+            "state",
+            gettext_lazy("Status"),
+            [("valid", gettext_lazy("Not revoked")), ("revoked", gettext_lazy("Revoked"))],
+            apply=_by_state,
+        )
+    ]
+    if len(issuers) > 1:
+        filters.append(ListFilter("issuer", gettext_lazy("Issuer"), [(i.pk, i.name) for i in issuers]))
+    return ListSpec(
+        search=("learner_name", "learner_email", "micro_credential_version__title"),
+        search_label=gettext_lazy("Learner or title"),
+        filters=tuple(filters),
+        sorts=(
+            ListSort("newest", gettext_lazy("Newest first"), ("-issued_at", "-pk")),
+            ListSort("oldest", gettext_lazy("Oldest first"), ("issued_at", "pk")),
+            ListSort("name", gettext_lazy("Learner"), ("learner_name", "pk")),
+        ),
+    )
+
+
 @login_required
 def issued_list(request):
     issuers = _officer_issuers(request.user)
-    credentials = (
-        IssuedCredential.objects.filter(issuer__in=issuers)
-        .select_related("issuer", "micro_credential_version")
-        .order_by("-issued_at")[:500]
+    credentials = IssuedCredential.objects.filter(issuer__in=issuers).select_related(
+        "issuer", "micro_credential_version"
     )
-    return render(request, "credentials/issued.html", {"credentials": credentials})
+    listing = _issued_list(issuers).read(request, credentials)
+    return render(request, "credentials/issued.html", {"listing": listing})
 
 
 @login_required
