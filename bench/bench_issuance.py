@@ -1,35 +1,42 @@
-"""Benchmark: signed-and-stored credentials per second, on SQLite and PostgreSQL, one process and Celery workers.
+"""Benchmark: bulk issuance, signed-and-stored credentials per second, against the signing core in the same run.
 
-    .venv/bin/python bench/bench_issuance.py [--count 300] [--server postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/bench_issuance.py [--count 2000] [--batch 200] [--server postgres://postgres@127.0.0.1:5432]
                                              [--redis redis://127.0.0.1:6379] [--redis-db 13]
-                                             [--worker-processes 2] [--conn-max-age 0,60]
+                                             [--workers 1,2] [--conn-max-age 60]
                                              [--phases sqlite,postgresql,celery]
 
-Issue "credentials", speed: print how many credentials per second are signed and stored. Informational,
-no target. Every credential goes through issue_credential (validate, compose the ~5 KB OpenBadgeCredential,
-sign with eddsa-rdfc-2022, verify it again, draw a random status-list index, store, audit) for one
-completion (a learner of one of three micro-credential versions of three issuers); the issuance-job path
-(offerings, enrolments, e-mail) is left out.
+Issue #17, target 1: on PostgreSQL, signed, self-verified, schema-valid and stored credentials per second per
+worker process >= 50% of the signing core's rate on the same credential, measured in the same run; and two
+workers >= 1.8x one. Every credential goes through issue_credentials (the one implementation; issue_credential
+is a batch of one) in batches of --batch completions of one micro-credential version (one offering's cohort:
+one issuer, one status list): check the learner data, compose the ~5 KB OpenBadgeCredential, draw random
+status indices, sign with eddsa-rdfc-2022, verify it again with the issuer's public key, validate it against
+the OB 3.0 and extension JSON Schemas, store (bulk insert; a completion already issued is not issued again),
+one audit event per batch. (The job path, bulk.run_job, adds the enrolment look-ups and the outbox e-mails.)
+--batch 1 measures the one-by-one path (issue_credential for each completion).
+
+The core's rate: the first stored credential (without its proof) signed again with microcred.vc alone and the
+same issuer key (vc.sign, as bench_signing does), in the same process, after the issuance rows' warm-up. The
+JSON-LD path the core takes for it is printed (its fast path, or the strict reference path).
 
 Rows (each phase in its own child process with a fresh database, after --warmup unmeasured issues):
 * SQLite, 1 process: a new SQLite file (WAL, as configured in settings) in a temporary directory.
 * PostgreSQL, 1 process: a new database `bench_issuance_<pid>_postgresql` on --server.
-* PostgreSQL, Celery workers: a new database (`..._celery`), Redis as the broker (database --redis-db, flushed before and
-  after), --worker-processes worker processes (`celery -A config worker --concurrency 1 -P prefork`,
-  default 2) that import this file (`--include bench_issuance`) for its benchmark-only task
-  `bench_issuance.issue_one` (issue_credential for one completion). The clock runs from the first enqueue
-  until the database holds the last of the --count credentials (polled every 20 ms); worker start-up is
-  excluded (the workers answer a ping and issue warm-up credentials first). One row per --conn-max-age
-  value: with the project's default DB_CONN_MAX_AGE=0, Celery's Django fix-up closes the database
-  connection after every task, so each task opens a new PostgreSQL connection; 60 keeps it open. (The
-  one-process rows keep one connection throughout: no request or task cycle closes it.)
-* SQLite with Celery is not measured: SQLite takes one writer at a time, so workers would queue on its
-  write lock; it is the embedded single-process set-up, where tasks run eagerly in the web process.
+* PostgreSQL, n Celery workers (one row per --workers value): a new database, Redis as the broker (database
+  --redis-db, flushed before and after), n worker processes (`celery -A config worker --concurrency 1 -P
+  prefork`) that import this file (`--include bench_issuance`) for its benchmark-only task
+  `bench_issuance.issue_batch` (issue_credentials for one batch). The clock runs from the first enqueue until the
+  database holds the last of the --count credentials (polled every 20 ms); worker start-up is excluded (the
+  workers answer a ping and issue warm-up batches first). The core's rate of that row is measured in the
+  parent process while no worker works.
+* SQLite with Celery is not measured: SQLite takes one writer at a time; it is the embedded single-process
+  set-up, where tasks run eagerly in the web process.
 
 At the end of every phase the database must hold exactly --count benchmark credentials (each completion key
-once, none missing) and exactly one "credential.issued" audit event per completion (nothing signed and
-stored twice); otherwise that row FAILs and the exit status is 1. Worker processes are killed at the end,
-also on errors or Ctrl-C, and every database is dropped.
+once, none missing), each listed in exactly one "credential.issued" audit event (nothing signed and stored
+twice); otherwise that row FAILs and the exit status is 1, as it is when a target FAILs. The load average
+(1, 5, 15 minutes) is printed beside each row: the machine is shared, and a busy one lowers every figure.
+Worker processes are killed at the end, also on errors or Ctrl-C, and every database is dropped.
 """
 
 from __future__ import annotations
@@ -52,25 +59,63 @@ PREFIX = "bench-"
 PHASES = {
     "sqlite": "SQLite, 1 process",
     "postgresql": "PostgreSQL, 1 process",
-    "celery": "PostgreSQL, {n} Celery workers, CONN_MAX_AGE={age}",
+    "celery": "PostgreSQL, {n} Celery worker(s), CONN_MAX_AGE={age}",
 }
+SHARE_OF_CORE = 0.5  # credentials per second per worker process / the core's signatures per second
+TWO_WORKERS = 1.8  # two workers / one worker
 
 
-def issue_completion(completion_key: str, version_id: int, n: int) -> None:
-    """What one completion costs: load the version by id and issue (the same in every row)."""
+def issue_batch_now(prefix: str, first: int, size: int, version_id: int) -> None:
+    """What a batch costs: load the version by id and issue completions first … first+size-1 (the same in every
+    row); a batch of one goes through issue_credential, the one-by-one path."""
     from credential_fixtures import learner
 
     from microcred.catalogue.models import MicroCredentialVersion
-    from microcred.credentials.services.issuance import issue_credential
+    from microcred.credentials.services.issuance import Completion, issue_credential, issue_credentials
 
     version = MicroCredentialVersion.objects.get(pk=version_id)
-    issue_credential(completion_key=completion_key, micro_credential_version=version, **learner(n))
+    if size == 1:
+        issue_credential(completion_key=f"{prefix}{first:06d}", micro_credential_version=version, **learner(first))
+        return
+    completions = [Completion(completion_key=f"{prefix}{n:06d}", **learner(n)) for n in range(first, first + size)]
+    outcomes = issue_credentials(completions, source=version)
+    refused = [o.error for o in outcomes if o.error is not None]
+    if refused:
+        raise RuntimeError(f"{len(refused)} completions refused, e.g. {refused[0]}")
 
 
-@shared_task(name="bench_issuance.issue_one", ignore_result=True, acks_late=True)
-def issue_one(completion_key: str, version_id: int, n: int) -> None:
+@shared_task(name="bench_issuance.issue_batch", ignore_result=True, acks_late=True)
+def issue_batch(prefix: str, first: int, size: int, version_id: int) -> None:
     """Benchmark-only Celery task (registered when a worker imports this module with --include)."""
-    issue_completion(completion_key, version_id, n)
+    issue_batch_now(prefix, first, size, version_id)
+
+
+def batches(count: int, size: int):
+    return [(first, min(size, count - first)) for first in range(0, count, size)]
+
+
+def core_rate(iterations: int = 200) -> dict:
+    """Signatures per second of microcred.vc alone on the first stored credential (without its proof), with the
+    same issuer key; and the JSON-LD path the core takes for it."""
+    from microcred import vc
+    from microcred.credentials.models import IssuedCredential
+    from microcred.credentials.services.issuers import private_key_of
+    from microcred.vc import expansion
+
+    credential = IssuedCredential.objects.select_related("issuer_key").order_by("pk").first()
+    unsigned = {k: v for k, v in credential.document.items() if k != "proof"}
+    key, vm = private_key_of(credential.issuer_key), credential.issuer_key.verification_method_id
+    try:
+        expansion.to_quads(unsigned, vc.DEFAULT_REGISTRY)
+        path = "fast path"
+    except (expansion.NeedsReferenceProcessor, vc.VCError) as exc:
+        path = f"strict reference path ({exc})"
+    for _ in range(20):
+        vc.sign(unsigned, key, vm)
+    started = time.perf_counter()
+    for _ in range(iterations):
+        vc.sign(unsigned, key, vm)
+    return {"core_rate": iterations / (time.perf_counter() - started), "core_path": path}
 
 
 # --- child: one phase ------------------------------------------------------------------------------------
@@ -103,7 +148,7 @@ def _setup_django(database_url: str, extra: dict) -> None:
 
 def _check(count: int) -> tuple[int, list[str]]:
     """Stored benchmark credentials, and what is wrong with them (empty when exactly right)."""
-    from django.db.models import Count
+    from collections import Counter
 
     from microcred.audit.models import AuditEvent
     from microcred.credentials.models import IssuedCredential
@@ -118,30 +163,35 @@ def _check(count: int) -> tuple[int, list[str]]:
         problems.append(f"{len(missing)} missing")
     if extra := set(stored) - expected:
         problems.append(f"{len(extra)} unexpected")
-    events = (AuditEvent.objects.filter(action="credential.issued", changes__completion__startswith=PREFIX)
-              .values("changes__completion").annotate(n=Count("id")))
-    twice = sum(1 for e in events if e["n"] != 1)
-    if twice or len(events) != len(expected):
-        problems.append(f"audit: {len(events)} completions with a credential.issued event, {twice} more than once")
+    listed = Counter(
+        entry["completion"]
+        for changes in AuditEvent.objects.filter(action="credential.issued").values_list("changes", flat=True)
+        for entry in changes["credentials"]
+        if entry["completion"].startswith(PREFIX)
+    )
+    twice = sum(1 for n in listed.values() if n != 1)
+    if twice or set(listed) != expected:
+        problems.append(f"audit: {len(listed)} completions listed in credential.issued events, {twice} more than once")
     return len(stored), problems
 
 
-def phase_in_process(database_url: str, count: int, warmup: int) -> dict:
+def phase_in_process(database_url: str, count: int, warmup: int, batch: int) -> dict:
     from credential_fixtures import make_world
 
     _setup_django(database_url, {})
     from django.db import connection
 
-    versions = [v.pk for v in make_world()]
-    for n in range(warmup):
-        issue_completion(f"warm-{n}", versions[n % len(versions)], n)
+    version = make_world()[0].pk  # one offering's cohort: one version, one issuer
+    for first, size in batches(warmup, batch):
+        issue_batch_now("warm-", first, size, version)
+    core = core_rate()
     started = time.perf_counter()
-    for n in range(count):
-        issue_completion(f"{PREFIX}{n:06d}", versions[n % len(versions)], n)
+    for first, size in batches(count, batch):
+        issue_batch_now(PREFIX, first, size, version)
     elapsed = time.perf_counter() - started
     stored, problems = _check(count)
     connection.close()
-    return {"seconds": elapsed, "stored": stored, "problems": problems}
+    return {"seconds": elapsed, "stored": stored, "problems": problems, **core}
 
 
 def _start_worker(number: int, env: dict, log: Path) -> subprocess.Popen:
@@ -177,7 +227,7 @@ def _wait_for(condition, timeout: float, what: str, interval: float = 0.02) -> f
     raise TimeoutError(f"{what}: not done after {timeout:.0f} s")
 
 
-def phase_celery(database_url: str, broker_url: str, count: int, warmup: int, processes: int,
+def phase_celery(database_url: str, broker_url: str, count: int, warmup: int, batch: int, processes: int,
                  timeout: float, tmp: Path) -> dict:
     import redis
     from credential_fixtures import make_world
@@ -191,7 +241,7 @@ def phase_celery(database_url: str, broker_url: str, count: int, warmup: int, pr
     from config.celery import app
     from microcred.credentials.models import IssuedCredential
 
-    versions = [v.pk for v in make_world()]
+    version = make_world()[0].pk  # one offering's cohort: one version, one issuer
     connection.close()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(BENCH)]))
     log = tmp / "celery-workers.log"
@@ -205,15 +255,16 @@ def phase_celery(database_url: str, broker_url: str, count: int, warmup: int, pr
             return len(app.control.ping(timeout=0.5)) >= processes
 
         _wait_for(all_ready, 90, "Celery workers answering a ping", interval=0.5)
-        warm_keys = [f"warm-{n}" for n in range(max(warmup, 2 * processes))]
-        for n, key in enumerate(warm_keys):
-            app.send_task("bench_issuance.issue_one", args=[key, versions[n % len(versions)], n])
+        warm = max(warmup, 2 * processes * min(batch, 20))
+        for first, size in batches(warm, max(1, min(batch, warm // (2 * processes)))):
+            app.send_task("bench_issuance.issue_batch", args=["warm-", first, size, version])
         _wait_for(lambda: IssuedCredential.objects.filter(completion_key__startswith="warm-").count()
-                  >= len(warm_keys), 120, "warm-up credentials")
+                  >= warm, 120, "warm-up credentials")
+        core = core_rate()  # in this process, while no worker works
 
         started = time.perf_counter()
-        for n in range(count):
-            app.send_task("bench_issuance.issue_one", args=[f"{PREFIX}{n:06d}", versions[n % len(versions)], n])
+        for first, size in batches(count, batch):
+            app.send_task("bench_issuance.issue_batch", args=[PREFIX, first, size, version])
         enqueued = time.perf_counter() - started
         try:
             finished = _wait_for(
@@ -228,9 +279,9 @@ def phase_celery(database_url: str, broker_url: str, count: int, warmup: int, pr
         stored, problems = _check(count)
         connection.close()
         stats = app.control.inspect(timeout=2).stats() or {}
-        per_worker = sorted(s.get("total", {}).get("bench_issuance.issue_one", 0) for s in stats.values())
-        print(f"  enqueued in {enqueued:.2f} s; tasks run per worker (with warm-up): {per_worker}")
-        return {"seconds": elapsed, "stored": stored, "problems": problems, "enqueue_seconds": enqueued}
+        per_worker = sorted(s.get("total", {}).get("bench_issuance.issue_batch", 0) for s in stats.values())
+        print(f"  enqueued in {enqueued:.2f} s; batches run per worker (with warm-up): {per_worker}")
+        return {"seconds": elapsed, "stored": stored, "problems": problems, "enqueue_seconds": enqueued, **core}
     finally:
         _stop_workers(workers)
         broker.flushdb()
@@ -248,7 +299,7 @@ def run_phase(args) -> int:
         tmp = Path(tmp_name)
         os.environ["VAR_DIR"] = str(tmp)
         if args.phase == "sqlite":
-            result = phase_in_process(f"sqlite:///{tmp / 'bench.sqlite3'}", args.count, args.warmup)
+            result = phase_in_process(f"sqlite:///{tmp / 'bench.sqlite3'}", args.count, args.warmup, args.batch)
         else:
             db_name = f"bench_issuance_{os.getppid()}_{args.phase}"
             admin_sql(args.server, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
@@ -256,10 +307,10 @@ def run_phase(args) -> int:
             database_url = f"{args.server.rstrip('/')}/{db_name}"
             try:
                 if args.phase == "postgresql":
-                    result = phase_in_process(database_url, args.count, args.warmup)
+                    result = phase_in_process(database_url, args.count, args.warmup, args.batch)
                 else:
                     broker_url = f"{args.redis.rstrip('/')}/{args.redis_db}"
-                    result = phase_celery(database_url, broker_url, args.count, args.warmup,
+                    result = phase_celery(database_url, broker_url, args.count, args.warmup, args.batch,
                                           args.worker_processes, args.timeout, tmp)
             finally:
                 from django.db import connections
@@ -273,22 +324,29 @@ def run_phase(args) -> int:
 # --- parent: every phase, then the table -----------------------------------------------------------------
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=300, help="credentials issued (measured) per row")
-    parser.add_argument("--warmup", type=int, default=5, help="credentials issued before the clock starts")
+    parser.add_argument("--count", type=int, default=2000, help="credentials issued (measured) per row")
+    parser.add_argument("--batch", type=int, default=200, help="completions per batch (1: one by one)")
+    parser.add_argument("--warmup", type=int, default=20, help="credentials issued before the clock starts")
     parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server (the Celery broker)")
     parser.add_argument("--redis-db", type=int, default=13, help="Redis database number, flushed before and after")
-    parser.add_argument("--worker-processes", type=int, default=2, help="Celery worker processes (concurrency 1)")
-    parser.add_argument("--conn-max-age", default="0,60",
+    parser.add_argument("--workers", default="1,2", help="Celery worker processes (concurrency 1), one row each")
+    parser.add_argument("--conn-max-age", default="60",
                         help="DB_CONN_MAX_AGE values of the Celery workers, one row each (0, the project's default, "
                         "closes the database connection after every task; 60 keeps it)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds the Celery row may take at most")
     parser.add_argument("--phases", default="sqlite,postgresql,celery", help="comma-separated subset to run")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)  # internal: the child
+    parser.add_argument("--worker-processes", type=int, default=1, help=argparse.SUPPRESS)  # internal: the child
     args = parser.parse_args()
-    args.count = max(1, min(args.count, 20_000))
+    args.count = max(1, min(args.count, 100_000))
+    args.batch = max(1, min(args.batch, 5_000))
     if args.phase:
         os.environ["DB_CONN_MAX_AGE"] = str(int(args.conn_max_age))
         return run_phase(args)
@@ -297,16 +355,18 @@ def main() -> int:
     unknown = set(phases) - set(PHASES)
     if unknown:
         parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
-    ages = [int(a) for a in args.conn_max_age.split(",") if a.strip()] or [0]
-    runs = [(phase, age) for phase in phases for age in (ages if phase == "celery" else [0])]
+    ages = [int(a) for a in args.conn_max_age.split(",") if a.strip()] or [60]
+    workers = [int(n) for n in args.workers.split(",") if n.strip()] or [1]
+    runs = [(phase, age, n) for phase in phases
+            for age in (ages if phase == "celery" else [0]) for n in (workers if phase == "celery" else [1])]
     rows = []
     failed = False
-    for phase, age in runs:
-        label = PHASES[phase].format(n=args.worker_processes, age=age)
-        print(f"{label}: issuing {args.count} credentials …", flush=True)
+    for phase, age, n in runs:
+        label = PHASES[phase].format(n=n, age=age)
+        print(f"{label}: issuing {args.count} credentials in batches of {args.batch} …", flush=True)
         command = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--count", str(args.count),
-                   "--warmup", str(args.warmup), "--server", args.server, "--redis", args.redis,
-                   "--redis-db", str(args.redis_db), "--worker-processes", str(args.worker_processes),
+                   "--batch", str(args.batch), "--warmup", str(args.warmup), "--server", args.server,
+                   "--redis", args.redis, "--redis-db", str(args.redis_db), "--worker-processes", str(n),
                    "--conn-max-age", str(age), "--timeout", str(args.timeout)]
         child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         result = None
@@ -323,29 +383,52 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 child.terminate()
                 child.wait(timeout=30)
+        load = _load()
         if result is None or child.returncode != 0:
-            rows.append((label, None, None, ["the phase failed (see above)"]))
+            rows.append((phase, n, label, None, None, ["the phase failed (see above)"], load))
             failed = True
             continue
         rate = args.count / result["seconds"] if result["seconds"] == result["seconds"] else float("nan")
-        rows.append((label, rate, result, result["problems"]))
+        rows.append((phase, n, label, rate, result, result["problems"], load))
         failed |= bool(result["problems"])
-        print(f"  {result['stored']} stored in {result['seconds']:.1f} s → {rate:.1f} credentials/s", flush=True)
+        print(f"  {result['stored']} stored in {result['seconds']:.1f} s → {rate:.1f} credentials/s; the core signs "
+              f"{result['core_rate']:.1f}/s ({result['core_path']}); load {load}", flush=True)
 
-    print(f"\n{args.count} credentials per row through issue_credential (compose, sign eddsa-rdfc-2022, verify, "
-          f"store, audit), after {args.warmup} warm-up issues; {os.cpu_count()} CPU cores; informational, "
-          "no target.")
-    header = f"{'set-up':<50}{'credentials/s':>14}{'seconds':>9}{'stored':>8}   check"
+    print(f"\n{args.count} credentials per row through issue_credentials in batches of {args.batch} (compose, sign "
+          f"eddsa-rdfc-2022, verify, validate, store, audit), after {args.warmup} warm-up issues; "
+          f"{os.cpu_count()} CPU cores.")
+    header = (f"{'set-up':<46}{'cred/s':>8}{'/worker':>9}{'core/s':>8}{'share':>7}{'seconds':>9}{'stored':>8}"
+              f"  {'load 1/5/15':<16}check")
     print(header)
-    print("-" * len(header))
-    for label, rate, result, problems in rows:
+    print("-" * (len(header) + 30))
+    one_worker = {}
+    for phase, n, label, rate, result, problems, load in rows:
         if result is None:
-            print(f"{label:<50}{'—':>14}{'—':>9}{'—':>8}   FAIL: {'; '.join(problems)}")
+            print(f"{label:<46}{'—':>8}{'—':>9}{'—':>8}{'—':>7}{'—':>9}{'—':>8}  {load:<16}FAIL: {'; '.join(problems)}")
             continue
-        check = "PASS (exactly once each)" if not problems else "FAIL: " + "; ".join(problems)
-        print(f"{label:<50}{rate:>14.1f}{result['seconds']:>9.1f}{result['stored']:>8}   {check}")
-    print(f"{'SQLite, Celery workers':<50}{'—':>14}{'—':>9}{'—':>8}   not meaningful: SQLite has one writer at a "
-          "time; with SQLite tasks run eagerly in the web process")
+        per_worker = rate / n
+        share = per_worker / result["core_rate"]
+        if phase == "celery" and n == 1:
+            one_worker[label.split(",")[-1]] = rate
+        check = "exactly once each" if not problems else "FAIL: " + "; ".join(problems)
+        print(f"{label:<46}{rate:>8.1f}{per_worker:>9.1f}{result['core_rate']:>8.1f}{share:>7.0%}"
+              f"{result['seconds']:>9.1f}{result['stored']:>8}  {load:<16}{check}")
+    print(f"{'SQLite, Celery workers':<46}{'—':>8}  not meaningful: SQLite has one writer at a time")
+
+    print(f"\nTargets (issue #17, 1): on PostgreSQL, credentials/s per worker process >= {SHARE_OF_CORE:.0%} of the "
+          f"core's signatures/s on the same credential in the same run; two workers >= {TWO_WORKERS}x one.")
+    for phase, n, label, rate, result, problems, load in rows:
+        if result is None or phase == "sqlite":
+            continue
+        share = rate / n / result["core_rate"]
+        verdict = "PASS" if share >= SHARE_OF_CORE and not problems else "FAIL"
+        failed |= verdict == "FAIL"
+        print(f"  {label}: {share:.0%} of the core per worker process → {verdict} (load {load})")
+        if phase == "celery" and n == 2 and label.split(",")[-1] in one_worker:
+            scale = rate / one_worker[label.split(",")[-1]]
+            verdict = "PASS" if scale >= TWO_WORKERS else "FAIL"
+            failed |= verdict == "FAIL"
+            print(f"  {label}: {scale:.2f}x one worker → {verdict} (load {load})")
     return 1 if failed else 0
 
 
