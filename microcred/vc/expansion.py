@@ -33,12 +33,15 @@ input) makes the caller re-run the strict path too, so errors and their preceden
 path's. The fast path checks every string and number it reads exactly as ``check_input`` does; since it
 refuses everything it would otherwise skip, it reads every value of the document. Numbers are written with
 JavaScript's semantics (``value_literal``), control characters escaped, list items all kept; a literal that
-comes out twice is handed over too, since whether jsonld.js merges it depends on the values it came from,
-and so are terms typed xsd:double (jsonld.js re-reads their strings with parseFloat).
+comes out twice is kept (once) only when every occurrence comes from an equal JSON string under the same
+type mapping, which jsonld.js's node map merges (the issuer's profile repeated as the achievement's
+creator); otherwise it is handed over, since whether jsonld.js merges it depends on the values it came from;
+so are terms typed xsd:double (jsonld.js re-reads their strings with parseFloat).
 
 Caches are per :class:`~microcred.vc.contexts.ContextRegistry` and registry generation; all cached
 structures are immutable once published and every cache miss is computed under one lock, so the fast path
-is safe in threaded workers.
+is safe in threaded workers. Large node objects with an IRI id (an achievement shared by a cohort) are
+remembered per active context as the quads they convert to (:meth:`_Walker.identified_node`).
 """
 
 from __future__ import annotations

@@ -119,12 +119,27 @@ def _hex(state: _State, data: str) -> str:
     return state.hash(data.encode("utf-8")).hexdigest()
 
 
+# Hash First Degree Quads is a function of the blank node's identifier and its quads alone (§4.6.3), so its
+# results are remembered across datasets, keyed on exactly those (and the hash and sort used): the blank
+# nodes of an achievement shared by a cohort's credentials are hashed once. Only small ones (at most
+# _FIRST_DEGREE_MEMO_TEXT characters of N-Quads to hash, which bounds the memory a key holds); cleared when full.
+_FIRST_DEGREE_MEMO: dict[tuple, str] = {}
+_FIRST_DEGREE_MEMO_LIMIT = 4096
+_FIRST_DEGREE_MEMO_TEXT = 4096
+
+
 def _hash_first_degree(state: _State, ref: str) -> str:
     cached = state.first_degree.get(ref)
     if cached is not None:
         return cached
+    quads = state.bnode_quads[ref]
+    key = (state.hash, state.sort_key, ref, tuple(quads))
+    cached = _FIRST_DEGREE_MEMO.get(key)
+    if cached is not None:
+        state.first_degree[ref] = cached
+        return cached
     lines = []
-    for s, p, o, g in state.bnode_quads[ref]:
+    for s, p, o, g in quads:
         # Terms are in canonical form: only blank nodes start with "_" (subject, object, graph).
         if s[0] == "_":
             s = "_:a" if s == ref else "_:z"
@@ -137,8 +152,13 @@ def _hash_first_degree(state: _State, ref: str) -> str:
         else:
             lines.append(f"{s} {p} {o} .\n")
     lines.sort(key=state.sort_key)  # §4.6.3 step 4 (code points; UTF-16 code units in rdf-canonize's form)
-    result = state.hash("".join(lines).encode("utf-8")).hexdigest()
+    text = "".join(lines)
+    result = state.hash(text.encode("utf-8")).hexdigest()
     state.first_degree[ref] = result
+    if len(text) <= _FIRST_DEGREE_MEMO_TEXT:
+        if len(_FIRST_DEGREE_MEMO) >= _FIRST_DEGREE_MEMO_LIMIT:
+            _FIRST_DEGREE_MEMO.clear()
+        _FIRST_DEGREE_MEMO[key] = result
     return result
 
 
