@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from microcred.core.exceptions import DomainError
+from microcred.core.listing import ListSort, ListSpec
 from microcred.core.ratelimit import rate_limited
 from microcred.credentials import selectors as credential_selectors
 from microcred.credentials.services.verification import verify_credential_document
@@ -176,6 +178,17 @@ def shared(request, token):
 # Recognition officers ------------------------------------------------------------------------------------------
 
 
+# The staff's requests (issue #16, staff lists that scale); the state links above it choose which requests.
+QUEUE = ListSpec(
+    search=("annex__title", "programme", "institution__name", "learner__full_name", "learner__email"),
+    search_label=gettext_lazy("Credential, programme, university or learner"),
+    sorts=(
+        ListSort("oldest", gettext_lazy("Oldest first"), ("created_at", "pk")),
+        ListSort("newest", gettext_lazy("Newest first"), ("-created_at", "-pk")),
+    ),
+)
+
+
 @login_required
 def queue(request):
     if not permissions.may_view_queue(request.user):
@@ -187,7 +200,7 @@ def queue(request):
         request,
         "recognition/queue.html",
         {
-            "requests": selectors.queue_for(request.user, state)[:500],
+            "listing": QUEUE.read(request, selectors.queue_for(request.user, state)),
             "state": state,
             "states": [("waiting", _("Waiting for a decision")), ("decided", _("Decided")), ("all", _("All"))],
             "may_manage_agreements": permissions.may_manage_agreements(request.user),
