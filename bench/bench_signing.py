@@ -2,22 +2,29 @@
 
     .venv/bin/python bench/bench_signing.py [--iterations 300] [--issue 200] [--target 10]
 
-1. Builds a realistic OpenBadgeCredential with the real composition code (a formal micro-credential with
-   grade, ESCO/EQF alignments, every Annex 1 element; about 4 KB) in a throw-away SQLite database.
-2. Signs and verifies it N times with the core alone, then the same credential with the same key in Node
-   (tests/interop/bench.mjs; `npm ci` in tests/interop first). Both single-threaded, after a warm-up.
+1. Builds realistic OpenBadgeCredentials with the real composition code (a formal micro-credential with
+   grade, ESCO/EQF alignments, every Annex 1 element; about 4.5 KB) in a throw-away SQLite database: a cohort
+   of --cohort learners of the same micro-credential, as issued (the awarding university's profile is both
+   issuer and achievement creator; its id is replaced by a did:key in both places so that Node can resolve
+   the key).
+2. Signs and verifies the cohort's credentials in turn with the core alone (each is a different document, as
+   in a real cohort: the core remembers the shared achievement, never a whole credential), then the first of
+   them with the same key in Node (tests/interop/bench.mjs; `npm ci` in tests/interop first), and the bare
+   Ed25519 signature of a 64-byte message (`cryptography`). All single-threaded, after a warm-up, one run.
 3. Issues M credentials through `issue_credential` (compose, sign, self-verify, allocate a random status
    index, store, audit) on SQLite and reports credentials per second.
 
-The target (issue "Verifiable credentials", Speed): the core signs and verifies at least TARGET times
-(default 10×) faster than the Node implementation's single thread. PASS/FAIL is printed per row, with the
-measured ratio core/Node.
+Targets (issue #17, target 2): the core signs and verifies at least TARGET times (default 30×) faster than
+the Node implementation's single thread, and signs at least 25% as fast as bare Ed25519 signing. PASS/FAIL
+is printed per row with the measured ratio and the 1-minute load average after the measurement (the
+machine's other work slows both sides, but not necessarily alike).
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import json
 import os
 import secrets
@@ -105,6 +112,27 @@ def rate(fn, iterations: int, warmup: int) -> float:
     return iterations / (time.perf_counter() - start)
 
 
+def load() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def cycling(items: list):
+    """A function returning the items in turn."""
+    position = iter(range(10**12))
+    return lambda: items[next(position) % len(items)]
+
+
+def with_issuer_id(document: dict, new_id: str) -> dict:
+    """``document`` with the issuer's id replaced, also where the achievement's creator is the issuer."""
+    document = copy.deepcopy(document)
+    old_id = document["issuer"]["id"]
+    document["issuer"]["id"] = new_id
+    creator = document["credentialSubject"]["achievement"].get("creator")
+    if isinstance(creator, dict) and creator.get("id") == old_id:
+        creator["id"] = new_id
+    return document
+
+
 def json_ld_path(unsigned: dict, signed: dict) -> str:
     """Which JSON-LD → RDF path the core takes for the credential and its proof configuration."""
     from microcred import vc
@@ -141,8 +169,11 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=300, help="signatures and verifications per side")
     parser.add_argument("--core-iterations", type=int, default=3000,
                         help="signatures and verifications on the core side (more samples: it is much faster)")
+    parser.add_argument("--cohort", type=int, default=64, help="learners' credentials the core signs in turn")
     parser.add_argument("--issue", type=int, default=200, help="credentials issued through issue_credential")
-    parser.add_argument("--target", type=float, default=10.0, help="core must be at least this many times faster than Node")
+    parser.add_argument("--target", type=float, default=30.0, help="core must be at least this many times faster than Node")
+    parser.add_argument("--ed25519-share", type=float, default=0.25,
+                        help="core signing must reach this share of the bare Ed25519 signing rate")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-signing-") as tmp_name:
@@ -152,21 +183,31 @@ def main() -> int:
         from microcred.credentials.services.issuance import issue_credential
 
         version = make_version()
-        sample = issue_credential(completion_key="sample", micro_credential_version=version,
-                                  learner_name="Ana García", learner_email="ana@example.org", grade="8.5")
-        unsigned = {k: v for k, v in sample.document.items() if k != "proof"}
         key = vc.generate_private_key()
         did = vc.did_key(key)
         vm = vc.did_key_verification_method_id(key)
-        unsigned["issuer"] = {**unsigned["issuer"], "id": did}
-        size = len(json.dumps(unsigned, ensure_ascii=False).encode())
-
-        signed = vc.sign(unsigned, key, vm)
         public = key.public_key()
-        assert vc.verify(signed, lambda _vm: public).verified
+        cohort, cohort_signed = [], []
+        for n in range(max(1, args.cohort)):
+            credential = issue_credential(completion_key=f"cohort-{n}", micro_credential_version=version,
+                                      learner_name=f"Ana García {n}", learner_email=f"ana{n}@example.org",
+                                      grade="8.5")
+            unsigned = with_issuer_id({k: v for k, v in credential.document.items() if k != "proof"}, did)
+            cohort.append(unsigned)
+            cohort_signed.append(vc.sign(unsigned, key, vm))
+            assert vc.verify(cohort_signed[-1], lambda _vm: public).verified
+        unsigned, signed = cohort[0], cohort_signed[0]
+        size = len(json.dumps(unsigned, ensure_ascii=False).encode())
         path = json_ld_path(unsigned, signed)
-        core_sign = rate(lambda: vc.sign(unsigned, key, vm), args.core_iterations, 50)
-        core_verify = rate(lambda: vc.verify(signed, lambda _vm: public), args.core_iterations, 50)
+
+        next_unsigned, next_signed = cycling(cohort), cycling(cohort_signed)
+        core_sign = rate(lambda: vc.sign(next_unsigned(), key, vm), args.core_iterations, 50)
+        load_sign = load()
+        core_verify = rate(lambda: vc.verify(next_signed(), lambda _vm: public), args.core_iterations, 50)
+        load_verify = load()
+        message = secrets.token_bytes(64)
+        bare_sign = rate(lambda: key.sign(message), args.core_iterations * 10, 500)
+        load_bare = load()
 
         docs = {url: vc.DEFAULT_REGISTRY.get(url) for url in vc.DEFAULT_REGISTRY.urls()}
         docs[did] = vc.did_key_document(key)
@@ -175,6 +216,7 @@ def main() -> int:
             "publicKeyMultibase": vc.public_key_to_multibase(key), "verificationMethod": vm, "controller": did,
             "docs": docs,
         }, args.iterations, tmp)
+        load_node = load()
 
         counter = iter(range(10**9))
         issued = rate(lambda: issue_credential(
@@ -182,26 +224,36 @@ def main() -> int:
             learner_name="Ana García", learner_email="ana@example.org", grade="8.5",
         ), args.issue, 5)
 
-    print(f"\nCredential: {size} bytes (OB 3.0, eddsa-rdfc-2022); {args.core_iterations} operations per row in the "
-          f"core, {args.iterations} in Node; one thread each.")
+    print(f"\nCredential: {size} bytes (OB 3.0, eddsa-rdfc-2022); the core signs and verifies {len(cohort)} learners' "
+          f"credentials of one micro-credential in turn, {args.core_iterations} operations per row; Node the first "
+          f"of them, {args.iterations} operations per row; one thread each, one run.")
     print(f"Core JSON-LD → RDF: {path}.")
     if node:
         print(f"Node {node['node']} with @digitalbazaar/vc + eddsa-rdfc-2022-cryptosuite.")
-    header = f"{'operation':<34}{'core /s':>10}{'Node /s':>10}{'core/Node':>11}   {'target':<18}{'result':>6}"
+    header = (f"{'operation':<34}{'core /s':>10}{'other /s':>10}{'ratio':>10}   {'target':<22}{'result':>6}"
+              f"   {'load 1m':<11}")
     print(header)
     print("-" * len(header))
     failed = False
-    for label, core in (("sign", core_sign), ("verify", core_verify)):
+
+    def row(label, core, other, target, ok, where, ratio):
+        nonlocal failed
+        failed |= not ok
+        print(f"{label:<34}{core:>10.0f}{other:>10.0f}{ratio:>10}   {target:<22}{'PASS' if ok else 'FAIL':>6}   {where:<11}")
+
+    for label, core, where in (("sign (Node)", core_sign, load_sign), ("verify (Node)", core_verify, load_verify)):
         if node:
-            other = node[f"{label}_per_s"]
-            ratio = core / other
-            ok = ratio >= args.target
-            failed |= not ok
-            print(f"{label:<34}{core:>10.0f}{other:>10.0f}{ratio:>10.2f}×   {'≥ ' + format(args.target, 'g') + '× Node':<18}"
-                  f"{'PASS' if ok else 'FAIL':>6}")
+            other = node[f"{label.split()[0]}_per_s"]
+            row(label, core, other, f"≥ {args.target:g}× Node", core / other >= args.target, f"{where}/{load_node}",
+                f"{core / other:.2f}×")
         else:
-            print(f"{label:<34}{core:>10.0f}{'—':>10}{'—':>11}   {'(no Node)':<18}{'—':>6}")
-    print(f"{'issue_credential, signed + stored':<34}{issued:>10.0f}{'':>10}{'':>11}   {'(SQLite, info)':<18}{'':>6}")
+            print(f"{label:<34}{core:>10.0f}{'—':>10}{'—':>10}   {'(no Node)':<22}{'—':>6}   {where:<11}")
+    row("sign (bare Ed25519, 64 bytes)", core_sign, bare_sign, f"≥ {args.ed25519_share:.0%} of bare Ed25519",
+        core_sign / bare_sign >= args.ed25519_share, load_bare, f"{core_sign / bare_sign:.1%}")
+    print(f"{'issue_credential, signed + stored':<34}{issued:>10.0f}{'':>10}{'':>10}   {'(SQLite, info)':<22}{'':>6}"
+          f"   {load():<11}")
+    if node:
+        print("load 1m: after the core's measurement / after Node's.")
     return 1 if failed else 0
 
 
