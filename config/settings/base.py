@@ -153,6 +153,11 @@ LANGUAGES = [
     ("fr", _("French")),
     ("nl", _("Dutch")),
     ("hu", _("Hungarian")),
+    ("de", _("German")),
+    ("ca", _("Catalan")),
+    ("sv", _("Swedish")),
+    ("fi", _("Finnish")),
+    ("nb", _("Norwegian Bokmål")),
 ]
 LOCALE_PATHS = [BASE_DIR / "microcred" / "locale"]
 USE_I18N = True

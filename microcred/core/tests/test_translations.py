@@ -21,12 +21,17 @@ from django.utils.translation import trans_real
 from microcred.core.compile_translations import LOCALE_DIR, compile_all
 
 SOURCE_LANGUAGE = "en"
-TARGET_LANGUAGES = ["es", "fr", "nl", "hu"]
+TARGET_LANGUAGES = ["es", "fr", "nl", "hu", "de", "ca", "sv", "fi", "nb"]
 EXPECTED_PLURAL_FORMS = {
     "es": "nplurals=2; plural=(n != 1);",
     "fr": "nplurals=2; plural=(n > 1);",
     "nl": "nplurals=2; plural=(n != 1);",
     "hu": "nplurals=2; plural=(n != 1);",
+    "de": "nplurals=2; plural=(n != 1);",
+    "ca": "nplurals=2; plural=(n != 1);",
+    "sv": "nplurals=2; plural=(n != 1);",
+    "fi": "nplurals=2; plural=(n != 1);",
+    "nb": "nplurals=2; plural=(n != 1);",
 }
 
 # printf-style placeholders: %(name)s, %(n)d, %(size).1f, %s, %d … ("%%" is a literal percent sign).
@@ -209,6 +214,11 @@ def test_home_page_stays_english_without_a_preference(client, compiled_catalogue
         ("fr", "Aller au contenu principal", "Ce service utilise la classification ESCO de la Commission européenne."),
         ("nl", "Naar de hoofdinhoud", "Deze dienst maakt gebruik van de ESCO-classificatie van de Europese Commissie."),
         ("hu", "Ugrás a fő tartalomra", "Ez a szolgáltatás az Európai Bizottság ESCO-osztályozását használja."),
+        ("de", "Zum Hauptinhalt springen", "Dieser Dienst verwendet die ESCO-Klassifikation der Europäischen Kommission."),
+        ("ca", "Salta al contingut principal", "Aquest servei utilitza la classificació ESCO de la Comissió Europea."),
+        ("sv", "Hoppa till huvudinnehållet", "Den här tjänsten använder Europeiska kommissionens ESCO-klassificering."),
+        ("fi", "Siirry pääsisältöön", "Tämä palvelu käyttää Euroopan komission ESCO-luokitusta."),
+        ("nb", "Hopp til hovedinnholdet", "Denne tjenesten bruker Europakommisjonens ESCO-klassifisering."),
     ],
 )
 def test_compiled_catalogue_gives_the_known_translations(compiled_catalogues, lang, skip_link, esco):
