@@ -12,15 +12,16 @@ credentials in the database has a median under 20 ms, and under 2x the median wi
    (composed, signed, self-verified, on a random status-list index; ~5 KB each), spread over three
    micro-credential versions and the three issuers; --revoked (default 5 %) of them are revoked through
    revoke_credential (their verification then also looks the credential row up).
-2. Starts gunicorn on 127.0.0.1 (a free port; --workers sync workers, default 1) and sends --requests
-   POST /api/v1/verify requests one after the other (a sequential client, http.client, loopback), each with
-   the JSON of a randomly chosen real credential (the same list of requests for both sizes), after a
-   warm-up. Every answer must be 200 with the expected result (valid, or invalid when revoked).
-3. Grows credentials_issuedcredential to --total rows with PostgreSQL COPY: filler rows that satisfy every
-   constraint (unique uuid and completion_key, unique (status_list, index) on extra status lists of
-   131,072 entries each filled to half like production's FILL_LIMIT, foreign keys to the existing
-   version/issuer/key, a small valid JSON document), then VACUUM ANALYZE, restarts gunicorn and sends the
-   same requests again.
+2. Copies that database (CREATE DATABASE … TEMPLATE) and grows the copy's credentials_issuedcredential to
+   --total rows with PostgreSQL COPY: filler rows that satisfy every constraint (unique uuid and
+   completion_key, unique (status_list, index) on extra status lists of 131,072 entries each filled to half
+   like production's FILL_LIMIT, foreign keys to the existing version/issuer/key, a small valid JSON
+   document), then VACUUM ANALYZE and CHECKPOINT.
+3. Starts one gunicorn per database on 127.0.0.1 (free ports; --workers sync workers each, default 1) and
+   sends --requests POST /api/v1/verify requests to both, in alternating order (a sequential client,
+   http.client, loopback; the same load falls on both sizes), each with the JSON of a randomly chosen real
+   credential, after a warm-up. Every answer must be 200 with the expected result (valid, or invalid when
+   revoked).
 4. Prints median/p95 per size, the ratio to the 1,000 case, the targets with PASS/FAIL and the load average
    before and after each size, and where the time
    of one verification goes (each check timed in-process, SQL queries counted; --profile adds cProfile),
@@ -254,35 +255,41 @@ def post_verify(port: int, body: bytes) -> tuple[float, int, str]:
     return elapsed, response.status, result
 
 
-def measure(env: dict, workers: int, requests: list[tuple[bytes, str]], warmup: int,
-            rounds: int) -> tuple[list[float], int, list[float]]:
-    """Send the requests `rounds` times on one server; returns the round with the lowest median.
+def measure_pair(envs: dict, workers: int, requests: list[tuple[bytes, str]], warmup: int,
+                 rounds: int) -> dict[str, tuple[list[float], int, list[float]]]:
+    """Both sizes at once: one gunicorn per database, each request sent to both, in alternating order.
 
-    The machine is shared (2 cores), so another process can slow a whole round down; it can never speed
-    one up, so the best round is the closest to the server's own latency. Every round's median is returned
-    too and printed, so the spread is visible.
+    The machine is shared (2 cores, other sessions' tests and benchmarks): measured one after the other, the
+    two sizes met different loads and their ratio moved between 0.3x and 2.4x from run to run with the same
+    in-process timings. Interleaved, whatever load there is falls on both alike. Every round counts.
     """
-    server = None
+    servers = {}
     try:
-        server, port = start_gunicorn(env, workers)
+        for name, env in envs.items():
+            servers[name] = start_gunicorn(env, workers)
         for body, _expected in requests[:warmup]:
-            post_verify(port, body)
-        best, wrong, medians = None, 0, []
+            for _server, port in servers.values():
+                post_verify(port, body)
+        latencies = {name: [] for name in envs}
+        medians = {name: [] for name in envs}
+        wrong = dict.fromkeys(envs, 0)
+        names = list(envs)
         for _round in range(rounds):
-            latencies = []
-            for body, expected in requests:
-                elapsed, status, result = post_verify(port, body)
-                latencies.append(elapsed)
-                if status != 200 or result != expected:
-                    wrong += 1
-                    if wrong <= 3:
-                        print(f"  unexpected answer: {status} {result} (expected {expected})")
-            medians.append(statistics.median(latencies))
-            if best is None or medians[-1] < statistics.median(best):
-                best = latencies
-        return best, wrong, medians
+            start = {name: len(latencies[name]) for name in names}
+            for n, (body, expected) in enumerate(requests):
+                for name in names if n % 2 == 0 else reversed(names):
+                    elapsed, status, result = post_verify(servers[name][1], body)
+                    latencies[name].append(elapsed)
+                    if status != 200 or result != expected:
+                        wrong[name] += 1
+                        if wrong[name] <= 3:
+                            print(f"  unexpected answer ({name}): {status} {result} (expected {expected})")
+            for name in names:
+                medians[name].append(statistics.median(latencies[name][start[name]:]))
+        return {name: (latencies[name], wrong[name], medians[name]) for name in names}
     finally:
-        stop(server)
+        for server, _port in servers.values():
+            stop(server)
 
 
 # --- where the time goes ---------------------------------------------------------------------------------
@@ -413,6 +420,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     rng = random.Random(args.seed)
     admin_sql(args.server, f'CREATE DATABASE "{db_name}"')
+    databases = [db_name]
     try:
         import django
 
@@ -435,28 +443,34 @@ def main() -> int:
         requests = [rng.choice(real) for _ in range(args.requests)]
         valid = sum(1 for _b, e in requests if e == "valid")
         print(f"requests: {len(requests)} POST /api/v1/verify of randomly chosen real credentials "
-              f"({valid} valid, {len(requests) - valid} revoked) x {args.rounds} rounds, sequential, gunicorn {args.workers} sync "
-              f"worker(s) on 127.0.0.1, after {args.warmup} warm-up requests")
+              f"({valid} valid, {len(requests) - valid} revoked) x {args.rounds} rounds, sequential, to both sizes in "
+              f"alternating order (one gunicorn with {args.workers} sync worker(s) per database, 127.0.0.1), after "
+              f"{args.warmup} warm-up requests each")
 
-        results, loads = {}, {}
         small = credential_count()
-        connection.close()
-        load = os.getloadavg()[0]
-        results[small] = measure(env, args.workers, requests, args.warmup, args.rounds)
-        loads[small] = (load, os.getloadavg()[0])
-        print(f"  measured with {small:,} credentials: medians of the rounds "
-              + ", ".join(f"{m:.2f}" for m in results[small][2]) + f" ms (load average before: {load:.2f})")
         details = {small: breakdown(requests, min(50, len(requests)))}
-
+        # The large case: a copy of this database (the same real credentials, keys and lists), grown with COPY.
+        large_name = f"{db_name}_large"
+        connection.close()
+        admin_sql(args.server, f'CREATE DATABASE "{large_name}" TEMPLATE "{db_name}"')
+        databases.append(large_name)
+        connection.settings_dict["NAME"] = large_name
         grow_with_copy(args.total, rng)
         large = credential_count()
-        connection.close()
-        load = os.getloadavg()[0]
-        results[large] = measure(env, args.workers, requests, args.warmup, args.rounds)
-        loads[large] = (load, os.getloadavg()[0])
-        print(f"  measured with {large:,} credentials: medians of the rounds "
-              + ", ".join(f"{m:.2f}" for m in results[large][2]) + f" ms (load average before: {load:.2f})")
         details[large] = breakdown(requests, min(50, len(requests)))
+        connection.close()
+
+        envs = {"small": env, "large": dict(env, DATABASE_URL=f"{args.server.rstrip('/')}/{large_name}")}
+        load = os.getloadavg()
+        paired = measure_pair(envs, args.workers, requests, args.warmup, args.rounds)
+        load_after = os.getloadavg()
+        results = {small: paired["small"], large: paired["large"]}
+        loads = dict.fromkeys(results, (load[0], load_after[0]))
+        for size, (_latencies, _wrong, medians) in results.items():
+            print(f"  measured with {size:,} credentials (interleaved): medians of the rounds "
+                  + ", ".join(f"{m:.2f}" for m in medians) + " ms")
+        print(f"  load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load)}; "
+              f"after: {', '.join(f'{x:.2f}' for x in load_after)}")
         if args.profile:
             profile(requests, min(50, len(requests)))
 
@@ -481,6 +495,7 @@ def main() -> int:
                   f"{ratio:>7.2f}x{wrong:>7}   {target:<28}{'PASS' if passed else 'FAIL':<8}"
                   f"{loads[size][0]:.2f} / {loads[size][1]:.2f}")
 
+        print("(Medians and percentiles over every round; the two sizes measured interleaved, under the same load.)")
         print(f"\nWhere the time goes (in-process, median / p95 over {min(50, len(requests))} of the same credentials):")
         print(f"{'step':<42}" + "".join(f"{f'{size:,} rows':>22}" for size in details))
         for name in details[small]:
@@ -499,10 +514,11 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            admin_sql(args.server, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-            print(f"database {db_name} dropped")
+            for name in databases:
+                admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"databases {', '.join(databases)} dropped")
         else:
-            print(f"database {db_name} kept ({env['DATABASE_URL']})")
+            print(f"databases {', '.join(databases)} kept on {args.server}")
 
 
 def credential_count() -> int:
