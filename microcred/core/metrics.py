@@ -67,25 +67,6 @@ class MetricsMiddleware:
 # -- issuance and verification ---------------------------------------------------------------------------------
 
 
-def observe_issuance(function):
-    """For issue_credential_once: counts (issued / already_issued / failed) and times each call."""
-
-    @functools.wraps(function)
-    def observed(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            result = function(*args, **kwargs)
-        except Exception:
-            ISSUANCE_TOTAL.labels("failed").inc()
-            raise
-        finally:
-            ISSUANCE_SECONDS.observe(time.perf_counter() - started)
-        ISSUANCE_TOTAL.labels("issued" if result[1] else "already_issued").inc()
-        return result
-
-    return observed
-
-
 def observe_verification(function):
     """For verify_credential_document: counts by the report's result and times each call."""
 

@@ -4,8 +4,8 @@ in microcred/core/metrics.py (so the credentials services can record into them);
 What is measured, each at one point:
 - request latency per view: ``MetricsMiddleware`` (histogram by route name, method and status; a path that
   matches no route counts as route "<unresolved>", so random paths cannot grow the label set);
-- issuance: ``observe_issuance`` around credentials.services.issuance.issue_credential_once (count by outcome:
-  issued, already_issued, failed; duration);
+- issuance: credentials.services.issuance.issue_credentials counts each credential by outcome (issued,
+  already_issued, failed) and records its share of its batch's time;
 - verification: ``observe_verification`` around credentials.services.verification.verify_credential_document
   (count by result; duration);
 - failed Celery tasks: the ``task_failure`` signal (count by task name);
