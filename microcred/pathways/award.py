@@ -60,7 +60,7 @@ from microcred.credentials.vocabulary import (
 )
 from microcred.pathways import progress, rules
 from microcred.pathways.award_models import AwardRun, PathwayAward
-from microcred.pathways.models import PathwayVersion
+from microcred.pathways.models import PathwayComponent, PathwayVersion
 
 logger = logging.getLogger(__name__)
 PATHWAY_VERSION = "pathways.PathwayVersion"
@@ -317,9 +317,17 @@ def learner_of(credential: IssuedCredential):
     return get_user_model().objects.filter(email__iexact=credential.learner_email, is_active=True).first()
 
 
+def counts_towards_a_pathway(credential: IssuedCredential) -> bool:
+    """Is the credential's micro-credential a component of any pathway version? (One query; most credentials are
+    not, and a batch of issuance must not evaluate every learner's pathways for them.)"""
+    return PathwayComponent.objects.filter(
+        micro_credential__versions__pk=credential.micro_credential_version_id
+    ).exists()
+
+
 def on_credential_issued(sender, credential, **kwargs) -> None:
     """The ``credential_issued`` receiver: a new component credential may complete a pathway."""
-    if credential.source_type != MICRO_CREDENTIAL_VERSION:
+    if credential.source_type != MICRO_CREDENTIAL_VERSION or not counts_towards_a_pathway(credential):
         return
     learner = learner_of(credential)
     if learner is not None:

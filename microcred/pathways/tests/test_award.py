@@ -190,3 +190,16 @@ def test_retroactive_award_for_credentials_issued_before_the_pathway(three, make
     assert PathwayAward.objects.get().trigger == PathwayAward.Trigger.RETROACTIVE
     call_command("award_pathways")  # again: nothing new
     assert _pathway_credentials().count() == 1
+
+
+def test_a_credential_outside_every_pathway_is_not_evaluated(three, make_pathway, earn, learner, monkeypatch):
+    """Issuing in bulk: a credential whose micro-credential is no pathway's component costs one query, and the
+    learner's pathways are not evaluated for it; a component's credential still is."""
+    evaluated = []
+    monkeypatch.setattr(award, "reevaluate_learner", lambda who: evaluated.append(who) or [])
+    outside = earn(three[2])
+    assert not award.counts_towards_a_pathway(outside)
+    make_pathway(three[:2])
+    inside = earn(three[0])
+    assert award.counts_towards_a_pathway(inside) and evaluated == [learner]
+    assert not award.counts_towards_a_pathway(outside)
