@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from microcred.core.text import one_line
 from microcred.credentials.models import IssuedCredential
-from microcred.outbox.services import enqueue, outbox_handler
+from microcred.outbox.services import enqueue, enqueue_many, outbox_handler
 
 
 def _language_of(email: str) -> str:
@@ -34,6 +34,13 @@ def announce_credential_issued(credential: IssuedCredential) -> None:
         key=f"credential-issued:{credential.pk}",
         handler=credential_issued_email,
         payload={"credential_id": credential.pk},
+    )
+
+
+def announce_credentials_issued(credentials: list[IssuedCredential]) -> None:
+    """``announce_credential_issued`` for a batch: the outbox rows in one insert, delivered by one task."""
+    enqueue_many(
+        [(f"credential-issued:{c.pk}", credential_issued_email, {"credential_id": c.pk}) for c in credentials]
     )
 
 

@@ -71,6 +71,29 @@ def enqueue(*, key: str, handler: Callable, payload: dict | None = None) -> Outb
     return message
 
 
+def enqueue_many(messages: list[tuple[str, Callable, dict]]) -> list[OutboxMessage]:
+    """``enqueue`` for many messages at once ([(key, handler, payload)]): the keys already written are read in
+    one query and the others written in one insert, in the caller's transaction; one task delivers the new
+    ones after the commit. A key another transaction writes meanwhile is left to it (its row wins)."""
+    from microcred.outbox import tasks
+
+    wanted = {key: (handler, payload) for key, handler, payload in messages}
+    existing = {m.key: m for m in OutboxMessage.objects.filter(key__in=list(wanted))}
+    rows = [
+        OutboxMessage(key=key, handler=_path_of(handler), payload=payload or {})
+        for key, (handler, payload) in wanted.items()
+        if key not in existing
+    ]
+    if rows:
+        with transaction.atomic():  # a savepoint: a concurrent writer of one key must not spoil the caller's
+            OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    written = {m.key: m for m in OutboxMessage.objects.filter(key__in=[r.key for r in rows])} if rows else {}
+    new_ids = [written[r.key].pk for r in rows if r.key in written]
+    if new_ids:
+        after_commit(tasks.deliver_messages, new_ids)
+    return [existing.get(key) or written.get(key) for key in wanted if key in existing or key in written]
+
+
 def after_commit(task, *args) -> None:
     """``task.delay(*args)`` once the current transaction commits; a broker that cannot be reached is logged."""
 

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from microcred.credentials.models import IssuanceJob, IssuanceJobItem, IssuedCredential
-from microcred.credentials.notifications import announce_credential_issued
+from microcred.credentials.notifications import announce_credential_issued, announce_credentials_issued
 from microcred.credentials.permissions import is_credential_officer_of
 from microcred.credentials.selectors import issuer_for_version, job_issuer
 from microcred.credentials.services.issuance import Completion, issue_credential_once, issue_credentials
@@ -271,9 +271,7 @@ def _issue_batch(completions: dict, version, issued_by) -> dict:
     try:
         with transaction.atomic():
             outcomes = issue_credentials(list(completions.values()), source=version, issued_by=issued_by)
-            for outcome in outcomes:
-                if outcome.created:
-                    announce_credential_issued(outcome.credential)
+            announce_credentials_issued([o.credential for o in outcomes if o.created])
     except Exception:
         logger.warning("A batch of %d completions failed; issuing them one by one.", len(completions), exc_info=True)
         return _issue_one_by_one(completions, version, issued_by)
