@@ -64,11 +64,21 @@ def check_accessibility(page) -> list[dict]:
     return result["violations"]
 
 
-class CheckedPage:
-    """A Playwright page that runs the accessibility check after every navigation it is asked for."""
+# Where the journeys marked `screenshots` keep a picture of every page they check (test artefacts; CI uploads them).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# The viewports a test parametrized with `device` walks: a laptop, and a phone (as the issue's phone walks ask).
+DEVICES = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+}
 
-    def __init__(self, page, base_url):
-        self.page, self.base_url, self.checked_urls = page, base_url, []
+
+class CheckedPage:
+    """A Playwright page that runs the accessibility check after every navigation it is asked for (and keeps a
+    screenshot of each checked page when `shots` names a folder)."""
+
+    def __init__(self, page, base_url, shots: Path | None = None, *, phone: bool = False):
+        self.page, self.base_url, self.checked_urls, self.shots, self.phone = page, base_url, [], shots, phone
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path)
@@ -79,14 +89,24 @@ class CheckedPage:
         self.page.wait_for_load_state("load")
         check_accessibility(self.page)
         self.checked_urls.append(self.page.url)
+        if self.phone:  # WCAG 2.1 1.4.10 Reflow: nothing makes a phone's page scroll sideways
+            wide, viewport = self.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert wide <= viewport, f"{self.page.url}: the page is {wide} px wide on a {viewport} px phone"
+        if self.shots is not None:
+            self.shots.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=self.shots / f"{len(self.checked_urls):02d}.png", full_page=True)
 
     def __getattr__(self, name):
         return getattr(self.page, name)
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="en-GB")
+def page(browser, live_server, request):
+    device = getattr(request.node, "callspec", None) and request.node.callspec.params.get("device")
+    context = browser.new_context(locale="en-GB", **DEVICES[device or "desktop"])
+    shots = None
+    if request.node.get_closest_marker("screenshots"):
+        shots = SCREENSHOTS / "".join(c if c.isalnum() or c in "-_" else "-" for c in request.node.name)
     pw_page = context.new_page()
     pw_page.set_default_timeout(10_000)
     # Every page runs under our Content-Security-Policy: anything it blocks (an inline script or style a
@@ -98,6 +118,6 @@ def page(browser, live_server):
         if "Content Security Policy" in message.text
         else None,
     )
-    yield CheckedPage(pw_page, live_server.url)
+    yield CheckedPage(pw_page, live_server.url, shots, phone=device == "phone")
     context.close()
     assert not blocked, "The Content-Security-Policy blocked:\n" + "\n".join(blocked)

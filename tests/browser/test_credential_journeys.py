@@ -35,7 +35,9 @@ def finished_offering(make_user, make_version, issuers, institution):
     return offering
 
 
-def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server, finished_offering, tmp_path):
+@pytest.mark.screenshots
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server, finished_offering, tmp_path, device):
     # The credential officer issues the whole offering and watches the progress bar finish.
     log_in(page, "officer@ub.example")
     page.goto("/credentials/issue/")

@@ -58,7 +58,9 @@ def upload(page, name, text):
     page.check()
 
 
-def test_wait_listed_promoted_assessed(page, offering, live_server):
+@pytest.mark.screenshots
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_wait_listed_promoted_assessed(page, offering, live_server, device):
     # Journey 5: she registers, confirms her e-mail, and enrols; the offering is full, so she is wait-listed.
     register_and_confirm(page)
     page.goto("/learning/offerings/")

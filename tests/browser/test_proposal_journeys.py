@@ -64,7 +64,9 @@ def fill_formal_proposal(page, *, with_quality_assurance: bool):
         page.get_by_role("textbox", name="Quality assurance").fill("Accredited by the Faculty of Chemistry, UB.")
 
 
-def test_from_draft_to_approved_micro_credential(page, cast, live_server):
+@pytest.mark.screenshots
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_from_draft_to_approved_micro_credential(page, cast, live_server, device):
     services.create_meeting(user=cast["secretary"], body=Meeting.Body.ACADEMIC_COUNCIL,
                             date=timezone.now() + timezone.timedelta(days=10), location="Online")
     # The proposer starts a draft, saves half of it, and finds it again later.
