@@ -62,7 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every log line of a request carries its id; every request is timed (microcred/operations/).
+    # Sees every response last: documents the same for everyone (status lists, DID documents) lose their Vary.
+    "microcred.core.middleware.SameForEveryoneMiddleware",
+    # Then: every log line of a request carries its id; every request is timed (microcred/operations/).
     "microcred.operations.logs.RequestIdMiddleware",
     "microcred.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -322,6 +324,20 @@ LOGGING = {
 # The Prometheus metrics at /metrics, to a scraper sending "Authorization: Bearer <METRICS_TOKEN>"; without a token
 # the endpoint answers 404 (docs/operations.md "Metrics").
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# Verification traffic a CDN can carry (issue #17): status lists and DID documents are served with a strong ETag and
+# `Cache-Control: public, max-age` of these seconds (a status list's never above its own ttl, Bitstring Status List
+# 1.0 §2.1): a revocation reaches verifiers within STATUS_LIST_MAX_AGE, a new key within DID_DOCUMENT_MAX_AGE.
+STATUS_LIST_MAX_AGE = env_int("STATUS_LIST_MAX_AGE", 300, minimum=0)
+DID_DOCUMENT_MAX_AGE = env_int("DID_DOCUMENT_MAX_AGE", 3600, minimum=0)
+# Verifying our own credentials from process memory (credentials/services/verification_cache.py): "shared" (only
+# while the Django cache is shared by every process, Redis; a revocation or key change empties every process's
+# memory), "process" (also with a local-memory cache: one process), "off" (read the database every time).
+VERIFICATION_CACHE = env_str("VERIFICATION_CACHE", "shared")
+if VERIFICATION_CACHE not in ("shared", "process", "off"):
+    raise ValueError(f"VERIFICATION_CACHE must be shared, process or off, not {VERIFICATION_CACHE!r}.")
+# The longest a process may use what it keeps whatever happens (for example a database restored under it).
+VERIFICATION_CACHE_SECONDS = env_int("VERIFICATION_CACHE_SECONDS", 300, minimum=0)
 
 # Rendered catalogue search results are cached this many seconds (0: off); every catalogue change drops them.
 CATALOGUE_RESULTS_CACHE_SECONDS = env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 30)

@@ -56,3 +56,18 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class SameForEveryoneMiddleware:
+    """First in MIDDLEWARE, so it sees the response last: a response its view marked ``same_for_everyone`` (a
+    status list, a DID document: the same bytes whatever the language or cookies) loses the ``Vary`` the locale
+    and session middleware add, so a CDN keeps one copy of it for everyone (RFC 9111 §4.1)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "same_for_everyone", False) and response.has_header("Vary"):
+            del response["Vary"]
+        return response

@@ -35,6 +35,7 @@ def _document_response(request, document: PublishedDocument, content_type: str):
     response = get_conditional_response(request, etag=document.etag, response=response)
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = "ETag"
+    response.same_for_everyone = True  # no Vary: neither language nor cookie changes it (core.middleware)
     return response
 
 

@@ -38,6 +38,9 @@ LIMITS = {
     "CONDITION_DUE_DAYS": (90, 30),
     "SURVEY_OPEN_DAYS": (21, 18),
     "SURVEY_REMINDER_DAYS_BEFORE_CLOSE": (7, 4),
+    "STATUS_LIST_MAX_AGE": (300, 45),
+    "DID_DOCUMENT_MAX_AGE": (3600, 600),
+    "VERIFICATION_CACHE_SECONDS": (300, 20),
 }
 
 # Run in a fresh process, so the settings module is imported under the environment given.
@@ -68,7 +71,7 @@ print(json.dumps({
 
 
 def _run(code: str, settings_module: str = "config.settings.test", **env) -> subprocess.CompletedProcess:
-    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS"}
+    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS", "VERIFICATION_CACHE"}
     return fresh_process.shell(code, drop=drop, settings_module=settings_module, **env)
 
 
@@ -107,6 +110,7 @@ def test_each_setting_set_in_the_environment_takes_effect():
         ("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "0", "LOGIN_FAILURE_LIMIT_PER_ACCOUNT must be at least 1, not 0"),
         ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0, not -1"),
         ("TRUSTED_PROXY_NETWORKS", "10.0.0.0/8,proxy.internal", "'proxy.internal' is not one"),
+        ("VERIFICATION_CACHE", "always", "VERIFICATION_CACHE must be shared, process or off, not 'always'"),
     ],
 )
 def test_an_unusable_value_stops_the_start_up_with_a_clear_message(name, value, message):
@@ -137,6 +141,19 @@ def test_mappings_and_switches_set_in_the_environment_take_effect():
     changed = _run(code, ELM_LEGAL_IDENTIFIERS="ub=Q0818001J, uu = 30275924", REMOTE_DOCUMENTS_ALLOW_HTTP="true")
     assert changed.returncode == 0, changed.stderr
     assert json.loads(changed.stdout.strip().splitlines()[-1]) == [{"ub": "Q0818001J", "uu": "30275924"}, "http"]
+
+
+def test_the_verification_cache_mode_set_in_the_environment_takes_effect():
+    code = (
+        "from django.conf import settings; from microcred.credentials.services import verification_cache; "
+        "print(settings.VERIFICATION_CACHE, verification_cache._usable())"
+    )
+    for mode, on in (("process", "True"), ("off", "False")):
+        result = _run(code, VERIFICATION_CACHE=mode)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == f"{mode} {on}"
+    default = _run(code)  # shared, and the tests' cache is one process's memory: not used
+    assert default.stdout.strip().splitlines()[-1] == "shared False"
 
 
 def test_an_unusable_mapping_stops_the_start_up_with_a_clear_message():

@@ -131,3 +131,20 @@ def test_a_key_rotation_changes_the_did_documents_etag_and_content(client, issue
 def test_unknown_documents_are_404_even_with_if_none_match(client, issuers):
     assert client.get("/status/ub/99", HTTP_IF_NONE_MATCH="*").status_code == 404
     assert client.get("/issuers/nobody/did.json", HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
+def test_status_lists_and_did_documents_do_not_vary_by_language_or_cookie(client, issue):
+    """A CDN keeps one copy for everyone: the locale and session middleware's Vary is taken off (issue #17)."""
+    from django.urls import reverse
+
+    credential = issue()
+    status_url = credential.document["credentialStatus"]["statusListCredential"].split("://", 1)[1]
+    status_url = status_url[status_url.index("/") :]
+    did_url = reverse("credentials:did_json", args=[credential.issuer.slug])
+    client.cookies["django_language"] = "fr"
+    for url in (status_url, did_url):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 200, url
+        assert not response.has_header("Vary"), (url, response.get("Vary"))
+    page = client.get(reverse("credentials:verify"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Accept-Language" in page["Vary"]  # a page in the visitor's language still says so
