@@ -432,33 +432,12 @@ def canonicalize_quads(
     ``utf16=True``: rdf-canonize's form (N-Quads sorted by UTF-16 code unit, both in Hash First Degree Quads
     and in the output), which differs from RDFC-1.0's only for some text outside the Basic Multilingual Plane.
     """
-    issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, utf16).issued
-    labels = {k: "_:" + v for k, v in issued.items()}
-    lines = set()
-    add = lines.add
-    for s, p, o, g in quads:
-        if s[0] == "_":
-            s = labels[s]
-        if o[0] == "_":
-            o = labels[o]
-        if g:
-            if g[0] == "_":
-                g = labels[g]
-            add(f"{s} {p} {o} {g} .\n")
-        else:
-            add(f"{s} {p} {o} .\n")
+    lines = _relabelled(quads, _canonical_issuer(quads, hash_algorithm, max_work_factor, utf16).issued)
     return "".join(sorted(lines, key=utf16_sort_key if utf16 else None))
 
 
-def canonicalize_quads_with_dataset(
-    quads: list[Quad],
-    hash_algorithm: str = "SHA256",
-    max_work_factor: int | float = DEFAULT_MAX_WORK_FACTOR,
-) -> tuple[str, tuple[Quad, ...]]:
-    """:func:`canonicalize_quads` (RDFC-1.0's form) and the canonical dataset it serializes: the relabelled
-    quads in the order of the canonical N-Quads lines, i.e. what parsing that text gives back (the terms of
-    our quads are already in canonical N-Quads form, :mod:`microcred.vc.rdf`), without parsing it."""
-    issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, False).issued
+def _relabelled(quads: list[Quad], issued: dict[str, str]) -> dict[str, Quad]:
+    """{canonical N-Quads line: its quad} with the blank nodes relabelled as issued (duplicates collapse)."""
     labels = {k: "_:" + v for k, v in issued.items()}
     lines: dict[str, Quad] = {}
     for s, p, o, g in quads:
@@ -472,5 +451,17 @@ def canonicalize_quads_with_dataset(
             lines[f"{s} {p} {o} {g} .\n"] = (s, p, o, g)
         else:
             lines[f"{s} {p} {o} .\n"] = (s, p, o, g)
+    return lines
+
+
+def canonicalize_quads_with_dataset(
+    quads: list[Quad],
+    hash_algorithm: str = "SHA256",
+    max_work_factor: int | float = DEFAULT_MAX_WORK_FACTOR,
+) -> tuple[str, tuple[Quad, ...]]:
+    """:func:`canonicalize_quads` (RDFC-1.0's form) and the canonical dataset it serializes: the relabelled
+    quads in the order of the canonical N-Quads lines, i.e. what parsing that text gives back (the terms of
+    our quads are already in canonical N-Quads form, :mod:`microcred.vc.rdf`), without parsing it."""
+    lines = _relabelled(quads, _canonical_issuer(quads, hash_algorithm, max_work_factor, False).issued)
     ordered = sorted(lines)
     return "".join(ordered), tuple([lines[line] for line in ordered])
