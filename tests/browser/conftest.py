@@ -19,6 +19,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _each_story_starts_afresh():
+    """Each journey is its own visitors' story: the rate-limit counters and cached pages another journey left in the
+    (per-process) cache must not reach it (several journeys register katrin@example.org, some on two devices)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

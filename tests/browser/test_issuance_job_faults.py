@@ -34,7 +34,7 @@ def test_an_interrupted_job_is_run_again_from_its_page(page, live_server, finish
     # Its worker issues one credential and is lost; the sweep marks the job failed.
     first = finished_offering.enrolments.order_by("pk").first()
     bulk._claim(job.pk, "lost-worker")
-    bulk._process(job.pk, "lost-worker", first.pk, first, officer)
+    bulk._process(job.pk, "lost-worker", [first.pk], {first.pk: first}, officer)
     IssuanceJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(days=1))
     bulk.sweep_jobs()
 
