@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.db.models import BooleanField, DateField, Expression, Value
+from django.db.models.functions import Cast
 
 
 class OfferingReader(Protocol):
@@ -33,7 +34,8 @@ class OfferingReader(Protocol):
 
 class NoOfferings:
     def next_start(self, micro_credential) -> Expression:
-        return Value(None, output_field=DateField())
+        # A cast, not a bare NULL: PostgreSQL refuses a constant in ORDER BY ("sort by start" orders by it).
+        return Cast(Value(None), output_field=DateField())
 
     def any_matching(self, micro_credential, query) -> Expression:
         return Value(False, output_field=BooleanField())
