@@ -146,7 +146,7 @@ def test_mappings_and_switches_set_in_the_environment_take_effect():
 def test_the_verification_cache_mode_set_in_the_environment_takes_effect():
     code = (
         "from django.conf import settings; from microcred.credentials.services import verification_cache; "
-        "print(settings.VERIFICATION_CACHE, verification_cache._usable())"
+        "print(settings.VERIFICATION_CACHE, verification_cache.is_on())"
     )
     for mode, on in (("process", "True"), ("off", "False")):
         result = _run(code, VERIFICATION_CACHE=mode)

@@ -65,7 +65,7 @@ def cache_mode() -> str:
     return mode if mode in {"shared", "process", "off"} else DEFAULT_MODE
 
 
-def _usable() -> bool:
+def is_on() -> bool:
     mode = cache_mode()
     if mode == "off":
         return False
@@ -85,7 +85,7 @@ def _new_value() -> int:
 
 def current_generation(name: str) -> int | None:
     """The generation of ``name`` in the shared cache, or None when nothing may be cached now."""
-    if not _usable():
+    if not is_on():
         return None
     key = _KEY.format(name)
     value = cache.get(key)
