@@ -1,11 +1,26 @@
 """The alliance admin edits the alliance's own reference data here; ESCO and the EU vocabularies are read-only."""
 
+import hashlib
+
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.permissions import can_edit_reference_data
 from microcred.audit.services import record_audit_event
 from microcred.core.admin import ReadOnlyModelAdmin
+from microcred.reference import branding
 from microcred.reference import models as m
+
+
+def _audit_value(value) -> str:
+    """What the audit log keeps of a changed field: the value, or for a file (a logo) its size and digest."""
+    if isinstance(value, bytes):
+        return f"{len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()[:16]}"
+    return str(value)
 
 
 class EditableReference(admin.ModelAdmin):
@@ -32,7 +47,7 @@ class EditableReference(admin.ModelAdmin):
             actor=request.user,
             action=f"reference.{obj._meta.model_name}.{'changed' if change else 'added'}",
             target=obj,
-            changes={f: str(form.cleaned_data.get(f)) for f in form.changed_data},
+            changes={f: _audit_value(form.cleaned_data.get(f)) for f in form.changed_data},
         )
 
     def delete_model(self, request, obj):
@@ -51,11 +66,82 @@ class ReadOnlyReference(ReadOnlyModelAdmin):
     view_permission = staticmethod(can_edit_reference_data)
 
 
+class InstitutionForm(forms.ModelForm):
+    """The institution with its visual identity: a logo upload (checked and kept as PNG by
+    reference.branding.normalise_logo) and the colours."""
+
+    logo_file = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB; kept as a PNG of at most 512 pixels a side."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo (the monogram is shown instead)"), required=False)
+
+    class Meta:
+        model = m.Institution
+        fields = [
+            "slug",
+            "short_name",
+            "name",
+            "local_name",
+            "country",
+            "country_code",
+            "domain",
+            "joined",
+            "languages",
+            "is_alliance",
+            "is_active",
+            "colour",
+            "accent_colour",
+        ]
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if upload is None:
+            return None
+        if upload.size > branding.LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is larger than 2 MB; upload a smaller image."))
+        return branding.normalise_logo(upload.read())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("logo_file") and cleaned.get("remove_logo"):
+            raise forms.ValidationError(_("Either upload a logo or remove it, not both."))
+        for field in ("colour", "accent_colour"):
+            if cleaned.get(field):
+                cleaned[field] = cleaned[field].lower()
+        return cleaned
+
+    def save(self, commit=True):
+        institution = super().save(commit=False)
+        if self.cleaned_data.get("logo_file"):
+            institution.logo = self.cleaned_data["logo_file"]
+            institution.logo_updated_at = timezone.now()
+        elif self.cleaned_data.get("remove_logo"):
+            institution.logo = None
+            institution.logo_updated_at = timezone.now()
+        if commit:
+            institution.save()
+        return institution
+
+
 @admin.register(m.Institution)
 class InstitutionAdmin(EditableReference):
+    form = InstitutionForm
     list_display = ["name", "short_name", "country", "domain", "joined", "is_alliance", "is_active"]
     list_filter = ["is_alliance", "is_active", "country"]
     search_fields = ["name", "short_name", "local_name", "domain"]
+    readonly_fields = ["current_logo"]
+
+    @admin.display(description=_("Logo shown now"))
+    def current_logo(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="96" height="96"> {}',
+            reverse("reference:institution_logo", args=[obj.slug]),
+            _("uploaded logo") if branding.has_uploaded_logo(obj) else _("monogram (no logo uploaded)"),
+        )
 
 
 @admin.register(m.EducationalPrinciple)

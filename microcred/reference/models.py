@@ -4,8 +4,14 @@ Loaded by `manage.py load_reference_data` (idempotent); editable by the alliance
 Concepts are keyed by their published URI so that a newer ESCO file updates rows in place.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+#: A colour as the admin types it (#RRGGBB).
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Give the colour as # followed by six hexadecimal digits, e.g. #1f4e79.")
+)
 
 
 class Institution(models.Model):
@@ -22,6 +28,24 @@ class Institution(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     is_alliance = models.BooleanField(_("is the alliance"), default=False)
     is_active = models.BooleanField(_("active member"), default=True)
+    # The visual identity (reference/branding.py): uploaded by the alliance admin; a monogram in a colour
+    # derived from the slug stands in for a missing logo or colour.
+    colour = models.CharField(
+        _("main colour"),
+        max_length=7,
+        blank=True,
+        validators=[hex_colour],
+        help_text=_("As #RRGGBB; empty for a colour chosen from the name."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[hex_colour],
+        help_text=_("As #RRGGBB; empty for one that goes with the main colour."),
+    )
+    logo = models.BinaryField(_("logo (PNG)"), null=True, blank=True, editable=False)
+    logo_updated_at = models.DateTimeField(_("logo uploaded"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-is_alliance", "name"]
