@@ -154,7 +154,6 @@ class CsvFile:
             raise self.error(None, f"not a complete gzip file ({exc})") from exc
 
 
-
 def _need(name: str, where: str, obj: dict, key: str, kind: type | tuple = str):
     value = obj.get(key) if isinstance(obj, dict) else None
     if value is None or (isinstance(value, str) and not value.strip()) or not isinstance(value, kind):
