@@ -1,6 +1,6 @@
 from django.urls import path
 
-from microcred.credentials import pages, staff_pages, views
+from microcred.credentials import pages, sd_jwt_views, staff_pages, views
 
 app_name = "credentials"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("issuers/<slug:slug>/did.json", views.did_json, name="did_json"),
     path("issuers/<slug:slug>", views.issuer_profile_json, name="issuer_profile"),
     path("status/<slug:slug>/<int:number>", views.status_list, name="status_list"),
+    path("status/<slug:slug>/<int:number>/token", sd_jwt_views.status_list_token, name="status_list_token"),
+    path("vct/micro-credential/v1", sd_jwt_views.vct_type_metadata, name="vct_type_metadata"),
     path("ns/microcredential/v1", views.extension_context, name="extension_context"),
     path("ns/microcredential/v1/schema.json", views.extension_schema, name="extension_schema"),
     path("verify/", pages.verify_page, name="verify"),

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from microcred.api.errors import documented_error, error_body
 from microcred.core.ratelimit import rate_limited
+from microcred.credentials.services.sd_jwt_verification import verify_sd_jwt_vc
 from microcred.credentials.services.verification import (
     MAX_DOCUMENT_BYTES,
     UnreadableCredential,
@@ -43,6 +44,27 @@ class VerifyOut(serializers.Serializer):
     checks = CheckOut(many=True)
 
 
+SD_JWT_FIELDS = {"sd_jwt", "audience", "nonce"}
+
+
+def _is_sd_jwt_request(document) -> bool:
+    """``{"sd_jwt": "<compact>"}`` (with an optional ``audience`` and ``nonce``): an SD-JWT VC to verify. Any
+    other body is a credential, as before (an OB credential never has an ``sd_jwt`` member)."""
+    return isinstance(document, dict) and "sd_jwt" in document and "@context" not in document
+
+
+def _sd_jwt_request_problem(document: dict) -> str:
+    unknown = sorted(set(document) - SD_JWT_FIELDS)
+    if unknown:
+        return "Unknown members next to sd_jwt: " + ", ".join(unknown) + " (allowed: audience, nonce)."
+    for name in SD_JWT_FIELDS:
+        if name in document and not isinstance(document[name], str):
+            return f"{name} must be a string."
+    if not document["sd_jwt"].strip():
+        return "sd_jwt is empty: send the SD-JWT VC in its compact form (<JWT>~<disclosures>~[<key-binding JWT>])."
+    return ""
+
+
 @method_decorator(rate_limited("verify-api", limit_setting="VERIFY_RATE_LIMIT", default=30, json=True), name="post")
 class VerifyApi(APIView):
     """Verify a credential sent as the JSON body."""
@@ -58,7 +80,9 @@ class VerifyApi(APIView):
         request={
             "application/json": {
                 "description": "The credential, a JSON object; any other JSON value is answered with the verdict "
-                "`invalid`."
+                '`invalid`. An SD-JWT VC is sent as `{"sd_jwt": "<JWT>~<disclosures>~[<key-binding JWT>]"}`, '
+                "with an optional `audience` and `nonce`: when either is given, a key-binding JWT for them is "
+                "required (signed with the holder key in `cnf.jwk`)."
             }
         },
         parameters=[
@@ -76,13 +100,21 @@ class VerifyApi(APIView):
             ),
             400: documented_error(
                 "`invalid_json`: the body is empty, not JSON (UTF-8), nested deeper than 64 levels, or holds a "
-                "lone UTF-16 surrogate."
+                "lone UTF-16 surrogate. `invalid_request`: an `sd_jwt` body with members other than `audience` and "
+                "`nonce`, a member that is not a string, or an empty `sd_jwt`."
             ),
             413: documented_error(f"`too_large`: the body is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."),
             415: documented_error("`unsupported_media_type`: the body is not sent as `application/json`."),
             429: documented_error("`rate_limited`: too many verifications from this address; wait a minute."),
         },
-        examples=[OpenApiExample("A credential", value={"@context": ["…"], "type": ["…"]}, request_only=True)],
+        examples=[
+            OpenApiExample("A credential", value={"@context": ["…"], "type": ["…"]}, request_only=True),
+            OpenApiExample(
+                "An SD-JWT VC with a key-binding JWT",
+                value={"sd_jwt": "eyJ…~WyJ…~eyJ…", "audience": "https://verifier.example", "nonce": "n-0S6_WzA2Mj"},
+                request_only=True,
+            ),
+        ],
     )
     def post(self, request):
         raw = request.data
@@ -98,7 +130,15 @@ class VerifyApi(APIView):
             document = parse_json_document(raw)
         except UnreadableCredential as exc:
             return JsonResponse(error_body("invalid_json", str(exc)), status=400)
-        report = verify_credential_document(document)
+        if _is_sd_jwt_request(document):
+            problem = _sd_jwt_request_problem(document)
+            if problem:
+                return JsonResponse(error_body("invalid_request", problem), status=400)
+            report = verify_sd_jwt_vc(
+                document["sd_jwt"], audience=document.get("audience"), nonce=document.get("nonce")
+            )
+        else:
+            report = verify_credential_document(document)
         return JsonResponse(
             {
                 "verified": report.is_valid,
