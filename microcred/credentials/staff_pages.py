@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.core.confirmation import Confirmation, ReasonForm, is_confirmed, render_confirmation
+from microcred.core.dates import public_date
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.credentials import permissions, selectors
@@ -22,6 +24,7 @@ from microcred.credentials.selectors import issuer_for_version
 from microcred.credentials.services import bulk
 from microcred.credentials.services.status import revoke_credential
 from microcred.learning import selectors as learning_selectors
+from microcred.learning.models import Offering
 
 
 def _officer_issuers(user) -> list[Issuer]:
@@ -73,18 +76,94 @@ def _job_under_way(request, exc: bulk.JobAlreadyRunning) -> None:
     messages.warning(request, format_html('{} <a href="{}">{}</a>', exc.message, url, _("Follow its progress")))
 
 
+NAMES_SHOWN = 10  # the confirmation of a bulk issuance names this many learners, then says how many more
+
+
+def _issuance_confirmation(offering, issuer, pending, error: str = "") -> Confirmation:
+    n = len(pending)
+    facts = {"n": n, "offering": str(offering), "issuer": issuer.name}
+    names = [e.learner.full_name or e.learner.email for e in pending]
+    shown = ", ".join(names[:NAMES_SHOWN])
+    if n > NAMES_SHOWN:
+        who = ngettext(
+            "They are %(names)s, and %(more)d other learner.",
+            "They are %(names)s, and %(more)d other learners.",
+            n - NAMES_SHOWN,
+        ) % {"names": shown, "more": n - NAMES_SHOWN}
+    else:
+        who = ngettext("This is %(names)s.", "They are %(names)s.", n) % {"names": shown}
+    return Confirmation(
+        question=ngettext(
+            "Issue %(n)d credential for “%(offering)s”?", "Issue %(n)d credentials for “%(offering)s”?", n
+        )
+        % facts,
+        consequences=[
+            ngettext(
+                "%(n)d learner who completed “%(offering)s” gets a credential signed by %(issuer)s, and an e-mail "
+                "that says where to find it.",
+                "%(n)d learners who completed “%(offering)s” each get a credential signed by %(issuer)s, and an "
+                "e-mail that says where to find it.",
+                n,
+            )
+            % facts,
+            who,
+            _("The credentials are issued in the background: the next page shows the progress, then the results."),
+        ],
+        irreversible=_(
+            "An issued credential cannot be taken back: one issued by mistake can only be revoked, with a reason."
+        ),
+        confirm_label=ngettext("Issue %(n)d credential", "Issue all %(n)d credentials", n) % facts,
+        action_url=reverse("credentials:issue-offering", args=[offering.pk]),
+        cancel_url=reverse("credentials:issue-queue"),
+        carried=[("count", str(n))],
+        error=error,
+    )
+
+
 @login_required
 @require_POST
 def issue_offering(request, offering_id):
+    """Issue every pending credential of an offering, after the confirmation step (issue #16) that says how many
+    and to whom. The confirmation carries that number: if it changed meanwhile, the step is shown again with the
+    new number. A confirmation posted twice starts one job (the second finds it under way, or nothing pending)."""
+    offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
+    if offering is None:
+        raise Http404
     try:
-        job = bulk.start_issuance_job(user=request.user, offering_id=offering_id)
+        issuer = bulk.check_may_issue(request.user, offering)
+        running = bulk.active_job(offering)
+        if running is not None:
+            raise bulk.JobAlreadyRunning(running)
     except bulk.JobAlreadyRunning as exc:
         _job_under_way(request, exc)
         return redirect("credentials:issue-queue")
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("credentials:issue-queue")
-    return redirect("credentials:job", pk=job.pk)
+    pending = bulk.pending_completions(offering)
+    if not pending:
+        messages.error(request, _("Every completion of this offering already has its credential."))
+        return redirect("credentials:issue-queue")
+    error = ""
+    if is_confirmed(request):
+        if request.POST.get("count") == str(len(pending)):
+            try:
+                job = bulk.start_issuance_job(user=request.user, offering_id=offering.pk)
+            except bulk.JobAlreadyRunning as exc:
+                _job_under_way(request, exc)
+                return redirect("credentials:issue-queue")
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect("credentials:issue-queue")
+            return redirect("credentials:job", pk=job.pk)
+        error = ngettext(
+            "The number of learners waiting changed while you looked: %(n)d is waiting now. Check who and confirm again.",
+            "The number of learners waiting changed while you looked: %(n)d are waiting now. Check who and confirm "
+            "again.",
+            len(pending),
+        ) % {"n": len(pending)}
+    confirmation = _issuance_confirmation(offering, issuer, pending, error)
+    return render_confirmation(request, confirmation, status=409 if error else 200)
 
 
 @login_required
@@ -172,14 +251,72 @@ def issued_list(request):
     return render(request, "credentials/issued.html", {"listing": listing})
 
 
+def _revocable(request, pk) -> IssuedCredential:
+    """A credential the officer's issuers issued; not found for anyone else (nothing said about others' credentials)."""
+    credential = IssuedCredential.objects.select_related("issuer", "micro_credential_version").filter(pk=pk).first()
+    if credential is None or not permissions.can_revoke(request.user, credential):
+        raise Http404
+    return credential
+
+
+def _revocation_confirmation(credential: IssuedCredential, form: ReasonForm) -> Confirmation:
+    name = credential.learner_name or _("(erased)")
+    facts = {"name": name, "title": credential.title, "date": public_date(credential.issued_at)}
+    consequences = [
+        _(
+            "The credential “%(title)s” issued to %(name)s on %(date)s becomes revoked: whoever checks it, on its page, "
+            "through a share link, in a file or in a wallet app, is told that it is revoked and why."
+        )
+        % facts,
+        _("%(name)s is told by e-mail, with the reason you give.") % facts,
+    ]
+    copies = credential.bound_copies.filter(revoked_at__isnull=True).count()
+    if copies:
+        consequences.append(
+            ngettext(
+                "The copy sent to a wallet app is revoked with it.",
+                "The %(n)d copies sent to wallet apps are revoked with it.",
+                copies,
+            )
+            % {"n": copies}
+        )
+    return Confirmation(
+        question=_("Revoke the credential of %(name)s?") % facts,
+        consequences=consequences,
+        irreversible=_("A revoked credential cannot be made valid again."),
+        confirm_label=_("Revoke the credential of %(name)s") % facts,
+        action_url=reverse("credentials:revoke", args=[credential.pk]),
+        cancel_url=reverse("credentials:issued"),
+        form=form,
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request, pk):
-    reason = request.POST.get("reason", "")
-    try:
-        revoke_credential(request.user, pk, reason)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The credential is revoked; its status list is republished."))
-    return redirect("credentials:issued")
+    """Revoke a credential after its confirmation step (issue #16): the link or the first post shows what revoking
+    does and asks for the reason; only the confirmed post revokes, through the service (which refuses a second
+    revocation, so a confirmation posted twice revokes once)."""
+    credential = _revocable(request, pk)
+    if credential.revoked_at is not None:
+        messages.error(
+            request,
+            _("This credential was already revoked on %(date)s; nothing was changed.")
+            % {"date": public_date(credential.revoked_at)},
+        )
+        return redirect("credentials:issued")
+    form = ReasonForm.from_request(
+        request,
+        label=_("Reason for revoking it"),
+        missing=_("Give the reason for revoking this credential."),
+        help_text=_("The learner reads it, and so does whoever verifies the credential."),
+    )
+    if is_confirmed(request) and form.is_valid():
+        try:
+            revoke_credential(request.user, credential.pk, form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The credential is revoked; its status list is republished."))
+        return redirect("credentials:issued")
+    return render_confirmation(request, _revocation_confirmation(credential, form), status=400 if form.errors else 200)

@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.core.confirmation import Confirmation, is_confirmed, render_confirmation
+from microcred.core.dates import public_date
 from microcred.core.exceptions import DomainError, NotFound
 from microcred.core.ratelimit import rate_limited
 from microcred.credentials import formats, permissions, selectors
@@ -108,11 +111,43 @@ def share(request, uuid):
     return redirect("wallet:credential", uuid=uuid)
 
 
+def _withdrawal_confirmation(credential, link) -> Confirmation:
+    facts = {"date": public_date(link.created_at), "note": link.label, "n": link.views}
+    if link.label:
+        made = _("Whoever opens the link you made on %(date)s (your note: “%(note)s”) sees only that it was withdrawn.")
+    else:
+        made = _("Whoever opens the link you made on %(date)s sees only that it was withdrawn.")
+    return Confirmation(
+        question=_("Withdraw this share link?"),
+        consequences=[
+            made % facts,
+            ngettext("It was opened %(n)d time.", "It was opened %(n)d times.", link.views) % facts,
+            _("Your other links and the credential itself stay as they are."),
+        ],
+        irreversible=_("A withdrawn link cannot be turned back on: to share again, make a new link."),
+        confirm_label=_("Withdraw the link"),
+        action_url=reverse("wallet:withdraw", args=[credential.uuid, link.pk]),
+        cancel_url=reverse("wallet:credential", args=[credential.uuid]),
+        cancel_label=_("Keep the link"),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, uuid, link_id):
+    """Withdraw a share link after its confirmation step (issue #16); the service withdraws a link once, so a
+    confirmation posted twice changes nothing the second time."""
+    credential = _own(request, uuid)
+    link = ShareLink.objects.filter(pk=link_id, credential=credential, created_by=request.user).first()
+    if link is None:
+        raise Http404
+    if link.withdrawn_at is not None:
+        messages.info(request, _("This link is already withdrawn."))
+        return redirect("wallet:credential", uuid=uuid)
+    if not is_confirmed(request):
+        return render_confirmation(request, _withdrawal_confirmation(credential, link))
     try:
-        services.withdraw_share_link(user=request.user, link_id=link_id)
+        services.withdraw_share_link(user=request.user, link_id=link.pk)
     except NotFound:
         raise Http404 from None
     messages.success(request, _("The link is withdrawn: it no longer shows your credential."))

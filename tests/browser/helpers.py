@@ -39,6 +39,8 @@ def issue_the_ready_credential(page, officer_email):
     page.goto("/credentials/issue/")
     page.get_by_role("button", name="Issue 1 credential").click()
     page.check()
+    page.get_by_role("button", name="Issue 1 credential").click()  # the confirmation step (issue #16)
+    page.check()
     page.wait_for_function("document.getElementById('job-progress').value == 1")
     log_out(page)
 

@@ -94,7 +94,9 @@ def test_queue_page_job_page_and_progress(client, finished, cast, django_capture
     html = client.get(reverse("credentials:issue-queue")).content.decode()
     assert "Katrin Weber" in html and "Ana Silva" not in html
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("credentials:issue-offering", args=[offering.pk]))
+        response = client.post(
+            reverse("credentials:issue-offering", args=[offering.pk]), {"confirmed": "yes", "count": "2"}
+        )
     job = IssuanceJob.objects.get()
     assert response["Location"] == reverse("credentials:job", args=[job.pk])
     progress = client.get(reverse("credentials:job-progress", args=[job.pk])).json()

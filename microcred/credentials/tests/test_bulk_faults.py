@@ -80,7 +80,7 @@ def test_the_page_says_a_job_is_under_way_and_links_to_it(client, finished, cast
     offering, _ = finished
     client.force_login(cast["officer"])
     with mock.patch("microcred.credentials.services.bulk.after_commit"):
-        first = client.post(reverse("credentials:issue-offering", args=[offering.pk]))
+        first = client.post(reverse("credentials:issue-offering", args=[offering.pk]), {"confirmed": "yes", "count": "2"})
     job = IssuanceJob.objects.get()
     assert first["Location"] == reverse("credentials:job", args=[job.pk])
     response = client.post(reverse("credentials:issue-offering", args=[offering.pk]), follow=True)
@@ -290,7 +290,9 @@ def test_with_the_broker_gone_pages_work_and_the_work_waits_for_it(
             response = client.post(reverse("credentials:issue-single", args=[enrolments[0].pk]))
         assert response.status_code == 302
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("credentials:issue-offering", args=[offering.pk]))
+            response = client.post(
+                reverse("credentials:issue-offering", args=[offering.pk]), {"confirmed": "yes", "count": "1"}
+            )
         job = IssuanceJob.objects.get()
         assert response["Location"] == reverse("credentials:job", args=[job.pk])
         for url in (response["Location"], reverse("credentials:issue-queue"), "/", reverse("credentials:issued")):

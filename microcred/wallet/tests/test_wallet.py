@@ -91,7 +91,12 @@ def test_create_and_withdraw_from_the_page(client, holder, credential):
     assert "/s/" in new_link and new_link in html
     link = ShareLink.objects.get()
     assert link.expires_at is not None and link.label == "Acme"
-    client.post(reverse("wallet:withdraw", args=[credential.uuid, link.pk]))
+    url = reverse("wallet:withdraw", args=[credential.uuid, link.pk])
+    asked = client.post(url)  # the first post asks for confirmation (issue #16)
+    assert "Withdraw this share link?" in asked.content.decode()
+    link.refresh_from_db()
+    assert link.withdrawn_at is None
+    client.post(url, {"confirmed": "yes"})
     link.refresh_from_db()
     assert link.withdrawn_at is not None
 
