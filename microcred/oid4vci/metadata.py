@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from microcred.credentials.services.sd_jwt_vc import vct
 from microcred.credentials.vocabulary import CREDENTIAL_CONTEXTS
 from microcred.oid4vci.jose import SUPPORTED_ALGS
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc"
+#: The same award as an SD-JWT VC for EU Digital Identity Wallets (OpenID4VCI 1.0 Appendix A.3, format dc+sd-jwt).
+SD_JWT_CONFIGURATION_ID = "MicroCredential_dc_sd_jwt"
+CONFIGURATION_IDS = (CONFIGURATION_ID, SD_JWT_CONFIGURATION_ID)
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 PROOF_TYP = "openid4vci-proof+jwt"
 BINDING_METHODS = ["did:key", "jwk"]
@@ -56,7 +60,39 @@ def credential_configurations() -> dict:
                     }
                 ),
             },
-        }
+        },
+        SD_JWT_CONFIGURATION_ID: {
+            "format": "dc+sd-jwt",
+            "vct": vct(),
+            "credential_signing_alg_values_supported": ["EdDSA"],
+            # Bound through cnf.jwk (SD-JWT VC §3.2.2.2): the public key of the wallet's proof, whether the proof
+            # named it by jwk or by a did:key kid.
+            "cryptographic_binding_methods_supported": ["jwk"],
+            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": list(SUPPORTED_ALGS)}},
+            "credential_metadata": {
+                "display": _per_language(
+                    lambda: {
+                        "name": _("Micro-credential (EU Digital Identity Wallet)"),
+                        "description": _("A micro-credential of the alliance, signed by the awarding university."),
+                        "background_color": "#1d3557",
+                        "text_color": "#ffffff",
+                    }
+                ),
+                "claims": [
+                    {"path": ["name"], "display": _per_language(lambda: {"name": _("Name of the learner")})},
+                    {"path": ["grade"], "display": _per_language(lambda: {"name": _("Grade")})},
+                    {
+                        "path": ["achievement", "title"],
+                        "mandatory": True,
+                        "display": _per_language(lambda: {"name": _("Micro-credential")}),
+                    },
+                    {
+                        "path": ["achievement", "ects_credits"],
+                        "display": _per_language(lambda: {"name": _("ECTS credits")}),
+                    },
+                ],
+            },
+        },
     }
 
 

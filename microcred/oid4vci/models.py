@@ -28,6 +28,7 @@ class CredentialOffer(models.Model):
         "credentials.IssuedCredential", on_delete=models.CASCADE, related_name="wallet_offers"
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The credential configurations offered (metadata.CONFIGURATION_IDS), separated by spaces, in offer order.
     configuration_id = models.CharField(max_length=100)
     # SHA-256 (hex) of the random handle in the offer's credential_offer_uri. The pre-authorized code is
     # derived from the handle (HMAC with SECRET_KEY), so neither is stored in clear.
@@ -57,6 +58,10 @@ class CredentialOffer(models.Model):
 
     def __str__(self) -> str:
         return f"wallet offer {self.public_id}"
+
+    @property
+    def configuration_ids(self) -> list[str]:
+        return self.configuration_id.split()
 
     @property
     def has_tx_code(self) -> bool:
@@ -106,9 +111,10 @@ class Delivery(models.Model):
     proof_alg = models.CharField(max_length=10)
     # SHA-256 (hex) of the c_nonce the proof carried: unique, so every c_nonce is good for one delivery.
     nonce_hash = models.CharField(max_length=64, unique=True)
-    # What the wallet received: the copy bound to `holder_did`. Empty only for deliveries made before
-    # credentials were bound (the original was sent as issued). Copies outlive deliveries: they hold a
-    # status entry that must stay revocable.
+    # What the wallet received: the copy bound to `holder_did`. Empty for an SD-JWT VC (`configuration_id`
+    # MicroCredential_dc_sd_jwt: bound through cnf.jwk = `holder_jwk`, its status the original's own entry) and
+    # for deliveries made before credentials were bound (the original was sent as issued). Copies outlive
+    # deliveries: they hold a status entry that must stay revocable.
     bound_credential = models.ForeignKey(
         "credentials.HolderBoundCredential",
         on_delete=models.PROTECT,

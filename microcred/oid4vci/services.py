@@ -30,12 +30,15 @@ from microcred.core.exceptions import PermissionDenied
 from microcred.credentials.exceptions import NotDeliverable
 from microcred.credentials.permissions import is_holder
 from microcred.credentials.services.issuance import issue_holder_bound_copy
+from microcred.credentials.services.sd_jwt_vc import issue_sd_jwt_vc
 from microcred.oid4vci import jose
 from microcred.oid4vci.errors import OAuthError, OfferNotPossible, invalid_token
 from microcred.oid4vci.metadata import (
     CONFIGURATION_ID,
+    CONFIGURATION_IDS,
     PRE_AUTHORIZED_GRANT,
     PROOF_TYP,
+    SD_JWT_CONFIGURATION_ID,
     credential_configurations,
     credential_issuer,
 )
@@ -112,8 +115,14 @@ class CreatedOffer:
         return f"{OFFER_SCHEME}?credential_offer_uri={quote(self.uri, safe='')}"
 
 
-def create_offer(*, user, credential, with_tx_code: bool = True) -> CreatedOffer:
-    """The holder offers their credential to a wallet. Earlier open offers of theirs for it are withdrawn."""
+def create_offer(*, user, credential, with_tx_code: bool = True, configurations=None) -> CreatedOffer:
+    """The holder offers their credential to a wallet. Earlier open offers of theirs for it are withdrawn.
+
+    ``configurations``: which credential configurations the offer names (metadata.CONFIGURATION_IDS: the OB 3.0
+    credential, the SD-JWT VC, or both, as the wallet chooses); the OB 3.0 one when not given."""
+    configurations = list(configurations or [CONFIGURATION_ID])
+    if len(set(configurations)) != len(configurations) or not set(configurations) <= set(CONFIGURATION_IDS):
+        raise OfferNotPossible(_("Choose the Open Badge, the EU Digital Identity Wallet format, or both."))
     if not is_holder(user, credential):
         raise PermissionDenied(_("Only the learner the credential was issued to can send it to a wallet."))
     if not offerable(credential):
@@ -129,7 +138,7 @@ def create_offer(*, user, credential, with_tx_code: bool = True) -> CreatedOffer
         offer = CredentialOffer.objects.create(
             credential=credential,
             created_by=user,
-            configuration_id=CONFIGURATION_ID,
+            configuration_id=" ".join(configurations),
             handle_hash=sha256_hex(handle),
             code_hash=sha256_hex(_derive_code(handle)),
             tx_code_hash=_tx_code_hash(tx_code, salt) if tx_code else "",
@@ -142,7 +151,12 @@ def create_offer(*, user, credential, with_tx_code: bool = True) -> CreatedOffer
             action="oid4vci.offer_created",
             target=credential,
             summary="Credential offer to a wallet created (OpenID4VCI, pre-authorized code).",
-            changes={"offer": str(offer.public_id), "tx_code": bool(tx_code), "expires_in": offer_ttl()},
+            changes={
+                "offer": str(offer.public_id),
+                "tx_code": bool(tx_code),
+                "expires_in": offer_ttl(),
+                "configurations": configurations,
+            },
         )
     return CreatedOffer(offer=offer, handle=handle, tx_code=tx_code)
 
@@ -163,7 +177,7 @@ def credential_offer(handle: str) -> dict | None:
         }
     return {
         "credential_issuer": credential_issuer(),
-        "credential_configuration_ids": [offer.configuration_id],
+        "credential_configuration_ids": offer.configuration_ids,
         "grants": {PRE_AUTHORIZED_GRANT: grant},
     }
 
@@ -186,9 +200,22 @@ def _authorization_details(raw: str | None, offer: CredentialOffer) -> str:
     detail = details[0]
     if detail.get("type") != "openid_credential":
         raise OAuthError("invalid_authorization_details", "The authorization detail type must be openid_credential.")
-    if detail.get("credential_configuration_id") != offer.configuration_id:
-        raise OAuthError("invalid_authorization_details", "The offer is for " + offer.configuration_id + ".")
-    return str(offer.public_id)
+    configuration_id = detail.get("credential_configuration_id")
+    if configuration_id not in offer.configuration_ids:
+        raise OAuthError(
+            "invalid_authorization_details", "The offer is for " + " and ".join(offer.configuration_ids) + "."
+        )
+    return credential_identifier_for(offer, configuration_id)
+
+
+def credential_identifier_for(offer: CredentialOffer, configuration_id: str) -> str:
+    """The credential identifier of one configuration of an offer: the offer's id for the OB 3.0 credential (as
+    before there was a second configuration), the id and the configuration for another."""
+    return str(offer.public_id) if configuration_id == CONFIGURATION_ID else f"{offer.public_id}:{configuration_id}"
+
+
+def configuration_of_identifier(identifier: str) -> str:
+    return identifier.partition(":")[2] or CONFIGURATION_ID
 
 
 def exchange_pre_authorized_code(
@@ -240,7 +267,7 @@ def exchange_pre_authorized_code(
         response["authorization_details"] = [
             {
                 "type": "openid_credential",
-                "credential_configuration_id": offer.configuration_id,
+                "credential_configuration_id": configuration_of_identifier(credential_identifier),
                 "credential_identifiers": [credential_identifier],
             }
         ]
@@ -327,6 +354,7 @@ def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
             raise OAuthError("invalid_credential_request", "Send the credential_identifier from the token response.")
         if identifier != access_token.credential_identifier:
             raise OAuthError("unknown_credential_identifier", "Unknown credential_identifier.")
+        configuration_id = configuration_of_identifier(identifier)
     else:
         if identifier is not None:
             raise OAuthError("unknown_credential_identifier", "No credential identifiers were issued for this token.")
@@ -334,7 +362,7 @@ def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
             raise OAuthError("invalid_credential_request", "credential_configuration_id is required.")
         if not isinstance(configuration_id, str) or configuration_id not in credential_configurations():
             raise OAuthError("unknown_credential_configuration", "Unknown credential_configuration_id.")
-        if configuration_id != offer.configuration_id:
+        if configuration_id not in offer.configuration_ids:
             raise OAuthError("unknown_credential_configuration", "This access token is for another configuration.")
 
     proofs = request.get("proofs")
@@ -360,7 +388,7 @@ def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
                     offer=offer,
                     access_token=access_token,
                     credential=credential,
-                    configuration_id=offer.configuration_id,
+                    configuration_id=configuration_id,
                     binding_method=key.method,
                     holder_did=holder_did,
                     holder_jwk=key.jwk,
@@ -371,6 +399,8 @@ def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
         except IntegrityError as exc:
             # The c_nonce was used by another delivery (a replay, or the same request twice at once): no copy.
             raise OAuthError("invalid_nonce", "This c_nonce was already used. Get a new one.") from exc
+        if configuration_id == SD_JWT_CONFIGURATION_ID:
+            return _deliver_sd_jwt_vc(delivery, credential, key, alg)
         try:
             bound, created = issue_holder_bound_copy(credential, holder_did=holder_did)
         except NotDeliverable as exc:  # revoked since the check above: the delivery row is rolled back
@@ -385,7 +415,7 @@ def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
             changes={
                 "offer": str(offer.public_id),
                 "delivery": delivery.pk,
-                "configuration": offer.configuration_id,
+                "configuration": configuration_id,
                 "binding": key.method,
                 "proof_alg": alg,
                 "boundCredential": bound.credential_id,
@@ -393,3 +423,31 @@ def deliver_credential(*, access_token: AccessToken, request: dict) -> dict:
             },
         )
     return {"credentials": [{"credential": bound.document}]}
+
+
+def _deliver_sd_jwt_vc(delivery: Delivery, credential, key: jose.HolderKey, alg: str) -> dict:
+    """The SD-JWT VC of the award bound to the proof's key (cnf.jwk), in the delivery's transaction. Its status
+    is the original's own entry (credentials.services.sd_jwt_vc), so nothing is stored but the delivery."""
+    from microcred.credentials.models import IssuedCredential
+
+    # The original's row lock, as for a holder-bound copy: a revocation running now either commits first (and
+    # the award is refused here) or waits until this delivery is made (and then revokes the entry it names).
+    locked = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    try:
+        compact = issue_sd_jwt_vc(locked, holder_jwk=key.jwk)
+    except NotDeliverable as exc:
+        raise OAuthError("credential_request_denied", "This credential is no longer available.") from exc
+    record_audit_event(
+        actor=None,
+        action="oid4vci.credential_delivered",
+        target=credential,
+        summary="Credential delivered to a wallet (OpenID4VCI) as an SD-JWT VC, bound to the holder key it proved.",
+        changes={
+            "offer": str(delivery.offer.public_id),
+            "delivery": delivery.pk,
+            "configuration": SD_JWT_CONFIGURATION_ID,
+            "binding": "jwk",
+            "proof_alg": alg,
+        },
+    )
+    return {"credentials": [{"credential": compact}]}

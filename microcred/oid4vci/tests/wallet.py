@@ -192,3 +192,53 @@ def assert_bound_copy_of(received: dict, credential, holder_did: str) -> None:
     )
     assert received["proof"] != original["proof"]
     assert unbound(received) == unbound(original)
+
+
+class EudiWallet(ScriptedWallet):
+    """A stand-in EU Digital Identity Wallet: a P-256 key named by `jwk` in its proofs, it asks for the SD-JWT VC
+    configuration and presents what it received with a key-binding JWT it signs with PyJWT (not our code)."""
+
+    def __init__(self, client, **kwargs):
+        kwargs.setdefault("alg", "ES256")
+        kwargs.setdefault("binding", "jwk")
+        super().__init__(client, **kwargs)
+
+    def receive(self, link: str, tx_code: str | None, configuration_id: str = "MicroCredential_dc_sd_jwt") -> str:
+        offer = self.resolve_offer(link)
+        self.discover(offer["credential_issuer"])
+        assert configuration_id in offer["credential_configuration_ids"]
+        configuration = self.issuer_metadata["credential_configurations_supported"][configuration_id]
+        assert (
+            configuration["format"] == "dc+sd-jwt" and "jwk" in configuration["cryptographic_binding_methods_supported"]
+        )
+        assert self.alg in configuration["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"]
+        grant = offer["grants"][PRE_AUTHORIZED_GRANT]
+        response = self.token_request(grant["pre-authorized_code"], tx_code if "tx_code" in grant else None)
+        assert response.status_code == 200, response.content
+        token = response.json()
+        nonce = self.get_nonce()
+        response = self.credential_request(
+            token["access_token"],
+            {"credential_configuration_id": configuration_id, "proofs": {"jwt": [self.proof(nonce)]}},
+        )
+        assert response.status_code == 200, response.content
+        credentials = response.json()["credentials"]
+        assert len(credentials) == 1 and isinstance(credentials[0]["credential"], str)
+        return credentials[0]["credential"]
+
+    def present(self, sd_jwt: str, *, aud: str, nonce: str, keep=None, iat=None, key=None) -> str:
+        """The SD-JWT with the disclosures `keep(decoded)` accepts and a key-binding JWT (RFC 9901 §4.3)."""
+        import base64
+        import hashlib
+
+        jwt_part, *disclosures, _empty = sd_jwt.split("~")
+        assert _empty == ""
+
+        def decoded(text):
+            return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+        kept = [d for d in disclosures if keep is None or keep(decoded(d))]
+        presented = "~".join([jwt_part, *kept]) + "~"
+        sd_hash = base64.urlsafe_b64encode(hashlib.sha256(presented.encode("ascii")).digest()).rstrip(b"=").decode()
+        claims = {"iat": int(time.time()) if iat is None else iat, "aud": aud, "nonce": nonce, "sd_hash": sd_hash}
+        return presented + jwt.encode(claims, key or self.key, algorithm=self.alg, headers={"typ": "kb+jwt"})
