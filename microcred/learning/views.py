@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.core import spreadsheets
+from microcred.core.confirmation import Confirmation, ReasonForm, is_confirmed, render_confirmation
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.learning import imports, permissions, selectors, services
@@ -265,19 +267,55 @@ def offering_enrol(request, pk):
     return redirect("learning:offering", pk=offering.pk)
 
 
+def _back_from_cancel(request, offering) -> str:
+    if request.POST.get("next") == "my-learning":
+        return reverse("learning:my-learning")
+    return reverse("learning:offering", args=[offering.pk])
+
+
+def _own_cancel_confirmation(request, offering, enrolment) -> Confirmation:
+    facts = {"title": offering.version.title, "n": enrolment.waitlist_position or 0}
+    if enrolment.status == Enrolment.Status.WAITLISTED:
+        question = _("Leave the waiting list of “%(title)s”?") % facts
+        consequences = [_("You leave the waiting list, where you are number %(n)d in line.") % facts]
+        confirm = _("Leave the waiting list")
+    else:
+        question = _("Cancel your enrolment in “%(title)s”?") % facts
+        consequences = [_("You give up your place in the offering.")]
+        if selectors.enrolment_counts(offering)["waiting"]:
+            consequences.append(_("The first learner on the waiting list takes your place and is told by e-mail."))
+        confirm = _("Cancel my enrolment")
+    return Confirmation(
+        question=question,
+        consequences=consequences,
+        irreversible=_(
+            "Your place is not kept: if you enrol again later and the offering is full by then, you join the end of "
+            "the waiting list."
+        ),
+        confirm_label=confirm,
+        action_url=reverse("learning:cancel", args=[offering.pk]),
+        cancel_url=_back_from_cancel(request, offering),
+        cancel_label=_("Keep my place"),
+        carried=[("next", "my-learning")] if request.POST.get("next") == "my-learning" else [],
+    )
+
+
 @login_required
 @require_POST
 def offering_cancel(request, pk):
+    """The learner cancels her enrolment (or leaves the waiting list) after the confirmation step (issue #16). The
+    service finds no enrolment to cancel the second time, so a confirmation posted twice cancels once."""
     offering = _offering(request.user, pk)
+    enrolment = selectors.active_enrolment(request.user, offering)
+    if enrolment is not None and not is_confirmed(request):
+        return render_confirmation(request, _own_cancel_confirmation(request, offering, enrolment))
     try:
         services.cancel_enrolment(user=request.user, offering_id=offering.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Your enrolment is cancelled."))
-    if request.POST.get("next") == "my-learning":
-        return redirect("learning:my-learning")
-    return redirect("learning:offering", pk=offering.pk)
+    return redirect(_back_from_cancel(request, offering))
 
 
 @login_required
@@ -285,7 +323,7 @@ def offering_enrolments(request, pk):
     return _enrolments_page(request, _offering(request.user, pk, staff=True))
 
 
-def _enrolments_page(request, offering, *, cancel_error=None):
+def _enrolments_page(request, offering):
     user = request.user
     listing = ENROLMENTS.read(request, selectors.enrolments_in_order(offering))
     listing.page.object_list = selectors.with_results(offering, listing.page.object_list)
@@ -304,7 +342,6 @@ def _enrolments_page(request, offering, *, cancel_error=None):
             "can_record": permissions.can_record_results(user, offering),
             "can_edit": permissions.may_edit_offering_now(user, offering),
             "can_cancel": permissions.may_cancel_enrolments_now(user, offering),
-            "cancel_error": cancel_error,
             "import_history": (
                 selectors.result_import_history(user, offering) if permissions.can_view_results(user, offering) else []
             ),
@@ -313,30 +350,84 @@ def _enrolments_page(request, offering, *, cancel_error=None):
     )
 
 
-@login_required
-@require_POST
-def enrolment_cancel(request, pk, enrolment_id):
-    """Staff cancel one learner's enrolment, with a reason; a missing reason is shown next to that row."""
-    offering = _offering(request.user, pk, staff=True)
-    reason = request.POST.get("reason", "")
-    try:
-        enrolment, promoted = services.cancel_enrolment_by_staff(
-            user=request.user, offering_id=offering.pk, enrolment_id=enrolment_id, reason=reason
-        )
-    except CancellationInvalid as exc:
-        error = {"enrolment_id": enrolment_id, "message": exc.errors["reason"], "reason": reason}
-        return _enrolments_page(request, offering, cancel_error=error)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+def _staff_cancel_confirmation(offering, enrolment, form, waiting: int) -> Confirmation:
+    facts = {"name": enrolment.learner.full_name or enrolment.learner.email, "title": offering.version.title}
+    if enrolment.status == Enrolment.Status.WAITLISTED:
+        consequences = [_("%(name)s leaves the waiting list of “%(title)s”.") % facts]
     else:
-        messages.success(
+        consequences = [_("%(name)s loses their place in “%(title)s”.") % facts]
+        if waiting:
+            consequences.append(_("The first learner on the waiting list takes the place and is told by e-mail."))
+    consequences.append(_("%(name)s is told by e-mail, with the reason you give.") % facts)
+    return Confirmation(
+        question=_("Cancel the enrolment of %(name)s?") % facts,
+        consequences=consequences,
+        irreversible=_("The place is not kept for them: to come back, they enrol again like anyone else."),
+        confirm_label=_("Cancel the enrolment of %(name)s") % facts,
+        action_url=reverse("learning:enrolment-cancel", args=[offering.pk, enrolment.pk]),
+        cancel_url=reverse("learning:enrolments", args=[offering.pk]),
+        cancel_label=_("Keep the enrolment"),
+        form=form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_cancel(request, pk, enrolment_id):
+    """Staff cancel one learner's enrolment, with a reason, after the confirmation step (issue #16): the link or
+    the first post shows whom it concerns and asks for the reason; only the confirmed post cancels, through the
+    service (which refuses to cancel a cancelled enrolment, so a confirmation posted twice cancels once)."""
+    offering = _offering(request.user, pk, staff=True)
+    try:
+        permissions.check_can_manage_enrolments(request.user, offering)
+    except NotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("learning:enrolments", pk=offering.pk)
+    enrolment = Enrolment.objects.select_related("learner").filter(offering=offering, pk=enrolment_id).first()
+    if enrolment is None:
+        raise Http404
+    if enrolment.status == Enrolment.Status.CANCELLED:
+        messages.error(
             request,
-            _("The enrolment of %(name)s is cancelled; they are told why by e-mail.")
+            _("The enrolment of %(name)s is already cancelled; nothing changed.")
             % {"name": enrolment.learner.full_name or enrolment.learner.email},
         )
-        if promoted:
-            messages.success(request, _promoted_message(promoted))
-    return redirect("learning:enrolments", pk=offering.pk)
+        return redirect("learning:enrolments", pk=offering.pk)
+    form = ReasonForm.from_request(
+        request,
+        label=_("Reason for the cancellation"),
+        missing=_("Give the reason for the cancellation: the learner is told it."),
+        help_text=_(
+            "The learner is told it by e-mail, and it stays in the audit log: write no health or other personal "
+            "details."
+        ),
+        max_length=services.CANCELLATION_REASON_MAX_LENGTH,
+    )
+    if is_confirmed(request) and form.is_valid():
+        try:
+            enrolment, promoted = services.cancel_enrolment_by_staff(
+                user=request.user,
+                offering_id=offering.pk,
+                enrolment_id=enrolment.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except CancellationInvalid as exc:
+            form.add_error("reason", exc.errors["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("learning:enrolments", pk=offering.pk)
+        else:
+            messages.success(
+                request,
+                _("The enrolment of %(name)s is cancelled; they are told why by e-mail.")
+                % {"name": enrolment.learner.full_name or enrolment.learner.email},
+            )
+            if promoted:
+                messages.success(request, _promoted_message(promoted))
+            return redirect("learning:enrolments", pk=offering.pk)
+    waiting = selectors.enrolment_counts(offering)["waiting"]
+    confirmation = _staff_cancel_confirmation(offering, enrolment, form, waiting)
+    return render_confirmation(request, confirmation, status=400 if form.errors else 200)
 
 
 @login_required
@@ -400,8 +491,28 @@ def assessor_add(request, pk):
 @login_required
 @require_POST
 def assessor_remove(request, pk, user_id):
+    """Remove an assessor after the confirmation step (issue #16); removing one who is no longer an assessor
+    changes nothing, so a confirmation posted twice removes once."""
+    offering = _offering(request.user, pk, staff=True)
+    link = offering.assessor_links.select_related("user").filter(user_id=user_id).first()
+    if link is not None and permissions.can_manage_assessors(request.user, offering) and not is_confirmed(request):
+        facts = {"name": link.user.full_name or link.user.email, "title": offering.version.title}
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Remove %(name)s as an assessor of “%(title)s”?") % facts,
+                consequences=[
+                    _("%(name)s can no longer record or import this offering's results.") % facts,
+                    _("The results they already recorded stay as they are."),
+                ],
+                confirm_label=_("Remove %(name)s as an assessor") % facts,
+                action_url=reverse("learning:assessor-remove", args=[offering.pk, link.user_id]),
+                cancel_url=reverse("learning:enrolments", args=[offering.pk]),
+                cancel_label=_("Keep them as an assessor"),
+            ),
+        )
     try:
-        services.remove_assessor(user=request.user, offering_id=pk, assessor_id=user_id)
+        services.remove_assessor(user=request.user, offering_id=offering.pk, assessor_id=user_id)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -83,6 +83,10 @@ def test_wait_listed_promoted_assessed(page, offering, live_server, device):
     page.check()
     page.get_by_role("button", name=re.compile("Cancel enrolment")).click()
     page.check()
+    # The confirmation step (issue #16) says that the first on the waiting list takes the place.
+    assert "The first learner on the waiting list takes your place" in page.content()
+    page.get_by_role("button", name="Cancel my enrolment").click()
+    page.check()
     assert "Your enrolment is cancelled." in page.content()
     log_out(page)
     promoted = [m for m in mail.outbox if m.to == ["katrin@example.org"]]
@@ -137,13 +141,14 @@ def test_staff_cancel_an_enrolment_and_edit_the_offering(page, offering, make_us
     page.check()
     page.get_by_role("link", name="Life-cycle thinking for circular products").first.click()
     page.check()
-    page.get_by_text("Cancel the enrolment Tomás García").click()
-    page.get_by_role("button", name="Cancel this enrolment Tomás García").click()
+    page.get_by_role("link", name="Cancel the enrolment… Tomás García").click()
+    page.check()  # the confirmation step (issue #16), which asks for the reason
+    page.get_by_role("button", name="Cancel the enrolment of Tomás García").click()
     page.check()
     assert "Give the reason for the cancellation" in page.get_by_role("alert").inner_text()
     assert Enrolment.objects.get(learner__email="tomas@example.org").status == "enrolled"
-    page.get_by_label("Reason (Tomás García)").fill("Did not come to the first two sessions and did not answer.")
-    page.get_by_role("button", name="Cancel this enrolment Tomás García").click()
+    page.get_by_label("Reason for the cancellation").fill("Did not come to the first two sessions and did not answer.")
+    page.get_by_role("button", name="Cancel the enrolment of Tomás García").click()
     page.check()
     assert "The enrolment of Tomás García is cancelled; they are told why by e-mail." in page.content()
     assert "took a place from the waiting list and is told by e-mail: Katrin Weber." in page.content()

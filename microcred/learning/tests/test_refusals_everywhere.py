@@ -74,7 +74,7 @@ def test_a_refused_cancellation_says_the_same_in_the_page_and_the_api(client, ca
     client.force_login(assessor)
     page = client.post(
         reverse("learning:enrolment-cancel", args=[offering.pk, enrolment.pk]),
-        {"reason": "No show"},
+        {"reason": "No show", "confirmed": "yes"},
         follow=True,
         **FRENCH,
     )

@@ -178,13 +178,13 @@ def test_the_learner_may_enrol_again_afterwards(cast, offering, full):
 # --- the page ---------------------------------------------------------------------------------------------
 
 
-def test_the_list_offers_a_cancel_form_per_active_enrolment(client, cast, offering, full):
+def test_the_list_links_each_active_enrolment_to_its_cancellation(client, cast, offering, full):
     cancel(offering, full[2], cast["manager"])
     client.force_login(cast["manager"])
     html = client.get(reverse("learning:enrolments", args=[offering.pk])).content.decode()
     for e in full[:2]:
-        assert reverse("learning:enrolment-cancel", args=[offering.pk, e.pk]) in html
-        assert f'<label for="reason-{e.pk}">' in html
+        assert f'href="{reverse("learning:enrolment-cancel", args=[offering.pk, e.pk])}"' in html
+    assert 'name="reason"' not in html  # the reason is asked on the confirmation step, not in the list
     assert reverse("learning:enrolment-cancel", args=[offering.pk, full[2].pk]) not in html  # already cancelled
     client.force_login(cast["assessor"])
     html = client.get(reverse("learning:enrolments", args=[offering.pk])).content.decode()
@@ -195,33 +195,51 @@ def test_cancel_through_the_page(client, cast, offering, full, django_capture_on
     client.force_login(cast["proposer"])
     url = reverse("learning:enrolment-cancel", args=[offering.pk, full[0].pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"reason": REASON}, follow=True)
+        response = client.post(url, {"reason": REASON, "confirmed": "yes"}, follow=True)
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("learning:enrolments", args=[offering.pk])
     assert "The enrolment of Katrin Weber is cancelled; they are told why by e-mail." in html
     assert "1 learner took a place from the waiting list and is told by e-mail: Tomás García." in html
     assert Enrolment.objects.get(pk=full[0].pk).status == E.CANCELLED
     # The same POST again (a double click, a reload): a clear message, nothing changes.
-    response = client.post(url, {"reason": REASON}, follow=True)
+    response = client.post(url, {"reason": REASON, "confirmed": "yes"}, follow=True)
     assert "The enrolment of Katrin Weber is already cancelled; nothing changed." in response.content.decode()
     assert AuditEvent.objects.filter(action="enrolment.cancelled_by_staff").count() == 1
 
 
-def test_a_missing_reason_is_shown_next_to_the_row(client, cast, offering, full):
+def test_the_confirmation_step_asks_for_the_reason_and_changes_nothing(client, cast, offering, full):
     client.force_login(cast["manager"])
-    response = client.post(reverse("learning:enrolment-cancel", args=[offering.pk, full[0].pk]), {"reason": " "})
-    assert response.status_code == 200
+    url = reverse("learning:enrolment-cancel", args=[offering.pk, full[0].pk])
+    for response in (client.get(url), client.post(url, {"reason": REASON})):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Cancel the enrolment of Katrin Weber?" in html and "Katrin Weber loses their place" in html
+        assert "The first learner on the waiting list takes the place and is told by e-mail." in html
+        assert 'class="button-danger">Cancel the enrolment of Katrin Weber</button>' in html
+        assert f'href="{reverse("learning:enrolments", args=[offering.pk])}">Keep the enrolment</a>' in html
+        assert 'name="reason"' in html and "Give the reason" not in html  # asked, not yet missing
+    assert REASON in html  # the reason typed first is kept
+    assert Enrolment.objects.get(pk=full[0].pk).status == E.ENROLLED
+
+
+def test_a_missing_reason_is_said_on_the_confirmation_step(client, cast, offering, full):
+    client.force_login(cast["manager"])
+    url = reverse("learning:enrolment-cancel", args=[offering.pk, full[0].pk])
+    response = client.post(url, {"reason": " ", "confirmed": "yes"})
+    assert response.status_code == 400
     html = response.content.decode()
-    assert 'role="alert"' in html and f'href="#reason-{full[0].pk}"' in html
+    assert 'role="alert"' in html and 'href="#id_reason"' in html
     assert html.count("Give the reason for the cancellation: the learner is told it.") == 2  # summary and field
-    assert 'aria-invalid="true"' in html and "<details open>" in html
+    assert 'aria-invalid="true"' in html
     assert Enrolment.objects.get(pk=full[0].pk).status == E.ENROLLED
 
 
 def test_staff_who_may_not_cancel_get_a_message(client, cast, offering, full):
     client.force_login(cast["assessor"])
     response = client.post(
-        reverse("learning:enrolment-cancel", args=[offering.pk, full[0].pk]), {"reason": REASON}, follow=True
+        reverse("learning:enrolment-cancel", args=[offering.pk, full[0].pk]),
+        {"reason": REASON, "confirmed": "yes"},
+        follow=True,
     )
     assert "cancel enrolments." in response.content.decode()
     assert Enrolment.objects.get(pk=full[0].pk).status == E.ENROLLED
@@ -231,8 +249,8 @@ def test_staff_who_may_not_cancel_get_a_message(client, cast, offering, full):
 def test_others_do_not_find_the_page(client, cast, offering, full, who):
     client.force_login(cast[who])
     url = reverse("learning:enrolment-cancel", args=[offering.pk, full[0].pk])
-    assert client.post(url, {"reason": REASON}).status_code == 404
-    assert client.get(url).status_code == 405  # POST only, for everyone: a GET tells nothing about the enrolment
+    assert client.post(url, {"reason": REASON, "confirmed": "yes"}).status_code == 404
+    assert client.get(url).status_code == 404  # not even the confirmation step tells them about the enrolment
     assert Enrolment.objects.get(pk=full[0].pk).status == E.ENROLLED
 
 
@@ -240,4 +258,4 @@ def test_no_cancel_forms_once_the_offering_has_ended(client, cast, offering, ful
     start_offering(offering)
     client.force_login(cast["manager"])
     html = client.get(reverse("learning:enrolments", args=[offering.pk])).content.decode()
-    assert "reason-" not in html
+    assert "/cancel/" not in html

@@ -113,7 +113,7 @@ def test_enrol_page_flow_and_my_learning(client, cast, offering):
     response = c2.post(reverse("learning:enrol", args=[offering.pk]), follow=True)
     assert "number 1 on the waiting list" in response.content.decode()
     mail.outbox.clear()
-    c.post(reverse("learning:cancel", args=[offering.pk]))
+    c.post(reverse("learning:cancel", args=[offering.pk]), {"confirmed": "yes"})
     assert Enrolment.objects.get(learner=cast["learner2"], status="enrolled")
     page = c2.get(reverse("learning:my-learning")).content.decode()
     assert offering.version.title in page and "Enrolled" in page
