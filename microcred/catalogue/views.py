@@ -25,8 +25,10 @@ from microcred.catalogue.models import CategoryOverview, MicroCredential, MicroC
 from microcred.catalogue.public_panels import public_panels
 from microcred.catalogue.search_panels import search_panels
 from microcred.catalogue.staff_panels import staff_panels
+from microcred.core.confirmation import Confirmation, ReasonForm, is_confirmed, render_confirmation
 from microcred.core.dates import public_date
 from microcred.core.exceptions import DomainError
+from microcred.core.text import COMMENT_TEXT
 from microcred.proposals import permissions as proposal_permissions
 from microcred.proposals import selectors as proposal_selectors
 from microcred.proposals.choices import AssessmentType, FormOfParticipation, Language
@@ -401,7 +403,34 @@ def version_translations(request, pk):
 @login_required
 @require_POST
 def retire(request, pk):
+    """Retire a micro-credential after the confirmation step (issue #16): the first post shows what retiring does
+    and keeps the reason typed; only the confirmed post retires, through the service (which refuses a second
+    retirement, so a confirmation posted twice retires once). Whoever may not retire is told so by the service."""
     mc = get_object_or_404(MicroCredential, pk=pk)
+    form = ReasonForm.from_request(
+        request,
+        label=_("Reason for retiring it"),
+        missing=_("Give the reason for retiring it."),
+        help_text=_("It is kept with the micro-credential and in the audit log."),
+        max_length=COMMENT_TEXT,
+    )
+    asking = permissions.can_retire(request.user) and mc.status != MicroCredential.Status.RETIRED
+    if asking and not (is_confirmed(request) and form.is_valid()):
+        title = mc.current_version.title if mc.current_version else mc.slug
+        confirmation = Confirmation(
+            question=_("Retire “%(title)s”?") % {"title": title},
+            consequences=[
+                _("It no longer appears in the catalogue's search, and its offerings take no more enrolments."),
+                _("Its page stays readable, and the credentials already issued for it stay valid."),
+            ],
+            irreversible=_("Nothing on the platform publishes a retired micro-credential again."),
+            confirm_label=_("Retire this micro-credential"),
+            action_url=reverse("catalogue:retire", args=[mc.pk]),
+            cancel_url=reverse("catalogue:detail", args=[mc.slug]),
+            cancel_label=_("Keep it in the catalogue"),
+            form=form,
+        )
+        return render_confirmation(request, confirmation, status=400 if form.errors else 200)
     try:
         services.retire_micro_credential(
             user=request.user, micro_credential_id=mc.pk, reason=request.POST.get("reason", "")

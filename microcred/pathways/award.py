@@ -380,6 +380,18 @@ def awards_to_review(user):
     return [a for a in awards if credential_permissions.is_credential_officer_of(user, a.credential.issuer)]
 
 
+def flagged_award_for(user, award_id) -> PathwayAward | None:
+    """The flagged award `award_id` if the user decides on it (what its confirmation step shows); None otherwise."""
+    award = (
+        PathwayAward.objects.filter(pk=award_id, review=PathwayAward.Review.PENDING)
+        .select_related("credential__issuer", "pathway_version")
+        .first()
+    )
+    if award is None or not credential_permissions.is_credential_officer_of(user, award.credential.issuer):
+        return None
+    return award
+
+
 def decide_review(*, user, award_id: int, keep: bool, reason: str = "") -> PathwayAward:
     """The officer's decision on a flagged award: keep the pathway credential, or revoke it (with a reason)."""
     with transaction.atomic():
@@ -485,6 +497,15 @@ def can_award(user, version: PathwayVersion) -> bool:
     except Exception:  # an issuer not set up yet: nobody can award it
         return False
     return credential_permissions.is_credential_officer_of(user, issuer)
+
+
+def awardable_version(user, version_id) -> PathwayVersion | None:
+    """The pathway version `version_id` if the user may award it retroactively (what the run's confirmation step
+    shows); None otherwise."""
+    version = PathwayVersion.objects.select_related("pathway").filter(pk=version_id).first()
+    if version is None or not can_award(user, version):
+        return None
+    return version
 
 
 def pathways_to_award(user) -> list[PathwayVersion]:

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.core.confirmation import Confirmation, ReasonForm, is_confirmed, render_confirmation
 from microcred.core.exceptions import DomainError
+from microcred.core.text import COMMENT_TEXT
 from microcred.pathways import permissions, rules, selectors, services
 from microcred.pathways.forms import ChangeForm, PathwayForm, RetireForm, SearchForm, StartForm
 from microcred.proposals import permissions as proposal_permissions
@@ -223,13 +225,43 @@ def start_change(request, slug):
 @login_required
 @require_POST
 def retire(request, slug):
+    """Retire a pathway after the confirmation step (issue #16): the first post shows what retiring does and keeps
+    the reason typed; only the confirmed post retires, through the service (which refuses a second retirement, so
+    a confirmation posted twice retires once). Whoever may not retire is told so by the service."""
     pathway = selectors.pathway_by_slug(slug)
     if pathway is None:
         raise Http404
-    form = RetireForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("pathways:detail", slug=slug)
+    confirmed = is_confirmed(request)
+    form = ReasonForm.from_request(
+        request,
+        label=_("Why it is retired"),
+        missing=_("Give the reason for retiring it."),
+        max_length=COMMENT_TEXT,
+    )
+    asking = permissions.can_retire_pathway(request.user) and pathway.is_published
+    if asking and not (confirmed and form.is_valid()):
+        confirmation = Confirmation(
+            question=_("Retire the pathway “%(title)s”?") % {"title": pathway},
+            consequences=[
+                _("It is no longer listed, and learners no longer earn its credential by completing it."),
+                _("The pathway credentials already awarded stay valid."),
+            ],
+            irreversible=_("Nothing on the platform publishes a retired pathway again."),
+            confirm_label=_("Retire this pathway"),
+            action_url=reverse("pathways:retire", args=[slug]),
+            cancel_url=reverse("pathways:detail", args=[slug]),
+            cancel_label=_("Keep the pathway"),
+            form=form,
+        )
+        return render_confirmation(request, confirmation, status=400 if form.errors else 200)
+    reason = form.cleaned_data["reason"] if asking else request.POST.get("reason", "")
+    try:
+        services.retire_pathway(user=request.user, pathway_id=pathway.pk, reason=reason)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The pathway is retired."))
+    return redirect("pathways:detail", slug=slug)
     try:
         services.retire_pathway(user=request.user, pathway_id=pathway.pk, reason=form.cleaned_data["reason"])
     except DomainError as exc:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from microcred.core.confirmation import Confirmation, is_confirmed, render_confirmation
+from microcred.core.dates import public_date
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListSort, ListSpec
 from microcred.core.ratelimit import rate_limited
@@ -131,11 +133,48 @@ def appeal(request, pk):
     return redirect("recognition:request", pk=req.pk)
 
 
+def _link_stamp(req) -> str:
+    """Which link the page showed (the moment it was made, or none): a form posted for an older state is stale."""
+    return req.shared_at.isoformat() if req.shared_at else ""
+
+
+def _own_decided_request(request, pk) -> RecognitionRequest:
+    req = _request_or_404(request.user, pk)
+    if req.learner_id != request.user.pk:
+        raise Http404
+    return req
+
+
 @login_required
 @require_POST
 def share(request, pk):
+    """Make a link to the decision. Replacing a working link asks for confirmation first (issue #16), since the old
+    link stops working; the form names the link it replaces, so a form posted twice makes one new link."""
+    req = _own_decided_request(request, pk)
+    if "link" in request.POST and request.POST["link"] != _link_stamp(req):
+        messages.info(request, _("A new link was made a moment ago: nothing more was changed."))
+        return redirect("recognition:request", pk=req.pk)
+    if req.share_token_hash and not is_confirmed(request):
+        facts = {"date": public_date(req.shared_at)}
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Make a new link to the decision?"),
+                consequences=[
+                    _("The link you made on %(date)s stops working: whoever has it no longer sees the decision.")
+                    % facts,
+                    _("The new link is shown once, on the next page: copy it then."),
+                ],
+                irreversible=_("The old link cannot be turned back on."),
+                confirm_label=_("Make a new link"),
+                action_url=reverse("recognition:share", args=[req.pk]),
+                cancel_url=reverse("recognition:request", args=[req.pk]),
+                cancel_label=_("Keep the old link"),
+                carried=[("link", _link_stamp(req))],
+            ),
+        )
     try:
-        req, token = services.share_decision(user=request.user, request_id=pk)
+        req, token = services.share_decision(user=request.user, request_id=req.pk)
     except RequestNotFound:
         raise Http404 from None
     except DomainError as exc:
@@ -151,8 +190,28 @@ def share(request, pk):
 @login_required
 @require_POST
 def withdraw_share(request, pk):
+    """Withdraw the link to the decision after the confirmation step (issue #16); withdrawing a link that is gone
+    changes nothing, so a confirmation posted twice withdraws once."""
+    req = _own_decided_request(request, pk)
+    if req.share_token_hash and not is_confirmed(request):
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Withdraw the link to the decision?"),
+                consequences=[
+                    _("Whoever opens the link you made on %(date)s no longer sees the decision.")
+                    % {"date": public_date(req.shared_at)},
+                    _("The decision itself and your request stay as they are."),
+                ],
+                irreversible=_("A withdrawn link cannot be turned back on: to share again, make a new link."),
+                confirm_label=_("Withdraw the link"),
+                action_url=reverse("recognition:withdraw-share", args=[req.pk]),
+                cancel_url=reverse("recognition:request", args=[req.pk]),
+                cancel_label=_("Keep the link"),
+            ),
+        )
     try:
-        services.withdraw_share(user=request.user, request_id=pk)
+        services.withdraw_share(user=request.user, request_id=req.pk)
     except RequestNotFound:
         raise Http404 from None
     messages.success(request, _("The link is withdrawn: it no longer shows the decision."))

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from microcred.core.confirmation import Confirmation, is_confirmed, render_confirmation
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.surveys import charts, permissions, selectors, services
@@ -140,8 +142,31 @@ def _form_errors(form, exc: TemplateInvalid) -> None:
 @login_required
 @require_POST
 def question_delete(request, pk):
+    """Delete a question after the confirmation step (issue #16). A question with answers is refused by the service
+    at once (nothing to confirm); deleting it again finds nothing to delete, so a confirmation posted twice deletes
+    once."""
     _refuse(permissions.check_can_manage_templates, request.user)
     question = get_object_or_404(Question.objects.select_related("version__template"), pk=pk)
+    if not is_confirmed(request) and not selectors.question_has_answers(question):
+        version = question.version
+        if version.is_used:
+            where = _(
+                "The template gets a new version without it; the surveys already sent with version %(n)d keep it."
+            )
+        else:
+            where = _("It is deleted from version %(n)d of the template, which no survey has used yet.")
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Delete the question “%(text)s”?") % {"text": question.label},
+                consequences=[where % {"n": version.number}],
+                irreversible=_("A deleted question can only be written again as a new one."),
+                confirm_label=_("Delete the question"),
+                action_url=reverse("surveys:question-delete", args=[question.pk]),
+                cancel_url=reverse("surveys:template", args=[version.template_id]),
+                cancel_label=_("Keep the question"),
+            ),
+        )
     try:
         services.delete_question(actor=request.user, question=question)
     except DomainError as exc:

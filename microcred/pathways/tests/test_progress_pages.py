@@ -88,7 +88,7 @@ def test_the_officer_awards_a_cohort_in_the_background_and_follows_it(
     page = client.get(reverse("pathways:awards-to-review")).content.decode()
     assert reverse("pathways:award-run-start", args=[version.pk]) in page
     with django_capture_on_commit_callbacks(execute=True):  # the task is queued after the commit (eager here)
-        response = client.post(reverse("pathways:award-run-start", args=[version.pk]))
+        response = client.post(reverse("pathways:award-run-start", args=[version.pk]), {"confirmed": "yes"})
     run = AwardRun.objects.get()
     assert response["Location"] == reverse("pathways:award-run", args=[run.pk])
     progress = client.get(reverse("pathways:award-run-progress", args=[run.pk])).json()  # eager: already done
@@ -101,7 +101,7 @@ def test_the_officer_awards_a_cohort_in_the_background_and_follows_it(
     other = make_user((Role.CREDENTIAL_OFFICER, three[0].awarding_institution))
     client.force_login(other)
     assert client.get(reverse("pathways:award-run", args=[run.pk])).status_code == 404
-    client.post(reverse("pathways:award-run-start", args=[version.pk]))
+    client.post(reverse("pathways:award-run-start", args=[version.pk]), {"confirmed": "yes"})
     assert AwardRun.objects.count() == 1
     client.force_login(learner)
     assert client.get(reverse("pathways:awards-to-review")).status_code == 403

@@ -234,7 +234,9 @@ def test_change_proposal_and_retire_from_the_catalogue_page(client, people, refd
     client.force_login(people["learner"])
     assert "Propose a change" not in client.get(page).content.decode()
     client.force_login(people["secretary"])
-    client.post(reverse("catalogue:retire", args=[mc.pk]), {"reason": "Replaced by a new programme."})
+    client.post(
+        reverse("catalogue:retire", args=[mc.pk]), {"reason": "Replaced by a new programme.", "confirmed": "yes"}
+    )
     mc.refresh_from_db()
     assert mc.status == "retired"
     assert client.get(page).status_code == 200

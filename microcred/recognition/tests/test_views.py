@@ -186,7 +186,7 @@ def test_the_public_page_of_a_decision_and_its_withdrawal(as_user, client, ask, 
     body = public.content.decode()
     assert "Data Science for Sustainability" in body and "Data analysis for sustainability" in body
     assert "katrin@example.org" not in body
-    as_user(learner).post(reverse("recognition:withdraw-share", args=[request.pk]))
+    as_user(learner).post(reverse("recognition:withdraw-share", args=[request.pk]), {"confirmed": "yes"})
     client.logout()
     assert client.get(path).status_code == 404
     assert AuditEvent.objects.filter(action="recognition.share_withdrawn").count() == 1
