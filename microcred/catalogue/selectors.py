@@ -183,6 +183,17 @@ def listed_versions() -> QuerySet:
     )
 
 
+def version_for_badge(slug: str, number: int | None = None) -> MicroCredentialVersion | None:
+    """The version whose badge is asked for: that number, or the latest; retired ones too (issued credentials
+    point to their badges). Its micro-credential and awarding institution come in the same query."""
+    qs = MicroCredentialVersion.objects.select_related("micro_credential", "awarding_institution").filter(
+        micro_credential__slug=slug
+    )
+    if number is not None:
+        return qs.filter(number=number).first()
+    return qs.order_by("-number").first()
+
+
 def versions_teaching(skill_uris, *, limit: int | None = 20) -> list[MicroCredentialVersion]:
     """Published micro-credentials (their current versions) that teach any of these ESCO skills, best match first.
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from microcred.catalogue import cache, permissions, selectors, services, structured_data
+from microcred.catalogue import badges, cache, permissions, selectors, services, structured_data
 from microcred.catalogue.annex import AnnexOne
 from microcred.catalogue.forms import CategoryOverviewForm, TranslationForm
 from microcred.catalogue.kinds import CredentialKind, credential_kind
@@ -244,6 +244,40 @@ def micro_credential_page(request, slug, number=None):
             "public_panels": public_panels(request, mc),
         },
     )
+
+
+#: A badge changes only when its institution's colours or logo do (or a new version becomes the latest): an hour in a
+#: browser or CDN, then revalidated by its ETag.
+BADGE_MAX_AGE = 3600
+
+
+def badge(request, slug, fmt, number=None):
+    """A version's badge (SVG or PNG), the same for everyone, with an ETag computed before anything is drawn."""
+    version = selectors.version_for_badge(slug, int(number) if number is not None else None)
+    if version is None:
+        raise Http404(_("There is no such micro-credential version."))
+    spec = badges.spec_for_version(version)
+    etag = spec.etag()
+    if _etag_matches(request, etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(badges.rendered(spec, fmt), content_type=badges.CONTENT_TYPES[fmt])
+        response["X-Content-Type-Options"] = "nosniff"
+        if fmt == "svg":  # opened on its own, an SVG runs in a sandbox with nothing allowed but its embedded logo
+            response["Content-Security-Policy"] = (
+                "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+            )
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}"
+    response["Access-Control-Allow-Origin"] = "*"  # a public image other platforms show (wallets, profiles)
+    response.same_for_everyone = True  # core.middleware.SameForEveryoneMiddleware: no Vary, one copy in a CDN
+    return response
+
+
+def _etag_matches(request, etag: str) -> bool:
+    """RFC 9110 §13.1.2 If-None-Match, weak comparison."""
+    given = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
+    return etag in given or "*" in given
 
 
 def _conditions_state(version):
