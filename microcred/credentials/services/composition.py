@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from microcred import vc
-from microcred.catalogue import kinds
+from microcred.catalogue import badges, kinds
 from microcred.catalogue.annex import AnnexOne
 from microcred.credentials.models import Issuer
 from microcred.credentials.services.issuers import issuer_profile
@@ -130,6 +130,17 @@ def achievement_id(version) -> str:
     return base + path
 
 
+def achievement_image(version, title: str) -> dict:
+    """The version's badge as the achievement's image (OB 3.0 §B.1.1 Achievement.image, an Image: its PNG's absolute
+    address and a caption). Served by the catalogue (catalogue.badges), the same for every credential of the version."""
+    try:
+        url = badges.version_badge_url(version, "png")
+    except NoReverseMatch:
+        slug, number = version.micro_credential.slug, version.number
+        url = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/catalogue/{slug}/v{number}/badge.png"
+    return {"id": url, "type": "Image", "caption": title}
+
+
 def institution_profile(institution: Institution | None, *, name: str = "", country: str = "", country_code: str = ""):
     """A Profile for a (co-)awarding institution: its issuer DID if it has one, else its web site."""
     profile: dict = {"type": ["Profile"], "name": institution.name if institution else name}
@@ -212,6 +223,7 @@ def _achievement(version, annex: AnnexOne, grade: str | None) -> dict:
         "name": annex.title or version.title,
         "description": annex.description or annex.title or version.title,
         "criteria": {"narrative": _criteria_narrative(annex, outcomes)},
+        "image": achievement_image(version, annex.title or version.title),
         "creator": institution_profile(awarding),
         "version": str(version.number),
         "inLanguage": languages[0] if languages else None,

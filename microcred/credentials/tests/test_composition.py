@@ -168,3 +168,24 @@ def test_optional_parts_are_omitted_not_null(issue, make_version):
 def test_learner_did_is_the_subject_id(issue):
     did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
     assert issue(learner_did=did).document["credentialSubject"]["id"] == did
+
+
+def test_the_achievement_image_is_the_versions_badge(issue, make_version, client):
+    """OB 3.0 §B.1.1 Achievement.image: an Image with the absolute address of the version's PNG badge (served by
+    the catalogue) and the title as its caption; still valid against the 1EdTech schema, signed and verified."""
+    from microcred.credentials.services.verification import verify_credential_document
+
+    version = make_version(title="Data & ethics <for> everyone")
+    doc = issue(version=version).document
+    image = doc["credentialSubject"]["achievement"]["image"]
+    slug = version.micro_credential.slug
+    assert image == {
+        "id": f"https://mc.example.eu/catalogue/{slug}/v1/badge.png",
+        "type": "Image",
+        "caption": "Data & ethics <for> everyone",
+    }
+    assert ob_schema_errors(doc) == [] and verify_credential_document(doc).is_valid
+    served = client.get(image["id"].removeprefix("https://mc.example.eu"))
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    doc["credentialSubject"]["achievement"]["image"]["type"] = "Picture"  # the schema holds the Image shape
+    assert any("image" in e for e in ob_schema_errors(doc))

@@ -192,6 +192,11 @@ def open_badge_credential(rng: random.Random) -> dict:
         "name": title,
         "description": _maybe(rng, _text(rng, 3, 30), 0.8) or title,
         "criteria": {"narrative": "\n\n".join(criteria_parts)},
+        "image": {
+            "id": f"https://mc.example.eu/catalogue/{slug}/v{number}/badge.png",
+            "type": "Image",
+            "caption": title,
+        },
         "creator": _profile(rng, with_id=rng.random() < 0.8),
         "version": str(number),
         "inLanguage": languages[0] if languages else None,
