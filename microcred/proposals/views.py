@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.core.confirmation import CONFIRM_FIELD, Confirmation, is_confirmed, render_confirmation
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services
@@ -37,7 +38,7 @@ from microcred.proposals.forms import (
     ProposalForm,
     ReviewForm,
 )
-from microcred.proposals.models import AgendaItem, Call, Meeting, Proposal, ProposalStatus, SupportingDocument
+from microcred.proposals.models import AgendaItem, Call, Decision, Meeting, Proposal, ProposalStatus, SupportingDocument
 from microcred.proposals.versions import compare, snapshot
 from microcred.proposals.workflow import DECIDER_LABELS, Action, allowed_actions
 from microcred.proposals.workflow import waiting_for as workflow_waiting_for
@@ -323,6 +324,33 @@ def _render_detail(request, proposal, *, decision_form=None, condition_rows_form
     )
 
 
+def _withdrawal_confirmation(request, pk, data) -> Confirmation | None:
+    """The confirmation step of withdrawing a proposal (issue #16), when the user may withdraw it now; None
+    otherwise (the service then says why not)."""
+    proposal = _get(request.user, pk)
+    if Action.WITHDRAW not in allowed_actions(proposal.status) or not permissions.may_take_action(
+        request.user, proposal, Action.WITHDRAW
+    ):
+        return None
+    return Confirmation(
+        question=_("Withdraw the proposal %(proposal)s?") % {"proposal": proposal},
+        consequences=[
+            _("It leaves the review: nobody acts on it any more, and it does not reach the catalogue."),
+            _("It stays in the list of proposals, with its history, as withdrawn."),
+        ],
+        irreversible=_("A withdrawn proposal cannot be sent again: to propose it later, start a new proposal."),
+        confirm_label=_("Withdraw the proposal"),
+        action_url=reverse("proposals:action", args=[proposal.pk]),
+        cancel_url=reverse("proposals:detail", args=[proposal.pk]),
+        cancel_label=_("Keep the proposal"),
+        carried=[
+            ("action", Action.WITHDRAW.value),
+            ("revision", "" if data["revision"] is None else str(data["revision"])),
+            ("comment", data["comment"]),
+        ],
+    )
+
+
 @login_required
 @require_POST
 def proposal_action(request, pk):
@@ -332,6 +360,10 @@ def proposal_action(request, pk):
             raise Http404  # a forged action or revision: nothing a person typed
         messages.error(request, _("Comment: %(error)s") % {"error": " ".join(form.errors["comment"])})
         return redirect("proposals:detail", pk=pk)
+    if form.cleaned_data["action"] == Action.WITHDRAW and not is_confirmed(request):
+        confirmation = _withdrawal_confirmation(request, pk, form.cleaned_data)
+        if confirmation is not None:
+            return render_confirmation(request, confirmation)
     try:
         services.take_action(
             user=request.user,
@@ -382,6 +414,26 @@ def document_upload(request, pk):
 @login_required
 @require_POST
 def document_delete(request, pk, document_id):
+    """Remove a supporting document from the draft, after the confirmation step (issue #16); removing it again
+    finds nothing to remove."""
+    proposal = _get(request.user, pk)
+    document = SupportingDocument.objects.filter(pk=document_id, version=proposal.current_version).first()
+    if document is not None and permissions.can_edit_proposal(request.user, proposal) and not is_confirmed(request):
+        facts = {"name": document.original_name}
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Remove the document “%(name)s”?") % facts,
+                consequences=[
+                    _("It is removed from this version of the proposal: nobody who reviews it will see it."),
+                    _("To add it again, upload the file again."),
+                ],
+                confirm_label=_("Remove the document"),
+                action_url=reverse("proposals:document-delete", args=[proposal.pk, document.pk]),
+                cancel_url=reverse("proposals:edit", args=[proposal.pk]),
+                cancel_label=_("Keep the document"),
+            ),
+        )
     try:
         services.remove_document(user=request.user, proposal_id=pk, document_id=document_id)
     except DomainError as exc:
@@ -453,6 +505,31 @@ def proposal_schedule(request, pk):
     return redirect("proposals:detail", pk=pk)
 
 
+def _rejection_confirmation(request, item, data) -> Confirmation:
+    """The confirmation step of a rejection (issue #16): the decision as sent, carried to the confirm button."""
+    proposal = _get(request.user, item.proposal_id)
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+        for value in request.POST.getlist(name)
+    ]
+    return Confirmation(
+        question=_("Reject the proposal %(proposal)s?") % {"proposal": proposal},
+        consequences=[
+            _("The proposal ends here: it does not reach the catalogue, and nobody acts on it any more."),
+            _("The proposer is told by e-mail; the rationale is recorded with the decision: “%(rationale)s”")
+            % {"rationale": data.get("rationale", "")},
+        ],
+        irreversible=_("A rejected proposal cannot be decided again: a new proposal would start from the beginning."),
+        confirm_label=_("Reject the proposal"),
+        action_url=reverse("proposals:decide", args=[item.pk]),
+        cancel_url=reverse("proposals:detail", args=[proposal.pk]),
+        cancel_label=_("Go back without recording a decision"),
+        carried=carried,
+    )
+
+
 @login_required
 @require_POST
 def agenda_item_decide(request, item_id):
@@ -460,6 +537,8 @@ def agenda_item_decide(request, item_id):
     form = DecisionForm(request.POST)
     rows = ConditionRowsForm(request.POST)
     if form.is_valid() and rows.is_valid():
+        if form.cleaned_data["outcome"] == Decision.Outcome.REJECT and not is_confirmed(request):
+            return render_confirmation(request, _rejection_confirmation(request, item, form.cleaned_data))
         try:
             decision = services.record_decision(
                 user=request.user, agenda_item_id=item.pk, condition_items=rows.items(), **form.cleaned_data

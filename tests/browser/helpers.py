@@ -31,6 +31,9 @@ def record_decision(page, proposal_pk, outcome, rationale):
     page.get_by_role("textbox", name="Rationale").fill(rationale)
     page.get_by_role("button", name="Record the decision").click()
     page.check()
+    if outcome == "Reject":  # a rejection is confirmed first (issue #16)
+        page.get_by_role("button", name="Reject the proposal").click()
+        page.check()
 
 
 def issue_the_ready_credential(page, officer_email):
