@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import io
 import json
-import textwrap
-from xml.etree import ElementTree
 
 from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from microcred import vc
 from microcred.core.dates import public_date
-from microcred.core.pdf import FONTS, paragraph, register_fonts
+from microcred.core.pdf import paragraph, register_fonts
 from microcred.core.text import drawable, one_line
+from microcred.credentials import badge_images
 from microcred.credentials.models import IssuedCredential
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
-
-BADGE_SIZE = 600
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
 def verification_url(credential: IssuedCredential) -> str:
@@ -36,62 +31,15 @@ def credential_json(credential: IssuedCredential) -> bytes:
     return json.dumps(credential.document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _badge_lines(credential: IssuedCredential) -> tuple[list[str], str]:
-    title = one_line(drawable(credential.title))
-    return textwrap.wrap(title, width=22)[:4], one_line(drawable(credential.issuer.institution.short_name))
-
-
 def badge_png(credential: IssuedCredential) -> bytes:
-    """A round badge image with the title and issuer, with the signed credential baked in."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    image = Image.new("RGBA", (BADGE_SIZE, BADGE_SIZE), (255, 255, 255, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse(
-        (10, 10, BADGE_SIZE - 10, BADGE_SIZE - 10), fill=(0, 61, 122, 255), outline=(255, 210, 122, 255), width=14
-    )
-    bold = ImageFont.truetype(str(FONTS / "DejaVuSans-Bold.ttf"), 40)
-    small = ImageFont.truetype(str(FONTS / "DejaVuSans.ttf"), 30)
-    lines, issuer = _badge_lines(credential)
-    y = BADGE_SIZE / 2 - len(lines) * 26
-    for line in lines:
-        draw.text((BADGE_SIZE / 2, y), line, font=bold, fill="white", anchor="mm")
-        y += 52
-    draw.text((BADGE_SIZE / 2, BADGE_SIZE - 110), issuer, font=small, fill=(255, 210, 122, 255), anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return vc.bake_png(buffer.getvalue(), credential.document)
+    """The credential's badge (the catalogue's design, with the learner's name), the signed credential baked in."""
+    return badge_images.baked_png(credential)
 
 
 def badge_svg(credential: IssuedCredential) -> str:
     """The badge as SVG, built as an XML tree (so every value is escaped by the serialiser, attributes
     included), with the signed credential baked in."""
-    lines, issuer = _badge_lines(credential)
-    title = one_line(drawable(credential.title))
-    root = ElementTree.Element(
-        "svg",
-        {
-            "xmlns": SVG_NAMESPACE,
-            "viewBox": "0 0 600 600",
-            "width": "600",
-            "height": "600",
-            "role": "img",
-            "aria-label": title,
-        },
-    )
-    ElementTree.SubElement(root, "title").text = title
-    ElementTree.SubElement(
-        root,
-        "circle",
-        {"cx": "300", "cy": "300", "r": "283", "fill": "#003d7a", "stroke": "#ffd27a", "stroke-width": "14"},
-    )
-    for i, line in enumerate(lines):
-        y = 300 - len(lines) * 26 + 52 * i + 14
-        attributes = {"x": "300", "y": str(y), "text-anchor": "middle", "font-size": "40", "font-weight": "bold"}
-        ElementTree.SubElement(root, "text", {**attributes, "fill": "#fff"}).text = line
-    issuer_attributes = {"x": "300", "y": "500", "text-anchor": "middle", "font-size": "30", "fill": "#ffd27a"}
-    ElementTree.SubElement(root, "text", issuer_attributes).text = issuer
-    return vc.bake_svg(ElementTree.tostring(root, encoding="unicode"), credential.document)
+    return badge_images.baked_svg(credential)
 
 
 def _plain(values, choices) -> str:

@@ -54,10 +54,12 @@ def _assert_inert_svg(svg: str, document: dict) -> ElementTree.Element:
     root, elements = _svg_elements(svg)
     assert root.tag == SVG + "svg"
     assert set(root.attrib) == {"viewBox", "width", "height", "role", "aria-label"}
-    allowed = {SVG + "svg", SVG + "title", SVG + "circle", SVG + "text", OB + "credential"}
+    allowed = {SVG + t for t in ("svg", "title", "circle", "polygon", "rect", "text", "image")} | {OB + "credential"}
     assert {e.tag for e in elements} <= allowed
     for element in elements:
         assert not [a for a in element.attrib if a.lower().startswith("on")], element.attrib
+        hrefs = [v for a, v in element.attrib.items() if a.endswith("href")]
+        assert all(v.startswith("data:image/png;base64,") for v in hrefs), hrefs  # nothing fetched from elsewhere
     credentials = [e for e in elements if e.tag == OB + "credential"]
     assert len(credentials) == 1 and next(iter(root)) is credentials[0]
     assert json.loads(credentials[0].text) == document  # what an XML parser reads is the credential
@@ -75,7 +77,9 @@ def test_hostile_title_and_names_are_data_in_every_format(issue, make_version, v
     svg = formats.badge_svg(credential)
     root = _assert_inert_svg(svg, document)
     shown = " ".join(value.split()).replace("\u202e", "")
-    assert root.find(SVG + "title").text == shown and root.attrib["aria-label"] == shown
+    label = root.find(SVG + "title").text  # a sentence naming the title, the institution and the learner
+    assert f"“{shown}”" in label and root.attrib["aria-label"] == label
+    assert {e.text for e in root.iter(SVG + "text")} >= {"UB", "University of Barcelona"}
     assert verify_credential_document(vc.unbake_svg(svg)).is_valid
 
     png = formats.badge_png(credential)
