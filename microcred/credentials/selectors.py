@@ -15,6 +15,13 @@ def issuer_by_slug(slug: str) -> Issuer | None:
     return Issuer.objects.select_related("institution").filter(slug=slug).first()
 
 
+def issuer_by_did(did: str) -> Issuer | None:
+    """Our issuer with this DID (and its institution), or None."""
+    if not did:
+        return None
+    return Issuer.objects.select_related("institution").filter(did=did).first()
+
+
 def issuer_for_version(version) -> Issuer:
     """Policy 7.20.3: formal → the accrediting university; non-formal and participation badges → the alliance."""
     if version.issued_by_alliance:

@@ -34,11 +34,13 @@ BITSTRING_STATUS_LIST = STATUS + "BitstringStatusList"
 
 class RemoteStatusError(Exception):
     """The list could not be used. ``definite``: the list itself says something is wrong (it is not the
-    issuer's, it was altered, it has expired), which makes the credential's status a failure, not unknown."""
+    issuer's, it was altered, it has expired), which makes the credential's status a failure, not unknown.
+    ``temporary``: it could not be fetched now (network, the host's answer), so trying again later may work."""
 
-    def __init__(self, message: str, *, definite: bool = False):
+    def __init__(self, message: str, *, definite: bool = False, temporary: bool = False):
         super().__init__(message)
         self.definite = definite
+        self.temporary = temporary
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,8 @@ def remote_status_list(url: str, *, issuer_id: str, purpose: str) -> RemoteStatu
         )
     except RemoteDocumentError as exc:
         raise RemoteStatusError(
-            _("The status list %(url)s could not be fetched: %(why)s") % {"url": url, "why": exc.message}
+            _("The status list %(url)s could not be fetched: %(why)s") % {"url": url, "why": exc.message},
+            temporary=True,
         ) from exc
     bits, seconds = _read_list(document, url, issuer_id, purpose, now)
     checked = vc.format_datetime(now)

@@ -44,10 +44,17 @@ class StatusQuery:
 @dataclass(frozen=True)
 class StatusAnswer:
     """True: not revoked or suspended; False: revoked, suspended or a list that cannot be right; None: could
-    not check. ``message`` says which, for people."""
+    not check. ``message`` says which, for people.
+
+    ``state`` and ``since`` say the same for the plain-language verdict (credentials/verdict.py), when the
+    resolver knows: "active", "revoked", "suspended", "unreachable" (the list could not be fetched now: worth
+    trying again), with when the bit was set if known. A resolver that leaves them empty is read from ``passed``.
+    """
 
     passed: bool | None
     message: str
+    state: str = ""
+    since: datetime | None = None
 
 
 StatusResolver = Callable[[StatusQuery], "StatusAnswer | None"]
@@ -76,9 +83,12 @@ def own_status_list(query: StatusQuery) -> StatusAnswer | None:
         )
         when = entry_owner.revoked_at if entry_owner and entry_owner.revoked_at else status_list.updated_at
         # Dates and moments written as on every public page (core.dates; issue #16, defect 9).
-        return StatusAnswer(False, _("Revoked on %(date)s.") % {"date": public_date(when)})
+        state = "suspended" if query.purpose == "suspension" else "revoked"
+        return StatusAnswer(False, _("Revoked on %(date)s.") % {"date": public_date(when)}, state=state, since=when)
     return StatusAnswer(
-        True, _("Not revoked (status list checked %(when)s).") % {"when": public_datetime(datetime.now(UTC))}
+        True,
+        _("Not revoked (status list checked %(when)s).") % {"when": public_datetime(datetime.now(UTC))},
+        state="active",
     )
 
 
@@ -88,20 +98,22 @@ def remote_status(query: StatusQuery) -> StatusAnswer:
     try:
         remote = remote_status_list(url, issuer_id=query.issuer_id, purpose=purpose)
     except RemoteStatusError as exc:
-        return StatusAnswer(False if exc.definite else None, str(exc))
+        return StatusAnswer(False if exc.definite else None, str(exc), state="unreachable" if exc.temporary else "")
     try:
         set_bit = bool(remote.bits.get(query.index))
     except (IndexError, vc.StatusListError):
         return StatusAnswer(False, _("The status list index is not valid."))
     if set_bit:
         if purpose == "suspension":
-            return StatusAnswer(False, _("Suspended by its issuer (status list %(url)s).") % {"url": url})
-        return StatusAnswer(False, _("Revoked by its issuer (status list %(url)s).") % {"url": url})
+            return StatusAnswer(
+                False, _("Suspended by its issuer (status list %(url)s).") % {"url": url}, state="suspended"
+            )
+        return StatusAnswer(False, _("Revoked by its issuer (status list %(url)s).") % {"url": url}, state="revoked")
     if purpose == "suspension":
         message = _("Not suspended (the issuer's status list %(url)s, checked %(when)s).")
     else:
         message = _("Not revoked (the issuer's status list %(url)s, checked %(when)s).")
-    return StatusAnswer(True, message % {"url": url, "when": remote.checked})
+    return StatusAnswer(True, message % {"url": url, "when": remote.checked}, state="active")
 
 
 _registered: list[StatusResolver] = []

@@ -44,7 +44,7 @@ from microcred.core.dates import public_datetime
 from microcred.core.metrics import observe_verification
 from microcred.credentials.models import VerificationRecord
 from microcred.credentials.services.schemas import ob_schema_errors
-from microcred.credentials.services.status_resolvers import StatusQuery, resolve_status
+from microcred.credentials.services.status_resolvers import StatusAnswer, StatusQuery, resolve_status
 from microcred.credentials.services.verification_cache import key_retirement, own_issuer, resolve_key
 from microcred.reference.models import Institution
 from microcred.vc.credential_data import XSD
@@ -135,6 +135,34 @@ class Check:
         return str(CHECK_LABELS.get(self.check, self.check))
 
 
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the plain-language verdict (credentials/verdict.py) needs besides the checks, read from the same
+    signed data and the same answers the checks were made from. Not part of the report's JSON (``as_dict``,
+    the command's ``--json``) nor of the API's answer, which stay as they were.
+
+    ``validity``: "current", "not_yet_valid", "expired", "malformed" (a date that is not one, or several), or
+    "" (not read). ``status``: "active" (checked: not revoked or suspended), "none" (no status entry: it cannot
+    be revoked), "revoked", "suspended", "unreachable" (the list could not be fetched now), "unknown" (cannot be
+    checked here), "problem" (an entry or list that cannot be right), or "" (not read).
+    """
+
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    validity: str = ""
+    status: str = ""
+    #: When it was revoked or suspended, when the status list's keeper knows (our own lists).
+    status_since: datetime | None = None
+    #: The status lists the credential names (their URLs).
+    status_lists: tuple[str, ...] = ()
+    #: The signature does not match the signed data: changed after signing, or signed with another key.
+    altered: bool = False
+    #: The proof as verified: its verification method, cryptosuite and ``created`` (None when unsigned).
+    verification_method: str = ""
+    cryptosuite: str = ""
+    proof_created: datetime | None = None
+
+
 @dataclass
 class VerificationReport:
     result: str
@@ -149,6 +177,8 @@ class VerificationReport:
     content: dict | None = None
     #: False when the content could be read but its signature could not be checked (unknown key).
     content_signed: bool = False
+    #: Facts for the plain-language verdict; left out of as_dict.
+    facts: ReportFacts = field(default_factory=ReportFacts)
 
     @property
     def is_valid(self) -> bool:
@@ -166,7 +196,9 @@ class VerificationReport:
         return next(c for c in self.checks if c.check == name)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["facts"]  # for pages (credentials/verdict.py), not the report's JSON
+        return data
 
 
 class UnreadableCredential(Exception):
@@ -320,6 +352,8 @@ class _Signature:
     facts: vc.CredentialData | None = None
     signed: bool = False
     result: vc.VerificationResult | None = None
+    #: The signature does not match the signed data (InvalidProof).
+    altered: bool = False
 
 
 def _is_unsupported(error) -> bool:
@@ -372,7 +406,8 @@ def _verify_signature(doc: dict) -> _Signature:
                 "signature",
                 False,
                 _("The signature does not match: the credential has been altered or was not signed by this key."),
-            )
+            ),
+            altered=True,
         )
     if isinstance(error, vc.MissingProof):
         return _Signature(Check("signature", False, _("The credential is not signed (no proof).")))
@@ -464,37 +499,47 @@ def _status_index(entry: vc.credential_data.StatusEntry) -> int | None:
     return int(text)
 
 
-def _entry_check(entry: vc.credential_data.StatusEntry, issuer_id: str) -> Check:
-    """One status entry (Bitstring Status List 1.0 §3.2, validate algorithm)."""
+def _entry_check(entry: vc.credential_data.StatusEntry, issuer_id: str) -> tuple[Check, StatusAnswer | None]:
+    """One status entry (Bitstring Status List 1.0 §3.2, validate algorithm), with the resolver's answer."""
     if not entry.is_bitstring_entry:
-        return Check("status", None, _("The credential's status entry is of a kind this verifier cannot check."))
+        return Check("status", None, _("The credential's status entry is of a kind this verifier cannot check.")), None
     if len(entry.list_urls) != 1 or len(entry.indexes) != 1 or len(entry.purposes) != 1:
         return Check(
             "status",
             False,
             _("The status entry is malformed: it must name one status list, one index and one purpose."),
-        )
+        ), None
     if entry.sizes and entry.sizes != ("1",):
         return Check(
             "status", None, _("The status entry uses status messages (statusSize), which this verifier cannot check.")
-        )
+        ), None
     url, purpose = entry.list_urls[0], entry.purposes[0]
     index = _status_index(entry)
     if index is None:
-        return Check("status", False, _("The status list index is not valid."))
+        return Check("status", False, _("The status list index is not valid.")), None
     answer = resolve_status(StatusQuery(url=url, index=index, purpose=purpose, issuer_id=issuer_id))
-    return Check("status", answer.passed, answer.message)
+    return Check("status", answer.passed, answer.message), answer
 
 
-def _status_check(facts: vc.CredentialData, issuer_id: str) -> Check:
+def _status_state(check: Check, answer: StatusAnswer | None) -> tuple[str, datetime | None]:
+    """The verdict's name for one entry's outcome (ReportFacts.status), and since when."""
+    if answer is not None and answer.state:
+        return answer.state, answer.since
+    return {True: "active", False: "problem", None: "unknown"}[check.passed], None
+
+
+def _status_check(facts: vc.CredentialData, issuer_id: str) -> tuple[Check, str, datetime | None]:
+    """The status check, with its state and since when (ReportFacts.status, status_since)."""
     if not facts.statuses:
-        return Check("status", True, _("The credential has no revocation status (it cannot be revoked)."))
-    checks = [_entry_check(entry, issuer_id) for entry in facts.statuses]
+        return Check("status", True, _("The credential has no revocation status (it cannot be revoked).")), "none", None
+    answers = [_entry_check(entry, issuer_id) for entry in facts.statuses]
     for outcome in (False, None):
-        for check in checks:
+        for check, answer in answers:
             if check.passed is outcome:
-                return check
-    return checks[0] if len(checks) == 1 else Check("status", True, " ".join(c.message for c in checks))
+                return check, *_status_state(check, answer)
+    if len(answers) == 1:
+        return answers[0][0], *_status_state(*answers[0])
+    return Check("status", True, " ".join(c.message for c, _a in answers)), "active", None
 
 
 def _one_datetime(literals: tuple, name: str) -> tuple[datetime | None, str, Check | None]:
@@ -522,26 +567,49 @@ def _one_datetime(literals: tuple, name: str) -> tuple[datetime | None, str, Che
         )
 
 
-def _validity_check(facts: vc.CredentialData, now: datetime) -> Check:
+@dataclass(frozen=True)
+class _Validity:
+    """The validity check, with what the verdict needs of it (ReportFacts.validity, valid_from, valid_until)."""
+
+    check: Check
+    state: str
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+def _validity_check(facts: vc.CredentialData, now: datetime) -> _Validity:
     if not facts.valid_from:
-        return Check("validity", False, _("The credential has no valid validFrom date."))
+        return _Validity(Check("validity", False, _("The credential has no valid validFrom date.")), "malformed")
     valid_from, start, failed = _one_datetime(facts.valid_from, "validFrom")
     if failed:
-        return failed
+        return _Validity(failed, "malformed")
     # Written as every public page writes a moment (core.dates: one format per language, issue #16 defect 9); the
     # signed value stays ISO 8601 in the credential itself.
     start = public_datetime(valid_from)
     if valid_from > now:
-        return Check("validity", False, _("Not valid before %(date)s.") % {"date": start})
+        return _Validity(
+            Check("validity", False, _("Not valid before %(date)s.") % {"date": start}), "not_yet_valid", valid_from
+        )
     if facts.valid_until:
         valid_until, end, failed = _one_datetime(facts.valid_until, "validUntil")
         if failed:
-            return failed
+            return _Validity(failed, "malformed", valid_from)
         end = public_datetime(valid_until)
         if valid_until < now:
-            return Check("validity", False, _("Expired on %(date)s.") % {"date": end})
-        return Check("validity", True, _("Valid from %(start)s until %(end)s.") % {"start": start, "end": end})
-    return Check("validity", True, _("Valid from %(start)s; it does not expire.") % {"start": start})
+            return _Validity(
+                Check("validity", False, _("Expired on %(date)s.") % {"date": end}), "expired", valid_from, valid_until
+            )
+        return _Validity(
+            Check("validity", True, _("Valid from %(start)s until %(end)s.") % {"start": start, "end": end}),
+            "current",
+            valid_from,
+            valid_until,
+        )
+    return _Validity(
+        Check("validity", True, _("Valid from %(start)s; it does not expire.") % {"start": start}),
+        "current",
+        valid_from,
+    )
 
 
 def _verdict(checks: list[Check]) -> tuple[str, str]:
@@ -582,18 +650,26 @@ def verify_credential_document(doc, *, now: datetime | None = None) -> Verificat
             signature.check,
             *_not_checked(("issuer", "status", "validity"), _("Not checked: there is no signed data to read.")),
         ]
-        return VerificationReport(*_verdict(checks), checks=checks, credential_id=_text(doc.get("id")))
+        return VerificationReport(
+            *_verdict(checks),
+            checks=checks,
+            credential_id=_text(doc.get("id")),
+            facts=ReportFacts(altered=signature.altered),
+        )
     issuer_id = facts.issuer_ids[0] if len(facts.issuer_ids) == 1 else ""
     signature_check = _key_and_issuer_check(signature, issuer_id) if signature.signed else signature.check
+    status_check, status_state, status_since = _status_check(facts, issuer_id)
+    validity = _validity_check(facts, now)
     checks = [
         _signed_format_check(facts),
         schema,
         signature_check,
         _issuer_check(facts.issuer_ids, facts.issuer_names),
-        _status_check(facts, issuer_id),
-        _validity_check(facts, now),
+        status_check,
+        validity.check,
     ]
     content = describe_credential(facts)
+    result = signature.result if signature.signed else None
     return VerificationReport(
         *_verdict(checks),
         checks=checks,
@@ -603,6 +679,17 @@ def verify_credential_document(doc, *, now: datetime | None = None) -> Verificat
         title=content["title"],
         content=content if signature_check.passed is not False else None,
         content_signed=signature.signed and signature_check.passed is True,
+        facts=ReportFacts(
+            valid_from=validity.valid_from,
+            valid_until=validity.valid_until,
+            validity=validity.state,
+            status=status_state,
+            status_since=status_since,
+            status_lists=tuple(url for entry in facts.statuses for url in entry.list_urls),
+            verification_method=(result.verification_method or "") if result else "",
+            cryptosuite=_text((result.proof or {}).get("cryptosuite")) if result else "",
+            proof_created=_proof_created(result) if result else None,
+        ),
     )
 
 
