@@ -7,7 +7,6 @@ and has a QR code to the credential's public verification page.
 
 from __future__ import annotations
 
-import io
 import json
 
 from django.conf import settings
@@ -16,8 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from microcred.core.dates import public_date
-from microcred.core.pdf import paragraph, register_fonts
-from microcred.core.text import drawable, one_line
 from microcred.credentials import badge_images
 from microcred.credentials.models import IssuedCredential
 from microcred.proposals.choices import AssessmentType, CredentialType, FormOfParticipation, Kind, Language
@@ -108,127 +105,10 @@ def _achievement_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
     ]
 
 
-def _pdf_styles() -> dict:
-    """The certificate's paragraph styles (DejaVu, which draws every script the platform's languages use)."""
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-
-    register_fonts()
-    base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["Normal"], fontName="DejaVuSans", fontSize=9.5, leading=12.5)
-    bold = ParagraphStyle("bold", parent=body, fontName="DejaVuSans-Bold")
-    return {
-        "body": body,
-        "bold": bold,
-        "title": ParagraphStyle(
-            "title", parent=body, fontName="DejaVuSans-Bold", fontSize=20, leading=25, spaceAfter=6
-        ),
-        "h2": ParagraphStyle("h2", parent=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4),
-        "skills": ParagraphStyle("skills", parent=body, leftIndent=12, textColor="#4a5360"),
-        "small": ParagraphStyle("small", parent=body, fontSize=8, textColor="#4a5360"),
-    }
-
-
-def _pdf_header(credential: IssuedCredential, styles: dict, url: str):
-    """What is certified, to whom and by whom, beside the QR code of the verification page."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Table, TableStyle
-
-    qr = QrCodeWidget(url)
-    x0, y0, x1, y1 = qr.getBounds()
-    size = 3.6 * cm
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(qr)
-    header = Table(
-        [
-            [
-                [
-                    paragraph(_("Certificate of a micro-credential"), styles["bold"]),
-                    paragraph(credential.title, styles["title"]),
-                    paragraph(_("awarded to %(name)s") % {"name": credential.learner_name}, styles["h2"]),
-                    paragraph(_("by %(issuer)s") % {"issuer": credential.issuer.name}, styles["body"]),
-                ],
-                drawing,
-            ]
-        ],
-        colWidths=[13 * cm, 4 * cm],
-        splitInRow=1,
-    )
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return header
-
-
-def _pdf_elements(credential: IssuedCredential, styles: dict) -> list:
-    """Every Annex 1 element in plain language, then the learning outcomes with their ESCO skills."""
-    from reportlab.lib import colors
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Table, TableStyle
-
-    rows = [
-        [paragraph(label, styles["bold"]), paragraph(value, styles["body"])] for label, value in annex1_rows(credential)
-    ]
-    table = Table(rows, colWidths=[5 * cm, 12 * cm], splitInRow=1)  # a long text may go on the next page
-    table.setStyle(
-        TableStyle(
-            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d1dc"))]
-        )
-    )
-    story = [paragraph(_("What this micro-credential certifies"), styles["h2"]), table]
-    if credential.learning_outcomes:
-        story.append(paragraph(_("Learning outcomes and ESCO skills"), styles["h2"]))
-    for number, outcome in enumerate(credential.learning_outcomes, start=1):
-        skills = ", ".join(s.label for s in outcome.esco_skills)
-        story.append(paragraph(f"{number}. {outcome.text}", styles["body"]))
-        if skills:
-            story.append(paragraph(_("ESCO skills: %(skills)s") % {"skills": skills}, styles["skills"]))
-    return story
-
-
-def _pdf_footer(credential: IssuedCredential, styles: dict, url: str) -> list:
-    """How to verify it, the credential's identifier, and the ESCO notice."""
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Spacer
-
-    return [
-        Spacer(1, 0.4 * cm),
-        paragraph(
-            _(
-                "Verify this certificate: scan the QR code or open %(url)s. The credential is signed by "
-                "its issuer (Open Badges 3.0, W3C Verifiable Credentials); the verification page shows "
-                "whether it is valid today."
-            )
-            % {"url": url},
-            styles["body"],
-        ),
-        paragraph(_("Credential identifier: %(id)s") % {"id": credential.document.get("id", "")}, styles["body"]),
-        paragraph(_("This service uses the ESCO classification of the European Commission."), styles["small"]),
-    ]
-
-
 def certificate_pdf(credential: IssuedCredential) -> bytes:
-    """The PDF certificate: every Annex 1 element in plain language and a QR code to the verification page."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import cm
-    from reportlab.platypus import SimpleDocTemplate, Spacer
+    """The PDF certificate: A4 landscape, page 1 designed as a certificate (logos, the issuer's colours and
+    signatories, a plain-language statement, the key Annex 1 elements, the QR code of the verification page),
+    then every Annex 1 element, the ESCO skills and the technical data (credentials/certificate.py)."""
+    from microcred.credentials.certificate import certificate_pdf as designed
 
-    styles = _pdf_styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=1.8 * cm,
-        title=one_line(drawable(f"{credential.title} — {credential.learner_name}")),  # metadata: one line of text
-        author=one_line(drawable(credential.issuer.name)),
-        subject=_("Micro-credential certificate"),
-        lang=settings.LANGUAGE_CODE,
-    )
-    url = verification_url(credential)
-    story = [_pdf_header(credential, styles, url), Spacer(1, 0.3 * cm)]
-    story += _pdf_elements(credential, styles)
-    story += _pdf_footer(credential, styles, url)
-    doc.build(story)
-    return buffer.getvalue()
+    return designed(credential)

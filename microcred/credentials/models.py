@@ -5,6 +5,8 @@
   never changes afterwards: credentials carry it.
 * IssuerKey: Ed25519, private half sealed with the KEK (keys.py); exactly one active key per issuer;
   retired keys stay in the DID document so earlier credentials keep verifying.
+* IssuerSignatory: the officers whose names, roles and signature pictures the issuer's PDF certificates show
+  (at most three active, edited on the admin site).
 * StatusList: a Bitstring Status List (revocation), published as a signed credential.
 * IssuedCredential: one per completion (`completion_key` unique), with its random status index, linked to the
   learner's account and to what it is awarded for (its achievement source, credentials/sources.py).
@@ -97,6 +99,40 @@ class IssuerKey(models.Model):
     def associated_data(self) -> str:
         """Binds the sealed key to its issuer and number (AES-GCM associated data)."""
         return f"microcred:issuer-key:v1:{self.issuer.slug}:{self.number}"
+
+
+class IssuerSignatory(models.Model):
+    """An officer whose name, role and (optionally) a picture of whose signature the issuer's PDF certificates
+    show (issue #16), left to right by ``order``; at most ``MAX_SHOWN`` active at a time. The picture decorates a
+    printout: the credential itself is signed with the issuer's key. Without an active signatory the certificate
+    shows the issuer's name and says it is digitally signed and sealed, never an invented signature."""
+
+    MAX_SHOWN = 3
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("issuer"))
+    order = models.PositiveSmallIntegerField(_("order"), default=1, help_text=_("Left to right on the certificate."))
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(
+        _("role title"), max_length=200, help_text=_("As it should be printed, for example: Rector.")
+    )
+    # A PNG checked and normalised by services/signatories.normalise_signature; None: no picture, the name only.
+    signature = models.BinaryField(_("signature image (PNG)"), null=True, blank=True, editable=False)
+    signature_updated_at = models.DateTimeField(_("signature image uploaded"), null=True, blank=True, editable=False)
+    active = models.BooleanField(_("shown on certificates"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["issuer", "order", "id"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})"
+
+    @property
+    def has_signature(self) -> bool:
+        return bool(self.signature)
 
 
 class StatusList(models.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from microcred.credentials.selectors import job_issuer
-from microcred.roles import Role, has_role
+from microcred.roles import Role, has_role, is_alliance_admin
 
 
 def is_credential_officer_of(user, issuer) -> bool:
@@ -44,3 +44,10 @@ def is_any_credential_officer(user) -> bool:
 def can_follow_job(user, job) -> bool:
     """Who requested an issuance job, or any credential officer of the issuer it issues for."""
     return job.requested_by_id == user.pk or is_credential_officer_of(user, job_issuer(job))
+
+
+def can_manage_issuers(user) -> bool:
+    """Who edits the issuers' certificate signatories (their officers' names, roles and signature pictures) on the
+    admin site: the alliance admin, who keeps the alliance's reference data and the admin site. Keys are managed
+    with commands (README), never here."""
+    return is_alliance_admin(user)

@@ -132,6 +132,16 @@ class Delivery(models.Model):
         return f"delivery #{self.pk} of {self.offer}"
 
     @property
+    def is_sd_jwt_vc(self) -> bool:
+        """The wallet received the award as an SD-JWT VC (bound through cnf.jwk; no holder-bound copy)."""
+        return self.configuration_id == "MicroCredential_dc_sd_jwt"
+
+    @property
+    def is_bound(self) -> bool:
+        """What the wallet received is bound to the key it proved: a holder-bound copy, or an SD-JWT VC."""
+        return self.bound_credential_id is not None or self.is_sd_jwt_vc
+
+    @property
     def holder_short(self) -> str:
         """The wallet key for people: the DID's start and end (`did:key:z6Mkha…2doK`), or its JWK thumbprint's."""
         if self.holder_did:

@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.core.images import PictureMessages, PictureRules, normalise_picture
 from microcred.core.pdf import FONTS
 from microcred.reference.models import Institution
 
@@ -208,41 +208,23 @@ def has_uploaded_logo(institution: Institution | None) -> bool:
 def normalise_logo(data: bytes) -> bytes:
     """Check an uploaded logo and keep it as a PNG of at most LOGO_MAX_SIDE pixels a side, transparency kept.
     Anything else is refused with a message that says why; nothing is decoded past the size checks."""
-    from PIL import Image, UnidentifiedImageError
-
-    if not data:
-        raise ValidationError(_("The logo file is empty."))
-    if len(data) > LOGO_MAX_BYTES:
-        raise ValidationError(_("The logo is larger than 2 MB; upload a smaller image."))
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            width, height = probe.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("The logo is not an image this site reads: upload a PNG, JPEG or WebP file.")) from None
-    if kind not in LOGO_FORMATS:
-        raise ValidationError(
-            _("A %(kind)s logo is not accepted: upload a PNG, JPEG or WebP file.") % {"kind": kind or "?"}
-        )
-    if width * height > LOGO_MAX_PIXELS:
-        raise ValidationError(
-            _("The logo has too many pixels (%(w)s × %(h)s); upload a smaller image.") % {"w": width, "h": height}
-        )
-    if min(width, height) < 32:
-        raise ValidationError(
-            _("The logo is too small (%(w)s × %(h)s); upload one at least 32 pixels a side.")
-            % {"w": width, "h": height}
-        )
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = image.convert("RGBA")
-    except (OSError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("The logo image is damaged and cannot be read.")) from None
-    image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    rules = PictureRules(
+        formats=frozenset(LOGO_FORMATS),
+        max_bytes=LOGO_MAX_BYTES,
+        max_pixels=LOGO_MAX_PIXELS,
+        min_side=32,
+        box=(LOGO_MAX_SIDE, LOGO_MAX_SIDE),
+    )
+    messages = PictureMessages(
+        empty=_("The logo file is empty."),
+        too_large=_("The logo is larger than 2 MB; upload a smaller image."),
+        unreadable=_("The logo is not an image this site reads: upload a PNG, JPEG or WebP file."),
+        wrong_kind=_("A %(kind)s logo is not accepted: upload a PNG, JPEG or WebP file."),
+        too_many_pixels=_("The logo has too many pixels (%(w)s × %(h)s); upload a smaller image."),
+        too_small=_("The logo is too small (%(w)s × %(h)s); upload one at least 32 pixels a side."),
+        damaged=_("The logo image is damaged and cannot be read."),
+    )
+    return normalise_picture(data, rules, messages)
 
 
 def set_logo(institution: Institution, data: bytes | None) -> None:

@@ -158,3 +158,15 @@ def test_create_offer_refuses_unknown_configurations(holder, credential):
         services.create_offer(user=holder, credential=credential, configurations=["mso_mdoc"])
     with pytest.raises(OfferNotPossible):
         services.create_offer(user=holder, credential=credential, configurations=[CONFIGURATION_ID, CONFIGURATION_ID])
+
+
+def test_the_learners_wallet_page_lists_the_sd_jwt_delivery_as_bound(holder_client, holder, credential, eudi_wallet):
+    created = services.create_offer(
+        user=holder, credential=credential, with_tx_code=False, configurations=[SD_JWT_CONFIGURATION_ID]
+    )
+    eudi_wallet.receive(created.link, None)
+    page = holder_client.get(f"/wallet/{credential.uuid}/").content.decode()
+    section = page[page.index('id="deliveries-heading"') :]
+    section = section[: section.index("</section>")]
+    assert "(SD-JWT VC, for EU Digital Identity Wallets)" in section and "(not bound to this key)" not in section
+    assert "✔" in section
