@@ -46,7 +46,7 @@ from microcred.reference.models import Institution
 GREY = "#4a5360"  # 7.9:1 on white
 RULE = "#c9d1dc"
 OUTER_INSET, OUTER_WIDTH = 16, 6  # the frame: a band in the issuer's main colour …
-INNER_INSET, INNER_WIDTH = 27, 1.2  # … and a fine line in its accent
+INNER_INSET, INNER_LINE = 27, 1.2  # … and a fine line in its accent
 MARGIN = 46  # from the page's edge to the content
 BOTTOM_ROW = 132  # height of page 1's signature and QR code row
 QR_COLUMN = 150
@@ -66,15 +66,20 @@ def _version_details(credential: IssuedCredential) -> list[str]:
         credits = (credential.document.get("credentialSubject") or {}).get("creditsEarned")
         return [_("%(ects)s ECTS credits") % {"ects": floatformat(credits, -1)}] if credits else []
     annex = version.annex
-    parts = []
-    if annex.workload.ects:
-        parts.append(_("%(ects)s ECTS credits") % {"ects": floatformat(annex.workload.ects, -1)})
-    elif annex.workload.hours:
-        hours = annex.workload.hours
-        parts.append(ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": number_format(hours)})
+    parts = [_workload(annex)] if _workload(annex) else []
     if annex.eqf_level:
         parts.append(_("EQF level %(n)s") % {"n": annex.eqf_level})
     return parts
+
+
+def _workload(annex) -> str:
+    """The notional workload in words: ECTS credits, else hours ("" when the record has neither)."""
+    if annex.workload.ects:
+        return _("%(ects)s ECTS credits") % {"ects": floatformat(annex.workload.ects, -1)}
+    if annex.workload.hours:
+        hours = annex.workload.hours
+        return ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": number_format(hours)}
+    return ""
 
 
 def _is_badge(credential: IssuedCredential) -> bool:
@@ -96,10 +101,9 @@ def kind_label(credential: IssuedCredential) -> str:
     return str(dict(CredentialKind.choices).get(version.annex.credential_kind, ""))
 
 
-def statement(credential: IssuedCredential) -> tuple[str, dict[str, str]]:
-    """The one plain-language sentence of page 1, as (translated sentence, its values): who completed what, with
-    which credits and level, awarded by whom and on which day. The values are filled in by the caller (the PDF
-    sets the title in bold; `statement_text` gives the plain sentence)."""
+def statement(credential: IssuedCredential) -> str:
+    """The one plain-language sentence of page 1: who completed what, with which credits and level, awarded by
+    whom and on which day (also the PDF's subject)."""
     details = ", ".join(_version_details(credential))
     values = {
         "name": credential.learner_name,
@@ -127,11 +131,6 @@ def statement(credential: IssuedCredential) -> tuple[str, dict[str, str]]:
         sentence = _(
             "%(name)s has successfully completed the micro-credential “%(title)s”, awarded by %(issuer)s on %(date)s."
         )
-    return sentence, values
-
-
-def statement_text(credential: IssuedCredential) -> str:
-    sentence, values = statement(credential)
     return sentence % values
 
 
@@ -156,17 +155,9 @@ def key_elements(credential: IssuedCredential) -> list[tuple[str, str]]:
         ]
     annex = version.annex
     bodies = "; ".join(f"{b.name} ({b.country})" if b.country else b.name for b in annex.awarding_bodies)
-    if annex.workload.ects:
-        workload = _("%(ects)s ECTS credits") % {"ects": floatformat(annex.workload.ects, -1)}
-    elif annex.workload.hours:
-        workload = ngettext("%(hours)s hour", "%(hours)s hours", annex.workload.hours) % {
-            "hours": number_format(annex.workload.hours)
-        }
-    else:
-        workload = "—"
     return [
         (_("Awarding body or bodies, and country"), bodies or credential.issuer.name),
-        (_("Notional workload"), workload),
+        (_("Notional workload"), _workload(annex) or "—"),
         (_("Level"), _("EQF level %(n)s") % {"n": annex.eqf_level} if annex.eqf_level else "—"),
         (_("Type of assessment"), _plain(annex.assessment_types, AssessmentType)),
         (_("Form of participation"), _plain(annex.forms_of_participation, FormOfParticipation)),
@@ -418,7 +409,7 @@ def _front(credential: IssuedCredential, styles: dict, look: _Look, width: float
         Spacer(1, 6),
         paragraph(title, title_style),
         Spacer(1, 6),
-        paragraph(statement_text(credential), styles["statement"]),
+        paragraph(statement(credential), styles["statement"]),
         Spacer(1, 10),
         _key_table(credential, styles, look, width),
     ]
@@ -587,7 +578,7 @@ def _frame_drawer(look: _Look, *, front: bool, footer: str):
             canvas.setLineWidth(OUTER_WIDTH)
             canvas.rect(OUTER_INSET, OUTER_INSET, width - 2 * OUTER_INSET, height - 2 * OUTER_INSET)
             canvas.setStrokeColor(look.accent)
-            canvas.setLineWidth(INNER_WIDTH)
+            canvas.setLineWidth(INNER_LINE)
             canvas.rect(INNER_INSET, INNER_INSET, width - 2 * INNER_INSET, height - 2 * INNER_INSET)
             # corner marks in the main colour
             canvas.setFillColor(look.primary)
@@ -659,7 +650,7 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         bottomMargin=MARGIN,
         title=one_line(drawable(f"{heading(credential)}: {credential.title} — {credential.learner_name}")),
         author=one_line(drawable(credential.issuer.name)),
-        subject=one_line(drawable(statement_text(credential))),
+        subject=one_line(drawable(statement(credential))),
         keywords=[_("micro-credential"), "Open Badges 3.0", "European Learning Model"],
         creator="microcred",
         lang=get_language() or settings.LANGUAGE_CODE,
