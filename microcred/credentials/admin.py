@@ -1,0 +1,176 @@
+"""The issuers on the admin site: each issuer's certificate signatories, edited by whoever may manage issuers
+(credentials.permissions.can_manage_issuers); every change audited. The issuer itself is read-only here: its DID
+never changes, and its keys are managed with commands (this app's README)."""
+
+from __future__ import annotations
+
+import base64
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from microcred.core.text import validate_single_line
+from microcred.credentials.models import Issuer, IssuerSignatory
+from microcred.credentials.permissions import can_manage_issuers
+from microcred.credentials.services import signatories
+
+
+class SignatoryForm(forms.ModelForm):
+    """A signatory with an optional signature picture: checked and kept as PNG by
+    services.signatories.normalise_signature; a bad file is refused with its reason and nothing is saved."""
+
+    signature_file = forms.FileField(
+        label=_("Signature image"),
+        required=False,
+        help_text=_(
+            "Optional. PNG or JPEG, at most 2 MB, ideally dark ink on a white or transparent background. Without "
+            "one, the certificate prints the name and role only."
+        ),
+    )
+    remove_signature = forms.BooleanField(label=_("Remove the signature image"), required=False)
+
+    class Meta:
+        model = IssuerSignatory
+        fields = ["order", "name", "title", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("name", "title"):
+            self.fields[field].validators.append(validate_single_line)
+
+    def clean_signature_file(self):
+        upload = self.cleaned_data.get("signature_file")
+        if upload is None:
+            return None
+        if upload.size > signatories.SIGNATURE_MAX_BYTES:
+            raise ValidationError(gettext("The signature image is larger than 2 MB; upload a smaller image."))
+        return signatories.normalise_signature(upload.read())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("signature_file") and cleaned.get("remove_signature"):
+            raise ValidationError(gettext("Either upload a signature image or remove it, not both."))
+        return cleaned
+
+    def save(self, commit=True):
+        signatory = super().save(commit=False)
+        if self.cleaned_data.get("signature_file"):
+            signatories.set_signature(signatory, self.cleaned_data["signature_file"])
+        elif self.cleaned_data.get("remove_signature"):
+            signatories.set_signature(signatory, None)
+        if commit:
+            signatory.save()
+        return signatory
+
+
+class SignatoryFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        shown = [
+            form
+            for form in self.forms
+            if form.cleaned_data and form.cleaned_data.get("active") and not self._should_delete_form(form)
+        ]
+        if len(shown) > IssuerSignatory.MAX_SHOWN:
+            raise ValidationError(
+                gettext(
+                    "A certificate shows at most %(n)s signatories: make one inactive (untick “shown on "
+                    "certificates”) before adding another."
+                )
+                % {"n": IssuerSignatory.MAX_SHOWN}
+            )
+
+
+class SignatoryInline(admin.StackedInline):
+    model = IssuerSignatory
+    form = SignatoryForm
+    formset = SignatoryFormSet
+    extra = 0
+    fields = ["order", "name", "title", "active", "current_signature", "signature_file", "remove_signature"]
+    readonly_fields = ["current_signature"]
+
+    @admin.display(description=_("Signature shown now"))
+    def current_signature(self, obj):
+        if obj is None or not obj.pk or not obj.has_signature:
+            return gettext("none (the name and role are printed without a signature)")
+        data = base64.b64encode(bytes(obj.signature)).decode("ascii")
+        return format_html(
+            '<img src="data:image/png;base64,{}" alt="{}" height="60">',
+            data,
+            gettext("Signature of %(name)s") % {"name": obj.name},
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+
+@admin.register(Issuer)
+class IssuerAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "did", "signatories_shown"]
+    search_fields = ["name", "slug"]
+    fields = ["name", "institution", "slug", "did"]
+    readonly_fields = ["name", "institution", "slug", "did"]
+    inlines = [SignatoryInline]
+
+    @admin.display(description=_("Signatories on certificates"))
+    def signatories_shown(self, obj):
+        return ", ".join(str(s) for s in signatories.signatories_shown(obj)) or "—"
+
+    def has_module_permission(self, request):
+        return can_manage_issuers(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def has_add_permission(self, request):
+        return False  # issuers are created with their keys (manage.py create_issuer_keys)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # credentials name their issuer for ever
+
+    def save_formset(self, request, form, formset, change):
+        """Save the signatories and write one audit event for each one added, changed or deleted (the admin
+        runs the whole change in one transaction: a refused form saves nothing and records nothing)."""
+        if formset.model is not IssuerSignatory:
+            formset.save()
+            return
+        # Recorded before the rows go, while they still have their primary keys.
+        for signatory in [f.instance for f in formset.deleted_forms if f.instance.pk]:
+            signatories.record_signatory_change(
+                actor=request.user, signatory=signatory, change="deleted", fields=["name", "title"]
+            )
+        formset.save()
+        for signatory in formset.new_objects:
+            signatories.record_signatory_change(
+                actor=request.user, signatory=signatory, change="added", fields=_fields(signatory, None)
+            )
+        for signatory, changed in formset.changed_objects:
+            signatories.record_signatory_change(
+                actor=request.user, signatory=signatory, change="changed", fields=_fields(signatory, changed)
+            )
+
+
+def _fields(signatory: IssuerSignatory, changed: list[str] | None) -> list[str]:
+    """The model fields an inline form's changes touched (the upload and removal boxes change ``signature``)."""
+    names = ["order", "name", "title", "active", "signature"] if changed is None else list(changed)
+    fields = [name for name in names if name in {"order", "name", "title", "active"}]
+    if changed is None or {"signature_file", "remove_signature"} & set(names):
+        fields.append("signature")
+    return fields
