@@ -182,3 +182,15 @@ def test_issuers_are_neither_added_nor_deleted_on_the_admin_site(client, make_us
     assert client.get(f"/admin/credentials/issuer/{issuers['ub'].pk}/delete/").status_code == 403
     listing = client.get("/admin/credentials/issuer/").content.decode()
     assert issuers["ub"].did in listing
+
+
+def test_the_demo_gives_each_issuer_one_or_two_signatories_once(issuers):
+    from microcred.credentials.demo import load_demo_signatories
+
+    assert load_demo_signatories() == 4  # UB and UU: a rector; the alliance: two
+    assert load_demo_signatories() == 0  # idempotent
+    rector = IssuerSignatory.objects.get(issuer=issuers["ub"])
+    assert rector.title == "Rector" and bytes(rector.signature).startswith(b"\x89PNG")
+    alliance = signatories_shown(issuers["alliance"])
+    assert [s.title for s in alliance] == ["Secretary-General", "Chair of the Academic Council"]
+    assert alliance[0].has_signature and not alliance[1].has_signature
