@@ -3,8 +3,8 @@ and the Token Status Lists (draft-ietf-oauth-status-list) its status is read fro
 
 The SD-JWT VC is made from the signed Open Badges 3.0 credential of the award (``IssuedCredential.document``),
 so it says exactly what the OB credential says: the learner's name and grade as selectively disclosable claims
-(with decoy digests), the achievement and its Annex 1 elements as plain claims, ``iat`` now, ``exp`` when the
-OB credential has a ``validUntil``, ``cnf.jwk`` the wallet's key, and ``status`` pointing at a Token Status List.
+(with decoy digests), the achievement and its Annex 1 elements as plain claims, ``iat`` now, ``nbf`` its
+``validFrom``, ``exp`` when the OB credential has a ``validUntil``, ``cnf.jwk`` the wallet's key, and ``status`` pointing at a Token Status List.
 
 Issuer identifier: ``iss`` is the issuer's did:web and the JWT's ``kid`` the DID URL of its active key
 (``did:web:…#key-N``). SD-JWT VC leaves the issuer-key resolution open (§3.5: JWT VC Issuer Metadata for
@@ -152,7 +152,9 @@ def compose_payload(credential: IssuedCredential, *, issued_at: int | None = Non
         "vct": vct(),
         "iat": int(time.time()) if issued_at is None else issued_at,
     }
-    exp = _epoch(document.get("validUntil"))
+    nbf, exp = _epoch(document.get("validFrom")), _epoch(document.get("validUntil"))
+    if nbf is not None:  # OB validFrom and JWT nbf say the same: not to be accepted before then
+        payload["nbf"] = nbf
     if exp is not None:
         payload["exp"] = exp
     payload["status"] = {
@@ -164,7 +166,6 @@ def compose_payload(credential: IssuedCredential, *, issued_at: int | None = Non
     if grade:
         payload["grade"] = Disclosable(grade)
     payload["awarded_on"] = str(document.get("awardedDate") or "")[:10] or None
-    payload["valid_from"] = document.get("validFrom")
     payload["issuer_name"] = (document.get("issuer") or {}).get("name")
     payload["achievement"] = achievement_claims(document)
     return {k: v for k, v in payload.items() if v not in (None, "")}

@@ -124,7 +124,7 @@ def verify_sd_jwt_vc(
             signature = Check("signature", True, _("The issuer's signature and the disclosures are valid."))
             validity = Check("validity", False, exc.message)
             status, state = _status_check(claims)
-            return _report(format_check, signature, status, validity, claims, result.claims, state)
+            return _report(format_check, signature, status, validity, claims, result.claims, state, exc.code)
         passed = None if exc.code == "unresolved" else False
         checks = [format_check, Check("signature", passed, exc.message), *not_checked[1:]]
         return VerificationReport(
@@ -139,7 +139,7 @@ def verify_sd_jwt_vc(
     signature = Check("signature", True, message)
     status, state = _status_check(claims)
     validity = Check("validity", True, _("Within its validity period."))
-    return _report(format_check, signature, status, validity, claims, result.claims, state)
+    return _report(format_check, signature, status, validity, claims, result.claims, state, "current")
 
 
 def _inside(claims: dict, now: float) -> float:
@@ -152,7 +152,7 @@ def _inside(claims: dict, now: float) -> float:
     return now
 
 
-def _report(format_check, signature, status, validity, claims, disclosed, state) -> VerificationReport:
+def _report(format_check, signature, status, validity, claims, disclosed, state, validity_state) -> VerificationReport:
     iss = claims["iss"]
     ours = own_issuer(iss)
     # As for OB credentials: a member, the alliance, or someone claiming a member's name with another DID.
@@ -169,7 +169,7 @@ def _report(format_check, signature, status, validity, claims, disclosed, state)
         content={"claims": disclosed},
         content_signed=True,
         facts=ReportFacts(
-            validity="expired" if validity.passed is False else "current",
+            validity=validity_state,  # "current", "expired" or "not_yet_valid", as for OB credentials
             valid_until=datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) else None,
             status=state,
         ),

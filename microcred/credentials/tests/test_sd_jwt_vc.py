@@ -65,6 +65,8 @@ def test_the_award_as_an_sd_jwt_vc(issue, holder):
     assert achievement["awarding_body"]["id"] == credential.issuer.did or achievement["awarding_body"]["name"]
     assert achievement["assessment"] and achievement["skills"][0]["uri"].startswith("http://data.europa.eu/esco/")
     assert payload["awarded_on"] == "2026-07-01"
+    assert payload["nbf"] == int(credential.issued_at.timestamp()) <= payload["iat"]
+    assert "exp" not in payload  # the OB credential has no validUntil
     disclosed = {d[1]: d[2] for d in map(sd_jwt.decode_disclosure, compact.split("~")[1:-1])}
     assert disclosed == {"name": "Zoë Ødegård", "grade": "8.5"}
 
@@ -118,14 +120,18 @@ def test_signed_by_a_key_that_is_not_the_issuers(issue, holder):
 @pytest.mark.django_db
 def test_expired_sd_jwt_vc(issue, holder):
     credential = issue()
-    credential.document["validUntil"] = "2026-08-01T00:00:00Z"
+    credential.document["validUntil"] = "2099-08-01T00:00:00Z"
     compact = issue_sd_jwt_vc(credential, holder_jwk=sd_jwt.public_jwk(holder))
-    assert _payload(compact)["exp"] == 1785542400
-    report = verify_sd_jwt_vc(compact, now=1785542400 + 86400)
+    exp = _payload(compact)["exp"]
+    assert exp == 4089225600
+    report = verify_sd_jwt_vc(compact, now=exp + 86400)
     assert report.result == "invalid"
     assert report.check("validity").passed is False and "expired" in report.check("validity").message
     assert report.check("signature").passed is True
-    assert verify_sd_jwt_vc(compact, now=1785542400 - 86400).result == "valid"
+    assert verify_sd_jwt_vc(compact).result == "valid"
+    early = verify_sd_jwt_vc(compact, now=_payload(compact)["nbf"] - 86400)
+    assert early.result == "invalid" and "not valid yet" in early.check("validity").message
+    assert (report.facts.validity, early.facts.validity) == ("expired", "not_yet_valid")
 
 
 @pytest.mark.django_db
