@@ -50,11 +50,13 @@ def _yes_no(value) -> str:
     return _("Yes") if value else _("No")
 
 
-def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
-    """Every Annex 1 element of the award, in plain language (also used by the pages)."""
+def annex1_rows(credential: IssuedCredential, *, with_identifiers: bool = True) -> list[tuple[str, str]]:
+    """Every Annex 1 element of the award, in plain language (also used by the pages). ``with_identifiers``
+    False: the issuer by name only (the pages keep its DID in their technical details)."""
     version = credential.micro_credential_version
+    issued_by = f"{credential.issuer.name} ({credential.issuer.did})" if with_identifiers else credential.issuer.name
     if version is None:
-        return _achievement_rows(credential)
+        return _achievement_rows(credential, issued_by)
     annex = version.annex
     bodies = "; ".join(f"{b.name} ({b.country})" for b in annex.awarding_bodies)
     ects = annex.workload.ects
@@ -62,7 +64,7 @@ def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
         (_("Learner"), credential.learner_name),
         (_("Title"), version.title),
         (_("Awarding body or bodies, and country"), bodies),
-        (_("Issued by"), f"{credential.issuer.name} ({credential.issuer.did})"),
+        (_("Issued by"), issued_by),
         (_("Date of issue"), public_date(credential.awarded_on)),
         (_("Kind"), str(dict(Kind.choices).get(annex.kind, ""))),
         (_("Credential type"), str(dict(CredentialType.choices).get(annex.credential_type, ""))),
@@ -86,7 +88,7 @@ def annex1_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
     return rows
 
 
-def _achievement_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
+def _achievement_rows(credential: IssuedCredential, issued_by: str) -> list[tuple[str, str]]:
     """What a credential for something other than a micro-credential (a completed pathway) certifies, read from
     its signed document: its achievement, credits, criteria and the credentials it is made of (its evidence)."""
     subject = credential.document.get("credentialSubject") or {}
@@ -97,7 +99,7 @@ def _achievement_rows(credential: IssuedCredential) -> list[tuple[str, str]]:
         (_("Learner"), credential.learner_name),
         (_("Title"), credential.title),
         (_("Description"), str(achievement.get("description") or "—")),
-        (_("Issued by"), f"{credential.issuer.name} ({credential.issuer.did})"),
+        (_("Issued by"), issued_by),
         (_("Date of issue"), public_date(credential.awarded_on)),
         (_("Notional workload"), _("%(ects)s ECTS credits") % {"ects": floatformat(credits, -1)} if credits else "—"),
         (_("Completion criteria"), str((achievement.get("criteria") or {}).get("narrative") or "—")),

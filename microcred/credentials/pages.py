@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from microcred.core.ratelimit import rate_limited
-from microcred.credentials import formats, permissions, selectors
+from microcred.credentials import formats, permissions, selectors, verdict
 from microcred.credentials.elm import elm_json_bytes
 from microcred.credentials.forms import VerifyForm
 from microcred.credentials.services.verification import (
@@ -41,9 +42,12 @@ def public_credential(request, uuid):
         {
             "credential": credential,
             "report": report,
-            "rows": formats.annex1_rows(credential),
+            "verdict": verdict.present(report, credential=credential),
+            "achievement": verdict.achievement_rows(credential),
+            "rows": formats.annex1_rows(credential, with_identifiers=False),
             "outcomes": credential.learning_outcomes,
             "can_download": permissions.can_download(request.user, credential),
+            "is_holder": permissions.is_holder(request.user, credential),
         },
     )
 
@@ -103,15 +107,18 @@ def verify_page(request):
         else:
             report = verify_credential_document(document) if document is not None else None
     status = 400 if error or (posted and form.errors) else 200
-    return render(
-        request,
-        "credentials/verify.html",
-        {
-            "form": form,
-            "report": report,
-            "error": error,
-            "recognised": recognised,
-            "content": report.content if report else None,
-        },
-        status=status,
-    )
+    context = {
+        "form": form,
+        "report": report,
+        "error": error,
+        "recognised": recognised,
+        "content": report.content if report else None,
+    }
+    if report is not None:
+        own = verdict.own_credential(report)
+        context |= {
+            "verdict": verdict.present(report, credential=own),
+            "achievement": verdict.achievement_rows_from_report(report),
+            "own_page_url": reverse("credentials:public", args=[own.uuid]) if own else "",
+        }
+    return render(request, "credentials/verify.html", context, status=status)

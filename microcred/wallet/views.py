@@ -18,7 +18,7 @@ from microcred.core.confirmation import Confirmation, is_confirmed, render_confi
 from microcred.core.dates import public_date
 from microcred.core.exceptions import DomainError, NotFound
 from microcred.core.ratelimit import rate_limited
-from microcred.credentials import formats, permissions, selectors
+from microcred.credentials import formats, permissions, selectors, verdict
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.oid4vci import selectors as oid4vci_selectors
 from microcred.pathways import progress_panels
@@ -69,13 +69,18 @@ def credential_detail(request, uuid):
     credential = _own(request, uuid)
     public_url = formats.verification_url(credential)
     new_link = request.session.pop("new_share_link", None)
+    # The same verdict the public page and share links lead with (credentials.verdict), checked now.
+    report = verify_credential_document(credential.document)
     return render(
         request,
         "wallet/credential.html",
         {
             "credential": credential,
             "status": _status(credential),
-            "rows": formats.annex1_rows(credential),
+            "report": report,
+            "verdict": verdict.present(report, credential=credential),
+            "achievement": verdict.achievement_rows(credential),
+            "rows": formats.annex1_rows(credential, with_identifiers=False),
             "outcomes": credential.learning_outcomes,
             "links": ShareLink.objects.filter(credential=credential, created_by=request.user),
             "deliveries": _deliveries(credential),
@@ -173,7 +178,9 @@ def shared(request, token):
         {
             "credential": credential,
             "report": report,
-            "rows": formats.annex1_rows(credential),
+            "verdict": verdict.present(report, credential=credential),
+            "achievement": verdict.achievement_rows(credential),
+            "rows": formats.annex1_rows(credential, with_identifiers=False),
             "outcomes": credential.learning_outcomes,
             "json_url": reverse("wallet:shared-json", args=[token]),
         },

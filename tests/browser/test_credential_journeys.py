@@ -91,6 +91,7 @@ def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server,
 
     check_accessibility(employer)
     assert "✔ Valid" in employer.content()
+    assert employer.locator(".verdict-lead").inner_text().endswith("Not revoked, not expired.")
     log_out(page)
 
     # The officer revokes it; the employer now sees it is not valid, and why.
@@ -105,6 +106,9 @@ def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server,
     employer.reload()
     check_accessibility(employer)
     assert "✖ Not valid" in employer.content() and "revoked" in employer.content().lower()
+    # Said first, in one sentence with the reason (issue #16), and the technical details open to show every check.
+    assert employer.locator(".verdict-lead").inner_text().endswith(": Issued to the wrong person.")
+    assert employer.locator("details.technical-details").get_attribute("open") is not None
 
     # Someone renames credentialStatus to its full IRI in the file (the signed data is the same, so the
     # signature still holds): the page still finds the status entry, and the credential is still revoked.
