@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -152,6 +154,9 @@ def _result_cards(result) -> list[dict]:
             {
                 "url": detail_url.replace("SLUG", v.slug),
                 "localised": v.localised,
+                # The badge (catalogue.badges) and the awarding institution's logo and colours (reference.branding).
+                "badge_url": badges.listed_badge_path(v.slug, v.number, "svg"),
+                "institution": SimpleNamespace(slug=v.institution_slug, name=v.institution_name),
                 "facts": facts,
                 "offering": _offering_card(offering) if offering else None,
             }
@@ -232,6 +237,8 @@ def micro_credential_page(request, slug, number=None):
             "supervision": _supervision_text(annex),
             "offerings": offerings,
             "offering_language_names": language_names,
+            "badge_svg_url": badges.version_badge_path(version, "svg"),
+            "badge_png_url": badges.version_badge_path(version, "png"),
             "json_ld": mark_safe(structured_data.to_script_json(data)),  # escaped for <script> by to_script_json
             "can_translate": request.user.is_authenticated and permissions.can_translate(request.user, version),
             "overviews": CategoryOverview.objects.filter(is_published=True, featured=mc),

@@ -195,3 +195,16 @@ def test_each_version_has_its_own_badge_and_the_etag_follows_the_colours(client,
 def test_a_retired_micro_credential_keeps_its_badge(client, cat):
     slug = cat["retired"].micro_credential.slug
     assert client.get(reverse("catalogue:badge", kwargs={"slug": slug, "fmt": "svg"})).status_code == 200
+
+
+def test_catalogue_cards_and_the_page_show_the_badge_in_the_institutions_colours(client, cat):
+    a = cat["a"]
+    html = client.get(reverse("catalogue:index")).content.decode()
+    badge = badges.version_badge_path(a, "svg")
+    assert f'<img class="badge-image" src="{badge}" alt=""' in html  # alt empty: the title is written beside it
+    assert f"mc-card-mark brand-{a.awarding_institution.slug}" in html
+    assert reverse("reference:institution_logo", args=[a.awarding_institution.slug]) in html
+    page = client.get(reverse("catalogue:detail", args=[a.micro_credential.slug])).content.decode()
+    assert f'src="{badge}" alt=""' in page and f'href="{badges.version_badge_path(a, "png")}"' in page
+    assert f'class="mc-hero brand-{a.awarding_institution.slug}"' in page
+    assert "<h1>Sustainability reporting for SMEs</h1>" in page
