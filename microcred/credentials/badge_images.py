@@ -19,16 +19,29 @@ from microcred.credentials.models import IssuedCredential
 ACHIEVEMENT_KINDS = {"LearningProgram": badges.PATHWAY, "Badge": "participation_badge"}
 
 
+def _achievement(credential: IssuedCredential) -> dict:
+    subject = credential.document.get("credentialSubject") if isinstance(credential.document, dict) else None
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    return achievement if isinstance(achievement, dict) else {}
+
+
+def kind_of(credential: IssuedCredential) -> str:
+    """The badge kind: the version's catalogue kind, else read from the signed achievement type."""
+    version = credential.micro_credential_version
+    if version is not None:
+        return version.credential_kind
+    return ACHIEVEMENT_KINDS.get(str(_achievement(credential).get("achievementType") or ""), "formal")
+
+
 def spec_for_credential(credential: IssuedCredential, *, with_learner: bool = True) -> badges.BadgeSpec:
     learner = credential.learner_name if with_learner else ""
     version = credential.micro_credential_version
     if version is not None:
         return badges.spec_for_version(version, learner_name=learner)
-    achievement = (credential.document.get("credentialSubject") or {}).get("achievement") or {}
-    kind = ACHIEVEMENT_KINDS.get(str(achievement.get("achievementType") or ""), "formal")
+    achievement = _achievement(credential)
     return badges.BadgeSpec(
         title=credential.title,
-        kind=kind,
+        kind=kind_of(credential),
         issuer=badges.mark_of(credential.issuer.institution),
         alliance=badges.mark_of(badges.the_alliance(), with_logo=False),
         ects=_credits(achievement.get("creditsAvailable")),

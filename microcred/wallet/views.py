@@ -40,7 +40,11 @@ def _status(credential) -> str:
 
 @login_required
 def wallet(request):
-    credentials = [(c, _status(c)) for c in selectors.credentials_of(request.user)]
+    # Each card shows the version's badge (its address needs the micro-credential) in its institution's colours.
+    mine = selectors.credentials_of(request.user).select_related(
+        "micro_credential_version__micro_credential", "micro_credential_version__awarding_institution"
+    )
+    credentials = [(c, _status(c)) for c in mine]
     # The pathways she started (pathways.progress_panels: below the wallet), then what the apps above add.
     panels = [html for html in [progress_panels.progress_panel(request)] if html] + wallet_panels(request)
     return render(request, "wallet/wallet.html", {"credentials": credentials, "panels": panels})
