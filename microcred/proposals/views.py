@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.core import form_errors
 from microcred.core.confirmation import CONFIRM_FIELD, Confirmation, is_confirmed, render_confirmation
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListFilter, ListSort, ListSpec
-from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services
-from microcred.proposals.checklist import RuleStatus, blocking_problems, policy_for
+from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services, steps
+from microcred.proposals.checklist import RuleStatus, policy_for
 from microcred.proposals.exceptions import ChecklistIncomplete, ConditionsNotValid, ProposalNotFound
 from microcred.proposals.forms import (
     ActionForm,
@@ -146,22 +147,52 @@ def proposal_create(request):
     return redirect("proposals:edit", pk=proposal.pk)
 
 
-def _edit_forms(request, proposal, version):
-    chosen = {a.principle_id: a.how_met for a in version.principle_alignments.all()}
-    initial_outcomes = [
-        {"text": o.text, **{f"skill_{i}": s for i, s in enumerate(o.skills.all()[:3], start=1)}}
-        for o in version.learning_outcomes.all()
-    ]
+def _edit_forms(request, proposal, version, sections):
+    """The proposal form showing `sections` (None: all), with the principles and the learning-outcome rows when one of
+    them is shown (None otherwise); bound to the POST data on a POST."""
     data = request.POST if request.method == "POST" else None
-    form = ProposalForm(data, instance=version, revision=proposal.revision, prefix="p")
-    principles = PrincipleForm(data, chosen=chosen, prefix="pr")
-    outcomes = OutcomeFormSet(data, initial=initial_outcomes, prefix="lo")
+    form = ProposalForm(data, instance=version, revision=proposal.revision, prefix="p", sections=sections)
+    principles = outcomes = None
+    if form.has_section("principles"):
+        chosen = {a.principle_id: a.how_met for a in version.principle_alignments.all()}
+        principles = PrincipleForm(data, chosen=chosen, prefix="pr")
+    if form.has_section("outcomes"):
+        initial_outcomes = [
+            {"text": o.text, **{f"skill_{i}": s for i, s in enumerate(o.skills.all()[:3], start=1)}}
+            for o in version.learning_outcomes.all()
+        ]
+        outcomes = OutcomeFormSet(data, initial=initial_outcomes, prefix="lo")
     return form, principles, outcomes
+
+
+def _draft_data(form, principles, outcomes) -> dict:
+    """What the valid forms of one step (or of the whole form) save: only their own fields."""
+    data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+    if principles is not None:
+        data["principles"] = principles.chosen()
+    if outcomes is not None:
+        data["outcomes"] = outcomes.kept()
+    return data
+
+
+def _after_save(request, proposal, step):
+    """Where a saved step goes: the previous step ("Back"), the same step ("Save draft") or the next one."""
+    messages.success(request, _("Draft saved."))
+    if "back" in request.POST:
+        target = steps.previous_of(step) or step
+    elif "save" in request.POST:
+        target = step
+    else:
+        target = steps.next_of(step) or step
+    return redirect(steps.step_url(proposal, target))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request, pk):
+    """The proposal form, one step a page (`?step=`; issue #16): "Save and continue" saves the step's fields and goes
+    on, "Back" saves and goes back, "Save draft" stays. A step with errors is shown again as it was sent, nothing
+    saved. A POST without `step` (the form as one page, as before the steps) saves every section."""
     proposal = _get(request.user, pk)
     if not permissions.can_edit_proposal(request.user, proposal):
         messages.error(
@@ -173,47 +204,72 @@ def proposal_edit(request, pk):
     if other_page:
         return redirect(other_page)
     version = proposal.current_version
-    form, principles, outcomes = _edit_forms(request, proposal, version)
-    if request.method == "POST" and form.is_valid() and principles.is_valid() and outcomes.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        data["principles"] = principles.chosen()
-        data["outcomes"] = [
-            (f.cleaned_data["text"].strip(), f.skills())
-            for f in outcomes.forms
-            if f.cleaned_data.get("text", "").strip()
-        ]
-        try:
-            services.save_draft(
-                user=request.user, proposal_id=proposal.pk, data=data, expected_revision=form.cleaned_data["revision"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+    whole_form = request.method == "POST" and "step" not in request.POST
+    step = steps.step_named(request.POST.get("step") if request.method == "POST" else request.GET.get("step"))
+    if request.method == "POST" and step == steps.REVIEW and not whole_form:
+        return _send(request, proposal) if "send" in request.POST else redirect(steps.step_url(proposal, step))
+    form, principles, outcomes = _edit_forms(request, proposal, version, None if whole_form else step.sections)
+    step_errors = False
+    if request.method == "POST":
+        if all(f.is_valid() for f in (form, principles, outcomes) if f is not None):
+            try:
+                services.save_draft(
+                    user=request.user,
+                    proposal_id=proposal.pk,
+                    data=_draft_data(form, principles, outcomes),
+                    expected_revision=form.cleaned_data["revision"],
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                if "send" in request.POST:
+                    return _send(request, proposal)
+                if whole_form:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("proposals:edit", pk=pk)
+                return _after_save(request, proposal, step)
         else:
-            if "send" in request.POST:
-                return _send(request, proposal)
-            messages.success(request, _("Draft saved."))
-            return redirect("proposals:edit", pk=pk)
-    elif request.method == "POST":
-        messages.error(request, _("Some fields are not valid; nothing was saved. See the messages next to them."))
+            step_errors = True
+            messages.error(request, _("Some fields are not valid; nothing was saved. See the messages next to them."))
+    return _render_edit(request, proposal, version, step, form, principles, outcomes, step_errors=step_errors)
+
+
+def _render_edit(request, proposal, version, step, form, principles, outcomes, *, step_errors):
     results = services.checklist_for(proposal)
+    progress = steps.progress(proposal, version, results, current=step, current_has_errors=step_errors)
+    current = next(row for row in progress if row.is_current)
+    # The checklist's messages next to the fields once the step is under way (or when asked: ?check=1).
     problems_by_field = {}
-    if request.GET.get("check") or request.method == "POST":
-        for problem in blocking_problems(results):
-            problems_by_field.setdefault(problem.field, []).append(problem.message)
+    if request.GET.get("check") or request.method == "POST" or current.status == steps.StepStatus.PROBLEMS:
+        for item in current.missing:
+            problems_by_field.setdefault(item.field, []).append(item.message)
+    error_items = [
+        *form_errors.error_items(form),
+        *form_errors.error_items(principles),
+        *form_errors.formset_error_items(outcomes, gettext_noop("Learning outcome %(n)d")),
+    ]
     return render(
         request,
         "proposals/edit.html",
         {
             "proposal": proposal,
             "version": version,
+            "step": step,
+            "step_number": steps.number_of(step),
+            "step_count": len(steps.STEPS),
+            "progress": progress,
+            "previous_step": steps.previous_of(step),
+            "next_step": steps.next_of(step),
+            "missing": steps.missing(proposal, results),
             "form": form,
             "principles": principles,
             "outcomes": outcomes,
+            "error_items": error_items,
             "checklist": results,
             "policy": policy_for(version),
             "problems_by_field": problems_by_field,
             "RuleStatus": RuleStatus,
-            "document_form": DocumentForm(),
+            "document_form": DocumentForm() if step.id == "documents" else None,
         },
     )
 
@@ -225,10 +281,10 @@ def _send(request, proposal):
         services.take_action(user=request.user, proposal_id=proposal.pk, action=action)
     except ChecklistIncomplete as exc:
         messages.error(request, exc.message)
-        return redirect(f"{request.path}?check=1#checklist")
+        return redirect(f"{steps.step_url(proposal, steps.REVIEW)}#missing")
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("proposals:edit", pk=proposal.pk)
+        return redirect(steps.step_url(proposal, steps.REVIEW))
     proposal.refresh_from_db()
     messages.success(request, next_steps.next_step_message(proposal))
     return redirect("proposals:detail", pk=proposal.pk)
@@ -408,7 +464,7 @@ def document_upload(request, pk):
             messages.success(request, _("Document added."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("proposals:edit", pk=pk)
+    return redirect(_documents_step(pk))
 
 
 @login_required
@@ -438,7 +494,11 @@ def document_delete(request, pk, document_id):
         services.remove_document(user=request.user, proposal_id=pk, document_id=document_id)
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("proposals:edit", pk=pk)
+    return redirect(_documents_step(pk))
+
+
+def _documents_step(pk) -> str:
+    return f"{reverse('proposals:edit', args=[pk])}?step=documents#field-documents"
 
 
 @login_required

@@ -6,6 +6,7 @@ from microcred.guidance import suggestions
 from microcred.proposals.models import LearningOutcome, Proposal
 from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data, log_in
+from tests.browser.proposal_steps import go_to_step
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,6 +28,7 @@ def test_a_proposer_adds_a_suggested_skill_and_sees_the_occupations_it_prepares_
     page.get_by_label("Working title").fill("Leading projects")
     page.get_by_role("button", name="Start a draft").click()
     page.check()
+    go_to_step(page, "Learning outcomes and skills")  # the proposal form in steps (issue #16)
     page.get_by_label("Learning outcome", exact=True).first.fill("Plan and manage projects with a small team.")
     suggested = page.get_by_role("list", name="ESCO skills suggested for learning outcome 1")
     suggested.get_by_role("button", name="Add manage projects").wait_for()

@@ -11,6 +11,7 @@ from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.tests.approvals import decide_in_session, hold_meeting_now
 from microcred.roles import Role
 from tests.browser.helpers import load_small_reference_data, log_in, log_out, record_decision
+from tests.browser.proposal_steps import answer, go_to_step, on_step, save_and_continue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,35 +34,51 @@ def cast(make_user, tmp_path):
 
 
 def fill_formal_proposal(page, *, with_quality_assurance: bool):
+    """From the first step of the form to the review step, filling every step (issue #16: the form in steps)."""
+    on_step(page, "The basics")
     page.get_by_label("Micro-credential title").fill("Life-cycle thinking for circular products")
     page.get_by_label("Relevance to the alliance").fill("Circularity is central to the alliance's green focus.")
     page.get_by_label("Criteria", exact=True).fill("Open to graduates in engineering or design.")
     page.get_by_label("Description", exact=True).fill("Blended course on life-cycle assessment.")
     page.get_by_label("Accrediting (or leading) university").select_option(label="Trinity College Dublin, the University of Dublin")
     page.get_by_label("Accrediting (or leading) university").select_option(label="University of Barcelona")
-    page.locator("#field-co_leads").get_by_label("Trinity College Dublin, the University of Dublin").check()
-    page.get_by_label("Accredited and quality assured by the accrediting university").check()
-    for name in ("Sustainability", "Transversal skills", "Transdisciplinarity", "Student-centredness"):
-        page.locator("#field-principles").get_by_label(name, exact=True).check()
-        page.get_by_label(f"How “{name}” is met").fill(f"{name} runs through the weekly challenges.")
-    page.get_by_label("Learning outcome", exact=True).first.fill("Manage a life-cycle assessment project.")
-    picker = page.locator("#id_lo-0-skill_1")
-    picker.fill("manage pro")
-    page.get_by_role("option", name="manage projects").click()
+    answer(page, "co_leads", "Trinity College Dublin, the University of Dublin")
+    save_and_continue(page, "Kind, workload and level")
+
     page.get_by_label("Total hours of learning").fill("135")
     page.get_by_label("Calculation of hours").fill("30 contact hours and 105 hours of self-study.")
     page.get_by_label("ECTS credits").fill("5")
     page.get_by_label("EQF level").select_option(label="EQF 7")
-    page.locator("#field-languages").get_by_label("English").check()
-    page.locator("#field-forms_of_participation").get_by_label("Blended").check()
-    page.locator("#field-assessment_types").get_by_label("Report / paper").check()
-    page.get_by_label("Is the assessment supervised?").select_option("yes")
-    page.get_by_label("Is the learner's identity verified?").select_option("yes")
+    save_and_continue(page, "Learning outcomes and skills")
+
+    page.get_by_label("Learning outcome", exact=True).first.fill("Manage a life-cycle assessment project.")
+    picker = page.locator("#id_lo-0-skill_1")
+    picker.fill("manage pro")
+    page.get_by_role("option", name="manage projects").click()
+    save_and_continue(page, "Assessment")
+
+    answer(page, "assessment_types", "Report / paper")
+    answer(page, "supervised_assessment", "Yes")
+    answer(page, "identity_verified", "Yes")
+    save_and_continue(page, "Delivery and learners")
+
+    answer(page, "languages", "English")
+    answer(page, "forms_of_participation", "Blended")
     page.get_by_label("Target groups").fill("Engineers and designers in industry.")
     page.get_by_label("Skill needs answered").fill("Circular economy skills named in the Green Deal.")
-    page.locator("#field-content_areas").get_by_label("Sustainability and climate change").check()
+    answer(page, "content_areas", "Sustainability and climate change")
+    save_and_continue(page, "Principles, quality and resources")
+
+    for name in ("Sustainability", "Transversal skills", "Transdisciplinarity", "Student-centredness"):
+        page.locator("#field-principles").get_by_label(name, exact=True).check()
+        page.get_by_label(f"How “{name}” is met").fill(f"{name} runs through the weekly challenges.")
     if with_quality_assurance:
         page.get_by_role("textbox", name="Quality assurance").fill("Accredited by the Faculty of Chemistry, UB.")
+    page.get_by_label("Accredited and quality assured by the accrediting university").check()
+    save_and_continue(page, "Supporting documents")
+    page.get_by_role("link", name="Continue").click()
+    page.check()
+    on_step(page, "Review and send")
 
 
 @pytest.mark.screenshots
@@ -76,23 +93,34 @@ def test_from_draft_to_approved_micro_credential(page, cast, live_server, device
     page.get_by_label("Working title").fill("Life-cycle thinking (half done)")
     page.get_by_role("button", name="Start a draft").click()
     page.check()
+    on_step(page, "The basics")
     assert page.get_by_label("Micro-credential title").input_value() == "Life-cycle thinking (half done)"
     page.get_by_role("button", name="Save draft").click()
     page.check()
     proposal = Proposal.objects.get()
-    page.goto(f"/proposals/{proposal.pk}/edit/")
+    page.goto(f"/proposals/{proposal.pk}/edit/")  # the form's address as before the steps: the first step
     assert page.get_by_label("Micro-credential title").input_value() == "Life-cycle thinking (half done)"
 
-    # First attempt to send is blocked by the missing quality assurance, with a message next to the field.
+    # The form in steps; the first attempt to send is blocked by the missing quality assurance: the review step
+    # says what is missing, and its link leads to the field, with the message next to it.
     fill_formal_proposal(page, with_quality_assurance=False)
-    page.get_by_role("button", name="Save and send to my institutional manager").click()
+    missing = page.get_by_role("region", name="Before it can be sent")
+    assert missing.get_by_role("link").all_inner_texts() == ["Describe the quality assurance."]
+    page.get_by_role("button", name="Send to my institutional manager").click()
     page.check()
-    problem = page.locator("#field-quality_assurance .problem")
-    assert "Describe the quality assurance." in problem.inner_text()
+    on_step(page, "Review and send")
     proposal.refresh_from_db()
     assert proposal.status == S.DRAFT
+    page.get_by_role("region", name="Before it can be sent").get_by_role("link", name="Describe the quality assurance.").click()
+    page.check()
+    on_step(page, "Principles, quality and resources")
+    problem = page.locator("#field-quality_assurance .problem")
+    assert "Describe the quality assurance." in problem.inner_text()
     page.get_by_role("textbox", name="Quality assurance").fill("Accredited by the Faculty of Chemistry, UB.")
-    page.get_by_role("button", name="Save and send to my institutional manager").click()
+    save_and_continue(page, "Supporting documents")
+    go_to_step(page, "Review and send")
+    assert "Nothing is missing" in page.get_by_role("region", name="Before it can be sent").inner_text()
+    page.get_by_role("button", name="Send to my institutional manager").click()
     page.check()
     assert "Awaiting institutional approval" in page.content()
     log_out(page)
@@ -164,8 +192,11 @@ def test_revisions_round_shows_what_changed_then_a_rejection(page, cast, refdata
     log_in(page, "laia@ub.example")
     page.goto(f"/proposals/{proposal.pk}/edit/")
     page.check()
+    go_to_step(page, "Learning outcomes and skills")
     page.get_by_label("Learning outcome", exact=True).first.fill("Lead a team through a life-cycle assessment.")
-    page.get_by_role("button", name="Save and submit the revised version").click()
+    save_and_continue(page, "Assessment")
+    go_to_step(page, "Review and send")
+    page.get_by_role("button", name="Submit the revised version").click()
     page.check()
     page.get_by_role("link", name="Compare with the previous version").click()
     page.check()

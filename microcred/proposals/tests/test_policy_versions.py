@@ -222,6 +222,6 @@ def test_the_form_states_the_hours_per_ects_of_the_policy(client, people, refdat
     old_policy.hours_per_ects_max = 32
     old_policy.save()
     client.force_login(people["proposer"])
-    page = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    page = client.get(reverse("proposals:edit", args=[proposal.pk]), {"step": "kind"}).content.decode()
     assert "Between hours ÷ 32 and hours ÷ 25." in page
     assert "1 ECTS = 25–32 hours" in page

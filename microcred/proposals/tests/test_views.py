@@ -51,10 +51,11 @@ def test_draft_saves_partially_and_resumes(client, people, refdata, institution)
             "lo-0-skill_1_text": refdata["skills"][0].preferred_label,
         },
     )
-    response = client.post(reverse("proposals:edit", args=[proposal.pk]), data)
+    response = client.post(reverse("proposals:edit", args=[proposal.pk]), data)  # the form as one page, as before
     assert response.status_code == 302
-    page = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    page = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()  # the first step
     assert 'value="Life-cycle thinking"' in page
+    page = client.get(reverse("proposals:edit", args=[proposal.pk]), {"step": "quality"}).content.decode()
     assert "Students work on real products." in page
     version = proposal.versions.get()
     assert list(version.learning_outcomes.get().skills.all()) == [refdata["skills"][0]]
@@ -69,7 +70,7 @@ def test_send_with_missing_field_shows_message_next_to_it(client, people, refdat
     )
     proposal.refresh_from_db()
     client.force_login(people["proposer"])
-    response = client.get(reverse("proposals:edit", args=[proposal.pk]) + "?check=1")
+    response = client.get(reverse("proposals:edit", args=[proposal.pk]) + "?step=quality&check=1")
     html = response.content.decode()
     assert 'id="id_p-quality_assurance-problem"' in html
     assert "Describe the quality assurance." in html
@@ -198,8 +199,10 @@ def test_non_formal_form_does_not_ask_for_ects_or_eqf(client, people, refdata, i
         reverse("proposals:create"), {"title": "A working title", "institution": institution.pk, "kind": "non_formal"}
     )
     proposal = people["proposer"].proposals.get()
-    html = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    html = client.get(reverse("proposals:edit", args=[proposal.pk]), {"step": "kind"}).content.decode()
+    assert 'name="p-hours"' in html
     assert 'name="p-ects"' not in html and 'name="p-eqf_level"' not in html
+    html = client.get(reverse("proposals:edit", args=[proposal.pk]), {"step": "assessment"}).content.decode()
     assert 'name="p-completion_criteria"' in html
     data = form_post(proposal, proposal.current_version, refdata, **{"p-kind": "non_formal", "p-ects": "5"})
     client.post(reverse("proposals:edit", args=[proposal.pk]), data)

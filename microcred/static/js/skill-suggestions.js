@@ -186,5 +186,12 @@
     });
   }
 
+  // A learning-outcome row added by proposal-form.js (issue #16) gets its suggestions too.
+  window.SkillSuggestions = {
+    attach: function (root, fieldset, number) {
+      if (window.fetch) { new Outcome(root, fieldset, number); } // eslint-disable-line no-new
+    }
+  };
+
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 }());
