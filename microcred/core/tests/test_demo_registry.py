@@ -18,6 +18,7 @@ COMMAND = Path(demo.__file__).parent / "management" / "commands" / "load_demo_da
 def test_every_app_registers_its_step_in_dependency_order():
     steps = registered_steps()
     assert [step.app for step in steps] == [
+        "reference",  # the institutions' demo colours: nothing depends on them
         "accounts",  # people first: everything else is made by them
         "proposals",
         "catalogue",
