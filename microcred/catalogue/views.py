@@ -263,7 +263,12 @@ def badge(request, slug, fmt, number=None):
     version = selectors.version_for_badge(slug, int(number) if number is not None else None)
     if version is None:
         raise Http404(_("There is no such micro-credential version."))
-    spec = badges.spec_for_version(version)
+    return badge_response(request, badges.spec_for_version(version), fmt)
+
+
+def badge_response(request, spec: badges.BadgeSpec, fmt: str) -> HttpResponse:
+    """The badge of ``spec`` as a response for everyone: ETag from the spec (304 when it matches, nothing drawn),
+    an hour's public caching, a sandboxed SVG. Also used by the apps above the catalogue (pathways)."""
     etag = spec.etag()
     if _etag_matches(request, etag):
         response = HttpResponseNotModified()

@@ -58,7 +58,7 @@ from microcred.credentials.vocabulary import (
     OB_SCHEMA_URL,
     SCHEMA_VALIDATOR_TYPE,
 )
-from microcred.pathways import progress, rules
+from microcred.pathways import badges, progress, rules
 from microcred.pathways.award_models import AwardRun, PathwayAward
 from microcred.pathways.models import PathwayComponent, PathwayVersion
 
@@ -111,6 +111,7 @@ def pathway_achievement(version: PathwayVersion) -> dict:
         "name": version.title,
         "description": version.description or version.title,
         "criteria": {"narrative": narrative},
+        "image": badges.achievement_image(version),
         "creator": institution_profile(version.awarding_institution),
         "version": str(version.number),
         "creditsAvailable": json_number(version.minimum_ects),

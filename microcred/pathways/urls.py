@@ -1,6 +1,6 @@
 """Pathways: the public list and pages (/pathways/), and the staff's pages under them."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from microcred.pathways import award_views, views
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("awards/runs/<int:pk>/", award_views.run_detail, name="award-run"),
     path("awards/runs/<int:pk>/progress.json", award_views.run_progress, name="award-run-progress"),
     path("proposals/<int:proposal_id>/edit/", views.proposal_edit, name="proposal-edit"),
+    # The badge of the current version and of each version (the OB 3.0 Achievement.image of its credentials).
+    re_path(r"^(?P<slug>[-a-zA-Z0-9_]+)/badge\.(?P<fmt>svg|png)$", views.badge, name="badge"),
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/v(?P<number>[0-9]{1,5})/badge\.(?P<fmt>svg|png)$", views.badge, name="version-badge"
+    ),
     path("<slug:slug>/", views.pathway_page, name="detail"),
     path("<slug:slug>/v<int:number>/", views.pathway_page, name="version"),
     path("<slug:slug>/change/", views.start_change, name="change"),

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.catalogue.views import badge_response
 from microcred.core.confirmation import Confirmation, ReasonForm, is_confirmed, render_confirmation
 from microcred.core.exceptions import DomainError
 from microcred.core.text import COMMENT_TEXT
-from microcred.pathways import permissions, rules, selectors, services
+from microcred.pathways import badges, permissions, rules, selectors, services
 from microcred.pathways.forms import ChangeForm, PathwayForm, RetireForm, SearchForm, StartForm
 from microcred.proposals import permissions as proposal_permissions
 from microcred.proposals import services as proposal_services
@@ -55,6 +56,15 @@ def pathway_list(request):
         },
         status=200 if not form.errors else 400,
     )
+
+
+def badge(request, slug, fmt, number=None):
+    """A pathway version's badge (SVG or PNG), the same for everyone, with an ETag (catalogue.views.badge_response)."""
+    pathway = selectors.pathway_by_slug(slug)
+    version = selectors.version_of(pathway, int(number) if number is not None else None) if pathway else None
+    if version is None:
+        raise Http404(_("There is no such pathway version."))
+    return badge_response(request, badges.spec_for_pathway_version(version), fmt)
 
 
 def pathway_page(request, slug, number=None):
