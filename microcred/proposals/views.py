@@ -486,7 +486,7 @@ def document_delete(request, pk, document_id):
                 ],
                 confirm_label=_("Remove the document"),
                 action_url=reverse("proposals:document-delete", args=[proposal.pk, document.pk]),
-                cancel_url=reverse("proposals:edit", args=[proposal.pk]),
+                cancel_url=_documents_step(proposal.pk),
                 cancel_label=_("Keep the document"),
             ),
         )
