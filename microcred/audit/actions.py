@@ -133,6 +133,9 @@ class AuditAction(StrEnum):
     SURVEY_CLOSED = "survey.closed"
 
     # Issuers, issuance and revocation (credentials)
+    ISSUER_SIGNATORY_ADDED = "issuer_signatory.added"  # a certificate signatory, on the admin site
+    ISSUER_SIGNATORY_CHANGED = "issuer_signatory.changed"
+    ISSUER_SIGNATORY_DELETED = "issuer_signatory.deleted"
     ISSUER_KEY_CREATED = "issuer_key.created"
     ISSUER_KEY_ROTATED = "issuer_key.rotated"
     ISSUER_KEY_EXPORTED = "issuer_key.exported"  # for escrow, encrypted to an operator's public key

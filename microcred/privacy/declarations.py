@@ -488,6 +488,13 @@ declare(
     retention=_("not personal data"),
     not_personal={"did": _("the decentralised identifier of an issuing organisation, not of a person")},
 )
+declare(
+    "credentials.IssuerSignatory",
+    activity="credentials",
+    subjects=[S.STAFF],
+    fields={"name": C.IDENTITY, "title": C.ROLES, "signature": C.IDENTITY},
+    retention=_("kept while the officer signs certificates; removed by the alliance admin on the admin site"),
+)
 declare_no_personal_data(
     "credentials.IssuerKey",
     "credentials.StatusList",
