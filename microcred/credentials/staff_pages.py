@@ -129,39 +129,23 @@ def issue_offering(request, offering_id):
     offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
     if offering is None:
         raise Http404
+    error = ""
     try:
-        issuer = bulk.check_may_issue(request.user, offering)
-        running = bulk.active_job(offering)
-        if running is not None:
-            raise bulk.JobAlreadyRunning(running)
+        if is_confirmed(request):
+            count = request.POST.get("count", "")
+            job = bulk.start_issuance_job(
+                user=request.user, offering_id=offering.pk, expected_count=int(count) if count.isdigit() else -1
+            )
+            return redirect("credentials:job", pk=job.pk)
+        issuer, pending = bulk.issuance_preview(user=request.user, offering=offering)
+    except bulk.PendingChanged as exc:
+        issuer, pending, error = exc.issuer, exc.pending, exc.message
     except bulk.JobAlreadyRunning as exc:
         _job_under_way(request, exc)
         return redirect("credentials:issue-queue")
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("credentials:issue-queue")
-    pending = bulk.pending_completions(offering)
-    if not pending:
-        messages.error(request, _("Every completion of this offering already has its credential."))
-        return redirect("credentials:issue-queue")
-    error = ""
-    if is_confirmed(request):
-        if request.POST.get("count") == str(len(pending)):
-            try:
-                job = bulk.start_issuance_job(user=request.user, offering_id=offering.pk)
-            except bulk.JobAlreadyRunning as exc:
-                _job_under_way(request, exc)
-                return redirect("credentials:issue-queue")
-            except DomainError as exc:
-                messages.error(request, exc.message)
-                return redirect("credentials:issue-queue")
-            return redirect("credentials:job", pk=job.pk)
-        error = ngettext(
-            "The number of learners waiting changed while you looked: %(n)d is waiting now. Check who and confirm again.",
-            "The number of learners waiting changed while you looked: %(n)d are waiting now. Check who and confirm "
-            "again.",
-            len(pending),
-        ) % {"n": len(pending)}
     confirmation = _issuance_confirmation(offering, issuer, pending, error)
     return render_confirmation(request, confirmation, status=409 if error else 200)
 

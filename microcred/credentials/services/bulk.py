@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from microcred.audit.services import record_audit_event
 from microcred.core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -70,6 +71,30 @@ class JobAlreadyRunning(DomainError):
             job=job.pk,
         )
         self.job = job
+
+
+class PendingChanged(DomainError):
+    """The number of completions waiting is not the one the person confirmed: someone's result changed
+    meanwhile. Nothing is started; ``issuer`` and ``pending`` are the current ones, to ask again."""
+
+    code = "issuance_pending_changed"
+    status = 409
+
+    def __init__(self, issuer, pending: list):
+        n = len(pending)
+        super().__init__(
+            ngettext(
+                "The number of learners waiting changed while you looked: %(n)d is waiting now. Check who and "
+                "confirm again.",
+                "The number of learners waiting changed while you looked: %(n)d are waiting now. Check who and "
+                "confirm again.",
+                n,
+            )
+            % {"n": n},
+            pending=n,
+        )
+        self.issuer = issuer
+        self.pending = pending
 
 
 def pending_completions(offering) -> list:
@@ -127,15 +152,9 @@ def active_job(offering) -> IssuanceJob | None:
     return IssuanceJob.objects.filter(offering=offering, status__in=IssuanceJob.ACTIVE).first()
 
 
-@transaction.atomic
-def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
-    """Queue the issuance of every pending credential of an offering; the work runs in the background.
-
-    JobAlreadyRunning (with the job) when the offering has a queued or running job: the database allows one.
-    """
-    offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
-    if offering is None:
-        raise OfferingNotFound()
+def issuance_preview(*, user, offering) -> tuple:
+    """What starting the offering's issuance would do: (issuer, pending completions). The same refusals as
+    start_issuance_job: PermissionDenied, JobAlreadyRunning, ValidationFailed when nothing is pending."""
     issuer = check_may_issue(user, offering)
     running = active_job(offering)
     if running is not None:
@@ -143,6 +162,23 @@ def start_issuance_job(*, user, offering_id: int) -> IssuanceJob:
     pending = pending_completions(offering)
     if not pending:
         raise ValidationFailed(_("Every completion of this offering already has its credential."))
+    return issuer, pending
+
+
+@transaction.atomic
+def start_issuance_job(*, user, offering_id: int, expected_count: int | None = None) -> IssuanceJob:
+    """Queue the issuance of every pending credential of an offering; the work runs in the background.
+
+    JobAlreadyRunning (with the job) when the offering has a queued or running job: the database allows one.
+    With ``expected_count`` (the number the person confirmed), PendingChanged when that is no longer the number
+    waiting.
+    """
+    offering = Offering.objects.select_related("version").filter(pk=offering_id).first()
+    if offering is None:
+        raise OfferingNotFound()
+    issuer, pending = issuance_preview(user=user, offering=offering)
+    if expected_count is not None and expected_count != len(pending):
+        raise PendingChanged(issuer, pending)
     try:
         with transaction.atomic():
             source = source_for(offering.version)
