@@ -1,5 +1,7 @@
 """Writing to the audit log. Every service whose write matters calls `record_audit_event`."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 
@@ -34,3 +36,12 @@ def record_audit_event(
         summary=summary,
         changes=changes or {},
     )
+
+
+def audit_value(value) -> str:
+    """What the log keeps of a changed value: the value as text, or for a file's bytes (a logo, a signature
+    picture) its size and digest, never the bytes themselves."""
+    if isinstance(value, (bytes, memoryview)):
+        value = bytes(value)
+        return f"{len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()[:16]}"
+    return str(value)

@@ -1,7 +1,5 @@
 """The alliance admin edits the alliance's own reference data here; ESCO and the EU vocabularies are read-only."""
 
-import hashlib
-
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
@@ -10,17 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.permissions import can_edit_reference_data
-from microcred.audit.services import record_audit_event
+from microcred.audit.services import audit_value, record_audit_event
 from microcred.core.admin import ReadOnlyModelAdmin
 from microcred.reference import branding
 from microcred.reference import models as m
-
-
-def _audit_value(value) -> str:
-    """What the audit log keeps of a changed field: the value, or for a file (a logo) its size and digest."""
-    if isinstance(value, bytes):
-        return f"{len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()[:16]}"
-    return str(value)
 
 
 class EditableReference(admin.ModelAdmin):
@@ -47,7 +38,7 @@ class EditableReference(admin.ModelAdmin):
             actor=request.user,
             action=f"reference.{obj._meta.model_name}.{'changed' if change else 'added'}",
             target=obj,
-            changes={f: _audit_value(form.cleaned_data.get(f)) for f in form.changed_data},
+            changes={f: audit_value(form.cleaned_data.get(f)) for f in form.changed_data},
         )
 
     def delete_model(self, request, obj):

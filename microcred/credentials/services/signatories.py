@@ -3,12 +3,10 @@ who is shown, and the audit record of every change the alliance admin makes on t
 
 from __future__ import annotations
 
-import hashlib
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from microcred.audit.services import record_audit_event
+from microcred.audit.services import audit_value, record_audit_event
 from microcred.core.images import PictureMessages, PictureRules, normalise_picture
 from microcred.credentials.models import Issuer, IssuerSignatory
 
@@ -48,27 +46,20 @@ def signatories_shown(issuer: Issuer) -> list[IssuerSignatory]:
     return list(issuer.signatories.filter(active=True).order_by("order", "id")[: IssuerSignatory.MAX_SHOWN])
 
 
-def _audit_value(value) -> str:
-    """What the audit log keeps of a changed field: the value, or for a picture its size and digest."""
-    if isinstance(value, (bytes, memoryview)):
-        value = bytes(value)
-        return f"{len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()[:16]}"
-    return "" if value is None else str(value)
-
-
 def record_signatory_change(*, actor, signatory: IssuerSignatory, change: str, fields: list[str]) -> None:
     """One audit event per signatory added, changed or deleted (``change``), with the new value of each changed
     field (a picture by its size and digest, or "" once removed)."""
     if change not in {"added", "changed", "deleted"}:
         raise ValueError(f"unknown signatory change {change!r}")
+    values = {field: getattr(signatory, field) for field in fields}
     record_audit_event(
         actor=actor,
-        action="issuer_signatory.added"
+        action="issuer_signatory.added"  # spelt out: the audit tests read the names from the code
         if change == "added"
         else "issuer_signatory.changed"
         if change == "changed"
         else "issuer_signatory.deleted",
         target=signatory,
         summary=f"{signatory.issuer.slug}: {signatory}",
-        changes={field: _audit_value(getattr(signatory, field)) for field in fields},
+        changes={field: "" if value is None else audit_value(value) for field, value in values.items()},
     )
