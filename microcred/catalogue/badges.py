@@ -49,7 +49,7 @@ BADGE_LANGUAGE = "en"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 WHITE = "#ffffff"
-BLACK = "#000000"
+BLACK = branding.BLACK
 #: The kind of a pathway's credential (the others are catalogue.kinds.CredentialKind values).
 PATHWAY = "pathway"
 KIND_LABELS = {

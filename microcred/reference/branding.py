@@ -4,8 +4,9 @@ a logo nobody has uploaded yet.
 * Colours are the institution's own (``Institution.colour``, ``accent_colour``, typed by the alliance admin)
   or, when empty, a pair from ``PALETTE`` chosen by a stable hash of the slug, so every university keeps its
   colour from one page, badge and certificate to the next.
-* Text drawn on the main colour is white or near-black, whichever contrasts more: one of the two always
-  reaches 4.5:1 (WCAG 2.1, 1.4.3), since the contrast with white times the contrast with black is 21.
+* Text drawn on the main colour is white or near-black, whichever contrasts more, or pure black when neither
+  reaches 4.5:1 (WCAG 2.1, 1.4.3; a mid grey such as #797979): white or black always does, since the contrast
+  with white times the contrast with black is 21.
 * A logo is uploaded as PNG, JPEG or WebP and kept as a PNG of at most ``LOGO_MAX_SIDE`` pixels
   (``normalise_logo``); SVG is not accepted, since an SVG can carry script. Without one, ``monogram_svg``
   and ``monogram_png`` draw the institution's initials in its colours.
@@ -42,6 +43,7 @@ PALETTE = [
 ]
 WHITE = "#ffffff"
 INK = "#111111"
+BLACK = "#000000"
 LOGO_MAX_SIDE = 512
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 25_000_000  # refuse decompression bombs before decoding
@@ -67,8 +69,9 @@ def contrast_ratio(first: str, second: str) -> float:
 
 
 def text_colour_on(background: str) -> str:
-    """White or near-black, whichever reads better on the background."""
-    return WHITE if contrast_ratio(WHITE, background) >= contrast_ratio(INK, background) else INK
+    """White or near-black, whichever reads better on the background; black where that is not 4.5:1."""
+    best = WHITE if contrast_ratio(WHITE, background) >= contrast_ratio(INK, background) else INK
+    return best if contrast_ratio(best, background) >= 4.5 else BLACK
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,11 @@ def test_an_institutions_own_colours_win_and_text_on_them_reads(institution):
     assert palette.accent_on_primary == "#1f4e79"  # it reads (> 4.5:1) on the light main colour
 
 
+@pytest.mark.parametrize("background", ["#797979", "#767676", "#7a7a7a", "#1f4e79", "#f0e68c", "#ff0000", "#00ff00"])
+def test_text_on_any_main_colour_reaches_4_5_to_1(background):
+    assert branding.contrast_ratio(branding.text_colour_on(background), background) >= 4.5
+
+
 def test_an_accent_that_does_not_read_is_not_used_for_text(institution):
     institution.colour = "#1f4e79"
     institution.accent_colour = "#2a5a8a"
