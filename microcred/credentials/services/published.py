@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -73,6 +74,17 @@ status_list_memory = ProcessMemory(STATUS_LISTS)
 issuer_memory = ProcessMemory(ISSUERS)
 
 
+def remembered(key: tuple, make: Callable[[], PublishedDocument | None]) -> PublishedDocument | None:
+    """The document kept in process memory under ``key`` (which names everything it is made of), or the one
+    ``make`` returns, kept when it is not None."""
+    document = _memo.get(key)
+    if document is None:
+        document = make()
+        if document is not None:
+            _remember(key, document)
+    return document
+
+
 def _remember(key: tuple, document: PublishedDocument) -> PublishedDocument:
     if len(_memo) >= _MEMO_LIMIT:
         _memo.clear()
@@ -109,13 +121,7 @@ def _published_status_list(slug: str, number: int) -> PublishedDocument | None:
 
     if not row[1]:  # never signed (no stored ETag to key the memo by): serve what is stored, unremembered
         return make()
-    key = ("status", row[0], row[1], getattr(settings, "STATUS_LIST_MAX_AGE", None))
-    document = _memo.get(key)
-    if document is None:
-        document = make()
-        if document is not None:
-            _remember(key, document)
-    return document
+    return remembered(("status", row[0], row[1], getattr(settings, "STATUS_LIST_MAX_AGE", None)), make)
 
 
 def published_did_document(slug: str) -> PublishedDocument | None:
@@ -137,5 +143,4 @@ def _published_did_document(slug: str) -> PublishedDocument | None:
         body = json_bytes(did_document(selectors.issuer_by_slug(slug)))
         return PublishedDocument(body, strong_etag(body), did_document_max_age())
 
-    key = ("did", slug, rows, getattr(settings, "DID_DOCUMENT_MAX_AGE", None))
-    return _memo.get(key) or _remember(key, make())
+    return remembered(("did", slug, rows, getattr(settings, "DID_DOCUMENT_MAX_AGE", None)), make)

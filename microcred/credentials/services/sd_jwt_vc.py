@@ -40,8 +40,7 @@ from microcred.credentials.models import IssuedCredential, IssuerKey, StatusList
 from microcred.credentials.services.issuers import active_key, public_base_url
 from microcred.credentials.services.published import (
     PublishedDocument,
-    _memo,
-    _remember,
+    remembered,
     status_list_max_age,
     status_list_memory,
     strong_etag,
@@ -299,11 +298,13 @@ def _published_status_list_token(slug: str, number: int) -> PublishedDocument | 
     )
     if status_list is None or not status_list.encoded_list:
         return None
-    memo_key = ("status-token", status_list.pk, status_list.etag, getattr(settings, "STATUS_LIST_MAX_AGE", None))
-    document = _memo.get(memo_key)
-    if document is None:
+
+    def make() -> PublishedDocument:
         body = status_list_token(status_list).encode("ascii")
-        document = PublishedDocument(body, strong_etag(body), status_list_max_age(status_list.credential or {}))
-        if status_list.etag:
-            _remember(memo_key, document)
-    return document
+        return PublishedDocument(body, strong_etag(body), status_list_max_age(status_list.credential or {}))
+
+    if not status_list.etag:  # never signed (no stored ETag to key the memo by): made, not remembered
+        return make()
+    return remembered(
+        ("status-token", status_list.pk, status_list.etag, getattr(settings, "STATUS_LIST_MAX_AGE", None)), make
+    )
