@@ -17,6 +17,17 @@ def _forget_catalogue_memory():
     facet_memory.clear()
 
 
+@pytest.fixture(autouse=True)
+def _start_in_english():
+    """A request in another language leaves that language active in the thread (LocaleMiddleware does not
+    deactivate it), so the next test would read French messages; every test starts and ends in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def institution(db):
     from microcred.reference.models import Institution
