@@ -192,6 +192,9 @@ def grow_with_copy(total: int, rng: random.Random) -> None:
     print(f"\r  {written:,} filler rows copied in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        # Maintenance of millions of rows takes minutes: no DB_STATEMENT_TIMEOUT for this connection (the servers
+        # measured keep theirs). At 10 million rows the VACUUM was cancelled by it.
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute(f"VACUUM (ANALYZE) {table}")
         cursor.execute("ANALYZE")
         # Write the ~1 GB the COPY left in shared buffers and WAL now, not while the large case is measured (a
