@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from microcred.credentials.services.sd_jwt_vc import vct
 from microcred.credentials.vocabulary import CREDENTIAL_CONTEXTS
-from microcred.oid4vci.jose import SUPPORTED_ALGS
+from microcred.vc.jose import SUPPORTED_ALGS
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc"

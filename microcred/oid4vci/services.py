@@ -31,7 +31,6 @@ from microcred.credentials.exceptions import NotDeliverable
 from microcred.credentials.permissions import is_holder
 from microcred.credentials.services.issuance import issue_holder_bound_copy
 from microcred.credentials.services.sd_jwt_vc import issue_sd_jwt_vc
-from microcred.oid4vci import jose
 from microcred.oid4vci.errors import OAuthError, OfferNotPossible, invalid_token
 from microcred.oid4vci.metadata import (
     CONFIGURATION_ID,
@@ -43,6 +42,7 @@ from microcred.oid4vci.metadata import (
     credential_issuer,
 )
 from microcred.oid4vci.models import AccessToken, CredentialOffer, Delivery
+from microcred.vc import jose
 
 OFFER_SCHEME = "openid-credential-offer://"
 TX_CODE_LENGTH = 6

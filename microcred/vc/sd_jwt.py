@@ -24,23 +24,19 @@ was presented. Every refusal raises :class:`SdJwtError` with a ``code`` and a me
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
-import re
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from . import jose
 from .exceptions import VCError
 from .signers import as_signer, checked_signature
 
@@ -56,7 +52,6 @@ MAX_SD_JWT_LENGTH = 256 * 1024
 MAX_DISCLOSURES = 500
 KB_MAX_AGE = 300  # seconds a Key Binding JWT's iat may lie in the past
 CLOCK_SKEW = 60  # seconds an iat may lie in the future, and exp/nbf may be off
-_SEGMENT = re.compile(r"^[A-Za-z0-9_-]*$")
 
 
 class SdJwtError(VCError):
@@ -76,16 +71,14 @@ class SdJwtError(VCError):
 # --- base64url and JWS ---------------------------------------------------------------------------------
 
 
-def b64url_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+b64url_encode = jose.b64url_encode
+public_jwk = jose.public_jwk
 
 
 def b64url_decode(segment: str, what: str = "A part of the SD-JWT") -> bytes:
-    if not isinstance(segment, str) or not _SEGMENT.match(segment) or len(segment) % 4 == 1:
-        raise SdJwtError(f"{what} is not base64url.")
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError) as exc:
+        return jose.b64url_decode(segment)
+    except jose.JoseError as exc:
         raise SdJwtError(f"{what} is not base64url.") from exc
 
 
@@ -100,44 +93,13 @@ def _json_of(segment: str, what: str):
         raise SdJwtError(f"{what} is not JSON.") from exc
 
 
-def public_jwk(key) -> dict:
-    """The public JWK (RFC 7517) of an Ed25519 or P-256 key (public or private)."""
-    if isinstance(key, Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
-        key = key.public_key()
-    if isinstance(key, Ed25519PublicKey):
-        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(key.public_bytes(Encoding.Raw, PublicFormat.Raw))}
-    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
-        numbers = key.public_numbers()
-        return {
-            "kty": "EC",
-            "crv": "P-256",
-            "x": b64url_encode(numbers.x.to_bytes(32, "big")),
-            "y": b64url_encode(numbers.y.to_bytes(32, "big")),
-        }
-    raise SdJwtError("Only Ed25519 and P-256 keys are supported.", code="key_binding")
-
-
 def key_from_jwk(jwk) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
-    """An Ed25519 (OKP) or P-256 (EC) public key from a public JWK; anything else is refused."""
-    if not isinstance(jwk, dict):
-        raise SdJwtError("cnf.jwk is not a JSON object.", code="key_binding")
-    if any(name in jwk for name in ("d", "p", "q", "k")):
-        raise SdJwtError("cnf.jwk must hold a public key only.", code="key_binding")
+    """An Ed25519 (OKP) or P-256 (EC) public key from the holder's public JWK (``cnf.jwk``); anything else is
+    refused."""
     try:
-        if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-            raw = b64url_decode(jwk.get("x", ""), "cnf.jwk x")
-            if len(raw) == 32:
-                return Ed25519PublicKey.from_public_bytes(raw)
-        elif jwk.get("kty") == "EC" and jwk.get("crv") == "P-256":
-            x, y = b64url_decode(jwk.get("x", ""), "cnf.jwk x"), b64url_decode(jwk.get("y", ""), "cnf.jwk y")
-            if len(x) == 32 and len(y) == 32:
-                numbers = ec.EllipticCurvePublicNumbers(
-                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
-                )
-                return numbers.public_key()
-    except ValueError as exc:
-        raise SdJwtError("cnf.jwk is not a valid public key.", code="key_binding") from exc
-    raise SdJwtError("cnf.jwk must be an Ed25519 (OKP) or P-256 (EC) public key.", code="key_binding")
+        return jose.key_from_jwk(jwk, "cnf.jwk")
+    except jose.JoseError as exc:
+        raise SdJwtError(str(exc), code="key_binding") from exc
 
 
 def sign_jws(header: dict, claims: dict, key) -> str:
@@ -160,20 +122,13 @@ def sign_jws(header: dict, claims: dict, key) -> str:
 
 def verify_signature(alg: str, key, signing_input: bytes, signature: bytes, *, code: str, what: str) -> None:
     try:
-        if alg == "EdDSA" and isinstance(key, Ed25519PublicKey):
-            key.verify(signature, signing_input)
-            return
-        if alg == "ES256" and isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
-            if len(signature) != 64:
-                raise InvalidSignature
-            r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            key.verify(encode_dss_signature(r, s), signing_input, ec.ECDSA(hashes.SHA256()))
-            return
-    except InvalidSignature as exc:
+        jose.verify_signature(alg, key, signing_input, signature)
+    except jose.AlgorithmMismatch as exc:
+        raise SdJwtError(f"The {what}'s alg {alg} does not fit its key.", code=code) from exc
+    except jose.BadSignature as exc:
         raise SdJwtError(
             f"The signature of the {what} does not verify: it was altered or signed by another key.", code=code
         ) from exc
-    raise SdJwtError(f"The {what}'s alg {alg} does not fit its key.", code=code)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from microcred.audit.models import AuditEvent
 from microcred.credentials.models import HolderBoundCredential
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
-from microcred.oid4vci import jose, services
+from microcred.oid4vci import services
 from microcred.oid4vci.models import AccessToken, Delivery
 from microcred.oid4vci.tests.wallet import PRE_AUTHORIZED_GRANT, ScriptedWallet, assert_bound_copy_of, offer_from_page
 from microcred.roles import Role
+from microcred.vc import jose
 
 pytestmark = pytest.mark.django_db
 CONFIGURATION = "OpenBadgeCredential_ldp_vc"

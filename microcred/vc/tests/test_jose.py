@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from microcred import vc
-from microcred.oid4vci import jose
+from microcred.vc import jose
 from microcred.vc.multikey import multibase_encode
 
 TYP = "openid4vci-proof+jwt"

@@ -1,4 +1,6 @@
-"""Just enough JOSE to check an OpenID4VCI `jwt` key proof: compact JWS with EdDSA (Ed25519) or ES256 (P-256).
+"""Just enough JOSE for a holder's key: compact JWS with EdDSA (Ed25519) or ES256 (P-256), public JWKs (RFC 7517,
+7638) and did:key. It checks an OpenID4VCI `jwt` key proof (verify_compact_jws), and gives the SD-JWT code
+(sd_jwt.py) its JWK and signature checks.
 
 The holder's public key comes from the `jwk` header or from a `did:key` URL in `kid`. Only asymmetric
 algorithms we advertise are accepted; the algorithm must fit the key type (no algorithm confusion).
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -33,6 +35,14 @@ _P256_PREFIX = b"\x80\x24"  # multicodec p256-pub (0x1200, varint)
 
 class JoseError(Exception):
     """The JWS or its key is not acceptable. The message is ASCII, for the wallet developer."""
+
+
+class AlgorithmMismatch(JoseError):
+    """The JWS's alg does not fit its key (EdDSA with a P-256 key...): no algorithm confusion."""
+
+
+class BadSignature(JoseError):
+    """The signature does not verify with the key."""
 
 
 def b64url_decode(segment: str) -> bytes:
@@ -71,6 +81,9 @@ class HolderKey:
 
 
 def public_jwk(key) -> dict:
+    """The public JWK of an Ed25519 or P-256 key (given public or private)."""
+    if isinstance(key, Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
+        key = key.public_key()
     if isinstance(key, Ed25519PublicKey):
         raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
         return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(raw)}
@@ -92,11 +105,13 @@ def jwk_thumbprint(jwk: dict) -> str:
     return b64url_encode(hashlib.sha256(canonical.encode("utf-8")).digest())
 
 
-def key_from_jwk(jwk) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
+def key_from_jwk(jwk, what: str = "The jwk header") -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
+    """An Ed25519 (OKP) or P-256 (EC) public key from a public JWK; anything else is refused (``what`` names
+    the JWK in the messages)."""
     if not isinstance(jwk, dict):
-        raise JoseError("The jwk header is not a JSON object.")
-    if "d" in jwk or "p" in jwk or "k" in jwk:
-        raise JoseError("The jwk header must hold a public key only.")
+        raise JoseError(f"{what} is not a JSON object.")
+    if any(name in jwk for name in ("d", "p", "q", "k")):
+        raise JoseError(f"{what} must hold a public key only.")
     kty, crv = jwk.get("kty"), jwk.get("crv")
     try:
         if kty == "OKP" and crv == "Ed25519":
@@ -111,7 +126,7 @@ def key_from_jwk(jwk) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
             numbers = ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1())
             return numbers.public_key()
     except ValueError as exc:  # not a point on the curve, bad length
-        raise JoseError("The jwk header is not a valid public key.") from exc
+        raise JoseError(f"{what} is not a valid public key.") from exc
     raise JoseError("Only Ed25519 (OKP) and P-256 (EC) keys are supported.")
 
 
@@ -154,23 +169,25 @@ def key_from_did_key(kid) -> tuple[str, Ed25519PublicKey | ec.EllipticCurvePubli
     raise JoseError("Only Ed25519 and P-256 did:keys are supported.")
 
 
-def _verify_signature(alg: str, key, signing_input: bytes, signature: bytes) -> None:
+def verify_signature(alg: str, key, signing_input: bytes, signature: bytes) -> None:
+    """Check a JWS signature: EdDSA with an Ed25519 key, ES256 with a P-256 key (the signature as r‖s, 64 bytes).
+    AlgorithmMismatch when alg and key do not fit; BadSignature when it does not verify."""
     try:
         if alg == "EdDSA":
             if not isinstance(key, Ed25519PublicKey):
-                raise JoseError("EdDSA needs an Ed25519 key.")
+                raise AlgorithmMismatch("EdDSA needs an Ed25519 key.")
             key.verify(signature, signing_input)
         elif alg == "ES256":
             if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
-                raise JoseError("ES256 needs a P-256 key.")
+                raise AlgorithmMismatch("ES256 needs a P-256 key.")
             if len(signature) != 64:
-                raise JoseError("An ES256 signature has 64 bytes.")
+                raise BadSignature("An ES256 signature has 64 bytes.")
             r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
             key.verify(encode_dss_signature(r, s), signing_input, ec.ECDSA(hashes.SHA256()))
-        else:  # pragma: no cover - callers check alg first
-            raise JoseError("Unsupported alg.")
+        else:
+            raise AlgorithmMismatch(f"Unsupported alg {alg}.")
     except InvalidSignature as exc:
-        raise JoseError("The signature does not verify.") from exc
+        raise BadSignature("The signature does not verify.") from exc
 
 
 def verify_compact_jws(token, *, expected_typ: str, algorithms=SUPPORTED_ALGS) -> tuple[dict, dict, HolderKey]:
@@ -203,5 +220,5 @@ def verify_compact_jws(token, *, expected_typ: str, algorithms=SUPPORTED_ALGS) -
         public_key, did = key_from_jwk(header["jwk"]), ""
     else:
         did, public_key = key_from_did_key(header["kid"])
-    _verify_signature(alg, public_key, f"{parts[0]}.{parts[1]}".encode("ascii"), b64url_decode(parts[2]))
+    verify_signature(alg, public_key, f"{parts[0]}.{parts[1]}".encode("ascii"), b64url_decode(parts[2]))
     return header, claims, HolderKey(public_key=public_key, jwk=public_jwk(public_key), did=did)
