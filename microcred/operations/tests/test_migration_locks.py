@@ -142,12 +142,16 @@ def test_the_large_tables_migrations_hold_no_lock_longer_than_the_budget_on_1000
     # migration on a large table must get its own rehearsal rather than pass unmeasured.
     assert all(reason.startswith("going back before it drops") for reason in skipped.values()), skipped
     measured = {entry["migration"]: entry for entry in report["migrations"] if "longest_wait_seconds" in entry}
-    # The latest migration of each large table's app that can be reversed without dropping it, and the ones that
-    # rewrite or index the credentials table.
+    # The latest migration of each large table's app that can be reversed without dropping it (the credentials
+    # app's is read from the graph: it gains migrations more often than the others), and the ones that rewrite or
+    # index the credentials table.
+    (latest_credentials,) = [
+        f"{app}.{name}" for app, name in MigrationLoader(None).graph.leaf_nodes() if app == "credentials"
+    ]
     for expected in (
         "audit.0002_append_only_triggers",
         "learning.0004_offering_ended_announced_at",
-        "credentials.0008_verification_record",
+        latest_credentials,
         "credentials.0005_sources_and_learner",
         "credentials.0006_fill_sources_and_learners",
         "credentials.0007_source_required",
