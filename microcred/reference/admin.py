@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -106,11 +105,9 @@ class InstitutionForm(forms.ModelForm):
     def save(self, commit=True):
         institution = super().save(commit=False)
         if self.cleaned_data.get("logo_file"):
-            institution.logo = self.cleaned_data["logo_file"]
-            institution.logo_updated_at = timezone.now()
+            branding.set_logo(institution, self.cleaned_data["logo_file"])  # checked and made PNG in clean_logo_file
         elif self.cleaned_data.get("remove_logo"):
-            institution.logo = None
-            institution.logo_updated_at = timezone.now()
+            branding.set_logo(institution, None)
         if commit:
             institution.save()
         return institution

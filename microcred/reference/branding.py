@@ -230,9 +230,10 @@ def normalise_logo(data: bytes) -> bytes:
     return normalise_picture(data, rules, messages)
 
 
-def set_logo(institution: Institution, data: bytes | None) -> None:
-    """Keep a checked logo (or remove it with None) on the institution, unsaved: the caller saves and audits."""
-    institution.logo = normalise_logo(data) if data is not None else None
+def set_logo(institution: Institution, png: bytes | None) -> None:
+    """Keep a logo already checked by normalise_logo (or remove it with None) on the institution, unsaved: the
+    caller saves and audits. The time it changed keys the logo's ETag."""
+    institution.logo = png
     institution.logo_updated_at = timezone.now()
 
 

@@ -125,7 +125,7 @@ def test_the_logo_page_serves_the_monogram_then_the_upload_with_etags(client, in
     etag = response["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
-    branding.set_logo(institution, image_bytes())
+    branding.set_logo(institution, branding.normalise_logo(image_bytes()))
     institution.save()
     response = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
