@@ -32,6 +32,8 @@ urlpatterns = [
     path("quality/", include("microcred.quality.urls")),
     path("surveys/", include("microcred.surveys.urls")),
     path("", include("microcred.oid4vci.urls")),
+    path("", include("microcred.exchanges.urls")),
+    path("", include("microcred.seals.urls")),
     path("", include("microcred.core.urls")),
 ]
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "microcred.handoffs",
     "microcred.outbox",
     "microcred.oid4vci",
+    "microcred.exchanges",
+    "microcred.seals",
     "microcred.wallet",
     "microcred.pathways",
     "microcred.recognition",

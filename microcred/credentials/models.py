@@ -37,6 +37,18 @@ class Issuer(models.Model):
     slug = models.SlugField(_("address"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     did = models.CharField(_("DID"), max_length=300, unique=True, help_text=_("did:web identifier; never changes."))
+    # The Data Integrity cryptosuite of this issuer's new credentials (issue #18): eddsa-rdfc-2022 by default,
+    # eddsa-jcs-2022 for verifiers that do not canonicalize RDF. Credentials already issued keep their own proof.
+    cryptosuite = models.CharField(
+        _("proof format"),
+        max_length=20,
+        choices=[
+            ("eddsa-rdfc-2022", "eddsa-rdfc-2022 (RDF Dataset Canonicalization)"),
+            ("eddsa-jcs-2022", "eddsa-jcs-2022 (JSON Canonicalization Scheme)"),
+        ],
+        default="eddsa-rdfc-2022",
+        help_text=_("The cryptosuite of the proof on the credentials this issuer signs from now on."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
