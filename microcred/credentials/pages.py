@@ -14,6 +14,11 @@ from microcred.core.ratelimit import rate_limited
 from microcred.credentials import formats, permissions, selectors, verdict
 from microcred.credentials.elm import elm_json_bytes
 from microcred.credentials.forms import VerifyForm
+from microcred.credentials.services.sd_jwt_verification import (
+    describe_sd_jwt_vc,
+    looks_like_sd_jwt,
+    verify_sd_jwt_vc,
+)
 from microcred.credentials.services.verification import (
     UnreadableCredential,
     load_credential,
@@ -85,35 +90,32 @@ def download(request, uuid, fmt):
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
+def _sd_jwt_text(raw: bytes) -> str | None:
+    """The compact SD-JWT VC in a pasted text or uploaded file, or None when it is something else (JSON, an
+    image, a PDF). The compact form is base64url segments and "~" only (RFC 9901 §4), so whitespace around
+    it is dropped and anything else means it is not one."""
+    try:
+        text = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return None
+    return text if looks_like_sd_jwt(text) and not text.startswith(("{", "[", "<")) else None
+
+
 @rate_limited("verify-page", limit_setting="VERIFY_RATE_LIMIT", default=30)
 def verify_page(request):
-    """Anyone verifies a credential: paste JSON, or upload a JSON, PNG or SVG file."""
+    """Anyone verifies a credential: paste JSON or an SD-JWT VC, or upload a JSON, PNG, SVG or SD-JWT file."""
     posted = request.method == "POST"
     form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
-    report = error = recognised = None
+    report = error = recognised = content = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else form.cleaned_data["credential"].encode("utf-8")
         try:
-            if len(raw) > MAX_UPLOAD_BYTES:
-                raise UnreadableCredential(_("The file is larger than 2 MB; a credential is much smaller."))
-            # Our PDF certificate or ELM export: said what it is, and the signed credential it names verified.
-            recognised = recognise_upload(raw)
-            document = recognised.document if recognised else load_credential(raw)
-            if document is None and recognised is None:
-                raise UnreadableCredential(_("This image does not carry a credential."))
+            report, content, recognised = _verify_input(raw, form.cleaned_data)
         except UnreadableCredential as exc:
             error = str(exc)
-        else:
-            report = verify_credential_document(document) if document is not None else None
     status = 400 if error or (posted and form.errors) else 200
-    context = {
-        "form": form,
-        "report": report,
-        "error": error,
-        "recognised": recognised,
-        "content": report.content if report else None,
-    }
+    context = {"form": form, "report": report, "error": error, "recognised": recognised, "content": content}
     if report is not None:
         own = verdict.own_credential(report)
         context |= {
@@ -122,3 +124,23 @@ def verify_page(request):
             "own_page_url": reverse("credentials:public", args=[own.uuid]) if own else "",
         }
     return render(request, "credentials/verify.html", context, status=status)
+
+
+def _verify_input(raw: bytes, data: dict):
+    """(report, content shown, recognised upload) for what the visitor gave; UnreadableCredential when it is
+    no credential at all."""
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise UnreadableCredential(_("The file is larger than 2 MB; a credential is much smaller."))
+    compact = _sd_jwt_text(raw)
+    if compact is not None:
+        report = verify_sd_jwt_vc(
+            compact, audience=data["audience"].strip() or None, nonce=data["nonce"].strip() or None
+        )
+        return report, describe_sd_jwt_vc(report), None
+    # Our PDF certificate or ELM export: said what it is, and the signed credential it names verified.
+    recognised = recognise_upload(raw)
+    document = recognised.document if recognised else load_credential(raw)
+    if document is None and recognised is None:
+        raise UnreadableCredential(_("This image does not carry a credential."))
+    report = verify_credential_document(document) if document is not None else None
+    return report, (report.content if report else None), recognised

@@ -174,3 +174,34 @@ def _report(format_check, signature, status, validity, claims, disclosed, state,
             status=state,
         ),
     )
+
+
+def describe_sd_jwt_vc(report: VerificationReport) -> dict | None:
+    """What a verified SD-JWT VC discloses, in the plain words of :func:`describe_credential` (the same keys),
+    for the verification page; None when nothing was disclosed (the signature did not hold)."""
+    claims = (report.content or {}).get("claims")
+    if not isinstance(claims, dict):
+        return None
+    achievement = claims.get("achievement") if isinstance(claims.get("achievement"), dict) else {}
+
+    def text(value) -> str:
+        return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+    skills = achievement.get("skills") if isinstance(achievement.get("skills"), list) else []
+    return {
+        "title": text(achievement.get("title")),
+        "description": text(achievement.get("description")),
+        "criteria": text(achievement.get("completion_criteria")),
+        # A name the holder chose not to disclose is simply absent (RFC 9901 §4.2: selective disclosure).
+        "learner": text(claims.get("name")),
+        "issuer": text(claims.get("issuer_name")),
+        "valid_from": text(claims.get("awarded_on")),
+        "valid_until": report.facts.valid_until.date().isoformat() if report.facts.valid_until else "",
+        "credits": text(achievement.get("ects_credits")) or None,
+        "alignments": [
+            {"name": text(skill.get("label")), "url": text(skill.get("uri")), "framework": "ESCO"}
+            for skill in skills
+            if isinstance(skill, dict) and text(skill.get("label"))
+        ],
+        "results": [text(claims["grade"])] if text(claims.get("grade")) else [],
+    }
