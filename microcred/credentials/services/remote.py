@@ -53,6 +53,18 @@ def fetch_json(url: str, *, max_bytes: int, accept: str, cache_key: str, cache_s
     cached = cache.get(key)
     if cached is not None:
         return cached
+    body = fetch_bytes(url, max_bytes=max_bytes, accept=accept)
+    try:
+        document = json.loads(body)
+    except ValueError as exc:
+        raise RemoteDocumentError(f"{url} is not JSON.") from exc
+    cache.set(key, document, cache_seconds)
+    return document
+
+
+def fetch_bytes(url: str, *, max_bytes: int, accept: str) -> bytes:
+    """GET ``url`` (the caller has checked its host): HTTPS only, no redirects, at most ``max_bytes``, a short
+    timeout; RemoteDocumentError otherwise. Not cached (the callers cache what they make of it)."""
     parts = urlsplit(url)
     if parts.scheme != https_scheme() or not parts.hostname or parts.username or parts.password:
         raise RemoteDocumentError(f"{url} is not an {https_scheme().upper()} address this verifier may fetch.")
@@ -69,9 +81,4 @@ def fetch_json(url: str, *, max_bytes: int, accept: str, cache_key: str, cache_s
                     raise RemoteDocumentError(f"{url} is larger than {max_bytes // 1024} KB.")
     except requests.RequestException as exc:
         raise RemoteDocumentError(f"{url} could not be fetched ({exc.__class__.__name__}).") from exc
-    try:
-        document = json.loads(body)
-    except ValueError as exc:
-        raise RemoteDocumentError(f"{url} is not JSON.") from exc
-    cache.set(key, document, cache_seconds)
-    return document
+    return body

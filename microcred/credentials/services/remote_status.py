@@ -22,9 +22,11 @@ from microcred.credentials.services.issuers import resolve_verification_method
 from microcred.credentials.services.remote import (
     CACHE_SECONDS,
     RemoteDocumentError,
+    fetch_bytes,
     fetch_json,
     status_list_allowed_hosts,
 )
+from microcred.vc import sd_jwt, token_status_list
 from microcred.vc.credential_data import CRED, STATUS, Graph, credential_root
 
 MAX_BYTES = 512 * 1024
@@ -154,3 +156,75 @@ def remote_status_list(url: str, *, issuer_id: str, purpose: str) -> RemoteStatu
     checked = vc.format_datetime(now)
     cache.set(key, (bits.encode(), checked), seconds)
     return RemoteStatusList(bits, checked)
+
+
+# --- Token Status Lists (IETF draft-ietf-oauth-status-list) of other issuers' SD-JWT VCs ---------------------
+
+STATUS_LIST_JWT_MEDIA_TYPE = "application/statuslist+jwt"
+
+
+def remote_token_status_list(uri: str, *, issuer_id: str) -> token_status_list.TokenStatusList:
+    """The verified statuses of another issuer's Status List Token at ``uri`` (raises RemoteStatusError).
+
+    As for Bitstring lists: allowed hosts only, HTTPS, no redirects, size limit; the token must be signed by
+    a key of ``issuer_id`` (the SD-JWT VC's ``iss``) resolved from its DID document, its ``sub`` must be the
+    ``uri`` (Token Status List §8.3), not expired; cached for its ``ttl`` (at most our remote cache time)."""
+    host = (urlsplit(uri).netloc or "").lower()
+    if host not in status_list_allowed_hosts():
+        raise RemoteStatusError(
+            _(
+                "The status list %(url)s is not one of ours and its host is not on this platform's list of trusted "
+                "hosts, so it was not fetched."
+            )
+            % {"url": uri}
+        )
+    key = f"remote-token-status:{uri}:{issuer_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return token_status_list.TokenStatusList(bits=cached[0], raw=cached[1])
+    try:
+        body = fetch_bytes(uri, max_bytes=MAX_BYTES, accept=STATUS_LIST_JWT_MEDIA_TYPE)
+        token = body.decode("ascii")
+    except RemoteDocumentError as exc:
+        raise RemoteStatusError(
+            _("The status list %(url)s could not be fetched: %(why)s") % {"url": uri, "why": exc.message},
+            temporary=True,
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise RemoteStatusError(
+            _("The status list %(url)s is not a status list token.") % {"url": uri}, definite=True
+        ) from exc
+
+    def issuer_key(header: dict, claims: dict):
+        kid = header.get("kid")
+        if not isinstance(kid, str) or kid.partition("#")[0] != issuer_id:
+            raise token_status_list.StatusListTokenError(
+                "The status list token is not signed by a key of the credential's issuer (kid).", code="signature"
+            )
+        try:
+            return resolve_verification_method(kid)
+        except vc.VCError as exc:
+            raise token_status_list.StatusListTokenError(
+                f"The status list token's key {kid} could not be found.", code="unresolved"
+            ) from exc
+
+    try:
+        listed = token_status_list.read_status_list_token(token, uri=uri, issuer_key=issuer_key)
+    except token_status_list.StatusListTokenError as exc:
+        unresolved = exc.code == "unresolved"
+        raise RemoteStatusError(
+            _("The status list %(url)s cannot be used: %(why)s") % {"url": uri, "why": exc.message},
+            definite=not unresolved,
+            temporary=unresolved,
+        ) from exc
+    ttl = _token_ttl(token)
+    cache.set(key, (listed.bits, listed.raw), max(1, min(CACHE_SECONDS, ttl)) if ttl else CACHE_SECONDS)
+    return listed
+
+
+def _token_ttl(token: str) -> int | None:
+    try:
+        ttl = sd_jwt.parse_jws(token, "status list token").claims.get("ttl")
+    except sd_jwt.SdJwtError:
+        return None
+    return ttl if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl > 0 else None

@@ -9,8 +9,10 @@ an Open Badges credential (services/verification.py), so the API, the command an
   ``cnf.jwk``, for the expected ``aud`` and ``nonce``, fresh, ``sd_hash`` of what was presented;
 * issuer: whether ``iss`` is one of our issuers;
 * status: ``status.status_list`` read from the Token Status List. Our own lists are read from the database
-  (the same bits as the Bitstring list, so a revoked award is revoked here too); another issuer's list is not
-  fetched yet: the check says so (could not check) rather than guess;
+  (the same bits as the Bitstring list, so a revoked award is revoked here too); another issuer's list is
+  fetched from an allowed host (STATUS_LIST_ALLOWED_HOSTS) and checked: signed by the credential's issuer, for
+  the URI the credential names, not expired; when it cannot be fetched the check says so (could not check)
+  rather than guess;
 * validity: ``exp`` and ``nbf``.
 """
 
@@ -22,6 +24,7 @@ from datetime import UTC, datetime
 from django.utils.translation import gettext as _
 
 from microcred import vc
+from microcred.credentials.services.remote_status import RemoteStatusError, remote_token_status_list
 from microcred.credentials.services.sd_jwt_vc import STATUS_JWT_SUFFIX
 from microcred.credentials.services.verification import (
     Check,
@@ -71,10 +74,7 @@ def _status_check(claims: dict) -> tuple[Check, str]:
         return Check("status", False, _("The status claim is malformed (status_list needs idx and uri).")), "problem"
     own = own_status_list(uri.removesuffix(STATUS_JWT_SUFFIX)) if uri.endswith(STATUS_JWT_SUFFIX) else None
     if own is None:
-        return (
-            Check("status", None, _("The status list of another issuer is not fetched by this verifier yet.")),
-            "unknown",
-        )
+        return _remote_status_check(uri, idx, claims.get("iss"))
     if own.issuer_did != claims.get("iss"):
         return Check("status", False, _("The status list belongs to another issuer.")), "problem"
     if own.bits is None or idx >= own.bits.length:
@@ -82,6 +82,37 @@ def _status_check(claims: dict) -> tuple[Check, str]:
     if own.bits.get(idx):
         return Check("status", False, _("This credential has been revoked.")), "revoked"
     return Check("status", True, _("Not revoked (Token Status List).")), "active"
+
+
+# Token Status List §7.1: the status types a list may carry (0x03 and beyond are application-specific).
+VALID, INVALID, SUSPENDED = 0, 1, 2
+
+
+def _remote_status_check(uri: str, idx: int, iss) -> tuple[Check, str]:
+    """Another issuer's Status List Token, fetched from an allowed host and checked (never guessed)."""
+    try:
+        listed = remote_token_status_list(uri, issuer_id=str(iss))
+        value = listed.get(idx)
+    except RemoteStatusError as exc:
+        if exc.definite:
+            return Check("status", False, str(exc)), "problem"
+        return Check("status", None, str(exc)), "unreachable" if exc.temporary else "unknown"
+    except SdJwtError as exc:  # the index is outside the list
+        return Check("status", False, exc.message), "problem"
+    if value == VALID:
+        return Check("status", True, _("Not revoked (the issuer's status list %(url)s).") % {"url": uri}), "active"
+    if value == INVALID:
+        return Check("status", False, _("Revoked by its issuer (status list %(url)s).") % {"url": uri}), "revoked"
+    if value == SUSPENDED:
+        return Check("status", False, _("Suspended by its issuer (status list %(url)s).") % {"url": uri}), "problem"
+    return (
+        Check(
+            "status",
+            None,
+            _("The issuer's status list gives a status this verifier does not know (%(value)s).") % {"value": value},
+        ),
+        "unknown",
+    )
 
 
 def verify_sd_jwt_vc(
