@@ -16,7 +16,7 @@ from microcred.credentials.elm import elm_json_bytes
 from microcred.credentials.forms import VerifyForm
 from microcred.credentials.services.sd_jwt_verification import (
     describe_sd_jwt_vc,
-    looks_like_sd_jwt,
+    sd_jwt_text,
     verify_sd_jwt_vc,
 )
 from microcred.credentials.services.verification import (
@@ -90,17 +90,6 @@ def download(request, uuid, fmt):
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-def _sd_jwt_text(raw: bytes) -> str | None:
-    """The compact SD-JWT VC in a pasted text or uploaded file, or None when it is something else (JSON, an
-    image, a PDF). The compact form is base64url segments and "~" only (RFC 9901 §4), so whitespace around
-    it is dropped and anything else means it is not one."""
-    try:
-        text = raw.decode("ascii").strip()
-    except UnicodeDecodeError:
-        return None
-    return text if looks_like_sd_jwt(text) and not text.startswith(("{", "[", "<")) else None
-
-
 @rate_limited("verify-page", limit_setting="VERIFY_RATE_LIMIT", default=30)
 def verify_page(request):
     """Anyone verifies a credential: paste JSON or an SD-JWT VC, or upload a JSON, PNG, SVG or SD-JWT file."""
@@ -131,7 +120,7 @@ def _verify_input(raw: bytes, data: dict):
     no credential at all."""
     if len(raw) > MAX_UPLOAD_BYTES:
         raise UnreadableCredential(_("The file is larger than 2 MB; a credential is much smaller."))
-    compact = _sd_jwt_text(raw)
+    compact = sd_jwt_text(raw)
     if compact is not None:
         report = verify_sd_jwt_vc(
             compact, audience=data["audience"].strip() or None, nonce=data["nonce"].strip() or None

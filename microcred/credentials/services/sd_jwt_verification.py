@@ -44,6 +44,17 @@ def looks_like_sd_jwt(value) -> bool:
     return isinstance(value, str) and "~" in value and value.count(".") >= 2
 
 
+def sd_jwt_text(raw: bytes) -> str | None:
+    """The compact SD-JWT VC in a pasted text or a file, or None when it is something else (JSON, an image, a
+    PDF). The compact form is base64url segments, dots and "~" only (RFC 9901 §4), so whitespace around it is
+    dropped and anything else means it is not one."""
+    try:
+        text = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return None
+    return text if looks_like_sd_jwt(text) and not text.startswith(("{", "[", "<")) else None
+
+
 def _issuer_key(header: dict, claims: dict):
     kid, iss = header.get("kid"), claims.get("iss")
     if not isinstance(iss, str) or not iss.startswith("did:"):

@@ -8,6 +8,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 
 from microcred.credentials.services.sd_jwt_vc import issue_sd_jwt_vc
 from microcred.credentials.services.status import revoke_credential
@@ -100,3 +101,27 @@ def test_json_still_goes_to_the_open_badges_verifier(client, issue):
     response = _verify(client, credential=json.dumps(credential.document))
     assert response.context["report"].result == "valid" and response.context["report"].content["title"]
     assert _verify(client, credential="not~a.credential").status_code == 400
+
+
+def _run_command(capsys, *args):
+    try:
+        call_command("verify_credential", *args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_verify_command_reads_an_sd_jwt_vc(issue, holder, tmp_path, capsys):
+    compact = issue_sd_jwt_vc(issue(grade="8.5"), holder_jwk=sd_jwt.public_jwk(holder))
+    path = tmp_path / "award.txt"
+    path.write_text(compact + "\n")
+    code, out = _run_command(capsys, str(path))
+    assert code == 0 and "Result: VALID" in out and "An SD-JWT VC of type" in out
+    path.write_text(sd_jwt.present(compact, holder_key=holder, aud="https://elsewhere.example", nonce=NONCE))
+    code, out = _run_command(capsys, str(path), "--audience", AUD, "--nonce", NONCE)
+    assert code == 1 and "another audience" in out
+    (tmp_path / "award.json").write_text(json.dumps({"not": "an sd-jwt"}))
+    with pytest.raises(CommandError, match="not one"):
+        call_command("verify_credential", str(tmp_path / "award.json"), "--nonce", NONCE)
