@@ -253,6 +253,10 @@ def _revocation_confirmation(credential: IssuedCredential, form: ReasonForm) -> 
         )
         % facts,
         _("%(name)s is told by e-mail, with the reason you give.") % facts,
+        _(
+            "The reason is public: anyone who checks the credential reads it, so write it for the learner and "
+            "an employer, without details the learner would not want published."
+        ),
     ]
     copies = credential.bound_copies.filter(revoked_at__isnull=True).count()
     if copies:

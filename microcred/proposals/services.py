@@ -234,8 +234,13 @@ def remove_document(*, user, proposal_id: int, document_id: int) -> None:
     proposal = access_proposal(user, proposal_id, lock=True)
     if not can_edit_proposal(user, proposal):
         raise NotAllowed(_("Documents can only be removed while you are editing the proposal."))
-    proposal.current_version.documents.filter(pk=document_id).delete()
+    document = proposal.current_version.documents.filter(pk=document_id).first()
+    if document is None:  # already removed (a confirmation posted twice): nothing to do, nothing to record
+        return
+    name = document.original_name
+    document.delete()
     _bump(proposal)
+    record_audit_event(actor=user, action="proposal.document_removed", target=proposal, summary=name)
 
 
 def checklist_for(proposal: Proposal, version: ProposalVersion | None = None) -> list[checklist.RuleResult]:

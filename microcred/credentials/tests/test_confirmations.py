@@ -45,6 +45,7 @@ def test_the_confirmation_says_what_revoking_does_and_changes_nothing(client, is
         html = response.content.decode()
         assert "Revoke the credential of Katrin Weber?" in html
         assert "is told that it is revoked and why" in html and "This cannot be undone." in html
+        assert "The reason is public" in html  # the officer is warned before writing it
         assert 'name="confirmed" value="yes"' in html and 'class="button-danger"' in html
         assert f'href="{reverse("credentials:issued")}"' in html  # the way back
     assert "Wrong person." in html  # the reason typed first is kept

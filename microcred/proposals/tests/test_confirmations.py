@@ -67,6 +67,8 @@ def test_removing_a_document_asks_first_and_removes_once(client, people, draft):
     for _ in range(2):
         assert client.post(url, {"confirmed": "yes"}).status_code == 302
     assert not draft.current_version.documents.exists()
+    removed = AuditEvent.objects.filter(action="proposal.document_removed")
+    assert removed.count() == 1 and removed.get().summary == "letter.pdf"
 
 
 @pytest.fixture
