@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from microcred.exchanges import views
 
 app_name = "exchanges"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("exchanges/<str:exchange_id>", views.participate, name="participate"),
+    path("credentials/<uuid:uuid>/learner-credential-wallet/", views.send_to_lcw, name="send"),
+]

@@ -8,12 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from microcred.core.qr import qr_svg
 from microcred.core.ratelimit import rate_limited
 from microcred.credentials import selectors
 from microcred.credentials.permissions import is_holder
 from microcred.oid4vci import services
 from microcred.oid4vci.metadata import CONFIGURATION_ID, CONFIGURATION_IDS, SD_JWT_CONFIGURATION_ID
-from microcred.oid4vci.qr import qr_svg
 
 #: The choice on the page → the configurations the offer names.
 FORMATS = {"both": list(CONFIGURATION_IDS), "open-badge": [CONFIGURATION_ID], "sd-jwt": [SD_JWT_CONFIGURATION_ID]}

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.core.qr import qr_modules
 from microcred.credentials.vocabulary import CREDENTIAL_CONTEXTS
 from microcred.oid4vci.models import CredentialOffer
-from microcred.oid4vci.qr import qr_modules
 from microcred.oid4vci.tests.wallet import offer_from_page, read_offer_link
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,6 @@
-"""A QR code as inline SVG, drawn on the server from ReportLab's QR encoder (no JavaScript, no image request)."""
+"""A QR code as inline SVG, drawn on the server from ReportLab's QR encoder (no JavaScript, no image request).
+
+Shared by the wallet offers of OpenID4VCI and the VC-API exchanges for the DCC Learner Credential Wallet."""
 
 from __future__ import annotations
 
