@@ -477,3 +477,38 @@ class VerificationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"verification {self.uuid} of {self.credential_id or 'a document'} ({self.result})"
+
+
+class TrustedRegistry(models.Model):
+    """An issuer registry of another alliance that our verifier consults (issue #18 item 5): a signed
+    IssuerRegistryCredential at ``url`` (services/trust_registry.py), whose proof must be made by
+    ``signer_did``. Our own registry is trusted implicitly and is not a row. Edited by the alliance admin on the
+    admin site; every addition, change and removal is audited (``trusted_registry.*``)."""
+
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("How the verdict names it, for example the other alliance's name.")
+    )
+    url = models.URLField(
+        _("address of the signed registry"),
+        max_length=500,
+        unique=True,
+        help_text=_("HTTPS address of the registry as a signed credential (such as …/trust/registry.vc.json)."),
+    )
+    signer_did = models.CharField(
+        _("expected signer (DID)"),
+        max_length=300,
+        help_text=_("The did:web identifier whose key must have signed the registry; any other signer is refused."),
+    )
+    enabled = models.BooleanField(_("consulted"), default=True)
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("trusted issuer registry")
+        verbose_name_plural = _("trusted issuer registries")
+
+    def __str__(self) -> str:
+        return self.name

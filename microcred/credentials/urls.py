@@ -1,6 +1,6 @@
 from django.urls import path
 
-from microcred.credentials import pages, sd_jwt_views, staff_pages, views
+from microcred.credentials import pages, sd_jwt_views, staff_pages, trust_views, views
 
 app_name = "credentials"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("vct/micro-credential/v1", sd_jwt_views.vct_type_metadata, name="vct_type_metadata"),
     path("ns/microcredential/v1", views.extension_context, name="extension_context"),
     path("ns/microcredential/v1/schema.json", views.extension_schema, name="extension_schema"),
+    path("ns/microcredential/registry/v1", trust_views.registry_context, name="registry_context"),
+    path("trust/registry.json", trust_views.trust_registry, name="trust_registry"),
+    path("trust/registry.vc.json", trust_views.trust_registry_credential, name="trust_registry_credential"),
     path("verify/", pages.verify_page, name="verify"),
     path("credentials/issue/", staff_pages.issue_queue, name="issue-queue"),
     path("credentials/issue/offering/<int:offering_id>/", staff_pages.issue_offering, name="issue-offering"),

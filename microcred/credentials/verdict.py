@@ -78,6 +78,11 @@ class Verdict:
     meaning: str = ""
     #: (label, value) of the identifiers, key, cryptosuite, timestamps and status lists.
     technical: list[tuple[str, str]] = field(default_factory=list)
+    #: What the issuer registries we trust say (services/trust_registry.py): "Issued by a member of …", "Issuer
+    #: not in any registry you trust", or "The registry … could not be checked: …"; "" when not consulted.
+    registry: str = ""
+    #: The registry finding's state (member, not_listed, key_not_valid, unavailable, not_checked), a CSS hook.
+    registry_state: str = ""
 
     @property
     def is_valid(self) -> bool:
@@ -124,7 +129,17 @@ def present(report: VerificationReport, *, credential: IssuedCredential | None =
         reasons=reasons,
         meaning=_meaning(report.result, issuer),
         technical=_technical(report),
+        registry=_registry_sentence(report),
+        registry_state=report.registry.state if report.registry is not None else "",
     )
+
+
+def _registry_sentence(report: VerificationReport) -> str:
+    """The registry finding, said only when the registries were consulted (the signature was confirmed)."""
+    finding = report.registry
+    if finding is None or finding.state == "not_checked":
+        return ""
+    return finding.message
 
 
 def own_credential(report: VerificationReport) -> IssuedCredential | None:
@@ -148,7 +163,12 @@ def _issuer_view(report: VerificationReport, issuer_passed, credential: IssuedCr
         issuer = credential.issuer if credential is not None else selectors.issuer_by_did(report.issuer_id)
         institution = issuer.institution if issuer is not None else None
     name = report.issuer_name or (institution.name if institution else "") or _("an issuer that gives no name")
-    if institution is not None and institution.is_alliance:
+    registry = report.registry
+    if institution is None and issuer_passed and registry is not None and registry.is_member and not registry.ours:
+        about = _("A member of %(registry)s, according to its issuer registry, which this platform trusts.") % {
+            "registry": registry.registry
+        }
+    elif institution is not None and institution.is_alliance:
         about = _("The alliance itself, which issues the alliance's non-formal micro-credentials.")
     elif institution is not None:
         about = _("A university of the alliance.")

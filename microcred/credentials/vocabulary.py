@@ -19,6 +19,9 @@ OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json
 EXTENSION_CONTEXT_URL = "https://w3id.org/microcred/v1"
 EXTENSION_VOCAB = "https://w3id.org/microcred/vocab#"
 EXTENSION_SCHEMA_URL = "https://w3id.org/microcred/schema/v1.json"
+# The signed issuer registry (services/trust_registry.py): its credential type and the registry as one JSON
+# literal (JSON-LD 1.1 §4.2.2, ``@type: @json``), so the DCC-shaped document is read back from the signed data.
+REGISTRY_CONTEXT_URL = "https://w3id.org/microcred/registry/v1"
 
 OB_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
@@ -28,6 +31,7 @@ CREDENTIAL_CONTEXTS = [VC_V2_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT, EXTENSI
 CONTEXT_FILE = "microcred-context-v1.jsonld"
 SCHEMA_FILE = "microcred-schema-v1.json"
 OB_SCHEMA_FILE = "ob_v3p0_achievementcredential_schema.json"
+REGISTRY_CONTEXT_FILE = "microcred-registry-v1.jsonld"
 
 
 def _read(filename: str) -> dict:
@@ -46,6 +50,10 @@ def extension_context() -> dict:
 
 def extension_context_bytes() -> bytes:
     return (DOCUMENTS / CONTEXT_FILE).read_bytes()
+
+
+def registry_context_bytes() -> bytes:
+    return (DOCUMENTS / REGISTRY_CONTEXT_FILE).read_bytes()
 
 
 @cache
@@ -67,3 +75,4 @@ def register_extension_context() -> None:
     from microcred import vc
 
     vc.register_context(EXTENSION_CONTEXT_URL, _extension_context())
+    vc.register_context(REGISTRY_CONTEXT_URL, _read(REGISTRY_CONTEXT_FILE))

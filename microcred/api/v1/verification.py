@@ -37,11 +37,28 @@ class CheckOut(serializers.Serializer):
     )
 
 
+class RegistryOut(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["member", "not_listed", "key_not_valid", "unavailable", "not_checked"],
+        help_text="member: a registry you trust lists the issuer with the signing key valid when it signed; "
+        "not_listed: no registry you trust lists it; key_not_valid: listed, but not with that key then; "
+        "unavailable: a registry could not be fetched or its signature did not verify; not_checked: the "
+        "credential's signature could not be confirmed, so no registry was consulted.",
+    )
+    message = serializers.CharField()
+    registry = serializers.CharField(help_text="The registry that lists the issuer (member), else empty.")
+
+
 class VerifyOut(serializers.Serializer):
     verified = serializers.BooleanField()
     result = serializers.ChoiceField(choices=["valid", "invalid", "could_not_check"])
     reason = serializers.CharField()
     checks = CheckOut(many=True)
+    registry = RegistryOut(
+        allow_null=True,
+        help_text="What the issuer registries this platform trusts say of the issuer (the alliance's own and those "
+        "its admin added); null when the input could not be read as a signed credential.",
+    )
 
 
 SD_JWT_FIELDS = {"sd_jwt", "audience", "nonce"}
@@ -148,5 +165,6 @@ class VerifyApi(APIView):
                     {"check": c.check, "passed": c.passed, "message": c.message, "advisory": c.advisory}
                     for c in report.checks
                 ],
+                "registry": report.registry.as_dict() if getattr(report, "registry", None) is not None else None,
             }
         )

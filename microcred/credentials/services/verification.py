@@ -45,6 +45,7 @@ from microcred.core.metrics import observe_verification
 from microcred.credentials.models import VerificationRecord
 from microcred.credentials.services.schemas import ob_schema_errors
 from microcred.credentials.services.status_resolvers import StatusAnswer, StatusQuery, resolve_status
+from microcred.credentials.services.trust_registry import RegistryFinding, not_checked_finding, registry_finding
 from microcred.credentials.services.verification_cache import key_retirement, own_issuer, resolve_key
 from microcred.reference.models import Institution
 from microcred.vc.credential_data import XSD
@@ -179,6 +180,9 @@ class VerificationReport:
     content_signed: bool = False
     #: Facts for the plain-language verdict; left out of as_dict.
     facts: ReportFacts = field(default_factory=ReportFacts)
+    #: What the issuer registries we trust say of the issuer (services/trust_registry.py): ours, then those the
+    #: admin configured; None when nothing was signed data to look up (unreadable input).
+    registry: RegistryFinding | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -198,6 +202,7 @@ class VerificationReport:
     def as_dict(self) -> dict:
         data = asdict(self)
         del data["facts"]  # for pages (credentials/verdict.py), not the report's JSON
+        data["registry"] = self.registry.as_dict() if self.registry is not None else None
         return data
 
 
@@ -465,7 +470,9 @@ def _key_and_issuer_check(signature: _Signature, issuer_id: str) -> Check:
     return signature.check
 
 
-def _issuer_check(issuer_ids: tuple[str, ...], issuer_names: tuple[str, ...]) -> Check:
+def _issuer_check(
+    issuer_ids: tuple[str, ...], issuer_names: tuple[str, ...], registry: RegistryFinding | None = None
+) -> Check:
     if len(issuer_ids) != 1:
         if not issuer_ids:
             return Check("issuer", False, _("The credential names no issuer."))
@@ -476,6 +483,14 @@ def _issuer_check(issuer_ids: tuple[str, ...], issuer_names: tuple[str, ...]) ->
         if issuer.is_alliance:
             return Check("issuer", True, _("Issued by %(name)s, the alliance.") % {"name": issuer.name})
         return Check("issuer", True, _("Issued by %(name)s, a member of the alliance.") % {"name": issuer.name})
+    if registry is not None and registry.is_member and not registry.ours:
+        # Another alliance's registry the admin trusts lists this issuer, with the signing key valid then.
+        return Check(
+            "issuer",
+            True,
+            _("Issued by %(name)s, a member of %(registry)s according to its registry, which this platform trusts.")
+            % {"name": "; ".join(issuer_names) or issuer_id, "registry": registry.registry},
+        )
     claimed = [n for n in issuer_names if Institution.objects.filter(name__iexact=n.strip()).exists()]
     if claimed:
         return Check(
@@ -660,16 +675,21 @@ def verify_credential_document(doc, *, now: datetime | None = None) -> Verificat
     signature_check = _key_and_issuer_check(signature, issuer_id) if signature.signed else signature.check
     status_check, status_state, status_since = _status_check(facts, issuer_id)
     validity = _validity_check(facts, now)
+    result = signature.result if signature.signed else None
+    registry = (
+        registry_finding(issuer_id, result.verification_method, _proof_created(result) or validity.valid_from)
+        if result is not None and signature_check.passed is True and issuer_id
+        else not_checked_finding()
+    )
     checks = [
         _signed_format_check(facts),
         schema,
         signature_check,
-        _issuer_check(facts.issuer_ids, facts.issuer_names),
+        _issuer_check(facts.issuer_ids, facts.issuer_names, registry),
         status_check,
         validity.check,
     ]
     content = describe_credential(facts)
-    result = signature.result if signature.signed else None
     return VerificationReport(
         *_verdict(checks),
         checks=checks,
@@ -679,6 +699,7 @@ def verify_credential_document(doc, *, now: datetime | None = None) -> Verificat
         title=content["title"],
         content=content if signature_check.passed is not False else None,
         content_signed=signature.signed and signature_check.passed is True,
+        registry=registry,
         facts=ReportFacts(
             valid_from=validity.valid_from,
             valid_until=validity.valid_until,

@@ -241,5 +241,6 @@ def test_the_facts_stay_out_of_the_report_json_and_the_api(client, issue, tmp_pa
     call_command("verify_credential", str(path), "--json")
     assert "facts" not in json.loads(capsys.readouterr().out)
     body = client.post("/api/v1/verify", json.dumps(credential.document), content_type="application/json").json()
-    assert set(body) == {"verified", "result", "reason", "checks"}
+    # The registry finding (issue #18 item 5) is a field added beside the others, which stay as they were.
+    assert set(body) == {"verified", "result", "reason", "checks", "registry"}
     assert all(set(check) == {"check", "passed", "message", "advisory"} for check in body["checks"])
