@@ -419,3 +419,15 @@ def test_a_change_of_configured_registries_reaches_the_verifier_at_once(other, m
     assert verify_credential_document(member_credential).registry.state == "member"
     registry.delete()
     assert verify_credential_document(member_credential).registry.state == "not_listed"
+
+
+def test_the_command_prints_the_registry_finding(issue, alliance, tmp_path, capsys):
+    from django.core.management import call_command
+
+    credential = issue()
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(credential.document), encoding="utf-8")
+    call_command("verify_credential", str(path))
+    assert f"Registries: Issued by a member of {alliance.name}." in capsys.readouterr().out
+    call_command("verify_credential", str(path), "--json")
+    assert json.loads(capsys.readouterr().out)["registry"]["state"] == "member"

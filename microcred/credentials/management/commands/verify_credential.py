@@ -45,6 +45,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{report.title} — {report.issuer_name or report.issuer_id}")
             for check in report.checks:
                 self.stdout.write(f"  [{SYMBOLS[check.passed]}] {check.check:<9} {check.message}")
+            registry = getattr(report, "registry", None)
+            if registry is not None and registry.state != "not_checked":
+                self.stdout.write(f"  Registries: {registry.message}")  # services/trust_registry.py
             self.stdout.write(f"Result: {RESULTS[report.result]}" + ("" if report.is_valid else f" — {report.reason}"))
         sys.stdout.flush()
         if report.exit_code:
