@@ -12,6 +12,7 @@ from microcred.reference.models import Institution
 
 PASTE_TEXT = 1_048_576  # one megabyte: the verifier's limit for a credential
 OTHER = "other"
+RECEIVED = "received:"  # + the uuid of a credential from another issuer in her wallet (wallet.ReceivedCredential)
 
 
 def universities():
@@ -21,7 +22,10 @@ def universities():
 class RequestForm(forms.Form):
     credential = forms.ChoiceField(
         label=_("Credential"),
-        help_text=_("One of the credentials in your wallet, or another issuer's credential you upload or paste."),
+        help_text=_(
+            "One of the credentials in your wallet (ours, or another issuer's you added to it), or another issuer's "
+            "credential you upload or paste."
+        ),
     )
     upload = forms.FileField(
         label=_("Another issuer's credential: file"),
@@ -47,17 +51,32 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, credentials=(), **kwargs):
+    def __init__(self, *args, credentials=(), received=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = universities()
-        self.fields["credential"].choices = [
-            (
-                str(c.uuid),
-                f"{c.micro_credential_version.title if c.micro_credential_version else c.issuer.name} "
-                f"({c.issuer.name}, {c.awarded_on:%Y-%m-%d})",
-            )
-            for c in credentials
-        ] + [(OTHER, _("Another issuer's credential (upload or paste it below)"))]
+        self.fields["credential"].choices = (
+            [
+                (
+                    str(c.uuid),
+                    f"{c.micro_credential_version.title if c.micro_credential_version else c.issuer.name} "
+                    f"({c.issuer.name}, {c.awarded_on:%Y-%m-%d})",
+                )
+                for c in credentials
+            ]
+            + [
+                (
+                    RECEIVED + str(r.uuid),
+                    _("%(title)s (%(issuer)s, from another issuer, verified on %(date)s)")
+                    % {
+                        "title": r.title or r.issuer_name,
+                        "issuer": r.issuer_name or r.issuer_id,
+                        "date": f"{r.checked_at:%Y-%m-%d}",
+                    },
+                )
+                for r in received
+            ]
+            + [(OTHER, _("Another issuer's credential (upload or paste it below)"))]
+        )
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -48,6 +49,9 @@ from microcred.recognition.models import (
 )
 from microcred.reference.models import Institution
 from microcred.roles import Role
+from microcred.wallet import receiving
+from microcred.wallet import selectors as wallet_selectors
+from microcred.wallet import services as wallet_services
 
 R = RecognitionRequest
 MAX_ID = 2**63 - 1
@@ -171,9 +175,12 @@ def submit_request(
     message: str = "",
     credential_uuid=None,
     document=None,
+    received_uuid=None,
 ) -> RecognitionRequest:
     """The learner asks a member university to recognise a credential: one of hers from the wallet
-    (``credential_uuid``) or another issuer's (``document``: JSON text or bytes, a parsed object, or a baked PNG/SVG).
+    (``credential_uuid``), another issuer's she added to her wallet (``received_uuid``: a wallet.ReceivedCredential,
+    in any format the wallet receives, verified again now), or another issuer's (``document``: JSON text or bytes,
+    a parsed object, or a baked PNG/SVG).
 
     The credential is verified first; one that our verifier does not accept is refused at once
     (CredentialNotVerified, carrying the report) and only the refusal is audited. Otherwise the verification is kept
@@ -186,11 +193,17 @@ def submit_request(
     programme = _line(programme, missing=_("Name the programme you want the credit in."), label=_("Programme"))
     course_hoped = _line(course_hoped, missing=None, label=_("Course or module"))
     message = _text(message, missing=None, label=_("Message"))
-    if (credential_uuid is None) == (document in (None, "", b"")):
+    given = [credential_uuid is not None, document not in (None, "", b""), received_uuid is not None]
+    if sum(given) != 1:
         raise ValidationFailed(_("Choose one of your credentials, or upload or paste another issuer's credential."))
 
-    ours = None
-    if credential_uuid is not None:
+    ours = received = None
+    if received_uuid is not None:
+        received = wallet_selectors.received_credential_of(learner, _uuid(received_uuid))
+        if received is None:
+            raise ValidationFailed(_("There is no such credential in your wallet."))
+        source, subject = R.Source.UPLOAD, receiving.kept_for_recognition(received.kind, received.document)
+    elif credential_uuid is not None:
         ours = credential_selectors.credential_by_uuid(credential_uuid)
         if ours is None or not credential_permissions.is_holder(learner, ours):
             raise ValidationFailed(_("There is no such credential in your wallet."))
@@ -201,15 +214,18 @@ def submit_request(
             subject = load_credential(document)
         except UnreadableCredential:
             subject = document  # the verifier reports why it cannot read it
-    report = verify_credential_document(subject)
+    if received is not None:
+        report = receiving.described(received.kind, receiving.verify_text(received.kind, received.document).report)
+    else:
+        report = verify_credential_document(subject)
     if not accepted_for_recognition(report):
         _refuse_unverified(learner, report, institution=institution, source=source)
-    if ours is None and report.credential_id.startswith("urn:uuid:"):
+    if ours is None and received is None and report.credential_id.startswith("urn:uuid:"):
         ours = credential_selectors.credential_by_uuid(report.credential_id.removeprefix("urn:uuid:"))
         if ours is not None and not credential_permissions.is_holder(learner, ours):
             raise ValidationFailed(_("This credential was issued to someone else: ask only about your own."))
     key = programme_key(programme)
-    credential_key = report.credential_id[:500] or _sha256(subject)
+    credential_key = report.credential_id[:500] or (received.digest if received is not None else _sha256(subject))
     if R.objects.filter(
         learner=learner, institution=institution, programme_key=key, credential_key=credential_key
     ).exists():
@@ -222,7 +238,13 @@ def submit_request(
     agreement = _matching_agreement(micro_credential_id, institution.pk, key, timezone.localdate())
     try:
         with transaction.atomic():
-            report, record = verify_and_record(subject, user=learner, purpose="recognition request")
+            if received is not None:
+                report, record = wallet_services.verify_and_record_received(
+                    received, user=learner, purpose="recognition request"
+                )
+                report = receiving.described(received.kind, report)
+            else:
+                report, record = verify_and_record(subject, user=learner, purpose="recognition request")
             if not accepted_for_recognition(report):  # changed between the two checks (revoked meanwhile)
                 raise CredentialNotVerified(report)
             request = R.objects.create(
@@ -249,6 +271,7 @@ def submit_request(
                     "institution": institution.pk,
                     "source": source,
                     "credential": credential_key[:200],
+                    "received": str(received.uuid) if received is not None else None,
                     "verification": str(record.uuid),
                     "proposed_agreement": agreement.pk if agreement else None,
                 },
@@ -258,6 +281,13 @@ def submit_request(
     except IntegrityError:
         raise AlreadyRequested() from None
     return request
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def _sha256(subject) -> str:

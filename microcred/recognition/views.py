@@ -21,9 +21,19 @@ from microcred.credentials import selectors as credential_selectors
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.recognition import permissions, selectors, services, snapshot
 from microcred.recognition.exceptions import CredentialNotVerified, RequestNotFound
-from microcred.recognition.forms import OTHER, AgreementForm, AppealForm, DecisionForm, RequestForm, universities
+from microcred.recognition.forms import (
+    OTHER,
+    RECEIVED,
+    AgreementForm,
+    AppealForm,
+    DecisionForm,
+    RequestForm,
+    universities,
+)
 from microcred.recognition.models import RecognitionAgreement, RecognitionRequest
 from microcred.roles import is_alliance_admin
+from microcred.wallet import receiving
+from microcred.wallet import selectors as wallet_selectors
 
 R = RecognitionRequest
 
@@ -46,13 +56,16 @@ def mine(request):
 @login_required
 def new_request(request):
     credentials = list(credential_selectors.credentials_of(request.user).filter(revoked_at__isnull=True))
+    # The credentials from other issuers she added to her wallet, verified there (issue #18, receiving).
+    received = list(wallet_selectors.received_credentials_of(request.user))
     report = None
     if request.method == "POST":
-        form = RequestForm(request.POST, request.FILES, credentials=credentials)
+        form = RequestForm(request.POST, request.FILES, credentials=credentials, received=received)
         if form.is_valid():
             data = form.cleaned_data
             document = None
-            if data["credential"] == OTHER:
+            chosen = data["credential"]
+            if chosen == OTHER:
                 document = data["upload"].read() if data.get("upload") else data["pasted"].strip()
             try:
                 created = services.submit_request(
@@ -61,8 +74,9 @@ def new_request(request):
                     programme=data["programme"],
                     course_hoped=data["course_hoped"],
                     message=data["message"],
-                    credential_uuid=None if data["credential"] == OTHER else data["credential"],
+                    credential_uuid=None if chosen == OTHER or chosen.startswith(RECEIVED) else chosen,
                     document=document,
+                    received_uuid=chosen.removeprefix(RECEIVED) if chosen.startswith(RECEIVED) else None,
                 )
             except CredentialNotVerified as refused:
                 report = refused.report
@@ -76,7 +90,9 @@ def new_request(request):
         initial = {}
         if request.GET.get("credential") in {str(c.uuid) for c in credentials}:
             initial["credential"] = request.GET["credential"]
-        form = RequestForm(initial=initial, credentials=credentials)
+        if request.GET.get("received") in {str(r.uuid) for r in received}:
+            initial["credential"] = RECEIVED + request.GET["received"]
+        form = RequestForm(initial=initial, credentials=credentials, received=received)
     return render(
         request,
         "recognition/new.html",
@@ -271,6 +287,10 @@ def _live_report(req):
     """The verification now (a credential may have been revoked since the request)."""
     if req.credential_id is not None:
         return verify_credential_document(req.credential.document)
+    if isinstance(req.document, dict) and receiving.RECEIVED_KEY in req.document:
+        # A credential from her wallet's other issuers, in its own format (wallet.receiving).
+        kept = req.document[receiving.RECEIVED_KEY]
+        return receiving.verify_kept(str(kept.get("format", "")), str(kept.get("credential", "")))
     if req.document is not None:
         return verify_credential_document(req.document)
     return None

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from microcred.credentials.selectors import credentials_of
 from microcred.learning.panels import EnrolmentCredential
+from microcred.wallet.models import ReceivedCredential
 
 
 def credentials_for_completions(user, completion_keys: list[str]) -> dict[str, EnrolmentCredential]:
@@ -20,3 +21,12 @@ def credentials_for_completions(user, completion_keys: list[str]) -> dict[str, E
         )
         for c in found.select_related(None).only("uuid", "completion_key", "revoked_at")
     }
+
+
+def received_credentials_of(user):
+    """The credentials from other issuers the learner added to her wallet, newest first."""
+    return ReceivedCredential.objects.filter(learner=user).order_by("-added_at", "-pk")
+
+
+def received_credential_of(user, uuid) -> ReceivedCredential | None:
+    return ReceivedCredential.objects.filter(learner=user, uuid=uuid).first() if uuid else None

@@ -1,4 +1,5 @@
-"""The learner's own writes: share links, exporting their data, erasing their account."""
+"""The learner's own writes: share links, credentials from other issuers (received), exporting their data, erasing
+their account."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import secrets
 import zipfile
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +20,10 @@ from microcred.core import ratelimit
 from microcred.core.exceptions import NotFound, ValidationFailed
 from microcred.credentials import permissions as credential_permissions
 from microcred.credentials import selectors as credential_selectors
+from microcred.credentials.models import VerificationRecord
 from microcred.privacy import registry
-from microcred.wallet.models import ShareLink
+from microcred.wallet import receiving
+from microcred.wallet.models import ReceivedCredential, ShareLink
 
 MAX_SHARE_DAYS = 3650
 
@@ -159,3 +162,182 @@ def erase_my_account(*, user, password: str) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     registry.erase_personal_data(user)  # each app's part; the account itself last
     record_audit_event(actor=None, action="account.erased", target=user)
+
+
+# Credentials from other issuers (issue #18, receiving) ------------------------------------------------------------
+
+
+class NeedsConfirmation(ValidationFailed):
+    """The credential names neither an e-mail address, a DID nor a name to compare: she must confirm it is hers.
+    ``text``: the credential as read (the page offers it again with the confirmation)."""
+
+    code = "needs_confirmation"
+
+    def __init__(self, message: str, *, text: str):
+        super().__init__(message)
+        self.text = text
+
+
+def _result(report) -> str:
+    if receiving.accepted(report):
+        return ReceivedCredential.Result.VERIFIED
+    return report.result
+
+
+def _checks(report) -> list[dict]:
+    return [
+        {"check": c.check, "passed": c.passed, "message": str(c.message), "advisory": c.advisory} for c in report.checks
+    ]
+
+
+def _refusal(report) -> str:
+    """The verifier's plain message for a credential it does not accept."""
+    failed = [c for c in report.checks if not c.advisory and c.passed is not True and c.check != "issuer"]
+    failed += [c for c in report.checks if c.check == "issuer" and c.passed is False]
+    reason = " ".join(str(c.message) for c in failed) or report.reason
+    return _("It cannot be added: %(reason)s") % {"reason": reason}
+
+
+def receive_credential(*, user, raw: bytes, confirmed: bool = False) -> ReceivedCredential:
+    """Add another issuer's credential (pasted or uploaded: Open Badges 3.0 JSON or badge image, SD-JWT VC, sealed
+    ELM) to the learner's wallet, after our verifier accepted it and it was found to be hers (wallet.receiving's
+    rule). Refused with a plain message, storing nothing (receiving.NotReceivable): unreadable, not accepted by the
+    verifier (revoked, expired, altered, the issuer's key or status list unreachable), one of ours, issued to
+    someone else. NeedsConfirmation when the credential does not say whom it was issued to and ``confirmed`` is
+    false. Adding the same credential again returns the one already there. Audited
+    (``wallet.credential_received``)."""
+    reading = receiving.read(raw)
+    report = reading.report
+    if not reading.accepted:
+        raise receiving.NotReceivable(_refusal(report), report)
+    if receiving.is_ours(report):
+        raise receiving.NotReceivable(
+            _(
+                "This credential was issued here, by %(issuer)s: the credentials issued here to you are in your wallet "
+                "already."
+            )
+            % {"issuer": report.issuer_name or report.issuer_id},
+            report,
+        )
+    match = receiving.holder_match(reading.holder, user)
+    if match.refused:
+        raise receiving.NotReceivable(match.refused, report)
+    if match.basis == "confirmation" and not confirmed:
+        raise NeedsConfirmation(
+            _(
+                "This credential does not say whom it was issued to (no e-mail address, DID or name we can compare "
+                "with your account). Confirm that it was issued to you to add it."
+            ),
+            text=reading.document,
+        )
+    existing = ReceivedCredential.objects.filter(learner=user, digest=reading.digest).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            received = ReceivedCredential.objects.create(
+                learner=user,
+                kind=reading.kind,
+                document=reading.document,
+                digest=reading.digest,
+                credential_id=report.credential_id[:500],
+                issuer_id=report.issuer_id[:500],
+                issuer_name=(report.issuer_name or "")[:300],
+                title=(report.title or "")[:500],
+                issued_on=reading.issued_on,
+                subject_basis=match.basis
+                if match.basis != "confirmation"
+                else ReceivedCredential.SubjectBasis.CONFIRMED,
+                result=_result(report),
+                reason=report.reason,
+                checks=_checks(report),
+                checked_at=now,
+            )
+            record_audit_event(
+                actor=user,
+                action="wallet.credential_received",
+                target=received,
+                summary=received.title[:200],
+                changes={
+                    "kind": received.kind,
+                    "credential": received.credential_id[:200],
+                    "sha256": received.digest,
+                    "issuer": received.issuer_id[:200],
+                    "subject_basis": received.subject_basis,
+                    "result": received.result,
+                },
+            )
+    except IntegrityError:  # added at the same moment by a second request
+        return ReceivedCredential.objects.get(learner=user, digest=reading.digest)
+    return received
+
+
+def _own_received(user, uuid) -> ReceivedCredential:
+    received = ReceivedCredential.objects.filter(learner=user, uuid=uuid).first() if uuid else None
+    if received is None:
+        raise NotFound(_("There is no such credential in your wallet."))
+    return received
+
+
+def recheck_received_credential(*, user, uuid) -> ReceivedCredential:
+    """Verify a received credential again (revoked or expired since?) and keep what was found: the result, the
+    checks and when. A credential that no longer passes stays in the wallet, marked; the learner may remove it."""
+    received = _own_received(user, uuid)
+    report = receiving.verify_text(received.kind, received.document).report
+    received.result = _result(report)
+    received.reason = report.reason
+    received.checks = _checks(report)
+    received.checked_at = timezone.now()
+    received.save(update_fields=["result", "reason", "checks", "checked_at"])
+    return received
+
+
+@transaction.atomic
+def remove_received_credential(*, user, uuid) -> None:
+    """The learner removes a received credential from her wallet. Recognition requests she made with it keep their
+    own copy (the university decides on what it was sent). Audited (``wallet.received_credential_removed``)."""
+    received = _own_received(user, uuid)
+    record_audit_event(
+        actor=user,
+        action="wallet.received_credential_removed",
+        target=received,
+        summary=received.title[:200],
+        changes={"kind": received.kind, "credential": received.credential_id[:200], "sha256": received.digest},
+    )
+    received.delete()
+
+
+def verify_and_record_received(received: ReceivedCredential, *, user, purpose: str):
+    """Verify a received credential now and keep what was found as a VerificationRecord (as
+    credentials.services.verification.verify_and_record does for Open Badges, for any of the formats): for a
+    recognition request, which cites it. Returns (report, record). Audited (``credential.verification_recorded``)."""
+    report = receiving.verify_text(received.kind, received.document).report
+    with transaction.atomic():
+        record = VerificationRecord.objects.create(
+            credential_id=report.credential_id[:500],
+            document_sha256=received.digest,
+            issuer_id=report.issuer_id[:500],
+            issuer_name=(report.issuer_name or "")[:300],
+            title=(report.title or "")[:500],
+            result=report.result,
+            reason=report.reason,
+            checks=_checks(report),
+            purpose=(purpose or "").strip()[:200],
+            verified_at=timezone.now(),
+            verified_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        record_audit_event(
+            actor=user,
+            action="credential.verification_recorded",
+            target=record,
+            summary=record.purpose,
+            changes={
+                "record": str(record.uuid),
+                "credential": record.credential_id,
+                "sha256": record.document_sha256,
+                "issuer": record.issuer_id,
+                "result": record.result,
+            },
+        )
+    return report, record

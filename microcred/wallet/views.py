@@ -22,9 +22,10 @@ from microcred.credentials import formats, permissions, selectors, verdict
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.oid4vci import selectors as oid4vci_selectors
 from microcred.pathways import progress_panels
+from microcred.wallet import receiving, services
 from microcred.wallet import record as learner_record
-from microcred.wallet import services
-from microcred.wallet.forms import EraseAccountForm, ShareLinkForm
+from microcred.wallet import selectors as wallet_selectors
+from microcred.wallet.forms import EraseAccountForm, ReceiveForm, ShareLinkForm
 from microcred.wallet.models import ShareLink
 from microcred.wallet.panels import credential_panels, wallet_panels
 
@@ -47,7 +48,8 @@ def wallet(request):
     credentials = [(c, _status(c)) for c in mine]
     # The pathways she started (pathways.progress_panels: below the wallet), then what the apps above add.
     panels = [html for html in [progress_panels.progress_panel(request)] if html] + wallet_panels(request)
-    return render(request, "wallet/wallet.html", {"credentials": credentials, "panels": panels})
+    received = wallet_selectors.received_credentials_of(request.user)
+    return render(request, "wallet/wallet.html", {"credentials": credentials, "received": received, "panels": panels})
 
 
 def _own(request, uuid):
@@ -261,3 +263,113 @@ def erase_account(request):
             messages.success(request, _("Your account and personal data are erased. Goodbye."))
             return redirect("core:home")
     return render(request, "wallet/my_data.html", {"erase_form": form}, status=400)
+
+
+# Credentials from other issuers (issue #18, receiving) ------------------------------------------------------------
+
+
+@login_required
+@rate_limited("wallet-receive", limit_setting="VERIFY_RATE_LIMIT", default=30)
+def receive(request):
+    """Add another issuer's credential: pasted or uploaded, verified first, added only if it is hers."""
+    report = None
+    needs_confirmation = False
+    if request.method == "POST":
+        form = ReceiveForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data.get("upload")
+            raw = (
+                upload.read(receiving.MAX_UPLOAD_BYTES + 1)
+                if upload
+                else form.cleaned_data["pasted"].strip().encode("utf-8", "surrogatepass")
+            )
+            try:
+                received = services.receive_credential(
+                    user=request.user, raw=raw, confirmed=form.cleaned_data["confirm_mine"]
+                )
+            except services.NeedsConfirmation as exc:
+                needs_confirmation = True
+                form = ReceiveForm(initial={"pasted": exc.text})
+                messages.warning(request, exc.message)
+            except receiving.NotReceivable as exc:
+                report = exc.report
+                form.add_error(None, exc.message)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The credential is verified and added to your wallet."))
+                return redirect("wallet:received", uuid=received.uuid)
+    else:
+        form = ReceiveForm()
+    status = 200
+    if report is not None:
+        status = 422
+    elif request.method == "POST" and (form.errors or needs_confirmation):
+        status = 400
+    return render(
+        request,
+        "wallet/receive.html",
+        {"form": form, "report": report, "needs_confirmation": needs_confirmation},
+        status=status,
+    )
+
+
+def _own_received(request, uuid):
+    received = wallet_selectors.received_credential_of(request.user, uuid)
+    if received is None:
+        raise Http404(_("There is no such credential in your wallet."))
+    return received
+
+
+@login_required
+def received_detail(request, uuid):
+    received = _own_received(request, uuid)
+    return render(request, "wallet/received.html", {"received": received})
+
+
+@login_required
+@require_POST
+@rate_limited("wallet-receive", limit_setting="VERIFY_RATE_LIMIT", default=30)
+def recheck_received(request, uuid):
+    _own_received(request, uuid)
+    try:
+        received = services.recheck_received_credential(user=request.user, uuid=uuid)
+    except NotFound:
+        raise Http404 from None
+    if received.is_verified:
+        messages.success(request, _("Verified again just now: it still passes every check."))
+    else:
+        messages.warning(
+            request, _("Verified again just now: it no longer passes. %(reason)s") % {"reason": received.reason}
+        )
+    return redirect("wallet:received", uuid=received.uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_received(request, uuid):
+    """Remove a received credential, after its confirmation step (issue #16)."""
+    received = _own_received(request, uuid)
+    if not is_confirmed(request):
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Remove “%(title)s” from your wallet?") % {"title": received.title or received.issuer_name},
+                consequences=[
+                    _("The credential from %(issuer)s is deleted from your wallet here.")
+                    % {"issuer": received.issuer_name or received.issuer_id},
+                    _("Recognition requests you made with it keep the copy they were sent with."),
+                    _("Your own copy, and the credential at its issuer, stay as they are: you can add it again."),
+                ],
+                confirm_label=_("Remove it"),
+                action_url=reverse("wallet:received-remove", args=[received.uuid]),
+                cancel_url=reverse("wallet:received", args=[received.uuid]),
+                cancel_label=_("Keep it"),
+            ),
+        )
+    try:
+        services.remove_received_credential(user=request.user, uuid=uuid)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The credential is removed from your wallet."))
+    return redirect("wallet:home")
