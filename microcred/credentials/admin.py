@@ -1,6 +1,6 @@
 """The issuers on the admin site: each issuer's certificate signatories, edited by whoever may manage issuers
-(credentials.permissions.can_manage_issuers); every change audited. The issuer itself is read-only here: its DID
-never changes, and its keys are managed with commands (this app's README)."""
+(credentials.permissions.can_manage_issuers); every change audited. Of the issuer itself only its proof format
+(cryptosuite) is edited here: its DID never changes, and its keys are managed with commands (this app's README)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.core.text import validate_single_line
-from microcred.credentials.models import Issuer, IssuerSignatory, TrustedRegistry
+from microcred.credentials.models import Issuer, IssuerSignatory
 from microcred.credentials.permissions import can_manage_issuers
-from microcred.credentials.services import signatories, trust_registry
+from microcred.credentials.services import issuers, signatories
 
 
 class SignatoryForm(forms.ModelForm):
@@ -120,11 +120,19 @@ class SignatoryInline(admin.StackedInline):
 
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "did", "signatories_shown"]
+    list_display = ["name", "slug", "did", "cryptosuite", "signatories_shown"]
+    list_filter = ["cryptosuite"]
     search_fields = ["name", "slug"]
-    fields = ["name", "institution", "slug", "did"]
+    # The proof format (issue #18) is the one field an admin changes here; save_model audits it.
+    fields = ["name", "institution", "slug", "did", "cryptosuite"]
     readonly_fields = ["name", "institution", "slug", "did"]
     inlines = [SignatoryInline]
+
+    def save_model(self, request, obj, form, change):
+        """Only the proof format is editable: it goes through issuers.set_proof_format, which audits the change
+        (``issuer.proof_format_changed``); an unchanged value writes nothing."""
+        if change and "cryptosuite" in form.changed_data:
+            issuers.set_proof_format(obj, form.cleaned_data["cryptosuite"], actor=request.user)
 
     @admin.display(description=_("Signatories on certificates"))
     def signatories_shown(self, obj):
@@ -174,82 +182,3 @@ def _fields(signatory: IssuerSignatory, changed: list[str] | None) -> list[str]:
     if changed is None or {"signature_file", "remove_signature"} & set(names):
         fields.append("signature")
     return fields
-
-
-class TrustedRegistryForm(forms.ModelForm):
-    """Another alliance's registry: an HTTPS address (not ours: our registry is trusted already) and the did:web
-    identifier that must have signed it. A bad value is refused with its reason and nothing is saved."""
-
-    url = forms.URLField(
-        label=TrustedRegistry._meta.get_field("url").verbose_name,
-        max_length=500,
-        assume_scheme="https",
-        help_text=TrustedRegistry._meta.get_field("url").help_text,
-    )
-
-    class Meta:
-        model = TrustedRegistry
-        fields = ["name", "url", "signer_did", "enabled"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].validators.append(validate_single_line)
-
-    def clean_url(self):
-        url = (self.cleaned_data.get("url") or "").strip()
-        problem = trust_registry.registry_url_problem(url)
-        if problem:
-            raise ValidationError(problem)
-        return url
-
-    def clean_signer_did(self):
-        did = (self.cleaned_data.get("signer_did") or "").strip()
-        problem = trust_registry.signer_did_problem(did)
-        if problem:
-            raise ValidationError(problem)
-        return did
-
-
-@admin.register(TrustedRegistry)
-class TrustedRegistryAdmin(admin.ModelAdmin):
-    """The issuer registries of other alliances our verifier consults; ours is trusted without a row. Every
-    addition, change and removal is audited (``trusted_registry.*``)."""
-
-    form = TrustedRegistryForm
-    list_display = ["name", "url", "signer_did", "enabled", "last_fetched_at", "last_error"]
-    list_filter = ["enabled"]
-    search_fields = ["name", "url", "signer_did"]
-    readonly_fields = ["last_fetched_at", "last_error"]
-
-    def has_module_permission(self, request):
-        return can_manage_issuers(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_manage_issuers(request.user)
-
-    def has_add_permission(self, request):
-        return can_manage_issuers(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return can_manage_issuers(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_manage_issuers(request.user)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        trust_registry.record_registry_change(
-            actor=request.user,
-            registry=obj,
-            change="changed" if change else "added",
-            fields=list(form.changed_data) if change else ["name", "url", "signer_did", "enabled"],
-        )
-
-    def delete_model(self, request, obj):
-        trust_registry.record_registry_change(actor=request.user, registry=obj, change="deleted", fields=[])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for registry in queryset:
-            trust_registry.record_registry_change(actor=request.user, registry=registry, change="deleted", fields=[])
-        super().delete_queryset(request, queryset)

@@ -1,5 +1,6 @@
 """Framework-free Verifiable Credentials core: Data Integrity ``eddsa-rdfc-2022`` over strict JSON-LD and
-RDFC-1.0, Ed25519 Multikey/DIDs, Bitstring Status Lists and Open Badges 3.0 baking.
+RDFC-1.0 (and ``eddsa-jcs-2022`` over JCS, RFC 8785: ``sign(..., cryptosuite="eddsa-jcs-2022")``), Ed25519
+Multikey/DIDs, Bitstring Status Lists and Open Badges 3.0 baking.
 
 No Django (or other framework) imports are allowed anywhere in this package.
 

@@ -1,4 +1,6 @@
-"""Data Integrity proofs (W3C VC Data Integrity 1.0) with the ``eddsa-rdfc-2022`` cryptosuite.
+"""Data Integrity proofs (W3C VC Data Integrity 1.0) with the ``eddsa-rdfc-2022`` (default) or ``eddsa-jcs-2022``
+cryptosuite (W3C Data Integrity EdDSA Cryptosuites v1.0 §3.2, §3.3): signing takes the suite by name,
+verification follows each proof's ``cryptosuite`` and refuses any other (``UnsupportedCryptosuite``).
 
 ``sign`` adds a proof and always emits ``proof`` as a JSON array (Open Badges 3.0 Appendix A.1 JSON; the OB 3.0
 JSON Schema requires an array); ``verify`` accepts an object or an array (VC Data Integrity 1.0 §2.1.1 proof
@@ -144,7 +146,8 @@ def sign(
     registry: ContextRegistry = DEFAULT_REGISTRY,
     cryptosuite: str = DEFAULT_CRYPTOSUITE,
 ) -> dict:
-    """Return a copy of ``document`` with a new ``eddsa-rdfc-2022`` proof appended to ``proof: [...]``.
+    """Return a copy of ``document`` with a new proof (``cryptosuite``: ``eddsa-rdfc-2022`` by default, or
+    ``eddsa-jcs-2022``) appended to ``proof: [...]``.
 
     ``private_key``: an Ed25519 private key, a ``z3u2…`` secretKeyMultibase, or a :class:`~microcred.vc.Signer`
     (an HSM or KMS key that never leaves its device; :mod:`microcred.vc.signers`).
@@ -177,6 +180,7 @@ def sign(
         "proofPurpose": proof_purpose,
     }
     suite = SUITES[cryptosuite]
+    proof = suite.proof_options(document, proof)  # eddsa-jcs-2022 adds the document's @context (§3.3.1 step 2)
     data = suite.hash_data(unsecured(document), proof, registry)
     proof["proofValue"] = suite.create_proof_value(signer, data)
 
@@ -249,7 +253,8 @@ def _verify_one(
         raise KeyResolutionError(f"The verification method {vm!r} could not be resolved: {exc}") from exc
     data = suite.hash_data(unsecured(document), proof, registry)
     suite.verify_proof_value(public_key, data, signature)
-    return data
+    # The datasets of what the proof signs (eddsa-jcs-2022 reads them only now: a VCError if not strict JSON-LD).
+    return data.document_quads, data.canonical_proof_config_quads
 
 
 def verify(
@@ -277,7 +282,7 @@ def verify(
     errors: list[VCError] = []
     for proof in proofs:
         try:
-            data = _verify_one(document, proof, resolve_key, registry, expected_proof_purpose)
+            dataset, proof_dataset = _verify_one(document, proof, resolve_key, registry, expected_proof_purpose)
         except VCError as exc:
             errors.append(exc)
             continue
@@ -286,7 +291,7 @@ def verify(
             proof=proof,
             verification_method=proof["verificationMethod"],
             errors=errors,
-            dataset=data.document_quads,
-            proof_dataset=data.canonical_proof_config_quads,
+            dataset=dataset,
+            proof_dataset=proof_dataset,
         )
     return VerificationResult(False, error=errors[0], errors=errors)

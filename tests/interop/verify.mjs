@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Independent, OFFLINE verification of an Open Badges 3.0 credential with Digital Bazaar's stack
-// (@digitalbazaar/vc + data-integrity + eddsa-rdfc-2022-cryptosuite + jsonld). Test-only tooling.
+// (@digitalbazaar/vc + data-integrity + eddsa-rdfc-2022-cryptosuite or eddsa-jcs-2022-cryptosuite, as each
+// proof's `cryptosuite` says + jsonld). Test-only tooling.
 //
 //   node verify.mjs CREDENTIAL(.json|.png|.svg) --docs DOCS.json [--now 2026-01-01T00:00:00Z]
 //
@@ -14,6 +15,8 @@ import zlib from 'node:zlib';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {createVerifyCryptosuite as createEddsaJcs2022VerifyCryptosuite} from
+  '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 
 export function makeDocumentLoader(docs) {
   return async url => {
@@ -82,13 +85,30 @@ export function statusBit(encodedList, index) {
   return (bits[index >> 3] >> (7 - (index & 7))) & 1;
 }
 
-export function makeSuite() {
-  return new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+// The verifying cryptosuites, by the name a proof gives in `cryptosuite` (Data Integrity EdDSA Cryptosuites
+// v1.0 §3.2 eddsa-rdfc-2022, §3.3 eddsa-jcs-2022).
+const CRYPTOSUITES = {
+  'eddsa-rdfc-2022': () => eddsaRdfc2022CryptoSuite,
+  'eddsa-jcs-2022': () => createEddsaJcs2022VerifyCryptosuite()
+};
+
+// The suite for the credential's proof, picked by its `cryptosuite` (without a credential: eddsa-rdfc-2022).
+export function makeSuite(credential) {
+  if(credential === undefined) {
+    return new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+  }
+  const proofs = [credential.proof].flat().filter(Boolean);
+  const names = proofs.map(proof => proof.cryptosuite);
+  const name = names.find(n => Object.hasOwn(CRYPTOSUITES, n));
+  if(name === undefined) {
+    throw new Error(`Unsupported cryptosuite ${JSON.stringify(names)}; supported: ${Object.keys(CRYPTOSUITES)}`);
+  }
+  return new DataIntegrityProof({cryptosuite: CRYPTOSUITES[name]()});
 }
 
 export async function verifyDocument({credential, docs, now}) {
   const documentLoader = makeDocumentLoader(docs);
-  const suite = makeSuite();
+  const suite = makeSuite(credential);
   let revoked = false;
   const checkStatus = async ({credential: vcToCheck}) => {
     const entry = vcToCheck.credentialStatus;
@@ -96,7 +116,9 @@ export async function verifyDocument({credential, docs, now}) {
       return {verified: false, error: new Error('Unsupported credentialStatus')};
     }
     const {document: listCredential} = await documentLoader(entry.statusListCredential);
-    const listResult = await vc.verifyCredential({credential: listCredential, suite, documentLoader, now});
+    const listResult = await vc.verifyCredential({
+      credential: listCredential, suite: makeSuite(listCredential), documentLoader, now
+    });
     if(!listResult.verified) {
       return {verified: false, error: new Error('The status list credential does not verify')};
     }

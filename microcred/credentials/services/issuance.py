@@ -6,6 +6,10 @@
 * issue_holder_bound_copy: the copy of an issued credential bound to a wallet's key (OpenID4VCI 1.0 §8.1),
   once per holder DID, with its own id and status entry, signed the same way.
 
+Each is signed with its issuer's proof format (``Issuer.cryptosuite``: eddsa-rdfc-2022 or eddsa-jcs-2022, Data
+Integrity EdDSA Cryptosuites v1.0 §3.2/§3.3), read with the issuer once per batch, and self-verified with that
+same suite before it is stored.
+
 Status indices are drawn at random (Bitstring Status List: random assignment, for herd privacy). Credentials
 and copies share the issuer's lists but live in two tables, so an index is checked free under the list's row
 lock before it is stored. A batch draws its indices and signs before taking that lock, then checks them all
@@ -126,14 +130,22 @@ def _key_resolver(issuer_key):
     return resolve
 
 
-def _check_signed(signed: dict, resolve_key=resolve_verification_method) -> None:
-    """What every credential we store passes: its own signature verifies and it conforms to the 1EdTech
-    OB 3.0 schema and to our extension schema. IssuanceFailed otherwise."""
+def _check_signed(signed: dict, resolve_key=resolve_verification_method, *, cryptosuite: str | None = None) -> None:
+    """What every credential we store passes: its own signature verifies, with the suite it was signed with
+    (``cryptosuite``, the issuer's proof format, when given), and it conforms to the 1EdTech OB 3.0 schema and
+    to our extension schema. IssuanceFailed otherwise."""
     result = vc.verify(signed, resolve_key)
     if not result.verified:
         raise IssuanceFailed(
             _("The signed credential did not verify (%(why)s); nothing was issued.")
             % {"why": result.error.message if result.error else "?"}
+        )
+    if cryptosuite is not None and result.proof.get("cryptosuite") != cryptosuite:
+        raise IssuanceFailed(
+            _(
+                "The signed credential's proof is %(found)s, not the issuer's proof format %(expected)s; nothing was issued."
+            )
+            % {"found": result.proof.get("cryptosuite"), "expected": cryptosuite}
         )
     schema_errors = ob_schema_errors(signed) + extension_schema_errors(signed)
     if schema_errors:
@@ -159,7 +171,7 @@ def _store_on_free_entry(issuer: Issuer, *, sign, store, find_winner, announce, 
                 continue
             row_uuid, now = uuid.uuid4(), timezone.now()
             signed = sign(status_list, index, row_uuid, now)
-            _check_signed(signed, resolve_key)
+            _check_signed(signed, resolve_key, cryptosuite=issuer.cryptosuite)
             try:
                 with transaction.atomic():
                     row = store(status_list, index, row_uuid, now, signed)
@@ -292,7 +304,7 @@ def _signed_credential(source, issuer, issuer_key, signer, completion, status_li
             valid_from=now,
             status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
         )
-        return vc.sign(unsigned, signer, issuer_key.verification_method_id, created=now)
+        return vc.sign(unsigned, signer, issuer_key.verification_method_id, created=now, cryptosuite=issuer.cryptosuite)
     except vc.VCError as exc:
         raise InvalidCompletion(_("This credential cannot be signed: %(why)s") % {"why": exc.message}) from exc
 
@@ -432,7 +444,7 @@ def _issue_checked(checked: dict, source, issued_by, outcomes: dict) -> None:
         )
 
     def check(signed: dict) -> None:
-        _check_signed(signed, resolve_key)
+        _check_signed(signed, resolve_key, cryptosuite=issuer.cryptosuite)
 
     # Drawn and signed before the list's row is locked (IssuanceFailed stops here, before any write).
     for item, index in zip(pending, _free_indices(status_list, len(pending)), strict=True):
@@ -574,7 +586,9 @@ def issue_holder_bound_copy(original: IssuedCredential, *, holder_did: str) -> t
                     holder_did=did,
                     status_entry=vc.status_list_entry(status_list.url, index, status_list.purpose),
                 )
-                return vc.sign(unsigned, signer, issuer_key.verification_method_id, created=now)
+                return vc.sign(
+                    unsigned, signer, issuer_key.verification_method_id, created=now, cryptosuite=issuer.cryptosuite
+                )
             except vc.VCError as exc:
                 raise IssuanceFailed(
                     _("The copy of this credential cannot be signed: %(why)s") % {"why": exc.message}

@@ -23,6 +23,7 @@ from microcred.credentials.services.did_web import (
 )
 from microcred.credentials.vocabulary import OB_CONTEXT, VC_V2_CONTEXT
 from microcred.reference.models import Institution
+from microcred.vc.cryptosuites import SUITES
 
 
 def public_base_url() -> str:
@@ -242,3 +243,30 @@ def _key_number(fragment: str) -> int:
     if fragment.startswith("key-") and fragment[4:].isascii() and fragment[4:].isdigit():
         return int(fragment[4:])
     return -1
+
+
+def set_proof_format(issuer: Issuer, cryptosuite: str, *, actor) -> bool:
+    """Make ``cryptosuite`` the proof format of the credentials ``issuer`` signs from now on (issue #18: the
+    Data Integrity EdDSA Cryptosuites v1.0 suites ``eddsa-rdfc-2022`` or ``eddsa-jcs-2022``), audited as
+    ``issuer.proof_format_changed`` with the old and new value. Credentials already issued keep their proof.
+    Returns whether it changed; ``ValueError`` for a suite the signing core does not offer (nothing changes)."""
+    choices = {value for value, _label in Issuer._meta.get_field("cryptosuite").choices}
+    if cryptosuite not in choices or cryptosuite not in SUITES:
+        raise ValueError(f"{cryptosuite!r} is not a proof format an issuer signs with; one of {sorted(choices)}.")
+    with transaction.atomic():
+        current = Issuer.objects.select_for_update().get(pk=issuer.pk)
+        previous = current.cryptosuite
+        if previous == cryptosuite:
+            issuer.cryptosuite = cryptosuite
+            return False
+        current.cryptosuite = cryptosuite
+        current.save(update_fields=["cryptosuite"])
+        issuer.cryptosuite = cryptosuite
+        record_audit_event(
+            actor=actor,
+            action="issuer.proof_format_changed",
+            target=current,
+            summary=f"{current.slug}: {previous} → {cryptosuite}",
+            changes={"cryptosuite": {"from": previous, "to": cryptosuite}},
+        )
+    return True

@@ -113,3 +113,36 @@ def test_node_reads_our_baked_badges(node_verifier, issue, tmp_path):
     assert code == 0, (output, stderr)
     code, output, stderr = _node_verify(node_verifier, tmp_path, vc.bake_svg(TINY_SVG, doc), "badge.svg")
     assert code == 0, (output, stderr)
+
+
+def test_node_verifies_an_eddsa_jcs_2022_credential_and_rejects_it_tampered(node_verifier, issue, issuers, tmp_path):
+    """An issuer set to eddsa-jcs-2022 (issue #18): @digitalbazaar/eddsa-jcs-2022-cryptosuite, picked by verify.mjs
+    from the proof's cryptosuite, accepts the credential (and its status list, still eddsa-rdfc-2022) and rejects
+    a tampered copy."""
+    from microcred.credentials.services.issuers import set_proof_format
+
+    set_proof_format(issuers["ub"], "eddsa-jcs-2022", actor=None)
+    credential = issue(grade="6", learner_name="Zoë Ødegård 李小龍 🎓")
+    assert credential.document["proof"][0]["cryptosuite"] == "eddsa-jcs-2022"
+    code, output, stderr = _node_verify(node_verifier, tmp_path, credential.document)
+    assert (code, output) == (0, {"verified": True, "revoked": False, "errors": []}), stderr
+    tampered = copy.deepcopy(credential.document)
+    tampered["credentialSubject"]["result"][0]["value"] = "10"
+    code, output, _ = _node_verify(node_verifier, tmp_path, tampered)
+    assert code == 1 and output["verified"] is False
+    assert any("signature" in e.lower() for e in output["errors"]), output
+    # A suite verify.mjs does not know is refused, and named.
+    unknown = copy.deepcopy(credential.document)
+    unknown["proof"][0]["cryptosuite"] = "eddsa-jcs-2019"
+    code, output, _ = _node_verify(node_verifier, tmp_path, unknown)
+    assert code == 1 and any("eddsa-jcs-2019" in e for e in output["errors"]), output
+
+
+def test_node_sees_a_revoked_eddsa_jcs_2022_credential(node_verifier, issue, issuers, make_user, institution, tmp_path):
+    from microcred.credentials.services.issuers import set_proof_format
+
+    set_proof_format(issuers["ub"], "eddsa-jcs-2022", actor=None)
+    credential = issue()
+    revoke_credential(make_user((Role.CREDENTIAL_OFFICER, institution)), credential.pk, "Revoked for the test.")
+    code, output, stderr = _node_verify(node_verifier, tmp_path, credential.document)
+    assert (code, output) == (3, {"verified": True, "revoked": True, "errors": []}), stderr

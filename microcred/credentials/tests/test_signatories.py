@@ -60,8 +60,10 @@ def _url(issuer) -> str:
 
 
 def _inline(rows, *, initial=0) -> dict:
-    """The POST of the issuer's change page: its signatories' inline forms (the issuer's own fields are read-only)."""
+    """The POST of the issuer's change page: its signatories' inline forms, and the proof format as the page's
+    select sends it (unchanged; the issuer's other fields are read-only)."""
     data = {
+        "cryptosuite": "eddsa-rdfc-2022",
         "signatories-TOTAL_FORMS": str(len(rows)),
         "signatories-INITIAL_FORMS": str(initial),
         "signatories-MIN_NUM_FORMS": "0",

@@ -90,6 +90,12 @@ class HashData:
         )
 
 
+def proof_options(unsecured_document: dict, options: dict) -> dict:
+    """The proof options to sign with: unchanged (the proof configuration gets the document's ``@context`` only
+    while it is hashed, §3.2.5 step 4; the proof itself carries none)."""
+    return dict(options)
+
+
 def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> HashData:
     """Canonicalize (RDFC-1.0) and hash the document (without ``proof``) and the proof configuration."""
     config = {k: v for k, v in proof_config.items() if k != "proofValue"}
