@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred.core.text import validate_single_line
-from microcred.credentials.models import Issuer, IssuerSignatory
+from microcred.credentials.models import Issuer, IssuerSignatory, TrustedRegistry
 from microcred.credentials.permissions import can_manage_issuers
-from microcred.credentials.services import issuers, signatories
+from microcred.credentials.services import issuers, signatories, trust_registry
 
 
 class SignatoryForm(forms.ModelForm):
@@ -182,3 +182,82 @@ def _fields(signatory: IssuerSignatory, changed: list[str] | None) -> list[str]:
     if changed is None or {"signature_file", "remove_signature"} & set(names):
         fields.append("signature")
     return fields
+
+
+class TrustedRegistryForm(forms.ModelForm):
+    """Another alliance's registry: an HTTPS address (not ours: our registry is trusted already) and the did:web
+    identifier that must have signed it. A bad value is refused with its reason and nothing is saved."""
+
+    url = forms.URLField(
+        label=TrustedRegistry._meta.get_field("url").verbose_name,
+        max_length=500,
+        assume_scheme="https",
+        help_text=TrustedRegistry._meta.get_field("url").help_text,
+    )
+
+    class Meta:
+        model = TrustedRegistry
+        fields = ["name", "url", "signer_did", "enabled"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(validate_single_line)
+
+    def clean_url(self):
+        url = (self.cleaned_data.get("url") or "").strip()
+        problem = trust_registry.registry_url_problem(url)
+        if problem:
+            raise ValidationError(problem)
+        return url
+
+    def clean_signer_did(self):
+        did = (self.cleaned_data.get("signer_did") or "").strip()
+        problem = trust_registry.signer_did_problem(did)
+        if problem:
+            raise ValidationError(problem)
+        return did
+
+
+@admin.register(TrustedRegistry)
+class TrustedRegistryAdmin(admin.ModelAdmin):
+    """The issuer registries of other alliances our verifier consults; ours is trusted without a row. Every
+    addition, change and removal is audited (``trusted_registry.*``)."""
+
+    form = TrustedRegistryForm
+    list_display = ["name", "url", "signer_did", "enabled", "last_fetched_at", "last_error"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "url", "signer_did"]
+    readonly_fields = ["last_fetched_at", "last_error"]
+
+    def has_module_permission(self, request):
+        return can_manage_issuers(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def has_add_permission(self, request):
+        return can_manage_issuers(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_manage_issuers(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        trust_registry.record_registry_change(
+            actor=request.user,
+            registry=obj,
+            change="changed" if change else "added",
+            fields=list(form.changed_data) if change else ["name", "url", "signer_did", "enabled"],
+        )
+
+    def delete_model(self, request, obj):
+        trust_registry.record_registry_change(actor=request.user, registry=obj, change="deleted", fields=[])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for registry in queryset:
+            trust_registry.record_registry_change(actor=request.user, registry=registry, change="deleted", fields=[])
+        super().delete_queryset(request, queryset)
