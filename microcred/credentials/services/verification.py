@@ -1,9 +1,10 @@
 """Verifying a credential document (Open Badges 3.0 §9.1), offline by default: every check reported separately.
 
 Checks, in order: ``format`` (an Open Badges 3.0 credential), ``schema`` (the 1EdTech OB 3.0 JSON Schema;
-advisory, see below), ``signature`` (Data Integrity eddsa-rdfc-2022; keys of our own issuers from the
-database (kept in process memory until a key or issuer changes: services/verification_cache.py), did:key
-from the identifier itself, other did:web issuers only from DID_WEB_ALLOWED_HOSTS),
+advisory, see below), ``signature`` (Data Integrity eddsa-rdfc-2022 or eddsa-jcs-2022, as the proof says;
+keys of our own issuers from the database (kept in process memory until a key or issuer changes:
+services/verification_cache.py), did:key from the identifier itself, other did:web issuers only from
+DID_WEB_ALLOWED_HOSTS),
 ``issuer`` (a member of the alliance?), ``status`` (revoked or suspended? asked of the status-list resolvers,
 services/status_resolvers.py), ``validity`` (validFrom / validUntil). ``verify_and_record`` also keeps what
 was found (a VerificationRecord) for whoever must cite it.
