@@ -2,7 +2,8 @@
 
 The same award as the signed Open Badges credential, in the Europass / EDC data model (the EDC application
 profile of ELM 3.2), for learners who want to load it into Europass. It is **unsigned**: a Europass credential is
-sealed with an eIDAS e-seal (JAdES), which the alliance does not have yet; Europass's own tools seal it.
+sealed with the issuer's eIDAS e-seal (JAdES), which microcred.seals adds (a test seal until the university
+installs its own).
 
 * Terms are ELM 3.2 (the ``edc-ap`` JSON-LD context). Both contexts are pinned in ``documents/elm/`` and are
   never fetched: :func:`elm_nquads` turns an export into RDF offline.
@@ -36,7 +37,14 @@ supervision / identity check      ``hasClaim.provenBy.idVerification`` (supervis
 prerequisites                     ``specifiedBy.entryRequirement`` (Note)
 stackability                      ``specifiedBy.additionalNote[]`` with ``subject`` = stackability
 languages                         ``specifiedBy.language[]`` (EU language NAL)
+revocation                        ``credentialStatus``: the Open Badges credential's Bitstring Status List entry
 ================================  ===========================================================================
+
+Revocation: the export carries the same status entry as the signed Open Badges credential (same list, same
+index), so revoking the award revokes its ELM credential too. ELM 3.2 gives ``cred:credentialStatus`` the class
+``elm:CredentialStatus`` and no properties; the entry is also a ``BitstringStatusListEntry`` (Bitstring Status
+List 1.0 §2.1), whose terms the two ELM contexts lack, so the entry carries them in an inline context (the
+definitions of the VC 2.0 context). The sealed ELM credential (microcred.seals) seals this document.
 """
 
 from __future__ import annotations
@@ -393,6 +401,25 @@ def _organisation(institution, *, legal_identifier: dict | None = None) -> dict:
             else None,
         }
     )
+
+
+# Bitstring Status List 1.0 terms, as the VC 2.0 context defines them (type-scoped under BitstringStatusListEntry).
+STATUS_VOCAB = "https://www.w3.org/ns/credentials/status#"
+STATUS_ENTRY_CONTEXT = {
+    "BitstringStatusListEntry": STATUS_VOCAB + "BitstringStatusListEntry",
+    "statusPurpose": STATUS_VOCAB + "statusPurpose",
+    "statusListIndex": STATUS_VOCAB + "statusListIndex",
+    "statusListCredential": {"@id": STATUS_VOCAB + "statusListCredential", "@type": "@id"},
+}
+
+
+def _credential_status(credential) -> dict | None:
+    """The OB credential's status entry (same list and index), typed ``CredentialStatus`` for ELM."""
+    status_list = getattr(credential, "status_list", None)
+    if status_list is None or credential.status_index is None:
+        return None
+    entry = vc.status_list_entry(status_list.url, credential.status_index, status_list.purpose)
+    return {"@context": dict(STATUS_ENTRY_CONTEXT), **entry, "type": ["CredentialStatus", entry["type"]]}
 
 
 def _legal_identifier(issuer) -> dict:
@@ -809,6 +836,7 @@ def elm_credential(issued_credential) -> dict:
         "issuanceDate": valid_from,
         "validFrom": valid_from,
         "credentialSubject": _learner(credential, ns, claim),
+        "credentialStatus": _credential_status(credential),
     }
     return _clean(document)
 

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from microcred.seals import views
 
 app_name = "seals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("credentials/<uuid:uuid>/sealed-elm.json", views.download_sealed_elm, name="download"),
+]

@@ -366,6 +366,22 @@ def test_display_image_is_a_png(formal):
     assert image["contentType"]["id"].endswith("/file-type/PNG")
 
 
+def test_export_carries_the_open_badges_credentials_status_entry(formal, offline):
+    """Same list and index as the signed OB credential, so revoking the award revokes the ELM credential."""
+    status_vocab = "https://www.w3.org/ns/credentials/status#"
+    document = elm.elm_credential(formal)
+    parts = Parts(document)
+    g = parts.graph
+    status = one(g, parts.credential, CRED.credentialStatus)
+    signed = formal.document["credentialStatus"]
+    assert str(status) == signed["id"]
+    assert set(g.objects(status, RDF.type)) == {ELM.CredentialStatus, URIRef(status_vocab + "BitstringStatusListEntry")}
+    assert one(g, status, URIRef(status_vocab + "statusListCredential")) == URIRef(signed["statusListCredential"])
+    assert one(g, status, URIRef(status_vocab + "statusListIndex")) == Literal(signed["statusListIndex"])
+    assert one(g, status, URIRef(status_vocab + "statusPurpose")) == Literal("revocation")
+    assert f"<{status_vocab}statusListIndex>" in elm.elm_nquads(document)  # the strict converter keeps it too
+
+
 def test_export_is_deterministic(formal):
     assert elm.elm_credential(formal) == elm.elm_credential(formal)
 
