@@ -395,6 +395,10 @@ OID4VCI_NONCE_RATE_LIMIT = env_int("OID4VCI_NONCE_RATE_LIMIT", 30, minimum=1)
 OID4VCI_CREDENTIAL_RATE_LIMIT = env_int("OID4VCI_CREDENTIAL_RATE_LIMIT", 20, minimum=1)
 OID4VCI_OFFER_URI_RATE_LIMIT = env_int("OID4VCI_OFFER_URI_RATE_LIMIT", 30, minimum=1)
 OID4VCI_OFFER_RATE_LIMIT = env_int("OID4VCI_OFFER_RATE_LIMIT", 10, minimum=1)
+# VC-API exchanges to the DCC Learner Credential Wallet (microcred/exchanges/README.md)
+EXCHANGE_TTL = env_int("EXCHANGE_TTL", 900, minimum=1)
+EXCHANGE_RATE_LIMIT = env_int("EXCHANGE_RATE_LIMIT", 20, minimum=1)
+EXCHANGE_START_RATE_LIMIT = env_int("EXCHANGE_START_RATE_LIMIT", 10, minimum=1)
 
 # Throttles against password guessing and e-mail flooding (OWASP ASVS 4.0.3 V2.2.1; NIST SP 800-63B §5.2.2 allows
 # at most 100 consecutive failures per account). Over a limit, the person is told how long to wait; the same limits

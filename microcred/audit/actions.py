@@ -56,6 +56,7 @@ class AuditAction(StrEnum):
     # Proposals and their review (proposals; one per workflow action, policy 7.1-7.7)
     PROPOSAL_CREATED = "proposal.created"
     PROPOSAL_DOCUMENT_ADDED = "proposal.document_added"
+    PROPOSAL_DOCUMENT_REMOVED = "proposal.document_removed"
     PROPOSAL_CHANGE_STARTED = "proposal.change_started"
     PROPOSAL_REVIEWED = "proposal.reviewed"
     PROPOSAL_ACTION_REFUSED = "proposal.action_refused"
@@ -136,11 +137,17 @@ class AuditAction(StrEnum):
     ISSUER_SIGNATORY_ADDED = "issuer_signatory.added"  # a certificate signatory, on the admin site
     ISSUER_SIGNATORY_CHANGED = "issuer_signatory.changed"
     ISSUER_SIGNATORY_DELETED = "issuer_signatory.deleted"
+    ISSUER_PROOF_FORMAT_CHANGED = "issuer.proof_format_changed"  # its cryptosuite (eddsa-rdfc/jcs-2022), admin site
+    TRUSTED_REGISTRY_ADDED = "trusted_registry.added"  # another alliance's issuer registry, on the admin site
+    TRUSTED_REGISTRY_CHANGED = "trusted_registry.changed"
+    TRUSTED_REGISTRY_DELETED = "trusted_registry.deleted"
     ISSUER_KEY_CREATED = "issuer_key.created"
     ISSUER_KEY_ROTATED = "issuer_key.rotated"
     ISSUER_KEY_EXPORTED = "issuer_key.exported"  # for escrow, encrypted to an operator's public key
     ISSUER_KEY_IMPORTED = "issuer_key.imported"  # restored from escrow, sealed under the current KEK
     CREDENTIAL_KEK_ROTATED = "credential_kek.rotated"  # every issuer key re-sealed under a new KEK
+    SEAL_CERTIFICATE_INSTALLED = "seal_certificate.installed"  # an issuer's e-seal (or test seal) for sealed ELM
+    SEAL_CERTIFICATE_REVOKED = "seal_certificate.revoked"  # the admin's revocation flag on a seal certificate
     CREDENTIAL_ISSUED = "credential.issued"
     CREDENTIAL_BOUND_COPY_ISSUED = "credential.bound_copy_issued"
     CREDENTIAL_REVOKED = "credential.revoked"
@@ -185,8 +192,12 @@ class AuditAction(StrEnum):
     OID4VCI_OFFER_CREATED = "oid4vci.offer_created"
     OID4VCI_OFFER_REDEEMED = "oid4vci.offer_redeemed"
     OID4VCI_CREDENTIAL_DELIVERED = "oid4vci.credential_delivered"
+    EXCHANGE_STARTED = "exchange.started"  # VC-API exchange to the DCC Learner Credential Wallet (exchanges)
+    EXCHANGE_CREDENTIAL_DELIVERED = "exchange.credential_delivered"
     SHARE_LINK_CREATED = "share_link.created"
     SHARE_LINK_WITHDRAWN = "share_link.withdrawn"
+    WALLET_CREDENTIAL_RECEIVED = "wallet.credential_received"  # another issuer's credential added, after verification
+    WALLET_RECEIVED_CREDENTIAL_REMOVED = "wallet.received_credential_removed"
     OUTBOX_RETRIED = "outbox.retried"
 
     # Data protection (privacy)

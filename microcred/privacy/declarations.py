@@ -500,6 +500,20 @@ declare_no_personal_data(
     "credentials.StatusList",
     reason=_("issuers' keys and status lists (one bit per credential)"),
 )
+declare_no_personal_data(
+    "seals.SealCertificate",
+    reason=_("issuers' electronic-seal certificates and their sealed keys (they name organisations)"),
+)
+declare(
+    "credentials.TrustedRegistry",
+    activity="credentials",
+    subjects=[],
+    fields={},
+    retention=_("not personal data"),
+    not_personal={
+        "signer_did": _("the decentralised identifier of the organisation that signs another alliance's registry")
+    },
+)
 declare(
     "credentials.IssuedCredential",
     activity="credentials",
@@ -607,8 +621,43 @@ declare(
     ),
 )
 
+# -- exchanges ----------------------------------------------------------------------------------------------
+
+declare(
+    "exchanges.Exchange",
+    activity="wallet",
+    subjects=[S.LEARNERS],
+    fields={
+        "learner": C.ACTIVITY,
+        "credential": C.EDUCATION,
+        "holder_did": C.ONLINE_IDENTIFIERS,
+        "created_at": C.ACTIVITY,
+        "completed_at": C.ACTIVITY,
+    },
+    retention=_(
+        "kept with the credential (the record of what was sent to which wallet); deleted when the account is erased"
+    ),
+)
+
 # -- wallet --------------------------------------------------------------------------------------------------
 
+declare(
+    "wallet.ReceivedCredential",
+    activity="wallet",
+    subjects=[S.LEARNERS],
+    fields={
+        "learner": C.EDUCATION,
+        "document": C.EDUCATION,
+        "digest": C.EDUCATION,
+        "credential_id": C.EDUCATION,
+        "title": C.EDUCATION,
+        "issued_on": C.EDUCATION,
+        "subject_basis": C.EDUCATION,
+        "checks": C.EDUCATION,
+        "reason": C.EDUCATION,
+    },
+    retention=_("until the learner removes it from her wallet, or erases her account"),
+)
 declare(
     "wallet.ShareLink",
     activity="wallet",
