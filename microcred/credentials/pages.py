@@ -24,7 +24,7 @@ from microcred.credentials.services.verification import (
     load_credential,
     verify_credential_document,
 )
-from microcred.credentials.uploads import recognise_upload
+from microcred.credentials.uploads import MAX_UPLOAD_BYTES, recognise_upload
 
 DOWNLOADS = {
     "json": ("application/vc+ld+json", "json"),
@@ -85,9 +85,6 @@ def download(request, uuid, fmt):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
     return response
-
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 @rate_limited("verify-page", limit_setting="VERIFY_RATE_LIMIT", default=30)

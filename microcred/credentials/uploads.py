@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 
 from microcred.credentials import selectors
 
+# The most a pasted or uploaded credential may weigh (the /verify/ page, the wallet's "add a credential"): a
+# credential, even baked into a badge image, is far smaller.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 # What a PDF's text is searched for: the credential identifier, or the public page's address.
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

@@ -40,8 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from microcred import vc
 from microcred.core.exceptions import ValidationFailed
-from microcred.credentials.pages import MAX_UPLOAD_BYTES
-from microcred.credentials.services.sd_jwt_verification import looks_like_sd_jwt, verify_sd_jwt_vc
+from microcred.credentials.services.sd_jwt_verification import sd_jwt_text, verify_sd_jwt_vc
 from microcred.credentials.services.verification import (
     Check,
     UnreadableCredential,
@@ -52,7 +51,7 @@ from microcred.credentials.services.verification import (
     verify_credential_document,
 )
 from microcred.credentials.services.verification_cache import own_issuer
-from microcred.credentials.uploads import PDF_MAGIC, recognise_upload
+from microcred.credentials.uploads import MAX_UPLOAD_BYTES, PDF_MAGIC, recognise_upload
 
 OB3 = "ob3"
 SD_JWT_VC = "sd_jwt_vc"
@@ -400,14 +399,6 @@ def register_kind(kind: Kind) -> None:
 # --- Telling what was given ---------------------------------------------------------------------------------
 
 
-def _sd_jwt_text(raw: bytes) -> str | None:
-    try:
-        text = raw.decode("ascii").strip()
-    except UnicodeDecodeError:
-        return None
-    return text if looks_like_sd_jwt(text) and not text.startswith(("{", "[", "<")) else None
-
-
 def _is_elm(raw: bytes) -> bool:
     if raw.lstrip()[:1] != b"{":
         return False
@@ -430,7 +421,7 @@ def _kind_and_text(raw: bytes) -> tuple[str, str]:
                 "instead (JSON, a badge image with the credential in it, or an SD-JWT VC)."
             )
         )
-    compact = _sd_jwt_text(raw)
+    compact = sd_jwt_text(raw)
     if compact is not None:
         return SD_JWT_VC, compact
     if _is_sealed(raw):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from microcred import vc
 from microcred.credentials.services.remote_status import RemoteStatusError, remote_token_status_list
 from microcred.credentials.services.sd_jwt_vc import STATUS_JWT_SUFFIX
+from microcred.credentials.services.trust_registry import registry_finding
 from microcred.credentials.services.verification import (
     Check,
     ReportFacts,
@@ -166,7 +167,7 @@ def verify_sd_jwt_vc(
             signature = Check("signature", True, _("The issuer's signature and the disclosures are valid."))
             validity = Check("validity", False, exc.message)
             status, state = _status_check(claims)
-            return _report(format_check, signature, status, validity, claims, result.claims, state, exc.code)
+            return _report(format_check, signature, status, validity, jws, result.claims, state, exc.code)
         passed = None if exc.code == "unresolved" else False
         checks = [format_check, Check("signature", passed, exc.message), *not_checked[1:]]
         return VerificationReport(
@@ -181,7 +182,7 @@ def verify_sd_jwt_vc(
     signature = Check("signature", True, message)
     status, state = _status_check(claims)
     validity = Check("validity", True, _("Within its validity period."))
-    return _report(format_check, signature, status, validity, claims, result.claims, state, "current")
+    return _report(format_check, signature, status, validity, jws, result.claims, state, "current")
 
 
 def _inside(claims: dict, now: float) -> float:
@@ -194,11 +195,21 @@ def _inside(claims: dict, now: float) -> float:
     return now
 
 
-def _report(format_check, signature, status, validity, claims, disclosed, state, validity_state) -> VerificationReport:
+def _report(format_check, signature, status, validity, jws, disclosed, state, validity_state) -> VerificationReport:
+    claims = jws.claims
     iss = claims["iss"]
     ours = own_issuer(iss)
-    # As for OB credentials: a member, the alliance, or someone claiming a member's name with another DID.
-    issuer = _issuer_check((iss,), (str(disclosed.get("issuer_name") or ""),))
+    # What the registries we trust say of the issuer and the key that signed (services/trust_registry.py), at
+    # the time it says it signed (iat), as for OB credentials at the proof's created.
+    issued_at = claims.get("iat")
+    registry = registry_finding(
+        iss,
+        str(jws.header.get("kid") or ""),
+        datetime.fromtimestamp(issued_at, UTC) if isinstance(issued_at, int | float) else None,
+    )
+    # As for OB credentials: a member, the alliance, a member of a registry we trust, or someone claiming a
+    # member's name with another DID.
+    issuer = _issuer_check((iss,), (str(disclosed.get("issuer_name") or ""),), registry)
     checks = [format_check, signature, issuer, status, validity]
     achievement = disclosed.get("achievement") or {}
     exp = claims.get("exp")
@@ -210,6 +221,7 @@ def _report(format_check, signature, status, validity, claims, disclosed, state,
         title=str(achievement.get("title") or ""),
         content={"claims": disclosed},
         content_signed=True,
+        registry=registry,
         facts=ReportFacts(
             validity=validity_state,  # "current", "expired" or "not_yet_valid", as for OB credentials
             valid_until=datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) else None,

@@ -110,3 +110,10 @@ def test_a_host_not_on_the_list_is_not_fetched(partner, settings):
     report = verify_sd_jwt_vc(partner_sd_jwt(partner))
     assert report.check("status").passed is None and "not fetched" in report.check("status").message
     assert TOKEN_PATH not in partner.hits
+
+
+def test_another_issuers_sd_jwt_vc_is_not_in_our_registry(partner):
+    publish_token(partner)
+    report = verify_sd_jwt_vc(partner_sd_jwt(partner))
+    assert report.registry is not None and not report.registry.is_member
+    assert report.registry.message == "Issuer not in any registry you trust."

@@ -125,3 +125,15 @@ def test_the_verify_command_reads_an_sd_jwt_vc(issue, holder, tmp_path, capsys):
     (tmp_path / "award.json").write_text(json.dumps({"not": "an sd-jwt"}))
     with pytest.raises(CommandError, match="not one"):
         call_command("verify_credential", str(tmp_path / "award.json"), "--nonce", NONCE)
+
+
+@pytest.mark.django_db
+def test_the_registry_verdict_is_shown_for_an_sd_jwt_vc(client, issue, holder):
+    compact = issue_sd_jwt_vc(issue(), holder_jwk=sd_jwt.public_jwk(holder))
+    response = _verify(client, credential=compact)
+    report = response.context["report"]
+    assert report.registry is not None and report.registry.is_member and report.registry.ours
+    assert "Issuer registries" in response.content.decode()
+    assert report.registry.message in response.content.decode()
+    api = client.post("/api/v1/verify", {"sd_jwt": compact}, content_type="application/json").json()
+    assert api["registry"]["state"] == report.registry.state
