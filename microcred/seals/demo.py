@@ -18,6 +18,5 @@ def load_test_seals() -> int:
     return created
 
 
-# Not registered yet (no DEMO_STEPS): the lead wires it, with core/tests/test_demo_registry.py naming "seals" after
-# "credentials". Until then, under DEBUG the first sealing makes an issuer's test seal anyway.
-DEMO_STEP = DemoStep(75, "Demo test seals: {} created.", load_test_seals)
+# After the demo credentials (70), so each demo credential's issuer can seal its Europass file.
+DEMO_STEPS = [DemoStep(75, "Demo test seals: {} created.", load_test_seals)]

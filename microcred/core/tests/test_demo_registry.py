@@ -26,6 +26,7 @@ def test_every_app_registers_its_step_in_dependency_order():
         "learning",  # offerings of the catalogue's versions
         "pathways",
         "credentials",  # for the completions
+        "seals",  # a TEST seal for each issuer, to seal the Europass files of their credentials
         "pathways",  # the pathway credentials, once the components are issued
         "recognition",
         "surveys",

@@ -44,9 +44,9 @@ def test_checks(issuers, settings):
 
 
 def test_the_demo_gives_every_issuer_a_test_seal_once(issuers):
-    from microcred.seals.demo import DEMO_STEP, load_test_seals
+    from microcred.seals.demo import DEMO_STEPS, load_test_seals
 
     assert load_test_seals() == 3
     assert load_test_seals() == 0
     assert SealCertificate.objects.filter(is_test_seal=True, active=True).count() == 3
-    assert DEMO_STEP.order == 75
+    assert [step.order for step in DEMO_STEPS] == [75]
