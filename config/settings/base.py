@@ -332,6 +332,11 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # 1.0 §2.1): a revocation reaches verifiers within STATUS_LIST_MAX_AGE, a new key within DID_DOCUMENT_MAX_AGE.
 STATUS_LIST_MAX_AGE = env_int("STATUS_LIST_MAX_AGE", 300, minimum=0)
 DID_DOCUMENT_MAX_AGE = env_int("DID_DOCUMENT_MAX_AGE", 3600, minimum=0)
+# The alliance's issuer registry (/trust/registry.json and .vc.json), cached by verifiers and CDNs for this long.
+TRUST_REGISTRY_MAX_AGE = env_int("TRUST_REGISTRY_MAX_AGE", 300, minimum=0)
+# A self-signed TEST seal for an issuer without a seal certificate, made when first needed (microcred/seals): on in
+# the embedded default (local settings), off elsewhere unless set; seals.W002 warns about a test seal outside DEBUG.
+SEAL_TEST_SEALS = env_bool("SEAL_TEST_SEALS", False)
 # Verifying our own credentials from process memory (credentials/services/verification_cache.py): "shared" (only
 # while the Django cache is shared by every process, Redis; a revocation or key change empties every process's
 # memory), "process" (also with a local-memory cache: one process), "off" (read the database every time).

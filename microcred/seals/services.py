@@ -65,7 +65,7 @@ def legal_identifier_of(issuer: Issuer) -> str:
 
 
 def test_seals_allowed() -> bool:
-    return bool(getattr(settings, "SEAL_TEST_SEALS", settings.DEBUG))
+    return bool(settings.SEAL_TEST_SEALS)
 
 
 @transaction.atomic

@@ -25,6 +25,9 @@ LIMITS = {
     "OID4VCI_ACCESS_TOKEN_TTL": (300, 62),
     "OID4VCI_NONCE_TTL": (300, 63),
     "OID4VCI_TX_CODE_ATTEMPTS": (5, 3),
+    "EXCHANGE_TTL": (900, 64),
+    "EXCHANGE_RATE_LIMIT": (20, 21),
+    "EXCHANGE_START_RATE_LIMIT": (10, 22),
     "TRUSTED_PROXY_COUNT": (0, 2),
     "LOGIN_FAILURE_LIMIT_PER_ACCOUNT": (10, 4),
     "LOGIN_FAILURE_LIMIT_PER_CLIENT": (100, 40),
@@ -41,6 +44,7 @@ LIMITS = {
     "STATUS_LIST_MAX_AGE": (300, 45),
     "DID_DOCUMENT_MAX_AGE": (3600, 600),
     "VERIFICATION_CACHE_SECONDS": (300, 20),
+    "TRUST_REGISTRY_MAX_AGE": (300, 46),
 }
 
 # Run in a fresh process, so the settings module is imported under the environment given.
@@ -51,6 +55,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from microcred.core.ratelimit import client_address, rate_limited
 from microcred.oid4vci import services as oid4vci
+from microcred.exchanges import services as exchanges
+from microcred.credentials.services import trust_registry
+from microcred.seals import services as seals
 
 names = json.loads(NAMES)
 values = {name: getattr(settings, name) for name in names}
@@ -66,12 +73,15 @@ print(json.dumps({
     "client": client_address(request),
     "verify_allowed": sum(view(request).status_code == 200 for _ in range(40)),
     "oid4vci": [oid4vci.offer_ttl(), oid4vci.token_ttl(), oid4vci.nonce_ttl(), oid4vci.max_tx_code_attempts()],
+    "exchange_ttl": exchanges.exchange_ttl(),
+    "registry_max_age": trust_registry.max_age(),
+    "test_seals": seals.test_seals_allowed(),
 }))
 """
 
 
 def _run(code: str, settings_module: str = "config.settings.test", **env) -> subprocess.CompletedProcess:
-    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS", "VERIFICATION_CACHE"}
+    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", *LIMITS, "TRUSTED_PROXY_NETWORKS", "VERIFICATION_CACHE", "SEAL_TEST_SEALS"}
     return fresh_process.shell(code, drop=drop, settings_module=settings_module, **env)
 
 
@@ -88,11 +98,16 @@ def test_without_the_environment_the_documented_defaults_hold():
     assert seen["client"] == "10.0.0.5"  # no proxy named: X-Forwarded-For is not read
     assert seen["verify_allowed"] == 30
     assert seen["oid4vci"] == [600, 300, 300, 5]
+    assert seen["exchange_ttl"] == 900
+    assert seen["registry_max_age"] == 300
+    assert seen["test_seals"] is False  # the test settings, like production: no test seal unless set
 
 
 def test_each_setting_set_in_the_environment_takes_effect():
     seen = _probe(
-        **{name: str(value) for name, (_, value) in LIMITS.items()}, TRUSTED_PROXY_NETWORKS="10.0.0.0/8, 192.0.2.7"
+        **{name: str(value) for name, (_, value) in LIMITS.items()},
+        TRUSTED_PROXY_NETWORKS="10.0.0.0/8, 192.0.2.7",
+        SEAL_TEST_SEALS="true",
     )
     assert seen["values"] == {name: value for name, (_, value) in LIMITS.items()}
     assert seen["networks"] == ["10.0.0.0/8", "192.0.2.7/32"]
@@ -100,6 +115,9 @@ def test_each_setting_set_in_the_environment_takes_effect():
     assert seen["client"] == "198.51.100.2"
     assert seen["verify_allowed"] == LIMITS["VERIFY_RATE_LIMIT"][1]
     assert seen["oid4vci"] == [LIMITS[n][1] for n in LIMITS if n.startswith("OID4VCI_") and not n.endswith("LIMIT")]
+    assert seen["exchange_ttl"] == LIMITS["EXCHANGE_TTL"][1]
+    assert seen["registry_max_age"] == LIMITS["TRUST_REGISTRY_MAX_AGE"][1]
+    assert seen["test_seals"] is True
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,6 @@ RDF_JSON = RDF + "JSON"
 MAX_BYTES = 512 * 1024
 #: How long a failed fetch is remembered, so that an unreachable registry does not slow every verification.
 FAILURE_CACHE_SECONDS = 60
-DEFAULT_MAX_AGE = 300
 TRUSTED_REGISTRIES = "trusted_registries"
 
 # Finding states (RegistryFinding.state).
@@ -166,7 +165,7 @@ def sign_registry(registry: dict) -> dict:
 
 
 def max_age() -> int:
-    return max(int(getattr(settings, "TRUST_REGISTRY_MAX_AGE", DEFAULT_MAX_AGE)), 0)
+    return max(int(settings.TRUST_REGISTRY_MAX_AGE), 0)
 
 
 def published_registry() -> PublishedDocument:
