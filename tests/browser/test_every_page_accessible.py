@@ -20,7 +20,7 @@ PAGES_BY_PERSON = {
                                         "/handoffs/"],
     "officer.ub@demo.microcred.eu": ["/credentials/issue/", "/credentials/issued/", "/pathways/awards/"],
     "learner@demo.microcred.eu": ["/learning/", "/wallet/", "/wallet/my-data/", "/recognition/", "/recognition/new/",
-                                  "/wallet/record/"],
+                                  "/wallet/record/", "/wallet/received/add/"],
     # Recognition of credentials (issue #12, item 5): the officer's queue and the agreements register's form.
     "recognition.uu@demo.microcred.eu": ["/recognition/queue/", "/recognition/agreements/new/"],
     # Has not said a learner group: logging in lands on the question (issue #15), checked there too.
