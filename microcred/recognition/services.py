@@ -25,6 +25,7 @@ from microcred.credentials import permissions as credential_permissions
 from microcred.credentials import selectors as credential_selectors
 from microcred.credentials.services.verification import (
     UnreadableCredential,
+    accepted_from_any_issuer,
     load_credential,
     verify_and_record,
     verify_credential_document,
@@ -114,14 +115,7 @@ def accepted_for_recognition(report) -> bool:
     """Does our verifier accept the credential? Every check that decides passes, except that the issuer may be
     outside the alliance (its identity "could not be checked": the officer sees so); the signature must have been
     checked and passed."""
-    for check in report.checks:
-        if check.advisory:
-            continue
-        if check.check == "issuer" and check.passed is None and report.content_signed:
-            continue
-        if check.passed is not True:
-            return False
-    return True
+    return accepted_from_any_issuer(report)
 
 
 def _refuse_unverified(learner, report, *, institution, source: str):

@@ -46,6 +46,7 @@ from microcred.credentials.services.verification import (
     UnreadableCredential,
     VerificationReport,
     _verdict,
+    accepted_from_any_issuer,
     document_sha256,
     load_credential,
     verify_credential_document,
@@ -114,17 +115,8 @@ class Kind:
 
 
 def accepted(report: VerificationReport) -> bool:
-    """Every check that decides passes, except that the issuer may be outside the alliance (its identity "could not
-    be checked") when the signature was checked and passed (the rule of recognition.services.accepted_for_recognition,
-    which the wallet cannot import: recognition is above it)."""
-    for check in report.checks:
-        if check.advisory:
-            continue
-        if check.check == "issuer" and check.passed is None and report.content_signed:
-            continue
-        if check.passed is not True:
-            return False
-    return True
+    """Every check that decides passes; the issuer may be outside the alliance when the signature holds."""
+    return accepted_from_any_issuer(report)
 
 
 # --- Open Badges 3.0 ----------------------------------------------------------------------------------------

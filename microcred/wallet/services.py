@@ -20,7 +20,7 @@ from microcred.core import ratelimit
 from microcred.core.exceptions import NotFound, ValidationFailed
 from microcred.credentials import permissions as credential_permissions
 from microcred.credentials import selectors as credential_selectors
-from microcred.credentials.models import VerificationRecord
+from microcred.credentials.services.verification import record_verification
 from microcred.privacy import registry
 from microcred.wallet import receiving
 from microcred.wallet.models import ReceivedCredential, ShareLink
@@ -313,31 +313,4 @@ def verify_and_record_received(received: ReceivedCredential, *, user, purpose: s
     credentials.services.verification.verify_and_record does for Open Badges, for any of the formats): for a
     recognition request, which cites it. Returns (report, record). Audited (``credential.verification_recorded``)."""
     report = receiving.verify_text(received.kind, received.document).report
-    with transaction.atomic():
-        record = VerificationRecord.objects.create(
-            credential_id=report.credential_id[:500],
-            document_sha256=received.digest,
-            issuer_id=report.issuer_id[:500],
-            issuer_name=(report.issuer_name or "")[:300],
-            title=(report.title or "")[:500],
-            result=report.result,
-            reason=report.reason,
-            checks=_checks(report),
-            purpose=(purpose or "").strip()[:200],
-            verified_at=timezone.now(),
-            verified_by=user if getattr(user, "is_authenticated", False) else None,
-        )
-        record_audit_event(
-            actor=user,
-            action="credential.verification_recorded",
-            target=record,
-            summary=record.purpose,
-            changes={
-                "record": str(record.uuid),
-                "credential": record.credential_id,
-                "sha256": record.document_sha256,
-                "issuer": record.issuer_id,
-                "result": record.result,
-            },
-        )
-    return report, record
+    return report, record_verification(report, received.digest, user=user, purpose=purpose)

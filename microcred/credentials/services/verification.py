@@ -775,13 +775,20 @@ def verify_and_record(doc, *, user=None, purpose: str = "") -> tuple[Verificatio
     Audited (``credential.verification_recorded``).
     """
     report = verify_credential_document(doc)
+    return report, record_verification(report, document_sha256(doc), user=user, purpose=purpose)
+
+
+def record_verification(report: VerificationReport, sha256: str, *, user=None, purpose: str = "") -> VerificationRecord:
+    """Keep a verification's findings (of any format: OB 3.0, SD-JWT VC, sealed ELM) as a VerificationRecord, for
+    whoever must cite it later; ``sha256`` is the digest of the document as given. Audited
+    (``credential.verification_recorded``)."""
     with transaction.atomic():
         record = VerificationRecord.objects.create(
             credential_id=report.credential_id[:500],
-            document_sha256=document_sha256(doc),
+            document_sha256=sha256,
             issuer_id=report.issuer_id[:500],
-            issuer_name=report.issuer_name[:300],
-            title=report.title[:500],
+            issuer_name=(report.issuer_name or "")[:300],
+            title=(report.title or "")[:500],
             result=report.result,
             reason=report.reason,
             checks=[
@@ -805,4 +812,19 @@ def verify_and_record(doc, *, user=None, purpose: str = "") -> tuple[Verificatio
                 "result": record.result,
             },
         )
-    return report, record
+    return record
+
+
+def accepted_from_any_issuer(report: VerificationReport) -> bool:
+    """Does the verifier accept the credential, whoever issued it? Every check that decides passes, except that
+    the issuer may be outside the alliance and every registry we trust (its identity "could not be checked"),
+    when the signature was checked and passed. The rule of recognition requests and of the wallet's received
+    credentials: who the issuer is, is for the person who reads it to weigh."""
+    for check in report.checks:
+        if check.advisory:
+            continue
+        if check.check == "issuer" and check.passed is None and report.content_signed:
+            continue
+        if check.passed is not True:
+            return False
+    return True
