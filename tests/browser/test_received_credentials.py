@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
-from microcred.credentials.tests.test_remote_status import _Host
+from microcred.credentials.tests.partner_host import PartnerHost as _Host
 from microcred.roles import Role
 from microcred.vc import sd_jwt
 from microcred.vc.sd_jwt import Disclosable

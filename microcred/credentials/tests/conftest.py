@@ -143,3 +143,21 @@ def issue(issuers, make_version):
         return issue_credential(**arguments)
 
     return run
+
+
+@pytest.fixture
+def partner(settings):
+    """Another university (outside the alliance) on 127.0.0.1 (tests/partner_host.py), whose did:web documents and
+    status lists the verifier may fetch, over plain HTTP as only tests allow."""
+    from django.core.cache import cache
+
+    from microcred.credentials.tests.partner_host import PartnerHost
+
+    cache.clear()
+    host = PartnerHost()
+    settings.REMOTE_DOCUMENTS_ALLOW_HTTP = True
+    settings.DID_WEB_ALLOWED_HOSTS = [host.host]
+    settings.STATUS_LIST_ALLOWED_HOSTS = [host.host]
+    yield host
+    host.close()
+    cache.clear()

@@ -4,82 +4,15 @@ their signed data (issue #10, "go beyond"); the hosts are settings read from the
 from __future__ import annotations
 
 import copy
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.cache import cache
 
 from microcred import vc
 from microcred.core.tests import fresh_process
 from microcred.credentials.services.verification import verify_credential_document
+from microcred.credentials.tests.partner_host import INDEX
 
 pytestmark = pytest.mark.django_db
-INDEX = 4242
-
-
-class _Host:
-    """Another university's web server on 127.0.0.1: serves a DID document and a status list."""
-
-    def __init__(self):
-        self.bodies: dict[str, bytes] = {}
-        self.hits: list[str] = []
-        host = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                host.hits.append(self.path)
-                body = host.bodies.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body or b"{}")
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.host = f"127.0.0.1:{self.httpd.server_address[1]}"
-        self.did = f"did:web:{self.host.replace(':', '%3A')}:issuers:partner"
-        self.vm = self.did + "#key-1"
-        self.list_url = f"http://{self.host}/status/1"
-        self.key = vc.generate_private_key()
-        self.serve("/issuers/partner/did.json", vc.did_web_document(self.did, [("key-1", self.key.public_key())]))
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def serve(self, path: str, document: dict) -> None:
-        self.bodies[path] = json.dumps(document).encode()
-
-    def publish_list(self, *, revoked=(), purpose="revocation", key=None, valid_until=None, tamper=False):
-        bits = vc.BitstringStatusList(vc.MIN_ENTRIES)
-        for index in revoked:
-            bits.set(index)
-        unsigned = vc.status_list_credential(
-            self.list_url, self.did, bits, purpose, valid_from="2026-01-01T00:00:00Z", valid_until=valid_until
-        )
-        signed = vc.sign(unsigned, key or self.key, self.vm)
-        if tamper:  # someone un-revokes an entry by hand
-            other = vc.BitstringStatusList.decode(signed["credentialSubject"]["encodedList"])
-            other.set(INDEX + 7, 0 if other.get(INDEX + 7) else 1)
-            signed["credentialSubject"]["encodedList"] = other.encode()
-        self.serve("/status/1", signed)
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
-def partner(settings):
-    cache.clear()
-    host = _Host()
-    settings.REMOTE_DOCUMENTS_ALLOW_HTTP = True
-    settings.DID_WEB_ALLOWED_HOSTS = [host.host]
-    settings.STATUS_LIST_ALLOWED_HOSTS = [host.host]
-    yield host
-    host.close()
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,28 +7,14 @@ import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from django.core.cache import cache
 
 from microcred import vc
 from microcred.credentials.services.sd_jwt_verification import verify_sd_jwt_vc
-from microcred.credentials.tests.test_remote_status import _Host
 from microcred.vc import sd_jwt, token_status_list
 
 pytestmark = pytest.mark.django_db
 INDEX = 77
 TOKEN_PATH = "/status/1/token"
-
-
-@pytest.fixture
-def partner(settings):
-    cache.clear()
-    host = _Host()
-    settings.REMOTE_DOCUMENTS_ALLOW_HTTP = True
-    settings.DID_WEB_ALLOWED_HOSTS = [host.host]
-    settings.STATUS_LIST_ALLOWED_HOSTS = [host.host]
-    yield host
-    host.close()
-    cache.clear()
 
 
 def _token_url(partner) -> str:

@@ -8,7 +8,6 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from microcred import vc
@@ -17,7 +16,7 @@ from microcred.credentials import verdict
 from microcred.credentials.services.issuers import active_key, private_key_of
 from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
-from microcred.credentials.tests.test_remote_status import INDEX, _Host
+from microcred.credentials.tests.partner_host import INDEX
 from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -39,18 +38,6 @@ def _other_issuer(doc: dict, name: str = "Somebody Else Academy") -> dict:
     doc["issuer"] = {"id": vc.did_key(key), "type": ["Profile"], "name": name}
     del doc["credentialStatus"]
     return _resign(doc, key, vc.did_key_verification_method_id(key))
-
-
-@pytest.fixture
-def partner(settings):
-    cache.clear()
-    host = _Host()
-    settings.REMOTE_DOCUMENTS_ALLOW_HTTP = True
-    settings.DID_WEB_ALLOWED_HOSTS = [host.host]
-    settings.STATUS_LIST_ALLOWED_HOSTS = [host.host]
-    yield host
-    host.close()
-    cache.clear()
 
 
 def _partner_credential(issue, partner, purpose="revocation") -> dict:

@@ -1,5 +1,5 @@
 """Credentials from other issuers in the learner's wallet (issue #18, receiving): verified first (another university's
-did:web and status list served by a local stand-in host, tests/test_remote_status._Host), added only when they are
+did:web and status list served by a local stand-in host, tests/partner_host.py), added only when they are
 hers, refused with the verifier's message otherwise (nothing stored), once per credential, re-checked, removed;
 the pages, the data export and erasure."""
 
@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from microcred import vc
 from microcred.audit.models import AuditEvent
-from microcred.credentials.tests.test_remote_status import INDEX, _Host
+from microcred.credentials.tests.partner_host import INDEX
 from microcred.roles import Role
 from microcred.vc import sd_jwt
 from microcred.vc.sd_jwt import Disclosable
@@ -25,19 +25,6 @@ from microcred.wallet import receiving, services
 from microcred.wallet.models import ReceivedCredential
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def partner(settings):
-    """Another university (outside the alliance) whose did:web document and status list are served locally."""
-    cache.clear()
-    host = _Host()
-    settings.REMOTE_DOCUMENTS_ALLOW_HTTP = True
-    settings.DID_WEB_ALLOWED_HOSTS = [host.host]
-    settings.STATUS_LIST_ALLOWED_HOSTS = [host.host]
-    yield host
-    host.close()
-    cache.clear()
 
 
 @pytest.fixture
