@@ -14,6 +14,7 @@ from microcred.core.ratelimit import rate_limited
 from microcred.credentials import formats, permissions, selectors, verdict
 from microcred.credentials.elm import elm_json_bytes
 from microcred.credentials.forms import VerifyForm
+from microcred.credentials.services.document_readers import read_with_registered_readers
 from microcred.credentials.services.sd_jwt_verification import (
     describe_sd_jwt_vc,
     sd_jwt_text,
@@ -89,7 +90,8 @@ def download(request, uuid, fmt):
 
 @rate_limited("verify-page", limit_setting="VERIFY_RATE_LIMIT", default=30)
 def verify_page(request):
-    """Anyone verifies a credential: paste JSON or an SD-JWT VC, or upload a JSON, PNG, SVG or SD-JWT file."""
+    """Anyone verifies a credential: paste JSON or an SD-JWT VC, or upload a JSON, PNG, SVG, SD-JWT or sealed ELM
+    file."""
     posted = request.method == "POST"
     form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     report = error = recognised = content = None
@@ -123,6 +125,10 @@ def _verify_input(raw: bytes, data: dict):
             compact, audience=data["audience"].strip() or None, nonce=data["nonce"].strip() or None
         )
         return report, describe_sd_jwt_vc(report), None
+    # A format another app verifies (a sealed ELM credential: microcred.seals).
+    reading = read_with_registered_readers(raw)
+    if reading is not None:
+        return (*reading, None)
     # Our PDF certificate or ELM export: said what it is, and the signed credential it names verified.
     recognised = recognise_upload(raw)
     document = recognised.document if recognised else load_credential(raw)

@@ -53,6 +53,7 @@ from microcred.credentials.services.verification import (
 )
 from microcred.credentials.services.verification_cache import own_issuer
 from microcred.credentials.uploads import MAX_UPLOAD_BYTES, PDF_MAGIC, recognise_upload
+from microcred.seals.reports import describe_sealed_elm, lang_text, looks_sealed, sealed_elm_report, sealed_payload
 
 OB3 = "ob3"
 SD_JWT_VC = "sd_jwt_vc"
@@ -265,54 +266,14 @@ def _sd_jwt_digest(text: str) -> str:
 # --- Sealed European Learning Model credential (microcred.seals) -------------------------------------------
 
 
-def _lang_text(value) -> str:
-    """An ELM language map ({"en": "…"}) as one text: English first, else the first language."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, dict):
-        for text in [value.get("en"), *value.values()]:
-            if isinstance(text, str) and text.strip():
-                return text.strip()
-    return ""
-
-
-def _sealed_payload(report: VerificationReport) -> dict:
-    payload = (report.content or {}).get("elm") if report.content_signed else None
-    return payload if isinstance(payload, dict) else {}
-
-
-def _sealed_verify(text: str) -> VerificationReport:
-    """The seal's checks (microcred.seals.services.verify_sealed_elm: JAdES signature, payload, chain, validity,
-    issuer, trust, status) as a verification report. The seal signs the payload's bytes, so its JSON is signed as
-    written."""
-    from microcred.seals.services import verify_sealed_elm
-
-    sealed = verify_sealed_elm(text.encode("utf-8"))
-    checks = [Check(c.name, c.passed, c.message) for c in sealed.checks]
-    signed = any(c.name == "signature" and c.passed for c in sealed.checks) and sealed.payload is not None
-    payload = sealed.payload if signed else {}
-    display = payload.get("displayParameter") if isinstance(payload.get("displayParameter"), dict) else {}
-    issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
-    return VerificationReport(
-        *_verdict(checks),
-        checks=checks,
-        credential_id=sealed.credential_id,
-        issuer_id=sealed.issuer_id,
-        issuer_name=_lang_text(issuer.get("legalName")),
-        title=_lang_text(display.get("title")),
-        content={"elm": payload} if signed else None,
-        content_signed=signed,
-    )
-
-
 def _sealed_holder(text: str, report: VerificationReport) -> Holder:
-    subject = _sealed_payload(report).get("credentialSubject")
+    subject = sealed_payload(report).get("credentialSubject")
     if not isinstance(subject, dict):
         return Holder()
     contact = subject.get("contactPoint") if isinstance(subject.get("contactPoint"), dict) else {}
     mailbox = contact.get("emailAddress") if isinstance(contact.get("emailAddress"), dict) else {}
     address = str(mailbox.get("id") or "")
-    name = _lang_text(subject.get("fullName"))
+    name = lang_text(subject.get("fullName"))
     subject_id = str(subject.get("id") or "")
     return Holder(
         emails=(address[7:],) if address.lower().startswith("mailto:") else (),
@@ -322,42 +283,17 @@ def _sealed_holder(text: str, report: VerificationReport) -> Holder:
 
 
 def _sealed_issued_on(report: VerificationReport) -> date | None:
-    payload = _sealed_payload(report)
+    payload = sealed_payload(report)
     return _date(str(payload.get("issuanceDate") or payload.get("issued") or payload.get("validFrom") or ""))
+
+
+def _sealed_verify(text: str) -> VerificationReport:
+    # The seal signs the payload's bytes, so the file is verified as written.
+    return sealed_elm_report(text.encode("utf-8"))
 
 
 def _sealed_digest(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
-
-
-def _sealed_content(report: VerificationReport) -> dict | None:
-    payload = _sealed_payload(report)
-    if not payload:
-        return None
-    display = payload.get("displayParameter") if isinstance(payload.get("displayParameter"), dict) else {}
-    return {
-        "title": report.title,
-        "description": _lang_text(display.get("description")),
-        "criteria": "",
-        "learner": _lang_text((payload.get("credentialSubject") or {}).get("fullName")),
-        "issuer": report.issuer_name,
-        "valid_from": str(payload.get("validFrom") or ""),
-        "valid_until": str(payload.get("expirationDate") or payload.get("validUntil") or ""),
-        "credits": None,
-        "alignments": [],
-        "results": [],
-    }
-
-
-def _is_sealed(raw: bytes) -> bool:
-    """A JAdES seal in the JWS JSON serialization: an object with a ``payload`` text and ``signatures``."""
-    if raw.lstrip()[:1] != b"{":
-        return False
-    try:
-        document = json.loads(raw)
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(document, dict) and isinstance(document.get("payload"), str) and "signatures" in document
 
 
 KINDS: dict[str, Kind] = {
@@ -378,7 +314,7 @@ KINDS: dict[str, Kind] = {
         _sealed_holder,
         _sealed_issued_on,
         _sealed_digest,
-        _sealed_content,
+        describe_sealed_elm,
     ),
 }
 
@@ -416,7 +352,7 @@ def _kind_and_text(raw: bytes) -> tuple[str, str]:
     compact = sd_jwt_text(raw)
     if compact is not None:
         return SD_JWT_VC, compact
-    if _is_sealed(raw):
+    if looks_sealed(raw):
         try:
             return SEALED_ELM, raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -11,12 +11,15 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from microcred.audit.models import AuditEvent
-from microcred.credentials.tests.test_remote_status import INDEX
+from microcred.credentials.tests.partner_host import INDEX
 from microcred.recognition.exceptions import CredentialNotVerified
 from microcred.recognition.models import RecognitionRequest
 from microcred.wallet import services as wallet_services
 from microcred.wallet.receiving import RECEIVED_KEY
-from microcred.wallet.tests.test_received import _sd_jwt, ob3, partner  # noqa: F401 - the partner's fixtures
+from microcred.wallet.tests.test_received import (  # noqa: F401 - the partner's credentials (its fixture: conftest)
+    _sd_jwt,
+    ob3,
+)
 
 pytestmark = pytest.mark.django_db
 R = RecognitionRequest
