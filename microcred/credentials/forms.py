@@ -9,7 +9,7 @@ class VerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=1024 * 1024,
     )
-    file = forms.FileField(label=_("Or upload a file (JSON, PNG or SVG)"), required=False)
+    file = forms.FileField(label=_("Or upload a file (JSON, PNG, SVG, SD-JWT or sealed ELM)"), required=False)
     # A verifier that asked a wallet for a presentation checks its key-binding JWT against what it asked for
     # (RFC 9901 §7.3): the audience (its own identifier) and the nonce it gave.
     audience = forms.CharField(

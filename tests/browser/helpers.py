@@ -51,7 +51,7 @@ def issue_the_ready_credential(page, officer_email):
 def verify_file(page, path):
     """Upload a file to the /verify/ page and wait for the result."""
     page.goto("/verify/")
-    page.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(path))
+    page.get_by_label("Or upload a file (JSON, PNG, SVG, SD-JWT or sealed ELM)").set_input_files(str(path))
     page.get_by_role("button", name="Verify").click()
     page.check()
 

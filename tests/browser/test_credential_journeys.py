@@ -117,7 +117,7 @@ def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server,
     renamed = tmp_path / "renamed.json"
     renamed.write_text(json.dumps(disguised))
     employer.goto(live_server.url + "/verify/")
-    employer.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(renamed))
+    employer.get_by_label("Or upload a file (JSON, PNG, SVG, SD-JWT or sealed ELM)").set_input_files(str(renamed))
     employer.get_by_role("button", name="Verify").click()
     check_accessibility(employer)
     assert "✖ Not valid" in employer.content() and "✔ Signature" in employer.content()
@@ -128,7 +128,7 @@ def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server,
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(signed))
     employer.goto(live_server.url + "/verify/")
-    employer.get_by_label("Or upload a file (JSON, PNG or SVG)").set_input_files(str(tampered))
+    employer.get_by_label("Or upload a file (JSON, PNG, SVG, SD-JWT or sealed ELM)").set_input_files(str(tampered))
     employer.get_by_role("button", name="Verify").click()
     check_accessibility(employer)
     assert "✖ Signature" in employer.content()
