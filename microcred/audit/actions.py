@@ -148,6 +148,8 @@ class AuditAction(StrEnum):
     CREDENTIAL_KEK_ROTATED = "credential_kek.rotated"  # every issuer key re-sealed under a new KEK
     SEAL_CERTIFICATE_INSTALLED = "seal_certificate.installed"  # an issuer's e-seal (or test seal) for sealed ELM
     SEAL_CERTIFICATE_REVOKED = "seal_certificate.revoked"  # the admin's revocation flag on a seal certificate
+    SEAL_AUTHORITY_ADDED = "seal_authority.added"  # a CA trusted for other issuers' seals (sealed ELM received)
+    SEAL_AUTHORITY_CHANGED = "seal_authority.changed"
     CREDENTIAL_ISSUED = "credential.issued"
     CREDENTIAL_BOUND_COPY_ISSUED = "credential.bound_copy_issued"
     CREDENTIAL_REVOKED = "credential.revoked"

@@ -504,6 +504,10 @@ declare_no_personal_data(
     "seals.SealCertificate",
     reason=_("issuers' electronic-seal certificates and their sealed keys (they name organisations)"),
 )
+declare_no_personal_data(
+    "seals.TrustedSealAuthority",
+    reason=_("certification authorities trusted for other issuers' seals (they name organisations)"),
+)
 declare(
     "credentials.TrustedRegistry",
     activity="credentials",

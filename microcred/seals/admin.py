@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.credentials.models import Issuer
 from microcred.seals import certificates, services
-from microcred.seals.models import SealCertificate
+from microcred.seals.models import SealCertificate, TrustedSealAuthority
 from microcred.seals.permissions import can_manage_seals
 
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -159,3 +159,82 @@ class SealCertificateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # sealed files name the certificate; revoke it instead
+
+
+class AddAuthorityForm(forms.ModelForm):
+    certificate_file = forms.FileField(
+        label=_("CA certificate (PEM)"),
+        help_text=_(
+            "The certificate of the certification authority (in production, a qualified trust service provider on "
+            "the EU Trusted Lists) under which other issuers' seal certificates are issued."
+        ),
+    )
+
+    class Meta:
+        model = TrustedSealAuthority
+        fields = ["name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.certificate_pem = _read(cleaned.get("certificate_file"))
+        try:  # everything the service checks, before anything is stored
+            chain = certificates.load_chain_pem(self.certificate_pem)
+        except certificates.CertificateError as exc:
+            raise ValidationError(str(exc)) from exc
+        problem = (
+            gettext("Upload exactly one CA certificate (PEM).")
+            if len(chain) != 1
+            else certificates.authority_problem(chain[0], at=datetime.now(UTC))
+        )
+        if problem:
+            raise ValidationError(problem)
+        return cleaned
+
+
+@admin.register(TrustedSealAuthority)
+class TrustedSealAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "subject", "not_after", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "subject", "fingerprint_sha256"]
+    readonly = ["name", "subject", "fingerprint_sha256", "not_after", "certificate_pem"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AddAuthorityForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["name", "certificate_file"] if obj is None else [*self.readonly, "enabled"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Adding and (un)trusting go through the services, which check again and audit."""
+        if not change:
+            added = services.add_trusted_seal_authority(
+                name=form.cleaned_data["name"], certificate_pem=form.certificate_pem, actor=request.user
+            )
+            obj.pk = added.pk
+            obj.refresh_from_db()
+        else:
+            stored = TrustedSealAuthority.objects.get(pk=obj.pk)  # the form has already set obj's fields
+            services.set_trusted_seal_authority_enabled(stored, form.cleaned_data["enabled"], actor=request.user)
+            obj.refresh_from_db()
+
+    def has_module_permission(self, request):
+        return can_manage_seals(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_seals(request.user)
+
+    def has_add_permission(self, request):
+        return can_manage_seals(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_seals(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # stop trusting it instead: the audit log names it

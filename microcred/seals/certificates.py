@@ -119,6 +119,22 @@ def _signed_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
     return True
 
 
+def issued_by(certificate: x509.Certificate, authority: x509.Certificate) -> bool:
+    """``authority`` issued ``certificate``: names match and the signature verifies (RFC 5280 §6.1.3)."""
+    return certificate.issuer == authority.subject and _signed_by(certificate, authority)
+
+
+def authority_problem(certificate: x509.Certificate, *, at: datetime) -> str:
+    """Why ``certificate`` cannot be a trusted seal authority ("" when it can): a CA certificate, valid at ``at``."""
+    if not _is_ca(certificate):
+        return "This is not a CA certificate (BasicConstraints cA): upload the certification authority's certificate."
+    if at < certificate.not_valid_before_utc:
+        return f"The CA certificate is not valid yet (from {certificate.not_valid_before_utc:%Y-%m-%d} UTC)."
+    if at > certificate.not_valid_after_utc:
+        return f"The CA certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d} UTC."
+    return ""
+
+
 def _is_ca(certificate: x509.Certificate) -> bool:
     try:
         return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)

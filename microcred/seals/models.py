@@ -62,3 +62,27 @@ class SealCertificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class TrustedSealAuthority(models.Model):
+    """A certification authority whose seal certificates this platform trusts for other issuers' sealed ELM
+    credentials: in production, the CA certificates of qualified trust service providers on the EU Trusted Lists
+    (eIDAS art. 22) that the alliance admin installs, since the lists are not read offline. A seal whose chain
+    ends at (or is issued by) an enabled authority passes the trust check; the certificate must still name the
+    credential's issuer. Holds no personal data: it names an organisation."""
+
+    name = models.CharField(_("name"), max_length=200)
+    certificate_pem = models.TextField(_("CA certificate (PEM)"))
+    fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint of the certificate"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=500)
+    not_after = models.DateTimeField(_("valid until"))
+    enabled = models.BooleanField(_("trusted"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trusted seal authority")
+        verbose_name_plural = _("trusted seal authorities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -33,7 +33,7 @@ from microcred.credentials import elm, keys
 from microcred.credentials.models import IssuedCredential, Issuer
 from microcred.credentials.services.status_resolvers import StatusQuery, resolve_status
 from microcred.seals import certificates, jades
-from microcred.seals.models import SealCertificate
+from microcred.seals.models import SealCertificate, TrustedSealAuthority
 from microcred.vc.credential_data import Graph, read_credential
 
 ELM_VOCAB = "http://data.europa.eu/snb/model/elm/"
@@ -397,9 +397,32 @@ def _validity_checks(report: SealReport, parsed: jades.ParsedSeal, now: datetime
     )
 
 
+def _trusted_authority_of(chain) -> TrustedSealAuthority | None:
+    """The enabled authority that is in the seal's chain or issued its last certificate (the chain itself is
+    checked by the "chain" check: each certificate signed by the next)."""
+    fingerprints = {certificates.fingerprint(c) for c in chain}
+    for authority in TrustedSealAuthority.objects.filter(enabled=True).order_by("pk"):
+        if authority.fingerprint_sha256 in fingerprints:
+            return authority
+        anchor = certificates.load_chain_pem(authority.certificate_pem)[0]
+        if certificates.issued_by(chain[-1], anchor):
+            return authority
+    return None
+
+
 def _trust_check(report: SealReport, parsed: jades.ParsedSeal, issuer_id: str) -> None:
     fingerprint = certificates.fingerprint(parsed.leaf)
     seal = SealCertificate.objects.select_related("issuer").filter(fingerprint_sha256=fingerprint).first()
+    authority = _trusted_authority_of(parsed.chain) if seal is None else None
+    if authority is not None:
+        report.is_test_seal = False
+        report.add(
+            "trust",
+            True,
+            _("The seal's certificate was issued under %(authority)s, a certification authority this platform trusts.")
+            % {"authority": authority.name},
+        )
+        return
     if seal is None:
         report.add(
             "trust",
@@ -532,3 +555,57 @@ def reseal_seal_keys(*, actor=None) -> int:
             changes={"kek_id": current_id, "seal_certificates": [seal.fingerprint_sha256 for seal, _ in opened]},
         )
     return len(opened)
+
+
+# --- Certification authorities trusted for other issuers' seals ----------------------------------------------
+
+
+@transaction.atomic
+def add_trusted_seal_authority(*, name: str, certificate_pem: bytes | str, actor=None) -> TrustedSealAuthority:
+    """Trust seals issued under this CA certificate (checked: one PEM certificate, a CA, valid now). Audited."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the authority a name (as its trust service provider calls itself)."))
+    try:
+        chain = certificates.load_chain_pem(certificate_pem)
+    except certificates.CertificateError as exc:
+        raise ValidationFailed(str(exc)) from exc
+    if len(chain) != 1:
+        raise ValidationFailed(_("Upload exactly one CA certificate (PEM), not %(n)d.") % {"n": len(chain)})
+    problem = certificates.authority_problem(chain[0], at=datetime.now(UTC))
+    if problem:
+        raise ValidationFailed(problem)
+    fingerprint = certificates.fingerprint(chain[0])
+    if TrustedSealAuthority.objects.filter(fingerprint_sha256=fingerprint).exists():
+        raise ValidationFailed(_("This certificate is already a trusted seal authority."))
+    authority = TrustedSealAuthority.objects.create(
+        name=name[:200],
+        certificate_pem=certificates.chain_to_pem(chain),
+        fingerprint_sha256=fingerprint,
+        subject=certificates.subject_text(chain[0])[:500],
+        not_after=chain[0].not_valid_after_utc,
+    )
+    record_audit_event(
+        actor=actor,
+        action="seal_authority.added",
+        target=authority,
+        summary=f"Seals issued under {authority.name} trusted",
+        changes={"fingerprint_sha256": fingerprint, "subject": authority.subject},
+    )
+    return authority
+
+
+@transaction.atomic
+def set_trusted_seal_authority_enabled(authority: TrustedSealAuthority, enabled: bool, *, actor=None) -> None:
+    """Stop (or start again) trusting seals issued under ``authority``. Audited when it changes."""
+    if authority.enabled == enabled:
+        return
+    authority.enabled = enabled
+    authority.save(update_fields=["enabled"])
+    record_audit_event(
+        actor=actor,
+        action="seal_authority.changed",
+        target=authority,
+        summary=f"{authority.name}: {'trusted' if enabled else 'no longer trusted'}",
+        changes={"enabled": [not enabled, enabled]},
+    )

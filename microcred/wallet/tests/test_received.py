@@ -217,6 +217,25 @@ def test_a_sealed_elm_is_read_with_the_seals_verifier_and_a_seal_nobody_vouches_
     assert "not one installed on this platform" in message
 
 
+def test_a_sealed_elm_under_an_authority_the_admin_trusts_is_received(issue, partner, learner):
+    """The same file, once the alliance admin trusts the certification authority that issued the seal."""
+    from cryptography.hazmat.primitives import serialization
+
+    from microcred.credentials import elm
+    from microcred.seals import certificates
+    from microcred.seals.services import add_trusted_seal_authority
+
+    ours = issue(learner=learner, learner_email=learner.email, learner_name=learner.full_name)
+    payload = {k: v for k, v in elm.elm_credential(ours).items() if k != "credentialStatus"}
+    payload["issuer"] = {**payload["issuer"], "id": partner.did, "legalName": {"en": "Partner University"}}
+    material = certificates.make_test_chain(did=partner.did, organisation="Partner University", country="NL")
+    ca_pem = material.chain[-1].public_bytes(serialization.Encoding.PEM)
+    add_trusted_seal_authority(name="Partner trust service", certificate_pem=ca_pem)
+    received = services.receive_credential(user=learner, raw=_sealed(payload, material))
+    assert received.kind == "sealed_elm" and received.issuer_name == "Partner University"
+    assert AuditEvent.objects.filter(action="wallet.credential_received").count() == 1
+
+
 def test_one_of_our_sealed_elm_credentials_is_not_received(settings, issue, learner):
     from microcred.seals.services import seal_elm_credential
 
