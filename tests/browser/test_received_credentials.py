@@ -42,3 +42,22 @@ def test_the_learner_adds_a_credential_from_another_issuer(page, make_user, sett
     finally:
         partner.close()
         cache.clear()
+
+
+def test_the_learner_sends_a_credential_to_the_learner_credential_wallet(page, make_user, issue, settings):
+    """Issue #18 (VC-API exchanges): from the wallet's credential page to the one-time link and its QR code; the
+    sealed Europass file is offered beside the other downloads; every page passes the accessibility check."""
+    settings.SEAL_TEST_SEALS = True  # the embedded default: the issuer seals with a TEST seal
+    make_user(Role.LEARNER, email="katrin@example.org", full_name="Katrin Weber")
+    credential = issue(learner_email="katrin@example.org", learner_name="Katrin Weber")
+    log_in(page, "katrin@example.org")
+    page.goto(f"/wallet/{credential.uuid}/")
+    page.check()
+    assert page.get_by_role("link", name="Sealed Europass file (ELM)").count() == 1
+    page.get_by_role("link", name="Send to the Learner Credential Wallet (QR code)").click()
+    page.check()
+    page.get_by_role("button", name="Make a link for the Learner Credential Wallet").click()
+    page.check()
+    assert page.get_by_role("heading", name="Your link for the Learner Credential Wallet is ready").is_visible()
+    assert page.locator("#lcw-qr").count() == 1
+    assert page.locator("#lcw-deep-link").get_attribute("href").startswith("dccrequest://request?request=")
