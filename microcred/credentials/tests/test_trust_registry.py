@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +19,7 @@ from microcred.credentials.services import published, trust_registry, verificati
 from microcred.credentials.services.issuers import rotate_issuer_key
 from microcred.credentials.services.trust_registry import read_signed_registry, registry_finding
 from microcred.credentials.services.verification import verify_credential_document
+from microcred.credentials.tests.partner_host import LocalWebServer
 from microcred.credentials.views import VC_MEDIA_TYPE
 from microcred.credentials.vocabulary import REGISTRY_CONTEXT_URL, VC_V2_CONTEXT
 from microcred.roles import Role
@@ -112,29 +111,12 @@ def test_without_an_alliance_key_the_signed_registry_is_unavailable_not_an_error
 # --- another alliance, served locally -----------------------------------------------------------------------
 
 
-class _Alliance:
+class _Alliance(LocalWebServer):
     """Another alliance's web server on 127.0.0.1: its member's DID document, its registry signer's DID document
     and its signed registry."""
 
     def __init__(self):
-        self.bodies: dict[str, bytes] = {}
-        self.hits: list[str] = []
-        host = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                host.hits.append(self.path)
-                body = host.bodies.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body or b"{}")
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.host = f"127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__()
         did_host = self.host.replace(":", "%3A")
         self.member_did = f"did:web:{did_host}:issuers:member"
         self.member_key = vc.generate_private_key()
@@ -148,10 +130,7 @@ class _Alliance:
             "/issuers/alliance/did.json",
             vc.did_web_document(self.signer_did, [("key-1", self.signer_key.public_key())]),
         )
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def serve(self, path: str, document) -> None:
-        self.bodies[path] = json.dumps(document).encode()
+        self.start()
 
     def registry(self, *, members=None, key=None, tamper=False, valid_until=None) -> dict:
         """Publish the signed registry (listing the member with key-1 valid since 2026-01-01 by default)."""
@@ -178,10 +157,6 @@ class _Alliance:
             signed["credentialSubject"]["issuerRegistry"]["registry"]["did:web:intruder.example"] = {"name": "Intruder"}
         self.serve("/trust/registry.vc.json", signed)
         return signed
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
