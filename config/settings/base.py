@@ -247,6 +247,9 @@ CONDITION_DUE_DAYS = env_int("CONDITION_DUE_DAYS", 90, minimum=1)
 # with none for the stale period (longer than the visibility timeout) the sweep marks it failed, to run again.
 ISSUANCE_JOB_LEASE_SECONDS = env_int("ISSUANCE_JOB_LEASE_SECONDS", 60, minimum=1)
 ISSUANCE_JOB_STALE_SECONDS = env_int("ISSUANCE_JOB_STALE_SECONDS", 900, minimum=1)
+# Each batch of a large issuance job becomes a task of its own, so that all the workers issue one offering
+# together (services/bulk.py); off, one worker runs a job from start to end.
+ISSUANCE_JOB_FAN_OUT = env_bool("ISSUANCE_JOB_FAN_OUT", False)
 
 # REST API
 REST_FRAMEWORK = {

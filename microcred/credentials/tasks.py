@@ -27,10 +27,24 @@ def run_issuance_job(self, job_id: int) -> None:
     bulk.run_job(job_id, runner=self.request.id or "")
 
 
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError, OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+    ignore_result=True,
+)
+def run_issuance_job_batch(job_id: int, runner: str, enrolment_ids: list[int]) -> None:
+    """One batch of a job whose batches are shared among the workers (ISSUANCE_JOB_FAN_OUT)."""
+    bulk.run_job_batch(job_id, runner, enrolment_ids)
+
+
 @shared_task(ignore_result=True)
 def sweep_issuance_jobs() -> None:
     """Periodic (CELERY_BEAT_SCHEDULE): queue again jobs never started, mark failed those whose worker was lost."""
     bulk.sweep_jobs()
 
 
-bulk.use_job_task(run_issuance_job)  # the jobs bulk.py queues run here
+bulk.use_job_task(run_issuance_job, run_issuance_job_batch)  # the jobs (and batches) bulk.py queues run here

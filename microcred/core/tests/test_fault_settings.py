@@ -21,6 +21,7 @@ SETTINGS = {
     "BACKGROUND_SWEEP_SECONDS": (60, 15),
     "ISSUANCE_JOB_LEASE_SECONDS": (60, 45),
     "ISSUANCE_JOB_STALE_SECONDS": (900, 1800),
+    "ISSUANCE_JOB_FAN_OUT": (False, True),
 }
 
 PROBE = """
@@ -39,6 +40,7 @@ print(json.dumps({
     }),
     "ISSUANCE_JOB_LEASE_SECONDS": settings.ISSUANCE_JOB_LEASE_SECONDS,
     "ISSUANCE_JOB_STALE_SECONDS": settings.ISSUANCE_JOB_STALE_SECONDS,
+    "ISSUANCE_JOB_FAN_OUT": settings.ISSUANCE_JOB_FAN_OUT,
 }))
 """
 
@@ -80,4 +82,5 @@ def test_an_unusable_value_stops_the_start_up(name, value, message):
 def test_each_is_listed_in_the_readme_with_its_default():
     readme = (ROOT / "README.md").read_text()
     for name, (default, _) in SETTINGS.items():
-        assert f"| `{name}` | {default} |" in readme, name
+        shown = str(default).lower() if isinstance(default, bool) else default
+        assert f"| `{name}` | {shown} |" in readme, name

@@ -12,6 +12,13 @@ Exactly once, whatever the number of jobs, retries, redeliveries or workers:
   so the counters say what was actually issued. A batch that fails as a whole is issued one completion at a
   time, so one learner's problem is reported for that learner and does not stop the others.
 
+With ISSUANCE_JOB_FAN_OUT, the runner does not issue the batches itself: it queues each batch as a task of its
+own (run_job_batch), so that every worker takes part in one large offering. A batch then holds the job's row
+only in a shared mode (PostgreSQL FOR KEY SHARE: batches run side by side, while a takeover, the sweep or
+"Resume", which lock it FOR UPDATE, wait for them) and locks its enrolments, so that two deliveries of one
+batch run one after the other; the counters and errors are added under a short FOR NO KEY UPDATE at its end,
+and the batch that completes the job finishes it.
+
 A job's runner holds a lease (IssuanceJob.runner) renewed with every completion. With late acknowledgement a
 worker that is killed leaves the task's message unacknowledged; the broker hands it to another worker after
 its visibility timeout (Celery documentation, "Using Redis": visibility timeout), and that delivery takes the
@@ -28,7 +35,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,14 +213,17 @@ def start_issuance_job(*, user, offering_id: int, expected_count: int | None = N
     return job
 
 
-# The background task that runs a job: tasks.run_issuance_job, which calls run_job, registers itself here
-# (use_job_task) when the app is ready, so this module never imports the tasks that import it.
+# The background tasks that run a job: tasks.run_issuance_job (run_job) and, with ISSUANCE_JOB_FAN_OUT, the
+# task of one batch (tasks.run_issuance_job_batch, run_job_batch) register themselves here (use_job_task) when
+# the app is ready, so this module never imports the tasks that import it.
 _job_task = None
+_batch_task = None
 
 
-def use_job_task(task) -> None:
-    global _job_task
+def use_job_task(task, batch_task=None) -> None:
+    global _job_task, _batch_task
     _job_task = task
+    _batch_task = batch_task
 
 
 def _queue(job_id: int) -> None:
@@ -331,14 +341,31 @@ def _completion_of(enrolment) -> tuple:
     return version, Completion(**found, learner=enrolment.learner)  # the account, not only its e-mail address
 
 
-def _process(job_id: int, runner: str, enrolment_ids: list[int], enrolments: dict, issued_by) -> bool:
+def _job_shared(job_id: int) -> IssuanceJob | None:
+    """The job, its row locked FOR KEY SHARE until the transaction ends (PostgreSQL): batches of one job run side
+    by side, and whoever changes its runner or status (FOR UPDATE) waits for them. SQLite has one writer at a
+    time: a plain read."""
+    if connection.vendor != "postgresql":
+        return IssuanceJob.objects.filter(pk=job_id).first()
+    table = IssuanceJob._meta.db_table
+    return next(iter(IssuanceJob.objects.raw(f'SELECT * FROM "{table}" WHERE id = %s FOR KEY SHARE', [job_id])), None)
+
+
+def _process(
+    job_id: int, runner: str, enrolment_ids: list[int], enrolments: dict, issued_by, *, shared: bool = False
+) -> bool:
     """Issue a batch of the job's completions and record them, in one transaction under the job's row lock:
     the credentials (one batch per version), their e-mails (outbox), one item per completion and the counters.
-    False when the job is no longer this runner's (taken over, or marked failed): stop."""
+    False when the job is no longer this runner's (taken over, or marked failed): stop.
+
+    ``shared`` (a batch task of a fanned-out job): the job's row is held FOR KEY SHARE, so that other batches run
+    at the same time, and the batch's enrolments FOR UPDATE, so that two deliveries of the same batch do not."""
     with transaction.atomic():
-        job = IssuanceJob.objects.select_for_update().get(pk=job_id)
-        if job.status != Status.RUNNING or job.runner != runner:
+        job = _job_shared(job_id) if shared else IssuanceJob.objects.select_for_update().get(pk=job_id)
+        if job is None or job.status != Status.RUNNING or job.runner != runner:
             return False
+        if shared:
+            list(Enrolment.objects.select_for_update().filter(pk__in=enrolment_ids).order_by("pk").values_list("pk"))
         # Recorded by another delivery of this job running at the same time: left alone.
         done = set(job.items.filter(enrolment_id__in=enrolment_ids).values_list("enrolment_id", flat=True))
         results, by_version = {}, {}
@@ -366,15 +393,21 @@ def _process(job_id: int, runner: str, enrolment_ids: list[int], enrolments: dic
                 updates[COUNTER[outcome]] = F(COUNTER[outcome]) + n
         errors = [{"enrolment": e, "error": error} for e, (_c, _o, error) in results.items() if error]
         if errors:
+            if shared:  # other batches add theirs too: read the list under the row lock the update takes anyway
+                job = IssuanceJob.objects.select_for_update(no_key=True).only("errors").get(pk=job_id)
             updates["errors"] = [*job.errors, *errors]
         IssuanceJob.objects.filter(pk=job_id).update(**updates)
     return True
 
 
-def _finish(job_id: int, runner: str) -> IssuanceJob:
+def _finish(job_id: int, runner: str, *, only_if_complete: bool = False) -> IssuanceJob:
+    """Mark the job done (or failed, if a completion failed) and audit it; ``only_if_complete``: only when every
+    completion of the job has its item (the batches of a fanned-out job finish in any order)."""
     with transaction.atomic():
         job = IssuanceJob.objects.select_for_update().get(pk=job_id)
         if job.status != Status.RUNNING or job.runner != runner:
+            return job
+        if only_if_complete and job.items.count() < len(set(job.enrolment_ids)):
             return job
         job.status = Status.FAILED if job.failed else Status.DONE
         job.finished_at = job.heartbeat_at = timezone.now()
@@ -400,12 +433,38 @@ def run_job(job_id: int, runner: str = "") -> IssuanceJob:
         return IssuanceJob.objects.get(pk=job_id)
     done = set(job.items.values_list("enrolment_id", flat=True))
     todo = sorted(set(job.enrolment_ids) - done)
+    if settings.ISSUANCE_JOB_FAN_OUT and _batch_task is not None and len(todo) > BATCH_SIZE:
+        return _fan_out(job, runner, todo)
     for start in range(0, len(todo), BATCH_SIZE):
         batch = todo[start : start + BATCH_SIZE]
         enrolments = Enrolment.objects.select_related("learner", "offering__version").in_bulk(batch)
         if not _process(job.pk, runner, batch, enrolments, job.requested_by):
             return IssuanceJob.objects.get(pk=job_id)  # another worker carries on
     return _finish(job.pk, runner)
+
+
+def _fan_out(job: IssuanceJob, runner: str, todo: list[int]) -> IssuanceJob:
+    """Queue each batch of ``todo`` as a task of its own (ISSUANCE_JOB_FAN_OUT), for whichever workers are free.
+
+    Each carries this runner's name: once the job is taken over (its lease went stale) or marked failed, the
+    batches still queued stop without issuing, and the new runner queues what is left. The sweep's stale check
+    and "Resume" work as for a job run in one piece (every batch renews the lease)."""
+    for start in range(0, len(todo), BATCH_SIZE):
+        _batch_task.delay(job.pk, runner, todo[start : start + BATCH_SIZE])
+    return job
+
+
+def run_job_batch(job_id: int, runner: str, enrolment_ids: list[int]) -> bool:
+    """One batch of a fanned-out job (queued by :func:`_fan_out`); the batch that completes the job finishes it.
+    False when the job is no longer ``runner``'s: nothing was done."""
+    job = IssuanceJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None:
+        return False
+    enrolments = Enrolment.objects.select_related("learner", "offering__version").in_bulk(enrolment_ids)
+    if not _process(job_id, runner, enrolment_ids, enrolments, job.requested_by, shared=True):
+        return False
+    _finish(job_id, runner, only_if_complete=True)
+    return True
 
 
 # --- stopped jobs: the sweep and the page --------------------------------------------------------------------

@@ -5,6 +5,9 @@ as if frozen, at two points, so the test can kill it there with SIGKILL:
   process (MICROCRED_FAULT_JOB_BATCH_SIZE=k: k completions per batch, so that n batches are n×k completions);
 * MICROCRED_FAULT_MAIL_PAUSE_AT=n: in the n-th outbox delivery, holding the row lock, before sending.
 
+With MICROCRED_FAULT_WORKER=name, every batch of an issuance job this process processed adds a line ``name``
+to ``batches.log`` in MICROCRED_FAULT_DIR (which worker did what, for test_workers_share_a_job).
+
 Each pause first creates a file in MICROCRED_FAULT_DIR (``job-paused``, ``mail-paused``). Without
 MICROCRED_FAULT_DIR nothing is changed. Never imported by the application itself.
 """
@@ -32,9 +35,14 @@ if FAULT_DIR:
     _mail_pause = int(os.environ.get("MICROCRED_FAULT_MAIL_PAUSE_AT", "0"))
     bulk.BATCH_SIZE = int(os.environ.get("MICROCRED_FAULT_JOB_BATCH_SIZE", bulk.BATCH_SIZE))
 
+    _worker = os.environ.get("MICROCRED_FAULT_WORKER")
+
     def _process(*args, **kwargs):
         going_on = _real_process(*args, **kwargs)
         _counts["job"] += 1
+        if _worker:
+            with Path(FAULT_DIR, "batches.log").open("a") as log:
+                log.write(_worker + "\n")
         if _counts["job"] == _job_pause:
             _freeze("job-paused")
         return going_on
