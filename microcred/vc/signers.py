@@ -6,7 +6,10 @@ or in a cloud KMS, behind the same interface. A signer never hands out its priva
 
 A signer's signature is checked against its ``public_key`` before it goes into a proof: a misconfigured HSM
 slot or KMS key (another key, another algorithm) is refused with :class:`~microcred.vc.InvalidKey` rather than
-producing credentials that nobody can verify.
+producing credentials that nobody can verify. The one exception is :class:`SoftwareSigner` itself, whose public
+key is derived from the very private key that signs (one in-memory key pair, RFC 8032 §5.1.5): there is no
+separately configured key to disagree with, and checking would cost a verification (about three signatures'
+worth of time) on every credential.
 """
 
 from __future__ import annotations
@@ -72,8 +75,13 @@ def as_signer(key) -> Signer:
 
 
 def checked_signature(signer: Signer, data: bytes) -> bytes:
-    """``signer``'s signature of ``data``, refused unless it is an Ed25519 signature its public key verifies."""
+    """``signer``'s signature of ``data``, refused unless it is an Ed25519 signature its public key verifies.
+
+    A :class:`SoftwareSigner` (exactly that class, not a subclass that may sign otherwise) is trusted without the
+    check: its public key is computed from its private key (see the module docstring)."""
     signature = signer.sign(data)
+    if type(signer) is SoftwareSigner:
+        return signature
     if not isinstance(signature, bytes | bytearray) or len(signature) != ED25519_SIGNATURE_BYTES:
         raise InvalidKey(f"The signer {signer!r} did not return a 64-byte Ed25519 signature.")
     signature = bytes(signature)

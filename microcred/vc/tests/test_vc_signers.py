@@ -73,3 +73,20 @@ class ShortSigner(CountingSigner):
 def test_a_signer_that_cannot_sign_for_its_public_key_is_refused(signer, message):
     with pytest.raises(InvalidKey, match=message):
         vc.sign(ob_unsigned(), signer, ob_keypair()["verificationMethod"], created=CREATED)
+
+
+class SoftwareSignerWithAnotherPublicKey(vc.SoftwareSigner):
+    """A subclass may sign or name its key otherwise: only SoftwareSigner itself goes unchecked."""
+
+    @property
+    def public_key(self):
+        return vc.generate_private_key().public_key()
+
+
+def test_only_the_software_signer_itself_skips_the_check_of_its_own_signature():
+    vm = ob_keypair()["verificationMethod"]
+    with pytest.raises(InvalidKey, match="does not verify under its own public key"):
+        vc.sign(ob_unsigned(), SoftwareSignerWithAnotherPublicKey(_key()), vm, created=CREATED)
+    key = _key()
+    signed = vc.sign(ob_unsigned(), vc.SoftwareSigner(key), vm, created=CREATED)
+    assert vc.verify(signed, resolve_key=lambda _: key.public_key()).verified
