@@ -23,6 +23,7 @@ MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
 _B58_PAIRS = [high + low for high in _B58_ALPHABET for low in _B58_ALPHABET]  # the two digits of 0..58²-1
+_B58_PAIR_INDEX = {pair: i for i, pair in enumerate(_B58_PAIRS)}
 MAX_BASE58_LENGTH = 4096
 
 
@@ -48,11 +49,18 @@ def base58btc_decode(text: str) -> bytes:
     if not isinstance(text, str) or len(text) > MAX_BASE58_LENGTH:
         raise InvalidKey("The base58 value is not a string of reasonable length.")
     number = 0
-    for ch in text:
-        digit = _B58_INDEX.get(ch)
-        if digit is None:
-            raise InvalidKey(f"{ch!r} is not a base58btc character.")
-        number = number * 58 + digit
+    index, pairs = _B58_INDEX, _B58_PAIR_INDEX
+    odd = len(text) % 2
+    if odd:
+        number = index.get(text[0], -1)
+        if number < 0:
+            raise InvalidKey(f"{text[0]!r} is not a base58btc character.")
+    for i in range(odd, len(text), 2):  # two digits per multiplication (half the big-integer operations)
+        pair = pairs.get(text[i : i + 2])
+        if pair is None:
+            bad = next(ch for ch in text[i : i + 2] if ch not in index)
+            raise InvalidKey(f"{bad!r} is not a base58btc character.")
+        number = number * 3364 + pair
     zeros = len(text) - len(text.lstrip("1"))
     body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
     return b"\0" * zeros + body

@@ -96,24 +96,60 @@ def proof_options(unsecured_document: dict, options: dict) -> dict:
     return dict(options)
 
 
+# The proof configurations of a batch are alike (one key, one purpose, one ``created`` second, one @context), and
+# what hashing one gives depends on nothing else: remembered, keyed on exactly its members in order and the
+# registry (object and generation), when they are all strings (a JSON-LD context embedded as an object, or any
+# other value, is hashed each time). Cleared when full.
+_CONFIG_MEMO: dict[tuple, tuple] = {}
+_CONFIG_MEMO_LIMIT = 256
+
+
+def _config_key(config: dict, registry: ContextRegistry) -> tuple | None:
+    items = []
+    for name, value in config.items():
+        if type(value) is list and all(type(item) is str for item in value):
+            value = ("list", *value)
+        elif type(value) is not str:
+            return None
+        items.append((name, value))
+    return registry, registry.generation, tuple(items)
+
+
+def _hashed_config(config: dict, registry: ContextRegistry) -> tuple:
+    """(quads, canonical N-Quads, canonical quads, SHA-256, whether the sort orders may differ) of a proof
+    configuration."""
+    key = _config_key(config, registry)
+    if key is not None and (hit := _CONFIG_MEMO.get(key)) is not None:
+        return hit
+    quads = tuple(document_to_quads(config, registry))
+    canonical, canonical_quads = canonicalize_quads_with_dataset(list(quads))
+    encoded = canonical.encode("utf-8")
+    result = (quads, canonical, canonical_quads, _sha256(encoded), orders_may_differ(encoded))
+    if key is not None:
+        if len(_CONFIG_MEMO) >= _CONFIG_MEMO_LIMIT:
+            _CONFIG_MEMO.clear()
+        _CONFIG_MEMO[key] = result
+    return result
+
+
 def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextRegistry = DEFAULT_REGISTRY) -> HashData:
     """Canonicalize (RDFC-1.0) and hash the document (without ``proof``) and the proof configuration."""
     config = {k: v for k, v in proof_config.items() if k != "proofValue"}
     config["@context"] = unsecured_document["@context"]
-    config_quads = document_to_quads(config, registry)
-    canonical_config, canonical_config_quads = canonicalize_quads_with_dataset(config_quads)
+    config_quads, canonical_config, canonical_config_quads, config_hash, config_orders = _hashed_config(
+        config, registry
+    )
     document_quads = document_to_quads(unsecured_document, registry)
     canonical_document = canonical_form(document_quads)
-    config_bytes = canonical_config.encode("utf-8")
     document_bytes = canonical_document.encode("utf-8")
     return HashData(
         canonical_document=canonical_document,
         canonical_proof_config=canonical_config,
-        proof_config_hash=_sha256(config_bytes),
+        proof_config_hash=config_hash,
         document_hash=_sha256(document_bytes),
         document_quads=tuple(document_quads),
-        proof_config_quads=tuple(config_quads),
-        orders_may_differ=orders_may_differ(config_bytes) or orders_may_differ(document_bytes),
+        proof_config_quads=config_quads,
+        orders_may_differ=config_orders or orders_may_differ(document_bytes),
         canonical_proof_config_quads=canonical_config_quads,
     )
 
