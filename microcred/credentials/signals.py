@@ -6,7 +6,9 @@ concurrent issuance of the same completion finds the credential already issued a
 revocation is refused (AlreadyRevoked) and sends nothing. Receivers run after the commit: one that fails is
 logged and does not undo the credential or stop the other receivers (``Signal.send_robust``).
 
-* ``credential_issued``: ``sender`` = IssuedCredential, ``credential`` = the IssuedCredential.
+* ``credential_issued``: ``sender`` = IssuedCredential, ``credential`` = the IssuedCredential; ``batch``: a dict
+  shared by the calls for the credentials one batch of issuance stored, where a receiver may keep what is the
+  same for all of them (one look-up per batch instead of one per credential); a fresh one when sent alone.
 * ``credential_revoked``: ``sender`` = IssuedCredential, ``credential`` = the IssuedCredential (revoked).
 """
 
@@ -24,8 +26,8 @@ credential_issued = Signal()
 credential_revoked = Signal()
 
 
-def _send(signal: Signal, credential) -> None:
-    for receiver, outcome in signal.send_robust(sender=type(credential), credential=credential):
+def _send(signal: Signal, credential, **extra) -> None:
+    for receiver, outcome in signal.send_robust(sender=type(credential), credential=credential, **extra):
         if isinstance(outcome, Exception):
             logger.error(
                 "A receiver of a credential signal failed (%s, credential %s)",
@@ -38,3 +40,17 @@ def _send(signal: Signal, credential) -> None:
 def send_after_commit(signal: Signal, credential) -> None:
     """Send ``signal`` for ``credential`` once the current transaction commits (at once outside one)."""
     transaction.on_commit(partial(_send, signal, credential))
+
+
+def _send_each(signal: Signal, credentials: list) -> None:
+    batch: dict = {}
+    for credential in credentials:
+        _send(signal, credential, batch=batch)
+
+
+def send_each_after_commit(signal: Signal, credentials) -> None:
+    """Send ``signal`` for each of ``credentials`` (one batch) once the current transaction commits, each call
+    with the same ``batch`` dict (see the module docstring)."""
+    credentials = list(credentials)
+    if credentials:
+        transaction.on_commit(partial(_send_each, signal, credentials))

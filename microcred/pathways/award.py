@@ -326,9 +326,16 @@ def counts_towards_a_pathway(credential: IssuedCredential) -> bool:
     ).exists()
 
 
-def on_credential_issued(sender, credential, **kwargs) -> None:
-    """The ``credential_issued`` receiver: a new component credential may complete a pathway."""
-    if credential.source_type != MICRO_CREDENTIAL_VERSION or not counts_towards_a_pathway(credential):
+def on_credential_issued(sender, credential, batch=None, **kwargs) -> None:
+    """The ``credential_issued`` receiver: a new component credential may complete a pathway. Whether its
+    micro-credential counts towards one is looked up once per batch of issuance (``batch``, shared by its calls)."""
+    if credential.source_type != MICRO_CREDENTIAL_VERSION:
+        return
+    memo = batch if batch is not None else {}
+    key = ("pathways.counts", credential.micro_credential_version_id)
+    if key not in memo:
+        memo[key] = counts_towards_a_pathway(credential)
+    if not memo[key]:
         return
     learner = learner_of(credential)
     if learner is not None:

@@ -62,6 +62,8 @@ class SoftwareSigner:
 def as_signer(key) -> Signer:
     """A :class:`Signer` for ``key``: a signer as it is, an Ed25519 private key or a ``z3u2…`` secretKeyMultibase
     wrapped in a :class:`SoftwareSigner`."""
+    if type(key) is SoftwareSigner:  # the common case, before the (slow) structural check of the protocol
+        return key
     if isinstance(key, Ed25519PrivateKey):
         return SoftwareSigner(key)
     if isinstance(key, str):

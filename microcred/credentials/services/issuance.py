@@ -52,7 +52,7 @@ from microcred.credentials.services.composition import (
 from microcred.credentials.services.issuers import active_key, public_key_of, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
 from microcred.credentials.services.status import current_status_list, indices_in_use, random_index
-from microcred.credentials.signals import credential_issued, send_after_commit
+from microcred.credentials.signals import credential_issued, send_each_after_commit
 from microcred.credentials.signers import signer_for
 from microcred.credentials.sources import source_for
 
@@ -329,8 +329,7 @@ def _record_issued(credentials: list[IssuedCredential], source, issuer_key, issu
             ],
         },
     )
-    for credential in credentials:
-        send_after_commit(credential_issued, credential)
+    send_each_after_commit(credential_issued, credentials)
 
 
 def _in_values_list(value: datetime) -> Value:

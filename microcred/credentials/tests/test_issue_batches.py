@@ -250,3 +250,25 @@ def test_a_job_batch_that_fails_is_issued_one_by_one_and_only_the_bad_one_fails(
     assert job.errors[0]["enrolment"] == enrolments[2].pk and "made not to conform" in job.errors[0]["error"]
     assert IssuedCredential.objects.count() == 4
     assert len(mail.outbox) == 4 and len(listed_in_audit()) == 4
+
+
+def test_credential_issued_is_sent_for_each_credential_with_one_batch_memo_and_one_pathway_look_up(
+    issuers, make_version, monkeypatch, django_capture_on_commit_callbacks
+):
+    from microcred.pathways import award
+
+    looked_up, batches = [], []
+    monkeypatch.setattr(award, "counts_towards_a_pathway", lambda credential: looked_up.append(credential) or False)
+
+    def receiver(sender, credential, batch, **kwargs):
+        batches.append((credential.completion_key, id(batch)))
+
+    credential_issued.connect(receiver, dispatch_uid="test-batch-memo")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            issued = issue_credentials(completions(4), source=make_version())
+    finally:
+        credential_issued.disconnect(dispatch_uid="test-batch-memo")
+    assert sorted(key for key, _ in batches) == sorted(o.credential.completion_key for o in issued)
+    assert len({memo for _, memo in batches}) == 1  # one dict shared by the batch's calls
+    assert len(looked_up) == 1  # the pathways receiver asked once for the batch, not once per credential
