@@ -25,10 +25,11 @@ Rows (each phase in its own child process with a fresh database, after --warmup 
 * PostgreSQL, n Celery workers (one row per --workers value): a new database, Redis as the broker (database
   --redis-db, flushed before and after), n worker processes (`celery -A config worker --concurrency 1 -P
   prefork`) that import this file (`--include bench_issuance`) for its benchmark-only task
-  `bench_issuance.issue_batch` (issue_credentials for one batch). The clock runs from the first enqueue until the
-  database holds the last of the --count credentials (polled every 20 ms); worker start-up is excluded (the
-  workers answer a ping and issue warm-up batches first). The core's rate of that row is measured in the
-  parent process while no worker works.
+  `bench_issuance.issue_batch` (issue_credentials for one batch; the work an issuance job's batch task does
+  with ISSUANCE_JOB_FAN_OUT, without the enrolment look-ups and the job's counters). The clock runs from the
+  first enqueue until the database holds the last of the --count credentials (polled every 20 ms); worker
+  start-up is excluded (the workers answer a ping and issue warm-up batches first). The core's rate of that
+  row is measured in the parent process while no worker works.
 * SQLite with Celery is not measured: SQLite takes one writer at a time; it is the embedded single-process
   set-up, where tasks run eagerly in the web process.
 
