@@ -347,8 +347,8 @@ def _job_shared(job_id: int) -> IssuanceJob | None:
     time: a plain read."""
     if connection.vendor != "postgresql":
         return IssuanceJob.objects.filter(pk=job_id).first()
-    table = IssuanceJob._meta.db_table
-    return next(iter(IssuanceJob.objects.raw(f'SELECT * FROM "{table}" WHERE id = %s FOR KEY SHARE', [job_id])), None)
+    sql = f"SELECT * FROM {connection.ops.quote_name(IssuanceJob._meta.db_table)} WHERE id = %s FOR KEY SHARE"  # noqa: S608 - the model's table
+    return next(iter(IssuanceJob.objects.raw(sql, [job_id])), None)
 
 
 def _process(
