@@ -103,31 +103,57 @@ def _facet_panel(result) -> list[dict]:
     return panel
 
 
-def _offering_card(offering) -> dict:
+class _CardWords:
+    """What every card of one results page says alike, translated once per page (a page has twenty cards), and
+    the addresses made by replacing a placeholder in one reversed URL rather than reversing each."""
+
+    PLACEHOLDER = 987654321
+    NUMBER = 98765  # a version number has at most five digits (catalogue/urls.py)
+
+    def __init__(self):
+        self.languages = dict(Language.choices)
+        self.kinds = dict(CredentialKind.choices)
+        self.closed = _("Enrolment is closed")
+        self.free = _("Free")
+        self.full = _("Full: a waiting list is open")
+        self.enrol = _("Enrol")
+        self.wait = _("Join the waiting list")
+        self.offering_url = reverse("learning:offering", args=[self.PLACEHOLDER])
+        self.detail_url = reverse("catalogue:detail", args=["SLUG"])
+        self.badge_url = badges.listed_badge_path("SLUG", self.NUMBER, "svg")
+
+    def url_of_offering(self, pk: int) -> str:
+        return self.offering_url.replace(str(self.PLACEHOLDER), str(pk))
+
+    def badge_of(self, slug: str, number: int) -> str:
+        return self.badge_url.replace(str(self.NUMBER), str(number), 1).replace("SLUG", slug, 1)
+
+
+def _offering_card(offering, words: _CardWords | None = None) -> dict:
     """The next offering as a card shows it (issue #16, "next steps"): dates, mode, language, fee, places left and
     the step to take. The card links to the offering's page, where the learner confirms (the rendered results
     are the same for everyone, so they hold no form)."""
-    languages = dict(Language.choices)
+    words = words or _CardWords()
     if offering.enrolment == "not_yet":
         state = _("Enrolment opens on %(date)s") % {"date": public_date(offering.enrolment_opens)}
     elif offering.enrolment == "closed":
-        state = _("Enrolment is closed")
+        state = words.closed
     else:
         state = ""
     return {
-        "url": reverse("learning:offering", args=[offering.pk]),
+        "url": words.url_of_offering(offering.pk),
         "dates": _("%(start)s to %(end)s")
         % {"start": public_date(offering.starts_on), "end": public_date(offering.ends_on)},
         "mode": offering.get_mode_display(),
-        "language": str(languages.get(offering.language, offering.language)),
-        "fee": (_("%(fee)s EUR") % {"fee": floatformat(offering.fee, -2)}) if offering.fee else _("Free"),
+        "language": str(words.languages.get(offering.language, offering.language)),
+        "fee": (_("%(fee)s EUR") % {"fee": floatformat(offering.fee, -2)}) if offering.fee else words.free,
         "places": (
             ngettext("%(n)d place left of %(capacity)d", "%(n)d places left of %(capacity)d", offering.places_left)
             % {"n": offering.places_left, "capacity": offering.capacity}
             if not offering.full
-            else _("Full: a waiting list is open")
+            else words.full
         ),
-        "action": (_("Join the waiting list") if offering.full else _("Enrol")) if not state else "",
+        "action": (words.wait if offering.full else words.enrol) if not state else "",
         "state": state,
     }
 
@@ -135,14 +161,13 @@ def _offering_card(offering) -> dict:
 def _result_cards(result) -> list[dict]:
     """One card per result on the page: link, localised title and description, a line of facts, and the next
     offering with the step to take (issue #16)."""
-    detail_url = reverse("catalogue:detail", args=["SLUG"])
-    kind_labels = dict(CredentialKind.choices)
+    words = _CardWords()
     conditional = selectors.condition_states(v.pk for v in result.versions)
     upcoming = selectors.next_offerings(v.micro_credential_id for v in result.versions)
     cards = []
     for v in result.versions:
         kind = credential_kind(v.kind, v.credential_type)
-        facts = [v.institution_name, str(kind_labels.get(kind, kind))]
+        facts = [v.institution_name, str(words.kinds.get(kind, kind))]
         if v.pk in conditional and not conditional[v.pk].all_confirmed:
             facts.append(_conditions_fact(conditional[v.pk]))
         if v.ects is not None:
@@ -152,13 +177,13 @@ def _result_cards(result) -> list[dict]:
         offering = upcoming.get(v.micro_credential_id)
         cards.append(
             {
-                "url": detail_url.replace("SLUG", v.slug),
+                "url": words.detail_url.replace("SLUG", v.slug),
                 "localised": v.localised,
                 # The badge (catalogue.badges) and the awarding institution's logo and colours (reference.branding).
-                "badge_url": badges.listed_badge_path(v.slug, v.number, "svg"),
+                "badge_url": words.badge_of(v.slug, v.number),
                 "institution": SimpleNamespace(slug=v.institution_slug, name=v.institution_name),
                 "facts": facts,
-                "offering": _offering_card(offering) if offering else None,
+                "offering": _offering_card(offering, words) if offering else None,
             }
         )
     return cards
