@@ -361,6 +361,7 @@ class ListedVersion:
     institution_slug: str
     next_start: dt.date | None
     localised: dict
+    proposal_id: int | None = None
 
 
 def _page_versions(ids: list[int], language: str) -> list[ListedVersion]:
@@ -387,6 +388,7 @@ def _page_versions(ids: list[int], language: str) -> list[ListedVersion]:
             "description",
             "_translated__title",
             "_translated__description",
+            "proposal_id",
         )
     )
     by_id = {}
@@ -411,6 +413,7 @@ def _page_versions(ids: list[int], language: str) -> list[ListedVersion]:
                 "description": description or row["description"] or "",
                 "description_lang": language if description else "",
             },
+            proposal_id=row["proposal_id"],
         )
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -532,6 +535,12 @@ def condition_states(version_ids) -> dict:
     )
     summaries = condition_summaries(set(proposal_of.values()))
     return {pk: summaries[proposal_id] for pk, proposal_id in proposal_of.items() if proposal_id in summaries}
+
+
+def listed_condition_states(listed: list[ListedVersion]) -> dict:
+    """:func:`condition_states` for search results, which carry their proposal: one query whatever the number."""
+    summaries = condition_summaries({v.proposal_id for v in listed if v.proposal_id})
+    return {v.pk: summaries[v.proposal_id] for v in listed if v.proposal_id in summaries}
 
 
 def micro_credential_titled(title: str, *, proposal=None) -> tuple[str, str] | None:

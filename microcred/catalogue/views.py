@@ -162,7 +162,7 @@ def _result_cards(result) -> list[dict]:
     """One card per result on the page: link, localised title and description, a line of facts, and the next
     offering with the step to take (issue #16)."""
     words = _CardWords()
-    conditional = selectors.condition_states(v.pk for v in result.versions)
+    conditional = selectors.listed_condition_states(result.versions)
     upcoming = selectors.next_offerings(v.micro_credential_id for v in result.versions)
     cards = []
     for v in result.versions:
