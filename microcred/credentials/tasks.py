@@ -7,35 +7,18 @@ below the visibility timeout, as the Celery documentation asks of countdowns wit
 """
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from microcred.core.background import DURABLE_TASK
 from microcred.credentials.services import bulk
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError, OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(bind=True, **DURABLE_TASK)
 def run_issuance_job(self, job_id: int) -> None:
     # The task id names the runner: a redelivery or a retry of this task is the same runner and carries on.
     bulk.run_job(job_id, runner=self.request.id or "")
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError, OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**DURABLE_TASK)
 def run_issuance_job_batch(job_id: int, runner: str, enrolment_ids: list[int]) -> None:
     """One batch of a job whose batches are shared among the workers (ISSUANCE_JOB_FAN_OUT)."""
     bulk.run_job_batch(job_id, runner, enrolment_ids)

@@ -6,19 +6,11 @@ on its AwardRun as it goes (the officers' page shows the progress). Eager in the
 """
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from microcred.core.background import DURABLE_TASK
 from microcred.pathways import award
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError, OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**DURABLE_TASK)
 def run_award_run(run_id: int) -> None:
     award.run_award_run(run_id)
