@@ -1,5 +1,7 @@
 """Small steps shared by the browser journeys."""
 
+from playwright.sync_api import expect
+
 PASSWORD = "a-long-test-password"
 
 
@@ -44,8 +46,18 @@ def issue_the_ready_credential(page, officer_email):
     page.check()
     page.get_by_role("button", name="Issue 1 credential").click()  # the confirmation step (issue #16)
     page.check()
-    page.wait_for_function("document.getElementById('job-progress').value == 1")
+    wait_for_job_progress(page, 1)
     log_out(page)
+
+
+def wait_for_job_progress(page, done):
+    """Wait until the issuance job's progress bar shows `done` credentials.
+
+    Playwright's `expect` polls from its own injected script. `page.wait_for_function("...")` would
+    not do: once its first look is false it re-evaluates the string in the page, which our
+    Content-Security-Policy (no 'unsafe-eval') forbids, so it failed only when the page was slow.
+    """
+    expect(page.locator("#job-progress")).to_have_js_property("value", done)
 
 
 def verify_file(page, path):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
 from microcred.roles import Role
-from tests.browser.helpers import log_in, log_out
+from tests.browser.helpers import log_in, log_out, wait_for_job_progress
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +49,7 @@ def test_issue_download_share_verify_revoke_withdraw(page, browser, live_server,
     page.get_by_role("button", name="Issue all 2 credentials").click()
     page.check()
     bar = page.get_by_label("Progress")
-    page.wait_for_function("document.getElementById('job-progress').value == 2")
+    wait_for_job_progress(page, 2)
     assert bar.get_attribute("max") == "2"
     assert "2 issued" in page.get_by_role("status").inner_text()
     log_out(page)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
-from tests.browser.helpers import log_in
+from tests.browser.helpers import log_in, wait_for_job_progress
 from tests.browser.test_credential_journeys import finished_offering  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,6 +43,6 @@ def test_an_interrupted_job_is_run_again_from_its_page(page, live_server, finish
     assert "1 completion was not processed" in page.locator("main").inner_text()
     page.get_by_role("button", name="Run again").click()
     page.check()
-    page.wait_for_function("document.getElementById('job-progress').value == 2")
+    wait_for_job_progress(page, 2)
     assert "2 issued, 0 already issued, 0 failed, of 2" in page.locator("#job-status").inner_text()
     assert page.get_by_role("button", name="Run again").count() == 0

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from microcred.credentials.tests.conftest import *  # noqa: F403 - kek, issuers, make_version, ...
 from microcred.roles import Role
-from tests.browser.helpers import PASSWORD, load_small_reference_data
+from tests.browser.helpers import PASSWORD, load_small_reference_data, wait_for_job_progress
 from tests.browser.test_credential_journeys import finished_offering  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -412,7 +412,7 @@ def test_journey_7_by_keyboard_issue_share_revoke_withdraw(page, browser, live_s
     kb.tab_to(page.get_by_role("button", name="Issue all 2 credentials"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('job-progress').value == 2")
+    wait_for_job_progress(page, 2)
     kb.arrive()
     log_out(page, kb)
 

@@ -3,6 +3,7 @@ progress, an error that keeps what was typed, learning-outcome rows added and re
 polite announcement), "Back", and the review step's list of what is missing, each every page checked by axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.guidance import suggestions
 from microcred.proposals.models import LearningOutcome, Proposal
@@ -78,8 +79,7 @@ def test_a_proposer_walks_the_form_step_by_step(page, proposer, device):
     assert rows.nth(2).locator("legend").inner_text() == "Learning outcome 3"
     assert focused_id(page) == "id_lo-2-text"
     status = page.locator("#field-learning_outcomes [data-rows-status]")
-    page.wait_for_function("document.querySelector('[data-rows-status]').textContent !== ''")
-    assert status.inner_text() == "Learning outcome 3 added."
+    expect(status).to_have_text("Learning outcome 3 added.")  # the live region speaks after a beat
     rows.nth(0).get_by_label("Learning outcome", exact=True).fill("Assess a product's life cycle.")
     rows.nth(1).get_by_label("Learning outcome", exact=True).fill("A row the proposer changes their mind about.")
     rows.nth(2).get_by_label("Learning outcome", exact=True).fill("Manage a redesign project with a small team.")
@@ -91,7 +91,7 @@ def test_a_proposer_walks_the_form_step_by_step(page, proposer, device):
     assert rows.count() == 2
     assert rows.locator("legend").all_inner_texts() == ["Learning outcome 1", "Learning outcome 2"]
     assert page.evaluate("document.activeElement.textContent") == "Add a learning outcome"
-    page.wait_for_function("document.querySelector('[data-rows-status]').textContent === 'Learning outcome 2 removed.'")
+    expect(status).to_have_text("Learning outcome 2 removed.")
     page.check()
     save_and_continue(page, "Assessment")
     proposal = Proposal.objects.get()
