@@ -33,13 +33,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
+from microcred.core.bulk_insert import insert_all
 from microcred.core.metrics import ISSUANCE_SECONDS, ISSUANCE_TOTAL
 from microcred.credentials.exceptions import InvalidCompletion, IssuanceFailed, NotDeliverable
 from microcred.credentials.models import HolderBoundCredential, IssuedCredential, Issuer, StatusList
@@ -332,13 +332,6 @@ def _record_issued(credentials: list[IssuedCredential], source, issuer_key, issu
     send_each_after_commit(credential_issued, credentials)
 
 
-def _in_values_list(value: datetime) -> Value:
-    """``value`` as an SQL expression: a bulk insert with one is a multi-row VALUES list, where Django's PostgreSQL
-    backend would otherwise send each column as an array (INSERT … SELECT FROM UNNEST) which psycopg's client-side
-    binding escapes in Python, element by element: three times the time for 5 KB documents."""
-    return Value(value, output_field=DateTimeField())
-
-
 @dataclass
 class _Pending:
     """A checked completion of a batch on its way to being stored: its status index, id and signed document."""
@@ -484,16 +477,14 @@ def _issue_checked(checked: dict, source, issued_by, outcomes: dict) -> None:
                         status_list=status_list,
                         status_index=item.index,
                         document=item.signed,
-                        issued_at=_in_values_list(now),
+                        issued_at=now,
                         issued_by=stored_by,
                     )
                     for item in sorted(pending, key=lambda item: item.completion.key)  # one lock order
                 ]
                 try:
                     with transaction.atomic():
-                        stored = IssuedCredential.objects.bulk_create(rows)
-                    for credential in stored:
-                        credential.issued_at = now
+                        stored = insert_all(rows, key="uuid")  # COPY on PostgreSQL (core/bulk_insert.py)
                 except IntegrityError:
                     # A concurrent call stored some of these completions first: theirs is the credential.
                     winners = _existing_among(item.completion.key for item in pending)
