@@ -34,7 +34,9 @@ def insert_all(objs: list, *, key: str) -> list:
         model._default_manager.using(using).bulk_create(objs)  # sets the instances' primary keys (RETURNING)
         return objs
     meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    if meta.parents:
+        raise ValueError(f"insert_all stores one table; {meta.label} inherits from another model's table.")
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
     rows = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="insert_all")

@@ -38,6 +38,6 @@ def test_on_postgresql_the_rows_go_by_one_copy_and_their_keys_by_one_query():
 
 @on_postgresql
 def test_a_query_expression_is_refused_before_anything_is_sent():
-    with pytest.raises(TypeError, match="auth.Group.name is an expression"):
+    with pytest.raises(TypeError, match=r"auth\.Group\.name is an expression"):
         insert_all([Group(name="plain"), Group(name=Value("computed"))], key="name")
     assert not Group.objects.exists()
