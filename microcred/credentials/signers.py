@@ -18,6 +18,7 @@ Whatever the backend, the signer's public key must be the one the issuer's DID d
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -28,6 +29,7 @@ from microcred import vc
 from microcred.core.exceptions import DomainError
 
 SOFTWARE = "software"
+logger = logging.getLogger(__name__)
 
 
 class SignerUnavailable(DomainError):
@@ -69,9 +71,47 @@ def uses_software_keys() -> bool:
     return backend_name() == SOFTWARE
 
 
+class _BackendSigner:
+    """A signer backend's signer whose failures say what failed: SignerUnavailable (503, with the reason) instead of
+    whatever the device or service raised (an HSM's token removed, a KMS timing out), which would be a 500."""
+
+    def __init__(self, signer: vc.Signer, issuer_key):
+        self._signer = signer
+        self._key = issuer_key.verification_method_id
+        self.public_key = signer.public_key
+
+    def sign(self, data: bytes) -> bytes:
+        try:
+            return self._signer.sign(data)
+        except Exception as exc:
+            raise _failed("could not sign with", self._key, exc) from exc
+
+    def __repr__(self) -> str:
+        return f"<{backend_name()} signer of {self._key}>"
+
+
+def _failed(what: str, key: str, exc: Exception) -> SignerUnavailable:
+    """The error a person sees names the failure's kind; what the device said (which may name hosts or slots) goes
+    to the log, with its traceback, for the operators."""
+    logger.error("The signer backend %s %s %s: %s", backend_name(), what, key, exc, exc_info=exc)
+    return SignerUnavailable(
+        f"The signer backend {backend_name()!r} {what} {key} ({type(exc).__name__}); nothing was signed. "
+        "The operators' log says why."
+    )
+
+
 def signer_for(issuer_key) -> vc.Signer:
     """The signer of ``issuer_key`` from the configured backend, checked to hold exactly that key."""
-    signer = backend()(issuer_key)
+    factory = backend()
+    if factory is software_signer:
+        signer = factory(issuer_key)  # no KEK: KeyEncryptionKeyError, which says what to set
+    else:
+        try:
+            signer = factory(issuer_key)
+        except SignerUnavailable:
+            raise
+        except Exception as exc:
+            raise _failed("could not open", issuer_key.verification_method_id, exc) from exc
     if not isinstance(signer, vc.Signer) or not isinstance(signer.public_key, Ed25519PublicKey):
         raise SignerUnavailable(
             f"The signer backend {backend_name()!r} returned {type(signer).__name__} for "
@@ -82,4 +122,4 @@ def signer_for(issuer_key) -> vc.Signer:
             f"The signer backend {backend_name()!r} holds another key than {issuer_key.verification_method_id} "
             f"(the DID document publishes {issuer_key.public_key_multibase}); nothing was signed."
         )
-    return signer
+    return signer if factory is software_signer else _BackendSigner(signer, issuer_key)

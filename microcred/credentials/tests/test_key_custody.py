@@ -333,6 +333,39 @@ def wrong_key_backend(issuer_key):
     return vc.SoftwareSigner(vc.generate_private_key())
 
 
+class _FailingDevice:
+    """A backend's signer whose device fails when asked to sign (an HSM's token pulled out)."""
+
+    def __init__(self, issuer_key):
+        self.public_key = vc.public_key_from_multibase(issuer_key.public_key_multibase)
+
+    def sign(self, data):
+        raise OSError("the token was removed")
+
+
+def failing_device_backend(issuer_key):
+    return _FailingDevice(issuer_key)
+
+
+def unreachable_backend(issuer_key):
+    raise TimeoutError("the signing service did not answer")
+
+
+def test_a_signer_backend_that_fails_says_what_failed_and_signs_nothing(issuers, issue, make_version, settings, caplog):
+    version = make_version()
+    settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.failing_device_backend"
+    with pytest.raises(signers.SignerUnavailable, match=r"could not sign with .*\(OSError\); nothing was signed"):
+        issue(version=version)
+    settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.unreachable_backend"
+    with pytest.raises(signers.SignerUnavailable, match=r"could not open .*\(TimeoutError\); nothing"):
+        issue(version=version)
+    assert IssuedCredential.objects.count() == 0
+    assert signers.SignerUnavailable.status == 503  # a clear "unavailable", not a server error
+    logged = [r for r in caplog.records if r.name == "microcred.credentials.signers"]
+    assert [type(r.exc_info[1]) for r in logged] == [OSError, TimeoutError]  # the device's own error, for operators
+    assert "the token was removed" in logged[0].getMessage()
+
+
 def test_the_software_signer_is_the_default(issuers):
     key = IssuerKey.objects.get(issuer__slug="ub")
     signer = signers.signer_for(key)
