@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from microcred.core.bulk_insert import insert_all
 
 pytestmark = pytest.mark.django_db
-on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: COPY is PostgreSQL's")
 
 
 def test_the_rows_are_stored_and_each_instance_gets_its_primary_key():
