@@ -83,6 +83,8 @@ class _BackendSigner:
     def sign(self, data: bytes) -> bytes:
         try:
             return self._signer.sign(data)
+        except DomainError:  # the backend's own clear error (SignerUnavailable, a missing KEK…) stands as it is
+            raise
         except Exception as exc:
             raise _failed("could not sign with", self._key, exc) from exc
 
@@ -108,7 +110,7 @@ def signer_for(issuer_key) -> vc.Signer:
     else:
         try:
             signer = factory(issuer_key)
-        except SignerUnavailable:
+        except DomainError:
             raise
         except Exception as exc:
             raise _failed("could not open", issuer_key.verification_method_id, exc) from exc

@@ -351,6 +351,10 @@ def unreachable_backend(issuer_key):
     raise TimeoutError("the signing service did not answer")
 
 
+def locked_backend(issuer_key):
+    raise signers.SignerUnavailable("The token is locked: an operator must log in to it.")
+
+
 def test_a_signer_backend_that_fails_says_what_failed_and_signs_nothing(issuers, issue, make_version, settings, caplog):
     version = make_version()
     settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.failing_device_backend"
@@ -359,6 +363,9 @@ def test_a_signer_backend_that_fails_says_what_failed_and_signs_nothing(issuers,
     settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.unreachable_backend"
     with pytest.raises(signers.SignerUnavailable, match=r"could not open .*\(TimeoutError\); nothing"):
         issue(version=version)
+    settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.locked_backend"
+    with pytest.raises(signers.SignerUnavailable, match=r"^The token is locked: an operator must log in to it\.$"):
+        issue(version=version)  # a backend's own clear error is passed on as it is
     assert IssuedCredential.objects.count() == 0
     assert signers.SignerUnavailable.status == 503  # a clear "unavailable", not a server error
     logged = [r for r in caplog.records if r.name == "microcred.credentials.signers"]
