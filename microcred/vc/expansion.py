@@ -959,9 +959,17 @@ def _repeats_merge(walker: _Walker) -> bool:
     jsonld.js's node map (util.compareValues) and the strict path merge into one statement: the issuer's
     profile embedded again as the achievement's creator, a string repeated in an array. A literal's text
     tells the type mapping of a string, except that untyped and xsd:string-typed ones are written alike."""
-    repeated = [(quad, n) for quad, n in Counter(walker.quads).items() if n > 1 and quad[2][0] == '"']
-    if not repeated:
+    # Only the literals listed in unmergeable / typed_strings can fail (all of them are literal quads), so only
+    # theirs are looked up among the counts: a cohort's credentials each repeat the issuer's profile.
+    unmergeable, typed_strings = walker.unmergeable, walker.typed_strings
+    if not unmergeable and not typed_strings:
         return True
-    unmergeable = set(walker.unmergeable)
-    typed = Counter(walker.typed_strings)
-    return not any(quad in unmergeable or 0 < typed[quad] < n for quad, n in repeated)
+    counts = Counter(walker.quads)
+    for quad in unmergeable:
+        if counts[quad] > 1:
+            return False
+    if typed_strings:
+        for quad, typed in Counter(typed_strings).items():
+            if typed < counts[quad]:  # made from a string both with and without the xsd:string mapping
+                return False
+    return True

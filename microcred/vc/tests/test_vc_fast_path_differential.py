@@ -29,7 +29,7 @@ from vc_testdata import ob_unsigned, read_json, read_text, w3c_registry
 from microcred import vc
 from microcred.vc import expansion, jsonld
 from microcred.vc.canonicalization import canonicalize_document
-from microcred.vc.exceptions import UnsafeInput, VCError
+from microcred.vc.exceptions import UnsafeInput, UnsupportedJsonLd, VCError
 from microcred.vc.rdfc10 import canonicalize_quads
 
 INTEROP = Path(__file__).resolve().parents[3] / "tests" / "interop"
@@ -376,6 +376,30 @@ def test_repeated_literals_from_equal_strings_stay_on_the_fast_path(reg):
             expansion.to_quads(other, reg)
     other = copy.deepcopy(doc)
     other["credentialSubject"]["achievement"]["creator"]["name"] = "UB (creator)"  # one node, two names
+    assert _fast(other, reg) == _reference(other, reg)
+
+
+def test_a_string_typed_xsd_string_and_the_same_string_untyped_are_left_to_the_strict_path():
+    """A term typed xsd:string makes a literal written like an untyped one, but a different value for jsonld.js:
+    the same word given through such a term and through the property's full IRI is one N-Quads line that the fast
+    path leaves to the strict path (which refuses it: jsonld.js would sign it twice); the same word twice through
+    the typed term merges."""
+    reg = registry()
+    typed = "https://example.org/typed-keywords/v1"
+    reg.register(typed, {"@context": {"keyword": {
+        "@id": "https://schema.org/keywords", "@type": "http://www.w3.org/2001/XMLSchema#string"}}})
+    doc = ob_unsigned()
+    doc["@context"] = [*doc["@context"], typed]
+    doc["credentialSubject"]["achievement"]["keyword"] = ["data", "energy", "data"]
+    assert _fast(doc, reg) == _reference(doc, reg)
+    mixed = copy.deepcopy(doc)
+    mixed["credentialSubject"]["achievement"]["https://schema.org/keywords"] = "data"
+    with pytest.raises(expansion.NeedsReferenceProcessor, match="repeated literal"):
+        expansion.to_quads(mixed, reg)
+    with pytest.raises(UnsupportedJsonLd, match="two different values that make the same RDF literal"):
+        jsonld.to_quads(mixed, reg)  # jsonld.js would sign the statement twice
+    other = copy.deepcopy(doc)  # another word untyped: nothing repeated, nothing to decide
+    other["credentialSubject"]["achievement"]["https://schema.org/keywords"] = "energy storage"
     assert _fast(other, reg) == _reference(other, reg)
 
 
