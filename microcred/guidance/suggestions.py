@@ -5,7 +5,8 @@
 * English: the int8 MiniLM encoder's cosine ranking and BM25 at half weight, fused by reciprocal rank (`ranking.py`).
 * Spanish, French, Dutch, Hungarian: the multilingual e5 encoder's ranking (its vectors of the English skill texts:
   e5 puts a sentence near its translation) and BM25 over the skills' labels in the outcome's language at half
-  weight, where ESCO labels in that language are loaded (Spanish and French today, from ESCO v1.0).
+  weight, where ESCO labels in that language are loaded (Spanish and French today, from ESCO v1.0). ESCO's language
+  skills ("write Finnish") only for an outcome that names their language: e5 reads the language a text is written in.
 
 The vectors are computed once by `manage.py build_skill_vectors` into VAR_DIR/guidance/ (float16, each with a meta
 file naming the model, the text template and a digest of the ESCO concepts they were made from); the e5 vectors of
@@ -25,10 +26,13 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.utils import translation
 
 from microcred.guidance import ranking
 from microcred.guidance.encoder import (
@@ -297,6 +301,8 @@ class SkillIndex:
 class LanguageIndex:
     """Suggestions for outcomes in another language than English: the multilingual encoder's ranking against its
     vectors of the skills, and BM25 over the skills' labels in that language (where any are loaded) at half weight.
+    ESCO's language skills (speaking, reading, writing a language) are suggested only for an outcome that names their
+    language: the encoder puts them near any text written in that language or one like it (Hungarian near Finnish).
     `mode` is "hybrid", "lexical" (no usable encoder or vectors: `problem` says why) or "none" (neither)."""
 
     def __init__(
@@ -312,6 +318,7 @@ class LanguageIndex:
         self.language = language
         texts = language_label_texts(rows, language)
         self.lexical = ranking.Lexical(texts, language) if any(texts) else None
+        self.language_skill_rows = language_skill_rows(rows)
         self.vectors: np.ndarray | None = None
         self.encoder = None
         self.problem: str | None = "the encoder is switched off" if not use_encoder else None
@@ -334,11 +341,19 @@ class LanguageIndex:
     def rank(self, text: str, limit: int, method: str | None = None) -> list[tuple[int, float]]:
         """[(row, score)] best first. `method`: None (the best available), "lexical", "dense" or "hybrid"."""
         method = method or self.mode
+        # What the text is written in is not what it is about: e5 puts a Hungarian sentence on first aid near
+        # "interact verbally in Hungarian" and "write Finnish". Language skills are left out unless the outcome
+        # names their language.
+        left_out = self.unnamed_language_rows(text)
         lexical = self.lexical.rank(text, ranking.DEPTH) if self.lexical is not None and method != "dense" else []
+        lexical = [(row, score) for row, score in lexical if row not in left_out]
         if method == "lexical" or self.vectors is None:
             return ranking.fuse([([row for row, _ in lexical], 1.0)])[:limit]
         query = self.encoder.queries([text])[0]
-        dense = ranking.top(self.vectors @ query, ranking.DEPTH)
+        scores = self.vectors @ query
+        if left_out:
+            scores[list(left_out)] = -np.inf  # last, so that the depth is made of the others
+        dense = [(row, score) for row, score in ranking.top(scores, ranking.DEPTH) if row not in left_out]
         if method == "dense":
             return dense[:limit]
         rankings = [([r for r, _ in dense], 1.0), ([r for r, _ in lexical], ranking.LEXICAL_WEIGHT)]
@@ -349,6 +364,50 @@ class LanguageIndex:
             Suggestion(self.rows.ids[row], self.rows.uris[row], self.rows.labels[row], round(score, 6))
             for row, score in self.rank(text, limit, method)
         ]
+
+    def unnamed_language_rows(self, text: str) -> set[int]:
+        """The rows of the language skills whose language the text does not name."""
+        lowered = text.casefold()
+        return {
+            row
+            for language, rows in self.language_skill_rows.items()
+            if not any(name in lowered for name in language_names(language, self.language))
+            for row in rows
+        }
+
+
+# ESCO's language collection: "interact verbally in Finnish", "understand spoken Finnish", "understand written
+# Finnish", "write Finnish" and the knowledge "Finnish", for each language.
+_LANGUAGE_SKILL_VERBS = ("interact verbally in ", "understand spoken ", "understand written ", "write ")
+
+
+def language_skill_rows(rows: SkillRows) -> dict[str, list[int]]:
+    """{language (its English name): the rows of ESCO's language skills about it}."""
+    labels = dict(ref.EscoSkill.objects.filter(is_current=True, in_language=True).values_list("pk", "preferred_label"))
+    found: dict[str, list[int]] = {}
+    for row, pk in enumerate(rows.ids):
+        label = labels.get(pk)
+        if label is not None:
+            language = next((label[len(verb) :] for verb in _LANGUAGE_SKILL_VERBS if label.startswith(verb)), label)
+            found.setdefault(language, []).append(row)
+    return found
+
+
+@lru_cache(maxsize=1024)
+def language_names(language: str, written_in: str) -> tuple[str, ...]:
+    """How a text in `written_in` may name `language` (an English name from ESCO), casefolded: in English, and, for
+    the languages Django knows, in that language itself and in `written_in` (Django's translated language names:
+    Finnish is "suomi" and, in Hungarian, "finn")."""
+    names = [language]
+    code = _LANGUAGE_CODES.get(language)
+    if code is not None:
+        names.append(LANG_INFO[code]["name_local"])
+        with translation.override(written_in):
+            names.append(translation.gettext(language))
+    return tuple(sorted({name.casefold() for name in names}))
+
+
+_LANGUAGE_CODES = {info["name"]: code for code, info in LANG_INFO.items() if "name" in info}
 
 
 def language_label_texts(rows: SkillRows, language: str) -> list[str]:

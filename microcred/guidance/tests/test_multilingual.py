@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from microcred.guidance import checks, occupation_search, suggestions
+from microcred.guidance.tests.conftest import CONCEPTS
 from microcred.reference.models import EscoSkill
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,39 @@ def test_spanish_labels_count_through_bm25_beside_the_encoder(e5_vectors):
 )
 def test_dutch_hungarian_and_french_outcomes_are_suggested_skills(e5_vectors, language, text):
     assert labels(suggestions.suggest(text, language=language, limit=1)) == ["recycle waste"]
+
+
+def test_language_skills_are_suggested_only_for_an_outcome_that_names_their_language(
+    esco, var_dir, fake_e5, monkeypatch
+):
+    """e5 puts a Hungarian sentence near ESCO's "interact verbally in Hungarian" and "write Finnish" (the fake
+    encoder does the same through "szelektív"): language skills are left out unless the outcome names their
+    language, in English, in that language, or in the outcome's own ("finn" is Finnish in Hungarian)."""
+    for uri, label in (("s-hu", "interact verbally in Hungarian"), ("s-fi", "write Finnish")):
+        EscoSkill.objects.create(
+            uri="http://data.europa.eu/esco/skill/" + uri, preferred_label=label, skill_type="skill/competence",
+            reuse_level="transversal", description="", in_language=True,
+        )  # fmt: skip
+    for word in ("hungarian", "finnish", "szelektív", "selectiva"):
+        monkeypatch.setitem(CONCEPTS, word, 6)
+    skills = suggestions.load_skill_rows(lexical=False)
+    suggestions.write_vectors(
+        skills, fake_e5.passages(skills.dense_texts), fake_e5.fingerprint, kind=suggestions.E5_SKILLS
+    )
+
+    def found(text, language):
+        return labels(suggestions.suggest(text, language=language, limit=10))
+
+    plain = found("A hulladék szelektív gyűjtése", "hu")
+    assert plain[0] == "recycle waste"
+    assert not {"interact verbally in Hungarian", "write Finnish"} & set(plain)
+    assert "interact verbally in Hungarian" in found("A hulladék szelektív gyűjtése, magyarul", "hu")
+    assert "interact verbally in Hungarian" in found("Selective waste collection, taught in Hungarian", "hu")
+    named = found("A hulladék szelektív gyűjtése finn nyelven", "hu")
+    assert "write Finnish" in named
+    assert "interact verbally in Hungarian" not in named
+    assert "write Finnish" in found("Recogida selectiva de residuos, en finés", "es")
+    assert not {"interact verbally in Hungarian", "write Finnish"} & set(found("Recogida selectiva de residuos", "es"))
 
 
 def test_without_the_multilingual_model_spanish_and_french_use_their_labels_and_dutch_gets_none(esco, var_dir, no_e5):
