@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -371,7 +372,7 @@ class LanguageIndex:
         return {
             row
             for language, rows in self.language_skill_rows.items()
-            if not any(name in lowered for name in language_names(language, self.language))
+            if not language_names(language, self.language).search(lowered)
             for row in rows
         }
 
@@ -394,17 +395,18 @@ def language_skill_rows(rows: SkillRows) -> dict[str, list[int]]:
 
 
 @lru_cache(maxsize=1024)
-def language_names(language: str, written_in: str) -> tuple[str, ...]:
-    """How a text in `written_in` may name `language` (an English name from ESCO), casefolded: in English, and, for
-    the languages Django knows, in that language itself and in `written_in` (Django's translated language names:
-    Finnish is "suomi" and, in Hungarian, "finn")."""
+def language_names(language: str, written_in: str) -> re.Pattern:
+    """How a text in `written_in` may name `language` (an English name from ESCO), as a pattern for the casefolded
+    text: a word starting with its name in English, and, for the languages Django knows, in that language itself or
+    in `written_in` (Django's translated language names: Finnish is "suomi", and "finn" in Hungarian, which also
+    finds "finnül"; at the start of a word, so that Irish, "ír" in Hungarian, is not found in "leírni")."""
     names = [language]
     code = _LANGUAGE_CODES.get(language)
     if code is not None:
         names.append(LANG_INFO[code]["name_local"])
         with translation.override(written_in):
             names.append(translation.gettext(language))
-    return tuple(sorted({name.casefold() for name in names}))
+    return re.compile(r"\b(?:" + "|".join(sorted(re.escape(name) for name in {name.casefold() for name in names})) + ")")
 
 
 _LANGUAGE_CODES = {info["name"]: code for code, info in LANG_INFO.items() if "name" in info}

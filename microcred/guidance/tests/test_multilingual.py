@@ -69,6 +69,17 @@ def test_language_skills_are_suggested_only_for_an_outcome_that_names_their_lang
     assert not {"interact verbally in Hungarian", "write Finnish"} & set(plain)
     assert "interact verbally in Hungarian" in found("A hulladék szelektív gyűjtése, magyarul", "hu")
     assert "interact verbally in Hungarian" in found("Selective waste collection, taught in Hungarian", "hu")
+    # Irish is "ír" in Hungarian: named at the start of a word ("írül"), not inside one ("leírni", to write down).
+    EscoSkill.objects.create(uri="http://data.europa.eu/esco/skill/s-ga", preferred_label="write Irish",
+                             skill_type="skill/competence", in_language=True)  # fmt: skip
+    monkeypatch.setitem(CONCEPTS, "irish", 6)
+    skills = suggestions.load_skill_rows(lexical=False)
+    suggestions.write_vectors(
+        skills, fake_e5.passages(skills.dense_texts), fake_e5.fingerprint, kind=suggestions.E5_SKILLS
+    )
+    suggestions.reset_index()
+    assert "write Irish" not in found("A hulladék szelektív gyűjtésének leírni a szabályait", "hu")
+    assert "write Irish" in found("A hulladék szelektív gyűjtése, írül", "hu")
     named = found("A hulladék szelektív gyűjtése finn nyelven", "hu")
     assert "write Finnish" in named
     assert "interact verbally in Hungarian" not in named
