@@ -355,6 +355,17 @@ def locked_backend(issuer_key):
     raise signers.SignerUnavailable("The token is locked: an operator must log in to it.")
 
 
+class _LockedDevice(_FailingDevice):
+    """A backend's signer that says clearly, when asked to sign, why it cannot."""
+
+    def sign(self, data):
+        raise signers.SignerUnavailable("The token locked itself: an operator must log in to it again.")
+
+
+def locking_device_backend(issuer_key):
+    return _LockedDevice(issuer_key)
+
+
 def test_a_signer_backend_that_fails_says_what_failed_and_signs_nothing(issuers, issue, make_version, settings, caplog):
     version = make_version()
     settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.failing_device_backend"
@@ -366,6 +377,9 @@ def test_a_signer_backend_that_fails_says_what_failed_and_signs_nothing(issuers,
     settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.locked_backend"
     with pytest.raises(signers.SignerUnavailable, match=r"^The token is locked: an operator must log in to it\.$"):
         issue(version=version)  # a backend's own clear error is passed on as it is
+    settings.CREDENTIAL_SIGNER = "microcred.credentials.tests.test_key_custody.locking_device_backend"
+    with pytest.raises(signers.SignerUnavailable, match=r"^The token locked itself: an operator must log in to it again\.$"):
+        issue(version=version)  # also when it is raised while signing
     assert IssuedCredential.objects.count() == 0
     assert signers.SignerUnavailable.status == 503  # a clear "unavailable", not a server error
     logged = [r for r in caplog.records if r.name == "microcred.credentials.signers"]
