@@ -116,6 +116,7 @@ _SUBTREE_MIN_KEYS = 8
 _SUBTREE_MIN_BYTES = 512
 _SUBTREE_MAX_BYTES = 1 << 14
 _SUBTREE_LIMIT = 64
+_SUBTREE_INSTANCES = 4  # numberings of one subtree kept (see _Subtree.instances)
 
 PLAIN, LIST, GRAPH, JSON_LITERAL = 0, 1, 2, 3
 
@@ -617,7 +618,7 @@ class _Subtree:
     emits them, with the blank nodes it created as their local numbers (0, 1, …: ``"_:b" + str(counter +
     n)`` when replayed), and its subject. Immutable once published."""
 
-    __slots__ = ("bnodes", "quads", "subject", "typed_strings", "unmergeable")
+    __slots__ = ("bnodes", "instances", "quads", "subject", "typed_strings", "unmergeable")
 
     def __init__(self, quads: tuple, bnodes: int, subject, unmergeable: tuple, typed_strings: tuple):
         self.quads = quads
@@ -625,6 +626,38 @@ class _Subtree:
         self.subject = subject
         self.unmergeable = unmergeable  # what the walk added to _Walker.unmergeable / typed_strings
         self.typed_strings = typed_strings
+        # {first blank node number: (quads, unmergeable, typed_strings, subject) with the labels filled in}: a
+        # cohort's credentials embed their achievement at the same place, so it is replayed from the same
+        # number each time and its quads are made once. The only part that changes; a function of the
+        # number alone, so a race between threads at worst makes one twice.
+        self.instances: dict[int, tuple] = {}
+
+    def instance(self, base: int) -> tuple:
+        """The recorded quads with the blank nodes numbered from ``base`` (``"_:b" + str(base + n)``)."""
+        found = self.instances.get(base)
+        if found is not None:
+            return found
+        labels = ["_:b" + str(base + n) for n in range(self.bnodes)]
+
+        def filled(recorded: tuple) -> tuple:
+            return tuple(
+                [
+                    quad if type(quad) is tuple else tuple([labels[t] if type(t) is int else t for t in quad])
+                    for quad in recorded
+                ]
+            )
+
+        subject = self.subject
+        found = (
+            filled(self.quads),
+            filled(self.unmergeable),
+            filled(self.typed_strings),
+            labels[subject] if type(subject) is int else subject,
+        )
+        if len(self.instances) >= _SUBTREE_INSTANCES:
+            self.instances.clear()
+        self.instances[base] = found
+        return found
 
 
 class _Walker:
@@ -766,19 +799,13 @@ class _Walker:
                 cache[key] = hit
             base = self.counter
             self.counter = base + hit.bnodes
-            labels = ["_:b" + str(base + n) for n in range(hit.bnodes)]
-            for recorded, out in (
-                (hit.quads, self.quads),
-                (hit.unmergeable, self.unmergeable),
-                (hit.typed_strings, self.typed_strings),
-            ):
-                for quad in recorded:
-                    if type(quad) is tuple:
-                        out.append(quad)
-                    else:
-                        out.append(tuple([labels[t] if type(t) is int else t for t in quad]))
-            subject = hit.subject
-            return labels[subject] if type(subject) is int else subject
+            quads, unmergeable, typed_strings, subject = hit.instance(base)
+            self.quads.extend(quads)
+            if unmergeable:
+                self.unmergeable.extend(unmergeable)
+            if typed_strings:
+                self.typed_strings.extend(typed_strings)
+            return subject
         starts = len(self.quads), len(self.unmergeable), len(self.typed_strings)
         base, named = self.counter, self.named
         subject = self.node(element, ctx, "", depth)

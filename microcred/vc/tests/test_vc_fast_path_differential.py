@@ -426,13 +426,23 @@ def test_identified_nodes_are_replayed_exactly(reg, monkeypatch):
     assert achievement not in walked_nodes  # replayed, not walked
     assert first == again  # same quads, same blank node labels, same order
     assert canonicalize_quads(again) == canonicalize_quads(expected)
-    # more blank nodes before the achievement: its replayed blank nodes are numbered after them
-    doc["credentialSubject"]["identifier"] = [
-        {"type": "IdentityObject", "identityHash": f"h{n}", "identityType": "name", "hashed": False} for n in range(3)
-    ]
-    walked = expansion.to_quads(copy.deepcopy(doc), registry())  # a fresh registry: nothing remembered
-    replayed = expansion.to_quads(copy.deepcopy(doc), reg)
-    assert replayed == walked
+    # more blank nodes before the achievement: its replayed blank nodes are numbered after them, each
+    # numbering made once and then reused (more numberings than are kept, and each one twice)
+    for identifiers in [3, 1, 3, *range(expansion._SUBTREE_INSTANCES + 2), 0, 3]:
+        subject = {k: v for k, v in doc["credentialSubject"].items() if k != "identifier"}
+        doc["credentialSubject"] = {  # walked in this order: the identifiers' blank nodes come first
+            "identifier": [
+                {"type": "IdentityObject", "identityHash": f"h{n}", "identityType": "name", "hashed": False}
+                for n in range(identifiers)
+            ],
+            **subject,
+        }
+        walked = expansion.to_quads(copy.deepcopy(doc), registry())  # a fresh registry: nothing remembered
+        for _ in range(2):
+            walked_nodes.clear()
+            replayed = expansion.to_quads(copy.deepcopy(doc), reg)
+            assert achievement not in walked_nodes
+            assert replayed == walked, identifiers
     assert canonicalize_quads(replayed) == canonicalize_quads(jsonld.reference_to_quads(doc, reg))
     # a value of another type with the same JSON text is not the same object
     doc["credentialSubject"]["achievement"] = {**achievement, "alignment": tuple(achievement["alignment"])}
