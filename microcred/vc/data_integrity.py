@@ -27,6 +27,7 @@ from .exceptions import (
     UnsupportedCryptosuite,
     VCError,
 )
+from .jsonld import MAX_SAFE_INTEGER, check_input, check_signing_input
 from .multikey import public_key_from_bytes, public_key_from_multibase
 from .signers import as_signer
 
@@ -116,19 +117,45 @@ def _proofs_of(document: dict) -> list:
     return list(proof) if isinstance(proof, list) else [proof]
 
 
-_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+# JSON scalars that need no look: every one but int, whose size signing checks.
+_PLAIN_SCALARS = frozenset({str, float, bool, type(None)})
+
+
+class _UnsafeInteger(Exception):
+    """Internal: :func:`_signing_copy` met an integer that :func:`check_signing_input` refuses."""
 
 
 def _copy_json(value):
-    """A deep copy of JSON data (dicts, lists, immutable scalars); anything else via ``copy.deepcopy``."""
+    """A deep copy of JSON data (dicts, lists, immutable scalars), anything else via ``copy.deepcopy``;
+    raises :class:`_UnsafeInteger` at an integer beyond ±(2^53−1)."""
     kind = type(value)
     if kind is dict:
-        return {k: v if type(v) in _JSON_SCALARS else _copy_json(v) for k, v in value.items()}
+        return {k: v if type(v) in _PLAIN_SCALARS else _copy_json(v) for k, v in value.items()}
     if kind is list:
-        return [v if type(v) in _JSON_SCALARS else _copy_json(v) for v in value]
-    if kind in _JSON_SCALARS:
+        return [v if type(v) in _PLAIN_SCALARS else _copy_json(v) for v in value]
+    if kind in _PLAIN_SCALARS:
         return value
-    return copy.deepcopy(value)
+    if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
+        raise _UnsafeInteger()
+    return value if kind is int else copy.deepcopy(value)
+
+
+def _signing_copy(document: dict) -> tuple[dict, list]:
+    """A deep copy of ``document`` without its proofs, and of its proofs: what is hashed is what is returned
+    (another thread changing ``document`` meanwhile cannot make the two differ). Made in the walk that refuses
+    an integer beyond ±(2^53−1) (:func:`~microcred.vc.jsonld.check_signing_input` then says where)."""
+    try:
+        try:
+            return {k: _copy_json(v) for k, v in document.items() if k != "proof"}, _copy_json(_proofs_of(document))
+        except _UnsafeInteger:
+            check_signing_input(document)
+            # beyond even a double (check_input refuses it as the document is hashed): copied as it is
+            return {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}, copy.deepcopy(
+                _proofs_of(document)
+            )
+    except RecursionError:  # nested far deeper than check_input accepts, which says so
+        check_input(document)
+        raise
 
 
 def unsecured(document: dict) -> dict:
@@ -155,12 +182,12 @@ def sign(
     The document is refused (``VCError`` subclasses) if it is not strictly valid JSON-LD over pinned
     contexts (undefined terms, relative IRIs, unsafe text or numbers, dataset poisoning).
     """
-    from .jsonld import check_signing_input  # integers a JavaScript verifier would read rounded
-
-    check_signing_input(document)
+    if not isinstance(document, dict):
+        raise MalformedProof("Only JSON-LD objects with an @context can be signed.")
+    body, proofs = _signing_copy(document)
     if cryptosuite not in SUITES:
         raise UnsupportedCryptosuite(f"Cannot sign with cryptosuite {cryptosuite!r}; supported: {sorted(SUITES)}.")
-    if not isinstance(document, dict) or "@context" not in document:
+    if "@context" not in document:
         raise MalformedProof("Only JSON-LD objects with an @context can be signed.")
     if not isinstance(verification_method, str) or ":" not in verification_method:
         raise MalformedProof("verificationMethod must be an absolute URL or DID URL.")
@@ -180,13 +207,11 @@ def sign(
         "proofPurpose": proof_purpose,
     }
     suite = SUITES[cryptosuite]
-    proof = suite.proof_options(document, proof)  # eddsa-jcs-2022 adds the document's @context (§3.3.1 step 2)
-    data = suite.hash_data(unsecured(document), proof, registry)
+    proof = suite.proof_options(body, proof)  # eddsa-jcs-2022 adds the document's @context (§3.3.1 step 2)
+    data = suite.hash_data(body, proof, registry)
     proof["proofValue"] = suite.create_proof_value(signer, data)
-
-    signed = {k: _copy_json(v) for k, v in document.items() if k != "proof"}
-    signed["proof"] = [*_copy_json(_proofs_of(document)), proof]
-    return signed
+    body["proof"] = [*proofs, proof]
+    return body
 
 
 @dataclass

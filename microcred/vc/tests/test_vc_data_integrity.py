@@ -3,6 +3,7 @@
 import copy
 import hashlib
 import re
+import sys
 
 import pytest
 from vc_testdata import ob_keypair, ob_unsigned, read_json, read_text, w3c_registry
@@ -14,6 +15,7 @@ from microcred.vc.exceptions import (
     KeyResolutionError,
     MalformedProof,
     MissingProof,
+    UnsafeInput,
     UnsupportedCryptosuite,
     VCError,
 )
@@ -122,6 +124,60 @@ def test_sign_does_not_modify_input_and_emits_proof_array():
     assert isinstance(signed["proof"], list)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", signed["proof"][0]["created"])
     assert vc.verify(signed, _ob_resolver).verified
+
+
+def _shares_objects(a, b) -> bool:
+    """Whether two JSON values share a dict or a list."""
+    seen = set()
+    stack = [a]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict | list):
+            seen.add(id(value))
+            stack.extend(value.values() if isinstance(value, dict) else value)
+    stack = [b]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict | list):
+            if id(value) in seen:
+                return True
+            stack.extend(value.values() if isinstance(value, dict) else value)
+    return False
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_the_signed_copy_is_what_was_signed_even_if_the_input_changes_meanwhile(cryptosuite):
+    """The document is copied before it is hashed, and that copy is returned: a change made to the input while
+    it is being signed (another thread, a signer on a device that takes its time) cannot end up in a signed
+    credential that does not verify."""
+    doc = ob_unsigned()
+    doc["proof"] = [{"type": "DataIntegrityProof", "note": ["kept"]}]  # an earlier proof is copied too
+    key = _ob_key()
+
+    class MeddlingSigner:
+        public_key = key.public_key()
+
+        def sign(self, data: bytes) -> bytes:
+            doc["name"] = "Changed while signing"
+            doc["credentialSubject"]["achievement"]["name"] = "Changed too"
+            return key.sign(data)
+
+    signed = vc.sign(doc, MeddlingSigner(), ob_keypair()["verificationMethod"], cryptosuite=cryptosuite)
+    assert signed["name"] == ob_unsigned()["name"]
+    assert signed["credentialSubject"] == ob_unsigned()["credentialSubject"]
+    assert signed["proof"][0] == {"type": "DataIntegrityProof", "note": ["kept"]}
+    assert not _shares_objects(doc, signed)
+    assert vc.verify(signed, _ob_resolver).verified
+
+
+def test_documents_nested_beyond_the_recursion_limit_are_refused_with_a_message():
+    doc = ob_unsigned()
+    value = "leaf"
+    for _ in range(5 * sys.getrecursionlimit()):
+        value = [value]
+    doc["credentialSubject"]["description"] = value
+    with pytest.raises(UnsafeInput, match="nests deeper than"):
+        vc.sign(doc, _ob_key(), ob_keypair()["verificationMethod"])
 
 
 def test_second_signature_makes_a_proof_set_and_both_verify():
