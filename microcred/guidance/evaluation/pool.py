@@ -1,6 +1,8 @@
 """Writes the pool of candidate skills to judge, blind: for each outcome of a set, the union of every method's top
 five, listed alphabetically by label with the description and no method name. Grades already in the judgments file
-are kept; new pairs get an empty grade to fill in (2 clearly relevant, 1 related, 0 not relevant).
+are kept; new pairs get an empty grade to fill in (2 clearly relevant, 1 related, 0 not relevant). A graded pair the
+methods no longer bring up stays in the file, after the pool (a change of model or vectors moves the pools, and a
+later change can bring the pair back: its grade is still the judge's).
 
     DATABASE_URL=... VAR_DIR=... .venv/bin/python -m microcred.guidance.evaluation.pool [--set evaluation|new|languages]
 
@@ -11,6 +13,7 @@ outcome's judgments do not already grade.
 
 import argparse
 import sys
+from pathlib import Path
 
 from microcred.guidance.evaluation.common import (
     LANGUAGE_JUDGMENTS,
@@ -22,6 +25,19 @@ from microcred.guidance.evaluation.common import (
     read_language_judgments,
     setup_django,
 )
+
+
+def graded_lines_not_pooled(path: Path, pooled: set[tuple[str, str]]) -> list[str]:
+    """The lines of the judgments file at ``path`` that carry a grade for an (outcome, skill) pair not in
+    ``pooled``, as they are, in the file's order."""
+    if not path.is_file():
+        return []
+    kept = []
+    for line in path.read_text().splitlines()[1:]:
+        fields = line.split("\t")
+        if len(fields) >= 4 and fields[3].strip() and (fields[0], fields[1]) not in pooled:
+            kept.append(line)
+    return kept
 
 
 def main() -> int:
@@ -70,6 +86,7 @@ def main() -> int:
                 grade = grades.get((outcome_id, uri), "")
                 description = " ".join(descriptions.get(uri, "").split())
                 lines.append(f"{outcome_id}\t{uri}\t{label}\t{grade}\t{description}")
+    lines += graded_lines_not_pooled(path, {tuple(line.split("\t")[:2]) for line in lines[1:]})
     path.write_text("\n".join(lines) + "\n")
     print(f"{len(lines) - 1} pairs in {path}, {sum(1 for line in lines[1:] if not line.split(chr(9))[3])} to grade")
     return 0
