@@ -279,8 +279,9 @@ def compose_open_badge_credential(
     """
     version = micro_credential_version
     annex = _once_per_batch(("annex", version.pk), lambda: version.annex)
-    achievement = _once_per_batch(
-        ("achievement", bool(grade), version.pk), lambda: without_empty(_achievement(version, annex, grade))
+    achievement = _once_per_batch(  # JSON values only (lists, not tuples; no lazy translations)
+        ("achievement", bool(grade), version.pk),
+        lambda: json.loads(json.dumps(without_empty(_achievement(version, annex, grade)))),
     )
     salt = salt or secrets.token_hex(16)
     email = normalise_email(learner_email)
@@ -327,9 +328,18 @@ def compose_open_badge_credential(
         "credentialStatus": status_entry,
     }
     credential = without_empty(credential)
-    # In its place, the credential's own copy (a batch's credentials share nothing); JSON values only.
-    credential["credentialSubject"]["achievement"] = json.loads(json.dumps(achievement))
+    # In its place, the credential's own copy (a batch's credentials share nothing).
+    credential["credentialSubject"]["achievement"] = _copy_of_json(achievement)
     return credential
+
+
+def _copy_of_json(value):
+    """A deep copy of JSON values (dicts, lists and immutable scalars)."""
+    if type(value) is dict:
+        return {k: _copy_of_json(v) if type(v) is dict or type(v) is list else v for k, v in value.items()}
+    if type(value) is list:
+        return [_copy_of_json(v) if type(v) is dict or type(v) is list else v for v in value]
+    return value
 
 
 def compose_holder_bound_copy(original: dict, *, credential_id: str, holder_did: str, status_entry: dict) -> dict:

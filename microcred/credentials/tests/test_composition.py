@@ -189,3 +189,32 @@ def test_the_achievement_image_is_the_versions_badge(issue, make_version, client
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     doc["credentialSubject"]["achievement"]["image"]["type"] = "Picture"  # the schema holds the Image shape
     assert any("image" in e for e in ob_schema_errors(doc))
+
+
+def test_a_batchs_credentials_share_no_part_of_their_achievement(issuers, make_version):
+    """The achievement is composed once per batch, and each credential gets its own copy of it: changing one
+    credential's changes no other's."""
+    from datetime import UTC, date, datetime
+
+    from microcred.credentials.selectors import issuer_for_version
+    from microcred.credentials.services.composition import compose_open_badge_credential, composing_a_batch
+
+    version = make_version()
+    issuer = issuer_for_version(version)
+    common = {
+        "issuer": issuer, "micro_credential_version": version, "learner_email": "ana@example.org", "grade": "8",
+        "awarded_on": date(2026, 6, 1), "valid_from": datetime(2026, 6, 1, tzinfo=UTC),
+    }  # fmt: skip
+    with composing_a_batch():
+        first, second = (
+            compose_open_badge_credential(credential_id=f"urn:uuid:{n}", learner_name=f"Ana {n}", **common)
+            for n in (1, 2)
+        )
+    achievement = first["credentialSubject"]["achievement"]
+    assert achievement == second["credentialSubject"]["achievement"] and achievement["alignment"]
+    achievement["alignment"][0]["targetName"] = "changed"
+    achievement["name"] = "changed"
+    assert second["credentialSubject"]["achievement"]["alignment"][0]["targetName"] != "changed"
+    assert second["credentialSubject"]["achievement"]["name"] != "changed"
+    outside = compose_open_badge_credential(credential_id="urn:uuid:3", learner_name="Ana 3", **common)
+    assert outside["credentialSubject"]["achievement"] == second["credentialSubject"]["achievement"]
