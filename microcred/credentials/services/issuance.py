@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred import vc
 from microcred.audit.services import record_audit_event
@@ -257,24 +258,33 @@ class _Completion:
     awarded_on: date
 
 
+# The fields' names, translated only when a message names one (every completion of a batch is checked).
+_COMPLETION_KEY = gettext_lazy("completion key")
+_LEARNER_NAME = gettext_lazy("learner's name")
+_LEARNER_EMAIL = gettext_lazy("learner's e-mail address")
+_LEARNER_DID = gettext_lazy("learner's DID")
+_GRADE = gettext_lazy("grade")
+
+
 def _checked_completion(completion_key, learner_name, learner_email, learner_did, grade, awarded_on) -> _Completion:
-    key = _text(completion_key, _("completion key"), max_length=200)
-    name = _text(learner_name, _("learner's name"), max_length=200)
-    email = normalise_email(_text(learner_email, _("learner's e-mail address"), max_length=254))
+    key = _text(completion_key, _COMPLETION_KEY, max_length=200)
+    name = _text(learner_name, _LEARNER_NAME, max_length=200)
+    email = normalise_email(_text(learner_email, _LEARNER_EMAIL, max_length=254))
     try:
         validate_email(email)
     except ValidationError as exc:
         raise InvalidCompletion(_("%(email)s is not a valid e-mail address.") % {"email": email}) from exc
-    did = _text(learner_did, _("learner's DID"), max_length=500, required=False)
+    did = _text(learner_did, _LEARNER_DID, max_length=500, required=False)
     if did and not _DID.match(did):
         raise InvalidCompletion(_("%(did)s is not a valid DID (did:method:identifier).") % {"did": did})
-    grade_text = _text(grade, _("grade"), max_length=50, required=False)
+    grade_text = _text(grade, _GRADE, max_length=50, required=False)
     if isinstance(awarded_on, datetime):
         awarded_on = timezone.localdate(awarded_on) if timezone.is_aware(awarded_on) else awarded_on.date()
-    awarded_on = awarded_on or timezone.localdate()
+    today = timezone.localdate()
+    awarded_on = awarded_on or today
     if not isinstance(awarded_on, date):
         raise InvalidCompletion(_("The award date must be a date."))
-    if awarded_on > timezone.localdate():
+    if awarded_on > today:
         raise InvalidCompletion(_("The award date cannot be in the future."))
     return _Completion(key, name, email, did, grade_text, awarded_on)
 

@@ -104,6 +104,15 @@ def test_bad_input_is_refused_and_changes_nothing(issue, make_version, overrides
     assert not AuditEvent.objects.filter(action="credential.issued").exists()
 
 
+def test_the_refusal_names_the_field_in_the_language_of_the_request(issue, make_version):
+    from django.utils import translation
+
+    version = make_version()
+    with translation.override("es"), pytest.raises(InvalidCompletion) as refused:
+        issue(version=version, learner_name="  ")
+    assert refused.value.message == "El campo «nombre del estudiante» es obligatorio."
+
+
 def test_an_issuer_without_keys_cannot_issue(db, make_version):
     version = make_version()
     with pytest.raises(IssuerNotReady, match="no issuer yet"):
