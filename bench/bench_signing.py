@@ -256,13 +256,13 @@ def main() -> int:
         print(f"{label:<34}{core:>10.0f}{other:>10.0f}{ratio:>22}   {target:<22}{'PASS' if ok else 'FAIL':>6}   "
               f"{where:<11}")
 
-    def median_round(ratio_of) -> tuple[dict, str]:
-        """The round with the median ratio, and the ratio as 'median (lowest–highest)'."""
+    def median_round(ratio_of, form: str = ".2f") -> tuple[dict, str]:
+        """The round with the median ratio, and ' (lowest–highest)' of the rounds' ratios (empty for one round)."""
         ordered = sorted(rounds, key=ratio_of)
         middle = ordered[(len(ordered) - 1) // 2]  # the lower median: never flattering with an even count
         if len(ordered) == 1:
             return middle, ""
-        return middle, f" ({ratio_of(ordered[0]):.2f}–{ratio_of(ordered[-1]):.2f})"
+        return middle, f" ({ratio_of(ordered[0]):{form}}–{ratio_of(ordered[-1]):{form}})"
 
     last = rounds[-1]
     for label, name in (("sign (Node)", "sign"), ("verify (Node)", "verify")):
@@ -274,12 +274,10 @@ def main() -> int:
         else:
             print(f"{label:<34}{last[name]:>10.0f}{'—':>10}{'—':>22}   {'(no Node)':<22}{'—':>6}   "
                   f"{last['load_core']:<11}")
-    chosen, _spread = median_round(lambda r: r["sign"] / r["bare"])
+    chosen, spread = median_round(lambda r: r["sign"] / r["bare"], ".1%")
     share = chosen["sign"] / chosen["bare"]
-    lowest, highest = min(r["sign"] / r["bare"] for r in rounds), max(r["sign"] / r["bare"] for r in rounds)
     row("sign (bare Ed25519, 64 bytes)", chosen["sign"], chosen["bare"], f"≥ {args.ed25519_share:.0%} of bare Ed25519",
-        share >= args.ed25519_share, last["load_core"],
-        f"{share:.1%}" + (f" ({lowest:.1%}–{highest:.1%})" if len(rounds) > 1 else ""))
+        share >= args.ed25519_share, last["load_core"], f"{share:.1%}{spread}")
     print(f"{'issue_credential, signed + stored':<34}{issued:>10.0f}{'':>10}{'':>22}   {'(SQLite, info)':<22}{'':>6}"
           f"   {load():<11}")
     if node:

@@ -74,6 +74,7 @@ def main() -> int:
             return 1
         pools.append((outcomes, index, METHODS))
     lines = ["outcome\turi\tlabel\tgrade\tdescription"]
+    written = set()
     for outcomes, index, methods in pools:
         for outcome_id, _field, text in outcomes:
             pooled = {}
@@ -86,7 +87,8 @@ def main() -> int:
                 grade = grades.get((outcome_id, uri), "")
                 description = " ".join(descriptions.get(uri, "").split())
                 lines.append(f"{outcome_id}\t{uri}\t{label}\t{grade}\t{description}")
-    lines += graded_lines_not_pooled(path, {tuple(line.split("\t")[:2]) for line in lines[1:]})
+                written.add((outcome_id, uri))
+    lines += graded_lines_not_pooled(path, written)
     path.write_text("\n".join(lines) + "\n")
     print(f"{len(lines) - 1} pairs in {path}, {sum(1 for line in lines[1:] if not line.split(chr(9))[3])} to grade")
     return 0
