@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from microcred.vc import ed25519
 from microcred.vc.exceptions import InvalidKey
 from microcred.vc.multikey import multibase_decode, multibase_encode
 
@@ -176,7 +177,7 @@ def verify_signature(alg: str, key, signing_input: bytes, signature: bytes) -> N
         if alg == "EdDSA":
             if not isinstance(key, Ed25519PublicKey):
                 raise AlgorithmMismatch("EdDSA needs an Ed25519 key.")
-            key.verify(signature, signing_input)
+            ed25519.verify(key, signature, signing_input)
         elif alg == "ES256":
             if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
                 raise AlgorithmMismatch("ES256 needs a P-256 key.")

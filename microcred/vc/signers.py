@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from . import ed25519
 from .exceptions import InvalidKey
 from .multikey import private_key_from_multibase
 
@@ -88,7 +89,7 @@ def checked_signature(signer: Signer, data: bytes) -> bytes:
         raise InvalidKey(f"The signer {signer!r} did not return a 64-byte Ed25519 signature.")
     signature = bytes(signature)
     try:
-        signer.public_key.verify(signature, data)
+        ed25519.verify(signer.public_key, signature, data)
     except InvalidSignature:
         raise InvalidKey(f"The signature of {signer!r} does not verify under its own public key.") from None
     return signature

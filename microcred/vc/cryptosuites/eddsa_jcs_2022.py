@@ -27,6 +27,7 @@ from functools import cached_property
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .. import ed25519
 from ..canonicalization import document_to_quads
 from ..contexts import DEFAULT_REGISTRY, ContextRegistry
 from ..exceptions import InvalidProof, MalformedProof
@@ -141,6 +142,6 @@ def verify_proof_value(public_key: Ed25519PublicKey, data: HashData, proof_value
     """Raise :class:`InvalidProof` unless ``proof_value`` (or its decoded 64 bytes) signs ``data``."""
     signature = proof_value if isinstance(proof_value, bytes) else decode_proof_value(proof_value)
     try:
-        public_key.verify(signature, data.combined)
+        ed25519.verify(public_key, signature, data.combined)
     except InvalidSignature:
         raise InvalidProof() from None

@@ -21,6 +21,7 @@ from functools import cached_property
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .. import ed25519
 from ..canonicalization import (
     UTF16_ORDER_MESSAGE,
     canonical_form,
@@ -180,7 +181,7 @@ def verify_proof_value(public_key: Ed25519PublicKey, data: HashData, proof_value
     ``public_key``, over the RDFC-1.0 canonical form or, where it differs, over rdf-canonize's (UTF-16 order)."""
     signature = proof_value if isinstance(proof_value, bytes) else decode_proof_value(proof_value)
     try:
-        public_key.verify(signature, data.combined)
+        ed25519.verify(public_key, signature, data.combined)
         return
     except InvalidSignature:
         pass
@@ -191,6 +192,6 @@ def verify_proof_value(public_key: Ed25519PublicKey, data: HashData, proof_value
     if other is None:
         raise InvalidProof()
     try:
-        public_key.verify(signature, other.combined)
+        ed25519.verify(public_key, signature, other.combined)
     except InvalidSignature:
         raise InvalidProof() from None
