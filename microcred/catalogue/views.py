@@ -121,12 +121,21 @@ class _CardWords:
         self.offering_url = reverse("learning:offering", args=[self.PLACEHOLDER])
         self.detail_url = reverse("catalogue:detail", args=["SLUG"])
         self.badge_url = badges.listed_badge_path("SLUG", self.NUMBER, "svg")
+        self._modes: dict[str, str] | None = None
 
     def url_of_offering(self, pk: int) -> str:
         return self.offering_url.replace(str(self.PLACEHOLDER), str(pk))
 
     def badge_of(self, slug: str, number: int) -> str:
         return self.badge_url.replace(str(self.NUMBER), str(number), 1).replace("SLUG", slug, 1)
+
+    def mode_of(self, offering) -> str:
+        """The offering's mode in words, the labels translated once per page (``get_mode_display`` hashes every
+        lazy label of the field's choices, translating each, on every call)."""
+        if self._modes is None:
+            choices = offering._meta.get_field("mode").flatchoices
+            self._modes = {value: str(label) for value, label in choices}
+        return self._modes.get(offering.mode, offering.mode)
 
 
 def _offering_card(offering, words: _CardWords | None = None) -> dict:
@@ -144,7 +153,7 @@ def _offering_card(offering, words: _CardWords | None = None) -> dict:
         "url": words.url_of_offering(offering.pk),
         "dates": _("%(start)s to %(end)s")
         % {"start": public_date(offering.starts_on), "end": public_date(offering.ends_on)},
-        "mode": offering.get_mode_display(),
+        "mode": words.mode_of(offering),
         "language": str(words.languages.get(offering.language, offering.language)),
         "fee": (_("%(fee)s EUR") % {"fee": floatformat(offering.fee, -2)}) if offering.fee else words.free,
         "places": (

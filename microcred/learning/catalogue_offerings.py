@@ -9,6 +9,20 @@ from django.utils import timezone
 
 from microcred.learning.models import Enrolment, Offering
 
+# What a catalogue card shows of an offering (catalogue.views._offering_card) and what its state needs: `next_for`
+# reads only these (a search page has twenty cards and up to a few offerings each).
+CARD_FIELDS = (
+    "micro_credential_id",
+    "starts_on",
+    "ends_on",
+    "enrolment_opens",
+    "enrolment_closes",
+    "capacity",
+    "fee",
+    "mode",
+    "language",
+)
+
 
 def offerings_matching(offerings: QuerySet, q) -> QuerySet:
     """`offerings` narrowed to the catalogue query's start dates (from today when it gives none) and fees: which
@@ -79,6 +93,7 @@ class CatalogueOfferings:
             return {}
         offerings = list(
             Offering.objects.filter(micro_credential_id__in=ids, starts_on__gte=timezone.localdate())
+            .only(*CARD_FIELDS)
             .annotate(enrolled=_enrolled_count())
             .order_by("micro_credential_id", "starts_on", "pk")
         )

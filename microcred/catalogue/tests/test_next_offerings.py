@@ -108,3 +108,14 @@ def test_a_full_offering_offers_its_waiting_list_and_says_when_she_is_on_it(clie
     client.post(reverse("learning:enrol", args=[offering.pk]), {"prerequisites_acknowledged": "on"})
     assert "You are on the waiting list." in _row(client, offering)
     assert learner.enrolments.get().status == "waitlisted"
+
+
+def test_each_card_names_its_offerings_mode_in_the_language_of_the_page(client, cat, offerings):
+    """The modes are translated once per page (views._CardWords.mode_of): each card still gets its own."""
+    html = client.get(reverse("catalogue:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    a, b = (
+        html[html.index(f">{title}</a></h3>") :].split("</li>")[0]
+        for title in ("Sustainability reporting for SMEs", "Data ethics for researchers")
+    )
+    assert " · En ligne · " in a and "Hybride" not in a
+    assert " · Hybride · " in b and "En ligne" not in b
