@@ -365,7 +365,9 @@ class ListedVersion:
 
 
 def _page_versions(ids: list[int], language: str) -> list[ListedVersion]:
-    """The versions `ids`, in that order, as ListedVersion (one query, the translation joined)."""
+    """The versions `ids`, in that order, as ListedVersion (one query, the translation joined; none for none)."""
+    if not ids:
+        return []
     rows = (
         _with_next_start(listed_versions().filter(pk__in=ids).order_by())
         .annotate(

@@ -160,12 +160,14 @@ class ConditionSummary:
 
 
 def condition_summaries(proposal_ids, today=None) -> dict[int, ConditionSummary]:
-    """{proposal id: ConditionSummary} for the proposals among `proposal_ids` that have conditions (one query)."""
+    """{proposal id: ConditionSummary} for the proposals among `proposal_ids` that have conditions (one query;
+    none without a proposal, as for a page of imported micro-credentials)."""
+    ids = [pk for pk in proposal_ids if pk]
+    if not ids:
+        return {}
     today = today or timezone.localdate()
     counts: dict[int, dict[str, int]] = {}
-    rows = ApprovalCondition.objects.filter(proposal_id__in=[pk for pk in proposal_ids if pk]).values_list(
-        "proposal_id", "status", "due_on"
-    )
+    rows = ApprovalCondition.objects.filter(proposal_id__in=ids).values_list("proposal_id", "status", "due_on")
     for proposal_id, status, due_on in rows:
         c = counts.setdefault(
             proposal_id, {"total": 0, "confirmed": 0, "reported": 0, "awaiting_report": 0, "overdue": 0}
