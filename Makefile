@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/microcred
 
-.PHONY: run test install install-dev translations data serve lint test-sqlite test-postgres test-browser browser-deps interop-deps bench clean
+.PHONY: run test install install-dev translations speedups data serve lint test-sqlite test-postgres test-browser browser-deps interop-deps bench clean
 
 $(VENV)/.installed-base: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,15 @@ $(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt $(VENV)/.inst
 	$(PY) -m pip install --quiet -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed-base translations
+install: $(VENV)/.installed-base translations speedups
 
 install-dev: $(VENV)/.installed-dev translations
+	@command -v cc >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc >/dev/null)
+	$(PY) tools/build_speedups.py --require
+
+# The signing core's per-quad loops in C (a compiler and the Python headers; without them the Python ones are used).
+speedups: $(VENV)/.installed-base
+	$(PY) tools/build_speedups.py
 
 translations: $(VENV)/.installed-base
 	$(PY) -m microcred.core.compile_translations

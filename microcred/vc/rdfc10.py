@@ -43,6 +43,11 @@ import math
 from .exceptions import CanonicalizationError, CanonicalizationTooComplex
 from .rdf import Quad
 
+try:  # the two per-quad loops compiled (_canonical.c, built by tools/build_speedups.py): the same results, faster
+    from . import _canonical as compiled
+except ImportError:  # not built here: the Python loops below
+    compiled = None
+
 HASH_ALGORITHMS = {"SHA256": hashlib.sha256, "SHA384": hashlib.sha384}
 DEFAULT_MAX_WORK_FACTOR = 1
 MAX_BLANK_NODES = 5_000
@@ -324,6 +329,16 @@ def _blank_node_quads(quads: list[Quad]) -> dict[str, list[Quad]]:
     return bnode_quads
 
 
+def _blank_node_map(quads: list[Quad]) -> dict[str, list[Quad]]:
+    """:func:`_blank_node_quads`, compiled where built (for a list of tuples of str, as the JSON-LD walk makes)."""
+    if compiled is not None and type(quads) is list:
+        try:
+            return compiled.blank_node_quads(quads)
+        except TypeError:  # other sequences or str subclasses: the Python loop takes them
+            pass
+    return _blank_node_quads(quads)
+
+
 def first_degree_orders_agree(quads: list[Quad]) -> bool:
     """Whether Hash First Degree Quads (§4.6) sorts every blank node's N-Quads the same way by code point and
     by UTF-16 code unit. Then every first-degree hash, hence the whole labelling and the work done, is the
@@ -354,7 +369,7 @@ def _canonical_issuer(
     except KeyError:
         raise CanonicalizationError(f"Unsupported canonicalization hash algorithm {hash_algorithm!r}.") from None
 
-    bnode_quads = _blank_node_quads(quads)
+    bnode_quads = _blank_node_map(quads)
     if len(bnode_quads) > MAX_BLANK_NODES:
         raise CanonicalizationTooComplex(
             f"The document has {len(bnode_quads)} blank nodes; at most {MAX_BLANK_NODES} are accepted."
@@ -432,7 +447,13 @@ def canonicalize_quads(
     ``utf16=True``: rdf-canonize's form (N-Quads sorted by UTF-16 code unit, both in Hash First Degree Quads
     and in the output), which differs from RDFC-1.0's only for some text outside the Basic Multilingual Plane.
     """
-    lines = _relabelled(quads, _canonical_issuer(quads, hash_algorithm, max_work_factor, utf16).issued)
+    issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, utf16).issued
+    if not utf16 and compiled is not None and type(quads) is list:
+        try:
+            return compiled.relabelled_nquads(quads, {k: "_:" + v for k, v in issued.items()})
+        except TypeError:  # other sequences or str subclasses: the Python loop takes them
+            pass
+    lines = _relabelled(quads, issued)
     return "".join(sorted(lines, key=utf16_sort_key if utf16 else None))
 
 

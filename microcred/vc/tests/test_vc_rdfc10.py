@@ -36,8 +36,18 @@ def test_manifest_is_complete():
     assert kinds.count("rdfc:RDFC10MapTest") == 21
 
 
+@pytest.fixture(params=["compiled", "python"])
+def loops(request, monkeypatch):
+    """Each vector through the compiled per-quad loops (tools/build_speedups.py) and through the Python ones."""
+    if request.param == "python":
+        monkeypatch.setattr(rdfc10, "compiled", None)
+    else:
+        assert rdfc10.compiled is not None, "the compiled loops are not built: run tools/build_speedups.py"
+    return request.param
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"].lstrip("#") for e in ENTRIES])
-def test_w3c_rdfc10(entry):
+def test_w3c_rdfc10(entry, loops):
     quads = parse_nquads(read_text("w3c-rdf-canon/" + entry["action"]))
     algorithm = entry.get("hashAlgorithm", "SHA256")
     kind = entry["type"]
