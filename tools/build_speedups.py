@@ -1,12 +1,14 @@
 """Compile the signing core's C loops (microcred/vc/_canonical.c) into an extension module beside the source.
 
+The module holds RDFC-1.0's two per-quad loops and the exact key of a JSON value that the JSON-LD walk remembers
+node objects under; microcred.vc gives the same results without it, more slowly.
+
     python tools/build_speedups.py [--require]
 
 `make install` runs it. It needs a C compiler and the Python headers (Debian: gcc, python3-dev); without them it
-says so and leaves the pure-Python canonicalization in use, which gives the same bytes, more slowly
-(microcred.vc.rdfc10). `--require` makes a failed build an error (the test suite's set-up uses it, so that the
-compiled loops are what CI tests). It is built afresh each time (about a second); the module is written under a
-temporary name and renamed, so a running process never imports half a file.
+says so and leaves the pure-Python loops in use. `--require` makes a failed build an error (`make install-dev`, and
+so the test suite's set-up, uses it: the compiled loops are what CI tests). It is built afresh each time (under a
+second); the module is written under a temporary name and renamed, so a running process never imports half a file.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def main() -> int:
     args = parser.parse_args()
     problem = build()
     if problem is None:
-        print(f"Signing core: compiled canonicalization loops in {target().relative_to(ROOT)}.")
+        print(f"Signing core: compiled loops in {target().relative_to(ROOT)}.")
         return 0
     print(f"Signing core: the C loops were not built ({problem}); the pure-Python ones are used.", file=sys.stderr)
     return 1 if args.require else 0

@@ -1,14 +1,21 @@
-/* The two loops of RDFC-1.0 that run once per quad, compiled (microcred.vc.rdfc10 uses them when this module is
- * built, and its own Python otherwise; tools/build_speedups.py builds it, make install runs that).
+/* The signing core's hottest loops, compiled. microcred.vc uses them where this module is built and its own Python
+ * otherwise (tools/build_speedups.py builds it; make install runs that), with the same results.
  *
- * Both take the quads as rdfc10 has them: a list of 4-tuples of str (subject, predicate, object, graph), every
- * term already in canonical N-Quads form, so that only a blank node starts with "_" and the default graph is "".
- * Each gives exactly what the Python it replaces gives (tests/test_vc_canonical_speedups.py compares the two).
+ * RDFC-1.0's two loops that run once per quad (microcred.vc.rdfc10). Both take the quads as rdfc10 has them: a list
+ * of 4-tuples of str (subject, predicate, object, graph), every term already in canonical N-Quads form, so that only
+ * a blank node starts with "_" and the default graph is "".
  *
  *   blank_node_quads(quads) -> dict: the blank node to quads map (RDFC-1.0 §4.4.3 step 2), blank nodes in order of
  *       first appearance, each quad listed once per blank node it mentions.
  *   relabelled_nquads(quads, labels) -> str: the canonical N-Quads document (§4.4.3 steps 6-7): every blank node
  *       replaced by labels[node] ("_:c14nN"), one line per distinct quad, lines sorted by code point, joined.
+ *
+ * And the key under which the JSON-LD walk remembers what a node object converts to (microcred.vc.expansion):
+ *
+ *   json_key(value, max_values) -> bytes: equal for two JSON values exactly when they are equal with equal types
+ *       throughout (in place of their pickles, which cost two to five times as much).
+ *
+ * microcred/vc/tests/test_vc_canonical_speedups.py compares each with the Python it replaces.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -246,11 +253,162 @@ error:
     return NULL;
 }
 
+/* json_key: an exact key for a JSON value, for remembering what a node object converts to (expansion.py).
+ *
+ * Two values get the same key exactly when they are equal with equal types throughout: dicts with the same keys in
+ * the same order, lists, str, int, float (the same bits: 0.0 and -0.0 differ), True, False and None (1, 1.0 and True
+ * all differ). Each value is written as a tag, then a length where it has one, then its content, so no key is
+ * the start of another. Anything else (a subclass, a tuple, a str that is not valid UTF-8) raises TypeError or
+ * ValueError: the caller then converts that value without remembering it. */
+typedef struct {
+    char *data;
+    Py_ssize_t length, capacity;
+} buffer;
+
+static int
+put(buffer *b, const void *bytes, Py_ssize_t n)
+{
+    if (b->length + n > b->capacity) {
+        Py_ssize_t capacity = b->capacity * 2 > b->length + n ? b->capacity * 2 : b->length + n;
+        char *grown = PyMem_Realloc(b->data, (size_t)capacity);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->data + b->length, bytes, (size_t)n);
+    b->length += n;
+    return 0;
+}
+
+static int
+put_sized(buffer *b, char tag, Py_ssize_t size)
+{
+    char head[1 + sizeof(Py_ssize_t)];
+    head[0] = tag;
+    memcpy(head + 1, &size, sizeof(Py_ssize_t));
+    return put(b, head, sizeof(head));
+}
+
+static int
+put_str(buffer *b, PyObject *text)
+{
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8 == NULL) {
+        return -1;
+    }
+    return put_sized(b, 'S', size) < 0 ? -1 : put(b, utf8, size);
+}
+
+static int
+put_json(buffer *b, PyObject *value, Py_ssize_t *budget)
+{
+    if (--*budget < 0) {
+        PyErr_SetString(PyExc_ValueError, "too large to remember");
+        return -1;
+    }
+    if (value == Py_None) {
+        return put(b, "N", 1);
+    }
+    if (value == Py_True) {
+        return put(b, "T", 1);
+    }
+    if (value == Py_False) {
+        return put(b, "F", 1);
+    }
+    if (PyUnicode_CheckExact(value)) {
+        return put_str(b, value);
+    }
+    if (PyLong_CheckExact(value)) {
+        PyObject *digits = PyObject_Str(value);
+        if (digits == NULL) {
+            return -1;
+        }
+        Py_ssize_t size;
+        const char *text = PyUnicode_AsUTF8AndSize(digits, &size);
+        int failed = text == NULL || put_sized(b, 'I', size) < 0 || put(b, text, size) < 0;
+        Py_DECREF(digits);
+        return failed ? -1 : 0;
+    }
+    if (PyFloat_CheckExact(value)) {
+        double number = PyFloat_AS_DOUBLE(value);
+        return put(b, "D", 1) < 0 ? -1 : put(b, &number, sizeof(number));
+    }
+    if (PyList_CheckExact(value) || PyDict_CheckExact(value)) {
+        if (Py_EnterRecursiveCall(" while remembering a JSON value")) {
+            return -1;
+        }
+        int failed = 0;
+        if (PyList_CheckExact(value)) {
+            Py_ssize_t n = PyList_GET_SIZE(value);
+            failed = put_sized(b, 'L', n) < 0;
+            for (Py_ssize_t i = 0; !failed && i < PyList_GET_SIZE(value); i++) {
+                failed = put_json(b, PyList_GET_ITEM(value, i), budget) < 0;
+            }
+            if (!failed && PyList_GET_SIZE(value) != n) {
+                PyErr_SetString(PyExc_RuntimeError, "the list changed while it was read");
+                failed = 1;
+            }
+        }
+        else {
+            Py_ssize_t pos = 0, n = PyDict_GET_SIZE(value);
+            PyObject *k, *v;
+            failed = put_sized(b, 'M', n) < 0;
+            while (!failed && PyDict_Next(value, &pos, &k, &v)) {
+                if (!PyUnicode_CheckExact(k)) {
+                    PyErr_SetString(PyExc_TypeError, "a JSON object's keys are str");
+                    failed = 1;
+                    break;
+                }
+                Py_INCREF(k);
+                Py_INCREF(v);
+                failed = put_str(b, k) < 0 || put_json(b, v, budget) < 0;
+                Py_DECREF(k);
+                Py_DECREF(v);
+            }
+            if (!failed && PyDict_GET_SIZE(value) != n) {
+                PyErr_SetString(PyExc_RuntimeError, "the object changed while it was read");
+                failed = 1;
+            }
+        }
+        Py_LeaveRecursiveCall();
+        return failed ? -1 : 0;
+    }
+    PyErr_Format(PyExc_TypeError, "%.100s is not a JSON value", Py_TYPE(value)->tp_name);
+    return -1;
+}
+
+static PyObject *
+json_key(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyLong_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "json_key(value, max_values: int)");
+        return NULL;
+    }
+    Py_ssize_t budget = PyLong_AsSsize_t(args[1]);
+    if (budget < 0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    buffer b = {PyMem_Malloc(1024), 0, 1024};
+    if (b.data == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *key = put_json(&b, args[0], &budget) < 0 ? NULL : PyBytes_FromStringAndSize(b.data, b.length);
+    PyMem_Free(b.data);
+    return key;
+}
+
 static PyMethodDef methods[] = {
     {"blank_node_quads", (PyCFunction)blank_node_quads, METH_O,
      "The blank node to quads map (RDFC-1.0 §4.4.3 step 2), blank nodes in order of first appearance."},
     {"relabelled_nquads", (PyCFunction)(void (*)(void))relabelled_nquads, METH_FASTCALL,
      "The canonical N-Quads of quads with blank nodes relabelled: distinct lines sorted by code point, joined."},
+    {"json_key", (PyCFunction)(void (*)(void))json_key, METH_FASTCALL,
+     "An exact key of a JSON value (equal keys: equal values of equal types, dict order and float bits alike); "
+     "ValueError beyond max_values values."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -70,6 +70,7 @@ from .jsonld import (
     canonical_json,
     value_literal,
 )
+from .rdfc10 import compiled
 
 __all__ = ["NeedsReferenceProcessor", "expand", "to_quads"]
 
@@ -116,6 +117,7 @@ _SUBTREE_MIN_KEYS = 8
 _SUBTREE_MIN_BYTES = 512
 _SUBTREE_MAX_BYTES = 1 << 14
 _SUBTREE_LIMIT = 64
+_SUBTREE_MAX_VALUES = 4096  # JSON values read for a key at most (the compiled key; the pickle's is bounded after)
 _SUBTREE_INSTANCES = 4  # numberings of one subtree kept (see _Subtree.instances)
 
 PLAIN, LIST, GRAPH, JSON_LITERAL = 0, 1, 2, 3
@@ -780,13 +782,14 @@ class _Walker:
         profile: described the same way in every credential that embeds it), replayed from ``ctx.subtrees``
         when the same object was converted in the same active context at the same depth before.
 
-        "The same object" is decided on its pickle: pickling is exact (types, dict order, every character
-        and float bit), so equal pickles are equal JSON values of equal Python types, which the walk turns
-        into the same quads, blank nodes aside. Objects that name a blank node identifier (shared with the
-        rest of the document) or that the walk refuses are never remembered."""
+        "The same object" is decided on an exact key: ``_canonical.json_key`` where the compiled loops are built
+        (equal keys: equal JSON values of equal types, dict order and float bits alike), its pickle otherwise
+        (pickling is exact too: types, dict order, every character and float bit). Equal values of equal types
+        are what the walk turns into the same quads, blank nodes aside. Objects that name a blank node
+        identifier (shared with the rest of the document) or that the walk refuses are never remembered."""
         try:
-            key = pickle.dumps(element, protocol=5)
-        except Exception:  # not plain data: the walk refuses it
+            key = exact_key(element)
+        except Exception:  # not plain JSON data (the walk decides), or too large to remember
             return self.node(element, ctx, "", depth)
         if not _SUBTREE_MIN_BYTES <= len(key) <= _SUBTREE_MAX_BYTES:
             return self.node(element, ctx, "", depth)
@@ -955,6 +958,14 @@ class _Walker:
             name = self.bnode()
             self.quads.append((subject, prop.pred, name, graph))
             self.node(item, child, name, depth)
+
+
+def exact_key(element) -> bytes:
+    """Bytes equal for two JSON values exactly when the values are equal with equal types throughout (see
+    :meth:`_Walker.identified_node`); an exception for what is not plain JSON data."""
+    if compiled is not None:
+        return compiled.json_key(element, _SUBTREE_MAX_VALUES)
+    return pickle.dumps(element, protocol=5)
 
 
 def to_quads(document: dict, registry: ContextRegistry) -> list[rdf.Quad]:

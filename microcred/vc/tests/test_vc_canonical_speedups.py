@@ -1,10 +1,13 @@
-"""The compiled per-quad loops of RDFC-1.0 (microcred/vc/_canonical.c) give exactly what the Python ones give.
+"""The compiled loops of the signing core (microcred/vc/_canonical.c) give exactly what the Python ones give.
 
 test_vc_rdfc10.py runs the W3C suite through both; the differential tests against rdf-canonize and the strict
 JSON-LD path run through the compiled ones, which is what the signing core uses wherever they are built.
 """
 
 from __future__ import annotations
+
+import copy
+import struct
 
 import pytest
 from hypothesis import given, settings
@@ -76,3 +79,86 @@ def test_refusals_are_the_pythons():
     # Other sequences than lists of tuples of str go through the Python loops, with the same result.
     as_tuple = (("_:b1", "<http://e/p>", "<http://e/o>", ""),)
     assert rdfc10.canonicalize_quads(as_tuple) == "_:c14n0 <http://e/p> <http://e/o> .\n"
+
+
+# --- json_key: the exact key under which the JSON-LD walk remembers a node object's quads (expansion.py) ----------
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.sampled_from(
+        [0, 1, -1, 2**70, 0.0, -0.0, 1.0, 1e-7, 2e-7, float("nan"), "", "1", "0", "true", "é", "\U0001f600"]
+    ),
+    st.integers(),
+    st.floats(allow_nan=False),
+    text,
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from("abcd"), inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+def exactly_equal(a, b) -> bool:
+    """The reference: equal values of equal types throughout, dict order and float bits alike."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return list(a) == list(b) and all(exactly_equal(a[k], b[k]) for k in a)
+    if type(a) is list:
+        return len(a) == len(b) and all(exactly_equal(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) is float:
+        return struct.pack("<d", a) == struct.pack("<d", b)
+    return a == b
+
+
+# Values a looser comparison than the key's would take for one another: 0 and 0.0, 0.0 and -0.0, True and 1...
+SWAPS = [
+    (int, 0, 0.0),
+    (float, 0.0, -0.0),
+    (int, 1, 1.0),
+    (bool, True, 1),
+    (bool, False, 0),
+    (str, "1", 1),
+    (str, "", None),
+]
+
+
+def twin(value, draw_bool):
+    """A copy of value, sometimes changed in a way a looser comparison would miss."""
+    if type(value) is dict:
+        items = [(k, twin(v, draw_bool)) for k, v in value.items()]
+        return dict(reversed(items) if draw_bool() else items)
+    if type(value) is list:
+        return [twin(v, draw_bool) for v in value]
+    if draw_bool():
+        for kind, old, new in SWAPS:
+            if type(value) is kind and value == old and str(value) == str(old):  # str: 0.0 is not -0.0
+                return new
+    return value
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values, st.data())
+def test_equal_keys_exactly_for_equal_values_of_equal_types(value, data):
+    other = twin(value, lambda: data.draw(st.booleans()))
+    key, other_key = rdfc10.compiled.json_key(value, 10_000), rdfc10.compiled.json_key(other, 10_000)
+    assert (key == other_key) is exactly_equal(value, other)
+    assert key == rdfc10.compiled.json_key(copy.deepcopy(value), 10_000)
+
+
+def test_what_is_not_plain_json_gets_no_key():
+    class Text(str):
+        pass
+
+    for value in ((1, 2), {"a": (1,)}, {1: "a"}, Text("x"), [Text("x")], "\ud800", {"a": {b"x"}}):
+        with pytest.raises((TypeError, ValueError)):
+            rdfc10.compiled.json_key(value, 10_000)
+    with pytest.raises(ValueError, match="too large"):
+        rdfc10.compiled.json_key(list(range(100)), 50)
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(RecursionError):
+        rdfc10.compiled.json_key(deep, 10**6)

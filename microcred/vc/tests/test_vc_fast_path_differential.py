@@ -403,9 +403,15 @@ def test_a_string_typed_xsd_string_and_the_same_string_untyped_are_left_to_the_s
     assert _fast(other, reg) == _reference(other, reg)
 
 
-def test_identified_nodes_are_replayed_exactly(reg, monkeypatch):
+@pytest.mark.parametrize("keys", ["compiled", "pickle"])
+def test_identified_nodes_are_replayed_exactly(reg, monkeypatch, keys):
     """The memo of node objects with an IRI id (an achievement shared by a cohort) gives the quads the walk
-    gives, blank nodes numbered from where the document has got to, whatever comes before it."""
+    gives, blank nodes numbered from where the document has got to, whatever comes before it. With either key
+    (expansion.exact_key): the compiled one where it is built, the pickle otherwise."""
+    if keys == "pickle":
+        monkeypatch.setattr(expansion, "compiled", None)
+    else:
+        assert expansion.compiled is not None, "the compiled loops are not built: run tools/build_speedups.py"
     walked_nodes = []
     walk = expansion._Walker.node
     monkeypatch.setattr(
@@ -444,6 +450,12 @@ def test_identified_nodes_are_replayed_exactly(reg, monkeypatch):
             assert achievement not in walked_nodes
             assert replayed == walked, identifiers
     assert canonicalize_quads(replayed) == canonicalize_quads(jsonld.reference_to_quads(doc, reg))
+    # values Python finds equal are not the same JSON: 1 and true make different literals, neither replayed as the other
+    for code in (1, True, 1, True):
+        doc["credentialSubject"]["achievement"] = {**achievement, "humanCode": code}
+        replayed = canonicalize_quads(expansion.to_quads(copy.deepcopy(doc), reg))
+        assert replayed == canonicalize_quads(jsonld.reference_to_quads(doc, reg)), code
+        assert ('"true"^^<http://www.w3.org/2001/XMLSchema#boolean>' in replayed) is (code is True)
     # a value of another type with the same JSON text is not the same object
     doc["credentialSubject"]["achievement"] = {**achievement, "alignment": tuple(achievement["alignment"])}
     with pytest.raises(expansion.NeedsReferenceProcessor):
