@@ -7,6 +7,7 @@ stop counting. Only what prometheus-client leaves there (``*.db`` files) and emp
 directory holding anything else is not the metrics directory (a mistyped setting), and gunicorn refuses to start
 rather than delete it."""
 
+import gc
 import os
 from pathlib import Path
 
@@ -37,3 +38,9 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """The application a worker has just loaded lives as long as the process: out of the garbage collector's full
+    collections, as in the Celery workers (config/celery.py)."""
+    gc.freeze()

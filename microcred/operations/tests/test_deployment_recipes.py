@@ -331,6 +331,8 @@ def test_the_dockerfile_builds_from_this_repository_as_the_units_run_it():
     assert resolve(health.group(1)).url_name  # the path the health check asks for exists
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").split()
     assert ".venv" in ignored and ".git" in ignored and "var" in ignored
+    # The signing core's C loops are compiled in the image (required), not copied from the host.
+    assert "tools/build_speedups.py --require" in runs and "microcred/vc/_canonical.*.so" in ignored
 
 
 def test_the_compose_file_runs_postgres_redis_web_worker_and_one_beat():
@@ -406,3 +408,28 @@ def test_a_metrics_directory_that_holds_other_files_is_refused_and_left_alone(tm
     with pytest.raises(RuntimeError, match=r"holds media, not only metrics files"):
         config.on_starting(server=None)
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["counter_123.db", "document.pdf", "media"]
+
+
+def test_worker_processes_keep_what_they_loaded_out_of_full_collections():
+    """gunicorn's post_worker_init and Celery's worker_process_init freeze what the process holds (gc.freeze), so
+    that full collections during bulk issuance or a busy catalogue do not walk the loaded application again."""
+    import gc
+    import importlib.util
+
+    from celery.signals import worker_process_init
+
+    import config.celery  # noqa: F401 - connects the handler
+
+    spec = importlib.util.spec_from_file_location("gunicorn_config", ROOT / "config" / "gunicorn.py")
+    gunicorn_config = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gunicorn_config)
+    try:
+        gc.unfreeze()
+        assert gc.get_freeze_count() == 0
+        gunicorn_config.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        worker_process_init.send(sender=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
