@@ -7,7 +7,7 @@ import json
 import secrets
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,8 +87,30 @@ def indices_in_use(status_list: StatusList, indices) -> set[int]:
     indices = list(indices)
     if not indices:
         return set()
+    if connection.vendor == "postgresql":
+        return _indices_in_use_looked_up_one_by_one(status_list, indices)
     used = set(status_list.entries.filter(status_index__in=indices).values_list("status_index", flat=True))
     return used | set(status_list.bound_entries.filter(status_index__in=indices).values_list("status_index", flat=True))
+
+
+# Each index looked up in the unique (status_list, status_index) index. The plain "status_index IN (…)" left the choice
+# to PostgreSQL's planner, which reads every entry of the list and filters them whenever it believes the list to be
+# short: always the case for the newest list, which the table's statistics have not seen yet (10 ms a batch at
+# 10,000 entries, 64 ms at 60,000, growing with the list). LATERAL makes it one look-up per index drawn.
+_TAKEN_ON_POSTGRESQL = """
+SELECT drawn.i FROM unnest(%s::integer[]) AS drawn(i)
+CROSS JOIN LATERAL (SELECT 1 FROM {table} AS t WHERE t.status_list_id = %s AND t.status_index = drawn.i LIMIT 1) AS taken
+"""
+
+
+def _indices_in_use_looked_up_one_by_one(status_list: StatusList, indices: list[int]) -> set[int]:
+    used: set[int] = set()
+    with connection.cursor() as cursor:
+        for model in (IssuedCredential, HolderBoundCredential):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(_TAKEN_ON_POSTGRESQL.format(table=table), [indices, status_list.pk])
+            used.update(row[0] for row in cursor.fetchall())
+    return used
 
 
 def bits_of(status_list: StatusList) -> vc.BitstringStatusList:

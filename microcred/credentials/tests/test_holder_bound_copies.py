@@ -217,3 +217,19 @@ def test_a_revoked_copy_reports_its_own_revocation_date(issue, ub_officer):
     HolderBoundCredential.objects.filter(pk=copy.pk).update(revoked_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
     report = verify_credential_document(copy.document)
     assert report.check("status").message == "Revoked on 5 January 2026."
+
+
+def test_the_indices_taken_on_a_list_are_those_of_credentials_and_copies(issue):
+    """status.indices_in_use, which issuance asks before storing a batch (on PostgreSQL one look-up per index in the
+    unique index): the indices of credentials and of holder-bound copies on that list, nothing else."""
+    first, second = issue(), issue()
+    copy, _ = issue_holder_bound_copy(first, holder_did=HOLDER)
+    assert first.status_list_id == second.status_list_id == copy.status_list_id
+    taken = {first.status_index, second.status_index, copy.status_index}
+    free = [n for n in range(first.status_list.length) if n not in taken][:300]
+    asked = [*free, *sorted(taken), free[0]]
+    assert status.indices_in_use(first.status_list, asked) == taken
+    assert status.indices_in_use(first.status_list, free) == set()
+    assert status.indices_in_use(first.status_list, []) == set()
+    other = StatusList.objects.create(issuer=first.issuer, number=first.status_list.number + 1, url="https://e.org/s")
+    assert status.indices_in_use(other, asked) == set()
