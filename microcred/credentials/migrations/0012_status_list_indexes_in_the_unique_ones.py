@@ -11,10 +11,21 @@ the state changes and the database only loses the index (a brief lock, no scan; 
 import django.db.models.deletion
 from django.db import migrations, models
 
-INDEXES = {
-    "credentials_issuedcredential": "credentials_issuedcredential_status_list_id_dbee5256",
-    "credentials_holderboundcredential": "credentials_holderboundcredential_status_list_id_caa5736b",
-}
+# model name, related name, table, Django's name of the foreign key's own index
+KEYS = [
+    (
+        "issuedcredential",
+        "entries",
+        "credentials_issuedcredential",
+        "credentials_issuedcredential_status_list_id_dbee5256",
+    ),
+    (
+        "holderboundcredential",
+        "bound_entries",
+        "credentials_holderboundcredential",
+        "credentials_holderboundcredential_status_list_id_caa5736b",
+    ),
+]
 
 
 class Migration(migrations.Migration):
@@ -26,32 +37,23 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="holderboundcredential",
+                    model_name=model,
                     name="status_list",
                     field=models.ForeignKey(
                         db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="bound_entries",
+                        related_name=related_name,
                         to="credentials.statuslist",
                     ),
-                ),
-                migrations.AlterField(
-                    model_name="issuedcredential",
-                    name="status_list",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="entries",
-                        to="credentials.statuslist",
-                    ),
-                ),
+                )
+                for model, related_name, _table, _index in KEYS
             ],
             database_operations=[
                 migrations.RunSQL(
                     sql=f'DROP INDEX IF EXISTS "{index}"',
                     reverse_sql=f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("status_list_id")',
                 )
-                for table, index in INDEXES.items()
+                for _model, _related_name, table, index in KEYS
             ],
         ),
     ]
