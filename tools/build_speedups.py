@@ -36,7 +36,7 @@ def compile_command(output: Path) -> list[str]:
 
 
 def build() -> str | None:
-    """None when the module is built (or up to date), else why not."""
+    """None when the module is built, else why not (the compiler's last line of output)."""
     out = target()
     partial = out.with_name(out.name + f".{os.getpid()}.tmp")
     try:
@@ -45,7 +45,8 @@ def build() -> str | None:
         return f"no C compiler ({exc})"
     if done.returncode != 0:
         partial.unlink(missing_ok=True)
-        return (done.stderr or done.stdout).strip().splitlines()[-1] if (done.stderr or done.stdout) else "failed"
+        said = (done.stderr + done.stdout).strip().splitlines()
+        return said[-1] if said else f"the compiler exited with {done.returncode}"
     partial.replace(out)
     return None
 

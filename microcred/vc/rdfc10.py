@@ -43,9 +43,9 @@ import math
 from .exceptions import CanonicalizationError, CanonicalizationTooComplex
 from .rdf import Quad
 
-try:  # the two per-quad loops compiled (_canonical.c, built by tools/build_speedups.py): the same results, faster
-    from . import _canonical as compiled
-except ImportError:  # not built here: the Python loops below
+try:  # the compiled loops (_canonical.c, built by tools/build_speedups.py): the same results, faster. Here the two
+    from . import _canonical as compiled  # per-quad loops; expansion.py takes its exact key from the same module.
+except ImportError:  # not built here: the Python loops
     compiled = None
 
 HASH_ALGORITHMS = {"SHA256": hashlib.sha256, "SHA384": hashlib.sha384}
