@@ -159,6 +159,12 @@ class StatusList(models.Model):
     encoded_list = models.TextField(_("encoded list"))
     credential = models.JSONField(_("published (signed) status list credential"), default=dict)
     etag = models.CharField(max_length=80, blank=True)
+    entries_taken = models.PositiveIntegerField(
+        _("entries taken"),
+        default=0,
+        editable=False,
+        help_text=_("Credentials and holder-bound copies given an index on this list; counted as they are stored."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -53,6 +53,8 @@ REVIEWED = {
     "(writes wait, reads go on): well under a second for 100,000 rows in the rehearsal.",
     ("credentials", "0007_source_required", 3): "CHECK constraint validated in place (ACCESS EXCLUSIVE while it "
     "scans): well under a second for 100,000 rows in the rehearsal.",
+    ("credentials", "0013_status_list_entries_taken", 1): "counts each status list's credentials and copies (reads "
+    "of the unique index: no lock that an INSERT waits for) and updates the status lists' own rows, a few an issuer.",
 }
 
 

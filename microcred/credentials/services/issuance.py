@@ -52,7 +52,12 @@ from microcred.credentials.services.composition import (
 )
 from microcred.credentials.services.issuers import active_key, public_key_of, resolve_verification_method
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
-from microcred.credentials.services.status import current_status_list, indices_in_use, random_index
+from microcred.credentials.services.status import (
+    count_entries_taken,
+    current_status_list,
+    indices_in_use,
+    random_index,
+)
 from microcred.credentials.signals import credential_issued, send_each_after_commit
 from microcred.credentials.signers import signer_for
 from microcred.credentials.sources import source_for
@@ -176,6 +181,7 @@ def _store_on_free_entry(issuer: Issuer, *, sign, store, find_winner, announce, 
             try:
                 with transaction.atomic():
                     row = store(status_list, index, row_uuid, now, signed)
+                    count_entries_taken(status_list, 1)
             except IntegrityError:
                 winner = find_winner()
                 if winner is not None:
@@ -495,6 +501,7 @@ def _issue_checked(checked: dict, source, issued_by, outcomes: dict) -> None:
                 try:
                     with transaction.atomic():
                         stored = insert_all(rows, key="uuid")  # COPY on PostgreSQL (core/bulk_insert.py)
+                        count_entries_taken(status_list, len(stored))
                 except IntegrityError:
                     # A concurrent call stored some of these completions first: theirs is the credential.
                     winners = _existing_among(item.completion.key for item in pending)

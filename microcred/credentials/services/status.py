@@ -8,7 +8,7 @@ import secrets
 import uuid
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,7 +67,7 @@ def _sign_status_list(status_list: StatusList, bits: vc.BitstringStatusList) -> 
 def current_status_list(issuer: Issuer) -> StatusList:
     """The list new credentials of ``issuer`` go on (opened, signed and published when needed)."""
     latest = issuer.status_lists.filter(purpose=StatusList.Purpose.REVOCATION).order_by("-number").first()
-    if latest is not None and latest.entries.count() + latest.bound_entries.count() < latest.length * FILL_LIMIT:
+    if latest is not None and latest.entries_taken < latest.length * FILL_LIMIT:
         return latest
     number = (issuer.status_lists.aggregate(n=Max("number"))["n"] or 0) + 1
     status_list = StatusList(issuer=issuer, number=number, url=status_list_url(issuer, number))
@@ -79,6 +79,13 @@ def current_status_list(issuer: Issuer) -> StatusList:
         # Another process opened the same list number first: use theirs.
         return issuer.status_lists.get(number=number, purpose=StatusList.Purpose.REVOCATION)
     return status_list
+
+
+def count_entries_taken(status_list: StatusList, stored: int) -> None:
+    """Count ``stored`` new credentials or copies on ``status_list``. Called in the transaction that stores them,
+    under the list's row lock, so the count is the stored rows' (current_status_list reads it, one row, instead of
+    counting the list's entries for every batch: 13 ms at 60,000 entries on PostgreSQL)."""
+    StatusList.objects.filter(pk=status_list.pk).update(entries_taken=F("entries_taken") + stored)
 
 
 def indices_in_use(status_list: StatusList, indices) -> set[int]:

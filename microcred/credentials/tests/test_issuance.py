@@ -84,6 +84,30 @@ def test_a_new_status_list_opens_when_the_current_one_is_full(issue, make_versio
     assert StatusList.objects.filter(issuer__slug="ub").count() == 2
 
 
+def test_the_list_is_chosen_by_its_count_of_entries_taken(issue, make_version):
+    version = make_version()
+    first = issue(version=version)
+    assert StatusList.objects.get(pk=first.status_list_id).entries_taken == 1
+    # Counted as half full (as if by credentials stored on it since): the next credential opens list 2.
+    StatusList.objects.filter(pk=first.status_list_id).update(entries_taken=first.status_list.length // 2)
+    second = issue(version=version)
+    assert (first.status_list.number, second.status_list.number) == (1, 2)
+    assert StatusList.objects.get(pk=second.status_list_id).entries_taken == 1
+
+
+def test_the_migration_counts_the_entries_of_the_lists_that_exist(issue, make_version):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("microcred.credentials.migrations.0013_status_list_entries_taken")
+    version = make_version()
+    issued = [issue(version=version) for _ in range(3)]
+    StatusList.objects.update(entries_taken=0)  # as the column is added
+    migration.count_entries(apps, None)
+    assert StatusList.objects.get(pk=issued[0].status_list_id).entries_taken == 3
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

@@ -9,7 +9,7 @@ from django.core import mail
 
 from microcred.audit.models import AuditEvent
 from microcred.credentials.exceptions import IssuanceFailed
-from microcred.credentials.models import IssuanceJobItem, IssuedCredential
+from microcred.credentials.models import IssuanceJobItem, IssuedCredential, StatusList
 from microcred.credentials.services import bulk, issuance
 from microcred.credentials.services.issuance import Completion, issue_credentials
 from microcred.credentials.services.verification import verify_credential_document
@@ -183,6 +183,29 @@ def test_an_index_taken_meanwhile_by_another_batch_is_drawn_and_signed_again(iss
     assert outcome.created and outcome.credential.status_index == 4242
     assert outcome.credential.document["credentialStatus"]["statusListIndex"] == "4242"
     assert verify_credential_document(outcome.credential.document).is_valid
+
+
+def test_the_status_list_counts_each_entry_it_gave_out_once(issue, issuers, make_version, monkeypatch):
+    """A credential stored one by one or in a batch is counted once; a batch whose store clashed with a concurrent
+    call's credential (rolled back, then stored without it) and a retry that stores nothing add nothing more."""
+    version = make_version()
+    batch = completions(4)
+    issue(version=version, completion_key=batch[0].completion_key)
+    real_existing = issuance._existing_among
+    looks = []
+
+    def not_yet_visible(keys):
+        # The first look happens before the other call has committed: it sees nothing.
+        looks.append(list(keys))
+        return {} if len(looks) == 1 else real_existing(looks[-1])
+
+    monkeypatch.setattr(issuance, "_existing_among", not_yet_visible)
+    outcomes = issue_credentials(batch, source=version)
+    assert [o.created for o in outcomes] == [False, True, True, True] and len(looks) == 2
+    monkeypatch.undo()
+    assert not any(o.created for o in issue_credentials(batch, source=version))
+    status_list = StatusList.objects.get()
+    assert status_list.entries_taken == 4 == status_list.entries.count()
 
 
 def test_a_batch_of_one_is_what_issue_credential_does(issue, issuers, make_version):
