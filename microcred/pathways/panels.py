@@ -25,12 +25,12 @@ def catalogue_search_panel(request, text: str) -> str:
     (catalogue.search_panels). Nothing without a search text: the catalogue links to every pathway already."""
     if not (text or "").strip():
         return ""
-    versions = selectors.published_pathways(search=text)
+    versions, total = selectors.first_published_pathways(search=text, limit=SEARCH_PANEL_LIMIT)
     if not versions:
         return ""
-    shown = [(v, selectors.rule_in_words(v)) for v in versions[:SEARCH_PANEL_LIMIT]]
+    shown = [(v, selectors.rule_in_words(v)) for v in versions]
     return render_to_string(
         "pathways/includes/catalogue_search.html",
-        {"shown": shown, "total": len(versions), "more": len(versions) > SEARCH_PANEL_LIMIT, "search": text},
+        {"shown": shown, "total": total, "more": total > len(versions), "search": text},
         request=request,
     )

@@ -139,20 +139,39 @@ def _with_components(qs: QuerySet[PathwayVersion]) -> QuerySet[PathwayVersion]:
     )
 
 
+def _published_versions() -> QuerySet[PathwayVersion]:
+    return PathwayVersion.objects.filter(is_current=True, pathway__status=Pathway.Status.PUBLISHED)
+
+
 def _current_versions() -> QuerySet[PathwayVersion]:
-    return _with_components(PathwayVersion.objects.filter(is_current=True, pathway__status=Pathway.Status.PUBLISHED))
+    return _with_components(_published_versions())
+
+
+def _matching(qs: QuerySet[PathwayVersion], search: str, university: str) -> QuerySet[PathwayVersion]:
+    """`qs` narrowed to what `search` and `university` ask for (published_pathways), by title."""
+    for token in query_tokens((search or "")[:MAX_SEARCH_LENGTH]):
+        qs = qs.filter(search_text__contains=f" {token}")
+    if university:
+        qs = qs.filter(search_text__contains=f" u:{university} ")
+    return qs.order_by("title", "pk")
 
 
 def published_pathways(*, search: str = "", university: str = "") -> list[PathwayVersion]:
     """The current versions of the published pathways, by title; `search` matches words as prefixes of the words of
     their titles, descriptions, universities and components; `university` (a university's short name key) keeps
     those it is behind or teaches a component of."""
-    qs = _current_versions()
-    for token in query_tokens((search or "")[:MAX_SEARCH_LENGTH]):
-        qs = qs.filter(search_text__contains=f" {token}")
-    if university:
-        qs = qs.filter(search_text__contains=f" u:{university} ")
-    return list(qs.order_by("title", "pk"))
+    return list(_matching(_current_versions(), search, university))
+
+
+def first_published_pathways(*, search: str, limit: int) -> tuple[list[PathwayVersion], int]:
+    """The first `limit` of published_pathways(search=search), read whole, and how many match in all. The matches
+    are found by id alone: only those shown are read with their universities and components, however many match
+    (the catalogue's search page shows a few beside its results, on every search)."""
+    ids = list(_matching(_published_versions(), search, "").values_list("pk", flat=True))
+    if not ids:
+        return [], 0
+    shown = {v.pk: v for v in _current_versions().filter(pk__in=ids[:limit])}
+    return [shown[pk] for pk in ids[:limit] if pk in shown], len(ids)
 
 
 def published_pathway(pathway_id: int) -> PathwayVersion | None:

@@ -2,7 +2,11 @@
 the same text (title, description, component titles) with a link, the rule in words and the ECTS, rendered outside
 the catalogue's cached results so a pathway published or retired shows at once."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from microcred.catalogue.tests.conftest import cat, people, refdata  # noqa: F401  (fixtures)
 from microcred.pathways import panels
@@ -57,6 +61,19 @@ def test_more_pathways_than_shown_are_one_link_away(client, people, cat, institu
     assert "2 pathways found" in block
     assert block.count("<h3>") == 1
     assert 'href="/pathways/?search=sustainable"' in block
+
+
+def test_only_the_pathways_shown_are_read_with_their_components(client, people, cat, institution, monkeypatch):
+    monkeypatch.setattr(panels, "SEARCH_PANEL_LIMIT", 2)
+    for title in ("Sustainable data", "Sustainable ethics", "Sustainable reporting", "Sustainable water"):
+        approved_pathway(people, institution, rule=a_and_3_ects_of_b(cat), title=title)
+    with CaptureQueriesContext(connection) as queries:
+        block = _block(client.get("/catalogue/", {"search": "sustainable"}).content.decode())
+    assert "4 pathways found" in block
+    assert block.count("<h3>") == 2 and "Sustainable data" in block and "Sustainable ethics" in block
+    (components,) = [q["sql"] for q in queries.captured_queries if 'FROM "pathways_pathwaycomponent"' in q["sql"]]
+    versions = re.search(r'"pathway_version_id" IN \(([^)]*)\)', components).group(1)
+    assert len(versions.split(",")) == 2  # the two shown, not the four found
 
 
 def test_the_matching_pathways_come_before_the_list_of_micro_credentials(client, pathway, cat):
