@@ -19,6 +19,7 @@ from microcred.credentials.services.status import revoke_credential
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.credentials.tests.helpers import status_bit
 from microcred.credentials.tests.test_interop_node import _node_verify, node_verifier  # noqa: F401
+from microcred.outbox.tests.infrastructure import requires_postgresql
 from microcred.roles import Role
 
 # The did:key method's own test vectors (W3C CCG did:key, Ed25519 from the all-zero seed and from seed 1).
@@ -233,3 +234,28 @@ def test_the_indices_taken_on_a_list_are_those_of_credentials_and_copies(issue):
     assert status.indices_in_use(first.status_list, []) == set()
     other = StatusList.objects.create(issuer=first.issuer, number=first.status_list.number + 1, url="https://e.org/s")
     assert status.indices_in_use(other, asked) == set()
+
+
+@requires_postgresql
+def test_documents_are_stored_compressed_with_lz4_on_postgresql(issue):
+    """Migration 0014: new credentials and copies are compressed with LZ4 (cheaper for PostgreSQL to store than its
+    default pglz) and read back unchanged."""
+    from django.db import connection
+
+    original = issue()
+    copy, _ = issue_holder_bound_copy(original, holder_did=HOLDER)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        if not cursor.fetchone()[0]:
+            pytest.skip("needs PostgreSQL built with LZ4")
+        cursor.execute(
+            "SELECT pg_column_compression(document) FROM credentials_issuedcredential WHERE id = %s", [original.pk]
+        )
+        assert cursor.fetchone()[0] == "lz4"
+        cursor.execute(
+            "SELECT pg_column_compression(document) FROM credentials_holderboundcredential WHERE id = %s", [copy.pk]
+        )
+        assert cursor.fetchone()[0] == "lz4"
+    assert IssuedCredential.objects.get(pk=original.pk).document == original.document
+    assert HolderBoundCredential.objects.get(pk=copy.pk).document == copy.document
+    assert verify_credential_document(copy.document).is_valid
