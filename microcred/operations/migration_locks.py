@@ -55,8 +55,8 @@ REVIEWED = {
     "scans): well under a second for 100,000 rows in the rehearsal.",
     ("credentials", "0013_status_list_entries_taken", 1): "counts each status list's credentials and copies (reads "
     "of the unique index: no lock that an INSERT waits for) and updates the status lists' own rows, a few an issuer.",
-    ("credentials", "0014_credential_documents_compressed_with_lz4", 0): "ALTER COLUMN … SET COMPRESSION on PostgreSQL: "
-    "a change to the catalogue, no rewrite and no scan (values already stored keep their compression).",
+    ("credentials", "0014_credential_documents_compressed_with_lz4", 0): "SET COMPRESSION (PostgreSQL): ACCESS "
+    "EXCLUSIVE for a change to the catalogue, no rewrite and no scan (values stored keep their compression).",
 }
 
 

@@ -5,8 +5,9 @@ by COPY cost PostgreSQL about 170 µs of CPU each with pglz and 110 µs with LZ4
 costs the same. In bulk issuance PostgreSQL shares the machine's cores with the workers, so what it saves goes to
 them (docs/scaling.md).
 
-SET COMPRESSION changes only the column's entry in the catalogue: no rewrite and no scan. Values already stored
-keep pglz and are read as before (PostgreSQL documentation, ALTER TABLE, "SET COMPRESSION"). Nothing is done on
+SET COMPRESSION changes only the column's entry in the catalogue: the table's ACCESS EXCLUSIVE lock for a moment, no
+rewrite and no scan. Values already stored keep pglz and are read as before (PostgreSQL documentation, ALTER TABLE,
+"SET COMPRESSION"). Nothing is done on
 SQLite, nor on a PostgreSQL built without LZ4 support (``default_toast_compression`` does not offer it).
 """
 
