@@ -9,6 +9,22 @@ from urllib.parse import urlsplit
 from microcred import vc
 
 
+def first_look_sees_nothing(monkeypatch) -> list[list[str]]:
+    """Make issuance's first look for completions already issued see nothing, as when another process has not
+    committed yet; later looks see the database. Returns the looks made (the completion keys of each)."""
+    from microcred.credentials.services import issuance
+
+    real_existing = issuance._existing_among
+    looks: list[list[str]] = []
+
+    def not_yet_visible(keys):
+        looks.append(list(keys))
+        return {} if len(looks) == 1 else real_existing(looks[-1])
+
+    monkeypatch.setattr(issuance, "_existing_among", not_yet_visible)
+    return looks
+
+
 def path_of(url: str) -> str:
     return urlsplit(url).path
 

@@ -12,6 +12,7 @@ from microcred.credentials.models import IssuedCredential, StatusList
 from microcred.credentials.services import issuance, status
 from microcred.credentials.services.issuance import issue_credential
 from microcred.credentials.services.verification import verify_credential_document
+from microcred.credentials.tests.helpers import first_look_sees_nothing
 
 
 def test_the_same_completion_twice_gives_one_credential(issue, make_version):
@@ -27,15 +28,7 @@ def test_the_same_completion_twice_gives_one_credential(issue, make_version):
 def test_a_concurrent_call_that_loses_the_race_returns_the_winner(issue, make_version, monkeypatch):
     version = make_version()
     winner = issue(version=version, completion_key="race")
-    real_existing = issuance._existing_among
-    calls = []
-
-    def not_yet_visible(keys):
-        # The first look happens before the other process has committed: it sees nothing.
-        calls.append(list(keys))
-        return {} if len(calls) == 1 else real_existing(calls[-1])
-
-    monkeypatch.setattr(issuance, "_existing_among", not_yet_visible)
+    calls = first_look_sees_nothing(monkeypatch)
     loser = issue(version=version, completion_key="race")
     assert len(calls) == 2  # the insert hit the unique constraint and looked again
     assert loser.pk == winner.pk

@@ -14,6 +14,7 @@ from microcred.credentials.services import bulk, issuance
 from microcred.credentials.services.issuance import Completion, issue_credentials
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.credentials.signals import credential_issued
+from microcred.credentials.tests.helpers import first_look_sees_nothing
 from microcred.learning.tests.conftest import cast, micro_credential, offering, third_institution  # noqa: F401
 from microcred.learning.tests.factories import enrol_and_pass, start_offering
 
@@ -191,15 +192,7 @@ def test_the_status_list_counts_each_entry_it_gave_out_once(issue, issuers, make
     version = make_version()
     batch = completions(4)
     issue(version=version, completion_key=batch[0].completion_key)
-    real_existing = issuance._existing_among
-    looks = []
-
-    def not_yet_visible(keys):
-        # The first look happens before the other call has committed: it sees nothing.
-        looks.append(list(keys))
-        return {} if len(looks) == 1 else real_existing(looks[-1])
-
-    monkeypatch.setattr(issuance, "_existing_among", not_yet_visible)
+    looks = first_look_sees_nothing(monkeypatch)
     outcomes = issue_credentials(batch, source=version)
     assert [o.created for o in outcomes] == [False, True, True, True] and len(looks) == 2
     monkeypatch.undo()
