@@ -62,9 +62,16 @@ def catalogue_index(request):
     results_html = django_cache.get(key) if key else None
     if results_html is None:
         result = selectors.search(query, language=language)
+        words = _CardWords()
         results_html = render_to_string(
             "catalogue/_results.html",
-            {"query": query, "result": result, "facets": _facet_panel(result), "cards": _result_cards(result)},
+            {
+                "query": query,
+                "result": result,
+                "facets": _facet_panel(result),
+                "cards": _result_cards(result, words),
+                "words": words,
+            },
             request=request,
         )
         if key:
@@ -118,6 +125,8 @@ class _CardWords:
         self.full = _("Full: a waiting list is open")
         self.enrol = _("Enrol")
         self.wait = _("Join the waiting list")
+        self.next_offering = _("Next offering:")
+        self.see_offering = _("See the offering")
         self.offering_url = reverse("learning:offering", args=[self.PLACEHOLDER])
         self.detail_url = reverse("catalogue:detail", args=["SLUG"])
         self.badge_url = badges.listed_badge_path("SLUG", self.NUMBER, "svg")
@@ -154,7 +163,8 @@ def _offering_card(offering, words: _CardWords | None = None) -> dict:
         "dates": _("%(start)s to %(end)s")
         % {"start": public_date(offering.starts_on), "end": public_date(offering.ends_on)},
         "mode": words.mode_of(offering),
-        "language": str(words.languages.get(offering.language, offering.language)),
+        "taught_in": _("taught in %(language)s")
+        % {"language": words.languages.get(offering.language, offering.language)},
         "fee": (_("%(fee)s EUR") % {"fee": floatformat(offering.fee, -2)}) if offering.fee else words.free,
         "places": (
             ngettext("%(n)d place left of %(capacity)d", "%(n)d places left of %(capacity)d", offering.places_left)
@@ -167,10 +177,10 @@ def _offering_card(offering, words: _CardWords | None = None) -> dict:
     }
 
 
-def _result_cards(result) -> list[dict]:
+def _result_cards(result, words: _CardWords | None = None) -> list[dict]:
     """One card per result on the page: link, localised title and description, a line of facts, and the next
     offering with the step to take (issue #16)."""
-    words = _CardWords()
+    words = words or _CardWords()
     conditional = selectors.listed_condition_states(result.versions)
     upcoming = selectors.next_offerings(v.micro_credential_id for v in result.versions)
     cards = []

@@ -2,6 +2,7 @@
 the step, or when enrolment opens."""
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -119,3 +120,12 @@ def test_each_card_names_its_offerings_mode_in_the_language_of_the_page(client, 
     )
     assert " · En ligne · " in a and "Hybride" not in a
     assert " · Hybride · " in b and "En ligne" not in b
+
+
+def test_the_next_offering_line_is_in_the_language_of_the_page(client, cat, offerings):
+    """Its words are translated once per page (views._CardWords), the language of instruction on each card."""
+    html = client.get(reverse("catalogue:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    card = unescape(html[html.index(">Sustainability reporting for SMEs</a></h3>") :].split("</li>")[0])
+    assert "<strong>Prochaine session\xa0:</strong>" in card
+    assert " · langue d'enseignement\xa0: Anglais · " in card
+    assert "Next offering" not in card and "taught in" not in card

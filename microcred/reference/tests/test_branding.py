@@ -213,3 +213,18 @@ def test_a_bad_upload_or_colour_changes_nothing(client, make_user, institution, 
     institution.refresh_from_db()
     assert institution.colour == "" and institution.logo is None
     assert not AuditEvent.objects.filter(action="reference.institution.changed").exists()
+
+
+def test_the_logo_tag_gives_each_institution_its_own_address_under_the_script_prefix(institution, other_institution):
+    from types import SimpleNamespace
+
+    from django.urls import reverse, set_script_prefix
+
+    from microcred.reference.templatetags.branding import institution_logo
+
+    for prefix in ("/", "/alliance/", "/"):
+        set_script_prefix(prefix)
+        for each in (institution, other_institution, SimpleNamespace(slug="slug-with--dashes", name="")):
+            html = institution_logo(each, 24)
+            assert f'src="{reverse("reference:institution_logo", args=[each.slug])}"' in html
+            assert f'src="{prefix}reference/institutions/{each.slug}/logo"' in html
