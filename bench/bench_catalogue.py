@@ -333,6 +333,8 @@ def main() -> int:
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "config.wsgi:application",
+                "--config",  # as deployed (deploy/systemd, deploy/Dockerfile)
+                "config/gunicorn.py",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
