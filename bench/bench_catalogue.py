@@ -8,13 +8,15 @@
    2,000 published micro-credentials (through catalogue.services.publish_imported_micro_credential,
    so search documents and facet rows are built as in real use), 6,000 offerings past and future,
    12,000 learners and 50,000 enrolments. `--keep` keeps it; `--reuse NAME` runs on a kept one.
-2. Starts gunicorn on 127.0.0.1 (a free port) with config.settings.local, DEBUG off, against it. The
+2. Starts gunicorn on 127.0.0.1 (a free port) with config.settings.local, DEBUG off, and the deployed
+   gunicorn configuration (config/gunicorn.py: workers freeze what they loaded out of full collections). The
    search results cache is off unless --cache-seconds says otherwise: every request is answered anew.
 3. Drives GET /catalogue/?search=<text>&<filter>&<filter> (a text query and two filters of different
    facets, drawn at random from realistic words and every facet's values, so few requests repeat) at a
    fixed open-loop rate for a bounded time from threads on this machine (http.client, keep-alive).
 4. Prints p50/p95/p99 latency and the achieved rate against the target (p95 < 100 ms at >= 100 req/s)
-   with PASS/FAIL, stops gunicorn and drops the database (unless --keep or --reuse).
+   with PASS/FAIL and the load average before and after the load, stops gunicorn and drops the database
+   (unless --keep or --reuse).
 """
 
 from __future__ import annotations
@@ -355,7 +357,9 @@ def main() -> int:
             f"load: {args.rate:.0f} req/s offered for {args.seconds:.0f} s, {args.threads} threads, "
             f"gunicorn {args.workers} workers on 127.0.0.1:{port}, results cache {args.cache_seconds} s"
         )
+        before = os.getloadavg()
         latencies, errors, wall = load(port, args.rate, args.seconds, args.threads, args.seed)
+        after = os.getloadavg()
         achieved = len(latencies) / wall if wall > 0 else 0.0
         p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
         ok = achieved >= TARGET_RATE and p95 < TARGET_P95_MS and errors == 0
@@ -368,6 +372,10 @@ def main() -> int:
         print(f"{'p95 latency (ms)':<22}{p95:>12.1f}{'< 100':>16}")
         print(f"{'p99 latency (ms)':<22}{p99:>12.1f}{'':>16}")
         print(f"{'mean latency (ms)':<22}{statistics.fmean(latencies) if latencies else float('nan'):>12.1f}{'':>16}")
+        print(
+            "load average (1, 5, 15 min): before {}; after {} ({} cores: gunicorn, PostgreSQL and this load generator "
+            "share them)".format(*(", ".join(f"{v:.2f}" for v in avg) for avg in (before, after)), os.cpu_count())
+        )
         print()
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
