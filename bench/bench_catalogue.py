@@ -1,6 +1,6 @@
 """Benchmark: the public catalogue search page under load, on PostgreSQL, through gunicorn.
 
-    .venv/bin/python bench/bench_catalogue.py [--server postgres://postgres@127.0.0.1:5432] [--rate 120]
+    .venv/bin/python bench/bench_catalogue.py [--server postgres://postgres@127.0.0.1:5432] [--rate 100]
                                               [--seconds 30] [--workers 3] [--cache-seconds 0]
                                               [--keep | --reuse bench_catalogue_NNN]
 
@@ -14,9 +14,11 @@
 3. Drives GET /catalogue/?search=<text>&<filter>&<filter> (a text query and two filters of different
    facets, drawn at random from realistic words and every facet's values, so few requests repeat) at a
    fixed open-loop rate for a bounded time from threads on this machine (http.client, keep-alive).
-4. Prints p50/p95/p99 latency and the achieved rate against the target (p95 < 100 ms at >= 100 req/s)
-   with PASS/FAIL and the load average before and after the load, stops gunicorn and drops the database
-   (unless --keep or --reuse).
+4. Prints p50/p95/p99 latency (from when each request was due) and the rate against the target, with
+   PASS/FAIL and the load average before and after the load. The target, >= 100 req/s with p95 < 100 ms, is met
+   when 100 req/s or more are offered and every request is answered, 95% of them within 100 ms of when they were
+   due: a server that cannot keep up builds a queue and its latencies grow with it. A higher --rate finds the
+   limit. Then it stops gunicorn and drops the database (unless --keep or --reuse).
 """
 
 from __future__ import annotations
@@ -286,7 +288,8 @@ def percentile(values: list[float], p: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--rate", type=float, default=120.0, help="requests per second offered (target >= 100)")
+    parser.add_argument("--rate", type=float, default=TARGET_RATE,
+                        help="requests per second offered (the target: 100, every one answered, p95 < 100 ms)")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long to drive the load (bounded)")
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2) + 1), help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=32, help="load generator threads")
@@ -362,12 +365,18 @@ def main() -> int:
         after = os.getloadavg()
         achieved = len(latencies) / wall if wall > 0 else 0.0
         p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
-        ok = achieved >= TARGET_RATE and p95 < TARGET_P95_MS and errors == 0
+        # The rate is sustained when every request offered at it is answered and 95% of them within the target of
+        # when they were due (open loop: a server that falls behind piles up a queue, and the latencies show it).
+        # The answers per second over the whole run are printed too; they count the last answers' own time, so at
+        # an offered 100 they are a little under 100 even when nothing waited.
+        total = int(args.rate * args.seconds)
+        ok = args.rate >= TARGET_RATE and len(latencies) == total and errors == 0 and p95 < TARGET_P95_MS
         print()
         print(f"{'metric':<22}{'value':>12}{'target':>16}")
-        print(f"{'requests ok':<22}{len(latencies):>12}{'':>16}")
         print(f"{'errors':<22}{errors:>12}{'0':>16}")
-        print(f"{'achieved rate (req/s)':<22}{achieved:>12.1f}{'>= 100':>16}")
+        print(f"{'offered rate (req/s)':<22}{args.rate:>12.1f}{'>= 100':>16}")
+        print(f"{'answered':<22}{len(latencies):>12}{total:>16}")
+        print(f"{'answers per second':<22}{achieved:>12.1f}{'':>16}")
         print(f"{'p50 latency (ms)':<22}{p50:>12.1f}{'':>16}")
         print(f"{'p95 latency (ms)':<22}{p95:>12.1f}{'< 100':>16}")
         print(f"{'p99 latency (ms)':<22}{p99:>12.1f}{'':>16}")
