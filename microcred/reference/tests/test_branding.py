@@ -222,9 +222,12 @@ def test_the_logo_tag_gives_each_institution_its_own_address_under_the_script_pr
 
     from microcred.reference.templatetags.branding import institution_logo
 
-    for prefix in ("/", "/alliance/", "/"):
-        set_script_prefix(prefix)
-        for each in (institution, other_institution, SimpleNamespace(slug="slug-with--dashes", name="")):
-            html = institution_logo(each, 24)
-            assert f'src="{reverse("reference:institution_logo", args=[each.slug])}"' in html
-            assert f'src="{prefix}reference/institutions/{each.slug}/logo"' in html
+    try:
+        for prefix in ("/", "/alliance/", "/"):
+            set_script_prefix(prefix)
+            for each in (institution, other_institution, SimpleNamespace(slug="slug-with--dashes", name="")):
+                html = institution_logo(each, 24)
+                assert f'src="{reverse("reference:institution_logo", args=[each.slug])}"' in html
+                assert f'src="{prefix}reference/institutions/{each.slug}/logo"' in html
+    finally:
+        set_script_prefix("/")
