@@ -1,16 +1,19 @@
 """The visual identity: colours that read, monograms, logos checked on upload and served with an ETag."""
 
 import io
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse, set_script_prefix
 from PIL import Image
 
 from microcred.audit.models import AuditEvent
 from microcred.reference import branding
 from microcred.reference.models import Institution
+from microcred.reference.templatetags.branding import institution_logo
 from microcred.roles.definitions import Role
 
 
@@ -216,12 +219,6 @@ def test_a_bad_upload_or_colour_changes_nothing(client, make_user, institution, 
 
 
 def test_the_logo_tag_gives_each_institution_its_own_address_under_the_script_prefix(institution, other_institution):
-    from types import SimpleNamespace
-
-    from django.urls import reverse, set_script_prefix
-
-    from microcred.reference.templatetags.branding import institution_logo
-
     try:
         for prefix in ("/", "/alliance/", "/"):
             set_script_prefix(prefix)
