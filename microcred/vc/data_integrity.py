@@ -29,6 +29,7 @@ from .exceptions import (
 )
 from .jsonld import MAX_SAFE_INTEGER, check_input, check_signing_input
 from .multikey import public_key_from_bytes, public_key_from_multibase
+from .rdfc10 import compiled
 from .signers import as_signer
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -143,9 +144,20 @@ def _copy_json(value):
 def _signing_copy(document: dict) -> tuple[dict, list]:
     """A deep copy of ``document`` without its proofs, and of its proofs: what is hashed is what is returned
     (another thread changing ``document`` meanwhile cannot make the two differ). Made in the walk that refuses
-    an integer beyond ±(2^53−1) (:func:`~microcred.vc.jsonld.check_signing_input` then says where)."""
+    an integer beyond ±(2^53−1) (:func:`~microcred.vc.jsonld.check_signing_input` then says where): the compiled
+    ``json_copy`` where it is built and the document is plain JSON data throughout, :func:`_copy_json` otherwise."""
     try:
         try:
+            if compiled is not None:
+                try:
+                    copy_json = compiled.json_copy
+                    return {k: copy_json(v) for k, v in document.items() if k != "proof"}, copy_json(
+                        _proofs_of(document)
+                    )
+                except ValueError:  # an integer beyond ±(2^53−1)
+                    raise _UnsafeInteger() from None
+                except TypeError:  # not plain JSON data throughout: the Python copy takes it
+                    pass
             return {k: _copy_json(v) for k, v in document.items() if k != "proof"}, _copy_json(_proofs_of(document))
         except _UnsafeInteger:
             check_signing_input(document)

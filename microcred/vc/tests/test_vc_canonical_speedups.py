@@ -162,3 +162,63 @@ def test_what_is_not_plain_json_gets_no_key():
         deep = [deep]
     with pytest.raises(RecursionError):
         rdfc10.compiled.json_key(deep, 10**6)
+
+
+# --- json_copy: the copy that signing hashes and returns (data_integrity._signing_copy) ---------------------------
+
+
+def shares_no_container(a, b) -> bool:
+    """No dict or list of ``a`` is the same object as one of ``b`` (a change to one cannot reach the other)."""
+    if type(a) is dict:
+        return a is not b and all(shares_no_container(a[k], b[k]) for k in a)
+    if type(a) is list:
+        return a is not b and all(shares_no_container(x, y) for x, y in zip(a, b, strict=True))
+    return True
+
+
+safe_json = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**53) + 1, 2**53 - 1), st.floats(), text),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(safe_json)
+def test_the_json_copy_is_the_pythons(value):
+    from microcred.vc.data_integrity import _copy_json
+
+    copied = rdfc10.compiled.json_copy(value)
+    assert exactly_equal(copied, value) and exactly_equal(copied, _copy_json(value))
+    assert shares_no_container(copied, value)
+
+
+def test_the_json_copy_refuses_what_the_python_copy_treats_apart():
+    class Text(str):
+        pass
+
+    for unsafe in (2**53, -(2**53), 2**70, [1, {"a": 2**53}]):
+        with pytest.raises(ValueError):
+            rdfc10.compiled.json_copy(unsafe)
+    for other in ((1, 2), {"a": (1,)}, {1: "a"}, Text("x"), [Text("x")], {"a": {b"x"}}):
+        with pytest.raises(TypeError):
+            rdfc10.compiled.json_copy(other)
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(RecursionError):
+        rdfc10.compiled.json_copy(deep)
+
+
+def test_signing_copies_with_it_and_gives_what_the_python_copy_gives(monkeypatch):
+    from microcred.vc import data_integrity
+
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "a": [{"b": 1.5, "c": None}], "proof": {"x": 1}}
+    calls = []
+    real = rdfc10.compiled.json_copy
+    monkeypatch.setattr(rdfc10.compiled, "json_copy", lambda value: calls.append(value) or real(value))
+    body, proofs = data_integrity._signing_copy(document)
+    assert calls and body == {k: v for k, v in document.items() if k != "proof"} and proofs == [{"x": 1}]
+    assert shares_no_container(body["a"], document["a"]) and proofs[0] is not document["proof"]
+    monkeypatch.setattr(data_integrity, "compiled", None)
+    assert data_integrity._signing_copy(document) == (body, proofs)
