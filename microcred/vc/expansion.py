@@ -983,26 +983,26 @@ def to_quads(document: dict, registry: ContextRegistry) -> list[rdf.Quad]:
     except RecursionError:
         raise NeedsReferenceProcessor("too deep") from None
     quads = walker.quads
-    unique = list(dict.fromkeys(quads))
-    if len(unique) != len(quads) and not _repeats_merge(walker):
+    if not walker.unmergeable and not walker.typed_strings:  # every repeated quad merges (see _repeats_merge)
+        return list(dict.fromkeys(quads))
+    counts = Counter(quads)  # one pass: the distinct quads in order, and how often each was made
+    if len(counts) != len(quads) and not _repeats_merge(walker, counts):
         # Whether jsonld.js merges a repeated literal depends on the values it came from (its node map tells
         # 5 and "5" apart, and 1e-7 and 2e-7, which both make "0"): the strict path decides.
         raise NeedsReferenceProcessor("repeated literal")
-    return unique
+    return list(counts)
 
 
-def _repeats_merge(walker: _Walker) -> bool:
+def _repeats_merge(walker: _Walker, counts: Counter) -> bool:
     """Whether every literal the document makes more than once comes each time from an equal JSON string
     under the same type mapping, hence from equal expanded values (same ``@value``, same ``@type``), which
     jsonld.js's node map (util.compareValues) and the strict path merge into one statement: the issuer's
     profile embedded again as the achievement's creator, a string repeated in an array. A literal's text
     tells the type mapping of a string, except that untyped and xsd:string-typed ones are written alike."""
     # Only the literals listed in unmergeable / typed_strings can fail (all of them are literal quads), so only
-    # theirs are looked up among the counts: a cohort's credentials each repeat the issuer's profile.
+    # theirs are looked up among the counts (``counts``: of every quad the walk made): a cohort's credentials
+    # each repeat the issuer's profile.
     unmergeable, typed_strings = walker.unmergeable, walker.typed_strings
-    if not unmergeable and not typed_strings:
-        return True
-    counts = Counter(walker.quads)
     for quad in unmergeable:
         if counts[quad] > 1:
             return False
