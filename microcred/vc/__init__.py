@@ -26,7 +26,15 @@ from .bitstring import (
 from .canonicalization import canonicalize_document, canonicalize_nquads, document_to_quads
 from .contexts import DEFAULT_REGISTRY, ContextRegistry, load_context, register_context
 from .credential_data import CredentialData, CredentialDataError, read_credential
-from .data_integrity import VerificationResult, format_datetime, parse_datetime_stamp, sign, unsecured, verify
+from .data_integrity import (
+    VerificationResult,
+    copy_json,
+    format_datetime,
+    parse_datetime_stamp,
+    sign,
+    unsecured,
+    verify,
+)
 from .exceptions import (
     BakingError,
     CanonicalizationError,
@@ -99,6 +107,7 @@ __all__ = [
     "bake_svg",
     "canonicalize_document",
     "canonicalize_nquads",
+    "copy_json",
     "decode_encoded_list",
     "did_key",
     "did_key_document",

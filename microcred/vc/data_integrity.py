@@ -141,6 +141,17 @@ def _copy_json(value):
     return value if kind is int else copy.deepcopy(value)
 
 
+def copy_json(value):
+    """A deep copy of JSON data: new dicts and lists, the same immutable scalars. Compiled where it is built
+    (``_canonical.json_copy``); anything but plain JSON types throughout goes to ``copy.deepcopy``."""
+    if compiled is not None:
+        try:
+            return compiled.json_copy(value)
+        except (TypeError, ValueError):  # not plain JSON data, or an integer the compiled copy leaves to Python
+            pass
+    return copy.deepcopy(value)
+
+
 def _signing_copy(document: dict) -> tuple[dict, list]:
     """A deep copy of ``document`` without its proofs, and of its proofs: what is hashed is what is returned
     (another thread changing ``document`` meanwhile cannot make the two differ). Made in the walk that refuses

@@ -34,8 +34,9 @@ ESCO_FRAMEWORK = "ESCO"
 EQF_FRAMEWORK = "European Qualifications Framework (EQF)"
 
 
-# Where the achievement goes in a credential (composed and cleaned apart: once per batch).
+# Where the achievement and the issuer's profile go in a credential (composed and cleaned apart: once per batch).
 _ACHIEVEMENT = object()
+_ISSUER = object()
 # The parts of a credential that are the same for every learner of a batch (composing_a_batch), by key.
 _batch_parts: ContextVar[dict | None] = ContextVar("composition_batch_parts", default=None)
 
@@ -57,7 +58,7 @@ def composing_a_batch() -> Iterator[None]:
 
 def _once_per_batch(key: tuple, make: Callable):
     """``make()``, computed once per batch for ``key`` (every time outside a batch). The value is shared by
-    the batch's credentials: it is only read (``without_empty`` copies it into each credential)."""
+    the batch's credentials: it is only read (each credential gets its own copy)."""
     parts = _batch_parts.get()
     if parts is None or key[-1] is None:  # not in a batch, or an unsaved object (no stable key)
         return make()
@@ -283,6 +284,9 @@ def compose_open_badge_credential(
         ("achievement", bool(grade), version.pk),
         lambda: json.loads(json.dumps(without_empty(_achievement(version, annex, grade)))),
     )
+    profile = _once_per_batch(
+        ("issuer", issuer.pk), lambda: json.loads(json.dumps(without_empty(issuer_profile(issuer))))
+    )
     salt = salt or secrets.token_hex(16)
     email = normalise_email(learner_email)
     ects = version.ects if version.ects is not None else annex.workload.ects
@@ -317,7 +321,7 @@ def compose_open_badge_credential(
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": annex.title or version.title,
         "description": annex.description or None,
-        "issuer": _once_per_batch(("issuer", issuer.pk), lambda: issuer_profile(issuer)),
+        "issuer": _ISSUER,  # put in below, cleaned once per batch
         "validFrom": vc.format_datetime(valid_from),
         "awardedDate": datetime_stamp(awarded_on),
         "credentialSubject": subject,
@@ -328,18 +332,10 @@ def compose_open_badge_credential(
         "credentialStatus": status_entry,
     }
     credential = without_empty(credential)
-    # In its place, the credential's own copy (a batch's credentials share nothing).
-    credential["credentialSubject"]["achievement"] = _copy_of_json(achievement)
+    # In their places, the credential's own copies (a batch's credentials share nothing).
+    credential["issuer"] = vc.copy_json(profile)
+    credential["credentialSubject"]["achievement"] = vc.copy_json(achievement)
     return credential
-
-
-def _copy_of_json(value):
-    """A deep copy of JSON values (dicts, lists and immutable scalars)."""
-    if type(value) is dict:
-        return {k: _copy_of_json(v) if type(v) is dict or type(v) is list else v for k, v in value.items()}
-    if type(value) is list:
-        return [_copy_of_json(v) if type(v) is dict or type(v) is list else v for v in value]
-    return value
 
 
 def compose_holder_bound_copy(original: dict, *, credential_id: str, holder_did: str, status_entry: dict) -> dict:

@@ -192,8 +192,8 @@ def test_the_achievement_image_is_the_versions_badge(issue, make_version, client
 
 
 def test_a_batchs_credentials_share_no_part_of_their_achievement(issuers, make_version):
-    """The achievement is composed once per batch, and each credential gets its own copy of it: changing one
-    credential's changes no other's."""
+    """The achievement and the issuer's profile are composed once per batch, and each credential gets its own
+    copy of them: changing one credential's changes no other's."""
     from datetime import UTC, date, datetime
 
     from microcred.credentials.selectors import issuer_for_version
@@ -216,5 +216,14 @@ def test_a_batchs_credentials_share_no_part_of_their_achievement(issuers, make_v
     achievement["name"] = "changed"
     assert second["credentialSubject"]["achievement"]["alignment"][0]["targetName"] != "changed"
     assert second["credentialSubject"]["achievement"]["name"] != "changed"
+    profile = first["issuer"]
+    assert (
+        profile == second["issuer"]
+        and profile["address"]["addressCountry"]
+        and list(first)[:6] == ["@context", "id", "type", "name", "description", "issuer"]
+    )  # in its place among the members
+    profile["address"]["addressCountry"] = profile["name"] = "changed"
+    assert "changed" not in (second["issuer"]["name"], second["issuer"]["address"]["addressCountry"])
     outside = compose_open_badge_credential(credential_id="urn:uuid:3", learner_name="Ana 3", **common)
     assert outside["credentialSubject"]["achievement"] == second["credentialSubject"]["achievement"]
+    assert outside["issuer"] == second["issuer"]

@@ -222,3 +222,16 @@ def test_signing_copies_with_it_and_gives_what_the_python_copy_gives(monkeypatch
     assert shares_no_container(body["a"], document["a"]) and proofs[0] is not document["proof"]
     monkeypatch.setattr(data_integrity, "compiled", None)
     assert data_integrity._signing_copy(document) == (body, proofs)
+
+
+def test_the_public_copy_takes_any_value_and_copies_plain_json_with_it(monkeypatch):
+    from microcred import vc
+
+    calls = []
+    real = rdfc10.compiled.json_copy
+    monkeypatch.setattr(rdfc10.compiled, "json_copy", lambda value: calls.append(value) or real(value))
+    plain = {"a": [{"b": 2**53}], "c": (1, [2])}  # an integer and a tuple the compiled copy leaves to Python
+    copied = vc.copy_json(plain)
+    assert calls and copied == plain and copied["a"][0] is not plain["a"][0] and copied["c"][1] is not plain["c"][1]
+    calls.clear()
+    assert vc.copy_json({"a": [1]}) == {"a": [1]} and calls == [{"a": [1]}]
