@@ -98,14 +98,42 @@ def _label(choices, code: str) -> str:
         return str(code)
 
 
+_EMPTY = (None, "", [], {})
+
+
 def without_empty(value):
-    """Drop None, empty strings and empty lists/dicts (OB serialization: omit nulls and empty arrays)."""
+    """Drop None, empty strings and empty lists/dicts (OB serialization: omit nulls and empty arrays); strip
+    strings. (One pass, with the plain scalars of a credential handled in line: it runs for every credential.)"""
     if isinstance(value, dict):
-        cleaned = {k: without_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
+        cleaned = {}
+        for key, item in value.items():
+            kind = type(item)
+            if kind is str:
+                item = item.strip()
+                if item:
+                    cleaned[key] = item
+            elif kind is int or kind is float or kind is bool:
+                cleaned[key] = item
+            elif item is not None:
+                item = without_empty(item)
+                if item not in _EMPTY:
+                    cleaned[key] = item
+        return cleaned
     if isinstance(value, list):
-        cleaned = [without_empty(v) for v in value]
-        return [v for v in cleaned if v not in (None, "", [], {})]
+        cleaned = []
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                item = item.strip()
+                if item:
+                    cleaned.append(item)
+            elif kind is int or kind is float or kind is bool:
+                cleaned.append(item)
+            elif item is not None:
+                item = without_empty(item)
+                if item not in _EMPTY:
+                    cleaned.append(item)
+        return cleaned
     if isinstance(value, str):
         return value.strip()
     return value

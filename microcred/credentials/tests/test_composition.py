@@ -1,6 +1,10 @@
 """The composed OpenBadgeCredential: profile of docs/interoperability.md, every Annex 1 element, both JSON Schemas."""
 
+from decimal import Decimal
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.credentials.services.composition import identity_hash
 from microcred.credentials.services.schemas import extension_schema_errors, ob_schema_errors
@@ -227,3 +231,45 @@ def test_a_batchs_credentials_share_no_part_of_their_achievement(issuers, make_v
     outside = compose_open_badge_credential(credential_id="urn:uuid:3", learner_name="Ana 3", **common)
     assert outside["credentialSubject"]["achievement"] == second["credentialSubject"]["achievement"]
     assert outside["issuer"] == second["issuer"]
+
+
+def _reference_without_empty(value):
+    """without_empty as it was first written (two passes), the reference for the one-pass version."""
+    if isinstance(value, dict):
+        cleaned = {k: _reference_without_empty(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        cleaned = [_reference_without_empty(v) for v in value]
+        return [v for v in cleaned if v not in (None, "", [], {})]
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+class _Text(str):
+    pass
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.recursive(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(allow_nan=False),
+            st.sampled_from(["", " ", " a ", "b", _Text(" "), _Text("c ")]),
+            st.just(Decimal("0")),
+            st.just(()),
+        ),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(st.sampled_from("abcd"), inner, max_size=4)
+        ),
+        max_leaves=16,
+    )
+)
+def test_without_empty_drops_and_strips_as_the_two_pass_version_did(value):
+    from microcred.credentials.services.composition import without_empty
+
+    cleaned, reference = without_empty(value), _reference_without_empty(value)
+    assert cleaned == reference and repr(cleaned) == repr(reference)  # the same types too (a str subclass is stripped)
