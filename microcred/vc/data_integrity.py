@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -59,6 +60,16 @@ def parse_datetime_stamp(value) -> datetime:
     """
     if not isinstance(value, str):
         raise ValueError("is not text")
+    # Remembered: a batch's credentials share their dates (validFrom, created), each read several times. Only
+    # short ones (a fraction of a second may be any length), so that what is kept stays small.
+    return _instant_of(value) if len(value) <= _REMEMBERED_STAMP_LENGTH else _instant_of.__wrapped__(value)
+
+
+_REMEMBERED_STAMP_LENGTH = 40
+
+
+@lru_cache(maxsize=1024)
+def _instant_of(value: str) -> datetime:
     m = _DATETIME_STAMP.match(value)
     if m is None:
         raise ValueError(f"{value[:40]!r} is not a date and time with a time zone (such as 2026-06-01T12:00:00Z)")

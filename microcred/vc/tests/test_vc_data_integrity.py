@@ -305,3 +305,28 @@ def test_unknown_cryptosuite_cannot_sign():
 def test_sign_refuses_bad_created():
     with pytest.raises(MalformedProof):
         vc.sign(ob_unsigned(), _ob_key(), ob_keypair()["verificationMethod"], created="2020-01-01")
+
+
+def test_date_times_are_read_alike_whether_remembered_or_not():
+    """parse_datetime_stamp remembers the instants of short stamps (a batch's credentials share theirs), never of
+    long ones: a fraction of a second may be any length, and what is kept must stay small."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from microcred.vc import data_integrity
+
+    data_integrity._instant_of.cache_clear()
+    short = "2026-06-01T12:00:00.5+02:00"
+    assert vc.parse_datetime_stamp(short) == datetime(2026, 6, 1, 10, 0, 0, 500000, tzinfo=UTC)
+    assert vc.parse_datetime_stamp(short) is vc.parse_datetime_stamp(short)  # remembered
+    assert data_integrity._instant_of.cache_info().currsize == 1
+    long = "2026-06-01T12:00:00." + "1" * 10_000 + "Z"
+    assert vc.parse_datetime_stamp(long) == datetime(2026, 6, 1, 12, 0, 0, 111111, tzinfo=UTC)
+    assert data_integrity._instant_of.cache_info().currsize == 1  # not kept
+    for wrong in ("2026-02-30T00:00:00Z", "2026-06-01T24:00:00Z", "2026-06-01T12:00:00+14:30", "2026-06-01"):
+        for _ in range(2):  # refused the second time too (a refusal is not remembered as an instant)
+            with pytest.raises(ValueError):
+                vc.parse_datetime_stamp(wrong)
+    assert vc.parse_datetime_stamp("2026-06-01T12:00:00-01:30").utcoffset() == timedelta(0)
+    assert vc.parse_datetime_stamp("2026-06-01T12:00:00-01:30") == datetime(
+        2026, 6, 1, 12, 0, tzinfo=timezone(-timedelta(hours=1, minutes=30))
+    )
