@@ -172,8 +172,8 @@ def _signing_copy(document: dict) -> tuple[dict, list]:
         try:
             if compiled is not None:
                 try:
-                    copy_json = compiled.json_copy
-                    return {k: copy_json(v) for k, v in document.items() if k != "proof"}, copy_json(
+                    json_copy = compiled.json_copy
+                    return {k: json_copy(v) for k, v in document.items() if k != "proof"}, json_copy(
                         _proofs_of(document)
                     )
                 except ValueError:  # an integer beyond ±(2^53−1)
