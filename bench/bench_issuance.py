@@ -42,6 +42,12 @@ Rows (each phase in its own child process with a fresh database, after --warmup 
 * SQLite with Celery is not measured: SQLite takes one writer at a time; it is the embedded single-process
   set-up, where tasks run eagerly in the web process.
 
+The PostgreSQL row in one process also reports the CPU time a credential costs this process and PostgreSQL's
+backend (read from /proc when the server runs on this machine). A worker waits for most of PostgreSQL's work,
+but not all of it runs while the worker waits: one worker keeps a little more than one of two cores busy (1.07
+measured with /proc/stat on a two-core machine), so two workers sharing the two cores with PostgreSQL can reach at
+most about 2 / 1.07 = 1.87x one, less what they contend for (memory, the status list's row lock).
+
 At the end of every phase the database must hold exactly --count benchmark credentials (each completion key
 once, none missing), each listed in exactly one "credential.issued" audit event (nothing signed and stored
 twice); otherwise that row FAILs and the exit status is 1, as it is when a target FAILs. The load average
@@ -194,6 +200,29 @@ def _check(count: int) -> tuple[int, list[str]]:
     return len(stored), problems
 
 
+def _backend_cpu_reader(connection):
+    """A function giving the CPU seconds PostgreSQL's backend for ``connection`` has used so far, when that backend
+    runs on this machine (Linux: /proc/<pid>/stat, utime + stime); None otherwise."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    proc = Path(f"/proc/{pid}")
+
+    def used() -> float:
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    try:
+        if (proc / "comm").read_text().strip() != "postgres":  # a process of this machine, not the server's
+            return None
+        used()
+    except (OSError, ValueError, IndexError):
+        return None
+    return used
+
+
 def phase_in_process(database_url: str, count: int, warmup: int, batch: int) -> dict:
     from credential_fixtures import make_world
 
@@ -204,13 +233,19 @@ def phase_in_process(database_url: str, count: int, warmup: int, batch: int) -> 
     for first, size in batches(warmup, batch):
         issue_batch_now("warm-", first, size, version)
     core = core_rate()
-    started = time.perf_counter()
+    backend_cpu = _backend_cpu_reader(connection)
+    backend_before = backend_cpu() if backend_cpu else None
+    started, cpu_before = time.perf_counter(), time.process_time()
     for first, size in batches(count, batch):
         issue_batch_now(PREFIX, first, size, version)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_before
+    backend = backend_cpu() - backend_before if backend_cpu else None
     stored, problems = _check(count)
     connection.close()
-    return {"seconds": elapsed, "stored": stored, "problems": problems, **core}
+    return {
+        "seconds": elapsed, "stored": stored, "problems": problems, **core,
+        "process_cpu_us": cpu / count * 1e6, "db_cpu_us": None if backend is None else backend / count * 1e6,
+    }  # fmt: skip
 
 
 def _start_worker(number: int, env: dict, log: Path) -> subprocess.Popen:
@@ -416,6 +451,9 @@ def main() -> int:
         failed |= bool(result["problems"])
         print(f"  {result['stored']} stored in {result['seconds']:.1f} s → {rate:.1f} credentials/s; the core signs "
               f"{result['core_rate']:.1f}/s ({result['core_path']}); load {load}", flush=True)
+        if result.get("db_cpu_us") is not None:
+            print(f"  CPU a credential: {result['process_cpu_us']:.0f} µs in this process, {result['db_cpu_us']:.0f} µs "
+                  "in PostgreSQL's backend", flush=True)
 
     print(f"\n{args.count} credentials per row through issue_credentials in batches of {args.batch} (compose, sign "
           f"eddsa-rdfc-2022, verify, validate, store, audit), after {args.warmup} warm-up issues; "
