@@ -233,19 +233,6 @@ def test_a_batchs_credentials_share_no_part_of_their_achievement(issuers, make_v
     assert outside["issuer"] == second["issuer"]
 
 
-def _reference_without_empty(value):
-    """without_empty as it was first written (two passes), the reference for the one-pass version."""
-    if isinstance(value, dict):
-        cleaned = {k: _reference_without_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        cleaned = [_reference_without_empty(v) for v in value]
-        return [v for v in cleaned if v not in (None, "", [], {})]
-    if isinstance(value, str):
-        return value.strip()
-    return value
-
-
 class _Text(str):
     pass
 
@@ -270,6 +257,7 @@ class _Text(str):
 )
 def test_without_empty_drops_and_strips_as_the_two_pass_version_did(value):
     from microcred.credentials.services.composition import without_empty
+    from microcred.vc.tests.credential_shapes import _clean as two_pass_without_empty  # the vc tests' hand copy
 
-    cleaned, reference = without_empty(value), _reference_without_empty(value)
+    cleaned, reference = without_empty(value), two_pass_without_empty(value)
     assert cleaned == reference and repr(cleaned) == repr(reference)  # the same types too (a str subclass is stripped)
