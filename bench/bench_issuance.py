@@ -215,7 +215,7 @@ def _backend_cpu_reader(connection):
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     try:
-        if (proc / "comm").read_text().strip() != "postgres":  # a process of this machine, not the server's
+        if (proc / "comm").read_text().strip() != "postgres":  # that pid is another program here: a remote server
             return None
         used()
     except (OSError, ValueError, IndexError):
