@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import time
 
 import pytest
 from django.utils import timezone
@@ -26,6 +27,19 @@ def _start_in_english():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """A test that counts requests up to a limit must not see the fixed window turn over halfway (a count
+    that straddles the minute is allowed up to twice the limit, which is how a fixed window works): each
+    test stays in the window it started in."""
+    from microcred.core import ratelimit
+
+    started = {}
+    monkeypatch.setattr(
+        ratelimit, "window_number", lambda window: started.setdefault(window, int(time.time() // window))
+    )
 
 
 @pytest.fixture

@@ -96,9 +96,14 @@ def hashed(kind: str, value: str) -> str:
 # -- fixed-window request limits -------------------------------------------------------------------------------
 
 
+def window_number(window: int) -> int:
+    """Which fixed window of `window` seconds it is now (the count starts afresh in each)."""
+    return int(time.time() // window)
+
+
 def hit(scope: str, request, *, limit: int, window: int) -> bool:
     """Count one request; True while the caller is within `limit` requests per `window` seconds."""
-    bucket = int(time.time() // window)
+    bucket = window_number(window)
     key = f"rl:{scope}:{client_key(request)}:{bucket}"
     cache.add(key, 0, timeout=window + 5)
     try:

@@ -122,3 +122,12 @@ def test_a_refunded_attempt_does_not_count():
         ratelimit.refund("test-refund", "k")
     assert ratelimit.take("test-refund", "k", limit=1, window=600).allowed
     assert not ratelimit.take("test-refund", "k", limit=1, window=600).allowed
+
+
+def test_the_count_starts_afresh_in_the_next_window(monkeypatch):
+    now = {"window": 1000}
+    monkeypatch.setattr(ratelimit, "window_number", lambda window: now["window"])
+    peer = "198.51.100.7"
+    assert statuses(*[request_from(peer) for _ in range(3)]) == [200, 200, 429]
+    now["window"] += 1
+    assert statuses(*[request_from(peer) for _ in range(3)]) == [200, 200, 429]
