@@ -16,8 +16,12 @@ how to verify it.
 Text is text (nothing is drawn as a picture but the logos, the signatures and the QR code), in the language
 the PDF is requested in, with its dates (core.dates) and numbers (floatformat) written the way that language
 writes them; the document's title, author, subject and language are in its metadata, and viewers are asked to
-show the title. A revoked credential's PDF is produced as before: the verification page, which the QR code
-opens, says it is revoked.
+show the title.
+
+A revoked credential's PDF, or one whose validity has ended (`validUntil`), still downloads, but says so: a band
+across the top of page 1 ("This credential was revoked by … on …. This certificate is no longer valid."), the
+word REVOKED or EXPIRED across every page, and the same at the head of its title. A printout made before then
+cannot change; its QR code opens the verification page, which says it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 
@@ -37,13 +41,14 @@ from microcred.core.dates import public_date, public_datetime
 from microcred.core.pdf import BOLD, FONT, paragraph, register_fonts
 from microcred.core.text import drawable, one_line
 from microcred.credentials.formats import annex1_rows, verification_url
-from microcred.credentials.models import IssuedCredential, IssuerSignatory
+from microcred.credentials.models import EXPIRED, REVOKED, IssuedCredential, IssuerSignatory
 from microcred.credentials.services.signatories import signatories_shown
 from microcred.proposals.choices import AssessmentType, FormOfParticipation, Language
 from microcred.reference import branding
 from microcred.reference.models import Institution
 
 GREY = "#4a5360"  # 7.9:1 on white
+WARNING = "#a4001d"  # a revoked or expired certificate's band and word: 8.1:1 with white
 RULE = "#c9d1dc"
 OUTER_INSET, OUTER_WIDTH = 16, 6  # the frame: a band in the issuer's main colour …
 INNER_INSET, INNER_LINE = 27, 1.2  # … and a fine line in its accent
@@ -379,6 +384,44 @@ def _key_table(credential: IssuedCredential, styles: dict, look: _Look, width: f
     return table
 
 
+def standing_words(credential: IssuedCredential) -> tuple[str, str] | None:
+    """(the word across the pages, the sentence of page 1's band) for a revoked or expired credential; None while
+    it is valid."""
+    standing = credential.standing()
+    if standing == REVOKED:
+        word = pgettext("across a certificate", "REVOKED")
+        sentence = _("This credential was revoked by %(issuer)s on %(date)s.") % {
+            "issuer": credential.issuer.name,
+            "date": public_date(credential.revoked_at),
+        }
+    elif standing == EXPIRED:
+        word = pgettext("across a certificate", "EXPIRED")
+        sentence = _("This credential expired on %(date)s.") % {"date": public_date(credential.valid_until)}
+    else:
+        return None
+    return word, f"{sentence} {_('This certificate is no longer valid.')}"
+
+
+def _standing_band(sentence: str, width: float):
+    """Page 1's band for a certificate that is no longer valid: white bold text on the warning colour."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Table, TableStyle
+
+    style = ParagraphStyle("band", fontName=BOLD, fontSize=10.5, leading=13, alignment=TA_CENTER, textColor="#ffffff")
+    band = Table([[paragraph(one_line(drawable(sentence)), style)]], colWidths=[width])
+    band.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), WARNING),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return band
+
+
 def _front(credential: IssuedCredential, styles: dict, look: _Look, width: float) -> list:
     """Page 1 above the signatures: logos, heading, name, title, statement, key elements."""
     from reportlab.platypus import Spacer
@@ -395,7 +438,9 @@ def _front(credential: IssuedCredential, styles: dict, look: _Look, width: float
     title_style = _sized(
         styles["heading"], text=title, sizes=[(60, 19), (120, 15.5), (200, 13), (10**9, 11)], name="title"
     )
-    story = [
+    standing = standing_words(credential)
+    story = [_standing_band(standing[1], width), Spacer(1, 6)] if standing else []
+    story += [
         _logos(credential, styles, width),
         Spacer(1, 8),
         paragraph(heading(credential).upper(), styles["heading"]),
@@ -566,13 +611,24 @@ def _raised(flowable):
     return Raised()
 
 
-def _frame_drawer(look: _Look, *, front: bool, footer: str):
-    """The page's frame (a band in the main colour, a fine line in the accent) and, after page 1, its footer."""
+def _frame_drawer(look: _Look, *, front: bool, footer: str, across: str = ""):
+    """The page's frame (a band in the main colour, a fine line in the accent), after page 1 its footer, and
+    ``across`` (REVOKED, EXPIRED) written large and faint across the page, under its content."""
 
     def draw(canvas, doc):
         width, height = doc.pagesize
         canvas.saveState()
         canvas.setViewerPreference("DisplayDocTitle", "true")
+        if across:
+            canvas.saveState()
+            canvas.setFillColor(WARNING)
+            canvas.setFillAlpha(0.13)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(28)
+            size = min(110.0, 0.95 * width / max(1.0, canvas.stringWidth(across, BOLD, 1)))
+            canvas.setFont(BOLD, size)
+            canvas.drawCentredString(0, -size / 3, across)
+            canvas.restoreState()
         if front:
             canvas.setStrokeColor(look.primary)
             canvas.setLineWidth(OUTER_WIDTH)
@@ -640,6 +696,9 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
     bottom = Frame(MARGIN, MARGIN, width, BOTTOM_ROW, id="bottom")
     details = Frame(MARGIN, MARGIN, width, PAGE_HEIGHT - 2 * MARGIN, id="details")
     footer = one_line(drawable(f"{credential.issuer.name} · {credential.credential_id}"))
+    standing = standing_words(credential)
+    across = one_line(drawable(standing[0])) if standing else ""
+    title = f"{heading(credential)}: {credential.title} — {credential.learner_name}"
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -648,7 +707,7 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=one_line(drawable(f"{heading(credential)}: {credential.title} — {credential.learner_name}")),
+        title=one_line(drawable(f"{across}: {title}" if across else title)),
         author=one_line(drawable(credential.issuer.name)),
         subject=one_line(drawable(statement(credential))),
         keywords=[_("micro-credential"), "Open Badges 3.0", "European Learning Model"],
@@ -658,9 +717,13 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
     doc.addPageTemplates(
         [
             PageTemplate(
-                id="certificate", frames=[main, bottom], onPage=_frame_drawer(look, front=True, footer=footer)
+                id="certificate",
+                frames=[main, bottom],
+                onPage=_frame_drawer(look, front=True, footer=footer, across=across),
             ),
-            PageTemplate(id="details", frames=[details], onPage=_frame_drawer(look, front=False, footer=footer)),
+            PageTemplate(
+                id="details", frames=[details], onPage=_frame_drawer(look, front=False, footer=footer, across=across)
+            ),
         ]
     )
     front, signing = first_page(credential, look, styles, url)

@@ -17,10 +17,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now as django_now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -28,6 +30,9 @@ from microcred import vc
 
 # The achievement source of every credential issued so far (credentials.sources.MicroCredentialVersionSource).
 MICRO_CREDENTIAL_VERSION = "catalogue.MicroCredentialVersion"
+
+# An issued credential's standing (IssuedCredential.standing), as its holder's wallet and its certificate show it.
+VALID, REVOKED, EXPIRED = "valid", "revoked", "expired"
 
 
 class Issuer(models.Model):
@@ -257,6 +262,26 @@ class IssuedCredential(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def valid_until(self) -> datetime | None:
+        """The end of its validity as its signed data gives it (VC 2.0 §4.9 `validUntil`), or None: no end."""
+        value = self.document.get("validUntil")
+        if value is None:
+            return None
+        try:
+            return vc.parse_datetime_stamp(value)
+        except ValueError:
+            return None  # not a date a verifier accepts: verification says so; here it has no end to show
+
+    def standing(self, now: datetime | None = None) -> str:
+        """REVOKED, EXPIRED (its `validUntil` has passed) or VALID: what the wallet and the certificate show."""
+        if self.revoked_at is not None:
+            return REVOKED
+        end = self.valid_until
+        if end is not None and end < (now or django_now()):  # as verification judges it
+            return EXPIRED
+        return VALID
 
     @property
     def title(self) -> str:

@@ -31,12 +31,7 @@ from microcred.wallet.panels import credential_panels, wallet_panels
 
 
 def _status(credential) -> str:
-    if credential.revoked_at:
-        return "revoked"
-    valid_until = credential.document.get("validUntil")
-    if valid_until and valid_until < timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"):
-        return "expired"
-    return "valid"
+    return credential.standing()
 
 
 @login_required

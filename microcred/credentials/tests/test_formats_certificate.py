@@ -11,6 +11,7 @@ from django.utils import translation
 from PIL import Image
 from reportlab.lib.pagesizes import A4, landscape
 
+from microcred.core.dates import public_date
 from microcred.credentials import certificate, formats
 from microcred.credentials.models import IssuerSignatory
 
@@ -237,9 +238,10 @@ def test_a_participation_badge_is_a_certificate_of_participation(issue, alliance
     assert "EQF" not in front  # a badge has no level: not shown as "—" on the certificate
 
 
-def test_a_revoked_credentials_certificate_is_still_delivered_as_before(client, issue, make_user, alliance):
-    """The rule kept: the holder still downloads the PDF of a revoked credential; its QR code opens the
-    verification page, which says it is revoked."""
+def test_a_revoked_credentials_certificate_says_so_on_every_page(client, issue, make_user, alliance):
+    """The holder still downloads the PDF of a revoked credential, but it can no longer pass for a valid one: a
+    band on page 1, REVOKED across every page and at the head of its title (its QR code opens the verification
+    page, which says it too)."""
     from django.urls import reverse
 
     from microcred.credentials.services.status import revoke_credential
@@ -247,7 +249,68 @@ def test_a_revoked_credentials_certificate_is_still_delivered_as_before(client, 
 
     credential = issue(learner_email="holder@example.org")
     officer = make_user((Role.CREDENTIAL_OFFICER, credential.issuer.institution))
-    revoke_credential(officer, credential.pk, "Issued to the wrong person.")
+    revoked = revoke_credential(officer, credential.pk, "Issued to the wrong person.")
     client.force_login(make_user(email="holder@example.org"))
     response = client.get(reverse("credentials:download", args=[credential.uuid, "pdf"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    reader = _reader(response.content)
+    pages = _pages(response.content)
+    band = (
+        f"This credential was revoked by University of Barcelona on {public_date(revoked.revoked_at)}. "
+        "This certificate is no longer valid."
+    )
+    assert band in pages[0]
+    assert all("REVOKED" in page for page in pages)
+    assert "Issued to the wrong person" not in " ".join(pages)  # the reason is the verification page's to give
+    assert reader.metadata.title.startswith("REVOKED: Certificate of achievement: Data analysis for sustainability")
+    with translation.override("es"):
+        spanish = _pages(formats.certificate_pdf(revoked))
+    assert "Este certificado ya no es válido." in spanish[0] and all("REVOCADO" in page for page in spanish)
+
+
+def test_a_certificate_whose_validity_has_ended_says_it_expired(issue, alliance):
+    credential = issue()
+    credential.document["validUntil"] = "2026-08-01T00:00:00Z"
+    pages = _pages(formats.certificate_pdf(credential))
+    assert "This credential expired on 1 August 2026. This certificate is no longer valid." in pages[0]
+    assert all("EXPIRED" in page for page in pages)
+
+
+def test_a_valid_certificate_carries_no_warning(issue, alliance):
+    credential = issue()
+    credential.document["validUntil"] = "2999-01-01T00:00:00Z"
+    pdf = formats.certificate_pdf(credential)
+    text = " ".join(_pages(pdf))
+    assert "no longer valid" not in text and "REVOKED" not in text and "EXPIRED" not in text
+    assert _reader(pdf).metadata.title.startswith("Certificate of achievement")
+
+
+@pytest.mark.parametrize(
+    ("valid_until", "standing"),
+    [
+        (None, "valid"),
+        ("2026-12-06T04:00:00Z", "valid"),
+        ("2026-12-06T04:00:00.000Z", "valid"),  # the instant itself: not yet ended, as verification judges it
+        # Written with an offset, it ends at 04:00 UTC: text that sorts before "now" is not an instant before it.
+        ("2026-12-05T23:00:00-05:00", "valid"),
+        ("2026-12-06T03:59:59Z", "expired"),
+        ("2026-12-06T04:59:59+01:00", "expired"),
+        ("not a date", "valid"),  # no end a verifier accepts: nothing to show as ended (verification refuses it)
+    ],
+)
+def test_the_standing_reads_validity_as_an_instant(issue, valid_until, standing):
+    from datetime import UTC, datetime
+
+    credential = issue()
+    if valid_until is not None:
+        credential.document["validUntil"] = valid_until
+    assert credential.standing(now=datetime(2026, 12, 6, 4, 0, tzinfo=UTC)) == standing
+
+
+def test_a_revoked_credential_stands_revoked_whatever_its_dates(issue):
+    from django.utils import timezone
+
+    credential = issue()
+    credential.document["validUntil"] = "2999-01-01T00:00:00Z"
+    credential.revoked_at = timezone.now()
+    assert credential.standing() == "revoked"
