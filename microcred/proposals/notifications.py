@@ -1,9 +1,10 @@
-"""E-mails to the people concerned by each workflow step, sent after the transaction commits; and the alliance
-admins' reminders, sent through the outbox (microcred.outbox), which keeps each to once."""
+"""E-mails to the people concerned by each workflow step, and the alliance admins' reminders, all sent through the
+outbox (microcred.outbox): written in the transaction that decides them, delivered after it commits, each once."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, send_mass_mail
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from microcred.core.text import one_line
-from microcred.outbox.services import enqueue, outbox_handler
+from microcred.outbox.services import enqueue, enqueue_many, outbox_handler
 from microcred.proposals import publishing
-from microcred.proposals.models import AgendaItem, Proposal
+from microcred.proposals.models import AgendaItem, Proposal, ProposalEvent
 from microcred.proposals.models import ProposalStatus as S
 from microcred.roles import Role
 
@@ -100,31 +101,65 @@ def action_needed(proposal, new_status, person) -> str:
     return str(ACTION_NEEDED.get(new_status, "")) if acts else ""
 
 
-def notify_transition(proposal_id: int, action: str, new_status: str) -> None:
-    proposal = Proposal.objects.select_related("proposer", "institution", "call").get(pk=proposal_id)
+def announce_transition(proposal, event) -> None:
+    """In the transition's transaction: tell each person the proposal's new status concerns (its proposer, and who
+    acts next) through the outbox, once per step and person, so that a retry or a second sweep never sends a step's
+    e-mail twice and a broker that is down loses none."""
+    enqueue_many(
+        [
+            (
+                f"proposal-transition:{event.pk}:{person.pk}",
+                transition_email,
+                {"event_id": event.pk, "user_id": person.pk},
+            )
+            for person in sorted(recipients_for(proposal, event.to_status), key=lambda p: p.pk)
+        ]
+    )
+
+
+def announce_queued_transition(proposal_id: int, action: str, new_status: str) -> None:
+    """A step's e-mails asked for the way releases before the outbox did (tasks.send_transition_emails): through
+    the outbox, for the proposal's latest step of that action and status."""
+    event = (
+        ProposalEvent.objects.select_related("proposal__proposer")
+        .filter(proposal_id=proposal_id, action=action, to_status=new_status)
+        .order_by("-pk")
+        .first()
+    )
+    if event is not None:
+        with transaction.atomic():
+            announce_transition(event.proposal, event)
+
+
+@outbox_handler
+def transition_email(event_id: int, user_id: int) -> EmailMessage | None:
+    """The e-mail of one workflow step to one person, in their language: the proposal's new status, and what is
+    needed from them if it is their turn."""
+    event = ProposalEvent.objects.select_related("proposal__proposer", "proposal__institution").get(pk=event_id)
+    person = get_user_model().objects.get(pk=user_id)
+    if not person.email or person.erased_at is not None:
+        return None
+    proposal = event.proposal
+    new_status = event.to_status
     url = settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk])
-    messages = []
-    for person in recipients_for(proposal, new_status):
-        with translation.override(person.preferred_language or "en"):
-            subject = str(wording(proposal).transition_subject) % {
-                "ref": proposal.reference,
-                "title": one_line(proposal.current_version.title) or _("(untitled)"),
-                "status": S(new_status).label,
-            }
-            body = str(wording(proposal).transition_body) % {
-                "name": person.full_name,
-                "title": proposal.current_version.title,
-                "ref": proposal.reference,
-                "status": S(new_status).label,
-                "url": url,
-            }
-            needed = action_needed(proposal, new_status, person)
-            if needed:
-                subject = _("%(subject)s (action needed from you)") % {"subject": subject}
-                body = str(body).replace("\n\n", f"\n\n{needed}\n\n", 1)
-        messages.append((one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email]))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    with translation.override(person.preferred_language or "en"):
+        subject = str(wording(proposal).transition_subject) % {
+            "ref": proposal.reference,
+            "title": one_line(proposal.current_version.title) or _("(untitled)"),
+            "status": S(new_status).label,
+        }
+        body = str(wording(proposal).transition_body) % {
+            "name": person.full_name,
+            "title": proposal.current_version.title,
+            "ref": proposal.reference,
+            "status": S(new_status).label,
+            "url": url,
+        }
+        needed = action_needed(proposal, new_status, person)
+        if needed:
+            subject = _("%(subject)s (action needed from you)") % {"subject": subject}
+            body = str(body).replace("\n\n", f"\n\n{needed}\n\n", 1)
+    return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
 
 
 def alliance_admins() -> list:

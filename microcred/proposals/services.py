@@ -60,7 +60,6 @@ from microcred.proposals.permissions import (
     may_propose_change,
     step_falls_to_fallback,
 )
-from microcred.proposals.tasks import send_transition_emails
 from microcred.proposals.versions import copy_version
 from microcred.proposals.workflow import Action
 from microcred.reference.models import PolicyVersion
@@ -281,7 +280,7 @@ def _apply_transition(proposal: Proposal, action: Action, *, actor, comment: str
     )
     if fallen:
         _flag_fallback(proposal, waiting, actor=actor, event=event)
-    transaction.on_commit(lambda: send_transition_emails.delay(proposal.pk, str(action), str(new_status)))
+    notifications.announce_transition(proposal, event)
     return proposal
 
 

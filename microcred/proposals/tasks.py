@@ -5,9 +5,11 @@ from celery import shared_task
 from microcred.proposals import notifications
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def send_transition_emails(proposal_id: int, action: str, new_status: str) -> None:
-    notifications.notify_transition(proposal_id, action, new_status)
+    """Queued by releases before the outbox carried the workflow steps' e-mails, and still in the queue after an
+    upgrade: the step's e-mails go through the outbox like a new step's (once per step and person)."""
+    notifications.announce_queued_transition(proposal_id, action, new_status)
 
 
 @shared_task

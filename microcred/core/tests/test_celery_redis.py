@@ -12,11 +12,22 @@ def test_a_task_goes_through_redis_to_a_worker(make_user, institution, redis_url
 
     from microcred.outbox.tests.infrastructure import celery_broker
     from microcred.proposals import services
+    from microcred.proposals.models import ProposalEvent
     from microcred.proposals.tasks import send_transition_emails
     from microcred.roles import Role
 
     proposer = make_user((Role.PROPOSER, institution), email="proposer@example.org")
     proposal = services.create_proposal(title="A working title", user=proposer, institution=institution)
+    # A step as a release before the outbox queued its e-mails: the task (still registered for such queues) hands
+    # them to the outbox, whose delivery task goes through the broker too.
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        version_number=1,
+        action="send_to_manager",
+        actor=proposer,
+        from_status="draft",
+        to_status="awaiting_manager",
+    )
     # The app reads Django settings under the CELERY namespace: celery_broker changes those (a plain
     # broker_url= would be ignored and the task would run eagerly, testing nothing).
     with (
