@@ -265,7 +265,7 @@ class IssuedCredential(models.Model):
 
     @property
     def valid_until(self) -> datetime | None:
-        """The end of its validity as its signed data gives it (VC 2.0 §4.9 `validUntil`), or None: no end."""
+        """The end of its validity as its signed data gives it (VC 2.0, Validity Period: `validUntil`), or None."""
         value = self.document.get("validUntil")
         if value is None:
             return None
