@@ -9,7 +9,8 @@ ETag computed from the spec alone (``fingerprint``), before anything is drawn.
 The design, on a 600 × 600 canvas: a hexagon in the institution's main colour with a ring in its accent; at the top
 a white seal holding its logo or initials; under it the institution's name, then the title (wrapped, at most four
 lines, shortened with an ellipsis), the level and credits; a ribbon across the lower part naming the kind; at the
-bottom point, the alliance's name in the alliance's own colours. Every text reaches a contrast of 4.5:1 with what
+bottom point, the alliance's name in the alliance's own colours; on the badge of a credential that was revoked or has
+expired, a dark red band across the middle with REVOKED or EXPIRED (``standing``). Every text reaches a contrast of 4.5:1 with what
 it is drawn on (WCAG 2.1, 1.4.3; ``readable_on``). The layout is computed once as a list of shapes
 (``scene``) that both renderers draw, so the SVG and the PNG are the same picture.
 
@@ -34,7 +35,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from microcred.catalogue import kinds
 from microcred.core.pdf import FONTS
@@ -114,6 +115,8 @@ class BadgeSpec:
     ects: Decimal | None = None
     learner_name: str = ""
     language: str = BADGE_LANGUAGE
+    # A credential that is no longer valid ("revoked", "expired"): a band across the badge says so (STANDING_WORDS).
+    standing: str = ""
 
     def __post_init__(self):  # whatever it is built from, a badge draws drawable one-line text only
         object.__setattr__(self, "title", clean(self.title))
@@ -132,6 +135,8 @@ class BadgeSpec:
             "learner": self.learner_name,
             "language": self.language,
         }
+        if self.standing:  # only then: the badges of credentials that are valid keep their fingerprints
+            data["standing"] = self.standing
         text = json.dumps(data, sort_keys=True, ensure_ascii=True)
         return hashlib.sha256(text.encode("ascii")).hexdigest()
 
@@ -167,12 +172,28 @@ def kind_label(kind: str) -> str:
 
 
 def description(spec: BadgeSpec) -> str:
-    """The badge in one sentence (the SVG's title, a page's alt text): title, kind, institution, learner."""
+    """The badge in one sentence (the SVG's title, a page's alt text): title, kind, institution, learner, and the
+    word of a credential that is no longer valid."""
     values = {"title": spec.title, "kind": kind_label(spec.kind), "issuer": spec.issuer.name}
     if spec.learner_name:
         values["name"] = spec.learner_name
-        return _("Badge of “%(title)s” (%(kind)s), by %(issuer)s, awarded to %(name)s") % values
-    return _("Badge of “%(title)s” (%(kind)s), by %(issuer)s") % values
+        sentence = _("Badge of “%(title)s” (%(kind)s), by %(issuer)s, awarded to %(name)s") % values
+    else:
+        sentence = _("Badge of “%(title)s” (%(kind)s), by %(issuer)s") % values
+    word = standing_word(spec.standing)
+    return f"{sentence} — {word}" if word else sentence
+
+
+# The word across the badge of a credential that is no longer valid (the PDF certificate writes the same).
+STANDING_WORDS = {
+    "revoked": pgettext_lazy("across a certificate", "REVOKED"),
+    "expired": pgettext_lazy("across a certificate", "EXPIRED"),
+}
+WARNING = "#a4001d"  # the band's colour: 8.1:1 with its white word
+
+
+def standing_word(standing: str) -> str:
+    return str(STANDING_WORDS[standing]) if standing in STANDING_WORDS else ""
 
 
 def alt_text(*, title: str, kind: str, issuer_name: str) -> str:
@@ -490,6 +511,12 @@ def _scene(spec: BadgeSpec) -> list:
         shapes.append(Text(300, y, shorten(learner, size, 440), size, text_on_primary, palette.primary))
     shapes += _ribbon(spec, 418, 54)
     shapes += _alliance_mark(spec.alliance, 518)
+    word = standing_word(spec.standing)
+    if word:  # on top of everything, across the middle: a badge that is no longer valid cannot pass for one
+        size = 40
+        while size > 20 and text_width(word, size, bold=True) > 440:
+            size -= 2
+        shapes += [Box(40, 268, 520, 64, 6, WARNING), Text(300, 300, word, size, "#ffffff", WARNING, bold=True)]
     return shapes
 
 

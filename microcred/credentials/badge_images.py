@@ -9,11 +9,12 @@ credits, and its issuer's colours.
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from microcred import vc
 from microcred.catalogue import badges
-from microcred.credentials.models import IssuedCredential
+from microcred.credentials.models import VALID, IssuedCredential
 
 #: OB 3.0 achievement types drawn with a kind of their own (the others as a micro-credential).
 ACHIEVEMENT_KINDS = {"LearningProgram": badges.PATHWAY, "Badge": "participation_badge"}
@@ -34,10 +35,13 @@ def kind_of(credential: IssuedCredential) -> str:
 
 
 def spec_for_credential(credential: IssuedCredential, *, with_learner: bool = True) -> badges.BadgeSpec:
+    """What the credential's badge draws; a revoked or expired one says so across it (as its certificate does)."""
     learner = credential.learner_name if with_learner else ""
+    standing = credential.standing()
+    standing = "" if standing == VALID else standing
     version = credential.micro_credential_version
     if version is not None:
-        return badges.spec_for_version(version, learner_name=learner)
+        return replace(badges.spec_for_version(version, learner_name=learner), standing=standing)
     achievement = _achievement(credential)
     return badges.BadgeSpec(
         title=credential.title,
@@ -46,6 +50,7 @@ def spec_for_credential(credential: IssuedCredential, *, with_learner: bool = Tr
         alliance=badges.mark_of(badges.the_alliance(), with_logo=False),
         ects=_credits(achievement.get("creditsAvailable")),
         learner_name=learner,
+        standing=standing,
     )
 
 

@@ -68,3 +68,42 @@ def test_a_pages_badge_is_an_svg_data_uri_with_or_without_the_learner(issue):
     assert "Awarded to Ana García" in base64.b64decode(personal.split(",", 1)[1]).decode()
     assert "Ana García" not in base64.b64decode(public.split(",", 1)[1]).decode()
     assert "openbadges" not in base64.b64decode(personal.split(",", 1)[1]).decode()  # nothing baked in a page
+
+
+def _warning_pixels(png: bytes) -> int:
+    """How many pixels are (within the PNG's 256-colour rounding) the band's colour."""
+    import numpy as np
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=np.int16)[:, :, :3]
+    distance = np.abs(pixels - np.array(badges._rgb(badges.WARNING), dtype=np.int16)).max(axis=2)
+    return int((distance <= 8).sum())
+
+
+def test_a_revoked_credentials_badges_say_so_across_them(issue, make_user):
+    """As its PDF certificate does: a band with REVOKED across the middle of the downloads and of the pages'
+    badge, and in the badge's description; the signed credential is still baked in (a verifier reads it as
+    revoked)."""
+    from microcred.credentials.services.status import revoke_credential
+    from microcred.roles import Role
+
+    credential = issue(learner_name="Ana García")
+    valid_svg, valid_png = formats.badge_svg(credential), formats.badge_png(credential)
+    assert "REVOKED" not in _texts(valid_svg) and _warning_pixels(valid_png) == 0
+    officer = make_user((Role.CREDENTIAL_OFFICER, credential.issuer.institution))
+    revoked = revoke_credential(officer, credential.pk, "Issued to the wrong person.")
+
+    svg = formats.badge_svg(revoked)
+    assert _texts(svg) == _texts(valid_svg) | {"REVOKED"}
+    assert ElementTree.fromstring(svg).find(SVG + "title").text.endswith("awarded to Ana García — REVOKED")  # noqa: S314
+    assert vc.unbake_svg(svg) == revoked.document
+    png = formats.badge_png(revoked)
+    assert vc.unbake_png(png) == revoked.document
+    assert _warning_pixels(png) > 20_000  # the band: 520 × 64 of the 600 × 600 canvas, less the word
+    page = badge_images.svg_data_uri(revoked, with_learner=False)
+    assert page != badge_images.svg_data_uri(credential, with_learner=False)
+
+
+def test_an_expired_credentials_badge_says_it_expired(issue):
+    credential = issue()
+    credential.document["validUntil"] = "2026-08-01T00:00:00Z"
+    assert "EXPIRED" in _texts(formats.badge_svg(credential))
