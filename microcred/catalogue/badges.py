@@ -189,7 +189,7 @@ STANDING_WORDS = {
     "revoked": pgettext_lazy("across a certificate", "REVOKED"),
     "expired": pgettext_lazy("across a certificate", "EXPIRED"),
 }
-WARNING = "#a4001d"  # the band's colour: 8.1:1 with its white word
+WARNING = "#a4001d"  # the band's colour (the certificate's too): 8.1:1 with its white word
 
 
 def standing_word(standing: str) -> str:

@@ -32,10 +32,11 @@ from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 
+from microcred.catalogue import badges
 from microcred.catalogue.kinds import CredentialKind, is_participation_badge
 from microcred.core.dates import public_date, public_datetime
 from microcred.core.pdf import BOLD, FONT, paragraph, register_fonts
@@ -48,7 +49,6 @@ from microcred.reference import branding
 from microcred.reference.models import Institution
 
 GREY = "#4a5360"  # 7.9:1 on white
-WARNING = "#a4001d"  # a revoked or expired certificate's band and word: 8.1:1 with white
 RULE = "#c9d1dc"
 OUTER_INSET, OUTER_WIDTH = 16, 6  # the frame: a band in the issuer's main colour …
 INNER_INSET, INNER_LINE = 27, 1.2  # … and a fine line in its accent
@@ -389,17 +389,16 @@ def standing_words(credential: IssuedCredential) -> tuple[str, str] | None:
     it is valid."""
     standing = credential.standing()
     if standing == REVOKED:
-        word = pgettext("across a certificate", "REVOKED")
         sentence = _("This credential was revoked by %(issuer)s on %(date)s.") % {
             "issuer": credential.issuer.name,
             "date": public_date(credential.revoked_at),
         }
     elif standing == EXPIRED:
-        word = pgettext("across a certificate", "EXPIRED")
         sentence = _("This credential expired on %(date)s.") % {"date": public_date(credential.valid_until)}
     else:
         return None
-    return word, f"{sentence} {_('This certificate is no longer valid.')}"
+    # The same word as across its badge (catalogue.badges), in the language the PDF is asked in.
+    return badges.standing_word(standing), f"{sentence} {_('This certificate is no longer valid.')}"
 
 
 def _standing_band(sentence: str, width: float):
@@ -413,7 +412,7 @@ def _standing_band(sentence: str, width: float):
     band.setStyle(
         TableStyle(
             [
-                ("BACKGROUND", (0, 0), (-1, -1), WARNING),
+                ("BACKGROUND", (0, 0), (-1, -1), badges.WARNING),
                 ("TOPPADDING", (0, 0), (-1, -1), 5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
             ]
@@ -621,7 +620,7 @@ def _frame_drawer(look: _Look, *, front: bool, footer: str, across: str = ""):
         canvas.setViewerPreference("DisplayDocTitle", "true")
         if across:
             canvas.saveState()
-            canvas.setFillColor(WARNING)
+            canvas.setFillColor(badges.WARNING)
             canvas.setFillAlpha(0.13)
             canvas.translate(width / 2, height / 2)
             canvas.rotate(28)
