@@ -30,17 +30,13 @@ from microcred.wallet.models import ShareLink
 from microcred.wallet.panels import credential_panels, wallet_panels
 
 
-def _status(credential) -> str:
-    return credential.standing()
-
-
 @login_required
 def wallet(request):
     # Each card shows the version's badge (its address needs the micro-credential) in its institution's colours.
     mine = selectors.credentials_of(request.user).select_related(
         "micro_credential_version__micro_credential", "micro_credential_version__awarding_institution"
     )
-    credentials = [(c, _status(c)) for c in mine]
+    credentials = [(c, c.standing()) for c in mine]
     # The pathways she started (pathways.progress_panels: below the wallet), then what the apps above add.
     panels = [html for html in [progress_panels.progress_panel(request)] if html] + wallet_panels(request)
     received = wallet_selectors.received_credentials_of(request.user)
@@ -61,7 +57,7 @@ def _deliveries(credential) -> list[tuple]:
     for delivery in oid4vci_selectors.deliveries_of(credential):
         copy = delivery.bound_credential
         revoked_at = (copy.revoked_at if copy else None) or credential.revoked_at
-        rows.append((delivery, "revoked" if revoked_at else _status(credential), revoked_at))
+        rows.append((delivery, "revoked" if revoked_at else credential.standing(), revoked_at))
     return rows
 
 
@@ -77,7 +73,7 @@ def credential_detail(request, uuid):
         "wallet/credential.html",
         {
             "credential": credential,
-            "status": _status(credential),
+            "status": credential.standing(),
             "report": report,
             "verdict": verdict.present(report, credential=credential),
             "achievement": verdict.achievement_rows(credential),
