@@ -10,15 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microcred import roles
-from microcred.accounts import countries
+from microcred.accounts import countries, notifications
 from microcred.accounts.exceptions import (
     EmailAlreadyRegistered,
     InvalidBackground,
@@ -31,8 +28,6 @@ from microcred.audit.services import record_audit_event
 from microcred.core import ratelimit
 from microcred.privacy import services as privacy_services
 from microcred.roles import INSTITUTION_OPTIONAL, INSTITUTION_REQUIRED, Role
-
-VERIFY_SALT = "microcred.accounts.verify-email"
 
 
 def _normalise_email(email: str) -> str:
@@ -149,7 +144,7 @@ def register_learner(*, email: str, full_name: str, password: str, language: str
         raise EmailAlreadyRegistered() from exc
     if privacy is not None:
         privacy_services.record_at_registration(user=user, shown=privacy)
-    transaction.on_commit(lambda: send_verification_email(user=user))
+    notifications.announce_verification(user=user, reason="sign-up")
     return user
 
 
@@ -249,23 +244,7 @@ def _sign_up(*, email: str, full_name: str, password: str, language: str, privac
             target=owner,
             summary="Sign-up with the address of an existing account: no account made, its owner told",
         )
-        transaction.on_commit(lambda: send_existing_account_email(user=owner))
-
-
-def send_existing_account_email(*, user) -> None:
-    """Tell an account's owner that someone tried to sign up with their address (perhaps they themselves)."""
-    base = settings.PUBLIC_BASE_URL
-    context = {
-        "user": user,
-        "site": settings.SITE_NAME,
-        "login_url": base + reverse("accounts:login"),
-        "reset_url": base + reverse("accounts:password-reset"),
-        "verify_url": "" if user.email_verified else verification_url(user),
-    }
-    with translation.override(user.preferred_language or "en"):
-        body = render_to_string("accounts/email/existing_account.txt", context)
-        subject = render_to_string("accounts/email/existing_account_subject.txt", context).strip()
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        notifications.announce_sign_up_with_existing_address(user=owner)
 
 
 def resend_verification(*, request, email: str) -> None:
@@ -276,30 +255,7 @@ def resend_verification(*, request, email: str) -> None:
     spend_registration_attempt(request=request, email=email)
     user = get_user_model().objects.filter(email__iexact=_normalise_email(email)).first()
     if user is not None and not user.email_verified:
-        send_verification_email(user=user)
-
-
-def make_verification_token(user) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT, compress=True)
-
-
-def verification_url(user) -> str:
-    return settings.PUBLIC_BASE_URL + reverse("accounts:verify-email", args=[make_verification_token(user)])
-
-
-def send_verification_email(*, user) -> None:
-    with translation.override(user.preferred_language or "en"):
-        body = render_to_string(
-            "accounts/email/verify.txt",
-            {
-                "user": user,
-                "url": verification_url(user),
-                "site": settings.SITE_NAME,
-                "hours": max(1, settings.EMAIL_VERIFICATION_MAX_AGE // 3600),
-            },
-        )
-        subject = render_to_string("accounts/email/verify_subject.txt", {"site": settings.SITE_NAME}).strip()
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        notifications.announce_verification(user=user, reason="again")
 
 
 @transaction.atomic
@@ -307,7 +263,7 @@ def verify_email(*, token: str):
     """Mark the e-mail in the signed token as verified. Raises VerificationLinkInvalid."""
     User = get_user_model()
     try:
-        data = signing.loads(token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+        data = signing.loads(token, salt=notifications.VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise VerificationLinkInvalid(expired=True) from exc
     except signing.BadSignature as exc:
