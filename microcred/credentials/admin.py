@@ -36,7 +36,7 @@ class SignatoryForm(forms.ModelForm):
 
     class Meta:
         model = IssuerSignatory
-        fields = ["order", "name", "title", "active"]
+        fields = ["order", "name", "title", "active", "serves_from", "serves_until"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +55,11 @@ class SignatoryForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("signature_file") and cleaned.get("remove_signature"):
             raise ValidationError(gettext("Either upload a signature image or remove it, not both."))
+        start, end = cleaned.get("serves_from"), cleaned.get("serves_until")
+        if start and end and end < start:
+            self.add_error(
+                "serves_until", gettext("The term ends before it starts: the last day must be on or after the first.")
+            )
         return cleaned
 
     def save(self, commit=True):
@@ -71,18 +76,19 @@ class SignatoryForm(forms.ModelForm):
 class SignatoryFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        shown = [
-            form
+        terms = [
+            (form.cleaned_data.get("serves_from"), form.cleaned_data.get("serves_until"))
             for form in self.forms
             if form.cleaned_data and form.cleaned_data.get("active") and not self._should_delete_form(form)
         ]
-        if len(shown) > IssuerSignatory.MAX_SHOWN:
+        count = signatories.most_signing_on_one_day(terms)
+        if count > IssuerSignatory.MAX_SHOWN:
             raise ValidationError(
                 gettext(
-                    "A certificate shows at most %(n)s signatories: make one inactive (untick “shown on "
-                    "certificates”) before adding another."
+                    "A certificate shows at most %(n)s signatories, and %(count)s would sign on the same day: end "
+                    "a term earlier (“signs until”) or untick “shown on certificates” for one of them."
                 )
-                % {"n": IssuerSignatory.MAX_SHOWN}
+                % {"n": IssuerSignatory.MAX_SHOWN, "count": count}
             )
 
 
@@ -91,7 +97,17 @@ class SignatoryInline(admin.StackedInline):
     form = SignatoryForm
     formset = SignatoryFormSet
     extra = 0
-    fields = ["order", "name", "title", "active", "current_signature", "signature_file", "remove_signature"]
+    fields = [
+        "order",
+        "name",
+        "title",
+        "active",
+        "serves_from",
+        "serves_until",
+        "current_signature",
+        "signature_file",
+        "remove_signature",
+    ]
     readonly_fields = ["current_signature"]
 
     @admin.display(description=_("Signature shown now"))
@@ -177,8 +193,9 @@ class IssuerAdmin(admin.ModelAdmin):
 
 def _fields(signatory: IssuerSignatory, changed: list[str] | None) -> list[str]:
     """The model fields an inline form's changes touched (the upload and removal boxes change ``signature``)."""
-    names = ["order", "name", "title", "active", "signature"] if changed is None else list(changed)
-    fields = [name for name in names if name in {"order", "name", "title", "active"}]
+    kept = ["order", "name", "title", "active", "serves_from", "serves_until"]
+    names = [*kept, "signature"] if changed is None else list(changed)
+    fields = [name for name in names if name in kept]
     if changed is None or {"signature_file", "remove_signature"} & set(names):
         fields.append("signature")
     return fields

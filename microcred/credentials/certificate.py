@@ -511,7 +511,8 @@ def _bottom(credential: IssuedCredential, styles: dict, look: _Look, width: floa
     """Page 1's last row: the signatories (or the seal) and the QR code."""
     from reportlab.platypus import Table, TableStyle
 
-    signatories = signatories_shown(credential.issuer) or [None]
+    # Those in office on the day it was awarded, not today's: printed after a handover, it names who awarded it.
+    signatories = signatories_shown(credential.issuer, on=credential.awarded_on) or [None]
     cells = [_signatory_cell(s, credential, styles, look) for s in signatories]
     qr = Table(
         [

@@ -120,9 +120,13 @@ class IssuerKey(models.Model):
 
 class IssuerSignatory(models.Model):
     """An officer whose name, role and (optionally) a picture of whose signature the issuer's PDF certificates
-    show (issue #16), left to right by ``order``; at most ``MAX_SHOWN`` active at a time. The picture decorates a
-    printout: the credential itself is signed with the issuer's key. Without an active signatory the certificate
-    shows the issuer's name and says it is digitally signed and sealed, never an invented signature."""
+    show (issue #16), left to right by ``order``; at most ``MAX_SHOWN`` signing on any one day. The picture
+    decorates a printout: the credential itself is signed with the issuer's key. Without a signatory the
+    certificate shows the issuer's name and says it is digitally signed and sealed, never an invented signature.
+
+    A certificate shows the officers in office on the day its credential was awarded (``serves_from`` to
+    ``serves_until``, both days included, either open), so that a certificate printed after a new rector takes
+    office still shows the rector who awarded it. ``active`` off hides a signatory from every certificate."""
 
     MAX_SHOWN = 3
 
@@ -136,6 +140,21 @@ class IssuerSignatory(models.Model):
     signature = models.BinaryField(_("signature image (PNG)"), null=True, blank=True, editable=False)
     signature_updated_at = models.DateTimeField(_("signature image uploaded"), null=True, blank=True, editable=False)
     active = models.BooleanField(_("shown on certificates"), default=True)
+    serves_from = models.DateField(
+        _("signs from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of the term. Empty: signs every credential awarded up to the term's end."),
+    )
+    serves_until = models.DateField(
+        _("signs until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day of the term. Empty: still in office. When someone hands over, set this rather than "
+            "deleting them: the certificates of credentials awarded during their term keep showing them."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,6 +169,14 @@ class IssuerSignatory(models.Model):
     @property
     def has_signature(self) -> bool:
         return bool(self.signature)
+
+    def signs_on(self, day) -> bool:
+        """Shown on the certificate of a credential awarded on ``day``."""
+        return (
+            self.active
+            and (self.serves_from is None or self.serves_from <= day)
+            and (self.serves_until is None or day <= self.serves_until)
+        )
 
 
 class StatusList(models.Model):

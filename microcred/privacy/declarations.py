@@ -493,7 +493,10 @@ declare(
     activity="credentials",
     subjects=[S.STAFF],
     fields={"name": C.IDENTITY, "title": C.ROLES, "signature": C.IDENTITY},
-    retention=_("kept while the officer signs certificates; removed by the alliance admin on the admin site"),
+    retention=_(
+        "kept while certificates of the credentials awarded during the officer's term may be printed; removed by "
+        "the alliance admin on the admin site"
+    ),
 )
 declare_no_personal_data(
     "credentials.IssuerKey",

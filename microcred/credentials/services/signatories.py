@@ -3,6 +3,9 @@ who is shown, and the audit record of every change the alliance admin makes on t
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,9 +44,25 @@ def set_signature(signatory: IssuerSignatory, png: bytes | None) -> None:
     signatory.signature_updated_at = timezone.now()
 
 
-def signatories_shown(issuer: Issuer) -> list[IssuerSignatory]:
-    """The active signatories the issuer's certificates show, left to right, at most IssuerSignatory.MAX_SHOWN."""
-    return list(issuer.signatories.filter(active=True).order_by("order", "id")[: IssuerSignatory.MAX_SHOWN])
+def signatories_shown(issuer: Issuer, on: date | None = None) -> list[IssuerSignatory]:
+    """The signatories shown on the certificate of a credential the issuer awarded on the day ``on`` (today if
+    None): active and in office that day (IssuerSignatory.signs_on), left to right, at most MAX_SHOWN."""
+    on = on or timezone.localdate()
+    in_office = (Q(serves_from__isnull=True) | Q(serves_from__lte=on)) & (
+        Q(serves_until__isnull=True) | Q(serves_until__gte=on)
+    )
+    shown = issuer.signatories.filter(in_office, active=True).order_by("order", "id")
+    return list(shown[: IssuerSignatory.MAX_SHOWN])
+
+
+def most_signing_on_one_day(terms: list[tuple[date | None, date | None]]) -> int:
+    """The largest number of these terms (first day, last day, both included; None: open) that share a day. The
+    count only rises on a term's first day, so those are the days to try."""
+    firsts = {start or date.min for start, _end in terms}
+    return max(
+        (sum(1 for start, end in terms if (start or date.min) <= day <= (end or date.max)) for day in firsts),
+        default=0,
+    )
 
 
 def record_signatory_change(*, actor, signatory: IssuerSignatory, change: str, fields: list[str]) -> None:

@@ -4,6 +4,7 @@ seal, never an invented signature) and the QR code of the verification page; the
 """
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -123,6 +124,25 @@ def test_the_issuers_active_signatories_sign_in_order_at_most_three(issue, allia
         IssuerSignatory.objects.create(issuer=issuer, order=n + 1, name=f"Officer {n}", title="Dean")
     front = _flat(_reader(formats.certificate_pdf(credential)).pages[0].extract_text())
     assert "Officer 3" in front and "Officer 4" not in front  # the first three active ones
+
+
+def test_a_certificate_names_the_officers_in_office_on_the_day_it_was_awarded(issue, alliance):
+    """A new rector takes office on 1 September: a certificate of a credential awarded in July, printed after,
+    still names the rector who awarded it; one awarded in September names the new one."""
+    july = issue(awarded_on=date(2026, 7, 1))
+    september = issue(awarded_on=date(2026, 9, 1))
+    issuer = july.issuer
+    IssuerSignatory.objects.create(
+        issuer=issuer, order=1, name="Joan Guàrdia", title="Rector", serves_until=date(2026, 8, 31)
+    )
+    IssuerSignatory.objects.create(
+        issuer=issuer, order=1, name="Laura Vidal", title="Rector", serves_from=date(2026, 9, 1)
+    )
+    IssuerSignatory.objects.create(issuer=issuer, order=2, name="Maria Pérez", title="Vice-Rector for Education")
+    front = _flat(_reader(formats.certificate_pdf(july)).pages[0].extract_text())
+    assert "Joan Guàrdia Rector" in front and "Laura Vidal" not in front and "Maria Pérez" in front
+    front = _flat(_reader(formats.certificate_pdf(september)).pages[0].extract_text())
+    assert "Laura Vidal Rector" in front and "Joan Guàrdia" not in front and "Maria Pérez" in front
 
 
 def test_another_issuers_signatories_never_sign(issue, alliance, issuers):

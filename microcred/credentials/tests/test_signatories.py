@@ -3,6 +3,7 @@ issuers, a signature picture checked on upload (a bad one refused with its reaso
 audited."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,11 @@ from PIL import Image
 from microcred.audit.models import AuditEvent
 from microcred.credentials.models import IssuerSignatory
 from microcred.credentials.permissions import can_manage_issuers
-from microcred.credentials.services.signatories import normalise_signature, signatories_shown
+from microcred.credentials.services.signatories import (
+    most_signing_on_one_day,
+    normalise_signature,
+    signatories_shown,
+)
 from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +145,16 @@ def test_the_alliance_admin_adds_a_signatory_with_a_signature_and_it_is_audited(
         ),
         ([{"name": "Joan\nGuàrdia", "title": "Rector"}], "This must be on one line"),
         ([{"name": f"Officer {n}", "title": "Dean"} for n in range(4)], "A certificate shows at most 3 signatories"),
+        (
+            [{"name": "Joan Guàrdia", "title": "Rector", "serves_from": "2026-09-01", "serves_until": "2026-08-31"}],
+            "The term ends before it starts",
+        ),
+        (
+            # Four in office on 1 September 2026, the day the fourth one's term starts.
+            [{"name": f"Officer {n}", "title": "Dean", "serves_until": "2026-12-31"} for n in range(3)]
+            + [{"name": "Laura Vidal", "title": "Rector", "serves_from": "2026-09-01"}],
+            "and 4 would sign on the same day",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_its_reason_and_nothing_is_saved(client, make_user, issuers, rows, message):
@@ -151,6 +166,7 @@ def test_bad_input_is_refused_with_its_reason_and_nothing_is_saved(client, make_
         if "file" in row:
             name, data = row["file"]
             extra["signature_file"] = SimpleUploadedFile(name, data)
+        extra.update({key: row[key] for key in ("serves_from", "serves_until") if key in row})
         posted.append(_row(issuer, name=row["name"], title=row["title"], order=str(n + 1), **extra))
     response = client.post(_url(issuer), _inline(posted))
     assert response.status_code == 200
@@ -167,6 +183,37 @@ def test_four_signatories_may_be_kept_when_only_three_are_shown(client, make_use
     assert client.post(_url(issuer), _inline(rows)).status_code == 302
     assert IssuerSignatory.objects.filter(issuer=issuer).count() == 4
     assert [s.name for s in signatories_shown(issuer)] == ["Officer 0", "Officer 1", "Officer 2"]
+
+
+def test_a_handover_keeps_four_signatories_whose_terms_do_not_overlap(client, make_user, issuers):
+    """Three deans and a rector who hands over to another: never more than three sign on one day. The terms are
+    saved and audited, and who is shown depends on the day."""
+    issuer = issuers["ub"]
+    client.force_login(make_user(Role.ALLIANCE_ADMIN, is_staff=True))
+    rows = [_row(issuer, name=f"Officer {n}", title="Dean", order=str(n + 2)) for n in range(2)]
+    rows.append(_row(issuer, name="Joan Guàrdia", title="Rector", order="1", serves_until="2026-08-31"))
+    rows.append(_row(issuer, name="Laura Vidal", title="Rector", order="1", serves_from="2026-09-01"))
+    response = client.post(_url(issuer), _inline(rows))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [s.name for s in signatories_shown(issuer, on=date(2026, 8, 31))] == [
+        "Joan Guàrdia",
+        "Officer 0",
+        "Officer 1",
+    ]
+    assert signatories_shown(issuer, on=date(2026, 9, 1))[0].name == "Laura Vidal"
+    added = AuditEvent.objects.get(
+        action="issuer_signatory.added", object_id=str(IssuerSignatory.objects.get(name="Laura Vidal").pk)
+    )
+    assert added.changes["serves_from"] == "2026-09-01" and added.changes["serves_until"] == ""
+
+
+def test_the_most_signing_on_one_day_counts_open_and_closed_terms():
+    may, june, july = date(2026, 5, 1), date(2026, 6, 1), date(2026, 7, 1)
+    assert most_signing_on_one_day([]) == 0
+    assert most_signing_on_one_day([(None, None), (None, None)]) == 2
+    assert most_signing_on_one_day([(None, may), (june, None)]) == 1
+    assert most_signing_on_one_day([(None, june), (june, None), (may, july)]) == 3  # both ends' days count
+    assert most_signing_on_one_day([(may, may), (june, july), (june, None)]) == 2
 
 
 def test_a_credential_officer_may_not_edit_signatories(client, make_user, issuers):
