@@ -16,9 +16,11 @@ Each person's run has two passes:
 """
 
 import datetime as dt
+import socket
 import threading
 import time
 from collections import Counter, defaultdict
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -27,9 +29,11 @@ from django.core.cache import cache
 from django.db import connections
 from django.test import testcases
 from django.utils import timezone
+from requests.adapters import HTTPAdapter
 from rest_framework.authtoken.models import Token
 from schemathesis.engine import Status, events
 from schemathesis.engine import context as engine_context
+from urllib3.util.retry import Retry
 
 from microcred.credentials.services import bulk
 from microcred.credentials.services.issuers import create_issuer_keys
@@ -363,27 +367,67 @@ def fuzz(base_url: str, headers: dict, world: dict, *, only: list[str] | None = 
     return outcome
 
 
+def retrying_adapter(retried: list[str]) -> HTTPAdapter:
+    """A transport that sends a request once more, on a fresh connection, when it got no HTTP answer at all (the
+    connection dropped, or what came back was not an HTTP response), and notes each such request in `retried`.
+
+    Python's development server, which the live server is, now and then answers a request on a kept-alive
+    connection with a bare HTML error page and no status line: what `http.server` sends when it cannot read a line
+    as a request, so bytes of an earlier exchange were left on that connection. CI met it twice, once on each
+    database, always as the learner and on the same request (a one-byte body); about 25 runs of the fuzz here, with
+    every request the server read logged, never brought it back, and every body was read to its end. The cause
+    was not found. It is a fault of the test's transport, not an answer of the API, so the request is sent again
+    rather than failing the run; the test still fails when it happens more than now and then (MAX_RETRIED)."""
+
+    class OnceWithoutAnAnswer(Retry):
+        def increment(self, method=None, url=None, *args, error=None, **kwargs):
+            if error is not None:
+                retried.append(f"{method} {url}: {error}")
+            return super().increment(method, url, *args, error=error, **kwargs)
+
+    return HTTPAdapter(
+        max_retries=OnceWithoutAnAnswer(
+            total=1,
+            connect=1,
+            read=1,
+            redirect=0,
+            status=0,
+            other=0,
+            allowed_methods=None,  # POST too: the request got no answer, so the API did not act on it
+            raise_on_redirect=False,
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+    )
+
+
+# Requests of one run sent again because they got no HTTP answer (retrying_adapter): more is a broken transport.
+MAX_RETRIED = 3
+
+
 @pytest.fixture
 def server(live_server, monkeypatch):
     """The live server, answering without the 40 ms each keep-alive answer otherwise waits: its handler writes the
     headers and the body in two packets, and Nagle's algorithm holds the second until the client acknowledges the
-    first, which the client delays.
+    first, which the client delays. `retried` lists the requests sent again (retrying_adapter).
 
     The engine leaves its HTTP sessions open; they are closed at the end, and the server's threads given time to end
     with them while the test's database is still theirs to close (else each fails later, in another test)."""
     monkeypatch.setattr(testcases.QuietWSGIRequestHandler, "disable_nagle_algorithm", True)
-    sessions = []
+    sessions, retried = [], []
     make_session = engine_context.make_session
 
     def recorded(*args, **kwargs):
-        sessions.append(make_session(*args, **kwargs))
-        return sessions[-1]
+        session = make_session(*args, **kwargs)
+        session.mount("http://", retrying_adapter(retried))
+        sessions.append(session)
+        return session
 
     monkeypatch.setattr(engine_context, "make_session", recorded)
     # Each of the server's threads keeps its database connection for the requests of its keep-alive connection, as
     # DB_CONN_MAX_AGE does in production: on PostgreSQL a new connection for each request took most of the time.
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 60)
-    yield live_server
+    yield SimpleNamespace(url=live_server.url, retried=retried)
     for session in sessions:
         session.close()
     deadline = time.monotonic() + 10
@@ -429,6 +473,7 @@ def test_every_answer_is_as_documented(who, world, server):
         headers["Authorization"] = f"Token {Token.objects.create(user=world['people'][who]).key}"
     outcome = fuzz(server.url, headers, world)
     assert not outcome.failures and not outcome.errors, outcome.report()
+    assert len(server.retried) <= MAX_RETRIED, "\n".join(server.retried)
     document = requests.get(f"{server.url}/api/v1/openapi.json", timeout=10).json()
     documented = {f"{method.upper()} {path}" for path, operations in document["paths"].items() for method in operations}
     assert set(outcome.statuses) == documented, "every operation was fuzzed"
@@ -456,3 +501,65 @@ def test_the_fuzz_reports_a_server_error_and_an_undocumented_field(world, server
     found = {(label, check) for label, check, _title in outcome.failures}
     assert ("GET /api/v1/skills", "not_a_server_error") in found
     assert ("GET /api/v1/me", "response_schema_conformance") in found
+
+
+def _answering(answers: list[bytes]):
+    """A server on a free local port that reads one request per connection and answers the next of `answers`
+    (raw bytes, then closes); → (its URL, the requests it read)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    read = []
+
+    def serve():
+        for answer in answers:
+            connection, _address = listener.accept()
+            with connection:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += connection.recv(65536)
+                head, _blank, body = request.partition(b"\r\n\r\n")
+                length = int(
+                    next(
+                        (
+                            line.split(b":")[1]
+                            for line in head.split(b"\r\n")
+                            if line.lower().startswith(b"content-length:")
+                        ),
+                        0,
+                    )
+                )
+                while len(body) < length:
+                    body += connection.recv(65536)
+                read.append(head + b"\r\n\r\n" + body)
+                connection.sendall(answer)
+        listener.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", read
+
+
+NOT_HTTP = b"<!DOCTYPE HTML>\n<html><body>Bad request syntax</body></html>\n"
+OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+
+
+def test_a_request_that_got_no_http_answer_is_sent_once_more_and_noted():
+    """The transport of the fuzz (retrying_adapter): a POST answered with a bare error page and no status line is
+    sent again, body and all, on a fresh connection, and noted; an answer, even an error, is never sent again;
+    a second failure is the request's failure."""
+    retried = []
+    session = requests.Session()
+    session.mount("http://", retrying_adapter(retried))
+
+    url, read = _answering([NOT_HTTP, OK])
+    response = session.post(f"{url}/api/v1/conditions/5/reopening", data=b"\x00", timeout=10)
+    assert (response.status_code, response.json()) == (200, {})
+    assert len(read) == 2 and all(r.endswith(b"\r\n\r\n\x00") for r in read)
+    assert len(retried) == 1 and "POST /api/v1/conditions/5/reopening" in retried[0]
+
+    url, read = _answering([b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"])
+    assert session.post(f"{url}/x", data=b"{}", timeout=10).status_code == 500  # an answer: not sent again
+    assert len(read) == 1 and len(retried) == 1
+
+    url, read = _answering([NOT_HTTP, NOT_HTTP])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        session.post(f"{url}/x", data=b"{}", timeout=10)
+    assert len(read) == 2 and len(retried) == 3
