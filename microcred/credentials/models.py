@@ -170,14 +170,6 @@ class IssuerSignatory(models.Model):
     def has_signature(self) -> bool:
         return bool(self.signature)
 
-    def signs_on(self, day) -> bool:
-        """Shown on the certificate of a credential awarded on ``day``."""
-        return (
-            self.active
-            and (self.serves_from is None or self.serves_from <= day)
-            and (self.serves_until is None or day <= self.serves_until)
-        )
-
 
 class StatusList(models.Model):
     class Purpose(models.TextChoices):

@@ -46,7 +46,8 @@ def set_signature(signatory: IssuerSignatory, png: bytes | None) -> None:
 
 def signatories_shown(issuer: Issuer, on: date | None = None) -> list[IssuerSignatory]:
     """The signatories shown on the certificate of a credential the issuer awarded on the day ``on`` (today if
-    None): active and in office that day (IssuerSignatory.signs_on), left to right, at most MAX_SHOWN."""
+    None): active and in office that day (``serves_from`` ≤ day ≤ ``serves_until``, either open), left to right,
+    at most MAX_SHOWN."""
     on = on or timezone.localdate()
     in_office = (Q(serves_from__isnull=True) | Q(serves_from__lte=on)) & (
         Q(serves_until__isnull=True) | Q(serves_until__gte=on)
