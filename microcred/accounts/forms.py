@@ -6,10 +6,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from microcred import roles
-from microcred.accounts import countries, services
+from microcred.accounts import countries, notifications, services
 from microcred.accounts.exceptions import TooManyAttempts
 from microcred.accounts.models import AgeBand, EmploymentStatus, LearnerGroup
 from microcred.core.exceptions import ValidationFailed
@@ -220,7 +221,9 @@ class ProfileForm(LearnerBackgroundFields):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Django's form, throttled per address and per client (the same for addresses without an account)."""
+    """Django's form, throttled per address and per client (the same for addresses without an account); the link
+    goes through the outbox (accounts.notifications): with a Celery worker delivering, a request for an address
+    with an account no longer waits for the mail server, which told the two kinds of address apart."""
 
     retry_after = 0
 
@@ -237,6 +240,14 @@ class PasswordResetForm(DjangoPasswordResetForm):
                 self.retry_after = exc.retry_after
                 raise ValidationError(exc.message, code=exc.code) from exc
         return data
+
+    def save(self, **_django_options):
+        """Write the link for each account with this address that can reset its password (Django's
+        get_users: active, with a usable password); the view's e-mail options are not used (the outbox builds
+        the message in the account's language when it is sent)."""
+        with transaction.atomic():
+            for user in self.get_users(self.cleaned_data["email"]):
+                notifications.announce_password_reset(user=user)
 
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):

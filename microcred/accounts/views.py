@@ -196,17 +196,12 @@ def background(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The form writes the link to the outbox (accounts.notifications.password_reset_email), whose links point at
+    PUBLIC_BASE_URL, never at whatever Host the request carried."""
+
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
-
-    def form_valid(self, form):
-        # Links in e-mails point at the public address, not at whatever Host the request carried.
-        base = settings.PUBLIC_BASE_URL
-        self.extra_email_context = {"public_base_url": base}
-        return super().form_valid(form)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}

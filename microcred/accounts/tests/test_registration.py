@@ -142,9 +142,10 @@ def test_resend_does_not_reveal_whether_an_address_exists(client, make_user, dja
 
 
 @pytest.mark.django_db
-def test_password_reset_flow(client, make_user):
+def test_password_reset_flow(client, make_user, django_capture_on_commit_callbacks):
     make_user(email="staff@example.org", password="old-password-long-1")
-    client.post(reverse("accounts:password-reset"), {"email": "staff@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "staff@example.org"})
     assert len(mail.outbox) == 1
     path = re.search(r"http://[^/\s]+(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     response = client.get(path, follow=True)
