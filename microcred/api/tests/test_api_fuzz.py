@@ -393,7 +393,9 @@ def retrying_adapter(retried: list[str]) -> HTTPAdapter:
             redirect=0,
             status=0,
             other=0,
-            allowed_methods=None,  # POST too: the request got no answer, so the API did not act on it
+            # POST too. Were it one the API had acted on before its answer was lost (a read timeout), the second
+            # answer is still checked against the document like any other.
+            allowed_methods=None,
             raise_on_redirect=False,
             raise_on_status=False,
             respect_retry_after_header=False,
