@@ -100,6 +100,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    @property
+    def may_be_emailed(self) -> bool:
+        """Whether e-mails may be written to this account: it has an address and its personal data were not erased
+        (GDPR Art. 17). Every e-mail builder asks this; the occasion's own rules (a closed task…) come on top."""
+        return bool(self.email) and self.erased_at is None
+
 
 class RoleAssignment(models.Model):
     """`user` holds `role`, at `institution` for university roles (NULL for alliance-wide roles)."""

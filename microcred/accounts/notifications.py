@@ -41,7 +41,7 @@ def verification_url(user) -> str:
 def _reachable(user_id: int):
     """The account to write to, or None (gone, erased, or without an address)."""
     user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None or user.erased_at is not None or not user.email:
+    if user is None or not user.may_be_emailed:
         return None
     return user
 

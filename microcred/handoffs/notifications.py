@@ -28,7 +28,7 @@ def task_email(task_id: int, user_id: int, event: str) -> EmailMessage | None:
 
     task = HandoffTask.objects.select_related("proposal").get(pk=task_id)
     person = get_user_model().objects.get(pk=user_id)
-    if not person.email or person.erased_at is not None or task.is_closed:
+    if not person.may_be_emailed or task.is_closed:
         return None
     with translation.override(person.preferred_language or "en"):
         title = task.proposal.current_version.title

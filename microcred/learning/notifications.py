@@ -19,7 +19,7 @@ from microcred.outbox.services import enqueue, outbox_handler
 
 def _message(enrolment, template: str, **extra) -> EmailMessage | None:
     learner = enrolment.learner
-    if not learner.email or learner.erased_at is not None:
+    if not learner.may_be_emailed:
         return None
     context = {
         **extra,

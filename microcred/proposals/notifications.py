@@ -66,7 +66,7 @@ def recipients_for(proposal, new_status) -> list:
         people.update(_people(Role.EXECUTIVE_BOARD_MEMBER))
     elif new_status == S.PANEL_REVIEW and proposal.call_id:
         people.update(proposal.call.panel_members.all())
-    return [p for p in people if p.email and p.erased_at is None]
+    return [p for p in people if p.may_be_emailed]
 
 
 # The step each status waits for, said to the people who take it (issue #16: an e-mail that asks for an action
@@ -137,7 +137,7 @@ def transition_email(event_id: int, user_id: int) -> EmailMessage | None:
     needed from them if it is their turn."""
     event = ProposalEvent.objects.select_related("proposal__proposer", "proposal__institution").get(pk=event_id)
     person = get_user_model().objects.get(pk=user_id)
-    if not person.email or person.erased_at is not None:
+    if not person.may_be_emailed:
         return None
     proposal = event.proposal
     new_status = event.to_status
@@ -186,7 +186,7 @@ def policy_review_email(policy_id: int, user_id: int) -> EmailMessage | None:
 
     policy = PolicyVersion.objects.get(pk=policy_id)
     person = get_user_model().objects.get(pk=user_id)
-    if not person.email or person.erased_at is not None:
+    if not person.may_be_emailed:
         return None
     url = settings.PUBLIC_BASE_URL + reverse("admin:reference_policyversion_change", args=[policy.pk])
     with translation.override(person.preferred_language or "en"):
@@ -222,7 +222,7 @@ def announce_fallback(proposal, event, person) -> None:
 def fallback_email(proposal_id: int, user_id: int) -> EmailMessage | None:
     proposal = Proposal.objects.select_related("institution").get(pk=proposal_id)
     person = get_user_model().objects.get(pk=user_id)
-    if not person.email or person.erased_at is not None:
+    if not person.may_be_emailed:
         return None
     roles_url = settings.PUBLIC_BASE_URL + reverse("admin:accounts_roleassignment_changelist")
     with translation.override(person.preferred_language or "en"):
@@ -251,7 +251,7 @@ def announce_meeting_invitation(item) -> None:
 def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
     item = AgendaItem.objects.select_related("meeting", "proposal__proposer").get(pk=agenda_item_id)
     proposal, meeting, person = item.proposal, item.meeting, item.proposal.proposer
-    if not person.email or person.erased_at is not None:
+    if not person.may_be_emailed:
         return None
     on_agenda = proposal.status in (S.SCHEDULED, S.EXECUTIVE_SCHEDULED)
     if not on_agenda or item.version_number != proposal.current_version.number or hasattr(item, "decision"):
@@ -282,7 +282,7 @@ def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
 def condition_owners(condition) -> list:
     """Who answers for a condition: the proposer and the institutional managers of the owner university."""
     people = {condition.proposal.proposer, *_people(Role.INSTITUTIONAL_MANAGER, condition.owner_institution_id)}
-    return sorted((p for p in people if p.is_active and p.email and p.erased_at is None), key=lambda person: person.pk)
+    return sorted((p for p in people if p.is_active and p.may_be_emailed), key=lambda person: person.pk)
 
 
 def announce_condition_step(condition, step: str) -> None:
@@ -316,7 +316,7 @@ def condition_email(condition_id: int, user_id: int, step: str) -> EmailMessage 
 
     condition = ApprovalCondition.objects.select_related("proposal").get(pk=condition_id)
     person = get_user_model().objects.get(pk=user_id)
-    if not person.email or person.erased_at is not None:
+    if not person.may_be_emailed:
         return None
     proposal = condition.proposal
     with translation.override(person.preferred_language or "en"):

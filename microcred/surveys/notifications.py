@@ -30,7 +30,7 @@ def survey_email(invitation_id: int, template: str) -> EmailMessage | None:
     if invitation is None or invitation.answered or invitation.token_hash is None:
         return None
     survey, person = invitation.survey, invitation.person
-    if survey.status != Survey.Status.OPEN or not person.email or person.erased_at is not None:
+    if survey.status != Survey.Status.OPEN or not person.may_be_emailed:
         return None
     context = {
         "person": person,
