@@ -707,6 +707,7 @@ def certificate_pdf(credential: IssuedCredential) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
+        initialFontName=FONT,
         title=one_line(drawable(f"{across}: {title}" if across else title)),
         author=one_line(drawable(credential.issuer.name)),
         subject=one_line(drawable(statement(credential))),

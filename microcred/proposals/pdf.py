@@ -1,4 +1,6 @@
-"""Meeting agendas and minutes as PDF (ReportLab, no system libraries needed)."""
+"""Meeting agendas and minutes as PDF (ReportLab, no system libraries needed), in the DejaVu fonts every PDF of
+the platform uses: names and decisions in Hungarian, Polish or Catalan keep their letters (ő, ł, l·l), which the
+PDF standard fonts cannot draw."""
 
 import io
 from xml.sax.saxutils import escape
@@ -7,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from microcred.core.pdf import BOLD, FONT, register_fonts
 from microcred.core.text import drawable, one_line
 
 
@@ -20,13 +23,29 @@ def _paragraph(text: str, style, *, line_breaks: bool = False) -> Paragraph:
     return Paragraph(markup.replace("\n", "<br/>") if line_breaks else markup, style)
 
 
+def _styles() -> dict:
+    """The sample styles the agenda uses, drawn in the platform's fonts."""
+    register_fonts()
+    base = getSampleStyleSheet()
+    return {
+        name: ParagraphStyle(f"meeting-{name}", parent=base[name], fontName=BOLD if bold else FONT)
+        for name, bold in (("Title", True), ("Heading2", True), ("Normal", False))
+    }
+
+
+# The tables' plain cells (numbers, column heads) in the same fonts as their paragraphs
+_TABLE_FONTS = [("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTNAME", (0, 0), (-1, 0), BOLD)]
+
+
 def meeting_pdf(meeting, *, minutes: bool) -> bytes:
     buffer = io.BytesIO()
     title = (
         _("Minutes") if minutes else _("Agenda")
     ) + f" — {meeting.get_body_display()}, {timezone.localtime(meeting.date):%Y-%m-%d %H:%M}"  # as the page shows it
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=one_line(title), leftMargin=2 * cm, rightMargin=2 * cm)
-    styles = getSampleStyleSheet()
+    styles = _styles()  # (registers the fonts)
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, title=one_line(title), leftMargin=2 * cm, rightMargin=2 * cm, initialFontName=FONT
+    )
     story = [_paragraph(title, styles["Title"])]
     if meeting.location:
         story.append(_paragraph(_("Place") + ": " + meeting.location, styles["Normal"]))
@@ -63,6 +82,7 @@ def meeting_pdf(meeting, *, minutes: bool) -> bytes:
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+                *_TABLE_FONTS,
             ]
         )
     )
@@ -107,6 +127,7 @@ def _papers(meeting, styles, *, minutes: bool, first: int) -> list:
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+                *_TABLE_FONTS,
             ]
         )
     )

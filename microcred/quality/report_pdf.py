@@ -34,8 +34,6 @@ def _styles() -> dict:
     }
 
 
-
-
 def number(value, decimals: int = 0) -> str:
     if value is None:
         return "—"
@@ -51,7 +49,9 @@ def _table(rows, styles, widths):
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
-    data = [[paragraph(c, styles["head"]) for c in rows[0]]] + [[paragraph(c, styles["cell"]) for c in row] for row in rows[1:]]
+    data = [[paragraph(c, styles["head"]) for c in rows[0]]] + [
+        [paragraph(c, styles["cell"]) for c in row] for row in rows[1:]
+    ]
     table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
@@ -129,7 +129,14 @@ def council_report_pdf(report, sections) -> bytes:
 
     styles = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=one_line(report.title), leftMargin=2 * cm, rightMargin=2 * cm)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=one_line(report.title),
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        initialFontName=FONT,
+    )
     width = A4[0] - 4 * cm
     meeting_date = formats.date_format(timezone.localtime(report.meeting.date).date(), "DATE_FORMAT")
     story = [
@@ -168,7 +175,9 @@ def council_report_pdf(report, sections) -> bytes:
     )
     for section in sections:
         story.append(
-            paragraph(f"{section.title} ({section.universities})" if section.universities else section.title, styles["h2"])
+            paragraph(
+                f"{section.title} ({section.universities})" if section.universities else section.title, styles["h2"]
+            )
         )
         story.append(paragraph(_("All its offerings surveyed so far"), styles["h3"]))
         story.extend(_results_block(section.overall, styles, width))

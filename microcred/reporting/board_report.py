@@ -37,8 +37,6 @@ def _styles() -> dict:
     }
 
 
-
-
 def _table(table: Table, styles: dict, width: float):
     from reportlab.lib import colors
     from reportlab.platypus import Table as PdfTable
@@ -121,7 +119,13 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
     buffer = io.BytesIO()
     title = _("Micro-credentials: figures against the targets — report to the Academic Council")
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, title=one_line(title), author=one_line(site_name), leftMargin=2 * cm, rightMargin=2 * cm
+        buffer,
+        pagesize=A4,
+        title=one_line(title),
+        author=one_line(site_name),
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        initialFontName=FONT,
     )
     width = A4[0] - 4 * cm
     story = [paragraph(title, styles["title"])]
@@ -157,7 +161,11 @@ def board_report_pdf(dashboard: Dashboard, *, filter_lines: list[str], site_name
     story.append(_table(dashboard.headline_table, styles, width))
 
     for panel in dashboard.trends + dashboard.breakdowns:
-        block = [paragraph(panel.table.title, styles["h2"]), paragraph(panel.chart.summary, styles["body"]), Spacer(1, 4)]
+        block = [
+            paragraph(panel.table.title, styles["h2"]),
+            paragraph(panel.chart.summary, styles["body"]),
+            Spacer(1, 4),
+        ]
         if panel.rows:
             block.append(_bars(panel.rows, width))
         story.append(KeepTogether(block))

@@ -174,6 +174,7 @@ def record_pdf(record: LearnerRecord) -> bytes:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # the total's empty cells too
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d1dc")),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#003d7a")),
             ]
@@ -210,6 +211,7 @@ def record_pdf(record: LearnerRecord) -> bytes:
         rightMargin=2 * cm,
         topMargin=1.8 * cm,
         bottomMargin=1.8 * cm,
+        initialFontName=FONT,
         title=one_line(drawable(_("Learner record — %(name)s") % {"name": record.learner_name})),
         author=one_line(drawable(settings.PUBLIC_BASE_URL)),
         lang=settings.LANGUAGE_CODE,

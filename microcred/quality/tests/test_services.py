@@ -6,6 +6,7 @@ from django.utils import timezone
 from microcred.audit.models import AuditEvent
 from microcred.catalogue import services as catalogue_services
 from microcred.core.exceptions import ValidationFailed
+from microcred.core.tests.pdf_fonts import PLATFORM_FONTS, font_names
 from microcred.proposals import papers
 from microcred.proposals import services as proposal_services
 from microcred.proposals.models import AgendaPaper, Meeting, ProposalStatus
@@ -51,6 +52,7 @@ def test_the_quality_office_assembles_a_report_and_puts_it_on_the_agenda(quality
     data = paper.file.read()
     assert data.startswith(b"%PDF-")
     assert b"DejaVuSans" in data  # the fonts are embedded
+    assert font_names(data) <= PLATFORM_FONTS
     assert _actions(report) == ["council_report.created", "council_report.put_on_agenda"]
     assert "meeting.paper_added" in _actions(council_meeting)
     # Once on the agenda it is frozen: not twice.

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from microcred import vc
+from microcred.core.tests.pdf_fonts import PLATFORM_FONTS, font_names
 from microcred.credentials.services.issuers import resolve_verification_method
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.wallet import record
@@ -65,6 +66,7 @@ def test_the_pdf_lists_the_credentials(client, held, holder):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Data analysis" in text and "Energy policy" in text and "8.5" in text
     assert held[0].credential_id in text.replace("\n", "")
+    assert font_names(response.content) <= PLATFORM_FONTS
 
 
 def test_the_signed_record_verifies_and_holds_each_credential_as_signed(client, held, holder):
