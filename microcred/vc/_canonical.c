@@ -21,6 +21,12 @@
  *       False and None; ValueError at an integer beyond +-(2^53-1), TypeError at anything else (the Python copy
  *       takes those documents), RecursionError as deep as Python's own recursion limit.
  *
+ * And base58btc (the Bitcoin alphabet) for proof values and keys (microcred.vc.multikey):
+ *
+ *   base58_encode(data: bytes) -> str: leading zero bytes become leading "1"s.
+ *   base58_decode(text: str) -> bytes | None: the inverse; None when text holds a character outside the alphabet
+ *       (the caller says which) or is longer than 4096 characters.
+ *
  * microcred/vc/tests/test_vc_canonical_speedups.py compares each with the Python it replaces.
  */
 #define PY_SSIZE_T_CLEAN
@@ -496,6 +502,148 @@ json_copy(PyObject *module, PyObject *value)
     return copy_json(value);
 }
 
+/* base58btc: see the top of the file. The number is kept in 32-bit limbs, most significant first, and divided (or
+ * multiplied) by 58^5 at a time, so that each pass over the limbs yields (or takes) five digits. */
+static const char B58_ALPHABET[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+#define B58_FIVE 656356768u /* 58^5 */
+#define B58_MAX_TEXT 4096
+
+static PyObject *
+base58_encode(PyObject *module, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    const unsigned char *data = view.buf;
+    Py_ssize_t n = view.len, zeros = 0;
+    while (zeros < n && data[zeros] == 0) {
+        zeros++;
+    }
+    Py_ssize_t limbs = (n - zeros + 3) / 4;
+    /* 5 digits per 29.29 bits: at most 138 digits per 100 bytes, plus a chunk's worth of slack */
+    Py_ssize_t capacity = zeros + (n - zeros) * 138 / 100 + 6;
+    uint32_t *number = PyMem_Malloc(sizeof(uint32_t) * (size_t)(limbs ? limbs : 1));
+    char *digits = PyMem_Malloc((size_t)capacity + 5);
+    if (number == NULL || digits == NULL) {
+        PyMem_Free(number);
+        PyMem_Free(digits);
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    /* the big-endian bytes after the zeros into limbs (the first limb takes the odd bytes) */
+    Py_ssize_t at = zeros, first = (n - zeros) % 4 ? (n - zeros) % 4 : 4;
+    for (Py_ssize_t i = 0; i < limbs; i++) {
+        Py_ssize_t take = i == 0 ? first : 4;
+        uint32_t limb = 0;
+        for (Py_ssize_t j = 0; j < take; j++) {
+            limb = (limb << 8) | data[at++];
+        }
+        number[i] = limb;
+    }
+    PyBuffer_Release(&view);
+    Py_ssize_t written = 0, start = 0; /* digits written least significant first; number[start..] is non-zero */
+    while (start < limbs) {
+        uint64_t rem = 0;
+        for (Py_ssize_t i = start; i < limbs; i++) {
+            uint64_t current = (rem << 32) | number[i];
+            number[i] = (uint32_t)(current / B58_FIVE);
+            rem = current % B58_FIVE;
+        }
+        while (start < limbs && number[start] == 0) {
+            start++;
+        }
+        for (int j = 0; j < 5; j++) {
+            digits[written++] = B58_ALPHABET[rem % 58];
+            rem /= 58;
+        }
+    }
+    while (written > 0 && digits[written - 1] == '1') { /* the last chunk's leading zero digits */
+        written--;
+    }
+    PyObject *text = PyUnicode_New(zeros + written, 127);
+    if (text != NULL) {
+        Py_UCS1 *out = PyUnicode_1BYTE_DATA(text);
+        memset(out, '1', (size_t)zeros);
+        for (Py_ssize_t i = 0; i < written; i++) {
+            out[zeros + i] = (Py_UCS1)digits[written - 1 - i];
+        }
+    }
+    PyMem_Free(number);
+    PyMem_Free(digits);
+    return text;
+}
+
+static PyObject *
+base58_decode(PyObject *module, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "base58_decode(text: str)");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    if (n > B58_MAX_TEXT || !PyUnicode_IS_ASCII(arg)) {
+        Py_RETURN_NONE;
+    }
+    const Py_UCS1 *text = PyUnicode_1BYTE_DATA(arg);
+    static signed char index[128];
+    static int ready = 0;
+    if (!ready) {
+        memset(index, -1, sizeof(index));
+        for (int i = 0; i < 58; i++) {
+            index[(unsigned char)B58_ALPHABET[i]] = (signed char)i;
+        }
+        ready = 1;
+    }
+    Py_ssize_t zeros = 0;
+    while (zeros < n && text[zeros] == '1') {
+        zeros++;
+    }
+    /* 58^n < 2^(5.86 n): limbs for the number, least significant first */
+    Py_ssize_t capacity = (n - zeros) * 586 / 3200 + 2, limbs = 0;
+    uint32_t *number = PyMem_Calloc((size_t)capacity, sizeof(uint32_t));
+    if (number == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t i = zeros;
+    while (i < n) {
+        uint64_t factor = 1, chunk = 0;
+        for (int j = 0; j < 5 && i < n; j++, i++) {
+            int digit = text[i] < 128 ? index[text[i]] : -1;
+            if (digit < 0) {
+                PyMem_Free(number);
+                Py_RETURN_NONE;
+            }
+            chunk = chunk * 58 + (uint64_t)digit;
+            factor *= 58;
+        }
+        uint64_t carry = chunk;
+        for (Py_ssize_t k = 0; k < limbs; k++) {
+            uint64_t current = (uint64_t)number[k] * factor + carry;
+            number[k] = (uint32_t)current;
+            carry = current >> 32;
+        }
+        while (carry) {
+            number[limbs++] = (uint32_t)carry;
+            carry >>= 32;
+        }
+    }
+    Py_ssize_t bytes = limbs * 4;
+    while (bytes > 0 && ((number[(bytes - 1) / 4] >> (8 * ((bytes - 1) % 4))) & 0xff) == 0) {
+        bytes--;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, zeros + bytes);
+    if (out != NULL) {
+        unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out);
+        memset(o, 0, (size_t)zeros);
+        for (Py_ssize_t b = 0; b < bytes; b++) { /* byte b counted from the least significant */
+            o[zeros + bytes - 1 - b] = (unsigned char)(number[b / 4] >> (8 * (b % 4)));
+        }
+    }
+    PyMem_Free(number);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"blank_node_quads", (PyCFunction)blank_node_quads, METH_O,
      "The blank node to quads map (RDFC-1.0 §4.4.3 step 2), blank nodes in order of first appearance."},
@@ -507,6 +655,10 @@ static PyMethodDef methods[] = {
     {"json_copy", (PyCFunction)json_copy, METH_O,
      "A deep copy of JSON data (new dicts and lists, the same immutable scalars); ValueError at an integer beyond "
      "+-(2^53-1), TypeError at anything but exact dict, list, str, int, float, bool and None."},
+    {"base58_encode", (PyCFunction)base58_encode, METH_O,
+     "base58btc (Bitcoin alphabet) of bytes; leading zero bytes become leading '1's."},
+    {"base58_decode", (PyCFunction)base58_decode, METH_O,
+     "The bytes of base58btc text, or None for a character outside the alphabet or more than 4096 characters."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .exceptions import InvalidKey
+from .rdfc10 import compiled
 
 ED25519_PUB_PREFIX = b"\xed\x01"
 ED25519_PRIV_PREFIX = b"\x80\x26"
@@ -31,7 +32,13 @@ MAX_BASE58_LENGTH = 4096
 
 
 def base58btc_encode(data: bytes) -> str:
-    """Bitcoin-alphabet base58 (leading zero bytes become leading ``1``)."""
+    """Bitcoin-alphabet base58 (leading zero bytes become leading ``1``); compiled where it is built."""
+    if compiled is not None:
+        return compiled.base58_encode(data)
+    return _base58btc_encode(data)
+
+
+def _base58btc_encode(data: bytes) -> str:
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
     out = []
@@ -48,6 +55,14 @@ def base58btc_decode(text: str) -> bytes:
     """Inverse of :func:`base58btc_encode`; raises :class:`InvalidKey` on a bad character."""
     if not isinstance(text, str) or len(text) > MAX_BASE58_LENGTH:
         raise InvalidKey("The base58 value is not a string of reasonable length.")
+    if compiled is not None:
+        decoded = compiled.base58_decode(text)
+        if decoded is not None:
+            return decoded
+    return _base58btc_decode(text)  # (which names the character that is not base58btc)
+
+
+def _base58btc_decode(text: str) -> bytes:
     number = 0
     index, pairs = _B58_INDEX, _B58_PAIR_INDEX
     odd = len(text) % 2

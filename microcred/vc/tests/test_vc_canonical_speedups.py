@@ -235,3 +235,70 @@ def test_the_public_copy_takes_any_value_and_copies_plain_json_with_it(monkeypat
     assert calls and copied == plain and copied["a"][0] is not plain["a"][0] and copied["c"][1] is not plain["c"][1]
     calls.clear()
     assert vc.copy_json({"a": [1]}) == {"a": [1]} and calls == [{"a": [1]}]
+
+
+# --- base58btc ---------------------------------------------------------------------------------------------------
+
+B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+some_bytes = st.tuples(st.integers(0, 5), st.binary(max_size=80)).map(lambda z: b"\0" * z[0] + z[1])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(some_bytes)
+def test_base58_encoding_is_the_pythons_and_decodes_back(data):
+    from microcred.vc import multikey
+
+    text = rdfc10.compiled.base58_encode(data)
+    assert text == multikey._base58btc_encode(data)
+    assert rdfc10.compiled.base58_decode(text) == data == multikey._base58btc_decode(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=B58_ALPHABET, max_size=120))
+def test_base58_decoding_of_any_text_in_the_alphabet_is_the_pythons(text):
+    from microcred.vc import multikey
+
+    assert rdfc10.compiled.base58_decode(text) == multikey._base58btc_decode(text)
+
+
+def test_base58_edges_and_what_the_compiled_decoding_leaves_to_the_python():
+    from microcred.vc import multikey
+
+    signature = bytes(range(64))
+    for data in (b"", b"\0", b"\0\0\0", b"\xff" * 64, b"\0\x01", signature, b"\xff" * 2000):
+        assert rdfc10.compiled.base58_encode(data) == multikey._base58btc_encode(data)
+        assert multikey.base58btc_decode(multikey.base58btc_encode(data)) == data
+    assert rdfc10.compiled.base58_encode(bytearray(b"\x01\x02")) == multikey._base58btc_encode(b"\x01\x02")
+    # Characters outside the alphabet (0, O, I, l, non-ASCII) and overlong text: None, and the Python names them.
+    for bad in ("z0", "O", "abcI", "l", "é", "1" * 4097):
+        assert rdfc10.compiled.base58_decode(bad) is None
+    with pytest.raises(multikey.InvalidKey, match="'0' is not a base58btc character"):
+        multikey.base58btc_decode("z0")
+    with pytest.raises(multikey.InvalidKey, match="'é' is not a base58btc character"):
+        multikey.base58btc_decode("abé")
+    with pytest.raises(multikey.InvalidKey, match="reasonable length"):
+        multikey.base58btc_decode("2" * 4097)
+    assert rdfc10.compiled.base58_decode("2" * 4096) == multikey._base58btc_decode("2" * 4096)
+    with pytest.raises(TypeError):
+        rdfc10.compiled.base58_encode("text")
+    with pytest.raises(TypeError):
+        rdfc10.compiled.base58_decode(b"bytes")
+
+
+def test_proof_values_and_keys_use_the_compiled_base58(monkeypatch):
+    from microcred import vc
+    from microcred.vc import multikey
+
+    calls = []
+    for name in ("base58_encode", "base58_decode"):
+        real = getattr(rdfc10.compiled, name)
+        monkeypatch.setattr(rdfc10.compiled, name, lambda value, real=real: calls.append(value) or real(value))
+    key = vc.private_key_from_seed(b"\x07" * 32)
+    assert vc.public_key_from_multibase(vc.public_key_to_multibase(key)).public_bytes_raw() == (
+        key.public_key().public_bytes_raw()
+    )
+    assert len(calls) == 2
+    monkeypatch.setattr(multikey, "compiled", None)
+    assert vc.public_key_to_multibase(key) == "z" + multikey._base58btc_encode(
+        b"\xed\x01" + key.public_key().public_bytes_raw()
+    )
