@@ -28,6 +28,17 @@ def is_confirmed(request) -> bool:
     return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == CONFIRM_VALUE
 
 
+def posted_fields(request) -> list[tuple[str, str]]:
+    """Every field of the POST as it was sent (but the CSRF token and the confirmation), to carry to the confirm
+    button when the confirmation step repeats a whole form (a decision: outcome, rationale, conditions)."""
+    return [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+        for value in request.POST.getlist(name)
+    ]
+
+
 @dataclass(frozen=True)
 class Confirmation:
     """What the confirmation step says and sends.

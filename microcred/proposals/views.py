@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.core import form_errors
-from microcred.core.confirmation import CONFIRM_FIELD, Confirmation, is_confirmed, render_confirmation
+from microcred.core.confirmation import Confirmation, is_confirmed, posted_fields, render_confirmation
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListFilter, ListSort, ListSpec
 from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services, steps
@@ -568,12 +568,6 @@ def proposal_schedule(request, pk):
 def _rejection_confirmation(request, item, data) -> Confirmation:
     """The confirmation step of a rejection (issue #16): the decision as sent, carried to the confirm button."""
     proposal = _get(request.user, item.proposal_id)
-    carried = [
-        (name, value)
-        for name in request.POST
-        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
-        for value in request.POST.getlist(name)
-    ]
     return Confirmation(
         question=_("Reject the proposal %(proposal)s?") % {"proposal": proposal},
         consequences=[
@@ -586,7 +580,7 @@ def _rejection_confirmation(request, item, data) -> Confirmation:
         action_url=reverse("proposals:decide", args=[item.pk]),
         cancel_url=reverse("proposals:detail", args=[proposal.pk]),
         cancel_label=_("Go back without recording a decision"),
-        carried=carried,
+        carried=posted_fields(request),
     )
 
 

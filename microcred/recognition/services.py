@@ -104,7 +104,8 @@ def _university(institution_id) -> Institution:
     return institution
 
 
-def _appeal_days() -> int:
+def appeal_days() -> int:
+    """How many days a learner has to appeal a decision (RECOGNITION_APPEAL_DAYS)."""
     return int(getattr(settings, "RECOGNITION_APPEAL_DAYS", 30))
 
 
@@ -390,8 +391,27 @@ def confirm_proposed_decision(*, user, request_id) -> RecognitionRequest:
     return _decide(user=user, request_id=request_id, fields_of=fields_of, from_agreement=True)
 
 
-def _decide(*, user, request_id, fields_of, from_agreement=False) -> RecognitionRequest:
-    request = _locked(request_id)
+def check_decision(
+    *,
+    user,
+    request_id,
+    appeal_stage: bool = False,
+    outcome: str,
+    ects=None,
+    recognised_as: str = "",
+    not_recognised: str = "",
+    reason: str = "",
+) -> None:
+    """Raise what :func:`decide_request` (or :func:`decide_appeal`) would raise for this decision, and write
+    nothing: the page asks the officer to confirm a refusal only when it would be recorded."""
+    request = R.objects.select_related("institution").filter(pk=_id(request_id)).first()
+    if request is None:
+        raise RequestNotFound()
+    (_check_may_decide_appeal if appeal_stage else _check_may_decide)(user, request)
+    _decision_fields(request, outcome, ects, recognised_as, not_recognised, reason)
+
+
+def _check_may_decide(user, request) -> None:
     if not permissions.may_see_request(user, request):
         raise RequestNotFound()
     if not permissions.may_decide(user, request):
@@ -400,6 +420,20 @@ def _decide(*, user, request_id, fields_of, from_agreement=False) -> Recognition
         )
     if request.status != R.Status.SUBMITTED:
         raise WrongState(_("This request has already been decided."))
+
+
+def _check_may_decide_appeal(user, request) -> None:
+    if not permissions.may_see_request(user, request) and not permissions.may_decide_appeal(user, request):
+        raise RequestNotFound()
+    if not permissions.may_decide_appeal(user, request):
+        raise NotAllowed(_("The appeal is decided by a second recognition officer, not the one who decided first."))
+    if request.status != R.Status.UNDER_APPEAL:
+        raise WrongState(_("There is no appeal waiting on this request."))
+
+
+def _decide(*, user, request_id, fields_of, from_agreement=False) -> RecognitionRequest:
+    request = _locked(request_id)
+    _check_may_decide(user, request)
     fields = fields_of(request)
     agreement = request.proposed_agreement if from_agreement else None
     _write_decision(
@@ -409,7 +443,7 @@ def _decide(*, user, request_id, fields_of, from_agreement=False) -> Recognition
     updated = R.objects.filter(pk=request.pk, status=R.Status.SUBMITTED).update(
         status=R.Status.DECIDED,
         decided_at=now,
-        appeal_until=now + dt.timedelta(days=_appeal_days()),
+        appeal_until=now + dt.timedelta(days=appeal_days()),
         updated_at=now,
         **fields,
     )
@@ -498,12 +532,7 @@ def decide_appeal(
 ) -> RecognitionRequest:
     """A second officer (never the one who decided first) confirms or changes the decision; it is final."""
     request = _locked(request_id)
-    if not permissions.may_see_request(user, request) and not permissions.may_decide_appeal(user, request):
-        raise RequestNotFound()
-    if not permissions.may_decide_appeal(user, request):
-        raise NotAllowed(_("The appeal is decided by a second recognition officer, not the one who decided first."))
-    if request.status != R.Status.UNDER_APPEAL:
-        raise WrongState(_("There is no appeal waiting on this request."))
+    _check_may_decide_appeal(user, request)
     fields = _decision_fields(request, outcome, ects, recognised_as, not_recognised, reason)
     changed = any(getattr(request, name) != value for name, value in fields.items() if name != "reason")
     _write_decision(user=user, request=request, stage=RecognitionDecision.Stage.APPEAL, fields=fields, changed=changed)

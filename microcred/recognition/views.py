@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from microcred.core.confirmation import Confirmation, is_confirmed, render_confirmation
+from microcred.core.confirmation import Confirmation, is_confirmed, posted_fields, render_confirmation
 from microcred.core.dates import public_date
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListSort, ListSpec
@@ -20,7 +20,7 @@ from microcred.core.ratelimit import rate_limited
 from microcred.credentials import selectors as credential_selectors
 from microcred.credentials.services.verification import verify_credential_document
 from microcred.recognition import permissions, selectors, services, snapshot
-from microcred.recognition.exceptions import CredentialNotVerified, RequestNotFound
+from microcred.recognition.exceptions import CredentialNotVerified, RequestNotFound, WrongState
 from microcred.recognition.forms import (
     OTHER,
     RECEIVED,
@@ -30,7 +30,7 @@ from microcred.recognition.forms import (
     RequestForm,
     universities,
 )
-from microcred.recognition.models import RecognitionAgreement, RecognitionRequest
+from microcred.recognition.models import Outcome, RecognitionAgreement, RecognitionRequest
 from microcred.roles import is_alliance_admin
 from microcred.wallet import receiving
 from microcred.wallet import selectors as wallet_selectors
@@ -330,13 +330,24 @@ def review(request, pk):
 @login_required
 @require_POST
 def decide(request, pk):
+    """Record a decision. A refusal asks for confirmation first (issue #16), once the service has found nothing to
+    refuse in it, and is recorded when confirmed."""
     req = _request_or_404(request.user, pk)
     appeal_stage = request.POST.get("stage") == "appeal"
     form = DecisionForm(request.POST, prefix="appeal" if appeal_stage else None)
     if form.is_valid():
-        service = services.decide_appeal if appeal_stage else services.decide_request
+        data = form.cleaned_data
         try:
-            service(user=request.user, request_id=req.pk, **form.cleaned_data)
+            if data["outcome"] == Outcome.REFUSED and not is_confirmed(request):
+                services.check_decision(user=request.user, request_id=req.pk, appeal_stage=appeal_stage, **data)
+                return render_confirmation(request, _refusal_confirmation(request, req, data["reason"], appeal_stage))
+            service = services.decide_appeal if appeal_stage else services.decide_request
+            service(user=request.user, request_id=req.pk, **data)
+        except RequestNotFound:
+            raise Http404 from None
+        except WrongState as exc:  # decided meanwhile (or the form sent twice): the page shows the decision
+            messages.error(request, exc.message)
+            return redirect("recognition:review", pk=req.pk)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -345,6 +356,38 @@ def decide(request, pk):
     req = _request_or_404(request.user, pk)
     context = _review_context(request, req, **({"appeal_form": form} if appeal_stage else {"form": form}))
     return render(request, "recognition/review.html", context, status=400)
+
+
+def _refusal_confirmation(request, req, reason: str, appeal_stage: bool) -> Confirmation:
+    """The confirmation step of a refusal (issue #16): the decision as posted, carried to the confirm button."""
+    facts = {"name": req.learner.full_name, "title": req.title, "programme": req.programme, "reason": reason}
+    consequences = [
+        _("%(name)s gets no credit for %(title)s in the programme %(programme)s.") % facts,
+        _("%(name)s is told by e-mail and reads your reason: “%(reason)s”") % facts,
+    ]
+    if appeal_stage:
+        irreversible = _("The decision on an appeal is final: it cannot be appealed or changed.")
+    else:
+        days = services.appeal_days()
+        consequences.append(
+            ngettext(
+                "%(name)s may appeal within %(days)s day; a second recognition officer then decides.",
+                "%(name)s may appeal within %(days)s days; a second recognition officer then decides.",
+                days,
+            )
+            % {**facts, "days": days}
+        )
+        irreversible = _("Only an appeal can change the decision once it is recorded.")
+    return Confirmation(
+        question=_("Refuse to recognise %(title)s for %(name)s?") % facts,
+        consequences=consequences,
+        irreversible=irreversible,
+        confirm_label=_("Refuse recognition"),
+        action_url=reverse("recognition:decide", args=[req.pk]),
+        cancel_url=reverse("recognition:review", args=[req.pk]),
+        cancel_label=_("Go back without recording a decision"),
+        carried=posted_fields(request),
+    )
 
 
 @login_required

@@ -77,6 +77,14 @@ def refuse_recognition(page, title, reason):
     page.get_by_label("Reason").fill(reason)
     page.get_by_role("button", name="Record the decision").click()
     page.check()
+    confirm_refusal(page, reason)
+
+
+def confirm_refusal(page, reason):
+    """The confirmation step of a refusal (issue #16): it quotes the reason the learner will read; confirm it."""
+    assert f"reads your reason: “{reason}”" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Refuse recognition").click()
+    page.check()
 
 
 def appeal_recognition(page, title, reason):

@@ -21,6 +21,7 @@ from microcred.proposals.tests.approvals import hold_meeting_now
 from microcred.roles import Role
 from tests.browser.helpers import (
     appeal_recognition,
+    confirm_refusal,
     issue_the_ready_credential,
     log_in,
     log_out,
@@ -167,6 +168,7 @@ def test_done_when_council_approves_learner_completes_verifies_and_utrecht_recog
     page.get_by_label("Reason").fill("The programme has no course with these outcomes.")
     page.get_by_role("button", name="Record the decision").click()
     page.check()
+    confirm_refusal(page, "The programme has no course with these outcomes.")
     assert page.locator(".status-badge").first.inner_text().startswith("Refused")
     log_out(page)
 

@@ -14,6 +14,17 @@ from microcred.roles import Role
 
 
 @pytest.fixture
+def as_user(client):
+    """as_user(user) → the test client, logged in as ``user``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
 def uu(other_institution):
     return other_institution
 

@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 R = RecognitionRequest
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def _post_request(client, uu, **data):
     body = {"institution": uu.pk, "programme": "MSc Sustainable Development", "course_hoped": "", "message": ""}
     body.update(data)
