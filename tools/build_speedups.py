@@ -1,8 +1,8 @@
 """Compile the signing core's C loops (microcred/vc/_canonical.c) into an extension module beside the source.
 
 The module holds RDFC-1.0's two per-quad loops, the exact key of a JSON value that the JSON-LD walk remembers
-node objects under, and the deep copy of JSON data that signing hashes and returns; microcred.vc gives the same
-results without it, more slowly.
+node objects under, the deep copy of JSON data that signing hashes and returns, and base58btc for proof values
+and keys; microcred.vc gives the same results without it, more slowly.
 
     python tools/build_speedups.py [--require]
 

@@ -665,7 +665,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_canonical",
-    .m_doc = "RDFC-1.0's per-quad loops, compiled (see microcred.vc.rdfc10).",
+    .m_doc = "The signing core's hottest loops, compiled: RDFC-1.0's per-quad loops, the JSON key and copy, base58btc.",
     .m_size = -1,
     .m_methods = methods,
 };
