@@ -57,6 +57,8 @@ class AuditAction(StrEnum):
     PROPOSAL_CREATED = "proposal.created"
     PROPOSAL_DOCUMENT_ADDED = "proposal.document_added"
     PROPOSAL_DOCUMENT_REMOVED = "proposal.document_removed"
+    PROPOSAL_CO_PROPOSER_ADDED = "proposal.co_proposer_added"
+    PROPOSAL_CO_PROPOSER_REMOVED = "proposal.co_proposer_removed"
     PROPOSAL_CHANGE_STARTED = "proposal.change_started"
     PROPOSAL_REVIEWED = "proposal.reviewed"
     PROPOSAL_ACTION_REFUSED = "proposal.action_refused"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from microcred.proposals.permissions import is_own
 from microcred.roles import Role, has_role, is_alliance_admin
 
 
@@ -32,9 +33,7 @@ def may_view_task(user, task) -> bool:
     if holds_owner_role(user, task) or oversees_handoffs(user):
         return True
     proposal = task.proposal
-    return proposal.proposer_id == user.pk or has_role(
-        user, Role.INSTITUTIONAL_MANAGER, institution_id=proposal.institution_id
-    )
+    return is_own(user, proposal) or has_role(user, Role.INSTITUTIONAL_MANAGER, institution_id=proposal.institution_id)
 
 
 def sees_task_list(user) -> bool:

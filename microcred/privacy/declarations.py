@@ -277,6 +277,13 @@ declare(
     fields={"proposer": C.CONTRIBUTIONS, "institution": C.ROLES, "conditions": C.CONTRIBUTIONS},
     retention=KEPT_AS_RECORD,
 )
+declare(
+    "proposals.CoProposer",
+    activity="proposals",
+    subjects=[S.STAFF],
+    fields={"person": C.CONTRIBUTIONS, "added_by": C.ACTIVITY, "added_at": C.ACTIVITY},
+    retention=KEPT_AS_RECORD,
+)
 declare_no_personal_data(
     "proposals.ProposalVersion",
     "proposals.PrincipleAlignment",

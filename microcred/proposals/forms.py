@@ -451,6 +451,17 @@ class DocumentForm(forms.Form):
         return f
 
 
+class CoProposerForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of a colleague"),
+        max_length=254,
+        help_text=_(
+            "A proposer at a member university. They can read, edit and send the proposal with you, and are "
+            "e-mailed its steps."
+        ),
+    )
+
+
 class ActionForm(forms.Form):
     action = forms.CharField(max_length=60, widget=forms.HiddenInput)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -131,6 +131,39 @@ class Proposal(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def proposer_ids(self) -> frozenset[int]:
+        """The accounts that propose it: its proposer and its co-proposers (read once per instance)."""
+        cached = getattr(self, "_proposer_ids", None)
+        if cached is None:
+            co = self.co_proposer_links.values_list("person_id", flat=True) if self.pk is not None else ()
+            cached = self._proposer_ids = frozenset([self.proposer_id, *co])
+        return cached
+
+
+class CoProposer(models.Model):
+    """A colleague who writes a proposal with its proposer (policy 7.4, "the proposer(s)"; 5.6.2.2, a micro-credential
+    offered jointly by two universities or more). A co-proposer holds the proposer role at a member university, and
+    is treated as the proposer is: sees the draft, edits, sends and revises it, is invited to its meetings, answers
+    for its conditions, is e-mailed its steps, and never decides on it. Only the proposer adds and removes them,
+    while the proposal is being written."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="co_proposer_links")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_proposals", verbose_name=_("co-proposer")
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("co-proposer")
+        verbose_name_plural = _("co-proposers")
+        constraints = [models.UniqueConstraint(fields=["proposal", "person"], name="co_proposer_once_per_proposal")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.proposal.reference})"
+
 
 class ProposalVersion(models.Model):
     """A proposal's content at one version: every field of policy Appendix 2 plus those docs/product-rules.md lists."""

@@ -52,8 +52,13 @@ def _people(role, institution_id=None):
     return list(qs.distinct())
 
 
+def proposers(proposal) -> list:
+    """Who proposes it: the proposer, then the co-proposers (models.CoProposer)."""
+    return [proposal.proposer, *(link.person for link in proposal.co_proposer_links.select_related("person"))]
+
+
 def recipients_for(proposal, new_status) -> list:
-    people = {proposal.proposer}
+    people = set(proposers(proposal))
     if new_status == S.AWAITING_MANAGER:
         people.update(_people(Role.INSTITUTIONAL_MANAGER, proposal.institution_id))
         if proposal.fell_to_fallback_at is not None:  # nobody is manager there: the secretary takes the step
@@ -97,7 +102,7 @@ _PROPOSER_ACTS = frozenset({S.RETURNED, S.REVISIONS_REQUESTED})
 
 def action_needed(proposal, new_status, person) -> str:
     """The sentence telling `person` what they must do now, or "" when they only need to know."""
-    acts = (person.pk == proposal.proposer_id) == (new_status in _PROPOSER_ACTS)
+    acts = (person.pk in proposal.proposer_ids) == (new_status in _PROPOSER_ACTS)
     return str(ACTION_NEEDED.get(new_status, "")) if acts else ""
 
 
@@ -242,16 +247,24 @@ def fallback_email(proposal_id: int, user_id: int) -> EmailMessage | None:
 
 
 def announce_meeting_invitation(item) -> None:
-    """In the scheduling transaction: invite the proposer to the meeting where the proposal is discussed
-    (policy 7.5). Once per agenda item."""
+    """In the scheduling transaction: invite the proposers to the meeting where the proposal is discussed
+    (policy 7.5). Once per agenda item and person."""
     enqueue(key=f"meeting-invitation:{item.pk}", handler=meeting_invitation_email, payload={"agenda_item_id": item.pk})
+    for person in proposers(item.proposal)[1:]:  # the co-proposers
+        enqueue(
+            key=f"meeting-invitation:{item.pk}:{person.pk}",
+            handler=meeting_invitation_email,
+            payload={"agenda_item_id": item.pk, "user_id": person.pk},
+        )
 
 
 @outbox_handler
-def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
+def meeting_invitation_email(agenda_item_id: int, user_id: int | None = None) -> EmailMessage | None:
+    """The invitation of one proposer (``user_id``, or the proposer when it is not given)."""
     item = AgendaItem.objects.select_related("meeting", "proposal__proposer").get(pk=agenda_item_id)
-    proposal, meeting, person = item.proposal, item.meeting, item.proposal.proposer
-    if not person.may_be_emailed:
+    proposal, meeting = item.proposal, item.meeting
+    person = proposal.proposer if user_id is None else get_user_model().objects.get(pk=user_id)
+    if not person.may_be_emailed or person.pk not in proposal.proposer_ids:  # (a co-proposer removed meanwhile)
         return None
     on_agenda = proposal.status in (S.SCHEDULED, S.EXECUTIVE_SCHEDULED)
     if not on_agenda or item.version_number != proposal.current_version.number or hasattr(item, "decision"):
@@ -276,22 +289,53 @@ def meeting_invitation_email(agenda_item_id: int) -> EmailMessage | None:
     return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
 
 
+def announce_co_proposer(link) -> None:
+    """In the adding transaction: tell the colleague they are a co-proposer now. Once per time added."""
+    enqueue(key=f"co-proposer-added:{link.pk}", handler=co_proposer_email, payload={"link_id": link.pk})
+
+
+@outbox_handler
+def co_proposer_email(link_id: int) -> EmailMessage | None:
+    from microcred.proposals.models import CoProposer
+
+    link = CoProposer.objects.select_related("person", "added_by", "proposal").filter(pk=link_id).first()
+    if link is None or not link.person.may_be_emailed:  # removed before the e-mail went out
+        return None
+    proposal, person = link.proposal, link.person
+    with translation.override(person.preferred_language or "en"):
+        subject = _("[%(ref)s] You are a co-proposer of “%(title)s”") % {
+            "ref": proposal.reference,
+            "title": one_line(proposal.current_version.title) or _("(untitled)"),
+        }
+        body = _(
+            "Hello %(name)s,\n\n%(proposer)s added you as a co-proposer of the proposal “%(title)s” (%(ref)s). You "
+            "can read, edit and send it with them, and you will be e-mailed each of its steps.\n\nOpen it: %(url)s\n"
+        ) % {
+            "name": person.full_name,
+            "proposer": link.added_by.full_name,
+            "title": proposal.current_version.title,
+            "ref": proposal.reference,
+            "url": settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk]),
+        }
+    return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
 # Conditions of approval (issue #14) ---------------------------------------------------------------------------
 
 
 def condition_owners(condition) -> list:
-    """Who answers for a condition: the proposer and the institutional managers of the owner university."""
-    people = {condition.proposal.proposer, *_people(Role.INSTITUTIONAL_MANAGER, condition.owner_institution_id)}
+    """Who answers for a condition: the proposers and the institutional managers of the owner university."""
+    people = {*proposers(condition.proposal), *_people(Role.INSTITUTIONAL_MANAGER, condition.owner_institution_id)}
     return sorted((p for p in people if p.is_active and p.may_be_emailed), key=lambda person: person.pk)
 
 
 def announce_condition_step(condition, step: str) -> None:
     """In the step's transaction: a report goes to the board secretaries; a confirmation or a reopening to the
-    proposer and whoever reported. Once per step taken (the key carries when it was taken)."""
+    proposers and whoever reported. Once per step taken (the key carries when it was taken)."""
     if step == "reported":
         people, at = _people(Role.BOARD_SECRETARY), condition.reported_at
     else:
-        people = [condition.proposal.proposer] + ([condition.reported_by] if condition.reported_by_id else [])
+        people = proposers(condition.proposal) + ([condition.reported_by] if condition.reported_by_id else [])
         at = condition.confirmed_at if step == "confirmed" else condition.reopened_at
     for person in {p.pk: p for p in people}.values():
         enqueue(

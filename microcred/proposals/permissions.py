@@ -3,16 +3,44 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from microcred.proposals.exceptions import NotAllowed, OwnProposal, ProposalNotFound
-from microcred.proposals.models import AgendaPaper, Meeting, Proposal, ProposalStatus
+from microcred.proposals.models import AgendaPaper, CoProposer, Meeting, Proposal, ProposalStatus
 from microcred.proposals.workflow import FALLBACK, Action, Decider, decider_of
 from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
 
 def is_own(user, proposal: Proposal) -> bool:
+    """Whether `user` proposes it: its proposer or a co-proposer (models.CoProposer). They write it, and never
+    decide on it."""
+    return getattr(user, "pk", None) in proposal.proposer_ids
+
+
+def proposed_by(user, through: str = "") -> Q:
+    """The query form of is_own: proposals that `user` proposes, or with `through` ("proposal__") rows of them."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    co_proposed = CoProposer.objects.filter(person=user).values("proposal_id")
+    if through:
+        return Q(**{f"{through}proposer": user}) | Q(**{f"{through}in": co_proposed})
+    return Q(proposer=user) | Q(pk__in=co_proposed)
+
+
+def is_lead_proposer(user, proposal: Proposal) -> bool:
+    """The proposer who opened it (for the proposing university, policy 7.4)."""
     return proposal.proposer_id == getattr(user, "pk", None)
+
+
+def can_manage_co_proposers(user, proposal: Proposal) -> bool:
+    """The proposer adds and removes co-proposers while the proposal is being written."""
+    return is_lead_proposer(user, proposal) and proposal.is_editable
+
+
+def may_co_propose(person) -> bool:
+    """A co-proposer is an active account holding the proposer role at a member university."""
+    return person.is_active and person.erased_at is None and can_create_proposal(person)
 
 
 def is_board_secretary(user) -> bool:
@@ -86,7 +114,7 @@ UNIVERSITY_ROLES = {Decider.MANAGER: Role.INSTITUTIONAL_MANAGER}
 
 def university_has_decider(proposal: Proposal, decider: Decider) -> bool:
     """Whether someone at the proposing university may take a step that needs `decider`: an active account,
-    other than the proposer (nobody acts on their own proposal), holding its role there. True for deciders that
+    other than its proposers (nobody acts on their own proposal), holding its role there. True for deciders that
     are not university roles."""
     role = UNIVERSITY_ROLES.get(decider)
     if role is None:
@@ -99,7 +127,7 @@ def university_has_decider(proposal: Proposal, decider: Decider) -> bool:
             role_assignments__role=role,
             role_assignments__institution_id=proposal.institution_id,
         )
-        .exclude(pk=proposal.proposer_id)
+        .exclude(pk__in=proposal.proposer_ids)
         .exists()
     )
 
@@ -182,7 +210,7 @@ def can_view_meetings(user) -> bool:
 
 def is_invited_to(user, meeting: Meeting) -> bool:
     """A proposer is invited to the meeting where their proposal is discussed (policy 7.5)."""
-    return getattr(user, "is_authenticated", False) and meeting.items.filter(proposal__proposer=user).exists()
+    return getattr(user, "is_authenticated", False) and meeting.items.filter(proposed_by(user, "proposal__")).exists()
 
 
 def can_view_meeting(user, meeting: Meeting) -> bool:
@@ -251,18 +279,18 @@ def condition_owner_institution_ids(user) -> set[int]:
 
 
 def may_report_condition(user, condition) -> bool:
-    """The proposer, or a colleague at the owner university who may act on its proposals (proposer or institutional
-    manager there), reports how a condition was met."""
+    """Its proposers, or a colleague at the owner university who may act on its proposals (proposer or institutional
+    manager there), report how a condition was met."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if condition.proposal.proposer_id == user.pk:
+    if is_own(user, condition.proposal):
         return True
     return condition.owner_institution_id in condition_owner_institution_ids(user)
 
 
 def may_confirm_condition(user, condition) -> bool:
     """The board secretary confirms (or reopens) a reported condition; never on their own proposal."""
-    return is_board_secretary(user) and condition.proposal.proposer_id != user.pk
+    return is_board_secretary(user) and not is_own(user, condition.proposal)
 
 
 def may_view_conditions(user, proposal: Proposal) -> bool:

@@ -27,7 +27,7 @@ def _states_falling_to(fallback: Decider) -> list[S]:
 def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
     """The action list: for each of the user's roles, the proposals waiting for them to act (workflow.WAITING_FOR)."""
     lists = []
-    mine = _base().filter(proposer=user)
+    mine = _base().filter(permissions.proposed_by(user))
     if permissions.can_create_proposal(user) or mine.exists():
         lists.append(("proposer", mine.filter(status__in=states_waiting_for(Decider.PROPOSER))))
     managed = permissions.managed_institution_ids(user)
@@ -41,7 +41,7 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
                     institution_id__in=managed,
                     fell_to_fallback_at__isnull=True,  # fallen to the secretary: theirs until taken
                 )
-                .exclude(proposer=user),
+                .exclude(permissions.proposed_by(user)),
             )
         )
     if permissions.is_board_secretary(user):
@@ -53,16 +53,16 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
                     Q(status__in=states_waiting_for(Decider.SECRETARY))
                     | Q(status__in=_states_falling_to(Decider.SECRETARY), fell_to_fallback_at__isnull=False)
                 )
-                .exclude(proposer=user),
+                .exclude(permissions.proposed_by(user)),
             )
         )
     if permissions.is_council(user):
         waiting = _base().filter(status__in=states_waiting_for(Decider.COUNCIL))
-        lists.append(("council", waiting.exclude(proposer=user)))
+        lists.append(("council", waiting.exclude(permissions.proposed_by(user))))
     if permissions.is_executive(user):
         waiting = _base().filter(status__in=states_waiting_for(Decider.EXECUTIVE))
-        lists.append(("executive", waiting.exclude(proposer=user)))
-    panel = _base().filter(status=S.PANEL_REVIEW, call__panel_members=user).exclude(proposer=user)
+        lists.append(("executive", waiting.exclude(permissions.proposed_by(user))))
+    panel = _base().filter(status=S.PANEL_REVIEW, call__panel_members=user).exclude(permissions.proposed_by(user))
     if panel.exists():
         lists.append(("panel", panel))
     # Conditions of approval (issue #14): the owners report, the secretary confirms, the council follows them.
@@ -74,13 +74,12 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
 def visible_proposals(user) -> QuerySet[Proposal]:
     """Every proposal the user may see (the same rule as permissions.can_view_proposal): unsent drafts only
     to their authors."""
-    submitted_or_mine = _base().exclude(Q(status=S.DRAFT) & ~Q(proposer=user))
+    mine = permissions.proposed_by(user)
+    submitted_or_mine = _base().exclude(Q(status=S.DRAFT) & ~mine)
     if permissions.sees_every_proposal(user):
         return submitted_or_mine
     managed = permissions.managed_institution_ids(user)
-    return submitted_or_mine.filter(
-        Q(proposer=user) | Q(institution_id__in=managed) | Q(call__panel_members=user)
-    ).distinct()
+    return submitted_or_mine.filter(mine | Q(institution_id__in=managed) | Q(call__panel_members=user)).distinct()
 
 
 def upcoming_meetings(body: str | None = None) -> QuerySet[Meeting]:
@@ -100,7 +99,7 @@ def agenda_seen_by(user, meeting: Meeting) -> list[tuple[int, AgendaItem]]:
     numbered = list(enumerate(agenda(meeting).order_by("order", "id"), start=1))
     if permissions.can_view_meetings(user):
         return numbered
-    return [(number, item) for number, item in numbered if item.proposal.proposer_id == user.pk]
+    return [(number, item) for number, item in numbered if permissions.is_own(user, item.proposal)]
 
 
 # Conditions of approval (issue #14) ---------------------------------------------------------------------------
@@ -118,7 +117,9 @@ def _conditions() -> QuerySet[ApprovalCondition]:
 def conditions_awaiting_report(user) -> QuerySet[ApprovalCondition]:
     """Open or reopened conditions the user may report on: of their proposals, or owned by a university where they
     are proposer or institutional manager."""
-    owned = Q(proposal__proposer=user) | Q(owner_institution_id__in=permissions.condition_owner_institution_ids(user))
+    owned = permissions.proposed_by(user, "proposal__") | Q(
+        owner_institution_id__in=permissions.condition_owner_institution_ids(user)
+    )
     return _conditions().filter(owned, status__in=AWAITING_REPORT)
 
 
@@ -129,7 +130,11 @@ def condition_lists(user) -> list[tuple[str, QuerySet[ApprovalCondition]]]:
         return []
     lists = [("conditions", conditions_awaiting_report(user))]
     if permissions.is_board_secretary(user):
-        reported = _conditions().filter(status=ApprovalCondition.Status.REPORTED).exclude(proposal__proposer=user)
+        reported = (
+            _conditions()
+            .filter(status=ApprovalCondition.Status.REPORTED)
+            .exclude(permissions.proposed_by(user, "proposal__"))
+        )
         lists.append(("conditions_to_confirm", reported))
     if permissions.is_council(user) or permissions.is_board_secretary(user):
         lists.append(("conditions_followed", _conditions().filter(status__in=UNCONFIRMED)))

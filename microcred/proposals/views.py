@@ -19,7 +19,18 @@ from microcred.core import form_errors
 from microcred.core.confirmation import Confirmation, is_confirmed, posted_fields, render_confirmation
 from microcred.core.exceptions import DomainError
 from microcred.core.listing import ListFilter, ListSort, ListSpec
-from microcred.proposals import documents, next_steps, papers, pdf, permissions, publishing, selectors, services, steps
+from microcred.proposals import (
+    co_proposers,
+    documents,
+    next_steps,
+    papers,
+    pdf,
+    permissions,
+    publishing,
+    selectors,
+    services,
+    steps,
+)
 from microcred.proposals.checklist import RuleStatus, policy_for
 from microcred.proposals.exceptions import ChecklistIncomplete, ConditionsNotValid, ProposalNotFound
 from microcred.proposals.forms import (
@@ -28,6 +39,7 @@ from microcred.proposals.forms import (
     ConditionReopenForm,
     ConditionReportForm,
     ConditionRowsForm,
+    CoProposerForm,
     DecisionForm,
     DocumentForm,
     MeetingForm,
@@ -315,7 +327,9 @@ def proposal_detail(request, pk):
     return _render_detail(request, _get(request.user, pk))
 
 
-def _render_detail(request, proposal, *, decision_form=None, condition_rows_form=None, status=200):
+def _render_detail(
+    request, proposal, *, decision_form=None, condition_rows_form=None, co_proposer_form=None, status=200
+):
     """The proposal page; after a decision that could not be recorded, with the decision form as it was sent
     (its errors next to the fields) so nothing typed is lost."""
     version = proposal.current_version
@@ -375,6 +389,9 @@ def _render_detail(request, proposal, *, decision_form=None, condition_rows_form
             "versions": proposal.versions.all(),
             "documents": version.documents.all(),
             "is_own": permissions.is_own(user, proposal),
+            "co_proposers": co_proposers.co_proposers_of(proposal),
+            "can_manage_co_proposers": permissions.can_manage_co_proposers(user, proposal),
+            "co_proposer_form": co_proposer_form or CoProposerForm(),
         },
         status=status,
     )
@@ -495,6 +512,59 @@ def document_delete(request, pk, document_id):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(_documents_step(pk))
+
+
+@login_required
+@require_POST
+def co_proposer_add(request, pk):
+    """The proposer adds a colleague as co-proposer (co_proposers.py); a refusal is said next to the field."""
+    form = CoProposerForm(request.POST)
+    if form.is_valid():
+        try:
+            link = co_proposers.add_co_proposer(user=request.user, proposal_id=pk, email=form.cleaned_data["email"])
+        except ProposalNotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            form.add_error("email", exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is a co-proposer now, and has been told by e-mail.") % {"name": link.person.full_name},
+            )
+            return redirect(f"{reverse('proposals:detail', args=[pk])}#proposers-heading")
+    return _render_detail(request, _get(request.user, pk), co_proposer_form=form, status=400)
+
+
+@login_required
+@require_POST
+def co_proposer_remove(request, pk, person_id):
+    """Remove a co-proposer, after the confirmation step (issue #16); removing them again finds nothing to remove."""
+    proposal = _get(request.user, pk)
+    link = proposal.co_proposer_links.select_related("person").filter(person_id=person_id).first()
+    if link is not None and permissions.can_manage_co_proposers(request.user, proposal) and not is_confirmed(request):
+        facts = {"name": link.person.full_name}
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Remove %(name)s as co-proposer?") % facts,
+                consequences=[
+                    _("%(name)s can no longer edit or send the proposal, and is no longer e-mailed its steps.") % facts,
+                    _("What %(name)s wrote stays in the proposal.") % facts,
+                ],
+                confirm_label=_("Remove the co-proposer"),
+                action_url=reverse("proposals:co-proposer-remove", args=[proposal.pk, person_id]),
+                cancel_url=f"{reverse('proposals:detail', args=[proposal.pk])}#proposers-heading",
+                cancel_label=_("Keep the co-proposer"),
+            ),
+        )
+    try:
+        co_proposers.remove_co_proposer(user=request.user, proposal_id=pk, person_id=person_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if link is not None:
+            messages.success(request, _("%(name)s is no longer a co-proposer.") % {"name": link.person.full_name})
+    return redirect(f"{reverse('proposals:detail', args=[pk])}#proposers-heading")
 
 
 def _documents_step(pk) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from microcred.proposals.permissions import is_board_secretary, is_council, is_executive
+from microcred.proposals.permissions import is_board_secretary, is_council, is_executive, is_own
 from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
 
@@ -70,5 +70,5 @@ def change_institution_ids(user, recommendation) -> set[int]:
 
 
 def can_link_change_proposal(user, recommendation, proposal) -> bool:
-    """The quality office links any open change proposal of the micro-credential; its proposer links their own."""
-    return is_quality_office(user) or (proposal is not None and proposal.proposer_id == getattr(user, "pk", None))
+    """The quality office links any open change proposal of the micro-credential; its proposers link their own."""
+    return is_quality_office(user) or (proposal is not None and is_own(user, proposal))
