@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from microcred.core.demo import DemoStep
-from microcred.proposals import conditions, services
+from microcred.proposals import co_proposers, conditions, services
 from microcred.proposals.models import AgendaItem, ApprovalCondition, Meeting, Proposal, ProposalVersion
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.workflow import Action
@@ -507,8 +507,11 @@ def _revise_and_resubmit(proposal, board: _Board):
 
 
 def _before_the_council(board: _Board):
-    """A blocked draft, and one proposal in each state before an agenda."""
-    _make(INCLUSIVE_TEACHING, with_document=False)
+    """A blocked draft (written with a co-proposer at ELTE), and one proposal in each state before an agenda."""
+    workshop = _make(INCLUSIVE_TEACHING, with_document=False)
+    co_proposers.add_co_proposer(
+        user=_user(INCLUSIVE_TEACHING.proposer), proposal_id=workshop.pk, email="proposer.elte@demo.microcred.eu"
+    )
     _send(DATA_ETHICS, _make(DATA_ETHICS))  # awaiting manager
     _send(ARCHIPELAGO, _make(ARCHIPELAGO))  # no manager at Åbo Akademi: waiting for the board secretary
     _send(HUNGARIAN, _make(HUNGARIAN), approve=True)  # submitted: completeness check
