@@ -75,7 +75,3 @@ def remove_co_proposer(*, user, proposal_id, person_id) -> None:
         summary=link.person.full_name or link.person.email,
         changes={"co_proposer": link.person_id},
     )
-
-
-def co_proposers_of(proposal) -> list[CoProposer]:
-    return list(proposal.co_proposer_links.select_related("person"))

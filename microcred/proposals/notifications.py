@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from microcred.core.text import one_line
 from microcred.outbox.services import enqueue, enqueue_many, outbox_handler
-from microcred.proposals import publishing
+from microcred.proposals import publishing, selectors
 from microcred.proposals.models import AgendaItem, Proposal, ProposalEvent
 from microcred.proposals.models import ProposalStatus as S
 from microcred.roles import Role
@@ -53,8 +53,8 @@ def _people(role, institution_id=None):
 
 
 def proposers(proposal) -> list:
-    """Who proposes it: the proposer, then the co-proposers (models.CoProposer)."""
-    return [proposal.proposer, *(link.person for link in proposal.co_proposer_links.select_related("person"))]
+    """Who proposes it: the proposer, then the co-proposers."""
+    return [proposal.proposer, *selectors.co_proposers_of(proposal)]
 
 
 def recipients_for(proposal, new_status) -> list:

@@ -82,6 +82,11 @@ def visible_proposals(user) -> QuerySet[Proposal]:
     return submitted_or_mine.filter(mine | Q(institution_id__in=managed) | Q(call__panel_members=user)).distinct()
 
 
+def co_proposers_of(proposal: Proposal) -> list:
+    """Its co-proposers (models.CoProposer), in the order they were added."""
+    return [link.person for link in proposal.co_proposer_links.select_related("person")]
+
+
 def upcoming_meetings(body: str | None = None) -> QuerySet[Meeting]:
     qs = Meeting.objects.filter(date__gte=timezone.now() - timezone.timedelta(hours=12))
     if body:

@@ -389,7 +389,7 @@ def _render_detail(
             "versions": proposal.versions.all(),
             "documents": version.documents.all(),
             "is_own": permissions.is_own(user, proposal),
-            "co_proposers": co_proposers.co_proposers_of(proposal),
+            "co_proposers": selectors.co_proposers_of(proposal),
             "can_manage_co_proposers": permissions.can_manage_co_proposers(user, proposal),
             "co_proposer_form": co_proposer_form or CoProposerForm(),
         },
