@@ -507,6 +507,7 @@ json_copy(PyObject *module, PyObject *value)
 static const char B58_ALPHABET[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 #define B58_FIVE 656356768u /* 58^5 */
 #define B58_MAX_TEXT 4096
+static signed char B58_INDEX[128]; /* an ASCII character's digit, or -1; filled when the module is loaded */
 
 static PyObject *
 base58_encode(PyObject *module, PyObject *arg)
@@ -586,15 +587,6 @@ base58_decode(PyObject *module, PyObject *arg)
         Py_RETURN_NONE;
     }
     const Py_UCS1 *text = PyUnicode_1BYTE_DATA(arg);
-    static signed char index[128];
-    static int ready = 0;
-    if (!ready) {
-        memset(index, -1, sizeof(index));
-        for (int i = 0; i < 58; i++) {
-            index[(unsigned char)B58_ALPHABET[i]] = (signed char)i;
-        }
-        ready = 1;
-    }
     Py_ssize_t zeros = 0;
     while (zeros < n && text[zeros] == '1') {
         zeros++;
@@ -609,7 +601,7 @@ base58_decode(PyObject *module, PyObject *arg)
     while (i < n) {
         uint64_t factor = 1, chunk = 0;
         for (int j = 0; j < 5 && i < n; j++, i++) {
-            int digit = text[i] < 128 ? index[text[i]] : -1;
+            int digit = B58_INDEX[text[i]]; /* (text is ASCII) */
             if (digit < 0) {
                 PyMem_Free(number);
                 Py_RETURN_NONE;
@@ -673,5 +665,9 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__canonical(void)
 {
+    memset(B58_INDEX, -1, sizeof(B58_INDEX));
+    for (int i = 0; i < 58; i++) {
+        B58_INDEX[(unsigned char)B58_ALPHABET[i]] = (signed char)i;
+    }
     return PyModule_Create(&module);
 }
