@@ -24,7 +24,11 @@ from microcred.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """Read when a test runs, not when the module is imported: a run that crosses midnight (local time) would
+    otherwise date the test's policies from yesterday."""
+    return timezone.localdate()
 
 
 def make_policy(key, effective_from, review_due, **thresholds):
@@ -44,7 +48,7 @@ def make_policy(key, effective_from, review_due, **thresholds):
 @pytest.fixture
 def old_policy(db):
     PolicyVersion.objects.all().delete()  # the one the migration seeds: these tests set their own dates
-    return make_policy("old", TODAY - datetime.timedelta(days=365), TODAY + datetime.timedelta(days=700))
+    return make_policy("old", today() - datetime.timedelta(days=365), today() + datetime.timedelta(days=700))
 
 
 def rule(results, code):
@@ -60,7 +64,7 @@ def test_a_submitted_proposal_keeps_the_policy_it_was_submitted_under(
     before._current_version = None
     assert before.current_version.policy == old_policy
 
-    stricter = make_policy("stricter", TODAY, TODAY + datetime.timedelta(days=900), min_principles_formal=6)
+    stricter = make_policy("stricter", today(), today() + datetime.timedelta(days=900), min_principles_formal=6)
 
     # Submitted before: still checked against the old policy, through the manager and the secretary.
     assert rule(services.checklist_for(before), "principles").status == RuleStatus.MET
@@ -93,7 +97,7 @@ def test_a_version_taking_effect_later_does_not_change_todays_check(
     people, refdata, institution, other_institution, old_policy
 ):
     make_policy(
-        "future", TODAY + datetime.timedelta(days=1), TODAY + datetime.timedelta(days=900), hours_per_ects_min=28
+        "future", today() + datetime.timedelta(days=1), today() + datetime.timedelta(days=900), hours_per_ects_min=28
     )
     proposal = draft(people, refdata, institution, other_institution)  # 135 hours for 5 ECTS: 27 an ECTS
     assert rule(services.checklist_for(proposal), "ects_eqf").status == RuleStatus.MET
@@ -121,7 +125,7 @@ def test_a_revision_is_checked_against_the_policy_in_force_when_it_is_resubmitte
     )
     item = services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
     decide_in_session(user=people["chair"], agenda_item_id=item.pk, outcome="request_revisions", rationale="Say more.")
-    newer = make_policy("newer", TODAY, TODAY + datetime.timedelta(days=900))
+    newer = make_policy("newer", today(), today() + datetime.timedelta(days=900))
     services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.RESUBMIT)
     first, second = proposal.versions.order_by("number")
     assert (first.policy, second.policy) == (old_policy, newer)
@@ -140,11 +144,11 @@ def test_the_admins_are_reminded_once_before_the_review_date(
     admins, old_policy, make_user, django_capture_on_commit_callbacks
 ):
     make_user(Role.BOARD_SECRETARY, email="secretary@example.org")  # not an admin: not told
-    old_policy.review_due = TODAY + datetime.timedelta(days=31)
+    old_policy.review_due = today() + datetime.timedelta(days=31)
     old_policy.save()
     assert services.remind_policy_review() == []  # not yet: 31 days away, reminded 30 days before
 
-    old_policy.review_due = TODAY + datetime.timedelta(days=30)
+    old_policy.review_due = today() + datetime.timedelta(days=30)
     old_policy.save()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.remind_policy_review() == [old_policy.pk]
@@ -163,17 +167,17 @@ def test_the_admins_are_reminded_once_before_the_review_date(
 
 @override_settings(POLICY_REVIEW_REMINDER_DAYS=30)
 def test_a_review_date_moved_reminds_again(admins, old_policy):
-    old_policy.review_due = TODAY + datetime.timedelta(days=10)
+    old_policy.review_due = today() + datetime.timedelta(days=10)
     old_policy.save()
     assert services.remind_policy_review() == [old_policy.pk]
-    old_policy.review_due = TODAY + datetime.timedelta(days=20)
+    old_policy.review_due = today() + datetime.timedelta(days=20)
     old_policy.save()
     assert services.remind_policy_review() == [old_policy.pk]
     assert OutboxMessage.objects.count() == 2
 
 
 def test_the_reminder_days_come_from_the_setting(admins, old_policy, settings):
-    old_policy.review_due = TODAY + datetime.timedelta(days=100)
+    old_policy.review_due = today() + datetime.timedelta(days=100)
     old_policy.save()
     settings.POLICY_REVIEW_REMINDER_DAYS = 90
     assert services.remind_policy_review() == []
@@ -189,7 +193,7 @@ def test_the_scheduled_task_is_on_the_beat_schedule(admins, old_policy, settings
     entry = settings.CELERY_BEAT_SCHEDULE["proposals-remind-policy-review"]
     assert entry["task"] == schedule.TASK and entry["args"] == ("proposals-remind-policy-review",)
     assert schedule.job_named("proposals-remind-policy-review").call == remind_policy_review.name
-    old_policy.review_due = TODAY + datetime.timedelta(days=5)
+    old_policy.review_due = today() + datetime.timedelta(days=5)
     old_policy.save()
     assert remind_policy_review.apply().get() == [old_policy.pk]
 
@@ -199,7 +203,7 @@ def test_the_admin_pages_show_the_review_is_due(client, admins, old_policy, sett
     client.force_login(admins[0])
     for url in (reverse("admin:index"), reverse("admin:reference_policyversion_changelist")):
         assert "is due for review by" not in client.get(url).content.decode()
-    old_policy.review_due = TODAY + datetime.timedelta(days=29)
+    old_policy.review_due = today() + datetime.timedelta(days=29)
     old_policy.save()
     for url in (reverse("admin:index"), reverse("admin:reference_policyversion_changelist")):
         page = client.get(url).content.decode()
@@ -211,7 +215,7 @@ def test_the_proposal_page_names_the_policy_it_is_checked_against(
 ):
     proposal = draft(people, refdata, institution, other_institution)
     services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
-    make_policy("Policy of today", TODAY, TODAY + datetime.timedelta(days=900))
+    make_policy("Policy of today", today(), today() + datetime.timedelta(days=900))
     client.force_login(people["proposer"])
     page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "Checked against the policy “old”" in page
