@@ -59,6 +59,8 @@ class AuditAction(StrEnum):
     PROPOSAL_DOCUMENT_REMOVED = "proposal.document_removed"
     PROPOSAL_CO_PROPOSER_ADDED = "proposal.co_proposer_added"
     PROPOSAL_CO_PROPOSER_REMOVED = "proposal.co_proposer_removed"
+    PROPOSAL_CO_PROPOSER_LEFT = "proposal.co_proposer_left"
+    PROPOSAL_UNIVERSITY_APPROVED = "proposal.university_approved"
     PROPOSAL_CHANGE_STARTED = "proposal.change_started"
     PROPOSAL_REVIEWED = "proposal.reviewed"
     PROPOSAL_ACTION_REFUSED = "proposal.action_refused"

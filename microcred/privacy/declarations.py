@@ -306,6 +306,13 @@ declare(
     retention=KEPT_AS_RECORD,
 )
 declare(
+    "proposals.InstitutionalApproval",
+    activity="proposals",
+    subjects=[S.STAFF],
+    fields={"approved_by": C.ACTIVITY, "approved_at": C.ACTIVITY},
+    retention=KEPT_AS_RECORD,
+)
+declare(
     "proposals.Review",
     activity="proposals",
     subjects=[S.STAFF],

@@ -234,12 +234,12 @@ ARCHIPELAGO = Demo(  # sent by Åbo Akademi, where nobody is institutional manag
         outcomes=[("Assess the environmental impact of a tourism plan.", ["assess environmental impact"])],
     ),
 )
-DATA_ETHICS = Demo(  # awaiting the institutional manager
+DATA_ETHICS = Demo(  # awaiting the institutional managers: written with UB's proposer, approved by UB, not yet by UU
     "Data ethics for researchers",
     *_people("uu"),
     dict(
         inst="UU",
-        co_leads=("UiB",),
+        co_leads=("UiB", "UB"),
         ects=3,
         hours=84,
         eqf=8,
@@ -512,7 +512,19 @@ def _before_the_council(board: _Board):
     co_proposers.add_co_proposer(
         user=_user(INCLUSIVE_TEACHING.proposer), proposal_id=workshop.pk, email="proposer.elte@demo.microcred.eu"
     )
-    _send(DATA_ETHICS, _make(DATA_ETHICS))  # awaiting manager
+    # Awaiting institutional approval (policy 7.4): co-proposed by UB's proposer, so UB's manager approves it too; UB
+    # has, UU's manager has not yet.
+    data_ethics = _make(DATA_ETHICS)
+    co_proposers.add_co_proposer(
+        user=_user(DATA_ETHICS.proposer), proposal_id=data_ethics.pk, email="proposer.ub@demo.microcred.eu"
+    )
+    _send(DATA_ETHICS, data_ethics)
+    services.take_action(
+        user=_user("manager.ub@demo.microcred.eu"),
+        proposal_id=data_ethics.pk,
+        action=Action.MANAGER_APPROVE,
+        comment="UB's part (two seminars taught by our Faculty of Law) is approved.",
+    )
     _send(ARCHIPELAGO, _make(ARCHIPELAGO))  # no manager at Åbo Akademi: waiting for the board secretary
     _send(HUNGARIAN, _make(HUNGARIAN), approve=True)  # submitted: completeness check
     _ready(CLIMATE_ADAPTATION, board)  # complete, waiting for an agenda

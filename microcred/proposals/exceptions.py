@@ -68,6 +68,21 @@ class AlreadyDecided(DomainError):
         super().__init__(str(message))
 
 
+class AlreadyApproved(DomainError):
+    """The universities a manager approves for have approved the proposal in this round already (policy 7.4)."""
+
+    code = "already_approved"
+    status = 409
+
+    def __init__(self, waiting_for: list[str]):
+        super().__init__(
+            str(
+                _("Your university's approval is recorded already; the proposal waits for the approval of %(names)s.")
+                % {"names": ", ".join(waiting_for)}
+            )
+        )
+
+
 class NotOnAgenda(DomainError):
     code = "not_on_agenda"
     status = 409

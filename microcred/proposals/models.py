@@ -140,17 +140,39 @@ class Proposal(models.Model):
             cached = self._proposer_ids = frozenset([self.proposer_id, *co])
         return cached
 
+    @property
+    def approving_institution_ids(self) -> list[int]:
+        """The universities whose institutional approval it needs (policy 7.4): its own, then each co-proposer's,
+        once each (read once per instance)."""
+        cached = getattr(self, "_approving_institution_ids", None)
+        if cached is None:
+            cached = [self.institution_id]
+            if self.pk is not None:
+                for institution_id in self.co_proposer_links.values_list("institution_id", flat=True):
+                    if institution_id not in cached:
+                        cached.append(institution_id)
+            self._approving_institution_ids = cached
+        return cached
+
 
 class CoProposer(models.Model):
     """A colleague who writes a proposal with its proposer (policy 7.4, "the proposer(s)"; 5.6.2.2, a micro-credential
     offered jointly by two universities or more). A co-proposer holds the proposer role at a member university, and
     is treated as the proposer is: sees the draft, edits, sends and revises it, is invited to its meetings, answers
     for its conditions, is e-mailed its steps, and never decides on it. Only the proposer adds and removes them,
-    while the proposal is being written."""
+    while the proposal is being written. Each proposes for a university (``institution``), whose institutional
+    manager approves the proposal too (policy 7.4: every proposer has the approval of their own manager)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="co_proposer_links")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_proposals", verbose_name=_("co-proposer")
+    )
+    institution = models.ForeignKey(
+        "reference.Institution",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("university"),
+        help_text=_("The university the co-proposer proposes for: its institutional manager approves the proposal."),
     )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
@@ -163,6 +185,30 @@ class CoProposer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.proposal.reference})"
+
+
+class InstitutionalApproval(models.Model):
+    """One proposing university's approval of a proposal sent for institutional approval (policy 7.4): by its
+    institutional manager, or by the board secretary when it has none. A proposal waits for the approval of its
+    university and of each co-proposer's (services.institutional_approvals); each sending clears the last round's."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="institutional_approvals")
+    institution = models.ForeignKey(
+        "reference.Institution", on_delete=models.PROTECT, related_name="+", verbose_name=_("university")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        verbose_name = _("institutional approval")
+        verbose_name_plural = _("institutional approvals")
+        constraints = [models.UniqueConstraint(fields=["proposal", "institution"], name="one_approval_per_university")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.reference}: {self.institution}"
 
 
 class ProposalVersion(models.Model):

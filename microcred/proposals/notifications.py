@@ -60,9 +60,15 @@ def proposers(proposal) -> list:
 def recipients_for(proposal, new_status) -> list:
     people = set(proposers(proposal))
     if new_status == S.AWAITING_MANAGER:
+        # Every proposing university approves (policy 7.4): its managers, or the secretary for one that has none.
         people.update(_people(Role.INSTITUTIONAL_MANAGER, proposal.institution_id))
         if proposal.fell_to_fallback_at is not None:  # nobody is manager there: the secretary takes the step
             people.update(_people(Role.BOARD_SECRETARY))
+        for institution_id in proposal.approving_institution_ids[1:]:
+            managers = [
+                p for p in _people(Role.INSTITUTIONAL_MANAGER, institution_id) if p.pk not in proposal.proposer_ids
+            ]
+            people.update(managers or _people(Role.BOARD_SECRETARY))
     elif new_status in (S.SUBMITTED, S.READY_FOR_AGENDA, S.EXECUTIVE_REVIEW):
         people.update(_people(Role.BOARD_SECRETARY))
     elif new_status == S.SCHEDULED:
@@ -318,6 +324,42 @@ def co_proposer_email(link_id: int) -> EmailMessage | None:
             "url": settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk]),
         }
     return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+def announce_co_proposer_left(proposal, person, event_id: int) -> None:
+    """In the leaving transaction: tell the proposer that `person` is no longer a co-proposer. Once per leaving
+    (the key is its audit event)."""
+    enqueue(
+        key=f"co-proposer-left:{event_id}",
+        handler=co_proposer_left_email,
+        payload={"proposal_id": proposal.pk, "person_id": person.pk},
+    )
+
+
+@outbox_handler
+def co_proposer_left_email(proposal_id: int, person_id: int) -> EmailMessage | None:
+    proposal = Proposal.objects.select_related("proposer").filter(pk=proposal_id).first()
+    person = get_user_model().objects.filter(pk=person_id).first()
+    if proposal is None or person is None or not proposal.proposer.may_be_emailed:
+        return None
+    proposer = proposal.proposer
+    with translation.override(proposer.preferred_language or "en"):
+        subject = _("[%(ref)s] %(name)s is no longer a co-proposer") % {
+            "ref": proposal.reference,
+            "name": person.full_name,
+        }
+        body = _(
+            "Hello %(proposer)s,\n\n%(name)s left the proposal “%(title)s” (%(ref)s): they can no longer edit or "
+            "send it, and are no longer e-mailed its steps. What they wrote stays in the proposal.\n\n"
+            "Open it: %(url)s\n"
+        ) % {
+            "proposer": proposer.full_name,
+            "name": person.full_name,
+            "title": proposal.current_version.title,
+            "ref": proposal.reference,
+            "url": settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk]),
+        }
+    return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [proposer.email])
 
 
 # Conditions of approval (issue #14) ---------------------------------------------------------------------------

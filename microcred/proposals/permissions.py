@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from microcred.proposals.exceptions import NotAllowed, OwnProposal, ProposalNotFound
-from microcred.proposals.models import AgendaPaper, CoProposer, Meeting, Proposal, ProposalStatus
+from microcred.proposals.models import CLOSED_STATUSES, AgendaPaper, CoProposer, Meeting, Proposal, ProposalStatus
 from microcred.proposals.workflow import FALLBACK, Action, Decider, decider_of
 from microcred.roles import Role, has_role, institutions_where, is_alliance_admin
 
@@ -38,6 +38,18 @@ def can_manage_co_proposers(user, proposal: Proposal) -> bool:
     return is_lead_proposer(user, proposal) and proposal.is_editable
 
 
+def can_leave_proposal(user, proposal: Proposal) -> bool:
+    """A co-proposer may take themselves off a proposal while it is open, except while the universities approve it
+    (their own university's approval is part of that round, policy 7.4); once it is approved, rejected or
+    withdrawn, its proposers stay on its record."""
+    return (
+        is_own(user, proposal)
+        and not is_lead_proposer(user, proposal)
+        and proposal.status not in CLOSED_STATUSES
+        and proposal.status != ProposalStatus.AWAITING_MANAGER
+    )
+
+
 def may_co_propose(person) -> bool:
     """A co-proposer is an active account holding the proposer role at a member university."""
     return person.is_active and person.erased_at is None and can_create_proposal(person)
@@ -56,7 +68,14 @@ def is_executive(user) -> bool:
 
 
 def is_manager_of(user, proposal: Proposal) -> bool:
+    """Institutional manager of the proposing university (policy 7.4)."""
     return has_role(user, Role.INSTITUTIONAL_MANAGER, institution_id=proposal.institution_id)
+
+
+def manages_a_proposing_university(user, proposal: Proposal) -> bool:
+    """Institutional manager of its university or of a co-proposer's: each approves it (policy 7.4)."""
+    managed = set(institutions_where(user, Role.INSTITUTIONAL_MANAGER))
+    return any(institution_id in managed for institution_id in proposal.approving_institution_ids)
 
 
 def can_create_proposal(user) -> bool:
@@ -68,7 +87,7 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
         return False
     if proposal.status == ProposalStatus.DRAFT:
         return is_own(user, proposal)  # an unsent draft is its author's alone until submitted (policy 7.2, 7.4)
-    if is_own(user, proposal) or is_manager_of(user, proposal):
+    if is_own(user, proposal) or manages_a_proposing_university(user, proposal):
         return True
     if sees_every_proposal(user):
         return True
@@ -119,17 +138,45 @@ def university_has_decider(proposal: Proposal, decider: Decider) -> bool:
     role = UNIVERSITY_ROLES.get(decider)
     if role is None:
         return True
+    return _someone_else_holds(proposal, role, proposal.institution_id)
+
+
+def _someone_else_holds(proposal: Proposal, role: Role, institution_id: int) -> bool:
+    """Whether an active account other than the proposal's proposers holds `role` at `institution_id`."""
     return (
         get_user_model()
         .objects.filter(
             is_active=True,
             erased_at__isnull=True,
             role_assignments__role=role,
-            role_assignments__institution_id=proposal.institution_id,
+            role_assignments__institution_id=institution_id,
         )
         .exclude(pk__in=proposal.proposer_ids)
         .exists()
     )
+
+
+def university_has_manager(proposal: Proposal, institution_id: int) -> bool:
+    """Whether someone other than its proposers is institutional manager at `institution_id` (an active account)."""
+    return _someone_else_holds(proposal, Role.INSTITUTIONAL_MANAGER, institution_id)
+
+
+def may_approve_for(user, proposal: Proposal, institution_id: int) -> bool:
+    """Whether `user` gives the institutional approval of one proposing university (policy 7.4): for the proposal's
+    own, whoever the workflow names (its manager, or the board secretary when the step fell to them); for a
+    co-proposer's, a manager there, or the board secretary when there is none. Never one of its proposers."""
+    if is_own(user, proposal):
+        return False
+    if institution_id == proposal.institution_id:
+        return is_decider(user, proposal, Decider.MANAGER)
+    if has_role(user, Role.INSTITUTIONAL_MANAGER, institution_id=institution_id):
+        return True
+    return is_board_secretary(user) and not university_has_manager(proposal, institution_id)
+
+
+def approval_universities(user, proposal: Proposal) -> list[int]:
+    """The proposing universities whose institutional approval `user` gives (may_approve_for), approved or not."""
+    return [i for i in proposal.approving_institution_ids if may_approve_for(user, proposal, i)]
 
 
 def step_falls_to_fallback(proposal: Proposal, decider: Decider) -> bool:
@@ -158,11 +205,28 @@ def is_decider(user, proposal: Proposal, decider: Decider) -> bool:
 
 
 def may_take_action(user, proposal: Proposal, action: Action) -> bool:
-    """Role and separation of duties for one workflow action (the state is checked by the workflow)."""
+    """Role and separation of duties for one workflow action (the state is checked by the workflow). The
+    institutional approval is given, or the proposal returned, by whoever approves for one of its proposing
+    universities (approval_universities); approving again once all of theirs have approved is not offered."""
     decider = decider_of(action)
     if decider != Decider.PROPOSER and is_own(user, proposal):
         return False  # nobody acts on their own proposal
+    if decider == Decider.MANAGER:
+        return bool(
+            universities_left_to_approve(user, proposal)
+            if action == Action.MANAGER_APPROVE
+            else approval_universities(user, proposal)
+        )
     return is_decider(user, proposal, decider)
+
+
+def universities_left_to_approve(user, proposal: Proposal) -> list[int]:
+    """The proposing universities `user` approves for that have not approved the proposal in this round."""
+    mine = approval_universities(user, proposal)
+    if not mine or proposal.status != ProposalStatus.AWAITING_MANAGER:
+        return mine
+    done = set(proposal.institutional_approvals.values_list("institution_id", flat=True))
+    return [i for i in mine if i not in done]
 
 
 def check_action(user, proposal: Proposal, action: Action) -> None:

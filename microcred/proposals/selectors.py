@@ -9,7 +9,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from microcred.proposals import permissions
-from microcred.proposals.models import AgendaItem, ApprovalCondition, Meeting, Proposal, ProposalEvent
+from microcred.proposals.models import (
+    AgendaItem,
+    ApprovalCondition,
+    InstitutionalApproval,
+    Meeting,
+    Proposal,
+    ProposalEvent,
+)
 from microcred.proposals.models import ProposalStatus as S
 from microcred.proposals.workflow import FALLBACK, Decider, states_waiting_for
 from microcred.reference.models import Institution
@@ -32,18 +39,12 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
         lists.append(("proposer", mine.filter(status__in=states_waiting_for(Decider.PROPOSER))))
     managed = permissions.managed_institution_ids(user)
     if managed:
-        lists.append(
-            (
-                "manager",
-                _base()
-                .filter(
-                    status__in=states_waiting_for(Decider.MANAGER),
-                    institution_id__in=managed,
-                    fell_to_fallback_at__isnull=True,  # fallen to the secretary: theirs until taken
-                )
-                .exclude(permissions.proposed_by(user)),
-            )
+        # Waiting for the approval of a university they manage: the proposal's own (unless the step fell to the
+        # secretary: theirs until taken) or a co-proposer's (policy 7.4), and not yet given.
+        candidates = Q(institution_id__in=managed, fell_to_fallback_at__isnull=True) | Q(
+            co_proposer_links__institution_id__in=managed
         )
+        lists.append(("manager", _base().filter(pk__in=_left_to_approve(user, candidates))))
     if permissions.is_board_secretary(user):
         lists.append(
             (
@@ -52,6 +53,8 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
                 .filter(
                     Q(status__in=states_waiting_for(Decider.SECRETARY))
                     | Q(status__in=_states_falling_to(Decider.SECRETARY), fell_to_fallback_at__isnull=False)
+                    # a co-proposer's university with no institutional manager: the secretary approves for it
+                    | Q(pk__in=_left_to_approve(user, Q(co_proposer_links__isnull=False)))
                 )
                 .exclude(permissions.proposed_by(user)),
             )
@@ -71,6 +74,16 @@ def waiting_for(user) -> list[tuple[str, QuerySet[Proposal]]]:
     return [(role, qs) for role, qs in lists if qs.exists() or role == "proposer"]
 
 
+def _left_to_approve(user, candidates: Q) -> list[int]:
+    """The proposals among `candidates` waiting for an institutional approval that `user` gives (policy 7.4)."""
+    waiting = (
+        Proposal.objects.filter(candidates, status__in=states_waiting_for(Decider.MANAGER))
+        .exclude(permissions.proposed_by(user))
+        .distinct()
+    )
+    return [proposal.pk for proposal in waiting if permissions.universities_left_to_approve(user, proposal)]
+
+
 def visible_proposals(user) -> QuerySet[Proposal]:
     """Every proposal the user may see (the same rule as permissions.can_view_proposal): unsent drafts only
     to their authors."""
@@ -79,7 +92,46 @@ def visible_proposals(user) -> QuerySet[Proposal]:
     if permissions.sees_every_proposal(user):
         return submitted_or_mine
     managed = permissions.managed_institution_ids(user)
-    return submitted_or_mine.filter(mine | Q(institution_id__in=managed) | Q(call__panel_members=user)).distinct()
+    return submitted_or_mine.filter(
+        mine
+        | Q(institution_id__in=managed)
+        | Q(co_proposer_links__institution_id__in=managed)  # a co-proposer's university approves it too
+        | Q(call__panel_members=user)
+    ).distinct()
+
+
+def universities_waiting(proposal: Proposal) -> list[Institution]:
+    """The proposing universities whose institutional approval the proposal still waits for, in their order."""
+    done = set(proposal.institutional_approvals.values_list("institution_id", flat=True))
+    waiting = [i for i in proposal.approving_institution_ids if i not in done]
+    by_id = Institution.objects.in_bulk(waiting)
+    return [by_id[i] for i in waiting]
+
+
+@dataclass(frozen=True)
+class UniversityApproval:
+    """One proposing university's part in the institutional approval (policy 7.4), as the proposal's page shows it."""
+
+    institution: Institution
+    approval: InstitutionalApproval | None  # None: not given yet in this round
+    by_secretary: bool  # nobody is institutional manager there: the board secretary approves for it
+
+
+def university_approvals(proposal: Proposal) -> list[UniversityApproval]:
+    """Each proposing university, the proposal's own first, with its approval in this round or who gives it."""
+    ids = proposal.approving_institution_ids
+    given = {a.institution_id: a for a in proposal.institutional_approvals.select_related("approved_by")}
+    by_id = Institution.objects.in_bulk(ids)
+    return [
+        UniversityApproval(
+            institution=by_id[i],
+            approval=given.get(i),
+            by_secretary=proposal.fell_to_fallback_at is not None
+            if i == proposal.institution_id
+            else not permissions.university_has_manager(proposal, i),
+        )
+        for i in ids
+    ]
 
 
 def co_proposers_of(proposal: Proposal) -> list:

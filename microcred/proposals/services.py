@@ -20,11 +20,12 @@ from microcred.audit.services import record_audit_event
 from microcred.core.dates import public_date
 from microcred.core.exceptions import ValidationFailed
 from microcred.core.text import check_single_line
-from microcred.proposals import checklist, notifications, publishing, signals, workflow
+from microcred.proposals import checklist, notifications, publishing, selectors, signals, workflow
 from microcred.proposals import conditions as approval_conditions
 from microcred.proposals.choices import Kind
 from microcred.proposals.documents import check_document, safe_display_name, sha256_of
 from microcred.proposals.exceptions import (
+    AlreadyApproved,
     AlreadyDecided,
     ChecklistIncomplete,
     ConditionsNotValid,
@@ -38,6 +39,7 @@ from microcred.proposals.models import (
     AgendaItem,
     Call,
     Decision,
+    InstitutionalApproval,
     LearningOutcome,
     Meeting,
     PrincipleAlignment,
@@ -50,6 +52,7 @@ from microcred.proposals.models import (
 )
 from microcred.proposals.permissions import (
     access_proposal,
+    approval_universities,
     can_edit_proposal,
     can_manage_calls,
     can_manage_meetings,
@@ -59,6 +62,7 @@ from microcred.proposals.permissions import (
     check_action,
     may_propose_change,
     step_falls_to_fallback,
+    universities_left_to_approve,
 )
 from microcred.proposals.versions import copy_version
 from microcred.proposals.workflow import Action
@@ -66,6 +70,9 @@ from microcred.reference.models import PolicyVersion
 from microcred.reference.selectors import policies_due_for_review, policy_in_force
 
 S = ProposalStatus
+# The history's step for one proposing university's approval while another's is awaited (policy 7.4); the last
+# university's approval is the workflow's MANAGER_APPROVE.
+PARTIAL_APPROVAL = "university_approve"
 
 
 def _next_reference() -> str:
@@ -314,6 +321,8 @@ def take_action(
     if action in workflow.SCHEDULING_ACTIONS or action in workflow.DECISION_ACTIONS:
         raise NotAllowed(_("Use the meeting's agenda to schedule or decide."))
     proposal = access_proposal(user, proposal_id, lock=True)
+    if action == Action.MANAGER_APPROVE and proposal.status == S.AWAITING_MANAGER:
+        _check_not_approved_yet(user, proposal)
     check_action(user, proposal, action)
     _check_fresh(proposal, expected_revision)
     workflow.target_status(action, proposal.status)  # refuse early, before the checks below
@@ -333,7 +342,48 @@ def take_action(
         version.submitted_at = timezone.now()
         version.policy = policy_in_force()
         version.save(update_fields=["submitted_at", "policy"])
+    if action == Action.SEND_TO_MANAGER:
+        proposal.institutional_approvals.all().delete()  # a new round: every university approves this version
+    if action == Action.MANAGER_APPROVE:
+        return _approve_for_universities(proposal, user, comment)
     return _apply_transition(proposal, action, actor=user, comment=comment)
+
+
+def _check_not_approved_yet(user, proposal: Proposal) -> None:
+    """AlreadyApproved when every university `user` approves for has approved in this round (a second click)."""
+    if approval_universities(user, proposal) and not universities_left_to_approve(user, proposal):
+        raise AlreadyApproved([university.name for university in selectors.universities_waiting(proposal)])
+
+
+def _approve_for_universities(proposal: Proposal, user, comment: str) -> Proposal:
+    """Record the institutional approval of each proposing university `user` approves for that has not approved
+    (policy 7.4); the last university's approval submits the proposal. In take_action's transaction."""
+    pending = universities_left_to_approve(user, proposal)
+    InstitutionalApproval.objects.bulk_create(
+        [InstitutionalApproval(proposal=proposal, institution_id=i, approved_by=user) for i in pending]
+    )
+    waiting = selectors.universities_waiting(proposal)
+    record_audit_event(
+        actor=user,
+        action="proposal.university_approved",
+        target=proposal,
+        summary=comment[:500],
+        changes={"institutions": pending, "waiting_for": [university.pk for university in waiting]},
+    )
+    if not waiting:
+        return _apply_transition(proposal, Action.MANAGER_APPROVE, actor=user, comment=comment)
+    # Still waiting for another university: a step of the history, the status unchanged.
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        version_number=proposal.current_version.number,
+        action=PARTIAL_APPROVAL,
+        actor=user,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        comment=comment,
+    )
+    _bump(proposal)
+    return proposal
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/compare/", views.proposal_compare, name="compare"),
     path("<int:pk>/co-proposers/", views.co_proposer_add, name="co-proposer-add"),
     path("<int:pk>/co-proposers/<int:person_id>/remove/", views.co_proposer_remove, name="co-proposer-remove"),
+    path("<int:pk>/co-proposers/leave/", views.co_proposer_leave, name="co-proposer-leave"),
     path("<int:pk>/reviews/", views.review_add, name="review"),
     path("<int:pk>/documents/", views.document_upload, name="document-upload"),
     path("<int:pk>/documents/<int:document_id>/delete/", views.document_delete, name="document-delete"),

@@ -389,8 +389,12 @@ def _render_detail(
             "versions": proposal.versions.all(),
             "documents": version.documents.all(),
             "is_own": permissions.is_own(user, proposal),
-            "co_proposers": selectors.co_proposers_of(proposal),
+            "co_proposers": proposal.co_proposer_links.select_related("person", "institution"),
+            "university_approvals": selectors.university_approvals(proposal)
+            if proposal.status == ProposalStatus.AWAITING_MANAGER and len(proposal.approving_institution_ids) > 1
+            else [],
             "can_manage_co_proposers": permissions.can_manage_co_proposers(user, proposal),
+            "can_leave": permissions.can_leave_proposal(user, proposal),
             "co_proposer_form": co_proposer_form or CoProposerForm(),
         },
         status=status,
@@ -565,6 +569,46 @@ def co_proposer_remove(request, pk, person_id):
         if link is not None:
             messages.success(request, _("%(name)s is no longer a co-proposer.") % {"name": link.person.full_name})
     return redirect(f"{reverse('proposals:detail', args=[pk])}#proposers-heading")
+
+
+@login_required
+@require_POST
+def co_proposer_leave(request, pk):
+    """A co-proposer takes themselves off the proposal, after the confirmation step; leaving again changes nothing
+    (a draft they left is hidden from them, so the retry lands on their list as the first did)."""
+    try:
+        proposal = permissions.access_proposal(request.user, pk)
+    except ProposalNotFound:
+        return redirect("proposals:list")
+    if permissions.can_leave_proposal(request.user, proposal) and not is_confirmed(request):
+        facts = {"title": proposal.current_version.title or _("(untitled)"), "proposer": proposal.proposer.full_name}
+        return render_confirmation(
+            request,
+            Confirmation(
+                question=_("Leave the proposal “%(title)s”?") % facts,
+                consequences=[
+                    _("You can no longer edit or send it, and are no longer e-mailed its steps."),
+                    _("%(proposer)s, its proposer, is told by e-mail; only they can add you again.") % facts,
+                    _("What you wrote stays in the proposal."),
+                ],
+                confirm_label=_("Leave the proposal"),
+                action_url=reverse("proposals:co-proposer-leave", args=[proposal.pk]),
+                cancel_url=f"{reverse('proposals:detail', args=[proposal.pk])}#proposers-heading",
+                cancel_label=_("Stay a co-proposer"),
+            ),
+        )
+    try:
+        left = co_proposers.leave_proposal(user=request.user, proposal_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('proposals:detail', args=[pk])}#proposers-heading")
+    if left:
+        messages.success(
+            request,
+            _("You are no longer a co-proposer of “%(title)s”.")
+            % {"title": proposal.current_version.title or _("(untitled)")},
+        )
+    return redirect("proposals:list")
 
 
 def _documents_step(pk) -> str:

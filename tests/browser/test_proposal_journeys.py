@@ -236,7 +236,7 @@ def refdata_for_services(cast):
     from microcred.proposals.workflow import Action
     from microcred.reference.models import ContentArea, EducationalPrinciple, EqfLevel, EscoSkill
 
-    def make(*, financial: bool, stop_at_manager: bool = False):
+    def make(*, financial: bool, stop_at_manager: bool = False, co_proposer=None):
         p = cast["proposer"]
         proposal = services.create_proposal(user=p, institution=cast["ub"], title="A working title")
         services.save_draft(user=p, proposal_id=proposal.pk, data={
@@ -250,6 +250,10 @@ def refdata_for_services(cast):
             "principles": [(pr, "how") for pr in EducationalPrinciple.objects.all()[:4]],
             "outcomes": [("Manage a design project.", [EscoSkill.objects.get(preferred_label="manage projects")])],
         })
+        if co_proposer is not None:
+            from microcred.proposals.co_proposers import add_co_proposer
+
+            add_co_proposer(user=p, proposal_id=proposal.pk, email=co_proposer.email)
         services.take_action(user=p, proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
         if stop_at_manager:
             return proposal

@@ -124,6 +124,29 @@ class ProposalDetailOut(ProposalSummaryOut):
         help_text="Each field of the current version as people read it: for a micro-credential, those of policy "
         "Appendix 2; for a pathway, its own (no Appendix 2 field).",
     )
+    proposer = serializers.CharField(help_text="Who opened the proposal, for its university.")
+    co_proposers = inline_serializer(
+        "CoProposerOut",
+        fields={
+            "id": serializers.IntegerField(),
+            "name": serializers.CharField(),
+            "institution": serializers.CharField(help_text="The slug of the university they propose for."),
+        },
+        many=True,
+        help_text="The colleagues who write it with the proposer, in the order they were added (policy 7.4).",
+    )
+    institutional_approvals = inline_serializer(
+        "InstitutionalApprovalOut",
+        fields={
+            "institution": serializers.CharField(help_text="A proposing university's slug."),
+            "approved": serializers.BooleanField(),
+            "approved_by": serializers.CharField(allow_null=True),
+            "approved_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=True,
+        help_text="Each proposing university (its own, then each co-proposer's) and its approval in the current "
+        "round (policy 7.4): the proposal is submitted once all have approved.",
+    )
     checklist = ChecklistRuleOut(many=True)
     history = inline_serializer(
         "ProposalEventOut",
@@ -160,6 +183,20 @@ class ProposalDetailApi(APIView):
                 **_summary(proposal),
                 "revision": proposal.revision,
                 "fields": {name: value for name, _label, value in rows_of(version)},
+                "proposer": str(proposal.proposer),
+                "co_proposers": [
+                    {"id": link.person_id, "name": str(link.person), "institution": link.institution.slug}
+                    for link in proposal.co_proposer_links.select_related("person", "institution")
+                ],
+                "institutional_approvals": [
+                    {
+                        "institution": row.institution.slug,
+                        "approved": row.approval is not None,
+                        "approved_by": str(row.approval.approved_by) if row.approval else None,
+                        "approved_at": row.approval.approved_at if row.approval else None,
+                    }
+                    for row in selectors.university_approvals(proposal)
+                ],
                 "checklist": [
                     {
                         "rule": r.code,

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from microcred.proposals import services
 from microcred.proposals.demo import decide_in_session
-from microcred.proposals.models import Meeting
+from microcred.proposals.models import Meeting, ProposalStatus
 from microcred.proposals.tests.conftest import complete_formal_data
 from microcred.proposals.workflow import Action
 
@@ -36,9 +36,12 @@ def on_agenda(people, refdata, institution, other_institution, title="Life-cycle
 
 
 def to_agenda(proposal, people):
-    """A complete draft sent, approved by the manager, accepted and put on the next meeting: its agenda item."""
+    """A complete draft sent, approved by the managers (UU's too when a co-proposer proposes for it), accepted and
+    put on the next meeting: its agenda item."""
     services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
-    services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
+    approved = services.take_action(user=people["manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
+    if approved.status == ProposalStatus.AWAITING_MANAGER:
+        services.take_action(user=people["other_manager"], proposal_id=proposal.pk, action=Action.MANAGER_APPROVE)
     services.take_action(user=people["secretary"], proposal_id=proposal.pk, action=Action.ACCEPT_AS_COMPLETE)
     return services.schedule_proposal(user=people["secretary"], proposal_id=proposal.pk)
 

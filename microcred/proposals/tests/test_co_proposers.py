@@ -177,7 +177,7 @@ def test_the_proposal_page_lists_adds_and_removes_co_proposers(client, people, d
     added = client.post(reverse("proposals:co-proposer-add", args=[draft.pk]), {"email": colleague.email})
     assert added.status_code == 302
     page = client.get(added.url).content.decode()
-    assert "Anna Jansen is a co-proposer now" in page and "Anna Jansen, co-proposer" in page
+    assert "Anna Jansen is a co-proposer now" in page and "Anna Jansen (Utrecht University), co-proposer" in page
     # Removing asks first, and changes nothing until confirmed.
     remove = reverse("proposals:co-proposer-remove", args=[draft.pk, colleague.pk])
     asked = client.post(remove).content.decode()
@@ -189,7 +189,11 @@ def test_the_proposal_page_lists_adds_and_removes_co_proposers(client, people, d
     _add(people, draft)
     client.force_login(colleague)
     page = client.get(reverse("proposals:detail", args=[draft.pk])).content.decode()
-    assert "Anna Jansen, co-proposer" in page and "Add as co-proposer" not in page and "Remove Anna" not in page
+    assert (
+        "Anna Jansen (Utrecht University), co-proposer" in page
+        and "Add as co-proposer" not in page
+        and "Remove Anna" not in page
+    )
     assert (
         client.post(reverse("proposals:co-proposer-add", args=[draft.pk]), {"email": "x@uu.example"}).status_code == 400
     )
@@ -217,3 +221,69 @@ def test_co_proposers_are_invited_to_the_meeting_and_answer_for_conditions(
         proposal, owner_institution_id = _fresh(draft), draft.institution_id
 
     assert colleague in condition_owners(Condition())
+
+
+def test_a_co_proposer_leaves_once_audited_and_the_proposer_is_told(
+    people, draft, colleague, django_capture_on_commit_callbacks
+):
+    _add(people, draft)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert co_proposers.leave_proposal(user=colleague, proposal_id=draft.pk) is True
+        assert co_proposers.leave_proposal(user=colleague, proposal_id=draft.pk) is False  # again: nothing more
+    assert not CoProposer.objects.exists()
+    (event,) = AuditEvent.objects.filter(action="proposal.co_proposer_left")
+    assert event.actor == colleague and event.changes == {"co_proposer": colleague.pk}
+    (email,) = mail.outbox
+    assert email.to == [people["proposer"].email]
+    assert "Anna Jansen is no longer a co-proposer" in email.subject and draft.reference in email.subject
+    assert "left the proposal" in email.body and f"/proposals/{draft.pk}/" in email.body
+    assert not permissions.can_view_proposal(colleague, _fresh(draft))  # an unsent draft: the proposer's alone again
+
+
+def test_who_may_not_leave(people, draft, colleague, make_user, institution):
+    # The proposer withdraws; they do not leave.
+    with pytest.raises(NotAllowed, match="withdraw it"):
+        co_proposers.leave_proposal(user=people["proposer"], proposal_id=draft.pk)
+    # Someone who is not on it (or may not see it) leaves nothing, and learns nothing of it.
+    stranger = make_user((Role.PROPOSER, institution), email="stranger@ub.example")
+    assert co_proposers.leave_proposal(user=stranger, proposal_id=draft.pk) is False
+    assert co_proposers.leave_proposal(user=colleague, proposal_id=10**9) is False
+    # A closed proposal keeps its proposers.
+    _add(people, draft)
+    services.take_action(user=people["proposer"], proposal_id=draft.pk, action=Action.WITHDRAW, comment="")
+    withdrawn = _fresh(draft)
+    assert withdrawn.status == ProposalStatus.WITHDRAWN and not permissions.can_leave_proposal(colleague, withdrawn)
+    with pytest.raises(NotAllowed, match="stay on its record"):
+        co_proposers.leave_proposal(user=colleague, proposal_id=draft.pk)
+    assert CoProposer.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="proposal.co_proposer_left").exists()
+
+
+def test_the_co_proposer_leaves_from_the_page_after_confirming(client, people, draft, colleague):
+    _add(people, draft)
+    client.force_login(colleague)
+    page = client.get(reverse("proposals:detail", args=[draft.pk])).content.decode()
+    assert "Leave this proposal…" in page
+    leave = reverse("proposals:co-proposer-leave", args=[draft.pk])
+    asked = client.post(leave).content.decode()
+    assert "Leave the proposal" in asked and "is told by e-mail" in asked and "stays in the proposal" in asked
+    assert CoProposer.objects.count() == 1  # nothing changes until confirmed
+    left = client.post(leave, {"confirmed": "yes"})
+    assert left.status_code == 302 and left.url == reverse("proposals:list")
+    assert not CoProposer.objects.exists()
+    assert "You are no longer a co-proposer of" in client.get(left.url).content.decode()
+    again = client.post(leave, {"confirmed": "yes"})  # sent twice: lands on the list, nothing more
+    assert again.status_code == 302 and again.url == reverse("proposals:list")
+    assert AuditEvent.objects.filter(action="proposal.co_proposer_left").count() == 1
+    # The proposer's own page offers no leaving.
+    client.force_login(people["proposer"])
+    assert "Leave this proposal" not in client.get(reverse("proposals:detail", args=[draft.pk])).content.decode()
+
+
+def test_the_api_names_the_proposer_and_the_co_proposers(client, people, draft, colleague):
+    _add(people, draft)
+    client.force_login(colleague)
+    body = client.get(f"/api/v1/proposals/{draft.pk}").json()
+    assert body["proposer"] == str(people["proposer"])
+    assert body["co_proposers"] == [{"id": colleague.pk, "name": "Anna Jansen", "institution": "uu"}]

@@ -1,5 +1,6 @@
-"""The demo has a proposal written by two universities: Åbo Akademi's draft workshop, co-proposed by ELTE's
-proposer, who finds it among her proposals (README, demo log-ins)."""
+"""The demo has proposals written by two universities: Åbo Akademi's draft workshop, co-proposed by ELTE's
+proposer, who finds it among her proposals, and Utrecht's "Data ethics for researchers", co-proposed by UB's
+proposer, approved by UB and waiting for UU's institutional manager (README, demo log-ins)."""
 
 import pytest
 from django.test.utils import override_settings
@@ -27,3 +28,11 @@ def test_the_demo_draft_workshop_is_co_proposed_by_elte(tmp_path):
     assert [link.person for link in workshop.co_proposer_links.all()] == [zsofia]
     assert workshop.status == "draft" and permissions.can_edit_proposal(zsofia, workshop)
     assert workshop in selectors.visible_proposals(zsofia)
+
+    data_ethics = Proposal.objects.get(versions__title="Data ethics for researchers")
+    assert data_ethics.status == "awaiting_manager"
+    assert [a.institution.short_name for a in data_ethics.institutional_approvals.all()] == ["UB"]
+    sanne = get_user_model().objects.get(email="manager.uu@demo.microcred.eu")
+    jordi = get_user_model().objects.get(email="manager.ub@demo.microcred.eu")
+    assert data_ethics.pk in {p.pk for role, qs in selectors.waiting_for(sanne) if role == "manager" for p in qs}
+    assert not [p for role, qs in selectors.waiting_for(jordi) if role == "manager" for p in qs if p == data_ethics]
