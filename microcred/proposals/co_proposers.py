@@ -99,13 +99,13 @@ def _has_approved(proposal, university) -> bool:
 
 
 @transaction.atomic
-def remove_co_proposer(*, user, proposal_id, person_id) -> None:
-    """Remove a co-proposer; removing one who is not (or no longer) a co-proposer changes nothing."""
+def remove_co_proposer(*, user, proposal_id, person_id) -> bool:
+    """Remove a co-proposer; True if removed. Removing one who is not (or no longer) a co-proposer changes nothing."""
     proposal = access_proposal(user, proposal_id, lock=True)
     _check_manages(user, proposal)
     link = CoProposer.objects.select_related("person").filter(proposal=proposal, person_id=person_id).first()
     if link is None:
-        return
+        return False
     link.delete()
     record_audit_event(
         actor=user,
@@ -114,6 +114,7 @@ def remove_co_proposer(*, user, proposal_id, person_id) -> None:
         summary=link.person.full_name or link.person.email,
         changes={"co_proposer": link.person_id},
     )
+    return True
 
 
 @transaction.atomic

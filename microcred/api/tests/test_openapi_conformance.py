@@ -68,6 +68,8 @@ OPERATION_IDS = {
     ("get", "/api/v1/proposals"): "proposals_list",
     ("get", "/api/v1/proposals/{id}"): "proposals_retrieve",
     ("post", "/api/v1/proposals/{id}/actions"): "proposals_actions_create",
+    ("post", "/api/v1/proposals/{id}/co-proposers"): "proposals_co_proposers_create",
+    ("delete", "/api/v1/proposals/{id}/co-proposers/{person_id}"): "proposals_co_proposers_destroy",
     ("post", "/api/v1/agenda-items/{item_id}/decision"): "agenda_items_decision_create",
     ("post", "/api/v1/verify"): "verify_create",
     ("get", "/api/v1/kpis"): "kpis_retrieve",
@@ -782,6 +784,72 @@ def _(people, proposal):
 @case("post", ACTIONS, 409)
 def _(people, proposal):
     return _act(people["proposer"], proposal, action="send_to_manager", revision=proposal.revision + 7)
+
+
+CO_PROPOSERS = "/api/v1/proposals/{id}/co-proposers"
+CO_PROPOSER = "/api/v1/proposals/{id}/co-proposers/{person_id}"
+
+
+@pytest.fixture
+def colleague(make_user, other_institution):
+    """A proposer at the co-leading university."""
+    return make_user((Role.PROPOSER, other_institution), email="colleague@uu.example", full_name="Anna Jansen")
+
+
+def _add_co_proposer(user, proposal, email):
+    return api(user).post(f"{V1}/proposals/{proposal.pk}/co-proposers", {"email": email}, format="json")
+
+
+@case("post", CO_PROPOSERS, 200)
+def _(people, proposal, colleague):
+    return _add_co_proposer(people["proposer"], proposal, colleague.email)
+
+
+@case("post", CO_PROPOSERS, 400)
+def _(people, proposal):
+    return _add_co_proposer(people["proposer"], proposal, "nobody@example.org")
+
+
+@case("post", CO_PROPOSERS, 401)
+def _(proposal, colleague):
+    return _add_co_proposer(None, proposal, colleague.email)
+
+
+@case("post", CO_PROPOSERS, 403)
+def _(people, proposal, colleague):
+    proposals.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    return _add_co_proposer(people["proposer"], proposal, colleague.email)  # no longer being written
+
+
+@case("post", CO_PROPOSERS, 404)
+def _(people, proposal, colleague):
+    return _add_co_proposer(people["learner"], proposal, colleague.email)
+
+
+def _take_off(user, proposal, person):
+    return api(user).delete(f"{V1}/proposals/{proposal.pk}/co-proposers/{person.pk}")
+
+
+@case("delete", CO_PROPOSER, 200)
+def _(people, proposal, colleague):
+    _add_co_proposer(people["proposer"], proposal, colleague.email)
+    return _take_off(colleague, proposal, colleague)  # leaves
+
+
+@case("delete", CO_PROPOSER, 401)
+def _(proposal, colleague):
+    return _take_off(None, proposal, colleague)
+
+
+@case("delete", CO_PROPOSER, 403)
+def _(people, proposal, colleague):
+    _add_co_proposer(people["proposer"], proposal, colleague.email)
+    return _take_off(colleague, proposal, people["proposer"])  # only the proposer removes
+
+
+@case("delete", CO_PROPOSER, 404)
+def _(people, proposal, colleague):
+    return _take_off(people["learner"], proposal, colleague)
 
 
 DECISION = "/api/v1/agenda-items/{item_id}/decision"

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from microcred.api.errors import CSRF_FAILED, INVALID_BODY, NOT_AUTHENTICATED, documented_error, error_body
 from microcred.api.schema import NamedChoiceField
 from microcred.core.text import COMMENT_TEXT
-from microcred.proposals import permissions, publishing, selectors, services
+from microcred.proposals import co_proposers, permissions, publishing, selectors, services
 from microcred.proposals.checklist import RuleStatus
 from microcred.proposals.conditions import ConditionInput
 from microcred.proposals.models import Proposal, ProposalStatus
@@ -117,6 +117,16 @@ class ChecklistRuleOut(serializers.Serializer):
     problems = ProblemOut(many=True)
 
 
+class CoProposerIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The colleague's account address (case does not count).")
+
+
+class CoProposerOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    institution = serializers.CharField(help_text="The slug of the university they propose for (policy 7.4).")
+
+
 class ProposalDetailOut(ProposalSummaryOut):
     revision = serializers.IntegerField(help_text="Send it back as `revision` in an action to refuse stale changes.")
     fields = serializers.DictField(
@@ -125,13 +135,7 @@ class ProposalDetailOut(ProposalSummaryOut):
         "Appendix 2; for a pathway, its own (no Appendix 2 field).",
     )
     proposer = serializers.CharField(help_text="Who opened the proposal, for its university.")
-    co_proposers = inline_serializer(
-        "CoProposerOut",
-        fields={
-            "id": serializers.IntegerField(),
-            "name": serializers.CharField(),
-            "institution": serializers.CharField(help_text="The slug of the university they propose for."),
-        },
+    co_proposers = CoProposerOut(
         many=True,
         help_text="The colleagues who write it with the proposer, in the order they were added (policy 7.4).",
     )
@@ -226,6 +230,70 @@ class ProposalDetailApi(APIView):
                 ],
             }
         )
+
+
+class CoProposersApi(APIView):
+    """Add a co-proposer: a proposer at a member university, by account address. Only the proposal's proposer, while
+    it is being written (draft, returned, revisions requested); adding someone twice changes nothing."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="proposals_co_proposers_create",
+        request=CoProposerIn,
+        responses={
+            200: OpenApiResponse(CoProposerOut, description="The co-proposer, added now or before."),
+            400: documented_error(
+                f"{INVALID_BODY} `invalid` also when the address is not a proposer's at a member university, is the "
+                "proposer's own, or (revisions requested) names a university that has not approved the proposal."
+            ),
+            401: UNAUTHENTICATED,
+            403: documented_error(f"`not_allowed`: only its proposer adds co-proposers, while writing. {CSRF_FAILED}"),
+            404: NO_PROPOSAL,
+        },
+    )
+    def post(self, request, pk: int):
+        data = CoProposerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = co_proposers.add_co_proposer(user=request.user, proposal_id=pk, email=data.validated_data["email"])
+        return Response({"id": link.person_id, "name": str(link.person), "institution": link.institution.slug})
+
+
+class CoProposerApi(APIView):
+    """Take a co-proposer off the proposal: its proposer removes one while writing it; a co-proposer removes
+    themselves (leaves) while it is open and not being approved by the universities. Removing someone who is not
+    (or no longer) a co-proposer changes nothing."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="proposals_co_proposers_destroy",
+        responses={
+            200: OpenApiResponse(
+                inline_serializer(
+                    "CoProposerRemovalOut",
+                    fields={
+                        "removed": serializers.BooleanField(
+                            help_text="false: they were not (or no longer) a co-proposer; nothing changed."
+                        )
+                    },
+                ),
+                description="Not a co-proposer (any more).",
+            ),
+            401: UNAUTHENTICATED,
+            403: documented_error(
+                "`not_allowed`: only its proposer removes co-proposers, while writing; a co-proposer leaves neither a "
+                f"closed proposal nor one the universities are approving; the proposer withdraws instead. {CSRF_FAILED}"
+            ),
+            404: NO_PROPOSAL,
+        },
+    )
+    def delete(self, request, pk: int, person_id: int):
+        if person_id == request.user.pk:
+            removed = co_proposers.leave_proposal(user=request.user, proposal_id=pk)
+        else:
+            removed = co_proposers.remove_co_proposer(user=request.user, proposal_id=pk, person_id=person_id)
+        return Response({"removed": removed})
 
 
 class ActionIn(serializers.Serializer):

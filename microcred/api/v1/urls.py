@@ -39,6 +39,12 @@ urlpatterns = [
     path("proposals", proposals.ProposalListApi.as_view(), name="proposals"),
     path("proposals/<int:pk>", proposals.ProposalDetailApi.as_view(), name="proposal"),
     path("proposals/<int:pk>/actions", proposals.ProposalActionApi.as_view(), name="proposal-action"),
+    path("proposals/<int:pk>/co-proposers", proposals.CoProposersApi.as_view(), name="proposal-co-proposers"),
+    path(
+        "proposals/<int:pk>/co-proposers/<int:person_id>",
+        proposals.CoProposerApi.as_view(),
+        name="proposal-co-proposer",
+    ),
     path("agenda-items/<int:item_id>/decision", proposals.DecisionApi.as_view(), name="decision"),
     path("conditions", conditions_api.ConditionListApi.as_view(), name="conditions"),
     path("conditions/<int:pk>/report", conditions_api.ConditionReportApi.as_view(), name="condition-report"),

@@ -287,3 +287,34 @@ def test_the_api_names_the_proposer_and_the_co_proposers(client, people, draft, 
     body = client.get(f"/api/v1/proposals/{draft.pk}").json()
     assert body["proposer"] == str(people["proposer"])
     assert body["co_proposers"] == [{"id": colleague.pk, "name": "Anna Jansen", "institution": "uu"}]
+
+
+def test_the_api_adds_removes_and_leaves_as_the_page_does(client, people, draft, colleague):
+    url = f"/api/v1/proposals/{draft.pk}/co-proposers"
+    client.force_login(people["proposer"])
+    refused = client.post(url, {"email": "nobody@example.org"}, content_type="application/json")
+    assert refused.status_code == 400 and "is not the address of a proposer" in refused.json()["error"]["message"]
+    assert client.post(url, {"email": "not an address"}, content_type="application/json").status_code == 400
+    for _ in range(2):  # sent twice: one co-proposer
+        added = client.post(url, {"email": colleague.email}, content_type="application/json")
+        assert added.status_code == 200
+        assert added.json() == {"id": colleague.pk, "name": "Anna Jansen", "institution": "uu"}
+    assert CoProposer.objects.count() == 1
+    # Only the proposer adds or removes.
+    client.force_login(colleague)
+    assert client.post(url, {"email": "x@uu.example"}, content_type="application/json").status_code == 403
+    assert client.delete(f"{url}/{people['proposer'].pk}").status_code == 403
+    # The co-proposer leaves (their own id); again changes nothing.
+    assert client.delete(f"{url}/{colleague.pk}").json() == {"removed": True}
+    assert client.delete(f"{url}/{colleague.pk}").json() == {"removed": False}
+    assert not CoProposer.objects.exists()
+    assert AuditEvent.objects.filter(action="proposal.co_proposer_left").count() == 1
+    # The proposer removes one.
+    _add(people, draft)
+    client.force_login(people["proposer"])
+    assert client.delete(f"{url}/{colleague.pk}").json() == {"removed": True}
+    assert not CoProposer.objects.exists()
+    assert AuditEvent.objects.filter(action="proposal.co_proposer_removed").count() == 1
+    # A proposal nobody may see: 404.
+    client.force_login(people["learner"])
+    assert client.post(url, {"email": colleague.email}, content_type="application/json").status_code == 404
