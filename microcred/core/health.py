@@ -1,7 +1,8 @@
 """What /healthz/ready (and /healthz) asks: do the database, the cache and the broker answer, each bounded in time.
 
-Liveness (/healthz/live) asks nothing of them: the process answers. Readiness checks each dependency within
-HEALTHZ_DB_TIMEOUT seconds (``readiness``); one that fails or does not answer in time makes the answer 503.
+Liveness (/healthz/live) asks nothing of them: the process answers. Readiness asks the three side by side and
+gives each HEALTHZ_DB_TIMEOUT seconds from the start (``readiness``); one that fails or does not answer in time
+makes the answer 503.
 The cache is asked directly (a Redis PING), not through the fallback to process memory that keeps pages
 working while Redis is gone (microcred/core/cache.py). The broker is not used in the embedded default (tasks
 run eagerly): it then counts as ready.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -93,24 +95,36 @@ NOT_ANSWERING = "not answering"
 NOT_USED = "not used"
 
 
-def _within(check, timeout: float, name: str) -> bool:
-    """Run ``check`` in a thread and wait for it at most ``timeout`` seconds; False if it fails or is late.
+class _Asking:
+    """``check`` running in a thread of its own, started at once: ask several dependencies side by side, then
+    collect each answer by one deadline (``answered``).
 
     The clients asked here have socket timeouts of their own, so a thread left behind by a hung dependency ends
     soon after; the request never waits for it.
     """
-    outcome = {"answered": False}
 
-    def run():
+    def __init__(self, check, name: str):
+        self._answered = False
+        self._name = name
+        self._check = check
+        self._thread = threading.Thread(target=self._run, name=f"healthz-{name}-probe", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
         try:
-            outcome["answered"] = bool(check())
+            self._answered = bool(self._check())
         except Exception as exc:  # any failure of the dependency means "not ready", never a crash
-            logger.warning("Health probe: the %s does not answer: %s", name, exc)
+            logger.warning("Health probe: the %s does not answer: %s", self._name, exc)
 
-    thread = threading.Thread(target=run, name=f"healthz-{name}-probe", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return not thread.is_alive() and outcome["answered"]
+    def answered(self, deadline: float) -> bool:
+        """True if it answered yes by ``deadline`` (time.monotonic()); False if it failed or is still asking."""
+        self._thread.join(max(0.0, deadline - time.monotonic()))
+        return not self._thread.is_alive() and self._answered
+
+
+def _within(check, timeout: float, name: str) -> bool:
+    """Run ``check`` in a thread and wait for it at most ``timeout`` seconds; False if it fails or is late."""
+    return _Asking(check, name).answered(time.monotonic() + timeout)
 
 
 def _ping_cache(timeout: float) -> bool:
@@ -151,10 +165,16 @@ def broker_answers(timeout: float | None = None) -> bool:
 
 
 def readiness() -> tuple[bool, dict[str, str]]:
-    """(ready, {component: state}) for the database, the cache and the broker."""
+    """(ready, {component: state}) for the database, the cache and the broker, asked side by side: the answer
+    takes at most HEALTHZ_DB_TIMEOUT (and a little), not that once per dependency, when several hang."""
+    timeout = settings.HEALTHZ_DB_TIMEOUT
+    deadline = time.monotonic() + timeout
+    cache = _Asking(lambda: _ping_cache(timeout), "cache")
+    broker = _Asking(lambda: _connect_broker(timeout), "broker") if broker_in_use() else None
+    database = database_answers(timeout=timeout)  # in this thread for SQLite (its connection is this thread's)
     states = {
-        "database": OK if database_answers() else NOT_ANSWERING,
-        "cache": OK if cache_answers() else NOT_ANSWERING,
-        "broker": (OK if broker_answers() else NOT_ANSWERING) if broker_in_use() else NOT_USED,
+        "database": OK if database else NOT_ANSWERING,
+        "cache": OK if cache.answered(deadline) else NOT_ANSWERING,
+        "broker": NOT_USED if broker is None else OK if broker.answered(deadline) else NOT_ANSWERING,
     }
     return all(state != NOT_ANSWERING for state in states.values()), states

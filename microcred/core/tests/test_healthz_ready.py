@@ -100,3 +100,25 @@ def test_a_hung_dependency_is_not_waited_for(client, settings):
         waited = time.monotonic() - started
     assert response.status_code == 503 and response.json()["cache"] == "not answering"
     assert waited < 5  # the hang lasts 10 s; the probe gives up after 1 s (generous margin for a loaded machine)
+
+
+def test_hung_dependencies_are_asked_side_by_side(client, settings):
+    """The cache and the broker both hang: the answer comes after one HEALTHZ_DB_TIMEOUT, not one for each."""
+    settings.HEALTHZ_DB_TIMEOUT = 2
+    hang = lambda timeout: time.sleep(10)  # noqa: E731
+    with (
+        mock.patch("microcred.core.health._ping_cache", side_effect=hang),
+        mock.patch("microcred.core.health._connect_broker", side_effect=hang),
+        mock.patch("microcred.core.health.broker_in_use", return_value=True),
+    ):
+        started = time.monotonic()
+        response = client.get("/healthz/ready")
+        waited = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "not answering",
+        "broker": "not answering",
+    }
+    assert 1.9 < waited < 3.5  # asked one after the other, it took twice the timeout (4 s)
