@@ -1,35 +1,12 @@
 """The credentials fixtures (KEK, issuers, `issue`), a signed-in holder and a stand-in Learner Credential Wallet."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from microcred.credentials.tests.conftest import *  # noqa: F403
+from microcred.credentials.tests.holder_fixtures import *  # noqa: F403
 from microcred.exchanges.tests.lcw import StandInLCW, links_from_page
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def credential(issue):
-    return issue()
-
-
-@pytest.fixture
-def holder(make_user, credential):
-    return make_user(email=credential.learner_email)
-
-
-@pytest.fixture
-def holder_client(client, holder):
-    client.force_login(holder)
-    return client
 
 
 @pytest.fixture
