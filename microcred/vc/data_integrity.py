@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ._speedups import compiled
 from .contexts import DEFAULT_REGISTRY, ContextRegistry
 from .cryptosuites import SUITES, eddsa_rdfc_2022
 from .exceptions import (
@@ -30,7 +31,6 @@ from .exceptions import (
 )
 from .jsonld import MAX_SAFE_INTEGER, check_input, check_signing_input
 from .multikey import public_key_from_bytes, public_key_from_multibase
-from .rdfc10 import compiled
 from .signers import as_signer
 
 PROOF_TYPE = "DataIntegrityProof"

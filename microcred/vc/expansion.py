@@ -54,6 +54,7 @@ import weakref
 from collections import Counter
 
 from . import rdf
+from ._speedups import compiled
 from .contexts import ContextRegistry
 from .jsonld import (
     _ABSOLUTE_IRI,
@@ -70,7 +71,6 @@ from .jsonld import (
     canonical_json,
     value_literal,
 )
-from .rdfc10 import compiled
 
 __all__ = ["NeedsReferenceProcessor", "expand", "to_quads"]
 

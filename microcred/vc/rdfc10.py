@@ -40,13 +40,9 @@ from __future__ import annotations
 import hashlib
 import math
 
+from ._speedups import compiled  # the two per-quad loops compiled (or None): the same results, faster
 from .exceptions import CanonicalizationError, CanonicalizationTooComplex
 from .rdf import Quad
-
-try:  # the compiled loops (_canonical.c, built by tools/build_speedups.py): the same results, faster. Here the two
-    from . import _canonical as compiled  # per-quad loops; expansion.py takes its exact key from the same module.
-except ImportError:  # not built here: the Python loops
-    compiled = None
 
 HASH_ALGORITHMS = {"SHA256": hashlib.sha256, "SHA384": hashlib.sha384}
 DEFAULT_MAX_WORK_FACTOR = 1
