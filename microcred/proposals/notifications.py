@@ -16,6 +16,7 @@ from microcred.outbox.services import enqueue, enqueue_many, outbox_handler
 from microcred.proposals import publishing, selectors
 from microcred.proposals.models import AgendaItem, Proposal, ProposalEvent
 from microcred.proposals.models import ProposalStatus as S
+from microcred.reference.models import Institution
 from microcred.roles import Role
 
 # The e-mails' wording when the proposal type registered none (a micro-credential proposal): "the proposal".
@@ -219,33 +220,42 @@ def policy_review_email(policy_id: int, user_id: int) -> EmailMessage | None:
     return EmailMessage(one_line(subject), str(body), settings.DEFAULT_FROM_EMAIL, [person.email])
 
 
-def announce_fallback(proposal, event, person) -> None:
-    """In the transition's transaction: tell an alliance admin that nobody at the proposing university holds the
-    role the step needs, so it fell to the board secretary (policy 7.4). Once per step and admin."""
-    enqueue(
-        key=f"step-fallback:{event.pk}:{person.pk}",
-        handler=fallback_email,
-        payload={"proposal_id": proposal.pk, "user_id": person.pk},
-    )
+def announce_fallback(proposal, event, person, institution=None) -> None:
+    """In the transition's transaction: tell an alliance admin that nobody at a proposing university (the
+    proposal's, or a co-proposer's `institution`) holds the role the step needs, so it fell to the board secretary
+    (policy 7.4). Once per step, university and admin."""
+    if institution is None:
+        enqueue(
+            key=f"step-fallback:{event.pk}:{person.pk}",
+            handler=fallback_email,
+            payload={"proposal_id": proposal.pk, "user_id": person.pk},
+        )
+    else:
+        enqueue(
+            key=f"step-fallback:{event.pk}:{person.pk}:{institution.pk}",
+            handler=fallback_email,
+            payload={"proposal_id": proposal.pk, "user_id": person.pk, "institution_id": institution.pk},
+        )
 
 
 @outbox_handler
-def fallback_email(proposal_id: int, user_id: int) -> EmailMessage | None:
+def fallback_email(proposal_id: int, user_id: int, institution_id: int | None = None) -> EmailMessage | None:
     proposal = Proposal.objects.select_related("institution").get(pk=proposal_id)
     person = get_user_model().objects.get(pk=user_id)
     if not person.may_be_emailed:
         return None
+    university = proposal.institution if institution_id is None else Institution.objects.get(pk=institution_id)
     roles_url = settings.PUBLIC_BASE_URL + reverse("admin:accounts_roleassignment_changelist")
     with translation.override(person.preferred_language or "en"):
         subject = _("[%(ref)s] No institutional manager at %(university)s: the board secretary takes the step") % {
             "ref": proposal.reference,
-            "university": proposal.institution.name,
+            "university": university.name,
         }
         body = str(wording(proposal).fallback_body) % {
             "name": person.full_name,
             "title": proposal.current_version.title,
             "ref": proposal.reference,
-            "university": proposal.institution.name,
+            "university": university.name,
             "roles": roles_url,
             "url": settings.PUBLIC_BASE_URL + reverse("proposals:detail", args=[proposal.pk]),
         }

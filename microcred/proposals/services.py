@@ -63,10 +63,11 @@ from microcred.proposals.permissions import (
     may_propose_change,
     step_falls_to_fallback,
     universities_left_to_approve,
+    university_has_manager,
 )
 from microcred.proposals.versions import copy_version
 from microcred.proposals.workflow import Action
-from microcred.reference.models import PolicyVersion
+from microcred.reference.models import Institution, PolicyVersion
 from microcred.reference.selectors import policies_due_for_review, policy_in_force
 
 S = ProposalStatus
@@ -346,7 +347,34 @@ def take_action(
         proposal.institutional_approvals.all().delete()  # a new round: every university approves this version
     if action == Action.MANAGER_APPROVE:
         return _approve_for_universities(proposal, user, comment)
-    return _apply_transition(proposal, action, actor=user, comment=comment)
+    proposal = _apply_transition(proposal, action, actor=user, comment=comment)
+    if action == Action.SEND_TO_MANAGER:
+        _flag_co_universities_without_manager(proposal, actor=user)
+    return proposal
+
+
+def _flag_co_universities_without_manager(proposal: Proposal, *, actor) -> None:
+    """A co-proposer's university with no institutional manager: its approval falls to the board secretary
+    (permissions.may_approve_for); recorded, and the alliance admins told, as for the proposal's own (policy 7.4)."""
+    missing = [i for i in proposal.approving_institution_ids[1:] if not university_has_manager(proposal, i)]
+    if not missing:
+        return
+    event = proposal.events.order_by("-pk").first()
+    for university in Institution.objects.filter(pk__in=missing).order_by("pk"):
+        record_audit_event(
+            actor=actor,
+            action="proposal.step_fell_to_fallback",
+            target=proposal,
+            summary=f"Nobody is manager at {university}, a co-proposer's university: the secretary approves for it",
+            changes={
+                "waiting_for": str(workflow.Decider.MANAGER),
+                "fallback": str(workflow.Decider.SECRETARY),
+                "institution": university.pk,
+                "status": str(proposal.status),
+            },
+        )
+        for person in notifications.alliance_admins():
+            notifications.announce_fallback(proposal, event, person, institution=university)
 
 
 def _check_not_approved_yet(user, proposal: Proposal) -> None:

@@ -106,15 +106,24 @@ def test_either_university_returns_it_and_the_next_sending_starts_a_new_round(pe
 
 
 def test_a_university_without_a_manager_falls_to_the_secretary(
-    people, refdata, institution, other_institution, make_user
+    people, refdata, institution, other_institution, make_user, django_capture_on_commit_callbacks
 ):
     third = Institution.objects.create(
         slug="elte", short_name="ELTE", name="ELTE", country="Hungary", country_code="HU"
     )
     make_user((Role.PROPOSER, third), email="zsofia@elte.example", full_name="Zsófia Kiss")
+    admin = make_user(Role.ALLIANCE_ADMIN, email="admin@alliance.example")
     proposal = draft_proposal(people, refdata, institution, other_institution)
     co_proposers.add_co_proposer(user=people["proposer"], proposal_id=proposal.pk, email="zsofia@elte.example")
-    services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.take_action(user=people["proposer"], proposal_id=proposal.pk, action=Action.SEND_TO_MANAGER)
+    # The admin is told, as when the proposal's own university has no manager, and the audit log records it.
+    (alert,) = [m for m in mail.outbox if admin.email in m.to]
+    assert "No institutional manager at ELTE" in alert.subject
+    (fallen,) = AuditEvent.objects.filter(action="proposal.step_fell_to_fallback")
+    assert fallen.changes["institution"] == third.pk
+    assert _fresh(proposal).fell_to_fallback_at is None  # UB's own step stays with UB's manager
     assert proposal.pk in _waiting_for(people["secretary"])["secretary"]
     assert permissions.approval_universities(people["secretary"], _fresh(proposal)) == [third.pk]
     rows = selectors.university_approvals(_fresh(proposal))
