@@ -317,7 +317,11 @@ def _conditions_seen_by(user, proposal) -> list[dict]:
 
 
 def waiting_for_label(proposal) -> str:
-    """Whom the proposal waits for, in words (the fallback when its step fell to it: policy 7.4)."""
+    """Whom the proposal waits for, in words (the fallback when its step fell to it: policy 7.4); while several
+    universities approve it, the ones still to approve."""
+    if proposal.status == ProposalStatus.AWAITING_MANAGER and len(proposal.approving_institution_ids) > 1:
+        names = ", ".join(university.name for university in selectors.universities_waiting(proposal))
+        return _("the approval of %(universities)s") % {"universities": names}
     decider = workflow_waiting_for(proposal.status, fallen=proposal.fell_to_fallback_at is not None)
     return str(DECIDER_LABELS[decider]) if decider else ""
 

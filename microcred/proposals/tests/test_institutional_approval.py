@@ -188,6 +188,7 @@ def test_the_page_shows_each_university_s_approval(client, people, joint):
     assert "Institutional approval" in page
     assert f"University of Barcelona: approved by {people['manager']}" in page
     assert "Utrecht University: waiting for its institutional manager" in page
+    assert "Waiting for: <strong>the approval of Utrecht University</strong>" in page
     assert "their university approved" in page  # the history's step
     client.force_login(people["manager"])
     page = client.get(reverse("proposals:detail", args=[joint.pk])).content.decode()
