@@ -224,18 +224,10 @@ def announce_fallback(proposal, event, person, institution=None) -> None:
     """In the transition's transaction: tell an alliance admin that nobody at a proposing university (the
     proposal's, or a co-proposer's `institution`) holds the role the step needs, so it fell to the board secretary
     (policy 7.4). Once per step, university and admin."""
-    if institution is None:
-        enqueue(
-            key=f"step-fallback:{event.pk}:{person.pk}",
-            handler=fallback_email,
-            payload={"proposal_id": proposal.pk, "user_id": person.pk},
-        )
-    else:
-        enqueue(
-            key=f"step-fallback:{event.pk}:{person.pk}:{institution.pk}",
-            handler=fallback_email,
-            payload={"proposal_id": proposal.pk, "user_id": person.pk, "institution_id": institution.pk},
-        )
+    key, payload = f"step-fallback:{event.pk}:{person.pk}", {"proposal_id": proposal.pk, "user_id": person.pk}
+    if institution is not None:
+        key, payload["institution_id"] = f"{key}:{institution.pk}", institution.pk
+    enqueue(key=key, handler=fallback_email, payload=payload)
 
 
 @outbox_handler
