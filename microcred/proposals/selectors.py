@@ -134,9 +134,15 @@ def university_approvals(proposal: Proposal) -> list[UniversityApproval]:
     ]
 
 
+def co_proposer_links_of(proposal: Proposal) -> list:
+    """Its co-proposers' rows (models.CoProposer: the person and the university they propose for), in the order
+    they were added."""
+    return list(proposal.co_proposer_links.select_related("person", "institution"))
+
+
 def co_proposers_of(proposal: Proposal) -> list:
-    """Its co-proposers (models.CoProposer), in the order they were added."""
-    return [link.person for link in proposal.co_proposer_links.select_related("person")]
+    """Its co-proposers, in the order they were added."""
+    return [link.person for link in co_proposer_links_of(proposal)]
 
 
 def upcoming_meetings(body: str | None = None) -> QuerySet[Meeting]:

@@ -393,7 +393,7 @@ def _render_detail(
             "versions": proposal.versions.all(),
             "documents": version.documents.all(),
             "is_own": permissions.is_own(user, proposal),
-            "co_proposers": proposal.co_proposer_links.select_related("person", "institution"),
+            "co_proposers": selectors.co_proposer_links_of(proposal),
             "university_approvals": selectors.university_approvals(proposal)
             if proposal.status == ProposalStatus.AWAITING_MANAGER and len(proposal.approving_institution_ids) > 1
             else [],

@@ -127,6 +127,10 @@ class CoProposerOut(serializers.Serializer):
     institution = serializers.CharField(help_text="The slug of the university they propose for (policy 7.4).")
 
 
+def _co_proposer(link) -> dict:
+    return {"id": link.person_id, "name": str(link.person), "institution": link.institution.slug}
+
+
 class ProposalDetailOut(ProposalSummaryOut):
     revision = serializers.IntegerField(help_text="Send it back as `revision` in an action to refuse stale changes.")
     fields = serializers.DictField(
@@ -188,10 +192,7 @@ class ProposalDetailApi(APIView):
                 "revision": proposal.revision,
                 "fields": {name: value for name, _label, value in rows_of(version)},
                 "proposer": str(proposal.proposer),
-                "co_proposers": [
-                    {"id": link.person_id, "name": str(link.person), "institution": link.institution.slug}
-                    for link in proposal.co_proposer_links.select_related("person", "institution")
-                ],
+                "co_proposers": [_co_proposer(link) for link in selectors.co_proposer_links_of(proposal)],
                 "institutional_approvals": [
                     {
                         "institution": row.institution.slug,
@@ -256,7 +257,7 @@ class CoProposersApi(APIView):
         data = CoProposerIn(data=request.data)
         data.is_valid(raise_exception=True)
         link = co_proposers.add_co_proposer(user=request.user, proposal_id=pk, email=data.validated_data["email"])
-        return Response({"id": link.person_id, "name": str(link.person), "institution": link.institution.slug})
+        return Response(_co_proposer(link))
 
 
 class CoProposerApi(APIView):
