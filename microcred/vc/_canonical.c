@@ -9,6 +9,7 @@
  *       first appearance, each quad listed once per blank node it mentions.
  *   relabelled_nquads(quads, labels) -> str: the canonical N-Quads document (§4.4.3 steps 6-7): every blank node
  *       replaced by labels[node] ("_:c14nN"), one line per distinct quad, lines sorted by code point, joined.
+ *   canonical_nquads_utf8(quads, labels) -> bytes: the same document in UTF-8 (what is hashed), without the text.
  *
  * And the key under which the JSON-LD walk remembers what a node object converts to (microcred.vc.expansion):
  *
@@ -263,6 +264,115 @@ relabelled_nquads(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 error:
     Py_DECREF(lines);
     return NULL;
+}
+
+/* canonical_nquads_utf8: relabelled_nquads(quads, labels).encode("utf-8"), made in UTF-8 from the start. Lines are
+ * sorted as bytes: the order of UTF-8 bytes is the order of code points. */
+typedef struct {
+    const char *at;
+    Py_ssize_t length;
+} span;
+
+static int
+compare_spans(const void *x, const void *y)
+{
+    const span *a = x, *b = y;
+    Py_ssize_t n = a->length < b->length ? a->length : b->length;
+    int order = memcmp(a->at, b->at, (size_t)n);
+    if (order != 0) {
+        return order;
+    }
+    return a->length < b->length ? -1 : a->length > b->length;
+}
+
+static PyObject *
+canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyDict_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "canonical_nquads_utf8(quads: list, labels: dict)");
+        return NULL;
+    }
+    PyObject *quads = args[0], *labels = args[1], *result = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(quads);
+    PyObject **terms = PyMem_Calloc((size_t)(4 * n + 1), sizeof(PyObject *)); /* the relabelled terms, held */
+    span *lines = PyMem_Malloc(sizeof(span) * (size_t)(n + 1));
+    char *text = NULL;
+    if (terms == NULL || lines == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t[4];
+        if (quad_terms(PyList_GET_ITEM(quads, i), t) < 0) {
+            goto done;
+        }
+        for (int k = 0; k < 4; k++) {
+            terms[4 * i + k] = k == 1 ? Py_NewRef(t[1]) : relabel(labels, t[k]);
+            if (terms[4 * i + k] == NULL) {
+                goto done;
+            }
+            Py_ssize_t size;
+            if (PyUnicode_AsUTF8AndSize(terms[4 * i + k], &size) == NULL) {
+                goto done;
+            }
+            total += size + 1; /* and the space or the " .\n" after it, counted below */
+        }
+        total += 3;
+    }
+    text = PyMem_Malloc((size_t)total + 1);
+    if (text == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    char *at = text;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char *start = at;
+        for (int k = 0; k < 4; k++) {
+            Py_ssize_t size;
+            const char *utf8 = PyUnicode_AsUTF8AndSize(terms[4 * i + k], &size);
+            if (k == 3 && size == 0) {
+                break;
+            }
+            if (k > 0) {
+                *at++ = ' ';
+            }
+            memcpy(at, utf8, (size_t)size);
+            at += size;
+        }
+        memcpy(at, " .\n", 3);
+        at += 3;
+        lines[i].at = start;
+        lines[i].length = at - start;
+    }
+    qsort(lines, (size_t)n, sizeof(span), compare_spans);
+    Py_ssize_t length = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i == 0 || compare_spans(&lines[i], &lines[i - 1]) != 0) {
+            length += lines[i].length;
+        }
+    }
+    result = PyBytes_FromStringAndSize(NULL, length);
+    if (result == NULL) {
+        goto done;
+    }
+    char *out = PyBytes_AS_STRING(result);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i == 0 || compare_spans(&lines[i], &lines[i - 1]) != 0) {
+            memcpy(out, lines[i].at, (size_t)lines[i].length);
+            out += lines[i].length;
+        }
+    }
+done:
+    if (terms != NULL) {
+        for (Py_ssize_t i = 0; i < 4 * n; i++) {
+            Py_XDECREF(terms[i]);
+        }
+    }
+    PyMem_Free(terms);
+    PyMem_Free(lines);
+    PyMem_Free(text);
+    return result;
 }
 
 /* json_key: an exact key for a JSON value, for remembering what a node object converts to (expansion.py).
@@ -636,11 +746,789 @@ base58_decode(PyObject *module, PyObject *arg)
     return out;
 }
 
+/* walk_node: the JSON-LD walk's node objects (microcred.vc.expansion, _Walker.node and _Walker.plain), compiled.
+ *
+ *   walk_setup(settings: dict) -> None: what the walk needs from expansion.py (its exceptions, constants and
+ *       the Python methods it hands the rarer cases to), once, when expansion.py is imported.
+ *   walk_node(walker, element, ctx, graph, depth, top) -> str: the subject of the node object ``element``, its
+ *       quads appended to walker.quads as _Walker.node appends them.
+ *
+ * It follows _Walker.node and _Walker.plain step by step, with the same checks in the same order and the same
+ * exceptions. It does itself what a credential is mostly made of (keys, @id and @type, nested node objects, lists,
+ * strings that need no escape) and calls the walker's and the active context's Python methods for the rest: the
+ * active context after @type (ctx.with_types), IRI expansion (ctx.expand_iri, walker.iri_term), a property's
+ * conversion (ctx.prop), other containers (walker.values), remembered subtrees (walker.identified_node), other scalars
+ * (walker.scalar), and a node object with a key that is not exactly a str (walker._node). The documents it reads
+ * may be changed by another thread while those run: it holds a reference to every value it is working on. */
+
+static PyObject *W_UNSAFE, *W_REFUSE, *W_RDF_TYPE, *W_PLAIN, *W_ID, *W_ID_KEY;
+static PyObject *A_ALIASES, *A_OTHER_ALIASES, *A_PROPS, *A_TERMS, *A_TYPES, *A_PROP, *A_WITH_TYPES, *A_EXPAND_IRI,
+    *A_IRI_TERM, *A_KIND, *A_PRED, *A_SUFFIX, *A_TYPED_STRING, *A_CHILD_CTX, *A_ID_CTX, *A_QUADS, *A_TYPED_STRINGS,
+    *A_UNMERGEABLE, *A_COUNTER, *A_VALUES, *A_SCALAR, *A_IDENTIFIED_NODE, *A_PY_NODE;
+static long W_MAX_DEPTH = -1;
+static Py_ssize_t W_SUBTREE_MIN_KEYS;
+
+/* _BAD_CHARS of jsonld.py: [\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff] */
+static int
+bad_char(Py_UCS4 c)
+{
+    return (c <= 0x1f && c != 0x09 && c != 0x0a && c != 0x0d) || (c >= 0xd800 && c <= 0xdfff);
+}
+
+/* _SPECIAL of expansion.py: [\x00-\x1f"\\\x7f\ud800-\udfff] */
+static int
+special_char(Py_UCS4 c)
+{
+    return c <= 0x1f || c == '"' || c == '\\' || c == 0x7f || (c >= 0xd800 && c <= 0xdfff);
+}
+
+static int
+any_char(PyObject *text, int (*test)(Py_UCS4))
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *p = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (test(p[i])) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (test(PyUnicode_READ(kind, data, i))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void
+raise_unsafe(void)
+{
+    PyErr_SetNone(W_UNSAFE);
+}
+
+static void
+refuse(const char *why)
+{
+    PyErr_SetString(W_REFUSE, why);
+}
+
+static int
+set_attr(PyObject **slot, PyObject *settings, const char *name)
+{
+    PyObject *value = PyDict_GetItemString(settings, name); /* borrowed */
+    if (value == NULL) {
+        PyErr_Format(PyExc_KeyError, "walk_setup needs %s", name);
+        return -1;
+    }
+    Py_INCREF(value);
+    Py_XSETREF(*slot, value);
+    return 0;
+}
+
+static PyObject *
+walk_setup(PyObject *module, PyObject *settings)
+{
+    if (!PyDict_Check(settings)) {
+        PyErr_SetString(PyExc_TypeError, "walk_setup(settings: dict)");
+        return NULL;
+    }
+    PyObject *max_depth = NULL, *min_keys = NULL;
+    if (set_attr(&W_UNSAFE, settings, "unsafe") < 0 || set_attr(&W_REFUSE, settings, "refuse") < 0 ||
+        set_attr(&W_RDF_TYPE, settings, "rdf_type") < 0 || set_attr(&W_PLAIN, settings, "plain") < 0 ||
+        set_attr(&max_depth, settings, "max_depth") < 0 || set_attr(&min_keys, settings, "subtree_min_keys") < 0) {
+        Py_XDECREF(max_depth);
+        Py_XDECREF(min_keys);
+        return NULL;
+    }
+    long depth = PyLong_AsLong(max_depth);
+    Py_ssize_t keys = PyLong_AsSsize_t(min_keys);
+    Py_DECREF(max_depth);
+    Py_DECREF(min_keys);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    W_MAX_DEPTH = depth;
+    W_SUBTREE_MIN_KEYS = keys;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+new_bnode(PyObject *walker)
+{
+    PyObject *counter = PyObject_GetAttr(walker, A_COUNTER);
+    if (counter == NULL) {
+        return NULL;
+    }
+    PyObject *label = NULL, *next = NULL;
+    PyObject *number = PyObject_Str(counter);
+    if (number != NULL) {
+        label = PyUnicode_FromFormat("_:b%U", number);
+        Py_DECREF(number);
+    }
+    if (label != NULL) {
+        PyObject *one = PyLong_FromLong(1);
+        next = one != NULL ? PyNumber_Add(counter, one) : NULL;
+        Py_XDECREF(one);
+        if (next == NULL || PyObject_SetAttr(walker, A_COUNTER, next) < 0) {
+            Py_CLEAR(label);
+        }
+        Py_XDECREF(next);
+    }
+    Py_DECREF(counter);
+    return label;
+}
+
+/* '"' + value + '"' + suffix */
+static PyObject *
+literal_text(PyObject *value, PyObject *suffix)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value), m = PyUnicode_GET_LENGTH(suffix);
+    Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(value);
+    if (PyUnicode_MAX_CHAR_VALUE(suffix) > widest) {
+        widest = PyUnicode_MAX_CHAR_VALUE(suffix);
+    }
+    if (widest < 127) {
+        widest = 127;
+    }
+    PyObject *text = PyUnicode_New(n + m + 2, widest);
+    if (text == NULL) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    void *data = PyUnicode_DATA(text);
+    PyUnicode_WRITE(kind, data, 0, '"');
+    if (PyUnicode_CopyCharacters(text, 1, value, 0, n) < 0) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    PyUnicode_WRITE(kind, data, n + 1, '"');
+    if (PyUnicode_CopyCharacters(text, n + 2, suffix, 0, m) < 0) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Append (s, p, o, g) to the list; the new tuple, borrowed from the list, or NULL. */
+static PyObject *
+append_quad(PyObject *list, PyObject *s, PyObject *p, PyObject *o, PyObject *g)
+{
+    PyObject *quad = PyTuple_Pack(4, s, p, o, g);
+    if (quad == NULL) {
+        return NULL;
+    }
+    int failed = PyList_Append(list, quad);
+    Py_DECREF(quad);
+    return failed < 0 ? NULL : quad;
+}
+
+static int
+append_to_attr(PyObject *walker, PyObject *name, PyObject *item)
+{
+    PyObject *list = PyObject_GetAttr(walker, name);
+    if (list == NULL) {
+        return -1;
+    }
+    int failed = PyList_Append(list, item);
+    Py_DECREF(list);
+    return failed;
+}
+
+/* x == y as Python decides it (no identity shortcut); -1 on error. */
+static int
+equals(PyObject *x, PyObject *y)
+{
+    PyObject *result = PyObject_RichCompare(x, y, Py_EQ);
+    if (result == NULL) {
+        return -1;
+    }
+    int truth = PyObject_IsTrue(result);
+    Py_DECREF(result);
+    return truth;
+}
+
+/* The attribute as a truth value; -1 on error. */
+static int
+attr_truth(PyObject *object, PyObject *name)
+{
+    PyObject *value = PyObject_GetAttr(object, name);
+    if (value == NULL) {
+        return -1;
+    }
+    int truth = PyObject_IsTrue(value);
+    Py_DECREF(value);
+    return truth;
+}
+
+static PyObject *walk_node_impl(PyObject *walker, PyObject *element, PyObject *ctx, PyObject *graph, long depth,
+                                int top);
+
+/* _Walker.plain; 0 or -1. */
+static int
+walk_plain(PyObject *walker, PyObject *subject, PyObject *prop, PyObject *value, PyObject *ctx, PyObject *graph,
+           long depth)
+{
+    if (depth > W_MAX_DEPTH) {
+        raise_unsafe();
+        return -1;
+    }
+    if (PyList_CheckExact(value)) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+            PyObject *item = PyList_GET_ITEM(value, i);
+            Py_INCREF(item);
+            int failed = walk_plain(walker, subject, prop, item, ctx, graph, depth + 1);
+            Py_DECREF(item);
+            if (failed < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (value == Py_None) {
+        return 0;
+    }
+    PyObject *obj = NULL;
+    if (PyDict_CheckExact(value)) {
+        PyObject *aliases = PyObject_GetAttr(ctx, A_ALIASES);
+        if (aliases == NULL) {
+            return -1;
+        }
+        if (!PyDict_Check(aliases)) {
+            Py_DECREF(aliases);
+            PyErr_SetString(PyExc_TypeError, "an active context's aliases are a dict");
+            return -1;
+        }
+        int other = attr_truth(ctx, A_OTHER_ALIASES);
+        if (other < 0) {
+            Py_DECREF(aliases);
+            return -1;
+        }
+        if (other) {
+            PyObject *keys = PyDict_Keys(value);
+            if (keys == NULL) {
+                Py_DECREF(aliases);
+                return -1;
+            }
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+                int found = PySequence_Contains(aliases, PyList_GET_ITEM(keys, i));
+                if (found != 0) {
+                    Py_DECREF(keys);
+                    Py_DECREF(aliases);
+                    if (found > 0) {
+                        refuse("keyword alias in a nested object");
+                    }
+                    return -1;
+                }
+            }
+            Py_DECREF(keys);
+        }
+        PyObject *child = PyObject_GetAttr(prop, A_CHILD_CTX);
+        if (child == NULL) {
+            Py_DECREF(aliases);
+            return -1;
+        }
+        Py_ssize_t size = PyDict_GET_SIZE(value);
+        if (size == 1) {
+            Py_ssize_t position = 0;
+            PyObject *key, *item;
+            PyDict_Next(value, &position, &key, &item);
+            Py_INCREF(key);
+            int is_id = equals(key, W_ID);
+            if (is_id == 0) {
+                PyObject *alias = PyDict_GetItemWithError(aliases, key); /* borrowed */
+                is_id = alias == NULL ? (PyErr_Occurred() ? -1 : 0) : equals(alias, W_ID);
+            }
+            Py_DECREF(key);
+            if (is_id > 0) {
+                Py_SETREF(child, PyObject_GetAttr(prop, A_ID_CTX));
+            }
+            if (is_id < 0 || child == NULL) {
+                Py_XDECREF(child);
+                Py_DECREF(aliases);
+                return -1;
+            }
+            obj = walk_node_impl(walker, value, child, graph, depth, 0);
+        }
+        else {
+            int identified = 0;
+            if (size >= W_SUBTREE_MIN_KEYS && PyUnicode_CheckExact(graph) && PyUnicode_GET_LENGTH(graph) == 0) {
+                PyObject *ident = PyDict_GetItemWithError(value, W_ID_KEY);
+                if (ident == NULL && PyErr_Occurred()) {
+                    Py_DECREF(child);
+                    Py_DECREF(aliases);
+                    return -1;
+                }
+                identified = ident != NULL && PyUnicode_CheckExact(ident) &&
+                             !(PyUnicode_GET_LENGTH(ident) >= 2 && PyUnicode_READ_CHAR(ident, 0) == '_' &&
+                               PyUnicode_READ_CHAR(ident, 1) == ':');
+            }
+            if (identified) {
+                PyObject *at = PyLong_FromLong(depth);
+                obj = at == NULL ? NULL
+                                 : PyObject_CallMethodObjArgs(walker, A_IDENTIFIED_NODE, value, child, at, NULL);
+                Py_XDECREF(at);
+            }
+            else {
+                obj = walk_node_impl(walker, value, child, graph, depth, 0);
+            }
+        }
+        Py_DECREF(child);
+        Py_DECREF(aliases);
+        if (obj == NULL) {
+            return -1;
+        }
+    }
+    else {
+        if (PyUnicode_CheckExact(value)) {
+            PyObject *suffix = PyObject_GetAttr(prop, A_SUFFIX);
+            if (suffix == NULL) {
+                return -1;
+            }
+            if (PyUnicode_CheckExact(suffix) && !any_char(value, special_char)) {
+                obj = literal_text(value, suffix);
+            }
+            Py_DECREF(suffix);
+            if (obj == NULL && PyErr_Occurred()) {
+                return -1;
+            }
+        }
+        if (obj == NULL) {
+            obj = PyObject_CallMethodObjArgs(walker, A_SCALAR, prop, value, NULL);
+            if (obj == NULL) {
+                return -1;
+            }
+        }
+        if (PyUnicode_Check(obj) && PyUnicode_GET_LENGTH(obj) > 0 && PyUnicode_READ_CHAR(obj, 0) == '"') {
+            PyObject *pred = PyObject_GetAttr(prop, A_PRED);
+            PyObject *quads = pred != NULL ? PyObject_GetAttr(walker, A_QUADS) : NULL;
+            PyObject *quad = quads != NULL ? append_quad(quads, subject, pred, obj, graph) : NULL;
+            int failed = quad == NULL;
+            if (!failed) {
+                if (!PyUnicode_CheckExact(value)) {
+                    failed = append_to_attr(walker, A_UNMERGEABLE, quad) < 0;
+                }
+                else {
+                    int typed = attr_truth(prop, A_TYPED_STRING);
+                    failed = typed < 0 || (typed && append_to_attr(walker, A_TYPED_STRINGS, quad) < 0);
+                }
+            }
+            Py_XDECREF(quads);
+            Py_XDECREF(pred);
+            Py_DECREF(obj);
+            return failed ? -1 : 0;
+        }
+    }
+    PyObject *pred = PyObject_GetAttr(prop, A_PRED);
+    PyObject *quads = pred != NULL ? PyObject_GetAttr(walker, A_QUADS) : NULL;
+    PyObject *quad = quads != NULL ? append_quad(quads, subject, pred, obj, graph) : NULL;
+    Py_XDECREF(quads);
+    Py_XDECREF(pred);
+    Py_DECREF(obj);
+    return quad == NULL ? -1 : 0;
+}
+
+/* Up to this many keys of a node object are held in an array on the stack; more in one on the heap. */
+#define WALK_KEYS_ON_STACK 32
+
+static PyObject *
+walk_node_impl(PyObject *walker, PyObject *element, PyObject *ctx, PyObject *graph, long depth, int top)
+{
+    if (!PyDict_CheckExact(element)) {
+        goto in_python;
+    }
+    {
+        Py_ssize_t position = 0;
+        PyObject *key, *value;
+        while (PyDict_Next(element, &position, &key, &value)) {
+            if (!PyUnicode_CheckExact(key)) {
+                goto in_python;
+            }
+        }
+    }
+    if (depth >= W_MAX_DEPTH && (depth > W_MAX_DEPTH || PyDict_GET_SIZE(element) > 0)) {
+        raise_unsafe();
+        return NULL;
+    }
+    if (Py_EnterRecursiveCall(" in the JSON-LD walk")) {
+        return NULL;
+    }
+    PyObject *result = NULL, *aliases = NULL, *ident = NULL, *types = NULL, *type_tuple = NULL, *typed = NULL,
+             *iris = NULL, *subject = NULL, *quads = NULL, *memo = NULL;
+    PyObject *stack[2 * WALK_KEYS_ON_STACK];
+    PyObject **props = stack; /* key, value, key, value...: references held */
+    Py_ssize_t count = 0, size = PyDict_GET_SIZE(element);
+    if (size > WALK_KEYS_ON_STACK) {
+        props = PyMem_Malloc(sizeof(PyObject *) * 2 * (size_t)size);
+        if (props == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    Py_INCREF(ctx);
+    aliases = PyObject_GetAttr(ctx, A_ALIASES);
+    if (aliases == NULL) {
+        goto done;
+    }
+    if (!PyDict_Check(aliases)) {
+        PyErr_SetString(PyExc_TypeError, "an active context's aliases are a dict");
+        goto done;
+    }
+    {
+        Py_ssize_t position = 0;
+        PyObject *key, *value;
+        while (PyDict_Next(element, &position, &key, &value)) {
+            if (count >= size) { /* the dict grew: only another thread can have done it */
+                PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
+                goto done;
+            }
+            PyObject *kw = PyDict_GetItemWithError(aliases, key); /* borrowed; no Python code runs here */
+            if (kw == NULL) {
+                if (PyErr_Occurred()) {
+                    goto done;
+                }
+                if (PyUnicode_GET_LENGTH(key) > 0 && PyUnicode_READ_CHAR(key, 0) == '@') {
+                    if (PyUnicode_CompareWithASCIIString(key, "@id") == 0 ||
+                        PyUnicode_CompareWithASCIIString(key, "@type") == 0) {
+                        kw = key;
+                    }
+                    else if (top && PyUnicode_CompareWithASCIIString(key, "@context") == 0) {
+                        continue;
+                    }
+                    else {
+                        PyErr_Format(W_REFUSE, "%U in a document", key);
+                        goto done;
+                    }
+                }
+                else {
+                    Py_INCREF(key);
+                    Py_INCREF(value);
+                    props[2 * count] = key;
+                    props[2 * count + 1] = value;
+                    count++;
+                    continue;
+                }
+            }
+            if (PyUnicode_Check(kw) && PyUnicode_CompareWithASCIIString(kw, "@id") == 0) {
+                if (ident != NULL || !PyUnicode_CheckExact(value)) {
+                    refuse("several or non-string @id");
+                    goto done;
+                }
+                Py_INCREF(value);
+                ident = value;
+            }
+            else if (PyUnicode_Check(kw) && PyUnicode_CompareWithASCIIString(kw, "@type") == 0) {
+                if (types != NULL) {
+                    refuse("several @type keys");
+                    goto done;
+                }
+                if (value != Py_None) { /* "@type": null is no @type, as in Python's "types is not None" */
+                    Py_INCREF(value);
+                    types = value;
+                }
+            }
+            else {
+                PyObject *text = PyObject_Str(kw);
+                if (text != NULL) {
+                    PyErr_Format(W_REFUSE, "alias of %U", text);
+                    Py_DECREF(text);
+                }
+                goto done;
+            }
+        }
+    }
+    if (types != NULL) {
+        if (PyUnicode_CheckExact(types)) {
+            type_tuple = PyTuple_Pack(1, types);
+        }
+        else if (PyList_CheckExact(types)) {
+            type_tuple = PyList_AsTuple(types);
+            if (type_tuple != NULL) {
+                for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type_tuple); i++) {
+                    if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(type_tuple, i))) {
+                        refuse("non-string type");
+                        goto done;
+                    }
+                }
+                if (PyTuple_GET_SIZE(type_tuple) > 0 && depth + 2 > W_MAX_DEPTH) {
+                    raise_unsafe();
+                    goto done;
+                }
+            }
+        }
+        else {
+            refuse("invalid @type");
+            goto done;
+        }
+        if (type_tuple == NULL) {
+            goto done;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type_tuple); i++) {
+            if (any_char(PyTuple_GET_ITEM(type_tuple, i), bad_char)) {
+                raise_unsafe();
+                goto done;
+            }
+        }
+        /* ctx.with_types(type_tuple), its memo read here: what the method returns first */
+        PyObject *memo_types = PyObject_GetAttr(ctx, A_TYPES);
+        if (memo_types == NULL) {
+            goto done;
+        }
+        if (PyDict_CheckExact(memo_types)) {
+            typed = PyDict_GetItemWithError(memo_types, type_tuple);
+            Py_XINCREF(typed);
+        }
+        Py_DECREF(memo_types);
+        if (typed == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            typed = PyObject_CallMethodOneArg(ctx, A_WITH_TYPES, type_tuple);
+            if (typed == NULL) {
+                goto done;
+            }
+        }
+        if (!PyTuple_CheckExact(typed) || PyTuple_GET_SIZE(typed) != 2) {
+            PyErr_SetString(PyExc_TypeError, "with_types returns (context, type IRIs)");
+            goto done;
+        }
+        Py_SETREF(ctx, Py_NewRef(PyTuple_GET_ITEM(typed, 0)));
+        iris = PySequence_Fast(PyTuple_GET_ITEM(typed, 1), "type IRIs are a sequence");
+        if (iris == NULL) {
+            goto done;
+        }
+    }
+    if (ident == NULL) {
+        subject = new_bnode(walker);
+    }
+    else {
+        if (any_char(ident, bad_char)) {
+            raise_unsafe();
+            goto done;
+        }
+        PyObject *expanded = PyObject_CallMethodObjArgs(ctx, A_EXPAND_IRI, ident, Py_False, NULL);
+        if (expanded != NULL) {
+            subject = PyObject_CallMethodOneArg(walker, A_IRI_TERM, expanded);
+            Py_DECREF(expanded);
+        }
+    }
+    if (subject == NULL) {
+        goto done;
+    }
+    quads = PyObject_GetAttr(walker, A_QUADS);
+    if (quads == NULL) {
+        goto done;
+    }
+    if (iris != NULL) {
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(iris); i++) {
+            if (append_quad(quads, subject, W_RDF_TYPE, PySequence_Fast_GET_ITEM(iris, i), graph) == NULL) {
+                goto done;
+            }
+        }
+    }
+    memo = PyObject_GetAttr(ctx, A_PROPS);
+    if (memo == NULL) {
+        goto done;
+    }
+    if (!PyDict_Check(memo)) {
+        PyErr_SetString(PyExc_TypeError, "an active context's props are a dict");
+        goto done;
+    }
+    depth += 1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *key = props[2 * i], *value = props[2 * i + 1];
+        PyObject *prop = PyDict_GetItemWithError(memo, key);
+        if (prop != NULL) {
+            Py_INCREF(prop);
+        }
+        else {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            PyObject *terms = PyObject_GetAttr(ctx, A_TERMS);
+            if (terms == NULL) {
+                goto done;
+            }
+            int known = PySequence_Contains(terms, key);
+            Py_DECREF(terms);
+            if (known < 0) {
+                goto done;
+            }
+            if (!known && any_char(key, bad_char)) {
+                raise_unsafe();
+                goto done;
+            }
+            prop = PyObject_CallMethodOneArg(ctx, A_PROP, key);
+            if (prop == NULL) {
+                goto done;
+            }
+        }
+        int failed = 0;
+        PyObject *kind = PyObject_GetAttr(prop, A_KIND);
+        int plain = kind == NULL ? -1 : equals(kind, W_PLAIN);
+        Py_XDECREF(kind);
+        if (plain < 0) {
+            failed = 1;
+        }
+        else if (plain) {
+            PyObject *suffix = NULL;
+            int inline_literal = 0;
+            if (PyUnicode_CheckExact(value)) {
+                suffix = PyObject_GetAttr(prop, A_SUFFIX);
+                if (suffix == NULL) {
+                    failed = 1;
+                }
+                else {
+                    inline_literal = PyUnicode_CheckExact(suffix) && !any_char(value, special_char);
+                }
+            }
+            if (!failed && inline_literal) {
+                PyObject *pred = PyObject_GetAttr(prop, A_PRED);
+                PyObject *text = pred != NULL ? literal_text(value, suffix) : NULL;
+                PyObject *quad = text != NULL ? append_quad(quads, subject, pred, text, graph) : NULL;
+                Py_XDECREF(text);
+                Py_XDECREF(pred);
+                if (quad == NULL) {
+                    failed = 1;
+                }
+                else {
+                    int typed_string = attr_truth(prop, A_TYPED_STRING);
+                    failed = typed_string < 0 ||
+                             (typed_string && append_to_attr(walker, A_TYPED_STRINGS, quad) < 0);
+                }
+            }
+            else if (!failed) {
+                failed = walk_plain(walker, subject, prop, value, ctx, graph, depth) < 0;
+            }
+            Py_XDECREF(suffix);
+        }
+        else {
+            PyObject *at = PyLong_FromLong(depth);
+            PyObject *done_ = at == NULL ? NULL
+                                         : PyObject_CallMethodObjArgs(walker, A_VALUES, subject, prop, value, ctx,
+                                                                      graph, at, NULL);
+            Py_XDECREF(at);
+            failed = done_ == NULL;
+            Py_XDECREF(done_);
+        }
+        Py_DECREF(prop);
+        if (failed) {
+            goto done;
+        }
+    }
+    result = subject;
+    subject = NULL;
+done:
+    for (Py_ssize_t i = 0; i < 2 * count; i++) {
+        Py_DECREF(props[i]);
+    }
+    if (props != stack) {
+        PyMem_Free(props);
+    }
+    Py_XDECREF(memo);
+    Py_XDECREF(quads);
+    Py_XDECREF(subject);
+    Py_XDECREF(iris);
+    Py_XDECREF(typed);
+    Py_XDECREF(type_tuple);
+    Py_XDECREF(types);
+    Py_XDECREF(ident);
+    Py_XDECREF(aliases);
+    Py_DECREF(ctx);
+    Py_LeaveRecursiveCall();
+    return result;
+
+in_python: {
+    PyObject *at = PyLong_FromLong(depth);
+    if (at == NULL) {
+        return NULL;
+    }
+    PyObject *answer = PyObject_CallMethodObjArgs(walker, A_PY_NODE, element, ctx, graph, at, top ? Py_True : Py_False,
+                                                  NULL);
+    Py_DECREF(at);
+    return answer;
+}
+}
+
+static PyObject *
+walk_node(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6 || !PyUnicode_CheckExact(args[3]) || !PyLong_CheckExact(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "walk_node(walker, element, ctx, graph: str, depth: int, top: bool)");
+        return NULL;
+    }
+    if (W_MAX_DEPTH < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "walk_setup has not been called");
+        return NULL;
+    }
+    int overflow = 0;
+    long depth = PyLong_AsLongAndOverflow(args[4], &overflow);
+    if (overflow || (depth == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_OverflowError, "depth out of range");
+        return NULL;
+    }
+    int top = PyObject_IsTrue(args[5]);
+    if (top < 0) {
+        return NULL;
+    }
+    return walk_node_impl(args[0], args[1], args[2], args[3], depth, top);
+}
+
+/* The strings the walk compares with and the attribute names it reads, interned once. */
+static int
+walk_init(void)
+{
+    struct {
+        PyObject **slot;
+        const char *text;
+    } names[] = {
+        {&W_ID, "@id"},
+        {&W_ID_KEY, "id"},
+        {&A_ALIASES, "aliases"},
+        {&A_OTHER_ALIASES, "other_aliases"},
+        {&A_PROPS, "props"},
+        {&A_TERMS, "terms"},
+        {&A_TYPES, "types"},
+        {&A_PROP, "prop"},
+        {&A_WITH_TYPES, "with_types"},
+        {&A_EXPAND_IRI, "expand_iri"},
+        {&A_IRI_TERM, "iri_term"},
+        {&A_KIND, "kind"},
+        {&A_PRED, "pred"},
+        {&A_SUFFIX, "suffix"},
+        {&A_TYPED_STRING, "typed_string"},
+        {&A_CHILD_CTX, "child_ctx"},
+        {&A_ID_CTX, "id_ctx"},
+        {&A_QUADS, "quads"},
+        {&A_TYPED_STRINGS, "typed_strings"},
+        {&A_UNMERGEABLE, "unmergeable"},
+        {&A_COUNTER, "counter"},
+        {&A_VALUES, "values"},
+        {&A_SCALAR, "scalar"},
+        {&A_IDENTIFIED_NODE, "identified_node"},
+        {&A_PY_NODE, "_node"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        *names[i].slot = PyUnicode_InternFromString(names[i].text);
+        if (*names[i].slot == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static PyMethodDef methods[] = {
     {"blank_node_quads", (PyCFunction)blank_node_quads, METH_O,
      "The blank node to quads map (RDFC-1.0 §4.4.3 step 2), blank nodes in order of first appearance."},
     {"relabelled_nquads", (PyCFunction)(void (*)(void))relabelled_nquads, METH_FASTCALL,
      "The canonical N-Quads of quads with blank nodes relabelled: distinct lines sorted by code point, joined."},
+    {"canonical_nquads_utf8", (PyCFunction)(void (*)(void))canonical_nquads_utf8, METH_FASTCALL,
+     "relabelled_nquads(quads, labels) in UTF-8: made as bytes, the lines sorted as bytes (code point order)."},
     {"json_key", (PyCFunction)(void (*)(void))json_key, METH_FASTCALL,
      "An exact key of a JSON value (equal keys: equal values of equal types, dict order and float bits alike); "
      "ValueError beyond max_values values."},
@@ -651,6 +1539,10 @@ static PyMethodDef methods[] = {
      "base58btc (Bitcoin alphabet) of bytes; leading zero bytes become leading '1's."},
     {"base58_decode", (PyCFunction)base58_decode, METH_O,
      "The bytes of base58btc text, or None for a character outside the alphabet or more than 4096 characters."},
+    {"walk_setup", (PyCFunction)walk_setup, METH_O,
+     "What the JSON-LD walk needs from microcred.vc.expansion: its exceptions, constants and Python methods."},
+    {"walk_node", (PyCFunction)(void (*)(void))walk_node, METH_FASTCALL,
+     "_Walker.node of microcred.vc.expansion: the subject of a node object, its quads appended to walker.quads."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -668,6 +1560,9 @@ PyInit__canonical(void)
     memset(B58_INDEX, -1, sizeof(B58_INDEX));
     for (int i = 0; i < 58; i++) {
         B58_INDEX[(unsigned char)B58_ALPHABET[i]] = (signed char)i;
+    }
+    if (walk_init() < 0) {
+        return NULL;
     }
     return PyModule_Create(&module);
 }

@@ -27,6 +27,7 @@ from .rdfc10 import (
     DEFAULT_MAX_WORK_FACTOR,
     canonical_labels,
     canonicalize_quads,
+    canonicalize_quads_utf8,
     first_degree_orders_agree,
     utf16_sort_key,
 )
@@ -34,6 +35,7 @@ from .rdfc10 import (
 __all__ = [
     "UTF16_ORDER_MESSAGE",
     "canonical_form",
+    "canonical_form_utf8",
     "canonical_labels",
     "canonicalize_dataset",
     "canonicalize_document",
@@ -87,6 +89,12 @@ def document_to_quads(document: dict, registry: ContextRegistry = DEFAULT_REGIST
 def canonical_form(quads: list[Quad], max_work_factor: int = DEFAULT_MAX_WORK_FACTOR, *, utf16: bool = False) -> str:
     """Canonical N-Quads (SHA-256) of an RDF dataset: RDFC-1.0's form, or with ``utf16=True`` rdf-canonize's."""
     return canonicalize_quads(quads, "SHA256", max_work_factor, utf16=utf16)
+
+
+def canonical_form_utf8(quads: list[Quad], max_work_factor: int = DEFAULT_MAX_WORK_FACTOR) -> bytes:
+    """RDFC-1.0's canonical N-Quads of an RDF dataset in UTF-8 (``canonical_form(quads).encode("utf-8")``): what
+    ``eddsa-rdfc-2022`` hashes."""
+    return canonicalize_quads_utf8(quads, "SHA256", max_work_factor)
 
 
 def utf16_form(quads: list[Quad], canonical: str, max_work_factor: int = DEFAULT_MAX_WORK_FACTOR) -> str | None:

@@ -697,7 +697,15 @@ class _Walker:
 
     def node(self, element: dict, ctx: _Ctx, graph: str, depth: int, top: bool = False) -> str:
         """Emit the quads of a node object; ``ctx`` is the active context after reverting a non-propagated
-        context and applying the property-scoped context (Expansion steps 7–9). Returns its subject."""
+        context and applying the property-scoped context (Expansion steps 7–9). Returns its subject.
+
+        Compiled where the loops are built (``_canonical.walk_node``, the same steps as :meth:`_node` and
+        :meth:`plain`, handing the rarer cases back to this class's methods), :meth:`_node` otherwise."""
+        if compiled is not None:
+            return compiled.walk_node(self, element, ctx, graph, depth, top)
+        return self._node(element, ctx, graph, depth, top)
+
+    def _node(self, element: dict, ctx: _Ctx, graph: str, depth: int, top: bool = False) -> str:
         # check_input depths: the node is at ``depth``, its values at depth + 1, array items at depth + 2
         if depth >= MAX_DEPTH and (depth > MAX_DEPTH or element):
             raise _Unsafe()
@@ -958,6 +966,19 @@ class _Walker:
             name = self.bnode()
             self.quads.append((subject, prop.pred, name, graph))
             self.node(item, child, name, depth)
+
+
+if compiled is not None:
+    compiled.walk_setup(
+        {
+            "unsafe": _Unsafe,
+            "refuse": NeedsReferenceProcessor,
+            "rdf_type": RDF_TYPE,
+            "plain": PLAIN,
+            "max_depth": MAX_DEPTH,
+            "subtree_min_keys": _SUBTREE_MIN_KEYS,
+        }
+    )
 
 
 def exact_key(element) -> bytes:

@@ -453,6 +453,22 @@ def canonicalize_quads(
     return "".join(sorted(lines, key=utf16_sort_key if utf16 else None))
 
 
+def canonicalize_quads_utf8(
+    quads: list[Quad],
+    hash_algorithm: str = "SHA256",
+    max_work_factor: int | float = DEFAULT_MAX_WORK_FACTOR,
+) -> bytes:
+    """``canonicalize_quads(quads, ...).encode("utf-8")`` (RDFC-1.0's form): what is hashed, made as bytes where the
+    loops are compiled (the text is not made at all)."""
+    issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, False).issued
+    if compiled is not None and type(quads) is list:
+        try:
+            return compiled.canonical_nquads_utf8(quads, {k: "_:" + v for k, v in issued.items()})
+        except TypeError:  # other sequences or str subclasses: the Python loop takes them
+            pass
+    return "".join(sorted(_relabelled(quads, issued))).encode("utf-8")
+
+
 def _relabelled(quads: list[Quad], issued: dict[str, str]) -> dict[str, Quad]:
     """{canonical N-Quads line: its quad} with the blank nodes relabelled as issued (duplicates collapse)."""
     labels = {k: "_:" + v for k, v in issued.items()}

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from .. import ed25519
 from ..canonicalization import (
     UTF16_ORDER_MESSAGE,
-    canonical_form,
+    canonical_form_utf8,
     document_to_quads,
     orders_may_differ,
     utf16_form,
@@ -53,7 +53,8 @@ class HashData:
     RDFC-1.0's; :attr:`rdf_canonize_form` gives rdf-canonize's when it differs.
     """
 
-    canonical_document: str
+    #: The document's canonical N-Quads in UTF-8 (what is hashed); :attr:`canonical_document` is its text.
+    canonical_document_utf8: bytes
     canonical_proof_config: str
     proof_config_hash: bytes
     document_hash: bytes
@@ -66,6 +67,10 @@ class HashData:
     @property
     def combined(self) -> bytes:
         return self.proof_config_hash + self.document_hash
+
+    @cached_property
+    def canonical_document(self) -> str:
+        return self.canonical_document_utf8.decode("utf-8")
 
     @cached_property
     def rdf_canonize_form(self) -> HashData | None:
@@ -81,7 +86,7 @@ class HashData:
         config = config or self.canonical_proof_config
         document = document or self.canonical_document
         return HashData(
-            canonical_document=document,
+            canonical_document_utf8=document.encode("utf-8"),
             canonical_proof_config=config,
             proof_config_hash=_sha256(config),
             document_hash=_sha256(document),
@@ -141,10 +146,9 @@ def hash_data(unsecured_document: dict, proof_config: dict, registry: ContextReg
         config, registry
     )
     document_quads = document_to_quads(unsecured_document, registry)
-    canonical_document = canonical_form(document_quads)
-    document_bytes = canonical_document.encode("utf-8")
+    document_bytes = canonical_form_utf8(document_quads)
     return HashData(
-        canonical_document=canonical_document,
+        canonical_document_utf8=document_bytes,
         canonical_proof_config=canonical_config,
         proof_config_hash=config_hash,
         document_hash=_sha256(document_bytes),

@@ -49,6 +49,39 @@ def test_the_canonical_text_is_the_pythons(some_quads):
     assert rdfc10.compiled.relabelled_nquads(some_quads, labels) == python
 
 
+@settings(max_examples=300, deadline=None)
+@given(quads)
+def test_the_canonical_utf8_is_the_text_encoded(some_quads):
+    labels = labels_for(some_quads)
+    text = rdfc10.compiled.relabelled_nquads(some_quads, labels)
+    assert rdfc10.compiled.canonical_nquads_utf8(some_quads, labels) == text.encode("utf-8")
+
+
+def test_the_canonical_utf8_sorts_by_code_point_as_the_text_does():
+    # U+FFFD (EF BF BD) sorts before U+1F600 (F0 9F 98 80) by code point and in UTF-8, after it in UTF-16
+    some_quads = [
+        ("<http://e/s>", "<http://e/p>", '"\U0001f600"', ""),
+        ("<http://e/s>", "<http://e/p>", '"\ufffd"', ""),
+        ("<http://e/s>", "<http://e/p>", '"a"', ""),
+        ("<http://e/s>", "<http://e/p>", '"a"', ""),
+        ("<http://e/s>", "<http://e/p>", '"a"', "<http://e/g>"),
+    ]
+    made = rdfc10.compiled.canonical_nquads_utf8(some_quads, {})
+    assert made.decode("utf-8").splitlines() == [
+        '<http://e/s> <http://e/p> "a" .',
+        '<http://e/s> <http://e/p> "a" <http://e/g> .',
+        '<http://e/s> <http://e/p> "\ufffd" .',
+        '<http://e/s> <http://e/p> "\U0001f600" .',
+    ]
+    assert rdfc10.canonicalize_quads_utf8(some_quads) == rdfc10.canonicalize_quads(some_quads).encode("utf-8")
+    with pytest.raises(KeyError, match="_:b1"):
+        rdfc10.compiled.canonical_nquads_utf8([("_:b1", "<http://e/p>", "<http://e/o>", "")], {})
+    with pytest.raises(TypeError):
+        rdfc10.compiled.canonical_nquads_utf8([("_:b1", "<http://e/p>", 5, "")], {"_:b1": "_:c14n0"})
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate has no UTF-8 (the walk refuses them before)
+        rdfc10.compiled.canonical_nquads_utf8([("<http://e/s>", "<http://e/p>", '"\ud800"', "")], {})
+
+
 def test_canonicalization_uses_them_and_agrees_with_the_python(monkeypatch):
     some_quads = [
         ("_:x", "<http://example.org/p>", '"caf\u00e9 \U0001f600"', ""),
@@ -64,9 +97,11 @@ def test_canonicalization_uses_them_and_agrees_with_the_python(monkeypatch):
         )
     compiled = rdfc10.canonicalize_quads(some_quads)
     assert calls == ["blank_node_quads", "relabelled_nquads"]
+    compiled_utf8 = rdfc10.canonicalize_quads_utf8(some_quads)
     monkeypatch.setattr(rdfc10, "compiled", None)
     assert compiled == rdfc10.canonicalize_quads(some_quads)
     assert compiled.count("\n") == 3  # the repeated quad once
+    assert compiled_utf8 == rdfc10.canonicalize_quads_utf8(some_quads) == compiled.encode("utf-8")
 
 
 def test_refusals_are_the_pythons():
