@@ -375,6 +375,280 @@ done:
     return result;
 }
 
+/* leaf_canonical_labels: RDFC-1.0's canonical labels (§4.4.3 steps 3-5) when no N-degree hashing has to look past a
+ * blank node, NULL-free None otherwise (rdfc10 then runs the whole algorithm).
+ *
+ * bnode_map is blank_node_quads' map, hash the hash function (hashlib.sha256); memo, memo_limit and memo_text are
+ * rdfc10's memo of first-degree hashes and its bounds, shared with the Python loops. Each blank node's first-degree hash
+ * (§4.6: its quads with itself as _:a and other blank nodes as _:z, lines sorted by code point, i.e. as UTF-8 bytes,
+ * joined, hashed) is computed in map order; unique hashes are issued c14n0, c14n1... in hash order. Blank nodes
+ * sharing a hash need Hash N-Degree Quads (§4.8); when none of them is related to another blank node (a credential's
+ * two identical addresses), each one's N-degree hash is the hash of nothing, so they are issued in map order, each
+ * group in hash order, within the work limit (one call each; the caller checks the limit allows it). Any other
+ * shared hash answers None. Returns {blank node: "c14nN"} in the order issued. */
+static int
+blank_other_than(PyObject *term, PyObject *ref)
+{
+    return is_blank(term) && term != ref && PyUnicode_Compare(term, ref) != 0;
+}
+
+static PyObject *A_DIGEST; /* "digest", interned when the module is loaded */
+
+static PyObject *
+first_degree_hash(PyObject *ref, PyObject *quads, PyObject *hash, Py_ssize_t *hashed)
+{
+    static const char *const HEX = "0123456789abcdef";
+    Py_ssize_t n = PyList_GET_SIZE(quads), total = 0;
+    span *lines = PyMem_Malloc(sizeof(span) * (size_t)(n + 1));
+    char *text = NULL;
+    PyObject *joined = NULL, *hasher = NULL, *digest = NULL, *answer = NULL;
+    if (lines == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        char *at = text;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *t[4];
+            if (quad_terms(PyList_GET_ITEM(quads, i), t) < 0) {
+                goto done;
+            }
+            char *start = at;
+            for (int k = 0; k < 4; k++) {
+                const char *utf8;
+                Py_ssize_t size;
+                if (k != 1 && is_blank(t[k])) {
+                    int self = t[k] == ref || PyUnicode_Compare(t[k], ref) == 0;
+                    utf8 = self ? "_:a" : "_:z";
+                    size = 3;
+                }
+                else {
+                    utf8 = PyUnicode_AsUTF8AndSize(t[k], &size);
+                    if (utf8 == NULL) {
+                        goto done;
+                    }
+                }
+                if (k == 3 && size == 0) {
+                    break;
+                }
+                if (pass == 0) {
+                    total += size + 1;
+                    continue;
+                }
+                if (k > 0) {
+                    *at++ = ' ';
+                }
+                memcpy(at, utf8, (size_t)size);
+                at += size;
+            }
+            if (pass == 0) {
+                total += 3;
+                continue;
+            }
+            memcpy(at, " .\n", 3);
+            at += 3;
+            lines[i].at = start;
+            lines[i].length = at - start;
+        }
+        if (pass == 0) {
+            text = PyMem_Malloc((size_t)total + 1);
+            if (text == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+    }
+    qsort(lines, (size_t)n, sizeof(span), compare_spans);
+    Py_ssize_t length = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        length += lines[i].length;
+    }
+    *hashed = length;
+    joined = PyBytes_FromStringAndSize(NULL, length);
+    if (joined == NULL) {
+        goto done;
+    }
+    char *out = PyBytes_AS_STRING(joined);
+    for (Py_ssize_t i = 0; i < n; i++) { /* every line, repeated ones too (§4.6.3) */
+        memcpy(out, lines[i].at, (size_t)lines[i].length);
+        out += lines[i].length;
+    }
+    hasher = PyObject_CallOneArg(hash, joined);
+    digest = hasher != NULL ? PyObject_CallMethodNoArgs(hasher, A_DIGEST) : NULL;
+    if (digest == NULL) {
+        goto done;
+    }
+    if (!PyBytes_Check(digest)) {
+        PyErr_SetString(PyExc_TypeError, "a digest is bytes");
+        goto done;
+    }
+    Py_ssize_t size = PyBytes_GET_SIZE(digest);
+    const unsigned char *raw = (const unsigned char *)PyBytes_AS_STRING(digest);
+    answer = PyUnicode_New(2 * size, 127);
+    if (answer == NULL) {
+        goto done;
+    }
+    Py_UCS1 *hex = PyUnicode_1BYTE_DATA(answer);
+    for (Py_ssize_t i = 0; i < size; i++) {
+        hex[2 * i] = (Py_UCS1)HEX[raw[i] >> 4];
+        hex[2 * i + 1] = (Py_UCS1)HEX[raw[i] & 15];
+    }
+done:
+    Py_XDECREF(digest);
+    Py_XDECREF(hasher);
+    Py_XDECREF(joined);
+    PyMem_Free(text);
+    PyMem_Free(lines);
+    return answer;
+}
+
+#define CANONICAL_LABELS_KEPT 256
+static PyObject *CANONICAL_LABELS[CANONICAL_LABELS_KEPT];
+
+static int
+issue_label(PyObject *issued, PyObject *node)
+{
+    int present = PyDict_Contains(issued, node);
+    if (present != 0) {
+        return present < 0 ? -1 : 0;
+    }
+    Py_ssize_t number = PyDict_GET_SIZE(issued);
+    PyObject *label;
+    if (number < CANONICAL_LABELS_KEPT) { /* made once */
+        if (CANONICAL_LABELS[number] == NULL) {
+            CANONICAL_LABELS[number] = PyUnicode_FromFormat("c14n%zd", number);
+            if (CANONICAL_LABELS[number] == NULL) {
+                return -1;
+            }
+        }
+        label = Py_NewRef(CANONICAL_LABELS[number]);
+    }
+    else {
+        label = PyUnicode_FromFormat("c14n%zd", number);
+        if (label == NULL) {
+            return -1;
+        }
+    }
+    int failed = PyDict_SetItem(issued, node, label);
+    Py_DECREF(label);
+    return failed;
+}
+
+static PyObject *
+leaf_canonical_labels(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyDict_CheckExact(args[0]) || !PyCallable_Check(args[1]) || !PyDict_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "leaf_canonical_labels(bnode_map: dict, hash, memo: dict, memo_limit: int, memo_text: int)");
+        return NULL;
+    }
+    PyObject *map = args[0], *hash = args[1], *memo = args[2];
+    Py_ssize_t memo_limit = PyLong_AsSsize_t(args[3]), memo_text = PyLong_AsSsize_t(args[4]);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *by_hash = PyDict_New(), *issued = PyDict_New(), *hashes = NULL, *answer = NULL;
+    if (by_hash == NULL || issued == NULL) {
+        goto done;
+    }
+    Py_ssize_t position = 0;
+    PyObject *node, *quads;
+    while (PyDict_Next(map, &position, &node, &quads)) {
+        if (!PyUnicode_CheckExact(node) || !PyList_CheckExact(quads)) {
+            PyErr_SetString(PyExc_TypeError, "the map is of str to lists of quads");
+            goto done;
+        }
+        /* rdfc10's memo of first-degree hashes, under rdfc10's key: (hash, sort key, node, its quads) */
+        PyObject *listed = PyList_AsTuple(quads);
+        PyObject *key = listed != NULL ? PyTuple_Pack(4, hash, Py_None, node, listed) : NULL;
+        Py_XDECREF(listed);
+        if (key == NULL) {
+            goto done;
+        }
+        PyObject *h = PyDict_GetItemWithError(memo, key); /* borrowed */
+        if (h != NULL) {
+            Py_INCREF(h);
+        }
+        else if (!PyErr_Occurred()) {
+            Py_ssize_t hashed = 0;
+            h = first_degree_hash(node, quads, hash, &hashed);
+            if (h != NULL && hashed <= memo_text) { /* bytes: never longer in characters */
+                if (PyDict_GET_SIZE(memo) >= memo_limit) {
+                    PyDict_Clear(memo);
+                }
+                if (PyDict_SetItem(memo, key, h) < 0) {
+                    Py_CLEAR(h);
+                }
+            }
+        }
+        Py_DECREF(key);
+        if (h == NULL) {
+            goto done;
+        }
+        PyObject *members = PyDict_GetItemWithError(by_hash, h); /* borrowed */
+        int failed;
+        if (members != NULL) {
+            failed = PyList_Append(members, node);
+        }
+        else if (PyErr_Occurred()) {
+            failed = 1;
+        }
+        else {
+            members = PyList_New(1);
+            failed = members == NULL;
+            if (!failed) {
+                Py_INCREF(node);
+                PyList_SET_ITEM(members, 0, node);
+                failed = PyDict_SetItem(by_hash, h, members) < 0;
+                Py_DECREF(members);
+            }
+        }
+        Py_DECREF(h);
+        if (failed) {
+            goto done;
+        }
+    }
+    hashes = PyDict_Keys(by_hash);
+    if (hashes == NULL || PyList_Sort(hashes) < 0) {
+        goto done;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(hashes);
+    for (int shared = 0; shared < 2; shared++) { /* step 4: unique hashes; step 5: shared ones */
+        for (Py_ssize_t i = 0; i < count; i++) {
+            PyObject *members = PyDict_GetItem(by_hash, PyList_GET_ITEM(hashes, i)); /* borrowed */
+            Py_ssize_t size = PyList_GET_SIZE(members);
+            if ((size > 1) != shared) {
+                continue;
+            }
+            for (Py_ssize_t m = 0; m < size; m++) {
+                PyObject *member = PyList_GET_ITEM(members, m);
+                if (shared) {
+                    PyObject *own = PyDict_GetItem(map, member); /* borrowed */
+                    for (Py_ssize_t q = 0; q < PyList_GET_SIZE(own); q++) {
+                        PyObject *t[4];
+                        if (quad_terms(PyList_GET_ITEM(own, q), t) < 0) {
+                            goto done;
+                        }
+                        if (blank_other_than(t[0], member) || blank_other_than(t[2], member) ||
+                            blank_other_than(t[3], member)) {
+                            answer = Py_NewRef(Py_None);
+                            goto done;
+                        }
+                    }
+                }
+                if (issue_label(issued, member) < 0) {
+                    goto done;
+                }
+            }
+        }
+    }
+    answer = Py_NewRef(issued);
+done:
+    Py_XDECREF(hashes);
+    Py_XDECREF(by_hash);
+    Py_XDECREF(issued);
+    return answer;
+}
+
 /* json_key: an exact key for a JSON value, for remembering what a node object converts to (expansion.py).
  *
  * Two values get the same key exactly when they are equal with equal types throughout: dicts with the same keys in
@@ -1132,6 +1406,87 @@ walk_plain(PyObject *walker, PyObject *subject, PyObject *prop, PyObject *value,
     return quad == NULL ? -1 : 0;
 }
 
+/* _ABSOLUTE_IRI of jsonld.py: ^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*\Z */
+static int
+is_absolute_iri(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 1;
+    Py_UCS4 c = n > 0 ? PyUnicode_READ(kind, data, 0) : 0;
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+        return 0;
+    }
+    for (; i < n; i++) {
+        c = PyUnicode_READ(kind, data, i);
+        if (c == ':') {
+            break;
+        }
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '.' ||
+              c == '-')) {
+            return 0;
+        }
+    }
+    if (i == n) {
+        return 0;
+    }
+    for (i++; i < n; i++) {
+        c = PyUnicode_READ(kind, data, i);
+        if (c <= 0x20 || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' || c == '^' ||
+            c == '`' || c == '\\') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* walker.iri_term(ctx.expand_iri(ident, False)) for the common @id, an absolute IRI that no term or prefix of ctx
+ * names: "<" + ident + ">". NULL without an exception for every other @id (the Python methods decide), NULL with
+ * one on failure. As expand_iri reads it: not keyword-like, not a term, a colon after a prefix that is not "_"
+ * (a blank node identifier) and either "//" after it or no term named like the prefix; then, as iri_term reads it,
+ * not a blank node identifier and an absolute IRI. */
+static PyObject *
+absolute_iri_term(PyObject *ctx, PyObject *ident)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(ident);
+    if (n == 0 || PyUnicode_READ_CHAR(ident, 0) == '@' || !is_absolute_iri(ident)) {
+        return NULL;
+    }
+    Py_ssize_t colon = PyUnicode_FindChar(ident, ':', 0, n, 1);
+    if (colon <= 0) { /* is_absolute_iri saw one after a letter: not reached */
+        return NULL;
+    }
+    PyObject *terms = PyObject_GetAttr(ctx, A_TERMS);
+    if (terms == NULL) {
+        return NULL;
+    }
+    PyObject *answer = NULL;
+    if (!PyDict_CheckExact(terms)) {
+        goto done;
+    }
+    PyObject *term = PyDict_GetItemWithError(terms, ident); /* borrowed */
+    if (term != NULL || PyErr_Occurred()) {
+        goto done;
+    }
+    int slashes = colon + 2 < n && PyUnicode_READ_CHAR(ident, colon + 1) == '/' &&
+                  PyUnicode_READ_CHAR(ident, colon + 2) == '/';
+    if (!slashes) {
+        PyObject *prefix = PyUnicode_Substring(ident, 0, colon);
+        if (prefix == NULL) {
+            goto done;
+        }
+        PyObject *mapping = PyDict_GetItemWithError(terms, prefix); /* borrowed */
+        Py_DECREF(prefix);
+        if (mapping != NULL || PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    answer = PyUnicode_FromFormat("<%U>", ident);
+done:
+    Py_DECREF(terms);
+    return answer;
+}
+
 /* Up to this many keys of a node object are held in an array on the stack; more in one on the heap. */
 #define WALK_KEYS_ON_STACK 32
 
@@ -1310,10 +1665,13 @@ walk_node_impl(PyObject *walker, PyObject *element, PyObject *ctx, PyObject *gra
             raise_unsafe();
             goto done;
         }
-        PyObject *expanded = PyObject_CallMethodObjArgs(ctx, A_EXPAND_IRI, ident, Py_False, NULL);
-        if (expanded != NULL) {
-            subject = PyObject_CallMethodOneArg(walker, A_IRI_TERM, expanded);
-            Py_DECREF(expanded);
+        subject = absolute_iri_term(ctx, ident);
+        if (subject == NULL && !PyErr_Occurred()) {
+            PyObject *expanded = PyObject_CallMethodObjArgs(ctx, A_EXPAND_IRI, ident, Py_False, NULL);
+            if (expanded != NULL) {
+                subject = PyObject_CallMethodOneArg(walker, A_IRI_TERM, expanded);
+                Py_DECREF(expanded);
+            }
         }
     }
     if (subject == NULL) {
@@ -1512,6 +1870,7 @@ walk_init(void)
         {&A_SCALAR, "scalar"},
         {&A_IDENTIFIED_NODE, "identified_node"},
         {&A_PY_NODE, "_node"},
+        {&A_DIGEST, "digest"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         *names[i].slot = PyUnicode_InternFromString(names[i].text);
@@ -1529,6 +1888,8 @@ static PyMethodDef methods[] = {
      "The canonical N-Quads of quads with blank nodes relabelled: distinct lines sorted by code point, joined."},
     {"canonical_nquads_utf8", (PyCFunction)(void (*)(void))canonical_nquads_utf8, METH_FASTCALL,
      "relabelled_nquads(quads, labels) in UTF-8: made as bytes, the lines sorted as bytes (code point order)."},
+    {"leaf_canonical_labels", (PyCFunction)(void (*)(void))leaf_canonical_labels, METH_FASTCALL,
+     "RDFC-1.0's canonical labels {blank node: 'c14nN'} when no N-degree hashing looks past a blank node, else None."},
     {"json_key", (PyCFunction)(void (*)(void))json_key, METH_FASTCALL,
      "An exact key of a JSON value (equal keys: equal values of equal types, dict order and float bits alike); "
      "ValueError beyond max_values values."},

@@ -371,6 +371,17 @@ def _canonical_issuer(
             f"The document has {len(bnode_quads)} blank nodes; at most {MAX_BLANK_NODES} are accepted."
         )
     state = _State(hash_fn, utf16_sort_key if utf16 else None)
+    if compiled is not None and not utf16 and len(bnode_quads) > 1:
+        deep_iterations_budget(0, max_work_factor)  # the same argument check as below
+        if max_work_factor >= 1:  # enough for one N-degree call per blank node that shares its hash
+            try:
+                issued = compiled.leaf_canonical_labels(
+                    bnode_quads, hash_fn, _FIRST_DEGREE_MEMO, _FIRST_DEGREE_MEMO_LIMIT, _FIRST_DEGREE_MEMO_TEXT
+                )
+            except TypeError:  # not a map of str to lists of 4-tuples of str: the Python loops take it
+                issued = None
+            if issued is not None:
+                return IdentifierIssuer("c14n", len(issued), issued)
     if len(bnode_quads) <= 1:
         deep_iterations_budget(0, max_work_factor)  # the same argument check as below
         # §4.4.3 steps 3-4: a lone blank node's first-degree hash is unique, so it is issued c14n0 whatever
