@@ -129,7 +129,10 @@ def test_the_canonical_labels_are_the_pythons(some_quads, work_factor):
 
 def test_two_identical_addresses_are_labelled_without_the_python_n_degree_hashing(monkeypatch):
     address = [("<http://e/type>", "<http://e/Address>"), ("<http://e/country>", '"Spain"')]
-    some_quads = [("<http://e/profile>", "<http://e/address>", "_:b0", ""), ("<http://e/x>", "<http://e/y>", "_:b1", "")]
+    some_quads = [
+        ("<http://e/profile>", "<http://e/address>", "_:b0", ""),
+        ("<http://e/x>", "<http://e/y>", "_:b1", ""),
+    ]
     some_quads += [("_:b0", p, o, "") for p, o in address] + [("_:b2", p, o, "") for p, o in address]
     some_quads.append(("<http://e/profile>", "<http://e/address>", "_:b2", ""))
     expected = python_labels(some_quads)
