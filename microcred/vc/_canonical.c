@@ -285,6 +285,27 @@ compare_spans(const void *x, const void *y)
     return a->length < b->length ? -1 : a->length > b->length;
 }
 
+/* A line and where its subject, predicate and object are in UTF-8: lines that begin with the same terms (the same
+ * str objects, as the walk makes a node's subject and a property's predicate once) are compared from the first term
+ * that is not the same, the bytes before being equal. A credential's lines share long subjects and predicates. */
+typedef struct {
+    span line;
+    const char *term[3];
+    Py_ssize_t term_length[3];
+} utf8_line;
+
+static int
+compare_lines(const void *x, const void *y)
+{
+    const utf8_line *a = x, *b = y;
+    Py_ssize_t skip = 0;
+    for (int k = 0; k < 3 && a->term[k] == b->term[k] && a->term_length[k] == b->term_length[k]; k++) {
+        skip += a->term_length[k] + 1; /* the term and the space after it, in both lines */
+    }
+    span rest_a = {a->line.at + skip, a->line.length - skip}, rest_b = {b->line.at + skip, b->line.length - skip};
+    return compare_spans(&rest_a, &rest_b);
+}
+
 static PyObject *
 canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -295,7 +316,7 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *quads = args[0], *labels = args[1], *result = NULL;
     Py_ssize_t n = PyList_GET_SIZE(quads);
     PyObject **terms = PyMem_Calloc((size_t)(4 * n + 1), sizeof(PyObject *)); /* the relabelled terms, held */
-    span *lines = PyMem_Malloc(sizeof(span) * (size_t)(n + 1));
+    utf8_line *lines = PyMem_Malloc(sizeof(utf8_line) * (size_t)(n + 1));
     char *text = NULL;
     if (terms == NULL || lines == NULL) {
         PyErr_NoMemory();
@@ -331,6 +352,10 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         for (int k = 0; k < 4; k++) {
             Py_ssize_t size;
             const char *utf8 = PyUnicode_AsUTF8AndSize(terms[4 * i + k], &size);
+            if (k < 3) {
+                lines[i].term[k] = utf8;
+                lines[i].term_length[k] = size;
+            }
             if (k == 3 && size == 0) {
                 break;
             }
@@ -342,14 +367,14 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         memcpy(at, " .\n", 3);
         at += 3;
-        lines[i].at = start;
-        lines[i].length = at - start;
+        lines[i].line.at = start;
+        lines[i].line.length = at - start;
     }
-    qsort(lines, (size_t)n, sizeof(span), compare_spans);
+    qsort(lines, (size_t)n, sizeof(utf8_line), compare_lines);
     Py_ssize_t length = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (i == 0 || compare_spans(&lines[i], &lines[i - 1]) != 0) {
-            length += lines[i].length;
+        if (i == 0 || compare_lines(&lines[i], &lines[i - 1]) != 0) {
+            length += lines[i].line.length;
         }
     }
     result = PyBytes_FromStringAndSize(NULL, length);
@@ -358,9 +383,9 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     char *out = PyBytes_AS_STRING(result);
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (i == 0 || compare_spans(&lines[i], &lines[i - 1]) != 0) {
-            memcpy(out, lines[i].at, (size_t)lines[i].length);
-            out += lines[i].length;
+        if (i == 0 || compare_lines(&lines[i], &lines[i - 1]) != 0) {
+            memcpy(out, lines[i].line.at, (size_t)lines[i].line.length);
+            out += lines[i].line.length;
         }
     }
 done:
@@ -376,16 +401,16 @@ done:
 }
 
 /* leaf_canonical_labels: RDFC-1.0's canonical labels (§4.4.3 steps 3-5) when no N-degree hashing has to look past a
- * blank node, NULL-free None otherwise (rdfc10 then runs the whole algorithm).
+ * blank node, None otherwise (rdfc10 then runs the whole algorithm).
  *
  * bnode_map is blank_node_quads' map, hash the hash function (hashlib.sha256); memo, memo_limit and memo_text are
- * rdfc10's memo of first-degree hashes and its bounds, shared with the Python loops. Each blank node's first-degree hash
- * (§4.6: its quads with itself as _:a and other blank nodes as _:z, lines sorted by code point, i.e. as UTF-8 bytes,
- * joined, hashed) is computed in map order; unique hashes are issued c14n0, c14n1... in hash order. Blank nodes
- * sharing a hash need Hash N-Degree Quads (§4.8); when none of them is related to another blank node (a credential's
- * two identical addresses), each one's N-degree hash is the hash of nothing, so they are issued in map order, each
- * group in hash order, within the work limit (one call each; the caller checks the limit allows it). Any other
- * shared hash answers None. Returns {blank node: "c14nN"} in the order issued. */
+ * rdfc10's memo of first-degree hashes and its bounds, shared with the Python loops. Each blank node's
+ * first-degree hash (§4.6: its quads with itself as _:a and other blank nodes as _:z, lines sorted by code point,
+ * i.e. as UTF-8 bytes, joined, hashed) is computed in map order; unique hashes are issued c14n0, c14n1... in hash
+ * order. Blank nodes sharing a hash need Hash N-Degree Quads (§4.8); when none of them is related to another blank
+ * node (a credential's two identical addresses), each one's N-degree hash is the hash of nothing, so they are issued
+ * in map order, each group in hash order, within the work limit (one call each; the caller checks the limit allows
+ * it). Any other shared hash answers None. Returns {blank node: "c14nN"} in the order issued. */
 static int
 blank_other_than(PyObject *term, PyObject *ref)
 {
@@ -1037,8 +1062,8 @@ base58_decode(PyObject *module, PyObject *arg)
 
 static PyObject *W_UNSAFE, *W_REFUSE, *W_RDF_TYPE, *W_PLAIN, *W_ID, *W_ID_KEY;
 static PyObject *A_ALIASES, *A_OTHER_ALIASES, *A_PROPS, *A_TERMS, *A_TYPES, *A_PROP, *A_WITH_TYPES, *A_EXPAND_IRI,
-    *A_IRI_TERM, *A_KIND, *A_PRED, *A_SUFFIX, *A_TYPED_STRING, *A_CHILD_CTX, *A_ID_CTX, *A_QUADS, *A_TYPED_STRINGS,
-    *A_UNMERGEABLE, *A_COUNTER, *A_VALUES, *A_SCALAR, *A_IDENTIFIED_NODE, *A_PY_NODE;
+    *A_IRI_TERM, *A_KIND, *A_PRED, *A_SUFFIX, *A_VTYPE, *A_TYPED_STRING, *A_CHILD_CTX, *A_ID_CTX, *A_QUADS,
+    *A_TYPED_STRINGS, *A_UNMERGEABLE, *A_COUNTER, *A_VALUES, *A_SCALAR, *A_IDENTIFIED_NODE, *A_PY_NODE;
 static long W_MAX_DEPTH = -1;
 static Py_ssize_t W_SUBTREE_MIN_KEYS;
 
@@ -1239,6 +1264,42 @@ attr_truth(PyObject *object, PyObject *name)
     return truth;
 }
 
+#define XSD_NS "http://www.w3.org/2001/XMLSchema#"
+
+/* walker.scalar(prop, value) for true, false and an int within +-(2^53-1) under a property without a datatype (its
+ * type mapping none or a keyword): what value_literal writes for them, "true"^^xsd:boolean, "5"^^xsd:integer. NULL
+ * without an exception for anything else (the Python method decides), with one on failure. */
+static PyObject *
+plain_number_literal(PyObject *prop, PyObject *value)
+{
+    PyObject *vtype = PyObject_GetAttr(prop, A_VTYPE);
+    if (vtype == NULL) {
+        return NULL;
+    }
+    int untyped = vtype == Py_None || (PyUnicode_CheckExact(vtype) && PyUnicode_GET_LENGTH(vtype) > 0 &&
+                                       PyUnicode_READ_CHAR(vtype, 0) == '@');
+    Py_DECREF(vtype);
+    if (!untyped) {
+        return NULL;
+    }
+    if (value == Py_True) {
+        return PyUnicode_FromString("\"true\"^^<" XSD_NS "boolean>");
+    }
+    if (value == Py_False) {
+        return PyUnicode_FromString("\"false\"^^<" XSD_NS "boolean>");
+    }
+    int overflow = 0;
+    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow || (number == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if (number > 9007199254740991LL || number < -9007199254740991LL) {
+        return NULL;
+    }
+    return PyUnicode_FromFormat("\"%lld\"^^<" XSD_NS "integer>", number);
+}
+
 static PyObject *walk_node_impl(PyObject *walker, PyObject *element, PyObject *ctx, PyObject *graph, long depth,
                                 int top);
 
@@ -1367,6 +1428,12 @@ walk_plain(PyObject *walker, PyObject *subject, PyObject *prop, PyObject *value,
                 obj = literal_text(value, suffix);
             }
             Py_DECREF(suffix);
+            if (obj == NULL && PyErr_Occurred()) {
+                return -1;
+            }
+        }
+        else if (value == Py_True || value == Py_False || PyLong_CheckExact(value)) {
+            obj = plain_number_literal(prop, value);
             if (obj == NULL && PyErr_Occurred()) {
                 return -1;
             }
@@ -1859,6 +1926,7 @@ walk_init(void)
         {&A_KIND, "kind"},
         {&A_PRED, "pred"},
         {&A_SUFFIX, "suffix"},
+        {&A_VTYPE, "vtype"},
         {&A_TYPED_STRING, "typed_string"},
         {&A_CHILD_CTX, "child_ctx"},
         {&A_ID_CTX, "id_ctx"},

@@ -93,6 +93,8 @@ HOSTILE = [
     {"id": "ex:foo"}, {"id": "xsd:string"}, {"id": "rdf:type"}, {"id": "name:x"}, {"id": "VerifiableCredential"},
     {"id": "https:x"}, {"id": "a b:c"}, {"id": "1a:b"}, {"id": "https://ex.org/a\u00a0b"}, {"id": "http://ex.org/\n"},
     {"id": "urn:x", "type": "Profile"}, {"id": ":x"}, {"id": "x:"}, {"id": "x://"}, {"id": "_:"}, {"id": "@x:y"},
+    {"creditsAvailable": 2**53 - 1}, {"creditsAvailable": -(2**53) + 1}, {"creditsAvailable": 2**53},
+    {"creditsAvailable": True}, {"hashed": 5}, {"hashed": False}, {"ectsCredits": 7}, {"identityHash": 3},
     {"bad\x01key": 1}, {"\ud800": 1}, {"https://ex.org/p": "full IRI key"}, {"ex:p": "compact"},
     {"id": "urn:big", **{f"https://ex.org/p{n}": n for n in range(40)}},
     {"id": "https://ex.org/n/9", "type": "Achievement", "name": "a", "description": "b", "criteria": {"narrative": "c"},
