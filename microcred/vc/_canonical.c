@@ -1063,9 +1063,10 @@ base58_decode(PyObject *module, PyObject *arg)
 static PyObject *W_UNSAFE, *W_REFUSE, *W_RDF_TYPE, *W_PLAIN, *W_ID, *W_ID_KEY;
 static PyObject *A_ALIASES, *A_OTHER_ALIASES, *A_PROPS, *A_TERMS, *A_TYPES, *A_PROP, *A_WITH_TYPES, *A_EXPAND_IRI,
     *A_IRI_TERM, *A_KIND, *A_PRED, *A_SUFFIX, *A_VTYPE, *A_TYPED_STRING, *A_CHILD_CTX, *A_ID_CTX, *A_QUADS,
-    *A_TYPED_STRINGS, *A_UNMERGEABLE, *A_COUNTER, *A_VALUES, *A_SCALAR, *A_IDENTIFIED_NODE, *A_PY_NODE;
+    *A_TYPED_STRINGS, *A_UNMERGEABLE, *A_COUNTER, *A_VALUES, *A_SCALAR, *A_IDENTIFIED_NODE, *A_PY_NODE, *A_SUBTREES,
+    *A_BNODES, *A_INSTANCES, *A_INSTANCE;
 static long W_MAX_DEPTH = -1;
-static Py_ssize_t W_SUBTREE_MIN_KEYS;
+static Py_ssize_t W_SUBTREE_MIN_KEYS, W_SUBTREE_MIN_BYTES, W_SUBTREE_MAX_BYTES, W_SUBTREE_MAX_VALUES;
 
 /* _BAD_CHARS of jsonld.py: [\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff] */
 static int
@@ -1129,6 +1130,22 @@ set_attr(PyObject **slot, PyObject *settings, const char *name)
     return 0;
 }
 
+static int
+setting_size(Py_ssize_t *slot, PyObject *settings, const char *name)
+{
+    PyObject *value = PyDict_GetItemString(settings, name); /* borrowed */
+    if (value == NULL) {
+        PyErr_Format(PyExc_KeyError, "walk_setup needs %s", name);
+        return -1;
+    }
+    Py_ssize_t size = PyLong_AsSsize_t(value);
+    if (size == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    *slot = size;
+    return 0;
+}
+
 static PyObject *
 walk_setup(PyObject *module, PyObject *settings)
 {
@@ -1136,23 +1153,20 @@ walk_setup(PyObject *module, PyObject *settings)
         PyErr_SetString(PyExc_TypeError, "walk_setup(settings: dict)");
         return NULL;
     }
-    PyObject *max_depth = NULL, *min_keys = NULL;
+    Py_ssize_t depth, keys, min_bytes, max_bytes, max_values;
     if (set_attr(&W_UNSAFE, settings, "unsafe") < 0 || set_attr(&W_REFUSE, settings, "refuse") < 0 ||
         set_attr(&W_RDF_TYPE, settings, "rdf_type") < 0 || set_attr(&W_PLAIN, settings, "plain") < 0 ||
-        set_attr(&max_depth, settings, "max_depth") < 0 || set_attr(&min_keys, settings, "subtree_min_keys") < 0) {
-        Py_XDECREF(max_depth);
-        Py_XDECREF(min_keys);
+        setting_size(&depth, settings, "max_depth") < 0 || setting_size(&keys, settings, "subtree_min_keys") < 0 ||
+        setting_size(&min_bytes, settings, "subtree_min_bytes") < 0 ||
+        setting_size(&max_bytes, settings, "subtree_max_bytes") < 0 ||
+        setting_size(&max_values, settings, "subtree_max_values") < 0) {
         return NULL;
     }
-    long depth = PyLong_AsLong(max_depth);
-    Py_ssize_t keys = PyLong_AsSsize_t(min_keys);
-    Py_DECREF(max_depth);
-    Py_DECREF(min_keys);
-    if (PyErr_Occurred()) {
-        return NULL;
-    }
-    W_MAX_DEPTH = depth;
+    W_MAX_DEPTH = (long)depth;
     W_SUBTREE_MIN_KEYS = keys;
+    W_SUBTREE_MIN_BYTES = min_bytes;
+    W_SUBTREE_MAX_BYTES = max_bytes;
+    W_SUBTREE_MAX_VALUES = max_values;
     Py_RETURN_NONE;
 }
 
@@ -1262,6 +1276,111 @@ attr_truth(PyObject *object, PyObject *name)
     int truth = PyObject_IsTrue(value);
     Py_DECREF(value);
     return truth;
+}
+
+/* walker.identified_node(element, ctx, depth) when ctx.subtrees remembers the node object: the remembered quads
+ * replayed with the walker's next blank node numbers, the entry made the most recently used, the subject returned.
+ * NULL without an exception when it is not remembered (or its key cannot be made, or is too short or too long to be
+ * remembered): the Python method then decides, exactly as it would have. */
+static PyObject *
+replayed_subtree(PyObject *walker, PyObject *element, PyObject *ctx, long depth)
+{
+    Py_ssize_t budget = W_SUBTREE_MAX_VALUES;
+    buffer b = {PyMem_Malloc(1024), 0, 1024};
+    if (b.data == NULL) {
+        return PyErr_NoMemory();
+    }
+    if (put_json(&b, element, &budget) < 0) {
+        PyErr_Clear(); /* identified_node walks it without remembering it */
+        PyMem_Free(b.data);
+        return NULL;
+    }
+    if (b.length < W_SUBTREE_MIN_BYTES || b.length > W_SUBTREE_MAX_BYTES) {
+        PyMem_Free(b.data);
+        return NULL;
+    }
+    PyObject *bytes = PyBytes_FromStringAndSize(b.data, b.length);
+    PyMem_Free(b.data);
+    PyObject *at = bytes != NULL ? PyLong_FromLong(depth) : NULL;
+    PyObject *key = at != NULL ? PyTuple_Pack(2, at, bytes) : NULL;
+    Py_XDECREF(at);
+    Py_XDECREF(bytes);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *cache = NULL, *hit = NULL, *counter = NULL, *bnodes = NULL, *next = NULL, *instances = NULL,
+             *found = NULL, *quads = NULL, *answer = NULL;
+    cache = PyObject_GetAttr(ctx, A_SUBTREES);
+    if (cache == NULL || !PyDict_CheckExact(cache)) { /* a failure, or not a dict: the Python method's to read */
+        goto done;
+    }
+    hit = PyDict_GetItemWithError(cache, key);
+    if (hit == NULL) {
+        goto done;
+    }
+    Py_INCREF(hit);
+    /* most recently used last: no Python code runs between the two (the key is an int and bytes) */
+    if (PyDict_DelItem(cache, key) < 0 || PyDict_SetItem(cache, key, hit) < 0) {
+        goto done;
+    }
+    counter = PyObject_GetAttr(walker, A_COUNTER);
+    bnodes = counter != NULL ? PyObject_GetAttr(hit, A_BNODES) : NULL;
+    next = bnodes != NULL ? PyNumber_Add(counter, bnodes) : NULL;
+    if (next == NULL || PyObject_SetAttr(walker, A_COUNTER, next) < 0) {
+        goto done;
+    }
+    instances = PyObject_GetAttr(hit, A_INSTANCES);
+    if (instances == NULL) {
+        goto done;
+    }
+    if (PyDict_CheckExact(instances)) {
+        found = PyDict_GetItemWithError(instances, counter);
+        Py_XINCREF(found);
+    }
+    if (found == NULL) {
+        if (PyErr_Occurred()) {
+            goto done;
+        }
+        found = PyObject_CallMethodOneArg(hit, A_INSTANCE, counter);
+        if (found == NULL) {
+            goto done;
+        }
+    }
+    if (!PyTuple_CheckExact(found) || PyTuple_GET_SIZE(found) != 4) {
+        PyErr_SetString(PyExc_TypeError, "a subtree's instance is (quads, unmergeable, typed strings, subject)");
+        goto done;
+    }
+    static PyObject **const lists[3] = {&A_QUADS, &A_UNMERGEABLE, &A_TYPED_STRINGS};
+    for (int k = 0; k < 3; k++) {
+        PyObject *items = PyTuple_GET_ITEM(found, k);
+        if (k > 0 && PyObject_Not(items)) {
+            continue;
+        }
+        quads = PyObject_GetAttr(walker, *lists[k]);
+        if (quads == NULL || !PyList_Check(quads)) {
+            if (quads != NULL) {
+                PyErr_SetString(PyExc_TypeError, "the walker's quads are lists");
+            }
+            goto done;
+        }
+        Py_ssize_t end = PyList_GET_SIZE(quads);
+        if (PyList_SetSlice(quads, end, end, items) < 0) {
+            goto done;
+        }
+        Py_CLEAR(quads);
+    }
+    answer = Py_NewRef(PyTuple_GET_ITEM(found, 3));
+done:
+    Py_XDECREF(quads);
+    Py_XDECREF(found);
+    Py_XDECREF(instances);
+    Py_XDECREF(next);
+    Py_XDECREF(bnodes);
+    Py_XDECREF(counter);
+    Py_XDECREF(hit);
+    Py_XDECREF(cache);
+    Py_DECREF(key);
+    return answer;
 }
 
 #define XSD_NS "http://www.w3.org/2001/XMLSchema#"
@@ -1403,10 +1522,13 @@ walk_plain(PyObject *walker, PyObject *subject, PyObject *prop, PyObject *value,
                                PyUnicode_READ_CHAR(ident, 1) == ':');
             }
             if (identified) {
-                PyObject *at = PyLong_FromLong(depth);
-                obj = at == NULL ? NULL
-                                 : PyObject_CallMethodObjArgs(walker, A_IDENTIFIED_NODE, value, child, at, NULL);
-                Py_XDECREF(at);
+                obj = replayed_subtree(walker, value, child, depth);
+                if (obj == NULL && !PyErr_Occurred()) {
+                    PyObject *at = PyLong_FromLong(depth);
+                    obj = at == NULL ? NULL
+                                     : PyObject_CallMethodObjArgs(walker, A_IDENTIFIED_NODE, value, child, at, NULL);
+                    Py_XDECREF(at);
+                }
             }
             else {
                 obj = walk_node_impl(walker, value, child, graph, depth, 0);
@@ -1938,6 +2060,10 @@ walk_init(void)
         {&A_SCALAR, "scalar"},
         {&A_IDENTIFIED_NODE, "identified_node"},
         {&A_PY_NODE, "_node"},
+        {&A_SUBTREES, "subtrees"},
+        {&A_BNODES, "bnodes"},
+        {&A_INSTANCES, "instances"},
+        {&A_INSTANCE, "instance"},
         {&A_DIGEST, "digest"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

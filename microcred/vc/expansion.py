@@ -977,6 +977,9 @@ if compiled is not None:
             "plain": PLAIN,
             "max_depth": MAX_DEPTH,
             "subtree_min_keys": _SUBTREE_MIN_KEYS,
+            "subtree_min_bytes": _SUBTREE_MIN_BYTES,
+            "subtree_max_bytes": _SUBTREE_MAX_BYTES,
+            "subtree_max_values": _SUBTREE_MAX_VALUES,
         }
     )
 

@@ -178,3 +178,23 @@ def test_a_document_changed_while_it_is_walked_walks_alike(reg):
     python = walked(document(), reg, compiled=False)
     compiled = walked(document(), reg, compiled=True)
     assert compiled == python
+
+
+def test_a_cohort_replays_its_shared_achievement_alike(shapes, reg, monkeypatch):
+    # A cohort's credentials embed the same achievement: the compiled walk replays it from the active context's
+    # memory (from the second credential on, without the Python method) with the blank node numbers each needs.
+    credentials = [doc for doc in shapes if "achievement" in doc.get("credentialSubject", {})]
+    cohort = []
+    for document in credentials[:12]:
+        document = copy.deepcopy(document)
+        document["@context"] = credentials[0]["@context"]
+        document["credentialSubject"]["achievement"] = copy.deepcopy(credentials[0]["credentialSubject"]["achievement"])
+        cohort.append(document)
+    python = [walked(copy.deepcopy(doc), reg, compiled=False) for doc in cohort]
+    asked = []
+    method = expansion._Walker.identified_node
+    monkeypatch.setattr(expansion._Walker, "identified_node", lambda *args: asked.append(args) or method(*args))
+    compiled = [walked(copy.deepcopy(doc), reg, compiled=True) for doc in cohort]
+    assert compiled == python
+    assert len({len(result[1]) for result in compiled}) > 1  # the learners' parts differ
+    assert len(asked) == 1  # only the first credential's achievement was not remembered under the compiled key

@@ -307,6 +307,25 @@ def test_sign_refuses_bad_created():
         vc.sign(ob_unsigned(), _ob_key(), ob_keypair()["verificationMethod"], created="2020-01-01")
 
 
+def test_a_proof_signed_now_is_dated_now_to_the_second(monkeypatch):
+    """Without ``created`` the proof is dated with the current second, whose stamp is made once a second."""
+    from datetime import UTC, datetime
+
+    from microcred.vc import data_integrity
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    signed = vc.sign(ob_unsigned(), _ob_key(), ob_keypair()["verificationMethod"])
+    after = datetime.now(UTC)
+    created = vc.parse_datetime_stamp(signed["proof"][-1]["created"])
+    assert before <= created <= after
+    assert signed["proof"][-1]["created"] == data_integrity.format_datetime(created)
+    # another second, another stamp (the clock read through time.time, as datetime.now reads it)
+    monkeypatch.setattr(data_integrity.time, "time", lambda: 1_780_000_000.75)
+    assert data_integrity.now_stamp() == "2026-05-28T20:26:40Z"
+    monkeypatch.setattr(data_integrity.time, "time", lambda: 1_780_000_001.01)
+    assert data_integrity.now_stamp() == "2026-05-28T20:26:41Z"
+
+
 def test_date_times_are_read_alike_whether_remembered_or_not():
     """parse_datetime_stamp remembers the instants of short stamps (a batch's credentials share theirs), never of
     long ones: a fraction of a second may be any length, and what is kept must stay small."""
