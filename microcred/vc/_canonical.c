@@ -1385,38 +1385,50 @@ done:
 
 #define XSD_NS "http://www.w3.org/2001/XMLSchema#"
 
-/* walker.scalar(prop, value) for true, false and an int within +-(2^53-1) under a property without a datatype (its
- * type mapping none or a keyword): what value_literal writes for them, "true"^^xsd:boolean, "5"^^xsd:integer. NULL
- * without an exception for anything else (the Python method decides), with one on failure. */
+/* walker.scalar(prop, value) for true, false and an int within +-(2^53-1): what value_literal writes for them,
+ * "true" or "5" typed with the property's type mapping (its suffix: none for xsd:string), or with xsd:boolean or
+ * xsd:integer when the mapping is none or a keyword. NULL without an exception for anything else, xsd:double
+ * included (the Python method decides), with one on failure. */
 static PyObject *
 plain_number_literal(PyObject *prop, PyObject *value)
 {
+    char digits[32];
+    const char *text;
+    if (value == Py_True || value == Py_False) {
+        text = value == Py_True ? "true" : "false";
+    }
+    else {
+        int overflow = 0;
+        long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow || (number == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return NULL;
+        }
+        if (number > 9007199254740991LL || number < -9007199254740991LL) {
+            return NULL;
+        }
+        snprintf(digits, sizeof(digits), "%lld", number);
+        text = digits;
+    }
     PyObject *vtype = PyObject_GetAttr(prop, A_VTYPE);
     if (vtype == NULL) {
         return NULL;
     }
-    int untyped = vtype == Py_None || (PyUnicode_CheckExact(vtype) && PyUnicode_GET_LENGTH(vtype) > 0 &&
-                                       PyUnicode_READ_CHAR(vtype, 0) == '@');
+    PyObject *answer = NULL;
+    if (vtype == Py_None || (PyUnicode_CheckExact(vtype) && PyUnicode_GET_LENGTH(vtype) > 0 &&
+                             PyUnicode_READ_CHAR(vtype, 0) == '@')) {
+        answer = PyUnicode_FromFormat("\"%s\"^^<" XSD_NS "%s>", text,
+                                      value == Py_True || value == Py_False ? "boolean" : "integer");
+    }
+    else if (PyUnicode_CheckExact(vtype) && PyUnicode_CompareWithASCIIString(vtype, XSD_NS "double") != 0) {
+        PyObject *suffix = PyObject_GetAttr(prop, A_SUFFIX);
+        if (suffix != NULL && PyUnicode_CheckExact(suffix)) {
+            answer = PyUnicode_FromFormat("\"%s\"%U", text, suffix);
+        }
+        Py_XDECREF(suffix);
+    }
     Py_DECREF(vtype);
-    if (!untyped) {
-        return NULL;
-    }
-    if (value == Py_True) {
-        return PyUnicode_FromString("\"true\"^^<" XSD_NS "boolean>");
-    }
-    if (value == Py_False) {
-        return PyUnicode_FromString("\"false\"^^<" XSD_NS "boolean>");
-    }
-    int overflow = 0;
-    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
-    if (overflow || (number == -1 && PyErr_Occurred())) {
-        PyErr_Clear();
-        return NULL;
-    }
-    if (number > 9007199254740991LL || number < -9007199254740991LL) {
-        return NULL;
-    }
-    return PyUnicode_FromFormat("\"%lld\"^^<" XSD_NS "integer>", number);
+    return answer;
 }
 
 static PyObject *walk_node_impl(PyObject *walker, PyObject *element, PyObject *ctx, PyObject *graph, long depth,

@@ -95,6 +95,7 @@ HOSTILE = [
     {"id": "urn:x", "type": "Profile"}, {"id": ":x"}, {"id": "x:"}, {"id": "x://"}, {"id": "_:"}, {"id": "@x:y"},
     {"creditsAvailable": 2**53 - 1}, {"creditsAvailable": -(2**53) + 1}, {"creditsAvailable": 2**53},
     {"creditsAvailable": True}, {"hashed": 5}, {"hashed": False}, {"ectsCredits": 7}, {"identityHash": 3},
+    {"creditsEarned": -2}, {"creditsEarned": False}, {"salt": 12}, {"https://ex.org/untyped": [1, True, -0]},
     {"bad\x01key": 1}, {"\ud800": 1}, {"https://ex.org/p": "full IRI key"}, {"ex:p": "compact"},
     {"id": "urn:big", **{f"https://ex.org/p{n}": n for n in range(40)}},
     {"id": "https://ex.org/n/9", "type": "Achievement", "name": "a", "description": "b", "criteria": {"narrative": "c"},
