@@ -9,7 +9,8 @@
  *       first appearance, each quad listed once per blank node it mentions.
  *   relabelled_nquads(quads, labels) -> str: the canonical N-Quads document (§4.4.3 steps 6-7): every blank node
  *       replaced by labels[node] ("_:c14nN"), one line per distinct quad, lines sorted by code point, joined.
- *   canonical_nquads_utf8(quads, labels) -> bytes: the same document in UTF-8 (what is hashed), without the text.
+ *   canonical_nquads_utf8(quads, issued) -> bytes: the same document in UTF-8 (what is hashed), without the text, each
+ *       blank node written "_:" + issued[node] ("c14nN", as RDFC-1.0's issuer issues them).
  *
  * And the key under which the JSON-LD walk remembers what a node object converts to (microcred.vc.expansion):
  *
@@ -266,7 +267,8 @@ error:
     return NULL;
 }
 
-/* canonical_nquads_utf8: relabelled_nquads(quads, labels).encode("utf-8"), made in UTF-8 from the start. Lines are
+/* canonical_nquads_utf8: relabelled_nquads(quads, labels).encode("utf-8") where labels[node] is "_:" + issued[node],
+ * made in UTF-8 from the start. Lines are
  * sorted as bytes: the order of UTF-8 bytes is the order of code points. */
 typedef struct {
     const char *at;
@@ -310,15 +312,17 @@ static PyObject *
 canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyDict_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "canonical_nquads_utf8(quads: list, labels: dict)");
+        PyErr_SetString(PyExc_TypeError, "canonical_nquads_utf8(quads: list, issued: dict)");
         return NULL;
     }
-    PyObject *quads = args[0], *labels = args[1], *result = NULL;
+    /* No Python code runs here: the quads' terms and the labels are borrowed from the list and the dict. */
+    PyObject *quads = args[0], *issued = args[1], *result = NULL;
     Py_ssize_t n = PyList_GET_SIZE(quads);
-    PyObject **terms = PyMem_Calloc((size_t)(4 * n + 1), sizeof(PyObject *)); /* the relabelled terms, held */
     utf8_line *lines = PyMem_Malloc(sizeof(utf8_line) * (size_t)(n + 1));
+    const char **utf8 = PyMem_Malloc(sizeof(char *) * (size_t)(4 * n + 1));
+    Py_ssize_t *sizes = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(4 * n + 1));
     char *text = NULL;
-    if (terms == NULL || lines == NULL) {
+    if (lines == NULL || utf8 == NULL || sizes == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -329,14 +333,30 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto done;
         }
         for (int k = 0; k < 4; k++) {
-            terms[4 * i + k] = k == 1 ? Py_NewRef(t[1]) : relabel(labels, t[k]);
-            if (terms[4 * i + k] == NULL) {
+            PyObject *term = t[k];
+            int blank = k != 1 && is_blank(term);
+            if (blank) {
+                term = PyDict_GetItemWithError(issued, t[k]);
+                if (term == NULL) {
+                    if (!PyErr_Occurred()) {
+                        PyErr_SetObject(PyExc_KeyError, t[k]);
+                    }
+                    goto done;
+                }
+                if (!PyUnicode_CheckExact(term)) {
+                    PyErr_SetString(PyExc_TypeError, "a blank node's label must be a str");
+                    goto done;
+                }
+            }
+            const char *bytes = PyUnicode_AsUTF8AndSize(term, &sizes[4 * i + k]);
+            if (bytes == NULL) {
                 goto done;
             }
-            Py_ssize_t size;
-            if (PyUnicode_AsUTF8AndSize(terms[4 * i + k], &size) == NULL) {
-                goto done;
+            utf8[4 * i + k] = bytes;
+            if (blank) {
+                sizes[4 * i + k] = -sizes[4 * i + k] - 2; /* written "_:" + label: negative, its length */
             }
+            Py_ssize_t size = sizes[4 * i + k] < 0 ? -sizes[4 * i + k] : sizes[4 * i + k];
             total += size + 1; /* and the space or the " .\n" after it, counted below */
         }
         total += 3;
@@ -350,10 +370,13 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < n; i++) {
         char *start = at;
         for (int k = 0; k < 4; k++) {
-            Py_ssize_t size;
-            const char *utf8 = PyUnicode_AsUTF8AndSize(terms[4 * i + k], &size);
+            Py_ssize_t size = sizes[4 * i + k];
+            int blank = size < 0;
+            if (blank) {
+                size = -size;
+            }
             if (k < 3) {
-                lines[i].term[k] = utf8;
+                lines[i].term[k] = utf8[4 * i + k];
                 lines[i].term_length[k] = size;
             }
             if (k == 3 && size == 0) {
@@ -362,7 +385,13 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (k > 0) {
                 *at++ = ' ';
             }
-            memcpy(at, utf8, (size_t)size);
+            if (blank) {
+                memcpy(at, "_:", 2);
+                memcpy(at + 2, utf8[4 * i + k], (size_t)(size - 2));
+            }
+            else {
+                memcpy(at, utf8[4 * i + k], (size_t)size);
+            }
             at += size;
         }
         memcpy(at, " .\n", 3);
@@ -389,12 +418,8 @@ canonical_nquads_utf8(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
     }
 done:
-    if (terms != NULL) {
-        for (Py_ssize_t i = 0; i < 4 * n; i++) {
-            Py_XDECREF(terms[i]);
-        }
-    }
-    PyMem_Free(terms);
+    PyMem_Free(sizes);
+    PyMem_Free(utf8);
     PyMem_Free(lines);
     PyMem_Free(text);
     return result;
@@ -2093,7 +2118,7 @@ static PyMethodDef methods[] = {
     {"relabelled_nquads", (PyCFunction)(void (*)(void))relabelled_nquads, METH_FASTCALL,
      "The canonical N-Quads of quads with blank nodes relabelled: distinct lines sorted by code point, joined."},
     {"canonical_nquads_utf8", (PyCFunction)(void (*)(void))canonical_nquads_utf8, METH_FASTCALL,
-     "relabelled_nquads(quads, labels) in UTF-8: made as bytes, the lines sorted as bytes (code point order)."},
+     "relabelled_nquads(quads, {node: '_:' + issued[node]}) in UTF-8: made as bytes, lines sorted as bytes."},
     {"leaf_canonical_labels", (PyCFunction)(void (*)(void))leaf_canonical_labels, METH_FASTCALL,
      "RDFC-1.0's canonical labels {blank node: 'c14nN'} when no N-degree hashing looks past a blank node, else None."},
     {"json_key", (PyCFunction)(void (*)(void))json_key, METH_FASTCALL,

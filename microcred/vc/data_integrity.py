@@ -183,10 +183,9 @@ def _signing_copy(document: dict) -> tuple[dict, list]:
         try:
             if compiled is not None:
                 try:
-                    json_copy = compiled.json_copy
-                    return {k: json_copy(v) for k, v in document.items() if k != "proof"}, json_copy(
-                        _proofs_of(document)
-                    )
+                    body = compiled.json_copy(document)  # one copy of the whole, then its proofs taken out
+                    proof = body.pop("proof", None)
+                    return body, [] if proof is None else proof if type(proof) is list else [proof]
                 except ValueError:  # an integer beyond ±(2^53−1)
                     raise _UnsafeInteger() from None
                 except TypeError:  # not plain JSON data throughout: the Python copy takes it

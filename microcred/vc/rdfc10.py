@@ -370,7 +370,6 @@ def _canonical_issuer(
         raise CanonicalizationTooComplex(
             f"The document has {len(bnode_quads)} blank nodes; at most {MAX_BLANK_NODES} are accepted."
         )
-    state = _State(hash_fn, utf16_sort_key if utf16 else None)
     if compiled is not None and not utf16 and len(bnode_quads) > 1:
         deep_iterations_budget(0, max_work_factor)  # the same argument check as below
         if max_work_factor >= 1:  # enough for one N-degree call per blank node that shares its hash
@@ -382,6 +381,7 @@ def _canonical_issuer(
                 issued = None
             if issued is not None:
                 return IdentifierIssuer("c14n", len(issued), issued)
+    state = _State(hash_fn, utf16_sort_key if utf16 else None)
     if len(bnode_quads) <= 1:
         deep_iterations_budget(0, max_work_factor)  # the same argument check as below
         # §4.4.3 steps 3-4: a lone blank node's first-degree hash is unique, so it is issued c14n0 whatever
@@ -474,7 +474,7 @@ def canonicalize_quads_utf8(
     issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, False).issued
     if compiled is not None and type(quads) is list:
         try:
-            return compiled.canonical_nquads_utf8(quads, {k: "_:" + v for k, v in issued.items()})
+            return compiled.canonical_nquads_utf8(quads, issued)
         except TypeError:  # other sequences or str subclasses: the Python loop takes them
             pass
     return "".join(sorted(_relabelled(quads, issued))).encode("utf-8")
