@@ -1085,10 +1085,10 @@ base58_decode(PyObject *module, PyObject *arg)
  * (walker.scalar), and a node object with a key that is not exactly a str (walker._node). The documents it reads
  * may be changed by another thread while those run: it holds a reference to every value it is working on. */
 
-static PyObject *W_UNSAFE, *W_REFUSE, *W_RDF_TYPE, *W_PLAIN, *W_ID, *W_ID_KEY;
+static PyObject *W_UNSAFE, *W_REFUSE, *W_RDF_TYPE, *W_ID, *W_ID_KEY;
 static PyObject *A_ALIASES, *A_OTHER_ALIASES, *A_PROPS, *A_TERMS, *A_TYPES, *A_PROP, *A_WITH_TYPES, *A_EXPAND_IRI,
-    *A_IRI_TERM, *A_KIND, *A_PRED, *A_SUFFIX, *A_VTYPE, *A_TYPED_STRING, *A_CHILD_CTX, *A_ID_CTX, *A_QUADS,
-    *A_TYPED_STRINGS, *A_UNMERGEABLE, *A_COUNTER, *A_VALUES, *A_SCALAR, *A_IDENTIFIED_NODE, *A_PY_NODE, *A_SUBTREES,
+    *A_IRI_TERM, *A_PRED, *A_SUFFIX, *A_VTYPE, *A_TYPED_STRING, *A_CHILD_CTX, *A_ID_CTX, *A_QUADS, *A_TYPED_STRINGS,
+    *A_UNMERGEABLE, *A_COUNTER, *A_VALUES, *A_SCALAR, *A_IDENTIFIED_NODE, *A_PY_NODE, *A_WALK_VIEW, *A_SUBTREES,
     *A_BNODES, *A_INSTANCES, *A_INSTANCE;
 static long W_MAX_DEPTH = -1;
 static Py_ssize_t W_SUBTREE_MIN_KEYS, W_SUBTREE_MIN_BYTES, W_SUBTREE_MAX_BYTES, W_SUBTREE_MAX_VALUES;
@@ -1180,7 +1180,7 @@ walk_setup(PyObject *module, PyObject *settings)
     }
     Py_ssize_t depth, keys, min_bytes, max_bytes, max_values;
     if (set_attr(&W_UNSAFE, settings, "unsafe") < 0 || set_attr(&W_REFUSE, settings, "refuse") < 0 ||
-        set_attr(&W_RDF_TYPE, settings, "rdf_type") < 0 || set_attr(&W_PLAIN, settings, "plain") < 0 ||
+        set_attr(&W_RDF_TYPE, settings, "rdf_type") < 0 ||
         setting_size(&depth, settings, "max_depth") < 0 || setting_size(&keys, settings, "subtree_min_keys") < 0 ||
         setting_size(&min_bytes, settings, "subtree_min_bytes") < 0 ||
         setting_size(&max_bytes, settings, "subtree_max_bytes") < 0 ||
@@ -1952,43 +1952,32 @@ walk_node_impl(PyObject *walker, PyObject *element, PyObject *ctx, PyObject *gra
             }
         }
         int failed = 0;
-        PyObject *kind = PyObject_GetAttr(prop, A_KIND);
-        int plain = kind == NULL ? -1 : equals(kind, W_PLAIN);
-        Py_XDECREF(kind);
+        /* prop.walk_view: (kind == PLAIN, pred, suffix, typed_string), read in one attribute look-up */
+        PyObject *view = PyObject_GetAttr(prop, A_WALK_VIEW);
+        int plain = -1;
+        if (view != NULL) {
+            if (PyTuple_CheckExact(view) && PyTuple_GET_SIZE(view) == 4) {
+                plain = PyTuple_GET_ITEM(view, 0) == Py_True;
+            }
+            else {
+                PyErr_SetString(PyExc_TypeError, "a property's walk_view is (plain, pred, suffix, typed_string)");
+            }
+        }
         if (plain < 0) {
             failed = 1;
         }
         else if (plain) {
-            PyObject *suffix = NULL;
-            int inline_literal = 0;
-            if (PyUnicode_CheckExact(value)) {
-                suffix = PyObject_GetAttr(prop, A_SUFFIX);
-                if (suffix == NULL) {
-                    failed = 1;
-                }
-                else {
-                    inline_literal = PyUnicode_CheckExact(suffix) && !any_char(value, special_char);
-                }
-            }
-            if (!failed && inline_literal) {
-                PyObject *pred = PyObject_GetAttr(prop, A_PRED);
-                PyObject *text = pred != NULL ? literal_text(value, suffix) : NULL;
+            PyObject *pred = PyTuple_GET_ITEM(view, 1), *suffix = PyTuple_GET_ITEM(view, 2);
+            if (PyUnicode_CheckExact(value) && PyUnicode_CheckExact(suffix) && !any_char(value, special_char)) {
+                PyObject *text = literal_text(value, suffix);
                 PyObject *quad = text != NULL ? append_quad(quads, subject, pred, text, graph) : NULL;
                 Py_XDECREF(text);
-                Py_XDECREF(pred);
-                if (quad == NULL) {
-                    failed = 1;
-                }
-                else {
-                    int typed_string = attr_truth(prop, A_TYPED_STRING);
-                    failed = typed_string < 0 ||
-                             (typed_string && append_to_attr(walker, A_TYPED_STRINGS, quad) < 0);
-                }
+                failed = quad == NULL || (PyTuple_GET_ITEM(view, 3) == Py_True &&
+                                          append_to_attr(walker, A_TYPED_STRINGS, quad) < 0);
             }
-            else if (!failed) {
+            else {
                 failed = walk_plain(walker, subject, prop, value, ctx, graph, depth) < 0;
             }
-            Py_XDECREF(suffix);
         }
         else {
             PyObject *at = PyLong_FromLong(depth);
@@ -1999,6 +1988,7 @@ walk_node_impl(PyObject *walker, PyObject *element, PyObject *ctx, PyObject *gra
             failed = done_ == NULL;
             Py_XDECREF(done_);
         }
+        Py_XDECREF(view);
         Py_DECREF(prop);
         if (failed) {
             goto done;
@@ -2082,7 +2072,6 @@ walk_init(void)
         {&A_WITH_TYPES, "with_types"},
         {&A_EXPAND_IRI, "expand_iri"},
         {&A_IRI_TERM, "iri_term"},
-        {&A_KIND, "kind"},
         {&A_PRED, "pred"},
         {&A_SUFFIX, "suffix"},
         {&A_VTYPE, "vtype"},
@@ -2097,6 +2086,7 @@ walk_init(void)
         {&A_SCALAR, "scalar"},
         {&A_IDENTIFIED_NODE, "identified_node"},
         {&A_PY_NODE, "_node"},
+        {&A_WALK_VIEW, "walk_view"},
         {&A_SUBTREES, "subtrees"},
         {&A_BNODES, "bnodes"},
         {&A_INSTANCES, "instances"},

@@ -161,7 +161,7 @@ class _Term:
 class _Prop:
     """How the values of one key are converted in one active context (memoized per context)."""
 
-    __slots__ = ("child_ctx", "id_ctx", "kind", "pred", "suffix", "typed_string", "vctx", "vtype")
+    __slots__ = ("child_ctx", "id_ctx", "kind", "pred", "suffix", "typed_string", "vctx", "vtype", "walk_view")
 
     def __init__(self, pred, kind, child_ctx, id_ctx, vctx, vtype):
         self.pred = pred  # "<iri>"
@@ -178,6 +178,8 @@ class _Prop:
         self.vctx = vctx  # active context for scalar values (property-scoped, not reverted)
         self.vtype = vtype  # type mapping used for scalar values
         self.typed_string = vtype == rdf.XSD_STRING
+        # what the compiled walk reads of every key, in one look-up (_canonical.walk_node)
+        self.walk_view = (kind == PLAIN, self.pred, self.suffix, self.typed_string)
 
 
 class _Ctx:
@@ -974,7 +976,6 @@ if compiled is not None:
             "unsafe": _Unsafe,
             "refuse": NeedsReferenceProcessor,
             "rdf_type": RDF_TYPE,
-            "plain": PLAIN,
             "max_depth": MAX_DEPTH,
             "subtree_min_keys": _SUBTREE_MIN_KEYS,
             "subtree_min_bytes": _SUBTREE_MIN_BYTES,

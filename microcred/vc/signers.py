@@ -47,10 +47,14 @@ class SoftwareSigner:
         if not isinstance(private_key, Ed25519PrivateKey):
             raise InvalidKey("A software signer needs an Ed25519 private key.")
         self._private_key = private_key
-        self._public_key = private_key.public_key()
+        self._public_key: Ed25519PublicKey | None = None
 
     @property
     def public_key(self) -> Ed25519PublicKey:
+        # computed when first asked for: signing with a key passed as it is wraps it anew each time, and
+        # signing never needs it (checked_signature trusts this class, see the module docstring)
+        if self._public_key is None:
+            self._public_key = self._private_key.public_key()
         return self._public_key
 
     def sign(self, data: bytes) -> bytes:
