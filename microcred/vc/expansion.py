@@ -563,12 +563,12 @@ def _top_context(registry: ContextRegistry, context) -> _Ctx:
         key = tuple(context)
     else:
         _refuse("inline or empty top-level @context")
+    hit = root.tops.get(key)
+    if hit is not None:  # its URLs were looked at when it was made
+        return hit
     for url in key:
         if _BAD_CHARS.search(url):
             raise _Unsafe()
-    hit = root.tops.get(key)
-    if hit is not None:
-        return hit
     with _lock:
         hit = root.tops.get(key)
         if hit is None:

@@ -163,7 +163,7 @@ def create_proof_value(signer: Signer | Ed25519PrivateKey, data: HashData) -> st
     """Sign ``data`` with ``signer`` (or an Ed25519 private key; :mod:`microcred.vc.signers`); refuses
     (``UnsafeInput``) a document whose rdf-canonize form differs from RDFC-1.0's, which JavaScript verifiers
     would not verify, and (``InvalidKey``) a signature the signer's own public key does not verify."""
-    if data.rdf_canonize_form is not None:
+    if data.orders_may_differ and data.rdf_canonize_form is not None:
         raise UnsafeInput(UTF16_ORDER_MESSAGE)
     return "z" + base58btc_encode(checked_signature(as_signer(signer), data.combined))
 
