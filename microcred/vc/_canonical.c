@@ -1,9 +1,13 @@
 /* The signing core's hottest loops, compiled. microcred.vc uses them where this module is built and its own Python
  * otherwise (tools/build_speedups.py builds it; make install runs that), with the same results.
  *
- * RDFC-1.0's two loops that run once per quad (microcred.vc.rdfc10). Both take the quads as rdfc10 has them: a list
- * of 4-tuples of str (subject, predicate, object, graph), every term already in canonical N-Quads form, so that only
- * a blank node starts with "_" and the default graph is "".
+ * The JSON-LD walk's node objects (microcred.vc.expansion), described where they begin below:
+ *
+ *   walk_setup(settings) once, then walk_node(walker, element, ctx, graph, depth, top) -> the node's subject.
+ *
+ * RDFC-1.0's loops that run once per quad or per blank node (microcred.vc.rdfc10). They take the quads as rdfc10 has
+ * them: a list of 4-tuples of str (subject, predicate, object, graph), every term already in canonical N-Quads form,
+ * so that only a blank node starts with "_" and the default graph is "".
  *
  *   blank_node_quads(quads) -> dict: the blank node to quads map (RDFC-1.0 §4.4.3 step 2), blank nodes in order of
  *       first appearance, each quad listed once per blank node it mentions.
@@ -11,6 +15,8 @@
  *       replaced by labels[node] ("_:c14nN"), one line per distinct quad, lines sorted by code point, joined.
  *   canonical_nquads_utf8(quads, issued) -> bytes: the same document in UTF-8 (what is hashed), without the text, each
  *       blank node written "_:" + issued[node] ("c14nN", as RDFC-1.0's issuer issues them).
+ *   leaf_canonical_labels(bnode_map, hash, memo, memo_limit, memo_text) -> dict | None: the canonical labels
+ *       (§4.4.3 steps 3-5) when no N-degree hashing has to look past a blank node; None otherwise.
  *
  * And the key under which the JSON-LD walk remembers what a node object converts to (microcred.vc.expansion):
  *
@@ -29,7 +35,8 @@
  *   base58_decode(text: str) -> bytes | None: the inverse; None when text holds a character outside the alphabet
  *       (the caller says which) or is longer than 4096 characters.
  *
- * microcred/vc/tests/test_vc_canonical_speedups.py compares each with the Python it replaces.
+ * microcred/vc/tests/test_vc_canonical_speedups.py compares each with the Python it replaces, and
+ * test_vc_compiled_walk.py the walk.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
