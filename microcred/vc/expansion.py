@@ -1010,7 +1010,8 @@ def to_quads(document: dict, registry: ContextRegistry) -> list[rdf.Quad]:
     quads = walker.quads
     if not walker.unmergeable and not walker.typed_strings:  # every repeated quad merges (see _repeats_merge)
         return list(dict.fromkeys(quads))
-    counts = Counter(quads)  # one pass: the distinct quads in order, and how often each was made
+    # one pass: the distinct quads in order, and how often each was made
+    counts = compiled.quad_counts(quads) if compiled is not None else Counter(quads)
     if len(counts) != len(quads) and not _repeats_merge(walker, counts):
         # Whether jsonld.js merges a repeated literal depends on the values it came from (its node map tells
         # 5 and "5" apart, and 1e-7 and 2e-7, which both make "0"): the strict path decides.
@@ -1018,7 +1019,7 @@ def to_quads(document: dict, registry: ContextRegistry) -> list[rdf.Quad]:
     return list(counts)
 
 
-def _repeats_merge(walker: _Walker, counts: Counter) -> bool:
+def _repeats_merge(walker: _Walker, counts: dict) -> bool:
     """Whether every literal the document makes more than once comes each time from an equal JSON string
     under the same type mapping, hence from equal expanded values (same ``@value``, same ``@type``), which
     jsonld.js's node map (util.compareValues) and the strict path merge into one statement: the issuer's

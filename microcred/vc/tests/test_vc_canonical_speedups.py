@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import struct
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
@@ -56,6 +57,14 @@ def test_the_canonical_utf8_is_the_text_encoded(some_quads):
     text = rdfc10.compiled.relabelled_nquads(some_quads, labels)
     issued = {node: label[2:] for node, label in labels.items()}
     assert rdfc10.compiled.canonical_nquads_utf8(some_quads, issued) == text.encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(quads)
+def test_the_quad_counts_are_a_counters(some_quads):
+    counted = rdfc10.compiled.quad_counts(some_quads)
+    assert list(counted.items()) == list(Counter(some_quads).items())  # the same order too
+    assert type(counted) is dict
 
 
 def test_the_canonical_utf8_sorts_by_code_point_as_the_text_does():
