@@ -1148,11 +1148,13 @@ base58_decode(PyObject *module, PyObject *arg)
  *
  * It follows _Walker.node and _Walker.plain step by step, with the same checks in the same order and the same
  * exceptions. It does itself what a credential is mostly made of (keys, @id and @type, nested node objects, lists,
- * strings that need no escape) and calls the walker's and the active context's Python methods for the rest: the
- * active context after @type (ctx.with_types), IRI expansion (ctx.expand_iri, walker.iri_term), a property's
- * conversion (ctx.prop), other containers (walker.values), remembered subtrees (walker.identified_node), other scalars
- * (walker.scalar), and a node object with a key that is not exactly a str (walker._node). The documents it reads
- * may be changed by another thread while those run: it holds a reference to every value it is working on. */
+ * strings that need no escape, true, false and safe integers, an @id that is a plain absolute IRI, the replay of a
+ * remembered subtree) and calls the walker's and the active context's Python methods for the rest: the active
+ * context after @type when ctx.types does not hold it (ctx.with_types), other IRI expansion (ctx.expand_iri,
+ * walker.iri_term), a property's conversion not yet in ctx.props (ctx.prop), other containers (walker.values), a
+ * subtree not remembered (walker.identified_node), other scalars (walker.scalar), and a node object with a key that
+ * is not exactly a str (walker._node). The documents it reads may be changed by another thread while those run: it
+ * holds a reference to every value it is working on. test_vc_compiled_walk.py holds it to the Python walk. */
 
 static PyObject *W_UNSAFE, *W_REFUSE, *W_RDF_TYPE, *W_ID, *W_ID_KEY;
 static PyObject *A_ALIASES, *A_OTHER_ALIASES, *A_PROPS, *A_TERMS, *A_TYPES, *A_PROP, *A_WITH_TYPES, *A_EXPAND_IRI,
@@ -1212,7 +1214,7 @@ refuse(const char *why)
 }
 
 static int
-set_attr(PyObject **slot, PyObject *settings, const char *name)
+setting_object(PyObject **slot, PyObject *settings, const char *name)
 {
     PyObject *value = PyDict_GetItemString(settings, name); /* borrowed */
     if (value == NULL) {
@@ -1248,8 +1250,8 @@ walk_setup(PyObject *module, PyObject *settings)
         return NULL;
     }
     Py_ssize_t depth, keys, min_bytes, max_bytes, max_values;
-    if (set_attr(&W_UNSAFE, settings, "unsafe") < 0 || set_attr(&W_REFUSE, settings, "refuse") < 0 ||
-        set_attr(&W_RDF_TYPE, settings, "rdf_type") < 0 ||
+    if (setting_object(&W_UNSAFE, settings, "unsafe") < 0 || setting_object(&W_REFUSE, settings, "refuse") < 0 ||
+        setting_object(&W_RDF_TYPE, settings, "rdf_type") < 0 ||
         setting_size(&depth, settings, "max_depth") < 0 || setting_size(&keys, settings, "subtree_min_keys") < 0 ||
         setting_size(&min_bytes, settings, "subtree_min_bytes") < 0 ||
         setting_size(&max_bytes, settings, "subtree_max_bytes") < 0 ||
@@ -1405,7 +1407,7 @@ replayed_subtree(PyObject *walker, PyObject *element, PyObject *ctx, long depth)
     PyObject *cache = NULL, *hit = NULL, *counter = NULL, *bnodes = NULL, *next = NULL, *instances = NULL,
              *found = NULL, *quads = NULL, *answer = NULL;
     cache = PyObject_GetAttr(ctx, A_SUBTREES);
-    if (cache == NULL || !PyDict_CheckExact(cache)) { /* a failure, or not a dict: the Python method's to read */
+    if (cache == NULL || !PyDict_CheckExact(cache)) { /* an error, or not a dict (then the Python method reads it) */
         goto done;
     }
     hit = PyDict_GetItemWithError(cache, key);
