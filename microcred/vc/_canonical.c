@@ -12,10 +12,9 @@
  *
  *   blank_node_quads(quads) -> dict: the blank node to quads map (RDFC-1.0 §4.4.3 step 2), blank nodes in order of
  *       first appearance, each quad listed once per blank node it mentions.
- *   relabelled_nquads(quads, labels) -> str: the canonical N-Quads document (§4.4.3 steps 6-7): every blank node
- *       replaced by labels[node] ("_:c14nN"), one line per distinct quad, lines sorted by code point, joined.
- *   canonical_nquads_utf8(quads, issued) -> bytes: the same document in UTF-8 (what is hashed), without the text, each
- *       blank node written "_:" + issued[node] ("c14nN", as RDFC-1.0's issuer issues them).
+ *   canonical_nquads_utf8(quads, issued) -> bytes: the canonical N-Quads document (§4.4.3 steps 6-7) in UTF-8, each
+ *       blank node written "_:" + issued[node] ("c14nN", as RDFC-1.0's issuer issues them), one line per distinct
+ *       quad, lines sorted by code point (as UTF-8 bytes), joined.
  *   leaf_canonical_labels(bnode_map, hash, memo, memo_limit, memo_text) -> dict | None: the canonical labels
  *       (§4.4.3 steps 3-5) when no N-degree hashing has to look past a blank node; None otherwise.
  *
@@ -134,149 +133,7 @@ error:
     return NULL;
 }
 
-/* labels[term] for a blank node (a new reference), the term itself otherwise; NULL with KeyError if unlabelled. */
-static PyObject *
-relabel(PyObject *labels, PyObject *term)
-{
-    if (!is_blank(term)) {
-        Py_INCREF(term);
-        return term;
-    }
-    PyObject *label = PyDict_GetItemWithError(labels, term); /* borrowed */
-    if (label == NULL) {
-        if (!PyErr_Occurred()) {
-            PyErr_SetObject(PyExc_KeyError, term);
-        }
-        return NULL;
-    }
-    if (!PyUnicode_CheckExact(label)) {
-        PyErr_SetString(PyExc_TypeError, "a blank node's label must be a str");
-        return NULL;
-    }
-    Py_INCREF(label);
-    return label;
-}
-
-/* "s p o g .\n", or "s p o .\n" when g is "" (a new reference). */
-static PyObject *
-nquads_line(PyObject *s, PyObject *p, PyObject *o, PyObject *g)
-{
-    static const char tail[] = " .\n";
-    PyObject *parts[4] = {s, p, o, g};
-    Py_ssize_t count = PyUnicode_GET_LENGTH(g) > 0 ? 4 : 3;
-    Py_ssize_t length = (count - 1) + (Py_ssize_t)(sizeof(tail) - 1);
-    Py_UCS4 widest = 127;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        length += PyUnicode_GET_LENGTH(parts[k]);
-        Py_UCS4 w = PyUnicode_MAX_CHAR_VALUE(parts[k]);
-        if (w > widest) {
-            widest = w;
-        }
-    }
-    PyObject *line = PyUnicode_New(length, widest);
-    if (line == NULL) {
-        return NULL;
-    }
-    Py_ssize_t at = 0;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        if (k > 0) {
-            PyUnicode_WRITE(PyUnicode_KIND(line), PyUnicode_DATA(line), at, ' ');
-            at++;
-        }
-        Py_ssize_t n = PyUnicode_GET_LENGTH(parts[k]);
-        if (PyUnicode_CopyCharacters(line, at, parts[k], 0, n) < 0) {
-            Py_DECREF(line);
-            return NULL;
-        }
-        at += n;
-    }
-    for (Py_ssize_t k = 0; k < (Py_ssize_t)(sizeof(tail) - 1); k++) {
-        PyUnicode_WRITE(PyUnicode_KIND(line), PyUnicode_DATA(line), at + k, (Py_UCS4)tail[k]);
-    }
-    return line;
-}
-
-/* The sorted lines joined, each line once (equal lines are next to each other once sorted). */
-static PyObject *
-join_distinct(PyObject *sorted)
-{
-    Py_ssize_t n = PyList_GET_SIZE(sorted), length = 0;
-    Py_UCS4 widest = 127;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *line = PyList_GET_ITEM(sorted, i);
-        if (i > 0 && PyUnicode_Compare(line, PyList_GET_ITEM(sorted, i - 1)) == 0) {
-            continue;
-        }
-        length += PyUnicode_GET_LENGTH(line);
-        if (PyUnicode_MAX_CHAR_VALUE(line) > widest) {
-            widest = PyUnicode_MAX_CHAR_VALUE(line);
-        }
-    }
-    PyObject *text = PyUnicode_New(length, widest);
-    if (text == NULL) {
-        return NULL;
-    }
-    Py_ssize_t at = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *line = PyList_GET_ITEM(sorted, i);
-        if (i > 0 && PyUnicode_Compare(line, PyList_GET_ITEM(sorted, i - 1)) == 0) {
-            continue;
-        }
-        if (PyUnicode_CopyCharacters(text, at, line, 0, PyUnicode_GET_LENGTH(line)) < 0) {
-            Py_DECREF(text);
-            return NULL;
-        }
-        at += PyUnicode_GET_LENGTH(line);
-    }
-    return text;
-}
-
-static PyObject *
-relabelled_nquads(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyDict_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "relabelled_nquads(quads: list, labels: dict)");
-        return NULL;
-    }
-    PyObject *quads = args[0], *labels = args[1];
-    Py_ssize_t n = PyList_GET_SIZE(quads);
-    PyObject *lines = PyList_New(n);
-    if (lines == NULL) {
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t[4];
-        if (quad_terms(PyList_GET_ITEM(quads, i), t) < 0) {
-            goto error;
-        }
-        PyObject *line = NULL;
-        PyObject *s = relabel(labels, t[0]);
-        PyObject *o = s != NULL ? relabel(labels, t[2]) : NULL;
-        PyObject *g = o != NULL ? relabel(labels, t[3]) : NULL;
-        if (g != NULL) {
-            line = nquads_line(s, t[1], o, g);
-        }
-        Py_XDECREF(s);
-        Py_XDECREF(o);
-        Py_XDECREF(g);
-        if (line == NULL) {
-            goto error;
-        }
-        PyList_SET_ITEM(lines, i, line); /* the list's slots are NULL until set: an early exit frees what is set */
-    }
-    if (PyList_Sort(lines) < 0) {
-        goto error;
-    }
-    PyObject *text = join_distinct(lines);
-    Py_DECREF(lines);
-    return text;
-error:
-    Py_DECREF(lines);
-    return NULL;
-}
-
-/* canonical_nquads_utf8: relabelled_nquads(quads, labels).encode("utf-8") where labels[node] is "_:" + issued[node],
- * made in UTF-8 from the start. Lines are
+/* canonical_nquads_utf8: see the top of the file; made in UTF-8 from the start. Lines are
  * sorted as bytes: the order of UTF-8 bytes is the order of code points. */
 typedef struct {
     const char *at;
@@ -2176,10 +2033,8 @@ walk_init(void)
 static PyMethodDef methods[] = {
     {"blank_node_quads", (PyCFunction)blank_node_quads, METH_O,
      "The blank node to quads map (RDFC-1.0 §4.4.3 step 2), blank nodes in order of first appearance."},
-    {"relabelled_nquads", (PyCFunction)(void (*)(void))relabelled_nquads, METH_FASTCALL,
-     "The canonical N-Quads of quads with blank nodes relabelled: distinct lines sorted by code point, joined."},
     {"canonical_nquads_utf8", (PyCFunction)(void (*)(void))canonical_nquads_utf8, METH_FASTCALL,
-     "relabelled_nquads(quads, {node: '_:' + issued[node]}) in UTF-8: made as bytes, lines sorted as bytes."},
+     "The canonical N-Quads of quads in UTF-8, blank nodes written '_:' + issued[node]: distinct lines, sorted."},
     {"leaf_canonical_labels", (PyCFunction)(void (*)(void))leaf_canonical_labels, METH_FASTCALL,
      "RDFC-1.0's canonical labels {blank node: 'c14nN'} when no N-degree hashing looks past a blank node, else None."},
     {"quad_counts", (PyCFunction)quad_counts, METH_O,

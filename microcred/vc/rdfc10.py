@@ -457,7 +457,7 @@ def canonicalize_quads(
     issued = _canonical_issuer(quads, hash_algorithm, max_work_factor, utf16).issued
     if not utf16 and compiled is not None and type(quads) is list:
         try:
-            return compiled.relabelled_nquads(quads, {k: "_:" + v for k, v in issued.items()})
+            return compiled.canonical_nquads_utf8(quads, issued).decode("utf-8")
         except TypeError:  # other sequences or str subclasses: the Python loop takes them
             pass
     lines = _relabelled(quads, issued)
