@@ -76,12 +76,13 @@ def main() -> int:
 
     from microcred.guidance import suggestions
     from microcred.guidance.evaluation.common import (
+        JUDGMENTS,
         NEW_JUDGMENTS,
         OTHER_LANGUAGES,
         read_judgments,
         read_language_judgments,
     )
-    from microcred.guidance.evaluation.evaluate import language_methods, quality
+    from microcred.guidance.evaluation.evaluate import ceiling, language_methods, quality
     from microcred.guidance.evaluation.outcomes import EVALUATION, FIELDS, NEW, TUNING, translated_outcomes
 
     if fresh:
@@ -161,6 +162,23 @@ def main() -> int:
             )
         if language_index.problem:
             print(f"| {language}: {language_index.problem} |")
+
+    if index.mode == "hybrid":
+        # What no ranking of the judged skills could beat (evaluate.py --ceiling): the P@5 target needs three clearly
+        # relevant skills an outcome on average.
+        allowed = {
+            name: (ceiling(index, outcomes, read_judgments(path)), len(outcomes))
+            for name, outcomes, path in (("held-out", EVALUATION, JUDGMENTS), ("new held-out", NEW, NEW_JUDGMENTS))
+        }
+        print(
+            "\nbest P@5 the judged pairs allow (each outcome's clearly relevant skills first / the hybrid's top 10 in "
+            "the best order): "
+            + "; ".join(
+                f"{name} {c['any_order']:.2f} / {c['hybrid_top']:.2f} ({c['under_three']} of {n} outcomes with "
+                "fewer than three)"
+                for name, (c, n) in allowed.items()
+            )
+        )
 
     directory = Path(os.environ["VAR_DIR"]) / "guidance"
     sizes = {

@@ -6,6 +6,9 @@ later change can bring the pair back: its grade is still the judge's).
 
     DATABASE_URL=... VAR_DIR=... .venv/bin/python -m microcred.guidance.evaluation.pool [--set evaluation|new|languages]
 
+`--depth 10` pools the site's ranking (the hybrid) down to its tenth suggestion instead of its fifth (the other
+methods stay at five): what a better ordering of the same candidates could reach (`evaluate.py --ceiling`).
+
 `--set languages` pools the translated outcomes (es, fr, nl, hu) over BM25 in their language and e5 fused with it
 (e5 alone for nl and hu, which have no labels), into language-judgments.tsv, listing only the pairs the English
 outcome's judgments do not already grade.
@@ -44,6 +47,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--set", default="evaluation", choices=["evaluation", "new", "languages"])
     parser.add_argument("--tuning", action="store_true", help="(the tuning set is pooled by tune.py)")
+    parser.add_argument("--depth", type=int, default=5, help="how deep the hybrid ranking is pooled (default 5)")
     args = parser.parse_args()
     setup_django()
     from microcred.guidance.suggestions import LanguageIndex, SkillIndex, load_skill_rows
@@ -79,7 +83,7 @@ def main() -> int:
         for outcome_id, _field, text in outcomes:
             pooled = {}
             for method in methods:
-                for s in index.suggest(text, 5, method=method):
+                for s in index.suggest(text, args.depth if method == "hybrid" else 5, method=method):
                     pooled[s.uri] = s.label
             for uri, label in sorted(pooled.items(), key=lambda item: item[1].lower()):
                 if args.set == "languages" and (outcome_id, uri) in known and (outcome_id, uri) not in grades:
