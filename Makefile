@@ -39,14 +39,20 @@ data: install
 	$(PY) manage.py load_reference_data
 	# The ESCO skills' vectors for skill suggestions and the occupations' multilingual vectors for the occupation
 	# look-up, when missing or stale (about 3-4 + 2 minutes the first time on idle cores, far longer on busy ones).
-	# Suggestions for outcomes in es/fr/nl/hu need `manage.py build_skill_vectors --multilingual` once (6-10
-	# minutes on idle cores; lexical in es/fr until then).
+	# The skills' multilingual vectors (outcomes in es/fr/nl/hu) are computed by `run`, in the background.
 	$(PY) manage.py build_skill_vectors
 	$(PY) manage.py load_demo_data
+
+# Suggestions for outcomes in es/fr/nl/hu need the skills' multilingual vectors: 6-10 minutes on two idle cores the
+# first time (nothing when they are current), so they are computed in the background, at low priority, while the
+# site is served; the site takes them up when they are written (es/fr lexical and nl/hu none until then).
+RUN_LOG := $(if $(VAR_DIR),$(VAR_DIR),var)/build_skill_vectors.log
 
 ## run: install everything, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)/
 run: data
 	@echo "Serving on http://$(HOST):$(PORT)/ (demo log-ins are listed in README.md)"
+	@echo "The skills' multilingual vectors are computed in the background if needed (log: $(RUN_LOG))"
+	nice -n 10 $(PY) manage.py build_skill_vectors --only-multilingual > $(RUN_LOG) 2>&1 &
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, migrations check, the suite on SQLite and on PostgreSQL, and the browser tests.

@@ -80,7 +80,11 @@ def multilingual_vectors_check(app_configs=None, **kwargs):
                 Warning(
                     "Skill suggestions for outcomes in Spanish and French will use lexical ranking over their ESCO "
                     f"labels only, and outcomes in Dutch and Hungarian will get none: {problem}.",
-                    hint="Run `manage.py build_skill_vectors --multilingual` once (6-10 minutes on two idle cores, far longer on busy ones).",
+                    hint=(
+                        "Run `manage.py build_skill_vectors --multilingual` once (6-10 minutes on two idle cores, far "
+                        "longer on busy ones); `make run` starts it in the background (log: "
+                        "VAR_DIR/build_skill_vectors.log) and the site takes the vectors up when they are written."
+                    ),
                     id="guidance.W005",
                 )
             )

@@ -5,8 +5,8 @@ guidance/suggestions.py and guidance/occupation_search.py), each only when missi
   on two cores;
 * the multilingual e5 vectors of the occupations (look-up in any language): about 2 minutes on idle cores;
 * with `--multilingual`, also the e5 vectors of the skills (suggestions for outcomes in Spanish, French, Dutch and
-  Hungarian): an estimated 6-10 minutes on two idle cores (48 measured on busy ones), so `make run` leaves it out;
-  run it once after `make data`.
+  Hungarian): 6-10 minutes on two idle cores (48 measured on busy ones), so `make run` computes them in the
+  background while it serves (`--only-multilingual`); running sites take new vectors up without a restart.
 
 Run after `load_reference_data` loads a new ESCO release (`make data` does it for the first two). A model that is
 not installed is reported and skipped, never an error: the suggestions fall back to lexical ranking.
