@@ -45,14 +45,16 @@ data: install
 
 # Suggestions for outcomes in es/fr/nl/hu need the skills' multilingual vectors: 6-10 minutes on two idle cores the
 # first time (nothing when they are current), so they are computed in the background, at low priority, while the
-# site is served; the site takes them up when they are written (es/fr lexical and nl/hu none until then).
+# site is served; the site takes them up when they are written (es/fr lexical and nl/hu none until then). Stopping
+# the server stops that computation too (the next `make run` starts it again).
 RUN_LOG := $(if $(VAR_DIR),$(VAR_DIR),var)/build_skill_vectors.log
 
 ## run: install everything, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)/
 run: data
 	@echo "Serving on http://$(HOST):$(PORT)/ (demo log-ins are listed in README.md)"
 	@echo "The skills' multilingual vectors are computed in the background if needed (log: $(RUN_LOG))"
-	nice -n 10 $(PY) manage.py build_skill_vectors --only-multilingual > $(RUN_LOG) 2>&1 &
+	nice -n 10 $(PY) manage.py build_skill_vectors --only-multilingual > $(RUN_LOG) 2>&1 & vectors=$$!; \
+	trap 'kill $$vectors 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, migrations check, the suite on SQLite and on PostgreSQL, and the browser tests.

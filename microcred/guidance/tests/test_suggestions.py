@@ -110,3 +110,25 @@ def test_the_command_builds_vectors_only_when_missing_or_stale(esco, var_dir, mo
     assert "Wrote" in capsys.readouterr().out
     call_command("build_skill_vectors")
     assert "are current" in capsys.readouterr().out
+
+
+def test_a_second_build_started_meanwhile_leaves_the_vectors_to_the_first(esco, var_dir, monkeypatch, capsys, no_e5):
+    """`make run` computes the multilingual vectors in the background: a second `make run`, or an operator, must not
+    write the same files at the same time."""
+    import fcntl
+
+    from microcred.guidance.management.commands.build_skill_vectors import BUILD_LOCK
+
+    encoder = FakeEncoder()
+    command = "microcred.guidance.management.commands.build_skill_vectors"
+    monkeypatch.setattr(f"{command}.model_fingerprint", lambda: encoder.fingerprint)
+    monkeypatch.setattr("microcred.guidance.encoder.Encoder", lambda threads=1: encoder)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with (var_dir / BUILD_LOCK).open("w") as first:
+        fcntl.flock(first, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        call_command("build_skill_vectors")
+        assert "Another build_skill_vectors is computing the vectors" in capsys.readouterr().out
+        assert not (var_dir / "guidance" / suggestions.META_NAME).exists()
+    call_command("build_skill_vectors")  # the first one has finished: the lock is free
+    assert "Wrote" in capsys.readouterr().out
+    assert (var_dir / "guidance" / suggestions.META_NAME).exists()

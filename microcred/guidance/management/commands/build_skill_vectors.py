@@ -9,15 +9,21 @@ guidance/suggestions.py and guidance/occupation_search.py), each only when missi
   background while it serves (`--only-multilingual`); running sites take new vectors up without a restart.
 
 Run after `load_reference_data` loads a new ESCO release (`make data` does it for the first two). A model that is
-not installed is reported and skipped, never an error: the suggestions fall back to lexical ranking.
+not installed is reported and skipped, never an error: the suggestions fall back to lexical ranking. One build at a
+time: a second one started meanwhile (a second `make run`, an operator) says so and leaves the files to the first.
 """
 
+import fcntl
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from microcred.guidance import occupation_search, suggestions
 from microcred.guidance.encoder import EncoderUnavailable, e5_fingerprint, model_fingerprint
+
+BUILD_LOCK = "build_skill_vectors.lock"  # in VAR_DIR, held (flock) while a build runs
 
 
 class Command(BaseCommand):
@@ -46,6 +52,19 @@ class Command(BaseCommand):
         if not skills.uris:
             self.stdout.write("No ESCO skills are loaded; run `manage.py load_reference_data` first.")
             return
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+        with (Path(settings.VAR_DIR) / BUILD_LOCK).open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.stdout.write(
+                    "Another build_skill_vectors is computing the vectors in "
+                    f"{suggestions.vectors_dir()}; this one leaves them to it."
+                )
+                return
+            self.build_all(skills, force, multilingual or only_multilingual, only_multilingual)
+
+    def build_all(self, skills, force, multilingual, only_multilingual) -> None:
         built = False
         if not only_multilingual:
             built |= self.build("skill vectors (MiniLM)", model_fingerprint, skills, suggestions.MINILM_SKILLS, force)
@@ -54,7 +73,7 @@ class Command(BaseCommand):
                 built |= self.build(
                     "occupation vectors (e5)", e5_fingerprint, occupations, suggestions.E5_OCCUPATIONS, force
                 )
-        if multilingual or only_multilingual:
+        if multilingual:
             built |= self.build("skill vectors (e5)", e5_fingerprint, skills, suggestions.E5_SKILLS, force)
         if built:
             suggestions.reset_index()
