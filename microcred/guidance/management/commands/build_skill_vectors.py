@@ -14,6 +14,7 @@ time: a second one started meanwhile (a second `make run`, an operator) says so 
 """
 
 import fcntl
+import os
 import time
 from pathlib import Path
 
@@ -53,7 +54,9 @@ class Command(BaseCommand):
             self.stdout.write("No ESCO skills are loaded; run `manage.py load_reference_data` first.")
             return
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
-        with (Path(settings.VAR_DIR) / BUILD_LOCK).open("w") as lock:
+        # Opened for reading (a lock needs no more), so a lock file another user created does not stand in the way.
+        lock_fd = os.open(Path(settings.VAR_DIR) / BUILD_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+        with os.fdopen(lock_fd) as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
