@@ -90,6 +90,8 @@ def main() -> int:
     parser.add_argument("--set", default="evaluation", choices=["evaluation", "new", "languages"])
     parser.add_argument("--ceiling", action="store_true", help="also print what the judged pairs allow")
     args = parser.parse_args()
+    if args.ceiling and args.set == "languages":
+        parser.error("--ceiling is measured on the English sets (their hybrid is pooled ten deep), not --set languages")
     setup_django()
     from microcred.guidance.evaluation.outcomes import FIELDS
     from microcred.guidance.suggestions import SkillIndex, load_skill_rows
@@ -116,7 +118,9 @@ def main() -> int:
                 f"{method:8} {field:15} {m['p5']:5.2f} {m['p5_lenient']:8.2f} {m['hit5']:6.2f} {m['outcomes']:3} "
                 f"{m['unjudged']}"
             )
-    if args.ceiling and index.mode == "hybrid":
+    if args.ceiling and index.mode != "hybrid":
+        print(f"\nNo ceiling: it re-orders the hybrid's suggestions, and the encoder cannot be used ({index.problem}).")
+    elif args.ceiling:
         c = ceiling(index, outcomes, grades)
         print(
             f"\n{c['judged_pairs']} judged pairs; {c['under_three']} of {len(outcomes)} outcomes have fewer than three "

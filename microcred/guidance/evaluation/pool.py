@@ -49,6 +49,8 @@ def main() -> int:
     parser.add_argument("--tuning", action="store_true", help="(the tuning set is pooled by tune.py)")
     parser.add_argument("--depth", type=int, default=5, help="how deep the hybrid ranking is pooled (default 5)")
     args = parser.parse_args()
+    if args.depth < 5:
+        parser.error(f"--depth {args.depth}: the pool always holds each method's top five; give 5 or more")
     setup_django()
     from microcred.guidance.suggestions import LanguageIndex, SkillIndex, load_skill_rows
     from microcred.reference.models import EscoSkill
